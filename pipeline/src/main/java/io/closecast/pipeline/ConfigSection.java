@@ -52,6 +52,11 @@ public final class ConfigSection {
         }
     }
 
+    /** The file (or other source) this section was read from. */
+    public String source() {
+        return source;
+    }
+
     /** The dotted path of this section ({@code model.lstm}); empty for the root. */
     public String path() {
         return path;
