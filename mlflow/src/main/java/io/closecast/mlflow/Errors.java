@@ -34,7 +34,7 @@ final class Errors {
         }
         if (!code.isEmpty()) {
             String text = code + ": " + message + " (" + where + ")";
-            if (code.equals(RESOURCE_DOES_NOT_EXIST)) {
+            if (code.equals(RESOURCE_DOES_NOT_EXIST) || status == 404) {
                 return new MlflowNotFoundException(text, status, code);
             }
             return new MlflowException(text, status, code, null);

@@ -17,7 +17,8 @@ public record LogBatch(List<Metric> metrics, List<Param> params, List<Tag> tags)
         metrics = List.copyOf(metrics);
         params = List.copyOf(params);
         tags = List.copyOf(tags);
-        if (metrics.size() > MAX_METRICS || params.size() > MAX_PARAMS || tags.size() > MAX_TAGS || size() > MAX_ITEMS) {
+        if (metrics.size() > MAX_METRICS || params.size() > MAX_PARAMS || tags.size() > MAX_TAGS
+                || metrics.size() + params.size() + tags.size() > MAX_ITEMS) {
             throw new MlflowException("a log batch must hold <= " + MAX_METRICS + " metrics, <= " + MAX_PARAMS
                     + " params, <= " + MAX_TAGS + " tags and <= " + MAX_ITEMS + " items, found " + metrics.size()
                     + " metrics, " + params.size() + " params, " + tags.size() + " tags");
