@@ -1,0 +1,151 @@
+package io.closecast.pipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+import io.closecast.mlflow.MlflowClient;
+import io.closecast.mlflow.ModelVersion;
+import io.closecast.mlflow.ModelVersionSpec;
+import io.closecast.mlflow.Run;
+import io.closecast.mlflow.RunSpec;
+import io.closecast.mlflow.RunStatus;
+import io.closecast.mlflow.Stage;
+import io.closecast.model.ForecastMetrics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The promotion gate, alias + stage moves, forced promotion and rollback against a real MLflow server,
+ * with MLflow's own Python client reading the alias after each step.
+ */
+class PromotionIT {
+    private static MlflowClient client;
+    private static String runId;
+    @TempDir
+    static Path work;
+
+    /**
+     * The versions here stand for models by their forecast rule (version tag {@code it.rule}): "good" moves
+     * halfway to the true next price, "bad" forecasts 3% above the last price. Each is scored for real on a
+     * seeded random walk of 120 days, beside the naive forecast.
+     */
+    private static final Promotion.Evaluator EVALUATOR = version -> {
+        double[] prices = new double[121];
+        SplittableRandom random = new SplittableRandom(11);
+        prices[0] = 100;
+        for (int i = 1; i < prices.length; i++) {
+            prices[i] = prices[i - 1] * (1 + 0.01 * random.nextGaussian());
+        }
+        double[][] actual = new double[120][1];
+        double[][] predicted = new double[120][1];
+        double[] last = new double[120];
+        String rule = version.tag("it.rule").orElseThrow();
+        for (int i = 0; i < 120; i++) {
+            last[i] = prices[i];
+            actual[i][0] = prices[i + 1];
+            predicted[i][0] = rule.equals("good") ? prices[i] + 0.5 * (prices[i + 1] - prices[i]) : prices[i] * 1.03;
+        }
+        return new Promotion.Evaluation(ForecastMetrics.of(actual, predicted, last), ForecastMetrics.naive(actual, last),
+                "synthetic days 1..120");
+    };
+
+    @BeforeAll
+    static void connect() throws Exception {
+        client = ItServers.client();
+        String experiment = client.getOrCreateExperiment("closecast-it-promotion").id();
+        Run run = client.createRun(RunSpec.create(experiment, "promotion-it"));
+        runId = run.info().runId();
+        Path model = Files.createDirectories(work.resolve("model"));
+        Files.writeString(model.resolve("MLmodel"), "flavors: {}\n");
+        client.uploadDirectory(runId, model, "model");
+        client.setTerminated(runId, RunStatus.FINISHED);
+    }
+
+    @AfterAll
+    static void close() {
+        client.close();
+    }
+
+    private static int version(String name, String rule) {
+        client.createRegisteredModel(name);
+        ModelVersion v = client.createModelVersion(ModelVersionSpec.create(name, runId, "model")
+                .withTags(Map.of("it.rule", rule)));
+        return v.version();
+    }
+
+    private static Promotion.Request request(String name, int version, Optional<String> force) {
+        return new Promotion.Request(name, version, "production", Promotion.GatePolicy.DEFAULT, force);
+    }
+
+    @Test
+    void gateRefusesWorseThanNaivePromotesGoodForcesAndRollsBack() {
+        String name = ItServers.unique("closecast-it-promote");
+        Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user");
+        int bad = version(name, "bad");
+        int good = version(name, "good");
+        int other = version(name, "bad");
+
+        Promotion.Verdict refused = promotion.promote(request(name, bad, Optional.empty()), EVALUATOR);
+        assertEquals(Promotion.Decision.REFUSED, refused.decision());
+        assertTrue(refused.reason().startsWith("refused: MASE "), refused.reason());
+        assertTrue(client.findModelVersionByAlias(name, "production").isEmpty(), "the alias did not move");
+        assertEquals("refused", client.getModelVersion(name, bad).tag("closecast.promotion.verdict").orElseThrow());
+        assertEquals(Optional.empty(), ItServers.pythonAlias(name, "production"));
+
+        Promotion.Verdict promoted = promotion.promote(request(name, good, Optional.empty()), EVALUATOR);
+        assertEquals(Promotion.Decision.PROMOTED, promoted.decision(), promoted.reason());
+        assertEquals(good, client.getModelVersionByAlias(name, "production").version());
+        assertEquals(Stage.PRODUCTION, client.getModelVersion(name, good).stage());
+        ModelVersion goodTags = client.getModelVersion(name, good);
+        assertEquals("passed", goodTags.tag("closecast.promotion.verdict").orElseThrow());
+        assertEquals("it-user", goodTags.tag("closecast.promotion.by").orElseThrow());
+        assertTrue(Double.parseDouble(goodTags.tag("closecast.promotion.candidate_mase").orElseThrow()) < 1.0);
+        assertEquals(Optional.of(good), ItServers.pythonAlias(name, "production"));
+
+        Promotion.Verdict forced = promotion.promote(request(name, other, Optional.of("hotfix for a data bug")), EVALUATOR);
+        assertEquals(Promotion.Decision.FORCED, forced.decision());
+        ModelVersion forcedVersion = client.getModelVersion(name, other);
+        assertEquals("forced", forcedVersion.tag("closecast.promotion.verdict").orElseThrow());
+        assertEquals("hotfix for a data bug", forcedVersion.tag("closecast.promotion.reason").orElseThrow());
+        assertEquals(Stage.PRODUCTION, forcedVersion.stage());
+        assertEquals(Stage.ARCHIVED, client.getModelVersion(name, good).stage(), "the old holder is archived");
+        assertEquals(Optional.of(other), ItServers.pythonAlias(name, "production"));
+        assertEquals(List.of(good, other), promotion.history(name, "production"));
+
+        Promotion.Rollback rollback = promotion.rollback(name, "production");
+        assertEquals(new Promotion.Rollback(name, "production", other, good), rollback);
+        assertEquals(good, client.getModelVersionByAlias(name, "production").version());
+        assertEquals(Stage.PRODUCTION, client.getModelVersion(name, good).stage());
+        assertEquals(Optional.of(good), ItServers.pythonAlias(name, "production"));
+
+        PipelineException none = assertThrows(PipelineException.class, () -> promotion.rollback(name, "production"));
+        assertEquals("cannot roll back " + name + "@production: version " + good
+                + " is the first version that held it (history: [" + good + "])", none.getMessage());
+        assertEquals(good, client.getModelVersionByAlias(name, "production").version(), "a refused rollback moves nothing");
+    }
+
+    @Test
+    void aCandidateWorseThanProductionByMoreThanTheMarginIsRefused() {
+        String name = ItServers.unique("closecast-it-margin");
+        Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user");
+        int good = version(name, "good");
+        promotion.promote(request(name, good, Optional.empty()), EVALUATOR);
+        int bad = version(name, "bad");
+        Promotion.Verdict verdict = promotion.promote(new Promotion.Request(name, bad, "production",
+                new Promotion.GatePolicy(1e9, 0.05), Optional.empty()), EVALUATOR);
+        assertEquals(Promotion.Decision.REFUSED, verdict.decision());
+        assertTrue(verdict.reason().contains("worse than production version " + good), verdict.reason());
+        assertEquals(good, client.getModelVersionByAlias(name, "production").version());
+    }
+}
