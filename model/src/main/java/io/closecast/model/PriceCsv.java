@@ -171,6 +171,6 @@ public final class PriceCsv {
         if (integral && value == Math.rint(value) && Math.abs(value) < 9.0e15) {
             return Long.toString((long) value);
         }
-        return BigDecimal.valueOf(value).toPlainString();
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 }
