@@ -50,11 +50,17 @@ public final class Closecast {
     public static CommandLine commandLine() {
         Closecast root = new Closecast();
         CommandLine cli = new CommandLine(root);
-        cli.setExitCodeExceptionMapper(e -> EXIT_FAILURE);
         cli.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
         cli.getCommandSpec().exitCodeOnExecutionException(EXIT_FAILURE);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
+            if (e instanceof CommandLine.ParameterException usage) {
+                // Raised by a command that validates its options itself: a usage error like any other.
+                err.println(usage.getMessage());
+                usage.getCommandLine().usage(err);
+                err.flush();
+                return EXIT_USAGE;
+            }
             String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             err.println("error: " + message.replace('\n', ' '));
             if (root.verbose) {
