@@ -1,0 +1,139 @@
+package io.closecast.model;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a price series into leak-free training data: checks and cleans it under the spec's policy,
+ * computes features, splits chronologically (a window goes to the part holding all of its targets),
+ * fits the scaler on the training rows only, and builds scaled sliding windows.
+ */
+public final class DatasetBuilder {
+
+    private DatasetBuilder() {
+    }
+
+    public static PreparedData prepare(PriceSeries series, DatasetSpec spec) {
+        CheckPolicy.Result checked = spec.policy().apply(PriceChecks.run(series, spec.checks()));
+        PriceSeries clean = checked.requireNoFailures();
+        LocalDate trainStart = LocalDate.MIN;
+        LocalDate testEnd = LocalDate.MAX;
+        if (spec.split() instanceof Split.Dates d) {
+            trainStart = d.trainStart();
+            testEnd = d.testEnd();
+        }
+        PriceSeries used = clean.between(trainStart, testEnd);
+        List<PriceBar> bars = used.bars();
+        int n = bars.size();
+        int lookback = spec.lookback();
+        int window = spec.window();
+        int horizon = spec.horizon();
+        int firstTarget = lookback + window;
+        if (n < firstTarget + horizon + 2) {
+            throw new ModelException("series " + series.symbol() + " has " + n + " usable rows between "
+                    + (n == 0 ? "-" : used.firstDate() + " and " + used.lastDate()) + ", expected at least "
+                    + (firstTarget + horizon + 2) + " for window " + window + " and horizon " + horizon);
+        }
+
+        LocalDate trainEnd;
+        LocalDate validationEnd;
+        switch (spec.split()) {
+            case Split.Fractions f -> {
+                int count = n - firstTarget;
+                int trainCount = (int) Math.floor(count * f.train());
+                int validationCount = (int) Math.floor(count * (f.train() + f.validation())) - trainCount;
+                if (trainCount < 1) {
+                    throw new ModelException("split.train " + f.train() + " leaves no training days out of " + count);
+                }
+                trainEnd = bars.get(firstTarget + trainCount - 1).date();
+                validationEnd = bars.get(firstTarget + trainCount + validationCount - 1).date();
+            }
+            case Split.Dates d -> {
+                trainEnd = d.trainEnd();
+                validationEnd = d.validationEnd();
+            }
+        }
+
+        double[][] rows = ForecastCodec.featureRows(bars, spec.target(), spec.transform(), spec.features(), lookback);
+        int fitEnd = lookback;
+        while (fitEnd < n && !bars.get(fitEnd).date().isAfter(trainEnd)) {
+            fitEnd++;
+        }
+        if (fitEnd - lookback < window + horizon) {
+            throw new ModelException("the training part (up to " + trainEnd + ") has " + (fitEnd - lookback)
+                    + " rows, expected at least " + (window + horizon) + " for window " + window + " and horizon " + horizon);
+        }
+        List<String> names = spec.features().stream().map(Enum::name).toList();
+        Scaler scaler = Scaler.fit(spec.scaler(), names, rows, lookback, fitEnd);
+        ForecastCodec codec = new ForecastCodec(spec.target(), spec.transform(), spec.features(), window, horizon, scaler);
+
+        Parts parts = new Parts();
+        for (int t = firstTarget - 1; t + horizon < n; t++) {
+            LocalDate first = bars.get(t + 1).date();
+            LocalDate last = bars.get(t + horizon).date();
+            if (!last.isAfter(trainEnd)) {
+                parts.train.add(t);
+            } else if (first.isAfter(trainEnd) && !last.isAfter(validationEnd)) {
+                parts.validation.add(t);
+            } else if (first.isAfter(validationEnd)) {
+                parts.test.add(t);
+            }
+        }
+        WindowSet train = windows("train", parts.train, bars, rows, codec);
+        WindowSet validation = windows("validation", parts.validation, bars, rows, codec);
+        WindowSet test = windows("test", parts.test, bars, rows, codec);
+        if (train.isEmpty() || test.isEmpty()) {
+            throw new ModelException("split " + spec.split() + " of " + used.firstDate() + ".." + used.lastDate()
+                    + " must leave training and test windows, found " + train.size() + " training and " + test.size() + " test");
+        }
+        DateRange fitRange = DateRange.create(bars.get(lookback).date(), bars.get(fitEnd - 1).date());
+        return new PreparedData(spec, train, validation, test, codec, DatasetInfo.create(used, checked.dropped().size()),
+                fitRange, checked.dropped(), checked.warnings());
+    }
+
+    /** The cleaned series the spec's checks and policy leave (what {@link #prepare} windows), or an error. */
+    public static CheckPolicy.Result clean(PriceSeries series, DatasetSpec spec) {
+        return spec.policy().apply(PriceChecks.run(series, spec.checks()));
+    }
+
+    private static WindowSet windows(String part, List<Integer> ends, List<PriceBar> bars, double[][] rows, ForecastCodec codec) {
+        int size = ends.size();
+        int window = codec.window();
+        int horizon = codec.horizon();
+        int features = codec.features().size();
+        Scaler scaler = codec.scaler();
+        float[][][] inputs = new float[size][window][features];
+        float[][] targets = new float[size][horizon];
+        double[][] targetPrices = new double[size][horizon];
+        List<LocalDate> firstDates = new ArrayList<>(size);
+        List<LocalDate> lastDates = new ArrayList<>(size);
+        List<LocalDate> inputDates = new ArrayList<>(size);
+        double[] lastPrices = new double[size];
+        PriceColumn column = codec.target().column();
+        for (int w = 0; w < size; w++) {
+            int t = ends.get(w);
+            for (int s = 0; s < window; s++) {
+                double[] row = rows[t - window + 1 + s];
+                for (int k = 0; k < features; k++) {
+                    inputs[w][s][k] = (float) scaler.scale(k, row[k]);
+                }
+            }
+            for (int h = 0; h < horizon; h++) {
+                targets[w][h] = (float) scaler.scale(0, rows[t + 1 + h][0]);
+                targetPrices[w][h] = bars.get(t + 1 + h).value(column);
+            }
+            firstDates.add(bars.get(t + 1).date());
+            lastDates.add(bars.get(t + horizon).date());
+            inputDates.add(bars.get(t).date());
+            lastPrices[w] = bars.get(t).value(column);
+        }
+        return new WindowSet(part, inputs, targets, targetPrices, firstDates, lastDates, inputDates, lastPrices);
+    }
+
+    private static final class Parts {
+        final List<Integer> train = new ArrayList<>();
+        final List<Integer> validation = new ArrayList<>();
+        final List<Integer> test = new ArrayList<>();
+    }
+}

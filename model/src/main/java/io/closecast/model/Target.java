@@ -1,0 +1,17 @@
+package io.closecast.model;
+
+/** The price column a model forecasts. Train on one consistently and record which (Adj Close is back-adjusted). */
+public enum Target {
+    CLOSE(PriceColumn.CLOSE),
+    ADJ_CLOSE(PriceColumn.ADJ_CLOSE);
+
+    private final PriceColumn column;
+
+    Target(PriceColumn column) {
+        this.column = column;
+    }
+
+    public PriceColumn column() {
+        return column;
+    }
+}

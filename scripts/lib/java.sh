@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Finds a JDK 21 or newer. Source this file, then call closecast_find_java: it prints the path of a
+# `java` executable, or prints an error naming every place it looked and returns 1.
+#   1. $JAVA_HOME, if it is 21+
+#   2. the newest 21+ under /usr/lib/jvm/* and ~/.jdks/*
+
+closecast_java_major() {
+    # Prints the feature version (e.g. 21, 25) of the given java executable, or nothing.
+    local java="$1" line
+    [ -x "$java" ] || return 1
+    line=$("$java" -XshowSettings:properties -version 2>&1 | grep -m1 'java.specification.version') || return 1
+    line=${line##*= }
+    line=${line// /}
+    case "$line" in
+        1.*) echo "${line#1.}" | cut -d. -f1 ;;
+        *) echo "${line%%.*}" ;;
+    esac
+}
+
+closecast_find_java() {
+    local min=21 looked=() best="" best_major=0 dir major
+    if [ -n "${JAVA_HOME:-}" ]; then
+        major=$(closecast_java_major "$JAVA_HOME/bin/java")
+        looked+=("JAVA_HOME=$JAVA_HOME (${major:-no java})")
+        if [ -n "$major" ] && [ "$major" -ge "$min" ]; then
+            echo "$JAVA_HOME/bin/java"
+            return 0
+        fi
+    else
+        looked+=("JAVA_HOME (unset)")
+    fi
+    for dir in /usr/lib/jvm/* "$HOME"/.jdks/*; do
+        [ -d "$dir" ] || continue
+        major=$(closecast_java_major "$dir/bin/java")
+        looked+=("$dir (${major:-no java})")
+        if [ -n "$major" ] && [ "$major" -ge "$min" ] && [ "$major" -gt "$best_major" ]; then
+            best="$dir/bin/java"
+            best_major=$major
+        fi
+    done
+    if [ -n "$best" ]; then
+        echo "$best"
+        return 0
+    fi
+    {
+        echo "error: closecast needs a JDK $min or newer, found none. Looked at:"
+        printf '  %s\n' "${looked[@]}"
+        [ -d /usr/lib/jvm ] || echo "  /usr/lib/jvm (missing)"
+        [ -d "$HOME/.jdks" ] || echo "  $HOME/.jdks (missing)"
+        echo "Install one (e.g. Temurin 21) or set JAVA_HOME to it."
+    } >&2
+    return 1
+}
