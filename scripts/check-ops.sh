@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checks the operations files without a Docker engine; fails (exit 1) on the first failing step and says
-# which. Steps: promtool check config + rules, the compose checker and its own tests (scripts/check_compose.py,
-# scripts/check_compose_test.py), the PromQL list (scripts/promql-exprs.py), and `docker compose config` when a
-# compose plugin is installed. Installs Debian's `prometheus` package (for promtool) when promtool is missing.
+# which. Steps: promtool check config + rules and the alert unit tests (promtool test rules), the compose
+# checker and its own tests (scripts/check_compose.py, scripts/check_compose_test.py), the PromQL list
+# (scripts/promql-exprs.py), and `docker compose config` when a compose plugin is installed. Installs Debian's `prometheus` package (for promtool) when promtool is missing.
 #
 #   scripts/check-ops.sh
 set -euo pipefail
@@ -26,6 +26,7 @@ command -v promtool >/dev/null 2>&1 || fail "promtool not found and could not be
 promtool --version 2>&1 | head -n 1
 promtool check config configs/prometheus/prometheus.yml || fail "promtool check config configs/prometheus/prometheus.yml"
 promtool check rules configs/prometheus/rules.yml || fail "promtool check rules configs/prometheus/rules.yml"
+promtool test rules configs/prometheus/rules_test.yml || fail "promtool test rules configs/prometheus/rules_test.yml (alert unit tests)"
 
 step "docker-compose.yml, Dockerfiles, mounts, ports and URLs, Grafana provisioning and dashboards"
 "${py[@]}" scripts/check_compose.py || fail "scripts/check_compose.py (errors above)"
