@@ -2,7 +2,8 @@
 # Checks the operations files without a Docker engine; fails (exit 1) on the first failing step and says
 # which. Steps: promtool check config + rules and the alert unit tests (promtool test rules), the compose
 # checker and its own tests (scripts/check_compose.py, scripts/check_compose_test.py), the PromQL list
-# (scripts/promql-exprs.py), and `docker compose config` when a compose plugin is installed. Installs Debian's `prometheus` package (for promtool) when promtool is missing.
+# (scripts/promql-exprs.py), and `docker compose config` when a compose plugin is installed. Installs
+# Debian's `prometheus` package (for promtool) when promtool is missing. See docs/operations.md.
 #
 #   scripts/check-ops.sh
 set -euo pipefail
