@@ -290,6 +290,17 @@ def find_service(services, *names):
     return None
 
 
+def check_backend_store(report, services):
+    """MLflow 3.17 ships SQLAlchemy 2.1, which maps a bare postgresql:// to the psycopg (3) driver; the image
+    installs psycopg2-binary (registry-server/requirements.txt), so the URI must name +psycopg2."""
+    for name, service in services.items():
+        uri = env_map(service or {}).get("MLFLOW_BACKEND_STORE_URI", "")
+        scheme = urlsplit(expand_defaults(uri)).scheme
+        if scheme.startswith("postgres"):
+            report.check(scheme == "postgresql+psycopg2", f"services.{name}.environment.MLFLOW_BACKEND_STORE_URI",
+                         f"expected scheme postgresql+psycopg2 (the driver the image installs), found '{scheme}'")
+
+
 def check_serving(report, services, ports):
     serving = find_service(services, "serving")
     mlflow = find_service(services, "mlflow")
@@ -495,6 +506,7 @@ def check(root, compose_path):
             report.check(re.fullmatch(r"(\d+(\.\d+){3}:)?(\d+:)?\d+(/(tcp|udp))?", spec) is not None,
                          f"services.{name}.ports", f"expected HOST:CONTAINER ports, found '{spec}'")
     check_serving(report, services, ports)
+    check_backend_store(report, services)
     check_prometheus(report, root, services, ports)
     check_grafana(report, root, services, ports)
     pipeline = services.get("pipeline") or {}

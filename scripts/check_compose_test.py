@@ -68,8 +68,13 @@ class CheckComposeTest(unittest.TestCase):
 
     def test_backend_store_uri_on_wrong_port(self):
         c = copy.deepcopy(self.compose)
-        c["services"]["mlflow"]["environment"]["MLFLOW_BACKEND_STORE_URI"] = "postgresql://u:p@postgres:5433/mlflow"
+        c["services"]["mlflow"]["environment"]["MLFLOW_BACKEND_STORE_URI"] = "postgresql+psycopg2://u:p@postgres:5433/mlflow"
         self.assert_error(c, "MLFLOW_BACKEND_STORE_URI", "5433")
+
+    def test_backend_store_uri_without_psycopg2_driver(self):
+        c = copy.deepcopy(self.compose)
+        c["services"]["mlflow"]["environment"]["MLFLOW_BACKEND_STORE_URI"] = "postgresql://u:p@postgres:5432/mlflow"
+        self.assert_error(c, "MLFLOW_BACKEND_STORE_URI", "postgresql+psycopg2", "found 'postgresql'")
 
     def test_depends_on_unknown_service(self):
         c = copy.deepcopy(self.compose)
