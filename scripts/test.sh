@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/prereqs.sh
 ensure_test_prereqs
+scripts/check-ops.sh
 
 if [ -z "${MLFLOW_TRACKING_URI:-}" ]; then
   data="$(pwd)/target/test-mlflow"
