@@ -1,0 +1,150 @@
+package io.closecast.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a closecast LSTM network with shuffled mini-batches, reports every epoch, stops early on the
+ * validation loss (restoring the best weights) and fails on a NaN or diverging loss.
+ */
+public final class Trainer {
+    /** A training loss above this multiple of the first epoch's counts as diverging. */
+    public static final double DIVERGENCE_FACTOR = 1e3;
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private final ModelSpec model;
+    private final TrainingSpec training;
+
+    private Trainer(ModelSpec model, TrainingSpec training) {
+        this.model = model;
+        this.training = training;
+    }
+
+    public static Trainer create(ModelSpec model, TrainingSpec training) {
+        return new Trainer(model, training);
+    }
+
+    /** Builds a fresh network and trains it; see {@link #train(MultiLayerNetwork, Samples, Samples, EpochListener)}. */
+    public TrainingResult train(Samples train, Samples validation, EpochListener listener) {
+        return train(LstmNetworkFactory.create(model, training), train, validation, listener);
+    }
+
+    /** Trains {@code network} in place; on return it holds the weights of the best validation epoch. */
+    public TrainingResult train(MultiLayerNetwork network, Samples train, Samples validation, EpochListener listener) {
+        checkShape("train", train);
+        checkShape("validation", validation);
+        Nd4j.getEnvironment().setMaxMasterThreads(training.threads());
+        Nd4j.getEnvironment().setMaxThreads(training.threads());
+
+        List<DataSet> batches = new ArrayList<>();
+        int[] order = new int[train.count()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        INDArray valX = LstmNetworks.toInput(validation.x());
+        INDArray valY = Nd4j.create(validation.y());
+        Random random = new Random(training.seed());
+        List<EpochStats> epochs = new ArrayList<>();
+        double firstLoss = Double.NaN;
+        double bestVal = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        INDArray bestParams = network.params().dup();
+        int sinceBest = 0;
+        for (int epoch = 1; epoch <= training.maxEpochs(); epoch++) {
+            long start = System.nanoTime();
+            shuffle(order, random);
+            double lossSum = 0;
+            for (int from = 0, batch = 1; from < order.length; from += training.batchSize(), batch++) {
+                int to = Math.min(order.length, from + training.batchSize());
+                DataSet ds = batch(train, order, from, to);
+                network.fit(ds);
+                double loss = network.score();
+                if (!Double.isFinite(loss)) {
+                    throw new ModelException("training diverged: loss is " + loss + " at epoch " + epoch
+                            + ", mini-batch " + batch + " (expected a finite loss; lower training.learning-rate="
+                            + training.learningRate() + " or set training.gradient-clip-norm)");
+                }
+                lossSum += loss * (to - from);
+            }
+            double trainLoss = lossSum / order.length;
+            if (epoch == 1) {
+                firstLoss = trainLoss;
+            } else if (trainLoss > DIVERGENCE_FACTOR * firstLoss) {
+                throw new ModelException("training diverged: train loss " + trainLoss + " at epoch " + epoch
+                        + " is above " + DIVERGENCE_FACTOR + " x the first epoch's " + firstLoss
+                        + " (lower training.learning-rate=" + training.learningRate() + ")");
+            }
+            double valLoss = mse(network.output(valX, false), valY);
+            if (!Double.isFinite(valLoss)) {
+                throw new ModelException("training diverged: validation loss is " + valLoss + " at epoch " + epoch);
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            EpochStats stats = new EpochStats(epoch, trainLoss, valLoss, millis);
+            epochs.add(stats);
+            LOG.debug("epoch {} train {} val {} ({} ms)", epoch, trainLoss, valLoss, millis);
+            listener.onEpoch(stats);
+            if (valLoss < bestVal) {
+                bestVal = valLoss;
+                bestEpoch = epoch;
+                bestParams.assign(network.params());
+                sinceBest = 0;
+            } else if (++sinceBest >= training.patience()) {
+                break;
+            }
+        }
+        network.setParams(bestParams);
+        boolean early = epochs.size() < training.maxEpochs();
+        return new TrainingResult(network, model, training, epochs, bestEpoch, bestVal, early);
+    }
+
+    private void checkShape(String name, Samples s) {
+        if (s.features() != model.inputFeatures()) {
+            throw new ModelException(name + " samples must have model.input-features=" + model.inputFeatures()
+                    + " features per step, found " + s.features());
+        }
+        if (s.horizon() != model.horizon()) {
+            throw new ModelException(name + " samples must have model.horizon=" + model.horizon()
+                    + " targets, found " + s.horizon());
+        }
+    }
+
+    private static void shuffle(int[] order, Random random) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    private static DataSet batch(Samples s, int[] order, int from, int to) {
+        int n = to - from;
+        int window = s.window();
+        int features = s.features();
+        int horizon = s.horizon();
+        float[] x = new float[n * window * features];
+        float[] y = new float[n * horizon];
+        for (int i = 0; i < n; i++) {
+            int src = order[from + i];
+            float[][] w = s.x()[src];
+            for (int t = 0; t < window; t++) {
+                System.arraycopy(w[t], 0, x, (i * window + t) * features, features);
+            }
+            System.arraycopy(s.y()[src], 0, y, i * horizon, horizon);
+        }
+        return new DataSet(Nd4j.create(x, new long[] {n, window, features}, 'c'),
+                Nd4j.create(y, new long[] {n, horizon}, 'c'));
+    }
+
+    static double mse(INDArray predicted, INDArray actual) {
+        return predicted.castTo(actual.dataType()).squaredDistance(actual) / actual.length();
+    }
+}
