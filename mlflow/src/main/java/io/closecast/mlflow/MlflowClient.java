@@ -161,16 +161,7 @@ public final class MlflowClient implements AutoCloseable {
     /** One page of runs. */
     public Page<Run> searchRuns(RunSearch search) {
         Checks.notNull(search, "run search");
-        ObjectNode body = http.object();
-        search.experimentIds().forEach(body.putArray("experiment_ids")::add);
-        if (!search.filter().isBlank()) {
-            body.put("filter", search.filter());
-        }
-        search.orderBy().forEach(body.putArray("order_by")::add);
-        body.put("max_results", search.maxResults());
-        body.put("run_view_type", "ACTIVE_ONLY");
-        search.pageToken().ifPresent(token -> body.put("page_token", token));
-        JsonNode response = http.post("runs/search", body);
+        JsonNode response = http.post("runs/search", Wire.searchRuns(search));
         List<Run> runs = new ArrayList<>();
         response.path("runs").forEach(r -> runs.add(Wire.run(r)));
         return new Page<>(runs, Wire.pageToken(response));
@@ -307,6 +298,41 @@ public final class MlflowClient implements AutoCloseable {
             written.add(downloadFile(runId, file.path(), target));
         }
         return written;
+    }
+
+    /**
+     * Downloads a model version's files into {@code targetDir}: its source must be {@code runs:/<run>/<path>} (as
+     * {@link #createModelVersion} registers) or a {@code mlflow-artifacts:/<exp>/<run>/artifacts/<path>} URI.
+     */
+    public List<Path> downloadModelVersion(ModelVersion version, Path targetDir) {
+        Checks.notNull(version, "model version");
+        RunArtifact artifact = RunArtifact.parse(version.source(), version.runId());
+        return downloadDirectory(artifact.runId(), artifact.path(), targetDir);
+    }
+
+    /** A run id and a path under its artifact root, parsed from a model version source. */
+    record RunArtifact(String runId, String path) {
+        static RunArtifact parse(String source, Optional<String> versionRunId) {
+            if (source.startsWith("runs:/")) {
+                String rest = source.substring("runs:/".length()).replaceAll("^/+", "");
+                int slash = rest.indexOf('/');
+                String runId = slash < 0 ? rest : rest.substring(0, slash);
+                if (!runId.isEmpty()) {
+                    return new RunArtifact(runId, slash < 0 ? "" : cleanPath(rest.substring(slash + 1)));
+                }
+            } else if (source.startsWith("mlflow-artifacts:") && versionRunId.isPresent()) {
+                String runId = versionRunId.get();
+                String path = cleanPath(URI.create(source).getPath());
+                String marker = runId + "/artifacts";
+                int at = path.indexOf(marker);
+                if (at >= 0) {
+                    return new RunArtifact(runId, cleanPath(path.substring(at + marker.length())));
+                }
+            }
+            throw new MlflowException("model version source must be runs:/<run_id>/<path> or"
+                    + " mlflow-artifacts:/<experiment>/<run_id>/artifacts/<path> (with the version's run id),"
+                    + " found '" + source + "'" + versionRunId.map(id -> " with run id " + id).orElse(" without run id"));
+        }
     }
 
     /** The run's artifact root under the artifact proxy, from its {@code artifact_uri}, e.g. {@code 1/<run>/artifacts}. */

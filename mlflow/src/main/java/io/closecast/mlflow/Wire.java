@@ -70,6 +70,23 @@ final class Wire {
         return body;
     }
 
+    static ObjectNode searchRuns(RunSearch search) {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode ids = body.putArray("experiment_ids");
+        search.experimentIds().forEach(ids::add);
+        if (!search.filter().isBlank()) {
+            body.put("filter", search.filter());
+        }
+        if (!search.orderBy().isEmpty()) {
+            ArrayNode order = body.putArray("order_by");
+            search.orderBy().forEach(order::add);
+        }
+        body.put("max_results", search.maxResults());
+        body.put("run_view_type", "ACTIVE_ONLY");
+        search.pageToken().ifPresent(token -> body.put("page_token", token));
+        return body;
+    }
+
     static ArrayNode keyValues(Map<String, String> map) {
         ArrayNode array = JSON.createArrayNode();
         map.forEach((k, v) -> array.addObject().put("key", k).put("value", v));

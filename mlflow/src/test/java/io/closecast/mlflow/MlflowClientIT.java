@@ -211,7 +211,7 @@ class MlflowClientIT {
     }
 
     @Test
-    void registryVersionsTagsAliasesAndDescriptions() {
+    void registryVersionsTagsAliasesAndDescriptions() throws IOException {
         String name = ItServer.unique("it-model");
         Run run = client.createRun(RunSpec.create(experiment.id(), "to-register"));
         RegisteredModel model = client.createRegisteredModel(name, "first description");
@@ -226,6 +226,7 @@ class MlflowClientIT {
         assertEquals("LSTM forecaster", updated.description());
         assertEquals(Map.of("target", "PETR4.SA"), updated.tags());
 
+        client.uploadFile(run.id(), writeTemp("MLmodel", "flavors: {}\n"), "model");
         ModelVersion v1 = client.createModelVersion(ModelVersionSpec.create(name, run.id(), "model")
                 .withTags(Map.of("test_mae", "1.5")).withDescription("first"));
         assertEquals(1, v1.version());
@@ -257,6 +258,9 @@ class MlflowClientIT {
         assertEquals(Optional.of(2), client.getRegisteredModel(name).aliasVersion("production"));
         client.deleteAlias(name, "production");
         assertEquals(Optional.empty(), client.findModelVersionByAlias(name, "production"));
+        Path fetched = Files.createTempDirectory("closecast-version");
+        assertEquals(List.of(fetched.resolve("MLmodel")), client.downloadModelVersion(v1, fetched));
+        assertEquals("flavors: {}\n", Files.readString(fetched.resolve("MLmodel")));
         MlflowException gone = assertThrows(MlflowNotFoundException.class,
                 () -> client.getModelVersionByAlias(name, "production"));
         assertTrue(gone.getMessage().contains("production"), gone.getMessage());
@@ -290,6 +294,12 @@ class MlflowClientIT {
         MlflowException badVersion = assertThrows(MlflowException.class,
                 () -> client.createModelVersion(ModelVersionSpec.create(name, "0123456789abcdef", "model")));
         assertTrue(badVersion.getMessage().contains(name), badVersion.getMessage());
+    }
+
+    private static Path writeTemp(String name, String text) throws IOException {
+        Path file = Files.createTempDirectory("closecast-it").resolve(name);
+        Files.writeString(file, text);
+        return file;
     }
 
     private static void write(Path path, byte[] bytes) throws IOException {

@@ -94,6 +94,38 @@ class WireTest {
     }
 
     @Test
+    void searchRunsBodyHasFilterOrderPageSizeAndToken() {
+        RunSearch search = RunSearch.builder("1", "2").filter("metrics.val_loss < 0.5").orderBy("metrics.val_loss ASC")
+                .orderBy("start_time DESC").maxResults(50).pageToken("tok").build();
+        assertEquals("{\"experiment_ids\":[\"1\",\"2\"],\"filter\":\"metrics.val_loss < 0.5\",\"order_by\":"
+                + "[\"metrics.val_loss ASC\",\"start_time DESC\"],\"max_results\":50,\"run_view_type\":\"ACTIVE_ONLY\","
+                + "\"page_token\":\"tok\"}", Wire.searchRuns(search).toString());
+        assertEquals("{\"experiment_ids\":[\"1\"],\"max_results\":1000,\"run_view_type\":\"ACTIVE_ONLY\"}",
+                Wire.searchRuns(RunSearch.builder("1").build()).toString());
+    }
+
+    @Test
+    void modelVersionSourcesResolveToRunArtifacts() {
+        assertEquals(new MlflowClient.RunArtifact("abc", "model"),
+                MlflowClient.RunArtifact.parse("runs:/abc/model", Optional.empty()));
+        assertEquals(new MlflowClient.RunArtifact("abc", "model/inner"),
+                MlflowClient.RunArtifact.parse("mlflow-artifacts:/1/abc/artifacts/model/inner", Optional.of("abc")));
+        MlflowException e = assertThrows(MlflowException.class,
+                () -> MlflowClient.RunArtifact.parse("models:/m-123", Optional.of("abc")));
+        assertTrue(e.getMessage().endsWith("found 'models:/m-123' with run id abc"), e.getMessage());
+    }
+
+    @Test
+    void queryStringsAreEncoded() {
+        Map<String, List<String>> query = new java.util.LinkedHashMap<>();
+        query.put("filter", List.of("name = 'closecast-petr4'"));
+        query.put("order_by", List.of("version_number DESC", "creation_timestamp ASC"));
+        assertEquals("?filter=name%20%3D%20%27closecast-petr4%27&order_by=version_number%20DESC"
+                + "&order_by=creation_timestamp%20ASC", Http.queryString(query));
+        assertEquals("1/abc/artifacts/a%20b/c%2Bd.txt", Http.encodePath("1/abc/artifacts/a b/c+d.txt"));
+    }
+
+    @Test
     void runSearchRejectsBadPageSize() {
         MlflowException e = assertThrows(MlflowException.class, () -> RunSearch.builder("1").maxResults(0).build());
         assertEquals("run search max results must be in 1..50000, found 0", e.getMessage());
