@@ -33,12 +33,14 @@ public final class ConfigSection {
     private final Set<String> read = new LinkedHashSet<>();
     private final Set<String> overridden;
     private final Node node;
+    private final Map<String, String> resolved;
 
-    ConfigSection(String source, String path, MappingNode node, Set<String> overridden) {
+    ConfigSection(String source, String path, MappingNode node, Set<String> overridden, Map<String, String> resolved) {
         this.source = source;
         this.path = path;
         this.node = node;
         this.overridden = overridden;
+        this.resolved = resolved;
         for (NodeTuple tuple : node.getValue()) {
             if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
                 throw new ConfigException("keys must be plain names, found " + describe(tuple.getKeyNode())
@@ -72,10 +74,10 @@ public final class ConfigSection {
         NodeTuple tuple = entries.get(key);
         if (tuple == null) {
             return new ConfigSection(source, key(key), new MappingNode(org.yaml.snakeyaml.nodes.Tag.MAP, true,
-                    new ArrayList<>(), node.getStartMark(), node.getEndMark(), null), overridden);
+                    new ArrayList<>(), node.getStartMark(), node.getEndMark(), null), overridden, resolved);
         }
         if (tuple.getValueNode() instanceof MappingNode mapping) {
-            return new ConfigSection(source, key(key), mapping, overridden);
+            return new ConfigSection(source, key(key), mapping, overridden, resolved);
         }
         throw error(key, "must be a section (a mapping of keys)", describe(tuple.getValueNode()));
     }
@@ -85,36 +87,49 @@ public final class ConfigSection {
     }
 
     public String string(String key, String defaultValue) {
-        return string(key).orElse(defaultValue);
+        return remember(key, string(key).orElse(defaultValue));
     }
 
     public String requiredString(String key) {
-        return string(key).filter(s -> !s.isBlank())
-                .orElseThrow(() -> missing(key, "a non-empty text"));
+        return remember(key, string(key).filter(s -> !s.isBlank())
+                .orElseThrow(() -> missing(key, "a non-empty text")));
+    }
+
+    /**
+     * Every value read so far through this config's sections, defaults included, by full dotted key in
+     * reading order: the resolved configuration, as logged to MLflow.
+     */
+    public Map<String, String> resolved() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(resolved));
+    }
+
+    private <T> T remember(String key, T value) {
+        resolved.put(key(key), value instanceof Enum<?> e ? kebab(e) : String.valueOf(value));
+        return value;
     }
 
     public int integer(String key, int defaultValue, IntPredicate valid, String expectation) {
         Optional<ScalarNode> scalar = scalar(key);
         if (scalar.isEmpty()) {
-            return defaultValue;
+            return remember(key, defaultValue);
         }
         int value = parseInt(key, scalar.get());
         if (!valid.test(value)) {
             throw error(key, "must be " + expectation, scalar.get().getValue());
         }
-        return value;
+        return remember(key, value);
     }
 
     public double number(String key, double defaultValue, DoublePredicate valid, String expectation) {
         Optional<ScalarNode> scalar = scalar(key);
         if (scalar.isEmpty()) {
-            return defaultValue;
+            return remember(key, defaultValue);
         }
         double value = parseDouble(key, scalar.get());
         if (!valid.test(value)) {
             throw error(key, "must be " + expectation, scalar.get().getValue());
         }
-        return value;
+        return remember(key, value);
     }
 
     public Optional<Double> optionalNumber(String key, DoublePredicate valid, String expectation) {
@@ -128,19 +143,19 @@ public final class ConfigSection {
     public boolean bool(String key, boolean defaultValue) {
         Optional<ScalarNode> scalar = scalar(key);
         if (scalar.isEmpty()) {
-            return defaultValue;
+            return remember(key, defaultValue);
         }
-        return switch (scalar.get().getValue().toLowerCase(Locale.ROOT)) {
+        return remember(key, switch (scalar.get().getValue().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> true;
             case "false", "no", "off" -> false;
             default -> throw error(key, "must be true or false", scalar.get().getValue());
-        };
+        });
     }
 
     public Optional<LocalDate> date(String key) {
         return scalar(key).map(s -> {
             try {
-                return LocalDate.parse(s.getValue());
+                return remember(key, LocalDate.parse(s.getValue()));
             } catch (DateTimeParseException e) {
                 throw error(key, "must be a date like 2014-01-31", s.getValue());
             }
@@ -151,12 +166,12 @@ public final class ConfigSection {
     public <E extends Enum<E>> E choice(String key, Class<E> type, E defaultValue) {
         Optional<ScalarNode> scalar = scalar(key);
         if (scalar.isEmpty()) {
-            return defaultValue;
+            return remember(key, defaultValue);
         }
         String text = scalar.get().getValue();
         for (E constant : type.getEnumConstants()) {
             if (kebab(constant).equals(text.toLowerCase(Locale.ROOT))) {
-                return constant;
+                return remember(key, constant);
             }
         }
         throw error(key, "must be one of " + Arrays.stream(type.getEnumConstants())
@@ -166,7 +181,7 @@ public final class ConfigSection {
     public List<Integer> integers(String key, List<Integer> defaultValue, IntPredicate valid, String expectation) {
         Optional<List<ScalarNode>> items = scalars(key);
         if (items.isEmpty()) {
-            return defaultValue;
+            return remember(key, defaultValue);
         }
         List<Integer> values = new ArrayList<>();
         for (ScalarNode item : items.get()) {
@@ -176,11 +191,12 @@ public final class ConfigSection {
             }
             values.add(value);
         }
-        return List.copyOf(values);
+        return remember(key, List.copyOf(values));
     }
 
     public List<String> strings(String key, List<String> defaultValue) {
-        return scalars(key).map(items -> items.stream().map(ScalarNode::getValue).toList()).orElse(defaultValue);
+        return remember(key, scalars(key).map(items -> items.stream().map(ScalarNode::getValue).toList())
+                .orElse(defaultValue));
     }
 
     /** The raw YAML node of a key (sweep spaces read lists and ranges themselves). */

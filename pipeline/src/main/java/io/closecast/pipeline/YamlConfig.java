@@ -80,7 +80,7 @@ public final class YamlConfig {
 
     /** The top-level section. Each call starts a fresh record of which keys were read. */
     public ConfigSection root() {
-        return new ConfigSection(source, "", root, overridden);
+        return new ConfigSection(source, "", root, overridden, new java.util.LinkedHashMap<>());
     }
 
     /**

@@ -1,0 +1,111 @@
+package io.closecast.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A model bundle loaded for forecasting: checksums verified, the pure-Java LSTM forward pass over its
+ * weights, and the codec (fitted scaler + target transform) that turns raw prices into model input and
+ * model output back into prices. Needs no ND4J. Thread-safe.
+ */
+public final class ForecastModel {
+    /** The bundle file holding the {@link ForecastCodec} as JSON. */
+    public static final String CODEC_FILE = "codec.json";
+    /** Forecasts longer than the trained horizon are built step by step up to this many days. */
+    public static final int MAX_HORIZON = 30;
+
+    private final ModelBundle.MlModel mlmodel;
+    private final LstmForecaster network;
+    private final ForecastCodec codec;
+
+    private ForecastModel(ModelBundle.MlModel mlmodel, LstmForecaster network, ForecastCodec codec) {
+        this.mlmodel = mlmodel;
+        this.network = network;
+        this.codec = codec;
+        if (network.spec().horizon() != codec.horizon() || network.spec().inputFeatures() != codec.features().size()) {
+            throw new ModelException("bundle is inconsistent: the network predicts " + network.spec().horizon()
+                    + " steps from " + network.spec().inputFeatures() + " features, the codec expects "
+                    + codec.horizon() + " steps from " + codec.features().size());
+        }
+    }
+
+    /** Verifies the bundle in {@code dir} against its manifest and loads it. */
+    public static ForecastModel load(Path dir) {
+        ModelBundle.MlModel mlmodel = ModelBundle.verify(dir);
+        try {
+            ForecastCodec codec = ForecastCodec.fromJson(Files.readString(dir.resolve(mlmodel.setting("codec"))));
+            LstmForecaster network = LstmForecaster.load(dir.resolve(mlmodel.setting("weights")));
+            return new ForecastModel(mlmodel, network, codec);
+        } catch (IOException e) {
+            throw new ModelException("cannot read the model bundle in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A model from parts already in memory (training evaluates with it before the bundle is written). */
+    public static ForecastModel create(ModelBundle.MlModel mlmodel, LstmForecaster network, ForecastCodec codec) {
+        return new ForecastModel(mlmodel, network, codec);
+    }
+
+    public ModelBundle.MlModel mlmodel() {
+        return mlmodel;
+    }
+
+    public ForecastCodec codec() {
+        return codec;
+    }
+
+    /** How many recent prices a forecast needs. */
+    public int requiredHistory() {
+        return codec.requiredHistory();
+    }
+
+    /** The horizon the network was trained for (longer forecasts are built step by step). */
+    public int trainedHorizon() {
+        return codec.horizon();
+    }
+
+    /** The longest forecast this model gives: its trained horizon, or up to {@value #MAX_HORIZON} days step by step when it uses prices only. */
+    public int maxHorizon() {
+        return codec.features().size() == 1 ? Math.max(MAX_HORIZON, codec.horizon()) : codec.horizon();
+    }
+
+    /**
+     * Forecasts the next {@code horizon} prices from recent prices of the target column (oldest first, at
+     * least {@link #requiredHistory()}). Beyond the trained horizon, forecasts are appended to the history
+     * and the network is asked again.
+     */
+    public double[] forecast(double[] prices, int horizon) {
+        if (horizon < 1 || horizon > maxHorizon()) {
+            throw new ModelException("horizon must be between 1 and " + maxHorizon() + ", found " + horizon);
+        }
+        double[] history = prices;
+        double[] result = new double[horizon];
+        int filled = 0;
+        while (filled < horizon) {
+            double[] step = codec.decode(network.predict(codec.encode(history)), history[history.length - 1]);
+            int take = Math.min(step.length, horizon - filled);
+            System.arraycopy(step, 0, result, filled, take);
+            filled += take;
+            if (filled < horizon) {
+                int keep = Math.min(history.length, requiredHistory());
+                double[] next = Arrays.copyOfRange(history, history.length - keep, history.length + step.length);
+                System.arraycopy(step, 0, next, keep, step.length);
+                history = next;
+            }
+        }
+        return result;
+    }
+
+    /** Forecasts the trained horizon from recent bars (models with more features than the price need bars). */
+    public double[] forecast(List<PriceBar> bars) {
+        if (bars.isEmpty()) {
+            throw new ModelException("bars must hold at least " + requiredHistory() + " rows, found none");
+        }
+        double last = bars.getLast().value(codec.target().column());
+        return codec.decode(network.predict(codec.encode(new ArrayList<>(bars))), last);
+    }
+}

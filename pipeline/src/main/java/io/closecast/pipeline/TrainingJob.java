@@ -1,0 +1,474 @@
+package io.closecast.pipeline;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.closecast.mlflow.Dataset;
+import io.closecast.mlflow.DatasetInput;
+import io.closecast.mlflow.Metric;
+import io.closecast.mlflow.MlflowClient;
+import io.closecast.mlflow.ModelVersion;
+import io.closecast.mlflow.ModelVersionSpec;
+import io.closecast.mlflow.Run;
+import io.closecast.mlflow.RunSpec;
+import io.closecast.mlflow.RunStatus;
+import io.closecast.model.DatasetBuilder;
+import io.closecast.model.DatasetInfo;
+import io.closecast.model.DroppedRow;
+import io.closecast.model.EpochStats;
+import io.closecast.model.ForecastMetrics;
+import io.closecast.model.ForecastModel;
+import io.closecast.model.LstmForecaster;
+import io.closecast.model.LstmNetworks;
+import io.closecast.model.LstmWeights;
+import io.closecast.model.ModelBundle;
+import io.closecast.model.PreparedData;
+import io.closecast.model.PriceCsv;
+import io.closecast.model.PriceSeries;
+import io.closecast.model.Samples;
+import io.closecast.model.Trainer;
+import io.closecast.model.TrainingResult;
+import io.closecast.model.WalkForward;
+import io.closecast.model.WindowSet;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training as one MLflow run: prices -> checked, leak-free windows -> LSTM training with per-epoch
+ * metrics -> test metrics beside the naive forecast (and walk-forward folds) -> the model bundle, plots and
+ * predictions as artifacts -> optionally a model version. A failure ends the run FAILED with the reason as
+ * a tag; a pruned or timed-out trial ends KILLED.
+ */
+public final class TrainingJob {
+    /** Where the model bundle goes in the run's artifacts (and what model versions point at). */
+    public static final String MODEL_PATH = "model";
+    static final String TAG_FAILURE = "closecast.failure_reason";
+    static final String TAG_KIND = "closecast.kind";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MlflowClient client;
+    private final Clock clock;
+    private final PrintWriter console;
+
+    public TrainingJob(MlflowClient client, Clock clock, PrintWriter console) {
+        this.client = client;
+        this.clock = clock;
+        this.console = console;
+    }
+
+    /** Called after every epoch; may stop the training by returning why (median pruning, time limit). */
+    @FunctionalInterface
+    public interface EpochHook {
+        Optional<String> afterEpoch(EpochStats stats);
+
+        static EpochHook none() {
+            return stats -> Optional.empty();
+        }
+    }
+
+    /**
+     * How to run: the run's name, its parent (a sweep), extra tags, the epoch hook, whether to register,
+     * and the working directory for files written before upload.
+     */
+    public record Options(String runName, Optional<String> parentRunId, Map<String, String> tags, EpochHook hook,
+                          boolean register, Path workDir, String configText) {
+        public Options {
+            tags = Map.copyOf(tags);
+        }
+    }
+
+    /** How a training ended. */
+    public enum Outcome { FINISHED, FAILED, KILLED }
+
+    /** The run, how it ended, why, its test metrics (when finished), and the model version (when registered). */
+    public record Result(String runId, Outcome outcome, String reason, Map<String, Double> metrics,
+                         List<EpochStats> epochs, Optional<ModelVersion> version) {
+        public Result {
+            metrics = Map.copyOf(metrics);
+            epochs = List.copyOf(epochs);
+        }
+    }
+
+    /** Thrown by the epoch listener to stop a trial that the hook stopped. */
+    static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** Loads the prices a config names (fetching missing days first when {@code data.fetch} is on). */
+    public static PriceSeries loadPrices(TrainConfig config) {
+        TrainConfig.DataSource data = config.data();
+        PriceSeries series;
+        if (data.fetch()) {
+            PriceCache cache = PriceCache.create(data.file().toAbsolutePath().getParent());
+            LocalDate from = data.from().orElse(LocalDate.of(2010, 1, 1));
+            LocalDate to = data.to().orElse(LocalDate.now(java.time.ZoneOffset.UTC));
+            series = cache.fetch(YahooChartClient.create(YahooConfig.defaults()), data.symbol(), from, to).series();
+        } else {
+            if (!Files.isRegularFile(data.file())) {
+                throw new PipelineException("data.file " + data.file() + " does not exist: give a CSV in the Yahoo layout"
+                        + " (Date,Open,High,Low,Close,Adj Close,Volume), or set data.fetch: true to download it");
+            }
+            series = PriceCsv.read(data.file());
+        }
+        LocalDate from = data.from().orElse(LocalDate.MIN);
+        LocalDate to = data.to().orElse(LocalDate.MAX);
+        return series.between(from, to);
+    }
+
+    /** Creates the run and trains; never throws for a failed training: the result says FAILED and why. */
+    public Result run(TrainConfig config, String experimentId, Options options) {
+        RunSpec.Builder spec = RunSpec.builder(experimentId, options.runName())
+                .startTime(Instant.now(clock))
+                .tag(TAG_KIND, options.parentRunId().isPresent() ? "trial" : "train")
+                .tag("closecast.seed", Long.toString(config.training().seed()))
+                .tag("closecast.version", Versions.closecast())
+                .tag("mlflow.source.type", "LOCAL")
+                .tag("mlflow.source.name", "closecast")
+                .tags(options.tags());
+        Versions.gitCommit().ifPresent(commit -> spec.tag("mlflow.source.git.commit", commit));
+        options.parentRunId().ifPresent(spec::parentRunId);
+        Run run = client.createRun(spec.build());
+        String runId = run.info().runId();
+        List<EpochStats> epochs = new ArrayList<>();
+        try {
+            client.logParams(runId, config.resolved());
+            Map<String, Double> metrics = train(config, runId, options, epochs);
+            client.setTerminated(runId, RunStatus.FINISHED, Instant.now(clock));
+            Optional<ModelVersion> version = Optional.empty();
+            if (options.register()) {
+                version = Optional.of(register(config, runId, metrics, options.tags()));
+            }
+            return new Result(runId, Outcome.FINISHED, "", metrics, epochs, version);
+        } catch (Stopped stopped) {
+            client.setTags(runId, Map.of("closecast.stopped_at_epoch", Integer.toString(epochs.size()),
+                    "closecast.stop_reason", stopped.getMessage()));
+            client.setTerminated(runId, RunStatus.KILLED, Instant.now(clock));
+            return new Result(runId, Outcome.KILLED, stopped.getMessage(), Map.of(), epochs, Optional.empty());
+        } catch (RuntimeException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            LOG.warn("training run {} failed: {}", runId, reason, e);
+            try {
+                client.setTags(runId, Map.of(TAG_FAILURE, truncate(reason, 4000)));
+                client.setTerminated(runId, RunStatus.FAILED, Instant.now(clock));
+            } catch (RuntimeException mlflowDown) {
+                LOG.error("could not mark run {} FAILED: {}", runId, mlflowDown.getMessage());
+            }
+            return new Result(runId, Outcome.FAILED, reason, Map.of(), epochs, Optional.empty());
+        }
+    }
+
+    private Map<String, Double> train(TrainConfig config, String runId, Options options, List<EpochStats> epochs) {
+        try {
+            return trainAndLog(config, runId, options, epochs);
+        } catch (IOException e) {
+            throw new PipelineException("cannot write the run's files: " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Double> trainAndLog(TrainConfig config, String runId, Options options, List<EpochStats> epochs)
+            throws IOException {
+        PriceSeries series = loadPrices(config);
+        PreparedData data = DatasetBuilder.prepare(series, config.dataset());
+        DatasetInfo info = data.dataset();
+        client.logInputs(runId, List.of(DatasetInput.create(new Dataset(info.name(), info.digest(), info.sourceType(),
+                info.source(), info.schema(), info.profile()), "training")));
+        Map<String, String> dataTags = new LinkedHashMap<>();
+        dataTags.put("closecast.data.train_range", data.trainRange().toString());
+        data.validationRange().ifPresent(r -> dataTags.put("closecast.data.validation_range", r.toString()));
+        dataTags.put("closecast.data.test_range", data.testRange().toString());
+        dataTags.put("closecast.data.sha256", info.sha256());
+        dataTags.put("closecast.data.dropped_rows", Integer.toString(data.dropped().size()));
+        client.setTags(runId, dataTags);
+        console.printf(Locale.ROOT, "%s%n", data.describe());
+        console.flush();
+
+        Path work = Files.createDirectories(options.workDir().resolve(runId));
+        Path model = Files.createDirectories(work.resolve(MODEL_PATH));
+        Instant start = Instant.now(clock);
+        TrainingResult result = trainOnce(config, data, runId, options.hook(), epochs, "");
+        double trainSeconds = Duration.between(start, Instant.now(clock)).toMillis() / 1000.0;
+
+        LstmNetworks.save(result.network(), config.model(), model);
+        ForecastModel forecaster = ForecastModel.create(new ModelBundle.MlModel(runId, MODEL_PATH, "", "", Map.of(), "",
+                "", ""), LstmForecaster.load(model.resolve(LstmWeights.FILE_NAME)), data.codec());
+        Evaluation test = evaluate(result, data.test(), data);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.putAll(test.model().toMap("test_"));
+        metrics.putAll(test.naive().toMap("naive_test_"));
+        metrics.put("best_epoch", (double) result.bestEpoch());
+        metrics.put("best_val_loss", result.bestValLoss());
+        metrics.put("epochs_trained", (double) result.epochs().size());
+        metrics.put("train_seconds", trainSeconds);
+        metrics.put("test_windows", (double) data.test().size());
+        if (config.walkForward().isPresent()) {
+            metrics.putAll(walkForward(config, series, runId, options));
+        }
+        Versions.peakRssMegabytes().ifPresent(mb -> metrics.put("peak_rss_mb", mb));
+        client.logMetrics(runId, metrics.entrySet().stream().map(e -> Metric.create(e.getKey(), e.getValue())).toList());
+
+        writeBundle(model, config, data, DatasetBuilder.clean(series, config.dataset()).cleaned(), runId,
+                options.configText(), forecaster);
+        Path plots = Files.createDirectories(work.resolve("plots"));
+        writePlots(plots, test, result, data);
+        Path predictions = Files.createDirectories(work.resolve("predictions"));
+        writePredictions(predictions.resolve("test_predictions.csv"), test);
+        writeDropped(work.resolve("data"), data.dropped());
+        client.uploadDirectory(runId, model, MODEL_PATH);
+        client.uploadDirectory(runId, plots, "plots");
+        client.uploadDirectory(runId, predictions, "predictions");
+        if (Files.isDirectory(work.resolve("data"))) {
+            client.uploadDirectory(runId, work.resolve("data"), "data");
+        }
+        console.printf(Locale.ROOT, "test: MAE %.4f  RMSE %.4f  MAPE %.2f%%  MASE %.4f  direction %.1f%%   "
+                        + "naive: MAE %.4f  RMSE %.4f  MAPE %.2f%%%n", test.model().mae(), test.model().rmse(),
+                test.model().mape(), test.model().mase(), 100 * test.model().directionalAccuracy(), test.naive().mae(),
+                test.naive().rmse(), test.naive().mape());
+        console.flush();
+        return metrics;
+    }
+
+    private TrainingResult trainOnce(TrainConfig config, PreparedData data, String runId, EpochHook hook,
+                                     List<EpochStats> epochs, String prefix) {
+        Samples train = new Samples(data.train().inputs(), data.train().targets());
+        WindowSet validationSet = data.validation().isEmpty() ? data.test() : data.validation();
+        Samples validation = new Samples(validationSet.inputs(), validationSet.targets());
+        int total = config.training().maxEpochs();
+        return Trainer.create(config.model(), config.training()).train(train, validation, stats -> {
+            if (prefix.isEmpty()) {
+                epochs.add(stats);
+            }
+            client.logMetrics(runId, List.of(
+                    Metric.create(prefix + "train_loss", stats.trainLoss(), stats.epoch()),
+                    Metric.create(prefix + "val_loss", stats.valLoss(), stats.epoch()),
+                    Metric.create(prefix + "epoch_seconds", stats.epochMillis() / 1000.0, stats.epoch())));
+            console.printf(Locale.ROOT, "%sepoch %3d/%d  train_loss %.6f  val_loss %.6f  %.1fs%n",
+                    prefix.isEmpty() ? "" : prefix.replace('_', ' '), stats.epoch(), total, stats.trainLoss(),
+                    stats.valLoss(), stats.epochMillis() / 1000.0);
+            console.flush();
+            if (prefix.isEmpty()) {
+                hook.afterEpoch(stats).ifPresent(reason -> {
+                    throw new Stopped(reason);
+                });
+            }
+        });
+    }
+
+    /** Model and naive forecasts on a part's windows, in prices. */
+    record Evaluation(WindowSet part, double[][] predicted, ForecastMetrics model, ForecastMetrics naive) {
+    }
+
+    static Evaluation evaluate(TrainingResult result, WindowSet part, PreparedData data) {
+        float[][] scaled = result.predict(part.inputs());
+        double[][] predicted = new double[part.size()][];
+        for (int i = 0; i < part.size(); i++) {
+            predicted[i] = data.codec().decode(scaled[i], part.lastPrices()[i]);
+        }
+        return new Evaluation(part, predicted, ForecastMetrics.of(part.targetPrices(), predicted, part.lastPrices()),
+                ForecastMetrics.naive(part.targetPrices(), part.lastPrices()));
+    }
+
+    private Map<String, Double> walkForward(TrainConfig config, PriceSeries series, String runId, Options options) {
+        List<WalkForward.Fold> folds = WalkForward.folds(series, config.dataset(), config.walkForward().orElseThrow());
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        Map<String, String> ranges = new LinkedHashMap<>();
+        double maseSum = 0;
+        double naiveMaeSum = 0;
+        double maeSum = 0;
+        for (WalkForward.Fold fold : folds) {
+            PreparedData data = WalkForward.prepare(series, config.dataset(), fold);
+            String prefix = "fold" + fold.number() + "_";
+            console.printf(Locale.ROOT, "walk-forward %s%n", fold);
+            TrainingResult result = trainOnce(config, data, runId, EpochHook.none(), new ArrayList<>(), prefix);
+            Evaluation test = evaluate(result, data.test(), data);
+            metrics.putAll(test.model().toMap(prefix + "test_"));
+            metrics.put(prefix + "naive_test_mae", test.naive().mae());
+            maseSum += test.model().mase();
+            maeSum += test.model().mae();
+            naiveMaeSum += test.naive().mae();
+            ranges.put("closecast.fold" + fold.number(), fold.toString());
+        }
+        metrics.put("wf_mean_test_mase", maseSum / folds.size());
+        metrics.put("wf_mean_test_mae", maeSum / folds.size());
+        metrics.put("wf_mean_naive_test_mae", naiveMaeSum / folds.size());
+        client.setTags(runId, ranges);
+        return metrics;
+    }
+
+    private ModelVersion register(TrainConfig config, String runId, Map<String, Double> metrics, Map<String, String> extra) {
+        String name = config.tracking().registeredModel();
+        client.createRegisteredModel(name, "closecast LSTM forecasts of " + config.data().symbol()
+                + " closing prices; versions carry their test metrics beside the naive forecast as tags.");
+        Map<String, String> tags = new LinkedHashMap<>();
+        metrics.forEach((k, v) -> {
+            if (k.startsWith("test_") || k.startsWith("naive_test_") || k.startsWith("wf_mean")) {
+                tags.put(k, String.format(Locale.ROOT, "%.6g", v));
+            }
+        });
+        tags.put("closecast.symbol", config.data().symbol());
+        extra.forEach((k, v) -> {
+            if (k.startsWith("closecast.sweep")) {
+                tags.put(k, v);
+            }
+        });
+        ModelVersion version = client.createModelVersion(ModelVersionSpec.create(name, runId, MODEL_PATH).withTags(tags)
+                .withDescription("Trained by run " + runId + " on " + config.data().symbol()));
+        console.printf(Locale.ROOT, "registered %s version %d (models:/%s/%d)%n", name, version.version(), name,
+                version.version());
+        console.flush();
+        return version;
+    }
+
+    private void writeBundle(Path model, TrainConfig config, PreparedData data, PriceSeries clean, String runId,
+                             String configText, ForecastModel forecaster) throws IOException {
+        Files.writeString(model.resolve(ForecastModel.CODEC_FILE), data.codec().toJson(), StandardCharsets.UTF_8);
+        Files.writeString(model.resolve("config.yaml"), resolvedYaml(config, configText), StandardCharsets.UTF_8);
+        // Input example: the last test window's raw prices, in pandas "split" orient.
+        WindowSet test = data.test();
+        int need = data.codec().requiredHistory();
+        double[] example = series(clean.between(LocalDate.MIN, test.lastInputDates().getLast()), need, config);
+        ObjectNode input = JSON.createObjectNode();
+        input.putArray("columns").add("close");
+        ArrayNode rows = input.putArray("data");
+        for (double p : example) {
+            rows.addArray().add(p);
+        }
+        Files.writeString(model.resolve("input_example.json"), JSON.writeValueAsString(input), StandardCharsets.UTF_8);
+        double[] check = forecaster.forecast(example, data.codec().horizon());
+        Map<String, Object> flavor = new LinkedHashMap<>();
+        flavor.put("network", LstmNetworks.NETWORK_FILE);
+        flavor.put("weights", LstmWeights.FILE_NAME);
+        flavor.put("codec", ForecastModel.CODEC_FILE);
+        flavor.put("config", "config.yaml");
+        flavor.put("symbol", config.data().symbol());
+        flavor.put("target", config.dataset().target().name());
+        flavor.put("transform", config.dataset().transform().name());
+        flavor.put("window", config.dataset().window());
+        flavor.put("horizon", config.dataset().horizon());
+        flavor.put("features", config.dataset().features().stream().map(Enum::name).toList());
+        flavor.put("train_range", data.trainRange().toString());
+        flavor.put("test_range", data.testRange().toString());
+        flavor.put("data_sha256", data.dataset().sha256());
+        flavor.put("seed", config.training().seed());
+        flavor.put("closecast_version", Versions.closecast());
+        flavor.put("dl4j_version", "1.0.0-M2.1");
+        flavor.put("example_forecast", java.util.Arrays.stream(check).boxed().toList());
+        String inputs = "[{\"type\": \"double\", \"name\": \"close\", \"required\": true}]";
+        String outputs = "[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": \"float64\", \"shape\": [-1, "
+                + config.dataset().horizon() + "]}}]";
+        ModelBundle.seal(model, new ModelBundle.MlModel(runId, MODEL_PATH, Instant.now(clock).toString(),
+                UUID.randomUUID().toString().replace("-", ""), flavor, inputs, outputs, "input_example.json"));
+    }
+
+    private static double[] series(PriceSeries upTo, int need, TrainConfig config) {
+        double[] all = upTo.column(config.dataset().target().column());
+        return java.util.Arrays.copyOfRange(all, Math.max(0, all.length - need), all.length);
+    }
+
+    private static String resolvedYaml(TrainConfig config, String configText) throws IOException {
+        Map<String, Object> nested = new LinkedHashMap<>();
+        config.resolved().forEach((key, value) -> {
+            String[] parts = key.split("\\.");
+            Map<String, Object> at = nested;
+            for (int i = 0; i < parts.length - 1; i++) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> next = (Map<String, Object>) at.computeIfAbsent(parts[i], k -> new LinkedHashMap<>());
+                at = next;
+            }
+            at.put(parts[parts.length - 1], value);
+        });
+        String header = "# The resolved training configuration of this model (every value, defaults included).\n";
+        return header + new ObjectMapper(new YAMLFactory()).writeValueAsString(nested)
+                + (configText.isEmpty() ? "" : "\n# As written:\n" + configText.replaceAll("(?m)^", "# "));
+    }
+
+    private static void writePlots(Path dir, Evaluation test, TrainingResult result, PreparedData data) {
+        int n = test.part().size();
+        double[] actual = new double[n];
+        double[] predicted = new double[n];
+        double[] naive = new double[n];
+        List<String> dates = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            actual[i] = test.part().targetPrices()[i][0];
+            predicted[i] = test.predicted()[i][0];
+            naive[i] = test.part().lastPrices()[i];
+            dates.add(test.part().targetDates().get(i).toString());
+        }
+        Charts.lines(dir.resolve("test_predictions.png"), String.format(Locale.ROOT,
+                        "Test period %s: next-day forecast (MASE %.3f against naive)", data.testRange(), test.model().mase()),
+                "price", List.of(Charts.Series.of("actual", actual), Charts.Series.of("LSTM forecast", predicted),
+                        Charts.Series.of("naive (last close)", naive)), dates);
+        int epochs = result.epochs().size();
+        double[] train = new double[epochs];
+        double[] val = new double[epochs];
+        double[] x = new double[epochs];
+        for (int i = 0; i < epochs; i++) {
+            x[i] = result.epochs().get(i).epoch();
+            train[i] = result.epochs().get(i).trainLoss();
+            val[i] = result.epochs().get(i).valLoss();
+        }
+        Charts.lines(dir.resolve("loss.png"), "Loss per epoch (best epoch " + result.bestEpoch() + ")", "MSE (scaled)",
+                List.of(new Charts.Series("train_loss", x, train), new Charts.Series("val_loss", x, val)), List.of());
+    }
+
+    private static void writePredictions(Path file, Evaluation test) throws IOException {
+        WindowSet part = test.part();
+        int horizon = test.predicted().length == 0 ? 0 : test.predicted()[0].length;
+        StringBuilder csv = new StringBuilder("date,last_input_date,last_close");
+        for (int h = 1; h <= horizon; h++) {
+            csv.append(",actual_h").append(h).append(",forecast_h").append(h);
+        }
+        csv.append(",naive\n");
+        for (int i = 0; i < part.size(); i++) {
+            csv.append(part.targetDates().get(i)).append(',').append(part.lastInputDates().get(i)).append(',')
+                    .append(part.lastPrices()[i]);
+            for (int h = 0; h < horizon; h++) {
+                csv.append(',').append(part.targetPrices()[i][h]).append(',')
+                        .append(String.format(Locale.ROOT, "%.6f", test.predicted()[i][h]));
+            }
+            csv.append(',').append(part.lastPrices()[i]).append('\n');
+        }
+        Files.writeString(file, csv, StandardCharsets.UTF_8);
+    }
+
+    private static void writeDropped(Path dir, List<DroppedRow> dropped) throws IOException {
+        if (dropped.isEmpty()) {
+            return;
+        }
+        Files.createDirectories(dir);
+        StringBuilder csv = new StringBuilder("date,row,kinds,reason\n");
+        for (DroppedRow row : dropped) {
+            csv.append(row.date()).append(',').append(row.row()).append(',')
+                    .append(String.join("|", row.kinds().stream().map(Enum::name).toList())).append(",\"")
+                    .append(row.reason().replace("\"", "'")).append("\"\n");
+        }
+        Files.writeString(dir.resolve("dropped_rows.csv"), csv, StandardCharsets.UTF_8);
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 3) + "...";
+    }
+}
