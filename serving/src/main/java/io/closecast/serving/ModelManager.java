@@ -279,8 +279,7 @@ public final class ModelManager implements AutoCloseable {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             Lease old = current.getAndSet(new Lease(loaded));
             metrics.modelLoaded(info, took);
-            refused = null;
-            lastFailure = null;
+            refused = null; // lastFailure stays: the last refused version and why, for operators
             if (old != null) {
                 LOG.info("Now serving {} (was v{}), loaded in {} ms", ref, old.info().version(), took.toMillis());
                 old.close(); // the manager's own hold; closes the model when in-flight requests are done

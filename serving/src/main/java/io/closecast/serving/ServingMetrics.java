@@ -67,7 +67,7 @@ public final class ServingMetrics {
         this.reloadFailure = registry.getOrCreate(Counter.builder("closecast_model_reloads")
                 .description("Model (re)loads by result")
                 .tags(List.of(Tag.create("result", "failure"))));
-        registry.remove("closecast_model_ready", List.of());
+        registry.gauge("closecast_model_ready", List.of()).ifPresent(registry::remove); // the latest service reports
         registry.getOrCreate(Gauge.builder("closecast_model_ready", () -> ready.getAsBoolean() ? 1 : 0)
                 .description("1 when a model version is loaded and serving, else 0"));
     }

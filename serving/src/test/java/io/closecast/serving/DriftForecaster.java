@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (last + k * mean change). It fails loudly when used after {@link #close()}, so a test sees a request that
  * ran on a closed model.
  */
-final class DriftForecaster implements Forecaster {
+class DriftForecaster implements Forecaster {
 
     private final ModelInfo info;
     private final AtomicBoolean closed = new AtomicBoolean();

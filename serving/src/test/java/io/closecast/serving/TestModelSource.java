@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A model source whose versions the test controls: which version the alias points at, which fail, whether it is down. */
-final class TestModelSource implements ModelSource {
+class TestModelSource implements ModelSource {
 
     static final String NAME = "closecast-test";
 
