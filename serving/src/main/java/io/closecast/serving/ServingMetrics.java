@@ -163,6 +163,12 @@ public final class ServingMetrics {
         return reloadFailure.count();
     }
 
+    /** Requests timed so far for a route: {count, total seconds} (the server's share of the latency). */
+    public double[] requestTime(String route) {
+        Timer t = durations.getOrDefault(route, durations.get(OTHER_ROUTE));
+        return new double[] {t.count(), t.totalTime(TimeUnit.SECONDS)};
+    }
+
     /** Requests counted so far for a route and status. */
     public long requests(String route, int status) {
         return Optional.ofNullable(requests.get(route + ' ' + status)).map(Counter::count).orElse(0L);
