@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BooleanSupplier;
 
 import io.helidon.metrics.api.Counter;
@@ -39,7 +40,7 @@ public final class ServingMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, Timer> durations;
-    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<String, AtomicReferenceArray<Counter>> requests; // by route, then status - 100
     private final Counter predictions;
     private final Timer modelLoad;
     private final Counter reloadSuccess;
@@ -55,6 +56,11 @@ public final class ServingMetrics {
         }
         timers.put(OTHER_ROUTE, timer(OTHER_ROUTE));
         this.durations = Map.copyOf(timers);
+        Map<String, AtomicReferenceArray<Counter>> byRoute = new ConcurrentHashMap<>();
+        for (String route : durations.keySet()) {
+            byRoute.put(route, new AtomicReferenceArray<>(500));
+        }
+        this.requests = Map.copyOf(byRoute);
         this.predictions = registry.getOrCreate(Counter.builder("closecast_predictions")
                 .description("Forecasts answered (one per forecast window)"));
         this.modelLoad = registry.getOrCreate(Timer.builder("closecast_model_load_duration")
@@ -104,13 +110,14 @@ public final class ServingMetrics {
             timer = durations.get(OTHER_ROUTE);
         }
         timer.record(nanos, TimeUnit.NANOSECONDS);
-        String key = route + ' ' + status;
-        Counter counter = requests.get(key);
+        int slot = Math.clamp(status - 100, 0, 499);
+        AtomicReferenceArray<Counter> counters = requests.get(route);
+        Counter counter = counters.get(slot);
         if (counter == null) {
-            String r = route;
-            counter = requests.computeIfAbsent(key, k -> registry.getOrCreate(Counter.builder("closecast_requests")
+            counter = registry.getOrCreate(Counter.builder("closecast_requests")
                     .description("Requests by route and HTTP status")
-                    .tags(List.of(Tag.create("route", r), Tag.create("status", Integer.toString(status))))));
+                    .tags(List.of(Tag.create("route", route), Tag.create("status", Integer.toString(slot + 100)))));
+            counters.compareAndSet(slot, null, counter); // getOrCreate returns the same meter to racing threads
         }
         counter.increment();
     }
@@ -171,6 +178,7 @@ public final class ServingMetrics {
 
     /** Requests counted so far for a route and status. */
     public long requests(String route, int status) {
-        return Optional.ofNullable(requests.get(route + ' ' + status)).map(Counter::count).orElse(0L);
+        AtomicReferenceArray<Counter> counters = requests.get(route);
+        return counters == null ? 0 : Optional.ofNullable(counters.get(Math.clamp(status - 100, 0, 499))).map(Counter::count).orElse(0L);
     }
 }
