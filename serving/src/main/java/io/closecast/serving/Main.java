@@ -56,10 +56,9 @@ public final class Main {
     @SuppressWarnings("removal") // Helidon's MetricsObserver reports the global registry
     public static RunningService start(ServingConfig config, ModelSource source) {
         MeterRegistry registry = Metrics.globalRegistry();
-        ModelManager[] holder = new ModelManager[1];
-        ServingMetrics metrics = ServingMetrics.create(registry, ROUTES, () -> holder[0] != null && holder[0].ready());
+        ServingMetrics metrics = ServingMetrics.create(registry, ROUTES);
         ModelManager models = ModelManager.create(source, config.loader(), metrics);
-        holder[0] = models;
+        metrics.registerReady(models::ready);
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())

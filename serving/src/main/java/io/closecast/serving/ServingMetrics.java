@@ -48,7 +48,7 @@ public final class ServingMetrics {
     private final Object infoLock = new Object();
     private Meter modelInfo;
 
-    private ServingMetrics(MeterRegistry registry, List<String> routes, BooleanSupplier ready) {
+    private ServingMetrics(MeterRegistry registry, List<String> routes) {
         this.registry = registry;
         Map<String, Timer> timers = new ConcurrentHashMap<>();
         for (String route : routes) {
@@ -73,7 +73,11 @@ public final class ServingMetrics {
         this.reloadFailure = registry.getOrCreate(Counter.builder("closecast_model_reloads")
                 .description("Model (re)loads by result")
                 .tags(List.of(Tag.create("result", "failure"))));
-        registry.gauge("closecast_model_ready", List.of()).ifPresent(registry::remove); // the latest service reports
+    }
+
+    /** Registers {@code closecast_model_ready}, read at each scrape (replaces an earlier one in the same registry). */
+    public void registerReady(BooleanSupplier ready) {
+        registry.gauge("closecast_model_ready", List.of()).ifPresent(registry::remove);
         registry.getOrCreate(Gauge.builder("closecast_model_ready", () -> ready.getAsBoolean() ? 1 : 0)
                 .description("1 when a model version is loaded and serving, else 0"));
     }
@@ -83,10 +87,9 @@ public final class ServingMetrics {
      *
      * @param registry where they live (the one {@code /metrics} shows)
      * @param routes   the route labels requests are counted under (route templates such as {@code /v1/predict})
-     * @param ready    whether a model serves now, read at each scrape
      */
-    public static ServingMetrics create(MeterRegistry registry, List<String> routes, BooleanSupplier ready) {
-        return new ServingMetrics(registry, routes, ready);
+    public static ServingMetrics create(MeterRegistry registry, List<String> routes) {
+        return new ServingMetrics(registry, routes);
     }
 
     private Timer timer(String route) {

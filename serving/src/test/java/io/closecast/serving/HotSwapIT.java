@@ -101,6 +101,7 @@ class HotSwapIT {
             RoutesIT.assertError(predict, 503, null);
             assertEquals(503, client.get("/v1/model").statusCode());
             assertEquals(200, client.get("/health/live").statusCode());
+            assertTrue(client.get("/metrics").body().contains("closecast_model_ready{scope=\"application\",} 0.0"));
 
             source.down(false);
             TestClient.await("ready after the source came up", Duration.ofSeconds(10), service.models()::ready);
@@ -108,6 +109,7 @@ class HotSwapIT {
             assertEquals(200, ready.statusCode(), ready.body());
             assertEquals("7", TestClient.json(ready).at("/model/version").asText());
             assertEquals(200, client.post("/v1/predict", "application/json", "{\"closes\": [1,2,3,4,5]}").statusCode());
+            assertTrue(client.get("/metrics").body().contains("closecast_model_ready{scope=\"application\",} 1.0"));
         }
     }
 

@@ -16,7 +16,7 @@ class ModelManagerTest {
 
     @SuppressWarnings("removal")
     private static ModelManager manager(TestModelSource source) {
-        ServingMetrics metrics = ServingMetrics.create(Metrics.globalRegistry(), List.of("/v1/predict"), () -> false);
+        ServingMetrics metrics = ServingMetrics.create(Metrics.globalRegistry(), List.of("/v1/predict"));
         return ModelManager.create(source, new ModelManager.Settings(Duration.ofMinutes(1), Duration.ofMillis(10),
                 Duration.ofMillis(40), 2), metrics);
     }
