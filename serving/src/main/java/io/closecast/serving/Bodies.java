@@ -1,0 +1,76 @@
+package io.closecast.serving;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+import io.helidon.http.HttpMediaType;
+import io.helidon.webserver.http.ServerRequest;
+
+/** Reads request bodies with a size limit and checks their content type. */
+final class Bodies {
+
+    private Bodies() {
+    }
+
+    /** The body as bytes; 413 when it is larger than {@code maxBytes} (by Content-Length or as read). */
+    static byte[] read(ServerRequest req, long maxBytes) {
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > maxBytes) {
+            throw tooLarge(declared.getAsLong() + " bytes", maxBytes);
+        }
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        int limit = (int) Math.min(maxBytes, Integer.MAX_VALUE - 16);
+        byte[] buf = new byte[(int) Math.min(limit + 1L, declared.isPresent() ? declared.getAsLong() + 1 : 8192)];
+        int n = 0;
+        try (InputStream in = req.content().inputStream()) {
+            for (;;) {
+                if (n == buf.length) {
+                    if (buf.length > limit) {
+                        throw tooLarge("more than " + limit + " bytes", maxBytes);
+                    }
+                    buf = Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, limit + 1L));
+                }
+                int r = in.read(buf, n, buf.length - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+                if (n > limit) {
+                    throw tooLarge("more than " + limit + " bytes", maxBytes);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return n == buf.length ? buf : Arrays.copyOf(buf, n);
+    }
+
+    private static ApiException tooLarge(String found, long maxBytes) {
+        return ApiException.create(413, "body_too_large",
+                "body: expected at most " + maxBytes + " bytes, found " + found);
+    }
+
+    /**
+     * Checks the Content-Type against the accepted ones (type/subtype, parameters ignored) and returns the
+     * one that matched; 415 otherwise.
+     */
+    static String requireType(ServerRequest req, String... accepted) {
+        String found = req.headers().contentType()
+                .map(HttpMediaType::mediaType)
+                .map(m -> (m.type() + "/" + m.subtype()).toLowerCase(Locale.ROOT))
+                .orElse("");
+        for (String a : accepted) {
+            if (a.equals(found)) {
+                return a;
+            }
+        }
+        throw ApiException.create(415, "unsupported_media_type", "Content-Type: expected "
+                + String.join(" or ", accepted) + ", found " + (found.isEmpty() ? "none" : found));
+    }
+}

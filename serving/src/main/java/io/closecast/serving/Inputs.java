@@ -1,0 +1,138 @@
+package io.closecast.serving;
+
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Validation of request values against the serving model; every failure names the field, the value and what was expected. */
+final class Inputs {
+
+    private Inputs() {
+    }
+
+    /** A price window: a JSON array of exactly {@code length} finite numbers &gt; 0. */
+    static double[] window(JsonNode node, String field, int length) {
+        if (node == null || node.isMissingNode()) {
+            throw ApiException.badField(field, "expected an array of " + length + " prices, found nothing (the field is required)");
+        }
+        if (!node.isArray()) {
+            throw ApiException.badField(field, "expected an array of " + length + " prices, found " + Json.describe(node));
+        }
+        if (node.size() != length) {
+            throw ApiException.badField(field, "expected exactly " + length
+                    + " prices (the model's window length), found " + node.size());
+        }
+        double[] out = new double[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = price(node.get(i), field + "[" + i + "]");
+        }
+        return out;
+    }
+
+    /** One price: a finite JSON number &gt; 0. */
+    static double price(JsonNode n, String field) {
+        if (n == null || !n.isNumber()) {
+            throw ApiException.badField(field, "expected a number > 0, found " + Json.describe(n));
+        }
+        return price(n.doubleValue(), n.asText(), field);
+    }
+
+    static double price(double v, String text, String field) {
+        if (!Double.isFinite(v)) {
+            throw ApiException.badField(field, "expected a finite number > 0, found " + Json.abbreviate(text) + " (out of range)");
+        }
+        if (v <= 0) {
+            throw ApiException.badField(field, "expected a price > 0, found " + text);
+        }
+        return v;
+    }
+
+    /** The horizon: an integer 1..maxHorizon; absent means 1. */
+    static int horizon(JsonNode n, String field, int maxHorizon) {
+        if (n == null || n.isMissingNode()) {
+            return 1;
+        }
+        if (!n.isIntegralNumber() && !(n.isNumber() && n.doubleValue() == Math.rint(n.doubleValue()))) {
+            throw ApiException.badField(field, "expected an integer 1.." + maxHorizon + ", found " + Json.describe(n));
+        }
+        return horizon(n.asText(), n.doubleValue(), field, maxHorizon);
+    }
+
+    /** The horizon from text (a query parameter); absent means 1. */
+    static int horizon(String text, String field, int maxHorizon) {
+        double v;
+        try {
+            v = Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.badField(field, "expected an integer 1.." + maxHorizon + ", found " + Json.abbreviate(text));
+        }
+        return horizon(text, v, field, maxHorizon);
+    }
+
+    private static int horizon(String text, double v, String field, int maxHorizon) {
+        if (v < 1 || v > maxHorizon) {
+            throw ApiException.badField(field, "expected an integer 1.." + maxHorizon
+                    + " (the model's maximum horizon), found " + Json.abbreviate(text));
+        }
+        return (int) v;
+    }
+
+    /** Dates aligned with the prices: ISO dates, strictly increasing, {@code length} of them. */
+    static List<LocalDate> dates(JsonNode node, String field, int length) {
+        if (!node.isArray()) {
+            throw ApiException.badField(field, "expected an array of " + length + " ISO dates (yyyy-MM-dd), found " + Json.describe(node));
+        }
+        if (node.size() != length) {
+            throw ApiException.badField(field, "expected " + length + " dates, one per price, found " + node.size());
+        }
+        List<LocalDate> out = new ArrayList<>(length);
+        for (int i = 0; i < length; i++) {
+            JsonNode d = node.get(i);
+            String f = field + "[" + i + "]";
+            if (!d.isTextual()) {
+                throw ApiException.badField(f, "expected an ISO date (yyyy-MM-dd), found " + Json.describe(d));
+            }
+            LocalDate date = date(d.asText(), f);
+            if (!out.isEmpty() && !date.isAfter(out.getLast())) {
+                throw ApiException.badField(f, "expected a date after " + out.getLast() + " (dates ascend), found " + date);
+            }
+            out.add(date);
+        }
+        return out;
+    }
+
+    static LocalDate date(String text, String field) {
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badField(field, "expected an ISO date (yyyy-MM-dd), found " + Json.abbreviate(text));
+        }
+    }
+
+    /**
+     * The next {@code count} business days (Monday to Friday) after {@code last}. Exchange holidays are not
+     * known here, so a holiday can appear as a forecast day.
+     */
+    static List<LocalDate> nextBusinessDays(LocalDate last, int count) {
+        List<LocalDate> out = new ArrayList<>(count);
+        LocalDate d = last;
+        while (out.size() < count) {
+            d = d.plusDays(1);
+            if (d.getDayOfWeek() != DayOfWeek.SATURDAY && d.getDayOfWeek() != DayOfWeek.SUNDAY) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /** Naive forecast: every next price equals the last one. */
+    static double[] naive(double[] window, int horizon) {
+        double[] out = new double[horizon];
+        java.util.Arrays.fill(out, window[window.length - 1]);
+        return out;
+    }
+}

@@ -1,0 +1,242 @@
+package io.closecast.serving;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * {@code POST /invocations}: MLflow's scoring protocol, so tools that call an MLflow model server can call this one.
+ * <ul>
+ *   <li>{@code application/json} with exactly one of {@code dataframe_split}, {@code dataframe_records},
+ *       {@code instances}, {@code inputs}, and optionally {@code params: {"horizon": n}} (default 1).</li>
+ *   <li>A data frame (either JSON form, or a {@code text/csv} body) holds consecutive days as rows and must have the
+ *       model's price column; the last window of that column is forecast. Answer: {@code {"predictions": [p1..pn]}}.</li>
+ *   <li>{@code instances} / {@code inputs} as an array of prices is one window ({@code {"predictions": [p1..pn]}});
+ *       as an array of arrays it is several windows ({@code {"predictions": [[..], [..]]}}); {@code inputs} as an
+ *       object {@code {"<price column>": [..]}} is one window.</li>
+ * </ul>
+ */
+final class InvocationsService implements HttpService {
+
+    private static final List<String> FORMATS = List.of("dataframe_split", "dataframe_records", "instances", "inputs");
+    private static final int MAX_WINDOWS = 1024;
+
+    private final ModelManager models;
+    private final ServingMetrics metrics;
+    private final long maxBodyBytes;
+
+    InvocationsService(ModelManager models, ServingMetrics metrics, long maxBodyBytes) {
+        this.models = models;
+        this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/invocations", this::invocations)
+                .any("/invocations", (req, res) -> Responses.methodNotAllowed(req, res, "POST"));
+    }
+
+    private void invocations(ServerRequest req, ServerResponse res) {
+        String type = Bodies.requireType(req, "application/json", "text/csv");
+        byte[] body = Bodies.read(req, maxBodyBytes);
+        try (ModelManager.Lease lease = PredictService.lease(models)) {
+            ModelInfo info = lease.info();
+            StringBuilder sb = new StringBuilder(256);
+            sb.append("{\"predictions\":");
+            if (type.equals("text/csv")) {
+                int horizon = req.query().contains("horizon")
+                        ? Inputs.horizon(req.query().get("horizon"), "horizon", info.maxHorizon()) : 1;
+                YahooCsv.Window w = YahooCsv.lastWindow(new String(body, StandardCharsets.UTF_8),
+                        info.priceColumn(), info.windowLength());
+                Json.numbers(sb, PredictService.forecast(lease, w.prices(), horizon));
+                metrics.predictions(1);
+            } else {
+                json(Json.requireObject(Json.parse(body)), lease, sb);
+            }
+            sb.append('}');
+            res.header(Responses.MODEL_VERSION, info.version());
+            Responses.json(res, 200, sb);
+        }
+    }
+
+    private void json(JsonNode root, ModelManager.Lease lease, StringBuilder sb) {
+        ModelInfo info = lease.info();
+        String format = null;
+        TreeSet<String> keys = new TreeSet<>();
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            keys.add(key);
+            if (FORMATS.contains(key)) {
+                if (format != null) {
+                    throw ApiException.badField(key, "expected exactly one of " + FORMATS + ", found both " + format + " and " + key);
+                }
+                format = key;
+            } else if (!key.equals("params")) {
+                throw ApiException.badField(key, "expected only one of " + FORMATS + " and optionally params, found unknown field " + Json.abbreviate(key));
+            }
+        }
+        if (format == null) {
+            throw ApiException.malformed("expected a JSON object with exactly one of " + FORMATS + ", found fields " + keys);
+        }
+        int horizon = horizon(root.get("params"), info);
+        JsonNode data = root.get(format);
+        switch (format) {
+            case "dataframe_split" -> one(sb, lease, dataframeSplit(data, info), horizon);
+            case "dataframe_records" -> one(sb, lease, dataframeRecords(data, info), horizon);
+            default -> tensor(sb, lease, data, format, horizon);
+        }
+    }
+
+    private static int horizon(JsonNode params, ModelInfo info) {
+        if (params == null || params.isNull()) {
+            return 1;
+        }
+        if (!params.isObject()) {
+            throw ApiException.badField("params", "expected an object such as {\"horizon\": 5}, found " + Json.describe(params));
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
+            String key = it.next().getKey();
+            if (!key.equals("horizon")) {
+                throw ApiException.badField("params." + key, "expected only params.horizon, found unknown parameter " + Json.abbreviate(key));
+            }
+        }
+        return Inputs.horizon(params.get("horizon"), "params.horizon", info.maxHorizon());
+    }
+
+    private void one(StringBuilder sb, ModelManager.Lease lease, double[] window, int horizon) {
+        Json.numbers(sb, PredictService.forecast(lease, window, horizon));
+        metrics.predictions(1);
+    }
+
+    private void tensor(StringBuilder sb, ModelManager.Lease lease, JsonNode data, String field, int horizon) {
+        ModelInfo info = lease.info();
+        if (data.isObject()) {
+            if (!field.equals("inputs") || data.size() != 1 || data.get(info.priceColumn()) == null) {
+                throw ApiException.badField(field, "expected an object with the single key " + Json.abbreviate(info.priceColumn())
+                        + " (the model's price column), found keys " + keys(data));
+            }
+            String f = field + "." + info.priceColumn();
+            one(sb, lease, Inputs.window(data.get(info.priceColumn()), f, info.windowLength()), horizon);
+            return;
+        }
+        if (!data.isArray() || data.isEmpty()) {
+            throw ApiException.badField(field, "expected an array of " + info.windowLength()
+                    + " prices or an array of such arrays, found " + Json.describe(data));
+        }
+        if (!data.get(0).isArray()) {
+            one(sb, lease, Inputs.window(data, field, info.windowLength()), horizon);
+            return;
+        }
+        if (data.size() > MAX_WINDOWS) {
+            throw ApiException.badField(field, "expected at most " + MAX_WINDOWS + " windows, found " + data.size());
+        }
+        List<double[]> windows = new ArrayList<>(data.size());
+        for (int i = 0; i < data.size(); i++) {
+            windows.add(Inputs.window(data.get(i), field + "[" + i + "]", info.windowLength()));
+        }
+        sb.append('[');
+        for (int i = 0; i < windows.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Json.numbers(sb, PredictService.forecast(lease, windows.get(i), horizon));
+        }
+        sb.append(']');
+        metrics.predictions(windows.size());
+    }
+
+    private static double[] dataframeSplit(JsonNode split, ModelInfo info) {
+        if (!split.isObject()) {
+            throw ApiException.badField("dataframe_split", "expected an object {\"columns\": [...], \"data\": [[...]]}, found " + Json.describe(split));
+        }
+        JsonNode columns = split.get("columns");
+        JsonNode data = split.get("data");
+        if (columns == null || !columns.isArray()) {
+            throw ApiException.badField("dataframe_split.columns", "expected an array of column names, found " + Json.describe(columns));
+        }
+        if (data == null || !data.isArray()) {
+            throw ApiException.badField("dataframe_split.data", "expected an array of rows, found " + Json.describe(data));
+        }
+        int col = -1;
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).isTextual() && columns.get(i).asText().equals(info.priceColumn())) {
+                col = i;
+            }
+        }
+        if (col < 0) {
+            throw ApiException.badField("dataframe_split.columns", "expected a column " + Json.abbreviate(info.priceColumn())
+                    + " (the model's price column), found " + abbreviated(columns));
+        }
+        int n = info.windowLength();
+        if (data.size() < n) {
+            throw ApiException.badField("dataframe_split.data", "expected at least " + n
+                    + " rows (the model's window length), found " + data.size());
+        }
+        double[] window = new double[n];
+        int first = data.size() - n;
+        for (int r = 0; r < data.size(); r++) {
+            JsonNode row = data.get(r);
+            String f = "dataframe_split.data[" + r + "]";
+            if (!row.isArray() || row.size() != columns.size()) {
+                throw ApiException.badField(f, "expected a row of " + columns.size() + " values like columns, found " + Json.describe(row));
+            }
+            if (r >= first) {
+                window[r - first] = Inputs.price(row.get(col), f + "[" + col + "]");
+            }
+        }
+        return window;
+    }
+
+    private static double[] dataframeRecords(JsonNode records, ModelInfo info) {
+        if (!records.isArray()) {
+            throw ApiException.badField("dataframe_records", "expected an array of row objects, found " + Json.describe(records));
+        }
+        int n = info.windowLength();
+        if (records.size() < n) {
+            throw ApiException.badField("dataframe_records", "expected at least " + n
+                    + " rows (the model's window length), found " + records.size());
+        }
+        double[] window = new double[n];
+        int first = records.size() - n;
+        for (int r = 0; r < records.size(); r++) {
+            JsonNode row = records.get(r);
+            String f = "dataframe_records[" + r + "]";
+            if (!row.isObject()) {
+                throw ApiException.badField(f, "expected an object {\"" + info.priceColumn() + "\": price, ...}, found " + Json.describe(row));
+            }
+            JsonNode v = row.get(info.priceColumn());
+            if (v == null) {
+                throw ApiException.badField(f + "." + info.priceColumn(), "expected the model's price column, found keys " + keys(row));
+            }
+            double p = Inputs.price(v, f + "." + info.priceColumn());
+            if (r >= first) {
+                window[r - first] = p;
+            }
+        }
+        return window;
+    }
+
+    private static String keys(JsonNode obj) {
+        if (!obj.isObject()) {
+            return Json.describe(obj);
+        }
+        List<String> out = new ArrayList<>();
+        obj.fieldNames().forEachRemaining(k -> out.add(Json.abbreviate(k)));
+        return out.size() > 10 ? out.subList(0, 10) + "..." : out.toString();
+    }
+
+    private static String abbreviated(JsonNode columns) {
+        String s = columns.toString();
+        return s.length() > 120 ? s.substring(0, 120) + "..." : s;
+    }
+}

@@ -1,0 +1,118 @@
+package io.closecast.serving;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+
+import io.helidon.logging.common.LogConfig;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the closecast serving process: loads the config, builds the collaborators by hand, starts the server.
+ * The model loads in the background; {@code GET /health/ready} says when it serves.
+ * <pre>java -cp ... io.closecast.serving.Main [configs/serving.yaml]</pre>
+ */
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    /** The routes requests are counted and timed under. */
+    static final List<String> ROUTES = List.of("/v1/predict", "/v1/predict/csv", "/invocations", "/v1/model",
+            "/v1/webhooks/mlflow", "/health/live", "/health/ready", "/metrics", "/openapi");
+
+    private static final double OBSERVE_WEIGHT = 1000;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        Path yaml = Path.of(args.length > 0 ? args[0] : "configs/serving.yaml");
+        if (!Files.isRegularFile(yaml)) {
+            throw new ServingException("expected the serving config at " + yaml.toAbsolutePath()
+                    + " (pass its path as the first argument), found no file");
+        }
+        ServingConfig config = ServingConfig.load(yaml, System.getenv());
+        ModelSourceFactory factory = ServiceLoader.load(ModelSourceFactory.class).findFirst()
+                .orElseThrow(() -> new ServingException("expected a ModelSourceFactory on the class path "
+                        + "(META-INF/services/io.closecast.serving.ModelSourceFactory), found none"));
+        RunningService service = start(config, factory.create(config));
+        Runtime.getRuntime().addShutdownHook(new Thread(service::close, "closecast-shutdown"));
+    }
+
+    /** Builds and starts everything around a model source; the caller closes the result. */
+    @SuppressWarnings("removal") // Helidon's MetricsObserver reports the global registry
+    public static RunningService start(ServingConfig config, ModelSource source) {
+        MeterRegistry registry = Metrics.globalRegistry();
+        ServingMetrics metrics = ServingMetrics.create(registry, ROUTES);
+        ModelManager models = ModelManager.create(source, config.loader(), metrics);
+        metrics.registerReady(models::ready);
+        WebServer server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .addFeature(ObserveFeature.builder()
+                        .observersDiscoverServices(false)
+                        .addObserver(MetricsObserver.builder().endpoint("/metrics").build())
+                        .weight(OBSERVE_WEIGHT) // above the application routing, so its catch-all 404 does not hide /metrics
+                        .build())
+                .routing(r -> routing(r, config, models, metrics))
+                .build()
+                .start();
+        models.start();
+        LOG.info("closecast serving on port {}, model {}", server.port(), source.describe());
+        return new RunningService(server, models, metrics);
+    }
+
+    /** All endpoints, the API-key and metrics filters, and the one place errors become JSON. */
+    public static void routing(HttpRouting.Builder routing, ServingConfig config, ModelManager models, ServingMetrics metrics) {
+        Optional<WebhookVerifier> verifier = config.webhookSecret()
+                .map(s -> WebhookVerifier.create(s, config.webhookMaxSkew(), Clock.systemUTC()));
+        Set<String> open = new HashSet<>();
+        Set<String> openPrefixes = new HashSet<>();
+        open.add("/v1/webhooks/mlflow"); // authenticated by its HMAC signature
+        if (config.openHealth()) {
+            open.addAll(List.of("/health/live", "/health/ready"));
+        }
+        if (config.openMetrics()) {
+            open.add("/metrics");
+        }
+        if (config.openOpenapi()) {
+            open.add("/openapi");
+        }
+        if (config.openDashboard()) {
+            open.add("/");
+            openPrefixes.add("/dashboard/");
+        }
+        ApiKeys keys = ApiKeys.create(config.apiKeys(), config.apiKeysFile());
+        if (!keys.enabled()) {
+            LOG.warn("No API keys configured (security.api-keys, CLOSECAST_API_KEYS, CLOSECAST_API_KEYS_FILE): every endpoint is open");
+        }
+        routing.addFilter(new RequestMetricsFilter(metrics))
+                .addFilter(new ApiKeyFilter(keys, open, openPrefixes))
+                .register(new PredictService(models, metrics, config.maxBodyBytes()),
+                        new InvocationsService(models, metrics, config.maxBodyBytes()),
+                        new ModelService(models),
+                        new HealthService(models),
+                        new WebhookService(models, verifier, config.modelName(), config.modelAlias(), config.maxBodyBytes()),
+                        new OpenApiService())
+                .any(Responses::notFound)
+                .error(ApiException.class, (req, res, e) -> Responses.error(res, e.status(), e.toError()))
+                .error(Exception.class, (req, res, e) -> {
+                    LOG.warn("Unexpected failure on {} {}", req.prologue().method().text(), req.path().path(), e);
+                    Responses.error(res, 500, ApiError.create("internal_error",
+                            "the server failed to answer this request; the failure is logged"));
+                });
+    }
+}

@@ -1,0 +1,28 @@
+package io.closecast.serving;
+
+import java.util.Optional;
+
+/**
+ * Finds and loads the version a registry alias points at. The production implementation talks to MLflow;
+ * tests use one whose versions they control. Implementations must be thread-safe.
+ */
+public interface ModelSource {
+
+    /**
+     * Which version the alias points at now.
+     *
+     * @return the version, or empty when the alias points at none
+     * @throws Exception when the registry cannot be asked (unreachable, refused, malformed answer)
+     */
+    Optional<VersionRef> resolve() throws Exception;
+
+    /**
+     * Downloads, verifies (checksums) and loads one version.
+     *
+     * @throws Exception when any of that fails; the caller keeps serving the previous version
+     */
+    Forecaster load(VersionRef ref) throws Exception;
+
+    /** Where the versions come from, for logs and health reasons, e.g. {@code models:/closecast-petr4@production}. */
+    String describe();
+}

@@ -1,0 +1,10 @@
+package io.closecast.serving;
+
+/**
+ * Creates the production {@link ModelSource} from the config. {@link Main} finds the implementation with
+ * {@link java.util.ServiceLoader} ({@code META-INF/services/io.closecast.serving.ModelSourceFactory}), so the
+ * MLflow-backed source plugs in without changing the service.
+ */
+public interface ModelSourceFactory {
+    ModelSource create(ServingConfig config);
+}

@@ -1,0 +1,119 @@
+package io.closecast.serving;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * {@code POST /v1/predict} (JSON prices in) and {@code POST /v1/predict/csv} (a Yahoo daily CSV in): the next
+ * closing prices from the serving model, with the naive forecast (tomorrow = today) beside them.
+ */
+final class PredictService implements HttpService {
+
+    private final ModelManager models;
+    private final ServingMetrics metrics;
+    private final long maxBodyBytes;
+
+    PredictService(ModelManager models, ServingMetrics metrics, long maxBodyBytes) {
+        this.models = models;
+        this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/v1/predict", this::predict)
+                .any("/v1/predict", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
+                .post("/v1/predict/csv", this::predictCsv)
+                .any("/v1/predict/csv", (req, res) -> Responses.methodNotAllowed(req, res, "POST"));
+    }
+
+    private void predict(ServerRequest req, ServerResponse res) {
+        Bodies.requireType(req, "application/json");
+        byte[] body = Bodies.read(req, maxBodyBytes);
+        JsonNode root = Json.requireObject(Json.parse(body));
+        try (ModelManager.Lease lease = lease(models)) {
+            ModelInfo info = lease.info();
+            double[] window = Inputs.window(root.get("closes"), "closes", info.windowLength());
+            int horizon = Inputs.horizon(root.get("horizon"), "horizon", info.maxHorizon());
+            JsonNode datesNode = root.get("dates");
+            Optional<List<LocalDate>> dates = datesNode == null || datesNode.isNull()
+                    ? Optional.empty()
+                    : Optional.of(Inputs.dates(datesNode, "dates", info.windowLength()));
+            answer(res, lease, window, horizon, dates.map(d -> d.getLast()));
+        }
+    }
+
+    private void predictCsv(ServerRequest req, ServerResponse res) {
+        Bodies.requireType(req, "text/csv", "text/plain");
+        String body = new String(Bodies.read(req, maxBodyBytes), StandardCharsets.UTF_8);
+        try (ModelManager.Lease lease = lease(models)) {
+            ModelInfo info = lease.info();
+            int horizon = req.query().contains("horizon")
+                    ? Inputs.horizon(req.query().get("horizon"), "horizon", info.maxHorizon())
+                    : 1;
+            YahooCsv.Window w = YahooCsv.lastWindow(body, info.priceColumn(), info.windowLength());
+            answer(res, lease, w.prices(), horizon, Optional.of(w.dates().getLast()));
+        }
+    }
+
+    private void answer(ServerResponse res, ModelManager.Lease lease, double[] window, int horizon, Optional<LocalDate> lastDate) {
+        ModelInfo info = lease.info();
+        double[] predictions = forecast(lease, window, horizon);
+        metrics.predictions(1);
+        StringBuilder sb = new StringBuilder(256 + horizon * 48);
+        sb.append("{\"model\":{\"name\":");
+        Json.quote(sb, info.name());
+        sb.append(",\"version\":");
+        Json.quote(sb, info.version());
+        sb.append(",\"run_id\":");
+        Json.quote(sb, info.runId());
+        sb.append("},\"horizon\":").append(horizon).append(",\"predictions\":");
+        Json.numbers(sb, predictions);
+        if (lastDate.isPresent()) {
+            sb.append(",\"dates\":[");
+            List<LocalDate> next = Inputs.nextBusinessDays(lastDate.get(), horizon);
+            for (int i = 0; i < next.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                sb.append('"').append(next.get(i)).append('"');
+            }
+            sb.append(']');
+        }
+        sb.append(",\"naive\":");
+        Json.numbers(sb, Inputs.naive(window, horizon));
+        sb.append('}');
+        res.header(Responses.MODEL_VERSION, info.version());
+        Responses.json(res, 200, sb);
+    }
+
+    /** Leases the serving model or answers 503. */
+    static ModelManager.Lease lease(ModelManager models) {
+        return models.acquire().orElseThrow(() -> ApiException.create(503, "model_not_ready",
+                "model: expected a loaded model version, found none (" + models.status().reason().orElse("loading") + ")"));
+    }
+
+    /** Runs the model and checks its answer; a broken answer is the model's fault (500), never the caller's. */
+    static double[] forecast(ModelManager.Lease lease, double[] window, int horizon) {
+        double[] out = lease.forecaster().forecast(window, horizon);
+        if (out == null || out.length != horizon) {
+            throw ApiException.create(500, "model_error", "model " + lease.info().name() + " v" + lease.info().version()
+                    + " returned " + (out == null ? "nothing" : out.length + " values") + ", expected " + horizon);
+        }
+        for (double v : out) {
+            if (!Double.isFinite(v)) {
+                throw ApiException.create(500, "model_error", "model " + lease.info().name() + " v"
+                        + lease.info().version() + " returned a non-finite value " + v);
+            }
+        }
+        return out;
+    }
+}

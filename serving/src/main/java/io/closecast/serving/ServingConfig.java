@@ -1,0 +1,209 @@
+package io.closecast.serving;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+/**
+ * Everything the service is configured with. Read from {@code configs/serving.yaml} (see {@code docs/serving.md}),
+ * then environment variables override: {@code CLOSECAST_TRACKING_URI} (else {@code MLFLOW_TRACKING_URI}),
+ * {@code CLOSECAST_MODEL_NAME}, {@code CLOSECAST_MODEL_ALIAS}, {@code CLOSECAST_PORT}, {@code CLOSECAST_API_KEYS}
+ * (comma separated), {@code CLOSECAST_API_KEYS_FILE}, {@code CLOSECAST_POLL_INTERVAL}, {@code CLOSECAST_WEBHOOK_SECRET},
+ * {@code CLOSECAST_MAX_BODY_BYTES}. Tests build it in code with {@link #builder()}.
+ */
+public record ServingConfig(String host,
+                            int port,
+                            Optional<String> trackingUri,
+                            String modelName,
+                            String modelAlias,
+                            ModelManager.Settings loader,
+                            List<String> apiKeys,
+                            Optional<Path> apiKeysFile,
+                            boolean openHealth,
+                            boolean openMetrics,
+                            boolean openOpenapi,
+                            boolean openDashboard,
+                            long maxBodyBytes,
+                            Optional<String> webhookSecret,
+                            Duration webhookMaxSkew) {
+
+    public ServingConfig {
+        VersionRef.requireText(host, "server.host");
+        if (port < 0 || port > 65535) {
+            throw new ServingException("server.port must be 0..65535 (0 = any free port), found " + port);
+        }
+        Objects.requireNonNull(trackingUri, "trackingUri");
+        VersionRef.requireText(modelName, "model.name");
+        VersionRef.requireText(modelAlias, "model.alias");
+        Objects.requireNonNull(loader, "loader");
+        apiKeys = List.copyOf(apiKeys);
+        Objects.requireNonNull(apiKeysFile, "apiKeysFile");
+        if (maxBodyBytes < 1024) {
+            throw new ServingException("limits.max-body-bytes must be >= 1024, found " + maxBodyBytes);
+        }
+        Objects.requireNonNull(webhookSecret, "webhookSecret");
+        Objects.requireNonNull(webhookMaxSkew, "webhookMaxSkew");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Reads the YAML file, then applies the environment variables. */
+    public static ServingConfig load(Path yaml, Map<String, String> env) {
+        Config config = Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.file(yaml))
+                .build();
+        return fromConfig(config, env, yaml.toString());
+    }
+
+    /** From a Helidon config tree (the YAML's root), then the environment variables. */
+    public static ServingConfig fromConfig(Config config, Map<String, String> env, String where) {
+        Builder b = builder();
+        config.get("server.host").asString().ifPresent(b::host);
+        config.get("server.port").asString().ifPresent(v -> b.port(integer(v, "server.port", where)));
+        config.get("mlflow.tracking-uri").asString().ifPresent(b::trackingUri);
+        config.get("model.name").asString().ifPresent(b::modelName);
+        config.get("model.alias").asString().ifPresent(b::modelAlias);
+        config.get("model.poll-interval").asString().ifPresent(v -> b.pollInterval(duration(v, "model.poll-interval", where)));
+        config.get("model.retry.initial").asString().ifPresent(v -> b.retryInitial(duration(v, "model.retry.initial", where)));
+        config.get("model.retry.max").asString().ifPresent(v -> b.retryMax(duration(v, "model.retry.max", where)));
+        config.get("model.warmup-rounds").asString().ifPresent(v -> b.warmupRounds(integer(v, "model.warmup-rounds", where)));
+        config.get("security.api-keys").asList(String.class).ifPresent(b::apiKeys);
+        config.get("security.api-keys-file").asString().ifPresent(v -> b.apiKeysFile(Path.of(v)));
+        config.get("security.open.health").asBoolean().ifPresent(b::openHealth);
+        config.get("security.open.metrics").asBoolean().ifPresent(b::openMetrics);
+        config.get("security.open.openapi").asBoolean().ifPresent(b::openOpenapi);
+        config.get("security.open.dashboard").asBoolean().ifPresent(b::openDashboard);
+        config.get("limits.max-body-bytes").asString().ifPresent(v -> b.maxBodyBytes(integer(v, "limits.max-body-bytes", where)));
+        config.get("webhook.secret").asString().ifPresent(b::webhookSecret);
+        config.get("webhook.max-skew").asString().ifPresent(v -> b.webhookMaxSkew(duration(v, "webhook.max-skew", where)));
+
+        String envWhere = "environment";
+        Optional.ofNullable(env.get("MLFLOW_TRACKING_URI")).filter(s -> !s.isBlank()).ifPresent(b::trackingUri);
+        Optional.ofNullable(env.get("CLOSECAST_TRACKING_URI")).filter(s -> !s.isBlank()).ifPresent(b::trackingUri);
+        Optional.ofNullable(env.get("CLOSECAST_MODEL_NAME")).filter(s -> !s.isBlank()).ifPresent(b::modelName);
+        Optional.ofNullable(env.get("CLOSECAST_MODEL_ALIAS")).filter(s -> !s.isBlank()).ifPresent(b::modelAlias);
+        Optional.ofNullable(env.get("CLOSECAST_PORT")).filter(s -> !s.isBlank())
+                .ifPresent(v -> b.port(integer(v, "CLOSECAST_PORT", envWhere)));
+        Optional.ofNullable(env.get("CLOSECAST_API_KEYS")).filter(s -> !s.isBlank())
+                .ifPresent(v -> b.apiKeys(splitKeys(v)));
+        Optional.ofNullable(env.get("CLOSECAST_API_KEYS_FILE")).filter(s -> !s.isBlank())
+                .ifPresent(v -> b.apiKeysFile(Path.of(v)));
+        Optional.ofNullable(env.get("CLOSECAST_POLL_INTERVAL")).filter(s -> !s.isBlank())
+                .ifPresent(v -> b.pollInterval(duration(v, "CLOSECAST_POLL_INTERVAL", envWhere)));
+        Optional.ofNullable(env.get("CLOSECAST_WEBHOOK_SECRET")).filter(s -> !s.isBlank()).ifPresent(b::webhookSecret);
+        Optional.ofNullable(env.get("CLOSECAST_MAX_BODY_BYTES")).filter(s -> !s.isBlank())
+                .ifPresent(v -> b.maxBodyBytes(integer(v, "CLOSECAST_MAX_BODY_BYTES", envWhere)));
+        if (b.modelName == null) {
+            throw new ServingException("model.name is required (the registered model to serve, e.g. closecast-petr4), found none in "
+                    + where + " or CLOSECAST_MODEL_NAME");
+        }
+        return b.build();
+    }
+
+    static List<String> splitKeys(String csv) {
+        List<String> out = new ArrayList<>();
+        for (String k : csv.split(",")) {
+            if (!k.isBlank()) {
+                out.add(k.strip());
+            }
+        }
+        return out;
+    }
+
+    /** {@code 30s}, {@code 500ms}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT30S}). */
+    static Duration duration(String text, String key, String where) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (t.startsWith("pt") || t.startsWith("p")) {
+                return Duration.parse(text.strip().toUpperCase(Locale.ROOT));
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).strip()));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1).strip());
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> throw new NumberFormatException();
+            };
+        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+            throw new ServingException(key + " must be a duration such as 30s, 500ms, 2m or PT30S, found '" + text + "' (" + where + ")");
+        }
+    }
+
+    static int integer(String text, String key, String where) {
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new ServingException(key + " must be an integer, found '" + text + "' (" + where + ")");
+        }
+    }
+
+    /** Builds a config in code; every part but the model name has a default. */
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = 8080;
+        private String trackingUri;
+        private String modelName;
+        private String modelAlias = "production";
+        private Duration pollInterval = Duration.ofSeconds(30);
+        private Duration retryInitial = Duration.ofSeconds(1);
+        private Duration retryMax = Duration.ofSeconds(60);
+        private int warmupRounds = 3;
+        private List<String> apiKeys = List.of();
+        private Path apiKeysFile;
+        private boolean openHealth = true;
+        private boolean openMetrics = true;
+        private boolean openOpenapi = true;
+        private boolean openDashboard = true;
+        private long maxBodyBytes = 1024 * 1024;
+        private String webhookSecret;
+        private Duration webhookMaxSkew = Duration.ofMinutes(5);
+
+        private Builder() {
+        }
+
+        public Builder host(String v) { host = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder trackingUri(String v) { trackingUri = v; return this; }
+        public Builder modelName(String v) { modelName = v; return this; }
+        public Builder modelAlias(String v) { modelAlias = v; return this; }
+        public Builder pollInterval(Duration v) { pollInterval = v; return this; }
+        public Builder retryInitial(Duration v) { retryInitial = v; return this; }
+        public Builder retryMax(Duration v) { retryMax = v; return this; }
+        public Builder warmupRounds(int v) { warmupRounds = v; return this; }
+        public Builder apiKeys(List<String> v) { apiKeys = List.copyOf(v); return this; }
+        public Builder apiKeysFile(Path v) { apiKeysFile = v; return this; }
+        public Builder openHealth(boolean v) { openHealth = v; return this; }
+        public Builder openMetrics(boolean v) { openMetrics = v; return this; }
+        public Builder openOpenapi(boolean v) { openOpenapi = v; return this; }
+        public Builder openDashboard(boolean v) { openDashboard = v; return this; }
+        public Builder maxBodyBytes(long v) { maxBodyBytes = v; return this; }
+        public Builder webhookSecret(String v) { webhookSecret = v; return this; }
+        public Builder webhookMaxSkew(Duration v) { webhookMaxSkew = v; return this; }
+
+        public ServingConfig build() {
+            if (modelName == null) {
+                throw new ServingException("model.name is required (the registered model to serve), found none");
+            }
+            return new ServingConfig(host, port, Optional.ofNullable(trackingUri), modelName, modelAlias,
+                    new ModelManager.Settings(pollInterval, retryInitial, retryMax, warmupRounds), apiKeys,
+                    Optional.ofNullable(apiKeysFile), openHealth, openMetrics, openOpenapi, openDashboard, maxBodyBytes,
+                    Optional.ofNullable(webhookSecret).filter(s -> !s.isBlank()), webhookMaxSkew);
+        }
+    }
+}

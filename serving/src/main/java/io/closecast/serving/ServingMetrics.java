@@ -1,0 +1,187 @@
+package io.closecast.serving;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BooleanSupplier;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.Meter;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
+import io.helidon.metrics.api.Timer;
+
+/**
+ * The service's own meters, registered in a Helidon {@link MeterRegistry} and exposed with the JVM's system
+ * meters at {@code GET /metrics}. Names as Prometheus shows them: {@code closecast_requests_total{route,status}},
+ * {@code closecast_request_duration_seconds{route}} (histogram), {@code closecast_predictions_total},
+ * {@code closecast_model_load_duration_seconds}, {@code closecast_model_info{name,version,run_id}},
+ * {@code closecast_model_ready}, {@code closecast_model_reloads_total{result}}.
+ */
+public final class ServingMetrics {
+
+    /** The route label for paths no endpoint serves, so unknown paths cannot grow the label set. */
+    public static final String OTHER_ROUTE = "other";
+
+    private static final Duration[] LATENCY_BUCKETS = {
+            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+            Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofNanos(2_500_000_000L), Duration.ofSeconds(5)};
+    private static final Duration[] LOAD_BUCKETS = {
+            Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofNanos(2_500_000_000L), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+
+    private final MeterRegistry registry;
+    private final Map<String, Timer> durations;
+    private final Map<String, AtomicReferenceArray<Counter>> requests; // by route, then status - 100
+    private final Counter predictions;
+    private final Timer modelLoad;
+    private final Counter reloadSuccess;
+    private final Counter reloadFailure;
+    private final Object infoLock = new Object();
+    private Meter modelInfo;
+
+    private ServingMetrics(MeterRegistry registry, List<String> routes) {
+        this.registry = registry;
+        Map<String, Timer> timers = new ConcurrentHashMap<>();
+        for (String route : routes) {
+            timers.put(route, timer(route));
+        }
+        timers.put(OTHER_ROUTE, timer(OTHER_ROUTE));
+        this.durations = Map.copyOf(timers);
+        Map<String, AtomicReferenceArray<Counter>> byRoute = new ConcurrentHashMap<>();
+        for (String route : durations.keySet()) {
+            byRoute.put(route, new AtomicReferenceArray<>(500));
+        }
+        this.requests = Map.copyOf(byRoute);
+        this.predictions = registry.getOrCreate(Counter.builder("closecast_predictions")
+                .description("Forecasts answered (one per forecast window)"));
+        this.modelLoad = registry.getOrCreate(Timer.builder("closecast_model_load_duration")
+                .description("Time to download, verify, load and warm up one model version")
+                .baseUnit(Timer.BaseUnits.SECONDS)
+                .buckets(LOAD_BUCKETS));
+        this.reloadSuccess = registry.getOrCreate(Counter.builder("closecast_model_reloads")
+                .description("Model (re)loads by result")
+                .tags(List.of(Tag.create("result", "success"))));
+        this.reloadFailure = registry.getOrCreate(Counter.builder("closecast_model_reloads")
+                .description("Model (re)loads by result")
+                .tags(List.of(Tag.create("result", "failure"))));
+    }
+
+    /** Registers {@code closecast_model_ready}, read at each scrape (replaces an earlier one in the same registry). */
+    public void registerReady(BooleanSupplier ready) {
+        registry.gauge("closecast_model_ready", List.of()).ifPresent(registry::remove);
+        registry.getOrCreate(Gauge.builder("closecast_model_ready", () -> ready.getAsBoolean() ? 1 : 0)
+                .description("1 when a model version is loaded and serving, else 0"));
+    }
+
+    /**
+     * Registers the meters.
+     *
+     * @param registry where they live (the one {@code /metrics} shows)
+     * @param routes   the route labels requests are counted under (route templates such as {@code /v1/predict})
+     */
+    public static ServingMetrics create(MeterRegistry registry, List<String> routes) {
+        return new ServingMetrics(registry, routes);
+    }
+
+    private Timer timer(String route) {
+        return registry.getOrCreate(Timer.builder("closecast_request_duration")
+                .description("Request latency by route, from routing to the response being sent")
+                .baseUnit(Timer.BaseUnits.SECONDS)
+                .buckets(LATENCY_BUCKETS)
+                .tags(List.of(Tag.create("route", route))));
+    }
+
+    /** The route label to use for a path: the path itself when it is a known route, else {@link #OTHER_ROUTE}. */
+    public String routeLabel(String path) {
+        return durations.containsKey(path) ? path : OTHER_ROUTE;
+    }
+
+    /** Counts one finished request and records its latency. */
+    public void request(String route, int status, long nanos) {
+        Timer timer = durations.get(route);
+        if (timer == null) {
+            route = OTHER_ROUTE;
+            timer = durations.get(OTHER_ROUTE);
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+        int slot = Math.clamp(status - 100, 0, 499);
+        AtomicReferenceArray<Counter> counters = requests.get(route);
+        Counter counter = counters.get(slot);
+        if (counter == null) {
+            counter = registry.getOrCreate(Counter.builder("closecast_requests")
+                    .description("Requests by route and HTTP status")
+                    .tags(List.of(Tag.create("route", route), Tag.create("status", Integer.toString(slot + 100)))));
+            counters.compareAndSet(slot, null, counter); // getOrCreate returns the same meter to racing threads
+        }
+        counter.increment();
+    }
+
+    /** Counts answered forecasts. */
+    public void predictions(int count) {
+        predictions.increment(count);
+    }
+
+    /** A version was loaded, warmed up and now serves. */
+    public void modelLoaded(ModelInfo info, Duration took) {
+        modelLoad.record(took);
+        reloadSuccess.increment();
+        synchronized (infoLock) {
+            removeModelInfo();
+            modelInfo = registry.getOrCreate(Gauge.builder("closecast_model_info", () -> 1)
+                    .description("1 for the model version that serves")
+                    .tags(List.of(Tag.create("name", info.name()), Tag.create("version", info.version()),
+                            Tag.create("run_id", info.runId()))));
+        }
+    }
+
+    /** A version failed to load or warm up and was refused. */
+    public void modelLoadFailed(Duration took) {
+        modelLoad.record(took);
+        reloadFailure.increment();
+    }
+
+    /** Removes the model-info gauge (the manager closes). */
+    public void modelUnloaded() {
+        synchronized (infoLock) {
+            removeModelInfo();
+        }
+    }
+
+    private void removeModelInfo() {
+        if (modelInfo != null) {
+            registry.remove(modelInfo);
+            modelInfo = null;
+        }
+    }
+
+    /** Successful (re)loads so far. */
+    public long reloadSuccesses() {
+        return reloadSuccess.count();
+    }
+
+    /** Refused (re)loads so far. */
+    public long reloadFailures() {
+        return reloadFailure.count();
+    }
+
+    /** Requests timed so far for a route: {count, total seconds} (the server's share of the latency). */
+    public double[] requestTime(String route) {
+        Timer t = durations.getOrDefault(route, durations.get(OTHER_ROUTE));
+        return new double[] {t.count(), t.totalTime(TimeUnit.SECONDS)};
+    }
+
+    /** Requests counted so far for a route and status. */
+    public long requests(String route, int status) {
+        AtomicReferenceArray<Counter> counters = requests.get(route);
+        return counters == null ? 0 : Optional.ofNullable(counters.get(Math.clamp(status - 100, 0, 499))).map(Counter::count).orElse(0L);
+    }
+}

@@ -1,0 +1,275 @@
+package io.closecast.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every endpoint on a real server (random port) with a test model: window 5, max horizon 10, drift forecast. */
+class RoutesIT {
+
+    static final String SECRET = "whsec-test-secret";
+    static TestModelSource source;
+    static RunningService service;
+    static TestClient client;
+
+    @BeforeAll
+    static void start() {
+        source = new TestModelSource(5, 10, "1");
+        ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).modelName(TestModelSource.NAME)
+                .pollInterval(Duration.ofMinutes(10)).retryInitial(Duration.ofMillis(50)).retryMax(Duration.ofMillis(200))
+                .maxBodyBytes(1024 * 1024).webhookSecret(SECRET).build();
+        service = Main.start(config, source);
+        client = new TestClient(service.port());
+        TestClient.await("model ready", Duration.ofSeconds(20), service.models()::ready);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    @Test
+    void predictForecastsWithNaiveBeside() {
+        HttpResponse<String> res = client.post("/v1/predict", "application/json",
+                "{\"closes\": [100, 101, 102, 103, 104], \"horizon\": 3}");
+        assertEquals(200, res.statusCode(), res.body());
+        assertEquals("1", res.headers().firstValue("X-Model-Version").orElse(""));
+        JsonNode json = TestClient.json(res);
+        assertEquals(TestModelSource.NAME, json.at("/model/name").asText());
+        assertEquals("1", json.at("/model/version").asText());
+        assertEquals("run-1", json.at("/model/run_id").asText());
+        assertEquals(3, json.get("horizon").asInt());
+        assertEquals(List.of(105.0, 106.0, 107.0), doubles(json.get("predictions")));
+        assertEquals(List.of(104.0, 104.0, 104.0), doubles(json.get("naive")));
+        assertTrue(json.get("dates") == null, "no dates given, none expected: " + res.body());
+    }
+
+    @Test
+    void predictWithDatesAnswersNextBusinessDays() {
+        HttpResponse<String> res = client.post("/v1/predict", "application/json",
+                "{\"closes\": [10, 10.5, 11, 11.5, 12], \"horizon\": 3, \"dates\": "
+                        + "[\"2024-12-20\", \"2024-12-23\", \"2024-12-24\", \"2024-12-26\", \"2024-12-27\"]}");
+        assertEquals(200, res.statusCode(), res.body());
+        JsonNode json = TestClient.json(res);
+        // 2024-12-27 is a Friday: the next business days are Monday, Tuesday, Wednesday
+        assertEquals("[\"2024-12-30\",\"2024-12-31\",\"2025-01-01\"]", json.get("dates").toString());
+        assertEquals(List.of(12.5, 13.0, 13.5), doubles(json.get("predictions")));
+    }
+
+    @Test
+    void predictCsvUsesTheLastWindowOfTheRealFile() throws IOException {
+        Path csv = Path.of(System.getProperty("closecast.root", "..")).resolve("data/PETR4.SA.csv");
+        List<String> lines = Files.readAllLines(csv);
+        double[] last = new double[5];
+        for (int i = 0; i < 5; i++) {
+            last[i] = Double.parseDouble(lines.get(lines.size() - 5 + i).split(",")[4]);
+        }
+        double drift = (last[4] - last[0]) / 4;
+        HttpResponse<String> res = client.post("/v1/predict/csv?horizon=2", "text/csv", Files.readAllBytes(csv));
+        assertEquals(200, res.statusCode(), res.body());
+        JsonNode json = TestClient.json(res);
+        assertEquals(last[4] + drift, json.get("predictions").get(0).asDouble(), 1e-9);
+        assertEquals(last[4] + 2 * drift, json.get("predictions").get(1).asDouble(), 1e-9);
+        assertEquals(last[4], json.get("naive").get(1).asDouble(), 0);
+        assertEquals(36.19, last[4], 1e-5, "PETR4 closed 36.19 on 2024-12-30 (SOURCES.md)");
+        assertEquals("[\"2024-12-31\",\"2025-01-01\"]", json.get("dates").toString());
+    }
+
+    @Test
+    void invocationsSpeakMlflowScoringFormats() {
+        String split = "{\"dataframe_split\": {\"columns\": [\"Date\", \"Close\"], \"data\": "
+                + "[[\"d0\", 1], [\"d1\", 100], [\"d2\", 101], [\"d3\", 102], [\"d4\", 103], [\"d5\", 104]]}, \"params\": {\"horizon\": 2}}";
+        assertEquals("[105.0,106.0]", TestClient.json(ok(client.post("/invocations", "application/json", split))).get("predictions").toString());
+
+        String records = "{\"dataframe_records\": [{\"Close\": 100}, {\"Close\": 102}, {\"Close\": 104}, {\"Close\": 106}, {\"Close\": 108}]}";
+        assertEquals("[110.0]", TestClient.json(ok(client.post("/invocations", "application/json", records))).get("predictions").toString());
+
+        String instances = "{\"instances\": [[100, 101, 102, 103, 104], [50, 50, 50, 50, 50]], \"params\": {\"horizon\": 2}}";
+        assertEquals("[[105.0,106.0],[50.0,50.0]]",
+                TestClient.json(ok(client.post("/invocations", "application/json", instances))).get("predictions").toString());
+
+        String inputs = "{\"inputs\": {\"Close\": [100, 101, 102, 103, 104]}}";
+        assertEquals("[105.0]", TestClient.json(ok(client.post("/invocations", "application/json", inputs))).get("predictions").toString());
+
+        String flat = "{\"inputs\": [100, 101, 102, 103, 104]}";
+        assertEquals("[105.0]", TestClient.json(ok(client.post("/invocations", "application/json", flat))).get("predictions").toString());
+
+        String csv = "Date,Open,High,Low,Close,Adj Close,Volume\n"
+                + "2024-01-02,1,1,1,100,90,10\n2024-01-03,1,1,1,101,91,10\n2024-01-04,1,1,1,102,92,10\n"
+                + "2024-01-05,1,1,1,103,93,10\n2024-01-08,1,1,1,104,94,10\n";
+        assertEquals("[105.0]", TestClient.json(ok(client.post("/invocations", "text/csv", csv))).get("predictions").toString());
+
+        HttpResponse<String> two = client.post("/invocations", "application/json", "{\"inputs\": [1,2,3,4,5], \"instances\": [1,2,3,4,5]}");
+        assertError(two, 400, "instances");
+    }
+
+    @Test
+    void modelDescribesTheServingVersion() {
+        HttpResponse<String> res = client.get("/v1/model");
+        assertEquals(200, res.statusCode(), res.body());
+        JsonNode json = TestClient.json(res);
+        assertEquals("1", json.get("version").asText());
+        assertEquals(5, json.get("window_length").asInt());
+        assertEquals(10, json.get("max_horizon").asInt());
+        assertEquals("Close", json.get("features").get(0).asText());
+        assertEquals(0.45, json.at("/test_metrics/naive_test_mae").asDouble(), 0);
+        assertEquals("2022-12-30", json.get("trained_to").asText());
+        assertTrue(Instant.parse(json.get("loaded_at").asText()).isBefore(Instant.now().plusSeconds(1)));
+    }
+
+    @Test
+    void healthEndpoints() {
+        HttpResponse<String> live = client.get("/health/live");
+        assertEquals(200, live.statusCode());
+        assertEquals("UP", TestClient.json(live).get("status").asText());
+        HttpResponse<String> ready = client.get("/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertEquals("1", TestClient.json(ready).at("/model/version").asText());
+    }
+
+    @Test
+    void metricsArePrometheusText() {
+        long bad = service.metrics().requests("/v1/predict", 400);
+        long other = service.metrics().requests(ServingMetrics.OTHER_ROUTE, 404);
+        client.get("/no/such/path/" + System.nanoTime());
+        ok(client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3, 4, 5], \"horizon\": 1}"));
+        client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3], \"horizon\": 1}");
+        // recorded by the filter right after the response is sent, so wait for it
+        TestClient.await("the 400 counted", Duration.ofSeconds(5), () -> service.metrics().requests("/v1/predict", 400) == bad + 1);
+        TestClient.await("the unknown path counted as route=other", Duration.ofSeconds(5),
+                () -> service.metrics().requests(ServingMetrics.OTHER_ROUTE, 404) == other + 1);
+        HttpResponse<String> res = client.get("/metrics", "Accept", "text/plain");
+        assertEquals(200, res.statusCode());
+        String text = res.body();
+        for (String expected : List.of(
+                "closecast_requests_total{route=\"/v1/predict\",scope=\"application\",status=\"200\",}",
+                "closecast_requests_total{route=\"/v1/predict\",scope=\"application\",status=\"400\",}",
+                "closecast_request_duration_seconds_bucket{route=\"/v1/predict\",scope=\"application\",le=\"0.001\",}",
+                "closecast_request_duration_seconds_count{route=\"/v1/predict\"",
+                "closecast_predictions_total{",
+                "closecast_model_load_duration_seconds_bucket{",
+                "closecast_model_info{name=\"closecast-test\",run_id=\"run-1\",scope=\"application\",version=\"1\",} 1.0",
+                "closecast_model_ready{scope=\"application\",} 1.0",
+                "closecast_model_reloads_total{result=\"success\"",
+                "closecast_model_reloads_total{result=\"failure\"",
+                "memory_usedHeap_bytes",
+                "gc_total{")) {
+            assertTrue(text.contains(expected), "expected " + expected + " in /metrics:\n" + text);
+        }
+    }
+
+    @Test
+    void openapiDescribesEveryEndpoint() {
+        HttpResponse<String> res = client.get("/openapi");
+        assertEquals(200, res.statusCode());
+        assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("application/yaml"));
+        for (String path : List.of("openapi: 3", "/v1/predict:", "/v1/predict/csv:", "/invocations:", "/v1/model:",
+                "/health/live:", "/health/ready:", "/metrics:", "/openapi:", "/v1/webhooks/mlflow:", "ApiError")) {
+            assertTrue(res.body().contains(path), "expected " + path + " in /openapi");
+        }
+    }
+
+    @Test
+    void unknownPathIs404AndWrongMethodIs405AsJson() {
+        HttpResponse<String> nf = client.get("/v1/nothing-here");
+        assertError(nf, 404, null);
+        HttpResponse<String> na = client.get("/v1/predict");
+        assertError(na, 405, null);
+        assertEquals("POST", na.headers().firstValue("Allow").orElse(""));
+    }
+
+    @Test
+    void badWindowNamesTheField() {
+        HttpResponse<String> res = client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3], \"horizon\": 1}");
+        JsonNode err = assertError(res, 400, "closes");
+        assertTrue(err.get("message").asText().contains("expected exactly 5 prices"), res.body());
+        assertTrue(err.get("message").asText().contains("found 3"), res.body());
+
+        JsonNode h = assertError(client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3, 4, 5], \"horizon\": 11}"), 400, "horizon");
+        assertTrue(h.get("message").asText().contains("1..10"), h.toString());
+        JsonNode neg = assertError(client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, -3, 4, 5]}"), 400, "closes[2]");
+        assertTrue(neg.get("message").asText().contains("-3"), neg.toString());
+        assertError(client.post("/v1/predict", "application/json", "{\"horizon\": 2}"), 400, "closes");
+        assertError(client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3, 4, 1e999]}"), 400, "closes[4]");
+        assertError(client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3, 4, NaN]}"), 400, null);
+        assertError(client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3, 4, \"5\"]}"), 400, "closes[4]");
+    }
+
+    @Test
+    void bodyOverTheLimitIs413AndWrongTypeIs415() {
+        byte[] big = new byte[1024 * 1024 + 1];
+        java.util.Arrays.fill(big, (byte) ' ');
+        assertError(client.post("/v1/predict", "application/json", big), 413, null);
+        assertError(client.post("/invocations", "application/json", big), 413, null);
+        JsonNode t = assertError(client.post("/v1/predict", "text/plain", "{}"), 415, null);
+        assertTrue(t.get("message").asText().contains("application/json"), t.toString());
+        assertError(client.post("/v1/predict/csv", "application/json", "{}"), 415, null);
+        assertError(client.post("/invocations", "application/xml", "<a/>"), 415, null);
+    }
+
+    @Test
+    void signedWebhookTriggersACheckAndBadOnesAreRefused() {
+        WebhookVerifier signer = WebhookVerifier.create(SECRET, Duration.ofMinutes(5), java.time.Clock.systemUTC());
+        String payload = "{\"entity\":\"model_version_alias\",\"action\":\"created\",\"timestamp\":\"2026-01-01T00:00:00Z\","
+                + "\"data\":{\"name\":\"" + TestModelSource.NAME + "\",\"alias\":\"production\",\"version\":\"1\"}}";
+        byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+        String ts = Long.toString(Instant.now().getEpochSecond());
+        int before = source.resolves();
+        HttpResponse<String> ok = client.post("/v1/webhooks/mlflow", "application/json", body,
+                "X-MLflow-Delivery-Id", "d-1", "X-MLflow-Timestamp", ts, "X-MLflow-Signature", signer.sign("d-1", ts, body));
+        assertEquals(202, ok.statusCode(), ok.body());
+        assertTrue(TestClient.json(ok).get("check_triggered").asBoolean());
+        TestClient.await("a check after the webhook", Duration.ofSeconds(10), () -> source.resolves() > before);
+
+        HttpResponse<String> forged = client.post("/v1/webhooks/mlflow", "application/json", body,
+                "X-MLflow-Delivery-Id", "d-2", "X-MLflow-Timestamp", ts, "X-MLflow-Signature", signer.sign("d-1", ts, body));
+        assertError(forged, 401, null);
+        String old = Long.toString(Instant.now().getEpochSecond() - 3600);
+        assertError(client.post("/v1/webhooks/mlflow", "application/json", body,
+                "X-MLflow-Delivery-Id", "d-3", "X-MLflow-Timestamp", old, "X-MLflow-Signature", signer.sign("d-3", old, body)),
+                400, "X-MLflow-Timestamp");
+        assertError(client.post("/v1/webhooks/mlflow", "application/json", body), 400, null);
+    }
+
+    static HttpResponse<String> ok(HttpResponse<String> res) {
+        assertEquals(200, res.statusCode(), res.body());
+        return res;
+    }
+
+    /** Asserts the status and the JSON error shape; returns the inner error object. */
+    static JsonNode assertError(HttpResponse<String> res, int status, String field) {
+        assertEquals(status, res.statusCode(), res.body());
+        assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), res.headers().toString());
+        JsonNode err = TestClient.json(res).get("error");
+        assertTrue(err != null && err.isObject(), "expected {\"error\": {...}}, found " + res.body());
+        assertFalse(err.path("code").asText().isEmpty(), res.body());
+        assertFalse(err.path("message").asText().isEmpty(), res.body());
+        assertFalse(res.body().contains("\tat "), "no stack trace expected: " + res.body());
+        if (field != null) {
+            assertEquals(field, err.path("field").asText(), res.body());
+        }
+        return err;
+    }
+
+    static List<Double> doubles(JsonNode array) {
+        List<Double> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asDouble()));
+        return out;
+    }
+}

@@ -1,0 +1,85 @@
+package io.closecast.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServingConfigTest {
+
+    static final Path YAML = Path.of("..", "configs", "serving.yaml");
+
+    @Test
+    void theShippedYamlLoadsWithItsDefaults() {
+        ServingConfig c = ServingConfig.load(YAML, Map.of());
+        assertEquals("closecast-petr4", c.modelName());
+        assertEquals("production", c.modelAlias());
+        assertEquals(8080, c.port());
+        assertEquals(Duration.ofSeconds(30), c.loader().pollInterval());
+        assertEquals(Duration.ofSeconds(60), c.loader().retryMax());
+        assertEquals(1024 * 1024, c.maxBodyBytes());
+        assertEquals(List.of(), c.apiKeys());
+        assertEquals(Optional.empty(), c.webhookSecret());
+        assertEquals(Optional.of("http://127.0.0.1:5000"), c.trackingUri());
+    }
+
+    @Test
+    void environmentVariablesOverrideTheYaml() {
+        ServingConfig c = ServingConfig.load(YAML, Map.of(
+                "MLFLOW_TRACKING_URI", "http://mlflow:5000", "CLOSECAST_MODEL_NAME", "closecast-msft",
+                "CLOSECAST_MODEL_ALIAS", "staging", "CLOSECAST_PORT", "9090", "CLOSECAST_API_KEYS", " k1, k2 ,,",
+                "CLOSECAST_POLL_INTERVAL", "500ms", "CLOSECAST_WEBHOOK_SECRET", "s"));
+        assertEquals(Optional.of("http://mlflow:5000"), c.trackingUri());
+        assertEquals("closecast-msft", c.modelName());
+        assertEquals("staging", c.modelAlias());
+        assertEquals(9090, c.port());
+        assertEquals(List.of("k1", "k2"), c.apiKeys());
+        assertEquals(Duration.ofMillis(500), c.loader().pollInterval());
+        assertEquals(Optional.of("s"), c.webhookSecret());
+        ServingConfig both = ServingConfig.load(YAML, Map.of("MLFLOW_TRACKING_URI", "http://a", "CLOSECAST_TRACKING_URI", "http://b"));
+        assertEquals(Optional.of("http://b"), both.trackingUri(), "CLOSECAST_TRACKING_URI wins over MLFLOW_TRACKING_URI");
+    }
+
+    @Test
+    void badValuesSayKeyValueAndWhere(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("bad.yaml");
+        Files.writeString(yaml, "model:\n  name: m\n  poll-interval: soon\n");
+        ServingException e = assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of()));
+        assertEquals("model.poll-interval must be a duration such as 30s, 500ms, 2m or PT30S, found 'soon' (" + yaml + ")", e.getMessage());
+        Files.writeString(yaml, "server:\n  port: 8080\n");
+        ServingException n = assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of()));
+        assertTrue(n.getMessage().startsWith("model.name is required"), n.getMessage());
+        ServingException p = assertThrows(ServingException.class,
+                () -> ServingConfig.load(YAML, Map.of("CLOSECAST_PORT", "eighty")));
+        assertEquals("CLOSECAST_PORT must be an integer, found 'eighty' (environment)", p.getMessage());
+    }
+
+    @Test
+    void webhookSignatureMatchesMlflowsScheme() {
+        // HMAC-SHA256("secret", "d1.1700000000.{}") in base64, computed independently with Python's hmac module
+        Clock at = Clock.fixed(Instant.ofEpochSecond(1_700_000_010L), ZoneOffset.UTC);
+        WebhookVerifier v = WebhookVerifier.create("secret", Duration.ofMinutes(5), at);
+        byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(EXPECTED_SIGNATURE, v.sign("d1", "1700000000", body));
+        v.verify("d1", "1700000000", EXPECTED_SIGNATURE, body);
+        ApiException wrong = assertThrows(ApiException.class, () -> v.verify("d1", "1700000000", EXPECTED_SIGNATURE,
+                "{ }".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(401, wrong.status());
+        ApiException stale = assertThrows(ApiException.class, () -> v.verify("d1", "1699999000", EXPECTED_SIGNATURE, body));
+        assertEquals(400, stale.status());
+    }
+
+    static final String EXPECTED_SIGNATURE = "v1,G77iR07mhxRhj4uXzCbRdU/9tFV0ULbzSFKOaC7ieFc=";
+}

@@ -1,0 +1,76 @@
+package io.closecast.serving;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A model source whose versions the test controls: which version the alias points at, which fail, whether it is down. */
+class TestModelSource implements ModelSource {
+
+    static final String NAME = "closecast-test";
+
+    private final int window;
+    private final int maxHorizon;
+    private final Map<String, DriftForecaster> loaded = new ConcurrentHashMap<>();
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger resolves = new AtomicInteger();
+    private volatile String aliasVersion;
+    private volatile boolean down;
+
+    TestModelSource(int window, int maxHorizon, String aliasVersion) {
+        this.window = window;
+        this.maxHorizon = maxHorizon;
+        this.aliasVersion = aliasVersion;
+    }
+
+    TestModelSource pointAt(String version) {
+        aliasVersion = version;
+        return this;
+    }
+
+    TestModelSource down(boolean value) {
+        down = value;
+        return this;
+    }
+
+    TestModelSource failOnLoad(String version) {
+        failing.add(version);
+        return this;
+    }
+
+    DriftForecaster loaded(String version) {
+        return loaded.get(version);
+    }
+
+    int resolves() {
+        return resolves.get();
+    }
+
+    @Override
+    public Optional<VersionRef> resolve() throws IOException {
+        resolves.incrementAndGet();
+        if (down) {
+            throw new IOException("Connection refused: test registry is down");
+        }
+        String v = aliasVersion;
+        return v == null ? Optional.empty() : Optional.of(VersionRef.create(NAME, v, "run-" + v));
+    }
+
+    @Override
+    public Forecaster load(VersionRef ref) throws IOException {
+        if (failing.contains(ref.version())) {
+            throw new IOException("checksum mismatch in model bundle v" + ref.version() + " (test)");
+        }
+        DriftForecaster f = new DriftForecaster(DriftForecaster.info(ref.name(), ref.version(), window, maxHorizon));
+        loaded.put(ref.version(), f);
+        return f;
+    }
+
+    @Override
+    public String describe() {
+        return "models:/" + NAME + "@production (test)";
+    }
+}
