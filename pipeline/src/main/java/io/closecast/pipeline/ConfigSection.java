@@ -74,7 +74,8 @@ public final class ConfigSection {
         NodeTuple tuple = entries.get(key);
         if (tuple == null) {
             return new ConfigSection(source, key(key), new MappingNode(org.yaml.snakeyaml.nodes.Tag.MAP, true,
-                    new ArrayList<>(), node.getStartMark(), node.getEndMark(), null), overridden, resolved);
+                    new ArrayList<>(), node.getStartMark(), node.getEndMark(), org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK),
+                    overridden, resolved);
         }
         if (tuple.getValueNode() instanceof MappingNode mapping) {
             return new ConfigSection(source, key(key), mapping, overridden, resolved);

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import io.closecast.mlflow.Dataset;
 import io.closecast.mlflow.DatasetInput;
@@ -26,16 +25,12 @@ import io.closecast.mlflow.ModelVersionSpec;
 import io.closecast.mlflow.Run;
 import io.closecast.mlflow.RunSpec;
 import io.closecast.mlflow.RunStatus;
+import io.closecast.model.BundleWriter;
 import io.closecast.model.DatasetBuilder;
 import io.closecast.model.DatasetInfo;
 import io.closecast.model.DroppedRow;
 import io.closecast.model.EpochStats;
 import io.closecast.model.ForecastMetrics;
-import io.closecast.model.ForecastModel;
-import io.closecast.model.LstmForecaster;
-import io.closecast.model.LstmNetworks;
-import io.closecast.model.LstmWeights;
-import io.closecast.model.ModelBundle;
 import io.closecast.model.PreparedData;
 import io.closecast.model.PriceCsv;
 import io.closecast.model.PriceSeries;
@@ -45,8 +40,6 @@ import io.closecast.model.TrainingResult;
 import io.closecast.model.WalkForward;
 import io.closecast.model.WindowSet;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +57,6 @@ public final class TrainingJob {
     static final String TAG_KIND = "closecast.kind";
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MlflowClient client;
     private final Clock clock;
@@ -212,9 +204,6 @@ public final class TrainingJob {
         TrainingResult result = trainOnce(config, data, runId, options.hook(), epochs, "");
         double trainSeconds = Duration.between(start, Instant.now(clock)).toMillis() / 1000.0;
 
-        LstmNetworks.save(result.network(), config.model(), model);
-        ForecastModel forecaster = ForecastModel.create(new ModelBundle.MlModel(runId, MODEL_PATH, "", "", Map.of(), "",
-                "", ""), LstmForecaster.load(model.resolve(LstmWeights.FILE_NAME)), data.codec());
         Evaluation test = evaluate(result, data.test(), data);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.putAll(test.model().toMap("test_"));
@@ -230,8 +219,12 @@ public final class TrainingJob {
         Versions.peakRssMegabytes().ifPresent(mb -> metrics.put("peak_rss_mb", mb));
         client.logMetrics(runId, metrics.entrySet().stream().map(e -> Metric.create(e.getKey(), e.getValue())).toList());
 
-        writeBundle(model, config, data, DatasetBuilder.clean(series, config.dataset()).cleaned(), runId,
-                options.configText(), forecaster);
+        PriceSeries clean = DatasetBuilder.clean(series, config.dataset()).cleaned()
+                .between(LocalDate.MIN, data.test().lastInputDates().getLast());
+        BundleWriter.write(model, result, data.codec(), new BundleWriter.Provenance(runId, config.data().symbol(),
+                data.trainRange(), data.testRange(), data.dataset().sha256(), config.training().seed(),
+                Versions.closecast(), resolvedYaml(config, options.configText())),
+                clean.column(config.dataset().target().column()));
         Path plots = Files.createDirectories(work.resolve("plots"));
         writePlots(plots, test, result, data);
         Path predictions = Files.createDirectories(work.resolve("predictions"));
@@ -340,52 +333,6 @@ public final class TrainingJob {
                 version.version());
         console.flush();
         return version;
-    }
-
-    private void writeBundle(Path model, TrainConfig config, PreparedData data, PriceSeries clean, String runId,
-                             String configText, ForecastModel forecaster) throws IOException {
-        Files.writeString(model.resolve(ForecastModel.CODEC_FILE), data.codec().toJson(), StandardCharsets.UTF_8);
-        Files.writeString(model.resolve("config.yaml"), resolvedYaml(config, configText), StandardCharsets.UTF_8);
-        // Input example: the last test window's raw prices, in pandas "split" orient.
-        WindowSet test = data.test();
-        int need = data.codec().requiredHistory();
-        double[] example = series(clean.between(LocalDate.MIN, test.lastInputDates().getLast()), need, config);
-        ObjectNode input = JSON.createObjectNode();
-        input.putArray("columns").add("close");
-        ArrayNode rows = input.putArray("data");
-        for (double p : example) {
-            rows.addArray().add(p);
-        }
-        Files.writeString(model.resolve("input_example.json"), JSON.writeValueAsString(input), StandardCharsets.UTF_8);
-        double[] check = forecaster.forecast(example, data.codec().horizon());
-        Map<String, Object> flavor = new LinkedHashMap<>();
-        flavor.put("network", LstmNetworks.NETWORK_FILE);
-        flavor.put("weights", LstmWeights.FILE_NAME);
-        flavor.put("codec", ForecastModel.CODEC_FILE);
-        flavor.put("config", "config.yaml");
-        flavor.put("symbol", config.data().symbol());
-        flavor.put("target", config.dataset().target().name());
-        flavor.put("transform", config.dataset().transform().name());
-        flavor.put("window", config.dataset().window());
-        flavor.put("horizon", config.dataset().horizon());
-        flavor.put("features", config.dataset().features().stream().map(Enum::name).toList());
-        flavor.put("train_range", data.trainRange().toString());
-        flavor.put("test_range", data.testRange().toString());
-        flavor.put("data_sha256", data.dataset().sha256());
-        flavor.put("seed", config.training().seed());
-        flavor.put("closecast_version", Versions.closecast());
-        flavor.put("dl4j_version", "1.0.0-M2.1");
-        flavor.put("example_forecast", java.util.Arrays.stream(check).boxed().toList());
-        String inputs = "[{\"type\": \"double\", \"name\": \"close\", \"required\": true}]";
-        String outputs = "[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": \"float64\", \"shape\": [-1, "
-                + config.dataset().horizon() + "]}}]";
-        ModelBundle.seal(model, new ModelBundle.MlModel(runId, MODEL_PATH, Instant.now(clock).toString(),
-                UUID.randomUUID().toString().replace("-", ""), flavor, inputs, outputs, "input_example.json"));
-    }
-
-    private static double[] series(PriceSeries upTo, int need, TrainConfig config) {
-        double[] all = upTo.column(config.dataset().target().column());
-        return java.util.Arrays.copyOfRange(all, Math.max(0, all.length - need), all.length);
     }
 
     private static String resolvedYaml(TrainConfig config, String configText) throws IOException {
