@@ -141,6 +141,12 @@ public final class MlflowClient implements AutoCloseable {
         http.post("runs/update", http.object().put("run_id", runId).put("run_name", runName));
     }
 
+    /** Marks an ended run RUNNING again (a resumed sweep's parent run). */
+    public void reopenRun(String runId) {
+        Checks.notBlank(runId, "run id");
+        http.post("runs/update", http.object().put("run_id", runId).put("status", RunStatus.RUNNING.name()));
+    }
+
     /** Ends the run now with FINISHED, FAILED or KILLED. */
     public void setTerminated(String runId, RunStatus status) {
         setTerminated(runId, status, Instant.now());

@@ -18,7 +18,8 @@ import java.util.Properties;
  */
 @Command(name = "closecast", mixinStandardHelpOptions = true, versionProvider = Closecast.Version.class,
         description = "Forecasts a stock's next closing prices with LSTM networks; runs the ML life cycle around them.",
-        subcommands = {DataCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DataCommand.class, TrainCommand.class, SweepCommand.class, ModelsCommand.class,
+                PromoteCommand.class, RollbackCommand.class, CommandLine.HelpCommand.class})
 public final class Closecast {
 
     /** Exit code of a command that failed (bad data, unreachable server, ...). */

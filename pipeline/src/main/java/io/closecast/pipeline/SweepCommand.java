@@ -1,0 +1,83 @@
+package io.closecast.pipeline;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import io.closecast.mlflow.MlflowClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code closecast sweep FILE}: a hyper-parameter sweep as a parent MLflow run with one child run per trial. */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = {"Run a hyper-parameter sweep from YAML: a parent MLflow run, one nested run per trial,",
+                "median pruning, trials in parallel. Started again, the same sweep resumes: finished trials are",
+                "kept, interrupted ones re-run; --trials N with a larger N extends it."})
+public final class SweepCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "Sweep file, e.g. configs/quickstart.yaml.")
+    Path file;
+
+    @Option(names = "--trials", description = "Number of trials (overrides sweep.trials; larger extends a finished sweep).")
+    Integer trials;
+
+    @Option(names = "--trial", description = "Run only trial I again (same params and seed) under the same parent run.")
+    Integer trial;
+
+    @Option(names = "--register", description = "Register the best trial as a model version of mlflow.registered-model.")
+    boolean register;
+
+    @Option(names = "--promote", description = "With --register: promote the new version to production through the gate.")
+    boolean promote;
+
+    @Option(names = "--gate-days", defaultValue = "60", description = "Days the promotion gate evaluates on (default: ${DEFAULT-VALUE}).")
+    int gateDays;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (trials != null && trials < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--trials must be >= 1, found " + trials);
+        }
+        if (promote && !register) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--promote needs --register");
+        }
+        SweepRunner.SweepFile sweep = SweepRunner.SweepFile.read(file, Path.of("").toAbsolutePath());
+        if (trial != null && (trial < 0 || trial >= Math.max(sweep.spec().trials(), trials == null ? 0 : trials))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--trial must be between 0 and "
+                    + (sweep.spec().trials() - 1) + ", found " + trial);
+        }
+        Path work = Files.createTempDirectory("closecast-sweep");
+        try (MlflowClient client = Mlflow.connect()) {
+            SweepRunner.Summary summary = new SweepRunner(client, Clock.systemUTC(), out).run(sweep,
+                    new SweepRunner.Options(Optional.ofNullable(trials), Optional.ofNullable(trial), register && trial == null, work));
+            if (promote && summary.registered().isPresent()) {
+                var version = summary.registered().get();
+                Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), Commands.user()).promote(
+                        new Promotion.Request(version.name(), version.version(), Promotion.DEFAULT_ALIAS,
+                                Promotion.GatePolicy.DEFAULT, Optional.empty()),
+                        new RegistryEvaluator(client, sweep.base().data().file().toAbsolutePath().getParent(), gateDays,
+                                work.resolve("gate")));
+                Commands.printVerdict(out, verdict, false);
+            }
+            if (summary.best().isEmpty()) {
+                throw new PipelineException("no trial of sweep " + summary.sweepId() + " finished (parent run "
+                        + summary.parentRunId() + ")");
+            }
+            return 0;
+        } finally {
+            try (var walk = Files.walk(work)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
