@@ -1,0 +1,115 @@
+package io.closecast.pipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import io.closecast.mlflow.MlflowClient;
+import io.closecast.mlflow.Run;
+import io.closecast.mlflow.RunSearch;
+import io.closecast.mlflow.RunStatus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A sweep killed with SIGKILL half-way and started again finishes without re-training finished trials. */
+class SweepIT {
+    private static MlflowClient client;
+
+    @BeforeAll
+    static void connect() {
+        client = ItServers.client();
+    }
+
+    @AfterAll
+    static void close() {
+        client.close();
+    }
+
+    private static List<Run> children(String experimentId, String parentId) {
+        return client.searchAllRuns(RunSearch.builder(experimentId)
+                .filter("tags.`mlflow.parentRunId` = '" + parentId + "'").build());
+    }
+
+    @Test
+    void killedSweepResumesPrunesRegistersAndReplaysOneTrial() throws Exception {
+        String experiment = ItServers.unique("closecast-it-sweep");
+        Path config = CliProcess.config("tiny-sweep.yaml", experiment);
+        Path log = Files.createTempFile("closecast-sweep", ".log");
+        Process sweep = CliProcess.builder(log, "sweep", config.toString()).start();
+        // Wait until two trials finished, then kill -9 the sweep in the middle of the next one.
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+        while (!Files.readString(log).contains("-- 2/6 done") && !Files.readString(log).contains("2 pruned")
+                && !Files.readString(log).contains("1 pruned")) {
+            assertTrue(sweep.isAlive(), "the sweep ended before it could be killed:\n" + Files.readString(log));
+            assertTrue(System.nanoTime() < deadline, "no two trials ended in 6 minutes:\n" + Files.readString(log));
+            Thread.sleep(200);
+        }
+        Thread.sleep(1500); // into the next trial
+        sweep.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        assertTrue(sweep.waitFor(30, TimeUnit.SECONDS));
+
+        String experimentId = client.findExperimentByName(experiment).orElseThrow().id();
+        Run parent = client.searchAllRuns(RunSearch.builder(experimentId)
+                .filter("tags.`closecast.kind` = 'sweep'").build()).getFirst();
+        Map<String, RunStatus> before = children(experimentId, parent.id()).stream()
+                .collect(Collectors.toMap(Run::id, r -> r.info().status()));
+        Set<String> finishedBefore = before.entrySet().stream().filter(e -> e.getValue() != RunStatus.RUNNING)
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
+        assertTrue(finishedBefore.size() >= 2, "two trials ended before the kill: " + before);
+
+        CliProcess.Result resumed = CliProcess.run(600, "sweep", config.toString(), "--register");
+        assertEquals(0, resumed.code(), resumed.out());
+        assertTrue(resumed.out().contains("sweep " + parent.tags().get("closecast.sweep_id")), resumed.out());
+
+        List<Run> after = children(experimentId, parent.id());
+        for (Run run : after) {
+            assertFalse(run.info().status() == RunStatus.RUNNING, "trial left RUNNING: " + run.tags());
+        }
+        Map<String, Integer> endedPerTrial = new HashMap<>();
+        for (Run run : after) {
+            boolean interrupted = SweepRunner.INTERRUPTED.equals(run.tags().get("closecast.stop_reason"));
+            if (!interrupted) {
+                endedPerTrial.merge(run.tags().get(SweepRunner.TAG_TRIAL), 1, Integer::sum);
+            }
+        }
+        assertEquals(Set.of("0", "1", "2", "3", "4", "5"), endedPerTrial.keySet(), "every trial of the grid ran");
+        endedPerTrial.forEach((trial, count) -> assertEquals(1, count, "trial " + trial + " was trained more than once"));
+        for (String id : finishedBefore) {
+            assertTrue(after.stream().anyMatch(r -> r.id().equals(id) && r.info().status() == before.get(id)),
+                    "a trial that had ended before the kill is kept as it was: " + id);
+        }
+        assertTrue(after.stream().anyMatch(r -> r.info().status() == RunStatus.KILLED
+                        && r.tags().getOrDefault("closecast.stop_reason", "").startsWith("pruned: epoch")),
+                "the learning rate of 1e-6 is pruned against the trials with 3e-3");
+        Run parentAfter = client.getRun(parent.id());
+        assertEquals(RunStatus.FINISHED, parentAfter.info().status());
+        String best = parentAfter.tags().get("closecast.best_run_id");
+        assertTrue(after.stream().anyMatch(r -> r.id().equals(best) && r.info().status() == RunStatus.FINISHED));
+        assertTrue(parentAfter.metric("best_val_loss").isPresent());
+        assertTrue(parentAfter.metric("best_test_mase").isPresent());
+        assertTrue(client.listArtifacts(parent.id(), "summary").stream().anyMatch(f -> f.path().endsWith("trials.csv")));
+        assertEquals(1, client.searchModelVersions("run_id = '" + best + "'", List.of()).size(), "the best trial is registered");
+
+        // --trial i runs exactly that trial again, with the same params and seed: the same metrics.
+        Run bestRun = client.getRun(best);
+        String index = bestRun.tags().get(SweepRunner.TAG_TRIAL);
+        CliProcess.Result replay = CliProcess.run(300, "sweep", config.toString(), "--trial", index);
+        assertEquals(0, replay.code(), replay.out());
+        Run again = children(experimentId, parent.id()).stream()
+                .filter(r -> index.equals(r.tags().get(SweepRunner.TAG_TRIAL)) && !r.id().equals(best)
+                        && r.info().status() == RunStatus.FINISHED)
+                .findFirst().orElseThrow();
+        assertEquals(bestRun.params(), again.params());
+        assertEquals(bestRun.metric("test_mae").orElseThrow().value(), again.metric("test_mae").orElseThrow().value(), 1e-9);
+    }
+}

@@ -1,0 +1,115 @@
+package io.closecast.pipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.closecast.mlflow.FileInfo;
+import io.closecast.mlflow.Metric;
+import io.closecast.mlflow.MlflowClient;
+import io.closecast.mlflow.ModelVersion;
+import io.closecast.mlflow.Run;
+import io.closecast.mlflow.RunStatus;
+import io.closecast.model.ForecastModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code closecast train} as a user runs it, against the real MLflow server. */
+class TrainIT {
+    private static MlflowClient client;
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void connect() {
+        client = ItServers.client();
+    }
+
+    @AfterAll
+    static void close() {
+        client.close();
+    }
+
+    private static String runId(String output) {
+        Matcher m = Pattern.compile("run ([0-9a-f]{32}) (FINISHED|FAILED|KILLED)").matcher(output);
+        assertTrue(m.find(), "no run id in the output:\n" + output);
+        return m.group(1);
+    }
+
+    @Test
+    void trainLogsEverythingRegistersAndIsReproducible() throws Exception {
+        String experiment = ItServers.unique("closecast-it-train");
+        Path config = CliProcess.config("tiny-train.yaml", experiment);
+        CliProcess.Result first = CliProcess.run(300, "train", config.toString(), "--register");
+        assertEquals(0, first.code(), first.out());
+        Run run = client.getRun(runId(first.out()));
+        assertEquals(RunStatus.FINISHED, run.info().status());
+        assertEquals("3", run.params().get("training.max-epochs"));
+        assertEquals("log-return", run.params().get("data.transform"));
+        assertEquals("[4]", run.params().get("model.lstm.hidden-units"));
+        assertEquals("5", run.tags().get("closecast.seed"));
+        List<Metric> valLoss = client.metricHistory(run.id(), "val_loss");
+        assertTrue(valLoss.size() >= 1 && valLoss.size() <= 3, "val_loss per epoch: " + valLoss);
+        assertEquals(1, valLoss.getFirst().step());
+        for (String key : List.of("test_mae", "test_rmse", "test_mape", "test_smape", "test_mase",
+                "test_directional_accuracy", "naive_test_mae", "naive_test_mase")) {
+            assertTrue(run.metric(key).isPresent(), key + " missing from " + run.metrics());
+        }
+        assertEquals(1.0, run.metric("naive_test_mase").orElseThrow().value(), 1e-12);
+        assertEquals(1, run.inputs().size(), "the dataset input");
+        List<String> files = client.listArtifactsRecursively(run.id(), "").stream().map(FileInfo::path).toList();
+        for (String expected : List.of("model/MLmodel", "model/MANIFEST.sha256", "model/lstm-weights.bin",
+                "model/network.zip", "model/codec.json", "model/config.yaml", "model/input_example.json",
+                "plots/test_predictions.png", "plots/loss.png", "predictions/test_predictions.csv")) {
+            assertTrue(files.contains(expected), expected + " missing from " + files);
+        }
+        ModelVersion version = client.searchModelVersions("run_id = '" + run.id() + "'", List.of()).getFirst();
+        assertEquals(run.metric("test_mase").map(m -> String.format(java.util.Locale.ROOT, "%.6g", m.value())),
+                version.tag("test_mase"));
+        Path bundle = Files.createDirectories(work.resolve("bundle"));
+        client.downloadModelVersion(version, bundle);
+        ForecastModel model = ForecastModel.load(bundle);
+        assertEquals(2, model.trainedHorizon());
+        assertEquals("MSFT", model.mlmodel().setting("symbol"));
+
+        // The same config and seed again: the same metrics (1 thread; DL4J on CPU is deterministic here).
+        CliProcess.Result second = CliProcess.run(300, "train", config.toString());
+        assertEquals(0, second.code(), second.out());
+        Run again = client.getRun(runId(second.out()));
+        for (String key : List.of("test_mae", "test_rmse", "best_val_loss")) {
+            assertEquals(run.metric(key).orElseThrow().value(), again.metric(key).orElseThrow().value(), 1e-9,
+                    key + " differs between two runs of the same config and seed");
+        }
+    }
+
+    @Test
+    void aDivergingTrainingEndsFailedWithTheReason() throws Exception {
+        String experiment = ItServers.unique("closecast-it-fail");
+        Path config = CliProcess.config("tiny-train.yaml", experiment);
+        Files.writeString(config, Files.readString(config).replace("learning-rate: 0.003", "learning-rate: 10"));
+        CliProcess.Result result = CliProcess.run(300, "train", config.toString());
+        assertEquals(1, result.code(), result.out());
+        assertTrue(result.out().contains("error: training failed: training diverged"), result.out());
+        Run run = client.getRun(runId(result.out()));
+        assertEquals(RunStatus.FAILED, run.info().status());
+        assertTrue(run.tags().get("closecast.failure_reason").startsWith("training diverged"), run.tags().toString());
+    }
+
+    @Test
+    void aBadConfigValueNamesKeyValueFileAndLine() throws Exception {
+        Path config = CliProcess.config("tiny-train.yaml", "unused");
+        Files.writeString(config, Files.readString(config).replace("hidden-units: [4]", "hidden-units: [4, -3]"));
+        CliProcess.Result result = CliProcess.run(120, "train", config.toString());
+        assertEquals(1, result.code(), result.out());
+        assertTrue(result.out().contains("error: model.lstm.hidden-units items must be between 1 and 4096, found -3 ("
+                + config + " line 13)"), result.out());
+    }
+}
