@@ -1,19 +1,99 @@
 #!/usr/bin/env bash
-# The main job on one machine, without Docker: an MLflow server on 127.0.0.1:5000, a build, and the
-# closecast job against it. `scripts/main-job.sh stop` stops what it started.
+# The main job on one machine, without Docker:
+#   an MLflow server on 127.0.0.1:5000 -> the quickstart sweep on bundled data (nested runs, pruning)
+#   -> the best trial registered and promoted to @production through the gate -> the Helidon service
+#   loading it from the registry on 127.0.0.1:8080 -> Prometheus on 127.0.0.1:9090 when installed
+#   -> a prediction from the service, and the URLs.
+# `scripts/main-job.sh stop` stops everything it started. Idempotent: a second run reuses the server, resumes
+# the (finished) sweep and the registered version, and restarts the service.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$(pwd)"
+run="$root/.run"
+mkdir -p "$run"
+model="closecast-quickstart"
+port="${CLOSECAST_PORT:-8080}"
+
+stop_pid() {
+  local name="$1" pidfile="$run/$1.pid"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$(cat "$pidfile")" 2>/dev/null || true
+    echo "[main-job] stopped $name"
+  fi
+  rm -f "$pidfile"
+}
 
 if [ "${1:-}" = stop ]; then
+  stop_pid serving
+  stop_pid prometheus
   registry-server/mlflow-server.sh stop
   exit 0
 fi
 
 source scripts/lib/prereqs.sh
 ensure_test_prereqs
-tracking_uri="$(registry-server/mlflow-server.sh start --port 5000)"
-export MLFLOW_TRACKING_URI="$tracking_uri"
-echo "[main-job] building closecast"
+export MLFLOW_TRACKING_URI
+MLFLOW_TRACKING_URI="$(registry-server/mlflow-server.sh start --port 5000)"
+
+echo "[main-job] building closecast (first time: downloads the Java dependencies)"
 ./mvnw -B -q package -DskipTests
-echo "[main-job] MLflow UI: $MLFLOW_TRACKING_URI"
+
+echo "[main-job] sweep configs/quickstart.yaml (nested MLflow runs; the best is registered and promoted)"
+set +e
+bin/closecast sweep configs/quickstart.yaml --register --promote 2>&1 | grep -v -E '^\[main\] INFO|^\s*$' | tee "$run/sweep.log"
+sweep_status=${PIPESTATUS[0]}
+set -e
+[ "$sweep_status" -eq 0 ] || { echo "[main-job] the sweep failed (exit $sweep_status): see above" >&2; exit 1; }
+
+if ! bin/closecast models show "$model@production" >/dev/null 2>&1; then
+  version="$(grep -oE "(registered the best trial .* as|is already) $model version [0-9]+" "$run/sweep.log" | grep -oE '[0-9]+$' | tail -1)"
+  echo "[main-job] the gate refused version $version and nothing is in production yet:" \
+       "promoting it anyway for the demonstration, recorded as forced"
+  bin/closecast promote "$model" --version "$version" --force \
+    --reason "main job demo: first model of a fresh registry, gate refused (see closecast.promotion tags)"
+fi
+bin/closecast models list --name "$model"
+
+stop_pid serving
+echo "[main-job] starting the service on 127.0.0.1:$port (loads $model@production from the registry)"
+CLOSECAST_MODEL_NAME="$model" CLOSECAST_PORT="$port" nohup bin/closecast-serve > "$run/serving.log" 2>&1 &
+echo $! > "$run/serving.pid"
+for _ in $(seq 1 120); do
+  if curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then break; fi
+  kill -0 "$(cat "$run/serving.pid")" 2>/dev/null || { echo "[main-job] the service exited; see $run/serving.log" >&2; tail -20 "$run/serving.log" >&2; exit 1; }
+  sleep 1
+done
+curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "[main-job] the service is not ready after 120 s: $(curl -s "http://127.0.0.1:$port/health/ready")" >&2; exit 1; }
+
+prometheus_url="(not installed: apt-get install prometheus)"
+if command -v prometheus >/dev/null 2>&1; then
+  stop_pid prometheus
+  sed -e "s/serving:8080/127.0.0.1:$port/g" -e "s/mlflow:5000/127.0.0.1:5000/g" \
+      -e "s#rules.yml#$root/configs/prometheus/rules.yml#" configs/prometheus/prometheus.yml > "$run/prometheus.yml"
+  nohup prometheus --config.file="$run/prometheus.yml" --storage.tsdb.path="$run/prometheus-data" \
+    --web.listen-address=127.0.0.1:9090 > "$run/prometheus.log" 2>&1 &
+  echo $! > "$run/prometheus.pid"
+  prometheus_url="http://127.0.0.1:9090"
+fi
+
+window="$(python3 - "$root/data/MSFT.csv" <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+print(json.dumps({"closes": [float(r["Close"]) for r in rows[-61:]], "dates": [r["Date"] for r in rows[-61:]], "horizon": 5}))
+PY
+)"
+echo "[main-job] POST /v1/predict with MSFT's last closes:"
+curl -fsS -X POST "http://127.0.0.1:$port/v1/predict" -H 'Content-Type: application/json' -d "$window"
+echo
+cat <<EOF2
+
+closecast is running:
+  MLflow UI (runs, sweep, registry)  $MLFLOW_TRACKING_URI
+  prediction service                 http://127.0.0.1:$port/v1/predict   (model: http://127.0.0.1:$port/v1/model)
+  dashboard page                     http://127.0.0.1:$port/
+  metrics                            http://127.0.0.1:$port/metrics
+  Prometheus                         $prometheus_url
+Stop everything: scripts/main-job.sh stop
+EOF2

@@ -109,7 +109,22 @@ public final class MlflowClient implements AutoCloseable {
         Checks.notBlank(runId, "run id");
         List<LogBatch> batches = LogBatch.split(metrics, params, tags);
         for (LogBatch batch : batches) {
-            http.post("runs/log-batch", Wire.logBatch(runId, batch));
+            try {
+                http.post("runs/log-batch", Wire.logBatch(runId, batch));
+            } catch (MlflowException e) {
+                if (!alreadyStored(e)) {
+                    throw e;
+                }
+                // A retried request whose first attempt was stored after all (the answer was lost): the server
+                // refuses the duplicate rows. Params must then hold exactly our values, or it is a real conflict.
+                Map<String, String> stored = getRun(runId).params();
+                for (Param param : batch.params()) {
+                    if (!param.value().equals(stored.get(param.key()))) {
+                        throw e;
+                    }
+                }
+                LOG.warn("log-batch to run {} was already stored by an earlier attempt: {}", runId, e.errorCode().orElse(""));
+            }
         }
         LOG.debug("logged {} metrics, {} params, {} tags to run {} in {} request(s)", metrics.size(), params.size(),
                 tags.size(), runId, batches.size());
@@ -595,6 +610,13 @@ public final class MlflowClient implements AutoCloseable {
         return Wire.modelVersion(http.post("model-versions/transition-stage", http.object().put("name", name)
                 .put("version", Integer.toString(version)).put("stage", stage.mlflowName())
                 .put("archive_existing_versions", archiveExisting)).path("model_version"));
+    }
+
+    /** The database refused rows that are already there (SQLite and PostgreSQL wording). */
+    static boolean alreadyStored(MlflowException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        return e.status() == 400 && (message.contains("UNIQUE constraint failed")
+                || message.contains("duplicate key value violates unique constraint"));
     }
 
     private static boolean isAlreadyExists(MlflowException e) {

@@ -450,6 +450,15 @@ public final class SweepRunner {
     private ModelVersion registerBest(SweepFile file, String parentId, String sweepId, TrialRow best) {
         String name = file.base().tracking().registeredModel();
         client.createRegisteredModel(name, "closecast LSTM forecasts of " + file.base().data().symbol() + " closing prices");
+        List<ModelVersion> existing = client.searchModelVersions("name = '" + name + "' and run_id = '" + best.runId() + "'",
+                List.of());
+        if (!existing.isEmpty()) {
+            ModelVersion version = existing.getFirst();
+            console.printf(Locale.ROOT, "the best trial (%d, run %s) is already %s version %d%n", best.index(), best.runId(),
+                    name, version.version());
+            console.flush();
+            return version;
+        }
         Run run = client.getRun(best.runId());
         Map<String, String> tags = new LinkedHashMap<>();
         for (Metric m : run.metrics()) {
