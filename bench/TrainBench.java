@@ -124,6 +124,14 @@ public class TrainBench {
         List<EpochStats> stats = new ArrayList<>();
         switch (variant) {
             case "closecast" -> Trainer.create(SPEC, spec).train(train, val, stats::add);
+            case "dl4j-cache-device" -> {
+                // DL4J's LSTM re-runs its forward pass inside backprop unless the layer caches it
+                MultiLayerConfiguration conf = LstmNetworkFactory.configuration(SPEC, spec);
+                conf.getConfs().forEach(c -> c.setCacheMode(org.deeplearning4j.nn.conf.CacheMode.DEVICE));
+                MultiLayerNetwork net = new MultiLayerNetwork(conf);
+                net.init();
+                Trainer.create(SPEC, spec).train(net, train, val, stats::add);
+            }
             case "dl4j-ncw", "dl4j-nwc-ws-none", "dl4j-nwc-ws-single" -> {
                 MultiLayerConfiguration conf = LstmNetworkFactory.configuration(SPEC, spec);
                 for (var layerConf : conf.getConfs()) {

@@ -36,7 +36,7 @@ for v in $VARIANTS; do
   "$JAVA" "${FLAGS[@]}" -cp "$CP" bench/TrainBench.java train "$v" "$EPOCHS" "$BATCH" | grep '^RESULT' | tee -a "$OUT/train.txt"
 done
 bench/.venv/bin/python bench/train_torch.py "$OUT/series.csv" "$EPOCHS" "$BATCH" "$THREADS" | grep '^RESULT' | tee -a "$OUT/train.txt"
-"$JAVA" "${FLAGS[@]}" -cp "$CP" bench/TrainBench.java infer 2000 | grep '^RESULT' | tee "$OUT/infer.txt"
+"$JAVA" "${FLAGS[@]}" -cp "$CP" bench/TrainBench.java infer 200 | grep '^RESULT' | tee "$OUT/infer.txt"
 
 python3 - "$OUT/train.txt" <<'PY'
 import re, sys
