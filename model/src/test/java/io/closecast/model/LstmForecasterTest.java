@@ -22,10 +22,10 @@ class LstmForecasterTest {
 
     @BeforeAll
     static void train() {
-        Samples train = new Samples(SineSamples.random(128, 15, 3, 11), targets(128, 5));
+        Samples train = new Samples(SineSamples.random(64, 15, 3, 11), targets(64, 5));
         Samples val = new Samples(SineSamples.random(32, 15, 3, 12), targets(32, 6));
-        trained = Trainer.create(SPEC, TrainingSpec.builder().learningRate(0.01).batchSize(32).maxEpochs(3)
-                .patience(3).threads(2).build()).train(train, val, EpochListener.none()).network();
+        trained = Trainer.create(SPEC, TrainingSpec.builder().learningRate(0.01).batchSize(32).maxEpochs(2)
+                .patience(2).threads(2).build()).train(train, val, EpochListener.none()).network();
     }
 
     private static float[][] targets(int n, long seed) {

@@ -10,14 +10,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TrainerTest {
-    static final int WINDOW = 20;
-    static final Samples TRAIN = SineSamples.create(256, WINDOW, 2, 0, 7);
-    static final Samples VAL = SineSamples.create(64, WINDOW, 2, 300, 7);
+    static final int WINDOW = 12;
+    static final Samples TRAIN = SineSamples.create(192, WINDOW, 2, 0, 7);
+    static final Samples VAL = SineSamples.create(64, WINDOW, 2, 220, 7);
     static final ModelSpec SPEC = ModelSpec.builder().lstmHiddenUnits(List.of(12, 8)).denseUnits(List.of(8))
             .headActivation(HeadActivation.TANH).inputFeatures(1).horizon(2).build();
 
     static TrainingSpec.Builder training() {
-        return TrainingSpec.builder().learningRate(0.01).batchSize(32).maxEpochs(12).patience(12).seed(3).threads(2);
+        return TrainingSpec.builder().learningRate(0.02).batchSize(32).maxEpochs(12).patience(12).seed(3).threads(2);
     }
 
     @Test
@@ -47,21 +47,21 @@ class TrainerTest {
     void stopsEarlyAfterPatienceEpochsWithoutImprovement() {
         // lr so small the val loss moves little; with patience 1 any non-improving epoch stops training
         TrainingResult result = Trainer.create(SPEC, training().optimizer(Optimizer.SGD).learningRate(1e-9)
-                .maxEpochs(50).patience(1).build()).train(TRAIN, VAL, EpochListener.none());
+                .maxEpochs(20).patience(1).build()).train(TRAIN, VAL, EpochListener.none());
         assertTrue(result.stoppedEarly(), "expected an early stop, ran " + result.epochs().size() + " epochs");
         assertEquals(result.bestEpoch() + 1, result.epochs().size());
     }
 
     @Test
     void sameSeedGivesBitIdenticalLosses() {
-        TrainingSpec spec = training().maxEpochs(3).build();
+        TrainingSpec spec = training().maxEpochs(2).build();
         List<EpochStats> a = Trainer.create(SPEC, spec).train(TRAIN, VAL, EpochListener.none()).epochs();
         List<EpochStats> b = Trainer.create(SPEC, spec).train(TRAIN, VAL, EpochListener.none()).epochs();
         for (int i = 0; i < a.size(); i++) {
             assertEquals(a.get(i).trainLoss(), b.get(i).trainLoss(), 0.0, "train loss, epoch " + (i + 1));
             assertEquals(a.get(i).valLoss(), b.get(i).valLoss(), 0.0, "val loss, epoch " + (i + 1));
         }
-        List<EpochStats> c = Trainer.create(SPEC, training().maxEpochs(3).seed(4).build())
+        List<EpochStats> c = Trainer.create(SPEC, training().maxEpochs(2).seed(4).build())
                 .train(TRAIN, VAL, EpochListener.none()).epochs();
         assertTrue(c.get(0).trainLoss() != a.get(0).trainLoss(), "another seed must change the losses");
     }
