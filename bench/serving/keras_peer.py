@@ -1,7 +1,9 @@
 """Peer a, "the seeds' stack": FastAPI + uvicorn + Keras 3 model.predict on the weights.json network.
 Run: uvicorn keras_peer:app --host 127.0.0.1 --port P --workers N   (from bench/serving/)
 POST /predict {"closes": [60 numbers], "horizon": 1} -> {"horizon": 1, "predictions": [price], "naive": [last close]}
-GET /health/ready -> 200 once the model is built (import time)."""
+GET /health/ready -> 200 once the model is built and has answered one warm-up call (import time).
+BENCH_KERAS_CALL=predict (default: what the seeds' code does) or predict_on_batch (Keras' advice for small
+batches: no tf.data iterator per call) picks how the model is called."""
 import math
 import os
 
@@ -35,6 +37,16 @@ def build_model(w):
 
 
 MODEL = build_model(W)
+CALL = os.environ.get("BENCH_KERAS_CALL", "predict")
+if CALL == "predict":
+    def _run(x):
+        return MODEL.predict(x, verbose=0)
+elif CALL == "predict_on_batch":
+    def _run(x):
+        return MODEL.predict_on_batch(x)
+else:
+    raise ValueError(f"BENCH_KERAS_CALL: expected predict or predict_on_batch, found {CALL!r}")
+_run(np.zeros((1, W["window"], W["features"]), np.float32))  # trace the predict function before we say ready
 
 
 class PredictRequest(BaseModel):
@@ -47,7 +59,7 @@ app = FastAPI(title="closecast bench peer: FastAPI + Keras")
 
 @app.get("/health/ready")
 def ready():
-    return {"status": "ready", "backend": keras.backend.backend(), "keras": keras.__version__}
+    return {"status": "ready", "backend": keras.backend.backend(), "keras": keras.__version__, "call": CALL}
 
 
 @app.post("/predict")
@@ -59,5 +71,5 @@ def predict(req: PredictRequest):
     if not all(math.isfinite(v) for v in req.closes):
         raise HTTPException(400, "closes: expected finite numbers, found NaN or infinity")
     x = (np.asarray(req.closes, np.float32).reshape(1, W["window"], 1) - LO) / (HI - LO)
-    y = MODEL.predict(x, verbose=0)[0] * (HI - LO) + LO
+    y = _run(x)[0] * (HI - LO) + LO
     return {"horizon": req.horizon, "predictions": [float(v) for v in y], "naive": [req.closes[-1]] * req.horizon}

@@ -80,7 +80,7 @@ def main():
         model = torch_model(w)
         with torch.no_grad():
             y = model(torch.from_numpy(example)).numpy()
-        mlflow.pytorch.save_model(model, a.out, signature=infer_signature(example, y))
+        mlflow.pytorch.save_model(model, a.out, signature=infer_signature(example, y), input_example=example)
     else:
         model = keras_model(w)
         y = model.predict(example, verbose=0)

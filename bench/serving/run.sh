@@ -5,7 +5,9 @@
 #
 #   bench/serving/run.sh [--closecast-url URL] [--closecast-cmd "CMD"] [--closecast-path /v1/predict]
 #                        [--closecast-header "X-API-Key: KEY"] [--duration 10s] [--connections "1 16 64"]
-#                        [--peers "keras mlflow"] [--keras-workers 2] [--ports "18611 18612"] [--warmup 3s]
+#                        [--peers "keras keras-pob mlflow"] [--keras-workers 2] [--ports "18611 18612"] [--warmup 3s]
+#                        [--mlflow-flavor pytorch|keras] [--closecast-same-weights]
+# --closecast-same-weights: closecast serves weights.json's network, so its answer must equal the reference too.
 #
 # Writes bench/serving/results/latest.md (and results/run-TIMESTAMP/ with the raw wrk output) and prints it.
 set -euo pipefail
@@ -13,20 +15,22 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
 closecast_url="" closecast_cmd="" closecast_path="/v1/predict" closecast_headers=""
-duration="10s" connections="1 16 64" peers="keras mlflow" keras_workers=2 ports="18611 18612" warmup="3s"
+duration="10s" connections="1 16 64" peers="keras keras-pob mlflow" mlflow_flavor=pytorch closecast_same_weights=no keras_workers=2 ports="18611 18612" warmup="3s"
 ready_timeout=300
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --closecast-url) closecast_url="${2:?--closecast-url needs a URL like http://127.0.0.1:8080}"; shift 2 ;;
     --closecast-cmd) closecast_cmd="${2:?--closecast-cmd needs a command}"; shift 2 ;;
     --closecast-path) closecast_path="${2:?--closecast-path needs a path}"; shift 2 ;;
+    --closecast-same-weights) closecast_same_weights=yes; shift ;;
     --closecast-header) closecast_headers+="${2:?--closecast-header needs 'Name: value'}"$'\n'; shift 2 ;;
     --duration) duration="${2:?--duration needs e.g. 10s}"; shift 2 ;;
     --connections) connections="${2:?--connections needs e.g. \"1 16 64\"}"; shift 2 ;;
     --peers) peers="${2-}"; shift 2 ;;
     --keras-workers) keras_workers="${2:?--keras-workers needs a number}"; shift 2 ;;
     --ports) ports="${2:?--ports needs two ports}"; shift 2 ;;
+    --mlflow-flavor) mlflow_flavor="${2:?--mlflow-flavor needs pytorch or keras}"; shift 2 ;;
     --warmup) warmup="${2:?--warmup needs e.g. 3s}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (expected one of the options in --help)" >&2; exit 2 ;;
@@ -36,8 +40,9 @@ die() { echo "run.sh: $*" >&2; exit 2; }
 [[ "$duration" =~ ^[0-9]+[smh]?$ ]] || die "--duration: expected a wrk duration like 10s, found '$duration'"
 [[ "$warmup" =~ ^[0-9]+[smh]?$ ]] || die "--warmup: expected a wrk duration like 3s, found '$warmup'"
 for c in $connections; do [[ "$c" =~ ^[1-9][0-9]*$ ]] || die "--connections: expected positive integers, found '$c'"; done
+[[ "$mlflow_flavor" == pytorch || "$mlflow_flavor" == keras ]] || die "--mlflow-flavor: expected pytorch or keras, found '$mlflow_flavor'"
 [[ "$keras_workers" =~ ^[1-9][0-9]*$ ]] || die "--keras-workers: expected a positive integer, found '$keras_workers'"
-for p in $peers; do [[ "$p" == keras || "$p" == mlflow ]] || die "--peers: expected keras and/or mlflow, found '$p'"; done
+for p in $peers; do [[ "$p" == keras || "$p" == keras-pob || "$p" == mlflow ]] || die "--peers: expected some of keras keras-pob mlflow, found '$p'"; done
 read -r keras_port mlflow_port <<<"$ports"
 [[ "${keras_port:-}" =~ ^[0-9]+$ && "${mlflow_port:-}" =~ ^[0-9]+$ ]] || die "--ports: expected two port numbers, found '$ports'"
 if [ -n "$closecast_cmd" ] && [ -z "$closecast_url" ]; then
@@ -60,11 +65,10 @@ if ! [ -x "$py" ] || ! "$py" -c "import keras, tensorflow, fastapi, uvicorn, mlf
   [ -x "$py" ] || python3 -m venv "$venv"
   "$py" -m pip install -q -r "$here/requirements.txt"
 fi
-if ! "$py" -c "import torch" 2>/dev/null && [ ! -e "$venv/.torch-tried" ]; then
-  # PyPI's Linux torch wheel is the CUDA build; without its nvidia-* deps it still runs on CPU.
-  echo "installing torch --no-deps (for the mlflow peer's PyTorch flavor)" >&2
-  "$py" -m pip install -q --no-deps torch && "$py" -m pip install -q filelock typing-extensions sympy networkx jinja2 fsspec || true
-  touch "$venv/.torch-tried"
+if [[ " $peers " == *" mlflow "* ]] && [ "$mlflow_flavor" = pytorch ] && ! "$py" -c "import torch" 2>/dev/null; then
+  # PyPI's Linux torch wheel is the CUDA build: it needs its nvidia-* wheels (about 3 GB, pip's cache helps) even on CPU.
+  echo "installing torch==2.15.0 from PyPI for the mlflow peer (--mlflow-flavor keras avoids it)" >&2
+  "$py" -m pip install -q torch==2.15.0
 fi
 [ -f "$here/weights.json" ] || (cd "$here" && "$py" make_weights.py)
 
@@ -86,8 +90,9 @@ PY
 
 if [ -n "$peers" ] && [[ " $peers " == *" mlflow "* ]]; then
   model_dir="$here/.build/mlflow-model"
-  if [ ! -f "$model_dir/MLmodel" ] || [ "$here/weights.json" -nt "$model_dir/MLmodel" ]; then
-    (cd "$here" && "$py" mlflow_peer_build.py "$model_dir") >&2
+  if [ ! -f "$model_dir/MLmodel" ] || [ "$here/weights.json" -nt "$model_dir/MLmodel" ] \
+      || [ "$(cat "$model_dir/bench-flavor.txt" 2>/dev/null)" != "$mlflow_flavor" ]; then
+    (cd "$here" && "$py" mlflow_peer_build.py "$model_dir" --flavor "$mlflow_flavor") >&2
   fi
 fi
 
@@ -192,8 +197,10 @@ if [ -n "$closecast_url" ]; then
     startup_txt="- (already running)"
   fi
   [ ${#roots[@]} -gt 0 ] || echo "run.sh: no local process listens on port $port: RSS not sampled" >&2
-  printf 'closecast\tclosecast\t%s\t%s\t%s\tno\n' "POST $closecast_url$closecast_path" \
-    "${closecast_cmd:+started by: \`$closecast_cmd\`}${closecast_cmd:-given URL}" "$startup_txt" >> "$run/targets.tsv"
+  settings="already running at the given URL"
+  [ -z "$closecast_cmd" ] || settings="started by \`$closecast_cmd\`"
+  printf 'closecast\tclosecast\t%s\t%s\t%s\t%s\n' "POST $closecast_url$closecast_path" "$settings" "$startup_txt" \
+    "$closecast_same_weights" >> "$run/targets.tsv"
   bench closecast "$closecast_url$closecast_path" "$run/body.json" "$closecast_headers" "${roots[@]}"
   cleanup
 fi
@@ -201,21 +208,26 @@ fi
 # --- peers ---------------------------------------------------------------------------------------------------------
 for peer in $peers; do
   case "$peer" in
-    keras)
+    keras|keras-pob)
       port_free "$keras_port" || die "keras peer: expected port $keras_port to be free, found it in use (--ports)"
-      echo "== peer keras (FastAPI + uvicorn --workers $keras_workers + Keras model.predict) on :$keras_port" >&2
+      call=predict name=keras-fastapi
+      if [ "$peer" = keras-pob ]; then call=predict_on_batch name=keras-fastapi-pob; fi
+      echo "== peer $name (FastAPI + uvicorn --workers $keras_workers + Keras model.$call) on :$keras_port" >&2
       t0="$(now)"
-      start keras "$run/keras.log" env -C "$here" KERAS_BACKEND=tensorflow TF_CPP_MIN_LOG_LEVEL=2 \
+      start "$name" "$run/$name.log" env -C "$here" KERAS_BACKEND=tensorflow TF_CPP_MIN_LOG_LEVEL=2 BENCH_KERAS_CALL="$call" \
         "$venv/bin/uvicorn" keras_peer:app --host 127.0.0.1 --port "$keras_port" --workers "$keras_workers" --no-access-log
       pid=$last_pid
-      wait_ready "http://127.0.0.1:$keras_port/health/ready" "$pid" "$run/keras.log"
-      if [ "$keras_workers" -gt 1 ]; then  # ready means one worker answered; give the others time to load too
-        sleep 5
-      fi
+      wait_ready "http://127.0.0.1:$keras_port/health/ready" "$pid" "$run/$name.log"
+      # ready means one worker answered: wait until every worker has built and warmed its model
+      while [ "$(grep -c 'Application startup complete' "$run/$name.log" || true)" -lt "$keras_workers" ]; do
+        kill -0 "$pid" 2>/dev/null || { tail -30 "$run/$name.log" >&2; exit 1; }
+        sleep 0.2
+      done
+      startup="$(awk -v a="$(now)" -v b="$t0" 'BEGIN {printf "%.2f", a - b}')"
       ver="$("$py" -c 'import keras, tensorflow as tf, fastapi, uvicorn; print(f"keras {keras.__version__}, tensorflow {tf.__version__}, fastapi {fastapi.__version__}, uvicorn {uvicorn.__version__}")' 2>/dev/null)"
-      printf 'keras-fastapi\tpeer\t%s\t%s\t%.1f\tyes\n' "POST http://127.0.0.1:$keras_port/predict" \
-        "uvicorn --workers $keras_workers, sync handler (thread pool), model.predict per request; $ver" "$startup" >> "$run/targets.tsv"
-      bench keras-fastapi "http://127.0.0.1:$keras_port/predict" "$run/body.json" "" "$pid"
+      printf '%s\tpeer\t%s\t%s\t%.1f\tyes\n' "$name" "POST http://127.0.0.1:$keras_port/predict" \
+        "uvicorn --workers $keras_workers, sync handler (thread pool), \`model.$call\` per request; $ver" "$startup" >> "$run/targets.tsv"
+      bench "$name" "http://127.0.0.1:$keras_port/predict" "$run/body.json" "" "$pid"
       cleanup ;;
     mlflow)
       port_free "$mlflow_port" || die "mlflow peer: expected port $mlflow_port to be free, found it in use (--ports)"
