@@ -1,7 +1,7 @@
 """Turns one run directory of bench/serving/run.sh into the markdown results table.
 Usage: python report.py RUN_DIR OUT_MD   (exit 1 when an answer check failed or a load run had errors)
 RUN_DIR holds targets.tsv (name, role, url, settings, startup seconds or "-", shares_weights),
-wrk-NAME-cC.txt (wrk output with a BENCHJSON line), rss-NAME-cC.txt (summed VmRSS samples in kB),
+wrk-NAME-cC-rR.txt (wrk output with a BENCHJSON line, per round R), rss-NAME-cC.txt (summed VmRSS samples in kB),
 response-NAME.json (one answer to the benchmark body) and machine.txt."""
 import json
 import math
@@ -86,30 +86,42 @@ def main():
             failed.append(f"{t['name']}: {e}")
             check_rows.append(f"| {t['name']} | - | FAIL: {e} |")
 
-    # load results
+    # load results: medians over rounds
+    rounds = int(open(os.path.join(run, "rounds.txt")).read())
     res = {}
     for t in targets:
         for c in conns:
-            p = os.path.join(run, f"wrk-{t['name']}-c{c}.txt")
-            if os.path.exists(p):
-                r = wrk_result(p)
-                r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
-                r["errors"] = sum(r[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors",
+            rs = []
+            for r in range(1, rounds + 1):
+                p = os.path.join(run, f"wrk-{t['name']}-c{c}-r{r}.txt")
+                if not os.path.exists(p):
+                    continue
+                x = wrk_result(p)
+                x["rps"] = x["requests"] / (x["duration_us"] / 1e6)
+                x["errors"] = sum(x[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors",
                                                  "timeouts"))
-                r["rss"] = rss_stats(os.path.join(run, f"rss-{t['name']}-c{c}.txt"))
-                res[(t["name"], c)] = r
-                if r["errors"]:
-                    failed.append(f"{t['name']} c={c}: {r['errors']} errors (non-2xx {r['status_errors']}, "
-                                  f"timeouts {r['timeouts']}, read {r['read_errors']}, connect {r['connect_errors']})")
+                rs.append(x)
+                if x["errors"]:
+                    failed.append(f"{t['name']} c={c} round {r}: {x['errors']} errors (non-2xx {x['status_errors']}, "
+                                  f"timeouts {x['timeouts']}, read {x['read_errors']}, connect {x['connect_errors']})")
+            if rs:
+                res[(t["name"], c)] = {
+                    "rps": statistics.median(x["rps"] for x in rs), "rps_min": min(x["rps"] for x in rs),
+                    "rps_max": max(x["rps"] for x in rs), "n": len(rs),
+                    "p50_us": statistics.median(x["p50_us"] for x in rs),
+                    "p99_us": statistics.median(x["p99_us"] for x in rs),
+                    "errors": sum(x["errors"] for x in rs),
+                    "rss": rss_stats(os.path.join(run, f"rss-{t['name']}-c{c}.txt"))}
 
     peers = [t for t in targets if t["role"] == "peer"]
     closecast = [t for t in targets if t["role"] == "closecast"]
     lines = [f"# Serving benchmark: closecast vs the peers a user would pick", "",
              f"Run `{os.path.basename(run)}`; wrk for {open(os.path.join(run, 'duration.txt')).read().strip()} per "
-             f"concurrency level (after a short warm-up), one target at a time, each started fresh.",
+             f"concurrency level and round, {rounds} round(s), medians shown (req/s min-max over rounds in brackets); "
+             f"after a short warm-up; one target at a time, each started fresh and stopped after.",
              "Body: 60 real PETR4.SA closes (the last 60 rows of data/PETR4.SA.csv), horizon 1.", "",
              "## Throughput and latency", "",
-             "| target | connections | req/s | p50 ms | p99 ms | errors | RSS median / max under load (MiB) |",
+             "| target | connections | req/s (min-max) | p50 ms | p99 ms | errors | RSS median / max under load (MiB) |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for t in targets:
         for c in conns:
@@ -118,11 +130,12 @@ def main():
                 lines.append(f"| {t['name']} | {c} | - | - | - | not run | - |")
                 continue
             rss = f"{r['rss'][0]:.0f} / {r['rss'][1]:.0f}" if r["rss"] else "-"
-            lines.append(f"| {t['name']} | {c} | {r['rps']:.1f} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | "
+            lines.append(f"| {t['name']} | {c} | {r['rps']:.1f} ({r['rps_min']:.1f}-{r['rps_max']:.1f}) | "
+                         f"{ms(r['p50_us'])} | {ms(r['p99_us'])} | "
                          f"{r['errors']} | {rss} |")
     if closecast and peers:
         cc = closecast[0]["name"]
-        lines += ["", f"## {cc} throughput / best peer's throughput", "", "| connections | best peer | ratio |",
+        lines += ["", f"## {cc} throughput / best peer's throughput", "", "| connections | best peer (median req/s) | closecast / best peer |",
                   "|---:|---|---:|"]
         for c in conns:
             pr = [(res[(p['name'], c)]["rps"], p["name"]) for p in peers if (p["name"], c) in res]

@@ -6,7 +6,8 @@
 #   bench/serving/run.sh [--closecast-url URL] [--closecast-cmd "CMD"] [--closecast-path /v1/predict]
 #                        [--closecast-header "X-API-Key: KEY"] [--duration 10s] [--connections "1 16 64"]
 #                        [--peers "keras keras-pob mlflow"] [--keras-workers 2] [--ports "18611 18612"] [--warmup 3s]
-#                        [--mlflow-flavor pytorch|keras] [--closecast-same-weights]
+#                        [--mlflow-flavor pytorch|keras] [--closecast-same-weights] [--rounds 3]
+# Each concurrency level runs --rounds times (c levels interleaved per round); the table shows medians.
 # --closecast-same-weights: closecast serves weights.json's network, so its answer must equal the reference too.
 #
 # Writes bench/serving/results/latest.md (and results/run-TIMESTAMP/ with the raw wrk output) and prints it.
@@ -15,14 +16,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
 closecast_url="" closecast_cmd="" closecast_path="/v1/predict" closecast_headers=""
-duration="10s" connections="1 16 64" peers="keras keras-pob mlflow" mlflow_flavor=pytorch closecast_same_weights=no keras_workers=2 ports="18611 18612" warmup="3s"
+duration="10s" connections="1 16 64" peers="keras keras-pob mlflow" mlflow_flavor=pytorch closecast_same_weights=no rounds=3 keras_workers=2 ports="18611 18612" warmup="3s"
 ready_timeout=300
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --closecast-url) closecast_url="${2:?--closecast-url needs a URL like http://127.0.0.1:8080}"; shift 2 ;;
     --closecast-cmd) closecast_cmd="${2:?--closecast-cmd needs a command}"; shift 2 ;;
     --closecast-path) closecast_path="${2:?--closecast-path needs a path}"; shift 2 ;;
+    --rounds) rounds="${2:?--rounds needs a number}"; shift 2 ;;
     --closecast-same-weights) closecast_same_weights=yes; shift ;;
     --closecast-header) closecast_headers+="${2:?--closecast-header needs 'Name: value'}"$'\n'; shift 2 ;;
     --duration) duration="${2:?--duration needs e.g. 10s}"; shift 2 ;;
@@ -41,6 +43,7 @@ die() { echo "run.sh: $*" >&2; exit 2; }
 [[ "$warmup" =~ ^[0-9]+[smh]?$ ]] || die "--warmup: expected a wrk duration like 3s, found '$warmup'"
 for c in $connections; do [[ "$c" =~ ^[1-9][0-9]*$ ]] || die "--connections: expected positive integers, found '$c'"; done
 [[ "$mlflow_flavor" == pytorch || "$mlflow_flavor" == keras ]] || die "--mlflow-flavor: expected pytorch or keras, found '$mlflow_flavor'"
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--rounds: expected a positive integer, found '$rounds'"
 [[ "$keras_workers" =~ ^[1-9][0-9]*$ ]] || die "--keras-workers: expected a positive integer, found '$keras_workers'"
 for p in $peers; do [[ "$p" == keras || "$p" == keras-pob || "$p" == mlflow ]] || die "--peers: expected some of keras keras-pob mlflow, found '$p'"; done
 read -r keras_port mlflow_port <<<"$ports"
@@ -77,6 +80,7 @@ run="$here/results/run-$ts"
 mkdir -p "$run"
 echo "$connections" > "$run/connections.txt"
 echo "$duration" > "$run/duration.txt"
+echo "$rounds" > "$run/rounds.txt"
 : > "$run/targets.tsv"
 (cd "$here" && "$py" - "$root" "$run" <<'PY'
 import json, sys
@@ -168,14 +172,17 @@ bench() {
   export BENCH_BODY="$body" BENCH_HEADERS="$headers"
   local maxc; maxc="$(echo $connections | tr ' ' '\n' | sort -n | tail -1)"
   wrk -t "$([ "$maxc" -ge 2 ] && echo 2 || echo 1)" -c "$maxc" -d "$warmup" --timeout 60s -s "$here/post.lua" "$url" > "$run/warmup-$name.txt" 2>&1 || true
-  for c in $connections; do
-    local rss="$run/rss-$name-c$c.txt"
-    ( while true; do rss_kb "${roots[@]}" >> "$rss"; sleep 0.5; done ) &
-    local sampler=$!
-    wrk -t "$([ "$c" -ge 2 ] && echo 2 || echo 1)" -c "$c" -d "$duration" --timeout 60s --latency \
-      -s "$here/post.lua" "$url" > "$run/wrk-$name-c$c.txt" 2>&1 || echo "run.sh: wrk failed for $name c=$c" >&2
-    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
-    echo "  $name c=$c: $(grep -E 'Requests/sec' "$run/wrk-$name-c$c.txt" | tr -s ' ')" >&2
+  local r c
+  for r in $(seq "$rounds"); do
+    for c in $connections; do
+      local rss="$run/rss-$name-c$c.txt" out="$run/wrk-$name-c$c-r$r.txt"
+      ( while true; do rss_kb "${roots[@]}" >> "$rss"; sleep 0.5; done ) &
+      local sampler=$!
+      wrk -t "$([ "$c" -ge 2 ] && echo 2 || echo 1)" -c "$c" -d "$duration" --timeout 60s --latency \
+        -s "$here/post.lua" "$url" > "$out" 2>&1 || echo "run.sh: wrk failed for $name c=$c round $r" >&2
+      kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+      echo "  $name c=$c round $r: $(grep -E 'Requests/sec' "$out" | tr -s ' ')" >&2
+    done
   done
 }
 
