@@ -111,6 +111,7 @@ def main():
                     "p50_us": statistics.median(x["p50_us"] for x in rs),
                     "p99_us": statistics.median(x["p99_us"] for x in rs),
                     "errors": sum(x["errors"] for x in rs),
+                    "requests": statistics.median(x["requests"] for x in rs),
                     "rss": rss_stats(os.path.join(run, f"rss-{t['name']}-c{c}.txt"))}
 
     peers = [t for t in targets if t["role"] == "peer"]
@@ -121,18 +122,21 @@ def main():
              f"after a short warm-up; one target at a time, each started fresh and stopped after.",
              "Body: 60 real PETR4.SA closes (the last 60 rows of data/PETR4.SA.csv), horizon 1.", "",
              "## Throughput and latency", "",
-             "| target | connections | req/s (min-max) | p50 ms | p99 ms | errors | RSS median / max under load (MiB) |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             "| target | connections | req/s (min-max) | p50 ms | p99 ms | answers per round | errors | RSS median / max under load (MiB) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for t in targets:
         for c in conns:
             r = res.get((t["name"], c))
             if r is None:
-                lines.append(f"| {t['name']} | {c} | - | - | - | not run | - |")
+                lines.append(f"| {t['name']} | {c} | - | - | - | - | not run | - |")
                 continue
             rss = f"{r['rss'][0]:.0f} / {r['rss'][1]:.0f}" if r["rss"] else "-"
             lines.append(f"| {t['name']} | {c} | {r['rps']:.1f} ({r['rps_min']:.1f}-{r['rps_max']:.1f}) | "
-                         f"{ms(r['p50_us'])} | {ms(r['p99_us'])} | "
+                         f"{ms(r['p50_us'])} | {ms(r['p99_us'])} | {r['requests']:.0f}{' (*)' if r['requests'] < 2 * c else ''} | "
                          f"{r['errors']} | {rss} |")
+    if any(r["requests"] < 2 * c for (n, c), r in res.items()):
+        lines += ["", "(*) fewer answers per round than 2 x connections: requests still waiting when wrk stopped are "
+                      "not in the latencies, so p50/p99 understate the wait at that level."]
     if closecast and peers:
         cc = closecast[0]["name"]
         lines += ["", f"## {cc} throughput / best peer's throughput", "", "| connections | best peer (median req/s) | closecast / best peer |",
