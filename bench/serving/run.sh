@@ -103,12 +103,14 @@ fi
 # --- process handling -----------------------------------------------------------------------------------------------
 started=()   # process-group leaders we started
 cleanup() {
+  local pid
   for pid in "${started[@]}"; do
     kill -TERM -- "-$pid" 2>/dev/null || true
   done
-  for pid in "${started[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for pid in "${started[@]}"; do  # wait for the whole process group (uvicorn workers too), then force
+    for _ in $(seq 100); do pgrep -g "$pid" >/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 50); do pgrep -g "$pid" >/dev/null || break; sleep 0.1; done
   done
   started=()
 }
@@ -117,7 +119,10 @@ trap 'exit 130' INT TERM
 
 now() { date +%s.%N; }
 port_of() { local u="${1#*://}"; u="${u%%/*}"; echo "${u##*:}"; }
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_free() {  # nothing accepts connections on the port (waits up to 10 s for a previous target to let go)
+  for _ in $(seq 50); do ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done
+  return 1
+}
 
 # start NAME LOG CMD...: runs CMD in its own session (so the trap can stop its whole group); sets $last_pid
 start() {
