@@ -81,6 +81,7 @@ mkdir -p "$run"
 echo "$connections" > "$run/connections.txt"
 echo "$duration" > "$run/duration.txt"
 echo "$rounds" > "$run/rounds.txt"
+load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 : > "$run/targets.tsv"
 (cd "$here" && "$py" - "$root" "$run" <<'PY'
 import json, sys
@@ -267,7 +268,7 @@ done
   echo "jdk:    $( (/usr/lib/jvm/temurin-25-jdk-amd64/bin/java -version 2>&1 || java -version 2>&1) | head -1)"
   echo "python: $("$py" --version 2>&1)"
   echo "wrk:    $(wrk -v 2>&1 | head -1)"
-  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (machine shared with other work: numbers are noisy)"
+  echo "load average at start: $load_at_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg) (machine shared with other work: numbers are noisy)"
   echo "date:   $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } > "$run/machine.txt"
 mkdir -p "$here/results"
