@@ -128,8 +128,13 @@ port_free() {  # nothing accepts connections on the port (waits up to 10 s for a
 # start NAME LOG CMD...: runs CMD in its own session (so the trap can stop its whole group); sets $last_pid
 start() {
   local name="$1" log="$2"; shift 2
-  setsid "$@" >"$log" 2>&1 < /dev/null &
-  last_pid=$!
+  local pidfile="$run/$name.pid"
+  rm -f "$pidfile"
+  # setsid forks when its caller leads a process group (job control on): the new session's pid comes from the file
+  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$pidfile" "$@" >"$log" 2>&1 < /dev/null &
+  for _ in $(seq 100); do [ -s "$pidfile" ] && break; sleep 0.05; done
+  [ -s "$pidfile" ] || { echo "run.sh: could not start $name: $*" >&2; exit 1; }
+  last_pid="$(cat "$pidfile")"
   started+=("$last_pid")
 }
 
