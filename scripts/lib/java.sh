@@ -6,10 +6,17 @@
 
 closecast_java_major() {
     # Prints the feature version (e.g. 21, 25) of the given java executable, or nothing.
-    local java="$1" line
+    # Reads the JDK's release file when there is one (no JVM started: fast), else asks the JVM.
+    local java="$1" line release
     [ -x "$java" ] || return 1
-    line=$("$java" -XshowSettings:properties -version 2>&1 | grep -m1 'java.specification.version') || return 1
-    line=${line##*= }
+    release="$(dirname "$java")/../release"
+    if [ -f "$release" ] && line=$(grep -m1 '^JAVA_VERSION=' "$release"); then
+        line=${line#JAVA_VERSION=}
+        line=${line//\"/}
+    else
+        line=$("$java" -XshowSettings:properties -version 2>&1 | grep -m1 'java.specification.version') || return 1
+        line=${line##*= }
+    fi
     line=${line// /}
     case "$line" in
         1.*) echo "${line#1.}" | cut -d. -f1 ;;

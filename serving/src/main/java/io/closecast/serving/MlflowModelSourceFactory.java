@@ -1,0 +1,48 @@
+package io.closecast.serving;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.closecast.mlflow.MlflowClient;
+import io.closecast.mlflow.MlflowConfig;
+import io.closecast.mlflow.RetryPolicy;
+
+/**
+ * Creates the {@link MlflowModelSource} for {@link Main} (registered in
+ * {@code META-INF/services/io.closecast.serving.ModelSourceFactory}). Credentials come from the standard MLflow
+ * variables ({@code MLFLOW_TRACKING_USERNAME}/{@code MLFLOW_TRACKING_PASSWORD} or {@code MLFLOW_TRACKING_TOKEN}).
+ * Requests fail fast (2 s connect, 2 attempts): the model manager retries with its own backoff.
+ */
+public final class MlflowModelSourceFactory implements ModelSourceFactory {
+
+    /** Connect timeout towards MLflow. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** Per-request timeout (bundle files are small). */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** One retry after 200 ms; the manager's backoff handles longer outages. */
+    static final RetryPolicy RETRY = new RetryPolicy(2, Duration.ofMillis(200), Duration.ofMillis(200), 0.0);
+
+    @Override
+    public ModelSource create(ServingConfig config) {
+        return create(config, System.getenv());
+    }
+
+    /** Like {@link #create(ServingConfig)} with the credentials read from {@code env}. */
+    public ModelSource create(ServingConfig config, Map<String, String> env) {
+        String uri = config.trackingUri().orElseThrow(() -> new ServingException(
+                "mlflow.tracking-uri is required to serve from the MLflow registry (e.g. http://127.0.0.1:5000), found none"
+                        + " in the config, CLOSECAST_TRACKING_URI or MLFLOW_TRACKING_URI"));
+        Map<String, String> withUri = new HashMap<>(env);
+        withUri.put("MLFLOW_TRACKING_URI", uri);
+        MlflowConfig standard = MlflowConfig.fromEnvironment(withUri);
+        MlflowClient client = MlflowClient.create(MlflowConfig.builder()
+                .trackingUri(standard.trackingUri())
+                .credentials(standard.credentials())
+                .connectTimeout(CONNECT_TIMEOUT)
+                .requestTimeout(REQUEST_TIMEOUT)
+                .retry(RETRY)
+                .build());
+        return MlflowModelSource.create(client, config.modelName(), config.modelAlias(), config.modelCacheDir());
+    }
+}

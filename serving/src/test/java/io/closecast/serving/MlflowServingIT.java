@@ -1,0 +1,305 @@
+package io.closecast.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.closecast.mlflow.MlflowClient;
+import io.closecast.mlflow.Stage;
+import io.closecast.model.ForecastModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The service against a real MLflow server and a real (tiny) LSTM: promoted versions load from the registry,
+ * answer what the model answers, move under load, a broken bundle is refused, and an MLflow outage at start
+ * only delays readiness.
+ */
+class MlflowServingIT {
+
+    @TempDir
+    static Path work;
+
+    private static RegistryFixture fixture;
+    private static String uri;
+    private static MlflowClient client;
+
+    @BeforeAll
+    static void trainAndConnect() {
+        uri = RegistryFixture.trackingUri();
+        client = RegistryFixture.client(uri);
+        fixture = RegistryFixture.train(work);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    private static ServingConfig config(String trackingUri, String model, Path cache) {
+        return ServingConfig.builder().host("127.0.0.1").port(0).trackingUri(trackingUri).modelName(model)
+                .pollInterval(Duration.ofMillis(100)).retryInitial(Duration.ofMillis(100)).retryMax(Duration.ofMillis(500))
+                .modelCacheDir(cache).build();
+    }
+
+    private static RunningService start(ServingConfig config) {
+        return Main.start(config, new MlflowModelSourceFactory().create(config, java.util.Map.of()));
+    }
+
+    private static String predictBody(double[] window, int horizon) {
+        StringBuilder sb = new StringBuilder("{\"closes\":[");
+        for (int i = 0; i < window.length; i++) {
+            sb.append(i > 0 ? "," : "").append(window[i]);
+        }
+        return sb.append("],\"horizon\":").append(horizon).append('}').toString();
+    }
+
+    private static String servedVersion(RunningService service) {
+        return service.models().status().serving().map(ModelInfo::version).orElse("");
+    }
+
+    @Test
+    void servesThePromotedVersionWithTheModelsOwnAnswers() throws Exception {
+        String model = RegistryFixture.unique("closecast-it");
+        client.createRegisteredModel(model);
+        RegistryFixture.Registered v1 = fixture.register(client, model, false);
+        client.setAlias(model, "production", v1.number());
+        Path cache = work.resolve("cache-served");
+        try (RunningService service = start(config(uri, model, cache))) {
+            TestClient.await("v1 ready", Duration.ofSeconds(30), service.models()::ready);
+            TestClient http = new TestClient(service.port());
+            ForecastModel local = v1.load();
+            assertEquals(RegistryFixture.WINDOW, local.requiredHistory());
+            double[] window = fixture.lastCloses(local.requiredHistory());
+
+            HttpResponse<String> one = http.post("/v1/predict", "application/json", predictBody(window, 1));
+            assertEquals(200, one.statusCode(), one.body());
+            assertEquals("1", one.headers().firstValue("X-Model-Version").orElse(""));
+            double served = TestClient.json(one).get("predictions").get(0).asDouble();
+            assertEquals(local.forecast(window, 1)[0], served, 1e-9, "served vs ForecastModel.forecast");
+            assertEquals(fixture.dl4jNextClose(window), served, 1e-5, "served vs the training side's DL4J output");
+
+            HttpResponse<String> five = http.post("/v1/predict", "application/json", predictBody(window, 5));
+            assertEquals(200, five.statusCode(), five.body());
+            double[] expected = local.forecast(window, 5);
+            JsonNode predictions = TestClient.json(five).get("predictions");
+            assertEquals(5, predictions.size());
+            for (int h = 0; h < 5; h++) {
+                assertEquals(expected[h], predictions.get(h).asDouble(), 1e-9, "step " + (h + 1));
+            }
+
+            HttpResponse<String> info = http.get("/v1/model");
+            assertEquals(200, info.statusCode(), info.body());
+            JsonNode m = TestClient.json(info);
+            assertEquals(model, m.get("name").asText());
+            assertEquals("1", m.get("version").asText());
+            assertEquals(v1.runId(), m.get("run_id").asText());
+            assertEquals("production", m.get("alias").asText());
+            assertEquals(fixture.data.trainRange().from().toString(), m.get("trained_from").asText());
+            assertEquals(fixture.data.trainRange().to().toString(), m.get("trained_to").asText());
+            assertEquals(RegistryFixture.WINDOW, m.get("window_length").asInt());
+            assertEquals(local.maxHorizon(), m.get("max_horizon").asInt());
+            assertEquals("Close", m.get("features").get(0).asText());
+            for (String key : List.of("test_mae", "test_mase", "naive_test_mae")) {
+                assertEquals(Double.parseDouble(fixture.metricTags.get(key)), m.at("/test_metrics/" + key).asDouble(), 1e-12, key);
+            }
+            assertTrue(Files.isRegularFile(cache.resolve(model).resolve("1").resolve("MANIFEST.sha256")),
+                    "the bundle is cached per version under " + cache);
+        }
+    }
+
+    @Test
+    void resolvesTheAliasElseTheLegacyStageElseNothing() throws Exception {
+        String model = RegistryFixture.unique("closecast-it-stage");
+        client.createRegisteredModel(model);
+        RegistryFixture.Registered v1 = fixture.register(client, model, false);
+        RegistryFixture.Registered v2 = fixture.register(client, model, false);
+        MlflowModelSource source = MlflowModelSource.create(client, model, "production", work.resolve("cache-stage"));
+        assertEquals(Optional.empty(), source.resolve(), "nothing promoted: empty");
+
+        client.transitionStage(model, v1.number(), Stage.PRODUCTION, false);
+        assertEquals(Optional.of(VersionRef.create(model, "1", v1.runId())), source.resolve(), "legacy stage Production");
+        try (Forecaster f = source.load(source.resolve().orElseThrow())) {
+            assertEquals("stage:Production", f.info().alias());
+        }
+
+        client.setAlias(model, "production", v2.number());
+        assertEquals(Optional.of(VersionRef.create(model, "2", v2.runId())), source.resolve(), "the alias wins over the stage");
+        assertEquals(Optional.empty(), MlflowModelSource.create(client, RegistryFixture.unique("no-such-model"),
+                "production", work.resolve("cache-none")).resolve());
+    }
+
+    @Test
+    void anIncompleteDownloadIsReplacedAndATamperedCacheIsDownloadedAgain() throws Exception {
+        String model = RegistryFixture.unique("closecast-it-cache");
+        client.createRegisteredModel(model);
+        RegistryFixture.Registered v1 = fixture.register(client, model, false);
+        client.setAlias(model, "production", v1.number());
+        Path cache = work.resolve("cache-repair");
+        MlflowModelSource source = MlflowModelSource.create(client, model, "production", cache);
+        VersionRef ref = source.resolve().orElseThrow();
+        Path partial = cache.resolve(model).resolve("1.partial-deadbeef");
+        Files.createDirectories(partial);
+        Files.writeString(partial.resolve("MLmodel"), "half");
+        double[] window = fixture.lastCloses(RegistryFixture.WINDOW);
+        double expected = v1.load().forecast(window, 1)[0];
+        try (Forecaster f = source.load(ref)) {
+            assertEquals(expected, f.forecast(window, 1)[0], 1e-9);
+        }
+        assertFalse(Files.exists(partial), "a stale partial download is removed");
+        Path cached = cache.resolve(model).resolve("1").resolve("lstm-weights.bin");
+        Files.write(cached, new byte[] {1, 2, 3});
+        try (Forecaster f = source.load(ref)) {
+            assertEquals(expected, f.forecast(window, 1)[0], 1e-9, "the tampered cache was replaced by a fresh download");
+        }
+        assertTrue(Files.size(cached) > 3, "the cached weights were downloaded again");
+    }
+
+    @Test
+    void promotionUnderLoadSwapsVersionsWithoutAFailedRequestAndABrokenVersionIsRefused() throws Exception {
+        String model = RegistryFixture.unique("closecast-it-swap");
+        client.createRegisteredModel(model);
+        RegistryFixture.Registered v1 = fixture.register(client, model, false);
+        client.setAlias(model, "production", v1.number());
+        try (RunningService service = start(config(uri, model, work.resolve("cache-swap")))) {
+            TestClient.await("v1 ready", Duration.ofSeconds(30), service.models()::ready);
+            double[] window = fixture.lastCloses(RegistryFixture.WINDOW);
+            double expected = v1.load().forecast(window, 1)[0];
+            String body = predictBody(window, 1);
+            AtomicBoolean run = new AtomicBoolean(true);
+            AtomicLong ok = new AtomicLong();
+            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+            Set<String> seen = ConcurrentHashMap.newKeySet();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                TestClient http = new TestClient(service.port());
+                threads.add(Thread.ofPlatform().start(() -> {
+                    while (run.get()) {
+                        HttpResponse<String> res = http.post("/v1/predict", "application/json", body);
+                        if (res.statusCode() != 200) {
+                            failures.add(res.statusCode() + " " + res.body());
+                            continue;
+                        }
+                        double p = TestClient.json(res).get("predictions").get(0).asDouble();
+                        if (Math.abs(p - expected) > 1e-9) {
+                            failures.add("expected " + expected + ", found " + p);
+                        }
+                        seen.add(res.headers().firstValue("X-Model-Version").orElse("?"));
+                        ok.incrementAndGet();
+                    }
+                }));
+            }
+            try {
+                Thread.sleep(300);
+                // the same weights in every version, so every answer must equal the model's own forecast
+                RegistryFixture.Registered v2 = fixture.register(client, model, false);
+                client.setAlias(model, "production", v2.number());
+                TestClient.await("v2 serving", Duration.ofSeconds(30), () -> servedVersion(service).equals("2"));
+                Thread.sleep(300);
+
+                long failedBefore = service.metrics().reloadFailures();
+                RegistryFixture.Registered broken = fixture.register(client, model, true);
+                client.setAlias(model, "production", broken.number());
+                TestClient.await("v3 refused", Duration.ofSeconds(30),
+                        () -> service.metrics().reloadFailures() > failedBefore);
+                Thread.sleep(300);
+                assertEquals("2", servedVersion(service), "a broken version leaves the old one serving");
+                String why = service.models().status().lastFailure().orElse("");
+                assertTrue(why.contains("checksum mismatch for lstm-weights.bin"), "expected the checksum reason, found: " + why);
+                assertEquals(failedBefore + 1, service.metrics().reloadFailures(), "refused once, not retried every poll");
+            } finally {
+                run.set(false);
+                for (Thread t : threads) {
+                    t.join(30_000);
+                }
+            }
+            assertTrue(failures.isEmpty(), "expected no failed request, found " + failures.size() + ": " + failures.peek());
+            assertTrue(ok.get() > 50, "expected a steady load, found only " + ok.get() + " requests");
+            assertEquals(Set.of("1", "2"), seen, "versions that answered");
+            TestClient http = new TestClient(service.port());
+            HttpResponse<String> ready = http.get("/health/ready");
+            assertEquals(200, ready.statusCode(), ready.body());
+        }
+    }
+
+    @Test
+    void notReadyWhileMlflowIsDownThenReadyWhenItComesUp() throws Exception {
+        int port = freePort();
+        Path data = work.resolve("mlflow-late");
+        String lateUri = "http://127.0.0.1:" + port;
+        String model = RegistryFixture.unique("closecast-it-late");
+        try (RunningService service = start(config(lateUri, model, work.resolve("cache-late")))) {
+            TestClient http = new TestClient(service.port());
+            TestClient.await("a failed resolve", Duration.ofSeconds(20),
+                    () -> service.models().status().reason().orElse("").contains("unreachable"));
+            HttpResponse<String> down = http.get("/health/ready");
+            assertEquals(503, down.statusCode(), down.body());
+            assertTrue(TestClient.json(down).get("reason").asText().contains("unreachable"), down.body());
+            assertEquals(503, http.post("/v1/predict", "application/json",
+                    predictBody(fixture.lastCloses(RegistryFixture.WINDOW), 1)).statusCode());
+
+            mlflowServer("start", "--port", Integer.toString(port), "--data", data.toString(), "--fresh");
+            try (MlflowClient late = RegistryFixture.client(lateUri)) {
+                late.createRegisteredModel(model);
+                RegistryFixture.Registered v1 = fixture.register(late, model, false);
+                TestClient.await("no version promoted yet", Duration.ofSeconds(20),
+                        () -> service.models().status().reason().orElse("").contains("points at none"));
+                assertEquals(503, http.get("/health/ready").statusCode());
+                late.setAlias(model, "production", v1.number());
+                TestClient.await("ready after MLflow came up", Duration.ofSeconds(30), service.models()::ready);
+                HttpResponse<String> up = http.get("/health/ready");
+                assertEquals(200, up.statusCode(), up.body());
+
+                mlflowServer("stop", "--data", data.toString());
+                Thread.sleep(500);
+                HttpResponse<String> stillServing = http.post("/v1/predict", "application/json",
+                        predictBody(fixture.lastCloses(RegistryFixture.WINDOW), 1));
+                assertEquals(200, stillServing.statusCode(), "a loaded model keeps serving while MLflow is down: "
+                        + stillServing.body());
+            } finally {
+                mlflowServer("stop", "--data", data.toString());
+            }
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void mlflowServer(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", RegistryFixture.root().resolve("registry-server/mlflow-server.sh").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(work.resolve("mlflow-server-" + args[0] + ".log").toFile());
+        builder.environment().putIfAbsent("CLOSECAST_MLFLOW_WORKERS", "1"); // starts faster on a busy machine
+        Process p = builder.start();
+        if (!p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)) { // the script gives up after 180 s by itself
+            p.destroyForcibly();
+            throw new AssertionError("mlflow-server.sh " + String.join(" ", args) + " did not finish within 300 s");
+        }
+        if (p.exitValue() != 0) {
+            throw new AssertionError("mlflow-server.sh " + String.join(" ", args) + " exited " + p.exitValue() + ": "
+                    + Files.readString(work.resolve("mlflow-server-" + args[0] + ".log")));
+        }
+    }
+}
