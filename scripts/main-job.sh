@@ -78,12 +78,12 @@ if command -v prometheus >/dev/null 2>&1; then
   prometheus_url="http://127.0.0.1:9090"
 fi
 
-window="$(python3 - "$root/data/MSFT.csv" <<'PY'
+window="$(curl -fsS "http://127.0.0.1:$port/v1/model" | python3 -c '
 import csv, json, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-print(json.dumps({"closes": [float(r["Close"]) for r in rows[-61:]], "dates": [r["Date"] for r in rows[-61:]], "horizon": 5}))
-PY
-)"
+need = json.load(sys.stdin)["window_length"]
+rows = list(csv.DictReader(open(sys.argv[1])))[-need:]
+print(json.dumps({"closes": [float(r["Close"]) for r in rows], "dates": [r["Date"] for r in rows], "horizon": 5}))
+' "$root/data/MSFT.csv")"
 echo "[main-job] POST /v1/predict with MSFT's last closes:"
 curl -fsS -X POST "http://127.0.0.1:$port/v1/predict" -H 'Content-Type: application/json' -d "$window"
 echo
