@@ -29,17 +29,27 @@ final class CliProcess {
     }
 
     static ProcessBuilder builder(Path output, String... args) {
+        return builder(ItServers.trackingUri(), output, args);
+    }
+
+    /** As {@link #builder(Path, String...)}, against the MLflow server at {@code trackingUri}. */
+    static ProcessBuilder builder(String trackingUri, Path output, String... args) {
         List<String> command = new ArrayList<>(List.of("bash", ItServers.root().resolve("bin/closecast").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(ItServers.root().toFile())
                 .redirectErrorStream(true).redirectOutput(output.toFile());
-        builder.environment().put("MLFLOW_TRACKING_URI", ItServers.trackingUri());
+        builder.environment().put("MLFLOW_TRACKING_URI", trackingUri);
         return builder;
     }
 
     static Result run(int timeoutSeconds, String... args) throws IOException, InterruptedException {
+        return run(ItServers.trackingUri(), timeoutSeconds, args);
+    }
+
+    /** As {@link #run(int, String...)}, against the MLflow server at {@code trackingUri}. */
+    static Result run(String trackingUri, int timeoutSeconds, String... args) throws IOException, InterruptedException {
         Path output = Files.createTempFile("closecast-cli", ".log");
-        Process p = builder(output, args).start();
+        Process p = builder(trackingUri, output, args).start();
         assertTrue(p.waitFor(timeoutSeconds, TimeUnit.SECONDS), "closecast " + String.join(" ", args)
                 + " did not finish in " + timeoutSeconds + " s; output so far:\n" + Files.readString(output));
         return new Result(p.exitValue(), Files.readString(output));

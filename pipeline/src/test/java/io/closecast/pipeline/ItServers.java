@@ -43,6 +43,11 @@ final class ItServers {
 
     /** The version MLflow's Python client finds for {@code name@alias}, empty when it finds none. */
     static Optional<Integer> pythonAlias(String name, String alias) {
+        return pythonAlias(trackingUri(), name, alias);
+    }
+
+    /** As {@link #pythonAlias(String, String)}, against the MLflow server at {@code trackingUri}. */
+    static Optional<Integer> pythonAlias(String trackingUri, String name, String alias) {
         String script = """
                 import sys
                 from mlflow import MlflowClient
@@ -52,12 +57,17 @@ final class ItServers {
                 except MlflowException as e:
                     print("none")
                 """;
-        String out = python(script, name, alias).strip();
+        String out = pythonAt(trackingUri, script, name, alias).strip();
         return out.equals("none") ? Optional.empty() : Optional.of(Integer.parseInt(out));
     }
 
     /** Runs a Python snippet in the MLflow server's virtual environment, returning its standard output. */
     static String python(String script, String... args) {
+        return pythonAt(trackingUri(), script, args);
+    }
+
+    /** As {@link #python(String, String...)}, with {@code MLFLOW_TRACKING_URI} set to {@code trackingUri}. */
+    static String pythonAt(String trackingUri, String script, String... args) {
         String[] command = new String[4 + args.length];
         command[0] = "bash";
         command[1] = root().resolve("registry-server/mlflow-server.sh").toString();
@@ -69,7 +79,7 @@ final class ItServers {
         System.arraycopy(args, 0, full, 5, args.length);
         try {
             ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(false);
-            builder.environment().put("MLFLOW_TRACKING_URI", trackingUri());
+            builder.environment().put("MLFLOW_TRACKING_URI", trackingUri);
             Process process = builder.start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
