@@ -41,7 +41,20 @@ public final class ModelsCommand {
             PrintWriter out = spec.commandLine().getOut();
             try (MlflowClient client = Mlflow.connect()) {
                 String filter = name == null ? "" : "name = '" + name.replace("'", "\\'") + "'";
-                List<ModelVersion> versions = new ArrayList<>(client.searchModelVersions(filter, List.of()));
+                List<ModelVersion> versions = new ArrayList<>();
+                // search-model-versions answers without aliases: take them from each registered model.
+                Map<String, Map<Integer, List<String>>> aliases = new TreeMap<>();
+                for (ModelVersion v : client.searchModelVersions(filter, List.of())) {
+                    Map<Integer, List<String>> byVersion = aliases.computeIfAbsent(v.name(), n -> {
+                        Map<Integer, List<String>> map = new TreeMap<>();
+                        client.getRegisteredModel(n).aliases().forEach((alias, version) ->
+                                map.computeIfAbsent(version, k -> new ArrayList<>()).add(alias));
+                        return map;
+                    });
+                    versions.add(new ModelVersion(v.name(), v.version(), v.created(), v.lastUpdated(), v.stage(),
+                            v.description(), v.source(), v.runId(), v.status(), v.statusMessage(), v.tags(),
+                            byVersion.getOrDefault(v.version(), v.aliases())));
+                }
                 versions.sort(Comparator.comparing(ModelVersion::name).thenComparing(ModelVersion::version,
                         Comparator.reverseOrder()));
                 print(out, versions, json);

@@ -402,8 +402,9 @@ public final class SweepRunner {
                 : Map.of();
         Optional<Double> value = Optional.empty();
         if (child.info().status() == RunStatus.FINISHED) {
-            value = child.metric(spec.metric()).map(Metric::value)
-                    .or(() -> spec.metric().equals("val_loss") ? child.metric("best_val_loss").map(Metric::value) : Optional.empty());
+            // val_loss is judged at the best epoch (the weights kept), as objective() does for fresh trials.
+            value = spec.metric().equals("val_loss") ? child.metric("best_val_loss").map(Metric::value)
+                    : child.metric(spec.metric()).map(Metric::value);
         }
         String note = child.tags().getOrDefault("closecast.stop_reason", child.tags().getOrDefault(TrainingJob.TAG_FAILURE, ""));
         return new TrialRow(index, child.id(), child.info().status().name(), point, value, note);
