@@ -129,10 +129,11 @@ function renderModel(m) {
   body.append(table);
 }
 
-async function loadModel() {
+async function loadModel(retry) {
   try {
     const m = await api('/v1/model');
     state.model = m;
+    if (state.modelError) { clearError(); state.modelError = false; }
     renderModel(m);
     $('horizon').max = m.max_horizon;
     $('horizon-note').textContent = 'days (1..' + m.max_horizon + ')';
@@ -144,7 +145,8 @@ async function loadModel() {
     $('model-body').className = 'muted';
     $('model-body').textContent = err.status === 503 ? 'No model serves yet: ' + err.message : 'The model could not be read (see the message below).';
     showError(err);
-    if (err.status === 503) { setTimeout(loadModel, 2000); }
+    state.modelError = true;
+    if (err.status === 503 && retry) { setTimeout(loadAll, 2000); } // the model is still loading: try again
     return false;
   }
 }
@@ -380,7 +382,7 @@ function renderTable(history, result) {
 // ---------- start ----------
 async function loadAll() {
   if (apiKey()) { showKeyBox(); }
-  if (await loadModel()) {
+  if (await loadModel(true)) {
     await Promise.all([loadSamples(), loadAccuracy()]);
   }
 }
