@@ -30,7 +30,8 @@ public final class Main {
 
     /** The routes requests are counted and timed under. */
     static final List<String> ROUTES = List.of("/v1/predict", "/v1/predict/csv", "/invocations", "/v1/model",
-            "/v1/webhooks/mlflow", "/health/live", "/health/ready", "/metrics", "/openapi");
+            "/v1/webhooks/mlflow", "/health/live", "/health/ready", "/metrics", "/openapi",
+            "/", "/dashboard/{asset}", "/v1/feedback", "/v1/feedback/summary", "/v1/samples", "/v1/samples/{symbol}");
 
     private static final double OBSERVE_WEIGHT = 1000;
 
@@ -96,6 +97,7 @@ public final class Main {
             openPrefixes.add("/dashboard/");
         }
         ApiKeys keys = ApiKeys.create(config.apiKeys(), config.apiKeysFile());
+        OnlineAccuracy accuracy = OnlineAccuracy.create(metrics.registry(), config.feedbackWindow());
         if (!keys.enabled()) {
             LOG.warn("No API keys configured (security.api-keys, CLOSECAST_API_KEYS, CLOSECAST_API_KEYS_FILE): every endpoint is open");
         }
@@ -106,7 +108,10 @@ public final class Main {
                         new ModelService(models),
                         new HealthService(models),
                         new WebhookService(models, verifier, config.modelName(), config.modelAlias(), config.maxBodyBytes()),
-                        new OpenApiService())
+                        new OpenApiService(),
+                        new FeedbackService(models, accuracy, config.maxBodyBytes()),
+                        new SamplesService(models, Samples.create(config.dataDir())),
+                        new DashboardService())
                 .any(Responses::notFound)
                 .error(ApiException.class, (req, res, e) -> Responses.error(res, e.status(), e.toError()))
                 .error(Exception.class, (req, res, e) -> {

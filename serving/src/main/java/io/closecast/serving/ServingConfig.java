@@ -18,7 +18,8 @@ import io.helidon.config.ConfigSources;
  * then environment variables override: {@code CLOSECAST_TRACKING_URI} (else {@code MLFLOW_TRACKING_URI}),
  * {@code CLOSECAST_MODEL_NAME}, {@code CLOSECAST_MODEL_ALIAS}, {@code CLOSECAST_PORT}, {@code CLOSECAST_API_KEYS}
  * (comma separated), {@code CLOSECAST_API_KEYS_FILE}, {@code CLOSECAST_POLL_INTERVAL}, {@code CLOSECAST_WEBHOOK_SECRET},
- * {@code CLOSECAST_MAX_BODY_BYTES}, {@code CLOSECAST_MODEL_CACHE_DIR}. Tests build it in code with {@link #builder()}.
+ * {@code CLOSECAST_MAX_BODY_BYTES}, {@code CLOSECAST_MODEL_CACHE_DIR},
+ * {@code CLOSECAST_DATA_DIR}. Tests build it in code with {@link #builder()}.
  */
 public record ServingConfig(String host,
                             int port,
@@ -35,7 +36,9 @@ public record ServingConfig(String host,
                             long maxBodyBytes,
                             Optional<String> webhookSecret,
                             Duration webhookMaxSkew,
-                            Path modelCacheDir) {
+                            Path modelCacheDir,
+                            int feedbackWindow,
+                            Path dataDir) {
 
     public ServingConfig {
         VersionRef.requireText(host, "server.host");
@@ -54,6 +57,10 @@ public record ServingConfig(String host,
         Objects.requireNonNull(webhookSecret, "webhookSecret");
         Objects.requireNonNull(webhookMaxSkew, "webhookMaxSkew");
         Objects.requireNonNull(modelCacheDir, "model.cache-dir");
+        if (feedbackWindow < 1 || feedbackWindow > OnlineAccuracy.MAX_WINDOW) {
+            throw new ServingException("feedback.window must be 1.." + OnlineAccuracy.MAX_WINDOW + ", found " + feedbackWindow);
+        }
+        Objects.requireNonNull(dataDir, "dataDir");
     }
 
     public static Builder builder() {
@@ -92,6 +99,8 @@ public record ServingConfig(String host,
         config.get("webhook.secret").asString().ifPresent(b::webhookSecret);
         config.get("webhook.max-skew").asString().ifPresent(v -> b.webhookMaxSkew(duration(v, "webhook.max-skew", where)));
         config.get("model.cache-dir").asString().filter(s -> !s.isBlank()).ifPresent(v -> b.modelCacheDir(Path.of(v)));
+        config.get("feedback.window").asString().ifPresent(v -> b.feedbackWindow(integer(v, "feedback.window", where)));
+        config.get("dashboard.data-dir").asString().ifPresent(v -> b.dataDir(Path.of(v)));
 
         String envWhere = "environment";
         Optional.ofNullable(env.get("MLFLOW_TRACKING_URI")).filter(s -> !s.isBlank()).ifPresent(b::trackingUri);
@@ -111,6 +120,7 @@ public record ServingConfig(String host,
                 .ifPresent(v -> b.maxBodyBytes(integer(v, "CLOSECAST_MAX_BODY_BYTES", envWhere)));
         Optional.ofNullable(env.get("CLOSECAST_MODEL_CACHE_DIR")).filter(s -> !s.isBlank())
                 .ifPresent(v -> b.modelCacheDir(Path.of(v)));
+        Optional.ofNullable(env.get("CLOSECAST_DATA_DIR")).filter(s -> !s.isBlank()).ifPresent(v -> b.dataDir(Path.of(v)));
         if (b.modelName == null) {
             throw new ServingException("model.name is required (the registered model to serve, e.g. closecast-petr4), found none in "
                     + where + " or CLOSECAST_MODEL_NAME");
@@ -179,6 +189,8 @@ public record ServingConfig(String host,
         private String webhookSecret;
         private Duration webhookMaxSkew = Duration.ofMinutes(5);
         private Path modelCacheDir = Path.of(System.getProperty("java.io.tmpdir"), "closecast-models");
+        private int feedbackWindow = 100;
+        private Path dataDir = Path.of("data");
 
         private Builder() {
         }
@@ -202,6 +214,8 @@ public record ServingConfig(String host,
         public Builder webhookSecret(String v) { webhookSecret = v; return this; }
         public Builder webhookMaxSkew(Duration v) { webhookMaxSkew = v; return this; }
         public Builder modelCacheDir(Path v) { modelCacheDir = v; return this; }
+        public Builder feedbackWindow(int v) { feedbackWindow = v; return this; }
+        public Builder dataDir(Path v) { dataDir = v; return this; }
 
         public ServingConfig build() {
             if (modelName == null) {
@@ -210,7 +224,8 @@ public record ServingConfig(String host,
             return new ServingConfig(host, port, Optional.ofNullable(trackingUri), modelName, modelAlias,
                     new ModelManager.Settings(pollInterval, retryInitial, retryMax, warmupRounds), apiKeys,
                     Optional.ofNullable(apiKeysFile), openHealth, openMetrics, openOpenapi, openDashboard, maxBodyBytes,
-                    Optional.ofNullable(webhookSecret).filter(s -> !s.isBlank()), webhookMaxSkew, modelCacheDir);
+                    Optional.ofNullable(webhookSecret).filter(s -> !s.isBlank()), webhookMaxSkew, modelCacheDir,
+                    feedbackWindow, dataDir);
         }
     }
 }

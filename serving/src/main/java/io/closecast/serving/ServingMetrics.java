@@ -40,6 +40,7 @@ public final class ServingMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, Timer> durations;
+    private final Map<String, String> templates; // "/v1/samples/" -> "/v1/samples/{symbol}": one label for every path it matches
     private final Map<String, AtomicReferenceArray<Counter>> requests; // by route, then status - 100
     private final Counter predictions;
     private final Timer modelLoad;
@@ -56,6 +57,14 @@ public final class ServingMetrics {
         }
         timers.put(OTHER_ROUTE, timer(OTHER_ROUTE));
         this.durations = Map.copyOf(timers);
+        Map<String, String> prefixes = new java.util.HashMap<>();
+        for (String route : routes) {
+            int brace = route.indexOf("/{");
+            if (brace >= 0 && route.endsWith("}") && route.indexOf('{', brace + 2) < 0) {
+                prefixes.put(route.substring(0, brace + 1), route);
+            }
+        }
+        this.templates = Map.copyOf(prefixes);
         Map<String, AtomicReferenceArray<Counter>> byRoute = new ConcurrentHashMap<>();
         for (String route : durations.keySet()) {
             byRoute.put(route, new AtomicReferenceArray<>(500));
@@ -100,9 +109,27 @@ public final class ServingMetrics {
                 .tags(List.of(Tag.create("route", route))));
     }
 
-    /** The route label to use for a path: the path itself when it is a known route, else {@link #OTHER_ROUTE}. */
+    /**
+     * The route label to use for a path: the path itself when it is a known route, the template when the path fills
+     * a route's one trailing parameter ({@code /v1/samples/MSFT} -> {@code /v1/samples/{symbol}}), else {@link #OTHER_ROUTE}.
+     */
     public String routeLabel(String path) {
-        return durations.containsKey(path) ? path : OTHER_ROUTE;
+        if (durations.containsKey(path)) {
+            return path;
+        }
+        int slash = path.lastIndexOf('/');
+        if (slash > 0 && slash < path.length() - 1) {
+            String template = templates.get(path.substring(0, slash + 1));
+            if (template != null) {
+                return template;
+            }
+        }
+        return OTHER_ROUTE;
+    }
+
+    /** The registry these meters live in (other parts of the service add theirs to it). */
+    MeterRegistry registry() {
+        return registry;
     }
 
     /** Counts one finished request and records its latency. */

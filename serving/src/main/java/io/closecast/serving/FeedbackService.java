@@ -1,0 +1,139 @@
+package io.closecast.serving;
+
+import java.time.LocalDate;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * {@code POST /v1/feedback}: a client reports what happened on a day it got a forecast for,
+ * {@code {"date": "2024-12-30", "actual": 424.83, "predicted": 425.1, "last": 423.0, "version": "3"}}
+ * ({@code last} = the last close the forecast started from, i.e. the naive forecast; {@code version} defaults to
+ * the serving version). The service keeps no forecasts of its own: the client sends all four numbers.
+ * {@code GET /v1/feedback/summary}: the online MAE, naive MAE and MASE per version ({@link OnlineAccuracy}).
+ */
+final class FeedbackService implements HttpService {
+
+    private static final Set<String> FIELDS = Set.of("date", "actual", "predicted", "last", "version");
+    private static final Pattern VERSION = Pattern.compile("[0-9]{1,9}");
+
+    private final ModelManager models;
+    private final OnlineAccuracy accuracy;
+    private final long maxBodyBytes;
+
+    FeedbackService(ModelManager models, OnlineAccuracy accuracy, long maxBodyBytes) {
+        this.models = models;
+        this.accuracy = accuracy;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/v1/feedback", this::feedback)
+                .any("/v1/feedback", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
+                .get("/v1/feedback/summary", this::summary)
+                .any("/v1/feedback/summary", (req, res) -> Responses.methodNotAllowed(req, res, "GET"));
+    }
+
+    private void feedback(ServerRequest req, ServerResponse res) {
+        Bodies.requireType(req, "application/json");
+        JsonNode root = Json.requireObject(Json.parse(Bodies.read(req, maxBodyBytes)));
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw ApiException.badField(name, "expected only the fields actual, date, last, predicted, version, found "
+                        + Json.abbreviate(name));
+            }
+        }
+        LocalDate date = date(root.get("date"));
+        double actual = Inputs.price(required(root, "actual"), "actual");
+        double predicted = Inputs.price(required(root, "predicted"), "predicted");
+        double last = Inputs.price(required(root, "last"), "last");
+        String version = version(root.get("version"));
+        OnlineAccuracy.Summary s = accuracy.record(new OnlineAccuracy.Feedback(date, actual, predicted, last, version));
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("{\"accepted\":{\"date\":\"").append(date).append("\",\"version\":");
+        Json.quote(sb, version);
+        sb.append(",\"abs_error\":").append(Math.abs(actual - predicted));
+        sb.append(",\"naive_abs_error\":").append(Math.abs(actual - last));
+        sb.append("},\"summary\":");
+        summary(sb, s);
+        sb.append('}');
+        Responses.json(res, 200, sb);
+    }
+
+    private void summary(ServerRequest req, ServerResponse res) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("{\"window\":").append(accuracy.window()).append(",\"serving_version\":");
+        Optional<String> serving = models.status().serving().map(ModelInfo::version);
+        if (serving.isPresent()) {
+            Json.quote(sb, serving.get());
+        } else {
+            sb.append("null");
+        }
+        sb.append(",\"versions\":[");
+        boolean first = true;
+        for (OnlineAccuracy.Summary s : accuracy.summaries()) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            summary(sb, s);
+        }
+        sb.append("]}");
+        Responses.json(res, 200, sb);
+    }
+
+    static void summary(StringBuilder sb, OnlineAccuracy.Summary s) {
+        sb.append("{\"version\":");
+        Json.quote(sb, s.version());
+        sb.append(",\"count\":").append(s.count());
+        sb.append(",\"mae\":").append(s.mae());
+        sb.append(",\"naive_mae\":").append(s.naiveMae());
+        sb.append(",\"mase\":");
+        if (s.mase().isPresent()) {
+            sb.append(s.mase().getAsDouble());
+        } else {
+            sb.append("null");
+        }
+        sb.append(",\"first_date\":\"").append(s.first()).append('"');
+        sb.append(",\"last_date\":\"").append(s.last()).append("\"}");
+    }
+
+    private static JsonNode required(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            throw ApiException.badField(field, "expected a number > 0, found nothing (the field is required)");
+        }
+        return n;
+    }
+
+    private static LocalDate date(JsonNode n) {
+        if (n == null || n.isNull()) {
+            throw ApiException.badField("date", "expected an ISO date (yyyy-MM-dd), found nothing (the field is required)");
+        }
+        if (!n.isTextual()) {
+            throw ApiException.badField("date", "expected an ISO date (yyyy-MM-dd), found " + Json.describe(n));
+        }
+        return Inputs.date(n.asText(), "date");
+    }
+
+    private String version(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return models.status().serving().map(ModelInfo::version).orElseThrow(() -> ApiException.badField("version",
+                    "expected the model version the forecast came from (e.g. \"3\"), found nothing, and no version serves to default to"));
+        }
+        String text = n.isTextual() || n.isIntegralNumber() ? n.asText() : "";
+        if (!VERSION.matcher(text).matches()) {
+            throw ApiException.badField("version", "expected a registry version number such as \"3\", found " + Json.describe(n));
+        }
+        return text;
+    }
+}

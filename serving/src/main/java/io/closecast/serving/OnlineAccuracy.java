@@ -1,0 +1,210 @@
+package io.closecast.serving;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.Meter;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
+
+/**
+ * Online accuracy from feedback: for each model version, the last {@code window} reported days (by date; a day
+ * reported again replaces the earlier report), the model's MAE, the naive forecast's MAE on the same days and
+ * their ratio, MASE (&lt; 1: the model beats tomorrow = today). Exposed as gauges
+ * {@code closecast_online_mae{version}}, {@code closecast_online_naive_mae{version}},
+ * {@code closecast_online_mase{version}} (NaN while the naive MAE is 0) and the counter
+ * {@code closecast_feedback_total}. At most {@link #MAX_VERSIONS} versions are kept (the least recently
+ * reported one is dropped with its gauges), so clients cannot grow the label set without bound. Thread-safe.
+ */
+public final class OnlineAccuracy {
+
+    /** The largest window the config accepts. */
+    public static final int MAX_WINDOW = 100_000;
+    /** Versions kept at once. */
+    public static final int MAX_VERSIONS = 20;
+
+    /**
+     * One reported day.
+     *
+     * @param date      the day the forecast was for
+     * @param actual    the close that happened
+     * @param predicted the model's forecast for that day
+     * @param last      the last close known when forecasting (the naive forecast)
+     * @param version   the model version that forecast
+     */
+    public record Feedback(LocalDate date, double actual, double predicted, double last, String version) {
+        public Feedback {
+            Objects.requireNonNull(date, "date");
+            requirePrice(actual, "actual");
+            requirePrice(predicted, "predicted");
+            requirePrice(last, "last");
+            VersionRef.requireText(version, "version");
+        }
+
+        private static void requirePrice(double v, String field) {
+            if (!Double.isFinite(v) || v <= 0) {
+                throw new ServingException(field + " must be a finite price > 0, found " + v);
+            }
+        }
+    }
+
+    /**
+     * The accuracy of one version over its window.
+     *
+     * @param version  model version
+     * @param count    days in the window (1..window)
+     * @param mae      mean absolute error of the model
+     * @param naiveMae mean absolute error of the naive forecast on the same days
+     * @param mase     mae / naiveMae; empty while naiveMae is 0
+     * @param first    earliest day in the window
+     * @param last     latest day in the window
+     */
+    public record Summary(String version, int count, double mae, double naiveMae, OptionalDouble mase,
+                          LocalDate first, LocalDate last) {
+        public Summary {
+            VersionRef.requireText(version, "version");
+            Objects.requireNonNull(mase, "mase");
+            Objects.requireNonNull(first, "first");
+            Objects.requireNonNull(last, "last");
+        }
+    }
+
+    private final class Track {
+        final String version;
+        final TreeMap<LocalDate, Feedback> days = new TreeMap<>();
+        volatile Summary summary;
+        final List<Meter> gauges = new ArrayList<>(3);
+
+        Track(String version) {
+            this.version = version;
+        }
+
+        void add(Feedback f) {
+            days.put(f.date(), f);
+            while (days.size() > window) {
+                days.pollFirstEntry();
+            }
+            double err = 0;
+            double naive = 0;
+            for (Feedback d : days.values()) {
+                err += Math.abs(d.actual() - d.predicted());
+                naive += Math.abs(d.actual() - d.last());
+            }
+            int n = days.size();
+            double mae = err / n;
+            double naiveMae = naive / n;
+            summary = new Summary(version, n, mae, naiveMae,
+                    naiveMae > 0 ? OptionalDouble.of(mae / naiveMae) : OptionalDouble.empty(),
+                    days.firstKey(), days.lastKey());
+        }
+
+        void register() {
+            List<Tag> tags = List.of(Tag.create("version", version));
+            gauges.add(gauge("closecast_online_mae", "Mean absolute error of the model over the last reported days", tags,
+                    () -> summary.mae()));
+            gauges.add(gauge("closecast_online_naive_mae", "Mean absolute error of the naive forecast (tomorrow = today) on the same days",
+                    tags, () -> summary.naiveMae()));
+            gauges.add(gauge("closecast_online_mase", "Online MAE / naive MAE (< 1 beats naive; NaN while the naive MAE is 0)",
+                    tags, () -> summary.mase().orElse(Double.NaN)));
+        }
+
+        void unregister() {
+            gauges.forEach(registry::remove);
+            gauges.clear();
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final int window;
+    private final Counter received;
+    private final LinkedHashMap<String, Track> tracks = new LinkedHashMap<>(16, 0.75f, true); // access order: eldest = least recently reported
+
+    private OnlineAccuracy(MeterRegistry registry, int window) {
+        if (window < 1 || window > MAX_WINDOW) {
+            throw new ServingException("feedback.window must be 1.." + MAX_WINDOW + ", found " + window);
+        }
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.window = window;
+        this.received = registry.getOrCreate(Counter.builder("closecast_feedback")
+                .description("Feedback reports accepted (POST /v1/feedback)"));
+    }
+
+    /** Tracks feedback in {@code registry} over the last {@code window} reported days per version. */
+    public static OnlineAccuracy create(MeterRegistry registry, int window) {
+        return new OnlineAccuracy(registry, window);
+    }
+
+    /** How many reported days each version's figures cover at most. */
+    public int window() {
+        return window;
+    }
+
+    /** Adds one report and returns its version's figures after it. */
+    public synchronized Summary record(Feedback feedback) {
+        Track track = tracks.get(feedback.version());
+        boolean fresh = track == null;
+        if (fresh) {
+            track = new Track(feedback.version());
+            tracks.put(feedback.version(), track);
+        }
+        track.add(feedback);
+        if (fresh) {
+            track.register();
+            evict();
+        }
+        received.increment();
+        return track.summary;
+    }
+
+    /** The figures of one version, if it has feedback. */
+    public synchronized Optional<Summary> summary(String version) {
+        Track t = tracks.get(version);
+        return t == null ? Optional.empty() : Optional.of(t.summary);
+    }
+
+    /** Every version with feedback, the highest version number first. */
+    public synchronized List<Summary> summaries() {
+        List<Summary> out = new ArrayList<>(tracks.size());
+        for (Track t : tracks.values()) {
+            out.add(t.summary);
+        }
+        out.sort(Comparator.comparing((Summary s) -> s.version().length()).thenComparing(Summary::version).reversed());
+        return out;
+    }
+
+    /** Reports accepted since the counter was registered (in this registry). */
+    public long received() {
+        return received.count();
+    }
+
+    /** Removes every version's gauges (the service stops). */
+    public synchronized void close() {
+        tracks.values().forEach(Track::unregister);
+        tracks.clear();
+    }
+
+    private void evict() {
+        Iterator<Map.Entry<String, Track>> it = tracks.entrySet().iterator();
+        while (tracks.size() > MAX_VERSIONS && it.hasNext()) {
+            Track eldest = it.next().getValue();
+            it.remove();
+            eldest.unregister();
+        }
+    }
+
+    private Meter gauge(String name, String description, List<Tag> tags, java.util.function.Supplier<Double> value) {
+        registry.gauge(name, tags).ifPresent(registry::remove); // a gauge left by an earlier service in this registry
+        return registry.getOrCreate(Gauge.builder(name, value).description(description).tags(tags));
+    }
+}

@@ -1,0 +1,195 @@
+package io.closecast.serving;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bundled price files the dashboard offers: every {@code *.csv} in one directory in the Yahoo daily layout
+ * ({@code Date,Open,High,Low,Close,Adj Close,Volume}, ascending dates). The symbol is the file name without
+ * {@code .csv} ({@code PETR4.SA}). A missing directory means no samples; a file that does not parse is left out
+ * with a logged reason. Files are re-read when they change.
+ */
+public final class Samples {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Samples.class);
+
+    /**
+     * One file's daily series.
+     *
+     * @param symbol  the file name without {@code .csv}
+     * @param dates   trading days, ascending
+     * @param columns every numeric column by header name (e.g. {@code Close}, {@code Adj Close}), aligned with dates
+     */
+    public record Series(String symbol, List<LocalDate> dates, Map<String, double[]> columns) {
+        public Series {
+            VersionRef.requireText(symbol, "symbol");
+            dates = List.copyOf(dates);
+            columns = Map.copyOf(columns);
+            if (dates.isEmpty()) {
+                throw new ServingException("sample " + symbol + ": expected at least one row, found none");
+            }
+        }
+
+        public int rows() {
+            return dates.size();
+        }
+    }
+
+    private record Cached(FileTime modified, long size, Optional<Series> series) {
+    }
+
+    private final Path dir;
+    private final Map<Path, Cached> cache = new ConcurrentHashMap<>();
+
+    private Samples(Path dir) {
+        this.dir = Objects.requireNonNull(dir, "dir");
+    }
+
+    public static Samples create(Path dir) {
+        return new Samples(dir);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Every readable sample, by symbol in name order; empty when the directory does not exist. */
+    public List<Series> list() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.csv")) {
+            ds.forEach(files::add);
+        } catch (IOException e) {
+            LOG.warn("Cannot list samples in {}: {}", dir, e.toString());
+            return List.of();
+        }
+        files.sort(null);
+        List<Series> out = new ArrayList<>(files.size());
+        for (Path f : files) {
+            load(f).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** One sample by symbol. */
+    public Optional<Series> find(String symbol) {
+        for (Series s : list()) {
+            if (s.symbol().equals(symbol)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Series> load(Path file) {
+        try {
+            FileTime modified = Files.getLastModifiedTime(file);
+            long size = Files.size(file);
+            Cached c = cache.get(file);
+            if (c != null && c.modified().equals(modified) && c.size() == size) {
+                return c.series();
+            }
+            Optional<Series> series;
+            try {
+                series = Optional.of(parse(file));
+            } catch (ServingException e) {
+                LOG.warn("Sample {} left out: {}", file, e.getMessage());
+                series = Optional.empty();
+            }
+            cache.put(file, new Cached(modified, size, series));
+            return series;
+        } catch (IOException e) {
+            LOG.warn("Sample {} left out: {}", file, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    static Series parse(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        String symbol = name.substring(0, name.length() - ".csv".length());
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty()) {
+            throw new ServingException(file + ": expected a header line with Date and Close, found an empty file");
+        }
+        String[] header = lines.getFirst().split(",", -1);
+        int dateCol = -1;
+        for (int i = 0; i < header.length; i++) {
+            header[i] = header[i].strip();
+            if (header[i].equals("Date")) {
+                dateCol = i;
+            }
+        }
+        if (dateCol < 0) {
+            throw new ServingException(file + " line 1: expected a Date column, found " + lines.getFirst());
+        }
+        List<LocalDate> dates = new ArrayList<>(lines.size());
+        List<double[]> rows = new ArrayList<>(lines.size());
+        boolean[] numeric = new boolean[header.length];
+        java.util.Arrays.fill(numeric, true);
+        numeric[dateCol] = false;
+        for (int ln = 1; ln < lines.size(); ln++) {
+            String line = lines.get(ln);
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] cells = line.split(",", -1);
+            if (cells.length != header.length) {
+                throw new ServingException(file + " line " + (ln + 1) + ": expected " + header.length + " cells, found " + cells.length);
+            }
+            LocalDate d;
+            try {
+                d = LocalDate.parse(cells[dateCol].strip());
+            } catch (DateTimeParseException e) {
+                throw new ServingException(file + " line " + (ln + 1) + ": expected an ISO date, found '" + cells[dateCol] + "'");
+            }
+            if (!dates.isEmpty() && !d.isAfter(dates.getLast())) {
+                throw new ServingException(file + " line " + (ln + 1) + ": expected a date after " + dates.getLast() + ", found " + d);
+            }
+            dates.add(d);
+            double[] row = new double[header.length];
+            for (int i = 0; i < header.length; i++) {
+                if (numeric[i]) {
+                    try {
+                        row[i] = Double.parseDouble(cells[i].strip());
+                        numeric[i] = Double.isFinite(row[i]);
+                    } catch (NumberFormatException e) {
+                        numeric[i] = false;
+                    }
+                }
+            }
+            rows.add(row);
+        }
+        Map<String, double[]> columns = new LinkedHashMap<>();
+        for (int i = 0; i < header.length; i++) {
+            if (numeric[i]) {
+                double[] col = new double[rows.size()];
+                for (int r = 0; r < col.length; r++) {
+                    col[r] = rows.get(r)[i];
+                }
+                columns.put(header[i], col);
+            }
+        }
+        if (!columns.containsKey("Close")) {
+            throw new ServingException(file + ": expected a numeric Close column, found columns " + String.join(",", header));
+        }
+        return new Series(symbol, dates, columns);
+    }
+}

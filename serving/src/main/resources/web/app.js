@@ -1,0 +1,391 @@
+// closecast dashboard: plain JS, no libraries. Talks to the service's own API with the API key kept in sessionStorage.
+'use strict';
+
+const KEY_STORAGE = 'closecast.apiKey';
+const CONTEXT_DAYS = 90; // closes shown before the forecast when the input has more than the model's window
+const SVG = 'http://www.w3.org/2000/svg';
+const $ = (id) => document.getElementById(id);
+const state = { model: null, samples: [] };
+
+// ---------- API ----------
+function apiKey() { return sessionStorage.getItem(KEY_STORAGE) || ''; }
+
+async function api(path, options) {
+  const opts = Object.assign({}, options || {});
+  opts.headers = Object.assign({}, opts.headers || {});
+  if (apiKey()) { opts.headers['X-API-Key'] = apiKey(); }
+  let res;
+  try {
+    res = await fetch(path, opts);
+  } catch (e) {
+    throw { status: 0, code: 'no_answer', message: 'no answer from the service: ' + e.message };
+  }
+  const text = await res.text();
+  let body = null;
+  try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
+  if (!res.ok) {
+    const err = body && body.error ? Object.assign({}, body.error) : { code: 'http_' + res.status, message: text || res.statusText };
+    err.status = res.status;
+    throw err;
+  }
+  return body;
+}
+
+// ---------- errors and the API key ----------
+function showError(err) {
+  $('error-code').textContent = (err.status ? err.status + ' ' : '') + (err.code || 'error');
+  $('error-message').textContent = err.message || String(err);
+  $('error').hidden = false;
+  if (err.status === 401 || err.status === 403) { showKeyBox(err.status === 401 ? 'this service needs an API key' : 'that key was refused'); }
+}
+
+function clearError() { $('error').hidden = true; $('error-code').textContent = ''; $('error-message').textContent = ''; }
+
+function showKeyBox(note) {
+  $('key-box').hidden = false;
+  $('key-status').textContent = note || (apiKey() ? 'key in use for this tab' : '');
+}
+
+$('key-box').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const k = $('api-key').value.trim();
+  if (k) { sessionStorage.setItem(KEY_STORAGE, k); }
+  $('api-key').value = '';
+  $('key-status').textContent = 'key in use for this tab';
+  clearError();
+  loadAll();
+});
+$('key-forget').addEventListener('click', () => {
+  sessionStorage.removeItem(KEY_STORAGE);
+  $('key-status').textContent = 'key forgotten';
+});
+
+// ---------- formatting ----------
+function price(v) { return Number(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }); }
+function metric(v) {
+  if (v === null || v === undefined || !isFinite(v)) { return '–'; }
+  const a = Math.abs(v);
+  return a !== 0 && a < 0.01 ? Number(v).toExponential(2) : Number(v).toLocaleString('en-US', { maximumFractionDigits: a < 10 ? 4 : 2 });
+}
+function el(tag, attrs, text) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) { e.setAttribute(k, v); }
+  if (text !== undefined) { e.textContent = text; }
+  return e;
+}
+function svg(tag, attrs, text) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) { e.setAttribute(k, v); }
+  if (text !== undefined) { e.textContent = text; }
+  return e;
+}
+
+// ---------- the model ----------
+const LOWER_IS_BETTER = (name) => name !== 'directional_accuracy';
+
+function renderModel(m) {
+  const body = $('model-body');
+  body.className = '';
+  body.replaceChildren();
+  const facts = el('dl', { class: 'facts' });
+  const add = (label, value, attrs) => { facts.append(el('dt', {}, label)); facts.append(el('dd', attrs || {}, value)); };
+  add('name', m.name, { id: 'model-name' });
+  facts.append(el('dt', {}, 'version'));
+  const dd = el('dd');
+  dd.append(el('span', { id: 'model-version', class: 'version' }, m.version), document.createTextNode(' @' + m.alias));
+  facts.append(dd);
+  add('trained on', m.trained_from + ' to ' + m.trained_to, { id: 'model-trained' });
+  add('input', m.window_length + ' days of ' + (m.features[0] || 'Close'));
+  add('max horizon', m.max_horizon + ' days');
+  add('run', m.run_id);
+  body.append(facts);
+
+  const names = Object.keys(m.test_metrics).filter((k) => k.startsWith('test_')).map((k) => k.slice(5)).sort();
+  if (names.length === 0) {
+    body.append(el('p', { class: 'muted' }, 'No test metrics recorded with this version.'));
+    return;
+  }
+  const table = el('table', { id: 'test-metrics' });
+  const head = el('tr');
+  ['test set', 'model', 'naive', ''].forEach((h) => head.append(el('th', {}, h)));
+  table.append(head);
+  for (const n of names) {
+    const model = m.test_metrics['test_' + n];
+    const naive = n === 'mase' ? 1 : m.test_metrics['naive_test_' + n];
+    const tr = el('tr');
+    tr.append(el('td', {}, n.replace(/_/g, ' ')));
+    let cls = '';
+    let verdict = '';
+    if (isFinite(model) && isFinite(naive) && naive !== undefined && model !== naive) {
+      const better = LOWER_IS_BETTER(n) ? model < naive : model > naive;
+      cls = better ? 'good' : 'bad';
+      verdict = better ? 'beats naive' : 'worse than naive';
+    }
+    tr.append(el('td', { class: cls }, metric(model)));
+    tr.append(el('td', {}, metric(naive)));
+    tr.append(el('td', { class: cls }, verdict));
+    table.append(tr);
+  }
+  body.append(table);
+}
+
+async function loadModel(retry) {
+  try {
+    const m = await api('/v1/model');
+    state.model = m;
+    if (state.modelError) { clearError(); state.modelError = false; }
+    renderModel(m);
+    $('horizon').max = m.max_horizon;
+    $('horizon-note').textContent = 'days (1..' + m.max_horizon + ')';
+    if (Number($('horizon').value) > m.max_horizon) { $('horizon').value = m.max_horizon; }
+    $('closes').placeholder = m.window_length + ' closes, oldest first';
+    return true;
+  } catch (err) {
+    state.model = null;
+    $('model-body').className = 'muted';
+    $('model-body').textContent = err.status === 503 ? 'No model serves yet: ' + err.message : 'The model could not be read (see the message below).';
+    showError(err);
+    state.modelError = true;
+    if (err.status === 503 && retry) { setTimeout(loadAll, 2000); } // the model is still loading: try again
+    return false;
+  }
+}
+
+// ---------- samples ----------
+async function loadSamples() {
+  try {
+    const s = await api('/v1/samples');
+    state.samples = s.symbols;
+    const select = $('symbol');
+    select.replaceChildren();
+    for (const x of s.symbols) {
+      select.append(el('option', { value: x.symbol }, x.symbol + ' (' + x.first + ' to ' + x.last + ')'));
+    }
+    const none = s.symbols.length === 0;
+    $('source-sample').disabled = none;
+    $('sample-note').textContent = none ? 'No bundled samples (the data directory is missing or empty).' : 'The last closes of the file are used.';
+    if (none && $('source-sample').checked) { $('source-paste').checked = true; showPane(); }
+  } catch (err) {
+    showError(err);
+  }
+}
+
+// ---------- online accuracy ----------
+async function loadAccuracy() {
+  const body = $('accuracy-body');
+  try {
+    const s = await api('/v1/feedback/summary');
+    body.replaceChildren();
+    body.className = '';
+    if (s.versions.length === 0) {
+      body.className = 'muted';
+      body.append(document.createTextNode('No feedback yet. Clients report actual closes with '), el('code', {}, 'POST /v1/feedback'),
+        document.createTextNode('; the model\u2019s MAE over the last ' + s.window + ' reported days appears here beside the naive forecast\u2019s.'));
+      return;
+    }
+    const table = el('table', { id: 'accuracy-table' });
+    const head = el('tr');
+    ['version', 'days', 'model MAE', 'naive MAE', 'MASE', 'reported days'].forEach((h) => head.append(el('th', {}, h)));
+    table.append(head);
+    for (const v of s.versions) {
+      const tr = el('tr', { 'data-version': v.version });
+      tr.append(el('td', {}, 'v' + v.version + (v.version === s.serving_version ? ' (serving)' : '')));
+      tr.append(el('td', {}, String(v.count)));
+      tr.append(el('td', { class: 'mae' }, metric(v.mae)));
+      tr.append(el('td', { class: 'naive-mae' }, metric(v.naive_mae)));
+      const cls = v.mase === null ? '' : (v.mase < 1 ? 'good' : 'bad');
+      tr.append(el('td', { class: 'mase ' + cls }, v.mase === null ? '–' : metric(v.mase)));
+      tr.append(el('td', {}, v.first_date + ' to ' + v.last_date));
+      table.append(tr);
+    }
+    body.append(table);
+    body.append(el('p', { class: 'muted' }, 'MASE = model MAE / naive MAE over the last ' + s.window + ' reported days; below 1 the model beats tomorrow = today.'));
+  } catch (err) {
+    body.className = 'muted';
+    body.textContent = 'Online accuracy unavailable: ' + err.message;
+  }
+}
+
+// ---------- input ----------
+function source() { return document.querySelector('input[name=source]:checked').value; }
+function showPane() {
+  for (const s of ['sample', 'paste', 'csv']) { $('pane-' + s).hidden = source() !== s; }
+}
+document.querySelectorAll('input[name=source]').forEach((r) => r.addEventListener('change', () => { clearError(); showPane(); }));
+
+function horizonValue() {
+  const raw = $('horizon').value.trim();
+  return /^-?\d+$/.test(raw) ? Number(raw) : raw; // anything else goes to the API as typed, which says what is wrong
+}
+
+function pasted() {
+  return $('closes').value.split(/[\s,;]+/).filter((t) => t !== '').map((t) => (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) ? Number(t) : t));
+}
+
+// Date and the model's column of a Yahoo CSV, for the chart only (the API reads the file itself).
+function csvHistory(text, column) {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length < 2) { return null; }
+  const header = lines[0].split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
+  const d = header.indexOf('Date');
+  const c = header.indexOf(column);
+  if (d < 0 || c < 0) { return null; }
+  const dates = [];
+  const values = [];
+  for (const line of lines.slice(1)) {
+    const cells = line.split(',');
+    const v = Number(cells[c]);
+    if (!isFinite(v)) { return null; }
+    dates.push(cells[d].trim());
+    values.push(v);
+  }
+  return { dates: dates.slice(-CONTEXT_DAYS), values: values.slice(-CONTEXT_DAYS) };
+}
+
+async function run() {
+  clearError();
+  if (!state.model && !(await loadModel())) { return; }
+  const m = state.model;
+  const horizon = horizonValue();
+  const button = $('run');
+  button.disabled = true;
+  try {
+    let history;
+    let result;
+    let title;
+    if (source() === 'sample') {
+      const symbol = $('symbol').value;
+      const info = state.samples.find((x) => x.symbol === symbol);
+      const days = Math.min(info ? info.rows : m.window_length, Math.max(m.window_length, CONTEXT_DAYS));
+      const s = await api('/v1/samples/' + encodeURIComponent(symbol) + '?days=' + days + '&column=' + encodeURIComponent(m.features[0]));
+      history = { dates: s.dates, values: s.closes };
+      const w = m.window_length;
+      result = await api('/v1/predict', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ closes: s.closes.slice(-w), dates: s.dates.slice(-w), horizon: horizon }),
+      });
+      title = symbol + ' ' + s.column + ': last ' + s.closes.length + ' days and the next ' + result.horizon;
+    } else if (source() === 'paste') {
+      const closes = pasted();
+      result = await api('/v1/predict', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ closes: closes, horizon: horizon }),
+      });
+      history = { dates: null, values: closes };
+      title = 'Pasted closes and the next ' + result.horizon;
+    } else {
+      const file = $('csv-file').files[0];
+      if (!file) { throw { code: 'no_file', message: 'csv: expected a file to upload, found none (choose one above)' }; }
+      const text = await file.text();
+      result = await api('/v1/predict/csv?horizon=' + encodeURIComponent(String(horizon)), {
+        method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: text,
+      });
+      history = csvHistory(text, m.features[0]) || { dates: null, values: [] };
+      title = file.name + ': last ' + history.values.length + ' days and the next ' + result.horizon;
+    }
+    $('chart-title').textContent = title;
+    drawChart(history, result);
+    renderTable(history, result);
+    loadAccuracy();
+  } catch (err) {
+    showError(err);
+  } finally {
+    button.disabled = false;
+  }
+}
+$('run').addEventListener('click', run);
+
+// ---------- chart (hand-written SVG) ----------
+function niceTicks(lo, hi, count) {
+  const span = hi - lo || Math.abs(hi) || 1;
+  const raw = span / count;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((f) => f * mag).find((s) => s >= raw);
+  const ticks = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) { ticks.push(Number(t.toFixed(10))); }
+  return ticks;
+}
+
+function drawChart(history, result) {
+  const W = 1000;
+  const H = 360;
+  const M = { left: 64, right: 24, top: 16, bottom: 40 };
+  const hv = history.values.filter((v) => typeof v === 'number' && isFinite(v));
+  const n = hv.length;
+  const h = result.predictions.length;
+  const all = hv.concat(result.predictions, result.naive);
+  let lo = Math.min(...all);
+  let hi = Math.max(...all);
+  const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.02 || 1;
+  lo -= pad;
+  hi += pad;
+  const total = n + h;
+  const x = (i) => M.left + (total <= 1 ? 0 : (i * (W - M.left - M.right)) / (total - 1));
+  const y = (v) => M.top + ((hi - v) * (H - M.top - M.bottom)) / (hi - lo);
+  const root = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': 'closes and forecast', id: 'chart-svg' });
+
+  for (const t of niceTicks(lo, hi, 6)) {
+    root.append(svg('line', { class: 'grid-line', x1: M.left, x2: W - M.right, y1: y(t), y2: y(t) }));
+    root.append(svg('text', { class: 'axis-label', x: M.left - 8, y: y(t) + 4, 'text-anchor': 'end' }, price(t)));
+  }
+  const labelAt = (i) => {
+    if (i < n) { return history.dates ? history.dates[history.dates.length - n + i] : 't' + (i - n + 1 === 0 ? '' : (i - n + 1)); }
+    return result.dates ? result.dates[i - n] : 't+' + (i - n + 1);
+  };
+  const every = Math.max(1, Math.ceil(total / 8));
+  for (let i = 0; i < total; i += every) {
+    root.append(svg('text', { class: 'axis-label', x: x(i), y: H - M.bottom + 18, 'text-anchor': 'middle' }, labelAt(i)));
+  }
+  if (n > 0) {
+    root.append(svg('line', { class: 'split', x1: x(n - 1), x2: x(n - 1), y1: M.top, y2: H - M.bottom }));
+    root.append(svg('text', { class: 'split-label', x: x(n - 1) + 6, y: M.top + 12 }, 'forecast \u2192'));
+    root.append(svg('polyline', { class: 'history-line', points: hv.map((v, i) => x(i) + ',' + y(v)).join(' ') }));
+  }
+  const start = n > 0 ? [x(n - 1) + ',' + y(hv[n - 1])] : [];
+  root.append(svg('polyline', { class: 'naive-line', points: start.concat(result.naive.map((v, k) => x(n + k) + ',' + y(v))).join(' ') }));
+  root.append(svg('polyline', { class: 'forecast-line', points: start.concat(result.predictions.map((v, k) => x(n + k) + ',' + y(v))).join(' ') }));
+  result.naive.forEach((v, k) => {
+    const c = svg('circle', { class: 'naive-point', cx: x(n + k), cy: y(v), r: 3.5 });
+    c.append(svg('title', {}, labelAt(n + k) + ' naive ' + price(v)));
+    root.append(c);
+  });
+  result.predictions.forEach((v, k) => {
+    const c = svg('circle', { class: 'forecast-point', cx: x(n + k), cy: y(v), r: 4.5, 'data-value': String(v) });
+    c.append(svg('title', {}, labelAt(n + k) + ' forecast ' + price(v)));
+    root.append(c);
+  });
+  $('chart').replaceChildren(root);
+}
+
+function renderTable(history, result) {
+  const box = $('forecast-table');
+  box.className = '';
+  const table = el('table', { id: 'forecast-days' });
+  const head = el('tr');
+  ['day', 'model', 'naive', 'model \u2212 naive'].forEach((t) => head.append(el('th', {}, t)));
+  table.append(head);
+  result.predictions.forEach((v, k) => {
+    const tr = el('tr');
+    tr.append(el('td', {}, result.dates ? result.dates[k] : 't+' + (k + 1)));
+    tr.append(el('td', { class: 'forecast-value' }, price(v)));
+    tr.append(el('td', {}, price(result.naive[k])));
+    const d = v - result.naive[k];
+    tr.append(el('td', {}, (d >= 0 ? '+' : '\u2212') + price(Math.abs(d))));
+    table.append(tr);
+  });
+  const p = el('p', { class: 'muted' }, 'Model ' + result.model.name + ' v' + result.model.version + ', last close '
+    + (history.values.length ? price(history.values[history.values.length - 1]) : '?')
+    + (result.dates ? '; days are the next business days (exchange holidays not known).' : '.'));
+  box.replaceChildren(table, p);
+}
+
+// ---------- start ----------
+async function loadAll() {
+  if (apiKey()) { showKeyBox(); }
+  if (await loadModel(true)) {
+    await Promise.all([loadSamples(), loadAccuracy()]);
+  }
+}
+showPane();
+loadAll();
+setInterval(() => { if (state.model) { loadAccuracy(); } }, 30000);

@@ -1,0 +1,247 @@
+package io.closecast.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard page in a real headless Chromium (Debian's chromium + chromium-driver, installed by the test when
+ * missing): against the running service with a drift test model (window 20, max horizon 10, version 7) and the
+ * repository's data/ as samples, with API keys off and on. Saves target/dashboard.png.
+ */
+class DashboardIT {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path ROOT = Path.of(System.getProperty("closecast.root", "..")).toAbsolutePath().normalize();
+    static final int WINDOW = 20;
+    static final String KEY = "dash-test-key-1";
+
+    @TempDir
+    Path profile;
+
+    RunningService service;
+    WebDriver driver;
+
+    @BeforeAll
+    static void browser() {
+        DebianPackages.ensure("the dashboard browser test (DashboardIT)", List.of(CHROMIUM, CHROMEDRIVER), "chromium", "chromium-driver");
+    }
+
+    @AfterEach
+    void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    private TestClient start(List<String> keys) {
+        ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).modelName(TestModelSource.NAME)
+                .apiKeys(keys).dataDir(ROOT.resolve("data")).build();
+        service = Main.start(config, new TestModelSource(WINDOW, 10, "7"));
+        TestClient.await("model ready", Duration.ofSeconds(20), service.models()::ready);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1360,1400", "--force-device-scale-factor=1");
+        ChromeDriverService driverService = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        driver = new ChromeDriver(driverService, options);
+        return new TestClient(service.port());
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + service.port();
+    }
+
+    @Test
+    void forecastsFromEachInputWithoutKeysAndShowsApiErrorsAsWritten() throws IOException {
+        TestClient client = start(List.of());
+        driver.get(base() + "/");
+        String version = TestClient.json(client.get("/v1/model")).get("version").asText();
+        assertEquals("7", version);
+        assertEquals(version, waitForText(By.id("model-version")));
+        assertEquals(TestModelSource.NAME, text(By.id("model-name")));
+        assertEquals("2010-01-04 to 2022-12-30", text(By.id("model-trained")));
+        assertTrue(text(By.id("test-metrics")).contains("beats naive"), text(By.id("test-metrics")));
+        assertFalse(driver.findElement(By.id("key-box")).isDisplayed(), "no key asked for when keys are off");
+
+        // a bundled symbol: the forecast drawn is the API's forecast for the file's last window
+        JsonNode sample = TestClient.json(client.get("/v1/samples/MSFT?days=" + WINDOW));
+        JsonNode expected = TestClient.json(client.post("/v1/predict", "application/json",
+                "{\"closes\": " + sample.get("closes") + ", \"horizon\": 7}"));
+        forecast("sample", "MSFT", 7);
+        List<WebElement> points = points(7);
+        assertEquals(7, driver.findElements(By.cssSelector("#chart-svg circle.naive-point")).size());
+        for (int i = 0; i < 7; i++) {
+            assertEquals(expected.get("predictions").get(i).asDouble(), Double.parseDouble(points.get(i).getAttribute("data-value")), 1e-9);
+        }
+        List<WebElement> rows = driver.findElements(By.cssSelector("#forecast-days tr"));
+        assertEquals(8, rows.size(), "a header and one row per forecast day");
+        assertTrue(rows.get(1).getText().startsWith("2024-12-31"), "MSFT's last day is 2024-12-30, found " + rows.get(1).getText());
+        String title = driver.findElement(By.id("chart-title")).getDomProperty("textContent");
+        assertEquals("MSFT Close: last 90 days and the next 7", title);
+
+        // an API error is shown as the API wrote it
+        String tooFar = TestClient.json(client.post("/v1/predict", "application/json",
+                "{\"closes\": " + sample.get("closes") + ", \"horizon\": 99}")).at("/error/message").asText();
+        forecast("sample", "MSFT", 99);
+        assertEquals(tooFar, waitForError());
+        assertEquals("horizon: expected an integer 1..10 (the model's maximum horizon), found \"99\"", tooFar);
+
+        String shortWindow = TestClient.json(client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3], \"horizon\": 3}"))
+                .at("/error/message").asText();
+        click(By.id("source-paste"));
+        driver.findElement(By.id("closes")).sendKeys("1, 2, 3");
+        forecast("paste", "", 3);
+        assertEquals(shortWindow, waitForError());
+
+        // pasted closes that fit the window
+        WebElement closes = driver.findElement(By.id("closes"));
+        closes.clear();
+        StringBuilder twenty = new StringBuilder();
+        for (int i = 0; i < WINDOW; i++) {
+            twenty.append(50 + i * 0.5).append(i % 5 == 4 ? "\n" : ", ");
+        }
+        closes.sendKeys(twenty);
+        forecast("paste", "", 2);
+        points = points(2);
+        assertEquals(60.0, Double.parseDouble(points.get(0).getAttribute("data-value")), 1e-9, "drift of 0.5 a day after 59.5");
+
+        // an uploaded CSV goes to /v1/predict/csv
+        Path csv = ROOT.resolve("data/PETR4.SA.csv");
+        JsonNode csvExpected = TestClient.json(client.post("/v1/predict/csv?horizon=4", "text/csv", Files.readAllBytes(csv)));
+        click(By.id("source-csv"));
+        driver.findElement(By.id("csv-file")).sendKeys(csv.toString());
+        forecast("csv", "", 4);
+        points = points(4);
+        assertEquals(csvExpected.get("predictions").get(3).asDouble(), Double.parseDouble(points.get(3).getAttribute("data-value")), 1e-9);
+
+        // online accuracy appears once feedback exists: MAE 1, naive MAE 2, MASE 0.5 on three days
+        assertTrue(text(By.id("accuracy-body")).startsWith("No feedback yet"), text(By.id("accuracy-body")));
+        for (String fb : List.of(
+                "{\"date\": \"2024-12-26\", \"actual\": 100, \"predicted\": 101, \"last\": 98, \"version\": \"7\"}",
+                "{\"date\": \"2024-12-27\", \"actual\": 102, \"predicted\": 101.5, \"last\": 100}",
+                "{\"date\": \"2024-12-30\", \"actual\": 99, \"predicted\": 100.5, \"last\": 101}")) {
+            assertEquals(200, client.post("/v1/feedback", "application/json", fb).statusCode());
+        }
+        driver.navigate().refresh();
+        waitForText(By.id("model-version"));
+        WebElement row = new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> d.findElement(By.cssSelector("#accuracy-table tr[data-version='7']")));
+        assertEquals("1", row.findElement(By.className("mae")).getText());
+        assertEquals("2", row.findElement(By.className("naive-mae")).getText());
+        assertEquals("0.5", row.findElement(By.className("mase")).getText());
+        assertTrue(row.getText().startsWith("v7 (serving) 3"), row.getText());
+
+        forecast("sample", "MSFT", 10);
+        points(10);
+        Path shot = Path.of("target", "dashboard.png");
+        Files.createDirectories(shot.getParent());
+        Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(Files.size(shot) > 20_000, "a real screenshot, found " + Files.size(shot) + " bytes");
+    }
+
+    @Test
+    void withKeysOnThePageAsksForOneAndSendsIt() {
+        TestClient client = start(List.of(KEY));
+        HttpResponse<String> page = client.get("/");
+        assertEquals(200, page.statusCode(), "the page itself is open");
+        String missing = TestClient.json(client.get("/v1/model")).at("/error/message").asText();
+        String wrong = TestClient.json(client.get("/v1/model", "X-API-Key", "not-the-key")).at("/error/message").asText();
+
+        driver.get(base() + "/");
+        assertEquals(missing, waitForError());
+        assertTrue(driver.findElement(By.id("key-box")).isDisplayed(), "the key form shows after a 401");
+
+        driver.findElement(By.id("api-key")).sendKeys("not-the-key");
+        click(By.id("key-save"));
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> wrong.equals(d.findElement(By.id("error-message")).getText()));
+
+        driver.findElement(By.id("api-key")).sendKeys(KEY);
+        click(By.id("key-save"));
+        assertEquals(TestClient.json(client.get("/v1/model", "X-API-Key", KEY)).get("version").asText(), waitForText(By.id("model-version")));
+        assertEquals(KEY, ((JavascriptExecutor) driver).executeScript("return sessionStorage.getItem('closecast.apiKey')"));
+        assertFalse(driver.findElement(By.id("error")).isDisplayed(), "the 403 message is cleared once the key works");
+
+        forecast("sample", "AAPL", 3);
+        assertEquals(3, points(3).size());
+    }
+
+    // ---------- page helpers ----------
+
+    private void forecast(String source, String symbol, int horizon) {
+        click(By.id("source-" + source));
+        if (source.equals("sample")) {
+            new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> !new Select(d.findElement(By.id("symbol"))).getOptions().isEmpty());
+            new Select(driver.findElement(By.id("symbol"))).selectByValue(symbol);
+        }
+        WebElement h = driver.findElement(By.id("horizon"));
+        h.clear();
+        h.sendKeys(Integer.toString(horizon));
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('chart').replaceChildren();"
+                + "document.getElementById('error').hidden = true;");
+        click(By.id("run"));
+    }
+
+    private List<WebElement> points(int expected) {
+        return new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> {
+            if (d.findElement(By.id("error")).isDisplayed()) {
+                throw new AssertionError("expected " + expected + " forecast points, found the error: " + d.findElement(By.id("error")).getText());
+            }
+            List<WebElement> p = d.findElements(By.cssSelector("#chart-svg circle.forecast-point"));
+            return p.size() == expected ? p : null;
+        });
+    }
+
+    private String waitForError() {
+        return new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> {
+            WebElement e = d.findElement(By.id("error"));
+            return e.isDisplayed() ? d.findElement(By.id("error-message")).getText() : null;
+        });
+    }
+
+    private String waitForText(By by) {
+        return new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> {
+            List<WebElement> e = d.findElements(by);
+            return e.isEmpty() || e.getFirst().getText().isBlank() ? null : e.getFirst().getText();
+        });
+    }
+
+    private String text(By by) {
+        return driver.findElement(by).getText();
+    }
+
+    private void click(By by) {
+        driver.findElement(by).click();
+    }
+}

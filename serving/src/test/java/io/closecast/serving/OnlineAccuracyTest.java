@@ -1,0 +1,90 @@
+package io.closecast.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.LocalDate;
+import java.util.List;
+
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
+import org.junit.jupiter.api.Test;
+
+class OnlineAccuracyTest {
+
+    static final LocalDate D = LocalDate.of(2024, 12, 2);
+
+    static OnlineAccuracy.Feedback fb(int day, double actual, double predicted, double last, String version) {
+        return new OnlineAccuracy.Feedback(D.plusDays(day), actual, predicted, last, version);
+    }
+
+    @Test
+    void maeNaiveMaeAndMaseOverTheLastWindowDays() {
+        MeterRegistry registry = Metrics.globalRegistry();
+        OnlineAccuracy acc = OnlineAccuracy.create(registry, 3);
+        acc.record(fb(0, 100, 110, 100, "91")); // error 10, naive 0: falls out of the window below
+        acc.record(fb(1, 100, 101, 98, "91"));
+        acc.record(fb(2, 102, 101.5, 100, "91"));
+        OnlineAccuracy.Summary s = acc.record(fb(3, 99, 100.5, 101, "91"));
+        assertEquals(3, s.count());
+        assertEquals(1.0, s.mae(), 1e-12);
+        assertEquals(2.0, s.naiveMae(), 1e-12);
+        assertEquals(0.5, s.mase().getAsDouble(), 1e-12);
+        assertEquals(D.plusDays(1), s.first());
+        assertEquals(D.plusDays(3), s.last());
+
+        // the gauges read the same figures
+        List<Tag> tags = List.of(Tag.create("version", "91"));
+        assertEquals(1.0, registry.gauge("closecast_online_mae", tags).map(Gauge::value).orElseThrow().doubleValue(), 1e-12);
+        assertEquals(2.0, registry.gauge("closecast_online_naive_mae", tags).map(Gauge::value).orElseThrow().doubleValue(), 1e-12);
+        assertEquals(0.5, registry.gauge("closecast_online_mase", tags).map(Gauge::value).orElseThrow().doubleValue(), 1e-12);
+
+        // a day reported again replaces the earlier report instead of counting twice
+        OnlineAccuracy.Summary again = acc.record(fb(3, 99, 99, 101, "91"));
+        assertEquals(3, again.count());
+        assertEquals(0.5, again.mae(), 1e-12);
+        acc.close();
+        assertTrue(registry.gauge("closecast_online_mae", tags).isEmpty(), "gauges removed on close");
+    }
+
+    @Test
+    void maseIsUnknownWhileNaiveIsPerfectAndVersionsAreKeptApart() {
+        OnlineAccuracy acc = OnlineAccuracy.create(Metrics.globalRegistry(), 100);
+        long before = acc.received();
+        OnlineAccuracy.Summary flat = acc.record(fb(0, 50, 51, 50, "92"));
+        assertFalse(flat.mase().isPresent(), "naive MAE 0: MASE not defined");
+        assertTrue(Double.isNaN(Metrics.globalRegistry().gauge("closecast_online_mase", List.of(Tag.create("version", "92")))
+                .map(Gauge::value).orElseThrow().doubleValue()));
+        acc.record(fb(0, 50, 55, 40, "100"));
+        assertEquals(List.of("100", "92"), acc.summaries().stream().map(OnlineAccuracy.Summary::version).toList());
+        assertEquals(1, acc.summary("92").orElseThrow().count());
+        assertEquals(before + 2, acc.received());
+        acc.close();
+    }
+
+    @Test
+    void onlyTheMostRecentlyReportedVersionsKeepGauges() {
+        MeterRegistry registry = Metrics.globalRegistry();
+        OnlineAccuracy acc = OnlineAccuracy.create(registry, 10);
+        for (int v = 0; v <= OnlineAccuracy.MAX_VERSIONS; v++) {
+            acc.record(fb(0, 10, 11, 9, Integer.toString(500 + v)));
+        }
+        assertEquals(OnlineAccuracy.MAX_VERSIONS, acc.summaries().size());
+        assertTrue(acc.summary("500").isEmpty(), "the least recently reported version is dropped");
+        assertTrue(registry.gauge("closecast_online_mae", List.of(Tag.create("version", "500"))).isEmpty());
+        assertTrue(registry.gauge("closecast_online_mae", List.of(Tag.create("version", "520"))).isPresent());
+        acc.close();
+    }
+
+    @Test
+    void badValuesAreRefused() {
+        assertEquals("actual must be a finite price > 0, found -1.0",
+                assertThrows(ServingException.class, () -> fb(0, -1, 1, 1, "1")).getMessage());
+        assertEquals("feedback.window must be 1..100000, found 0",
+                assertThrows(ServingException.class, () -> OnlineAccuracy.create(Metrics.globalRegistry(), 0)).getMessage());
+    }
+}
