@@ -7,6 +7,7 @@ import io.closecast.model.LstmNetworks;
 import io.closecast.model.ModelSpec;
 import io.closecast.model.Samples;
 import io.closecast.model.Trainer;
+import io.closecast.model.TrainingEngine;
 import io.closecast.model.TrainingSpec;
 
 import java.io.IOException;
@@ -42,7 +43,10 @@ import org.nd4j.weightinit.impl.XavierInitScheme;
 /**
  * closecast training and inference benchmark. Usage (see train-bench.sh):
  *   TrainBench data FILE                      write the benchmark series (csv) that PyTorch reads too
- *   TrainBench train VARIANT EPOCHS BATCH     VARIANT: closecast | dl4j-ncw | dl4j-nwc-ws-none | samediff
+ *   TrainBench train VARIANT EPOCHS BATCH     VARIANT: fused (= closecast, the default engine) | dl4j |
+ *                                             dl4j-cache-device | dl4j-nwc-ws-none | samediff
+ *   TrainBench alternate EPOCHS BATCH         dl4j and fused in one JVM, alternating epochs (dl4j 1, fused 1,
+ *                                             dl4j 2, ...), so both see the same machine load
  *   TrainBench infer REPEATS                  single-window latency: pure Java vs DL4J output()
  * Prints one line "RESULT key=value ..." per measurement.
  */
@@ -57,6 +61,7 @@ public class TrainBench {
         switch (args[0]) {
             case "data" -> writeSeries(Path.of(args[1]));
             case "train" -> train(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "alternate" -> alternate(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             case "infer" -> infer(Integer.parseInt(args[1]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
@@ -123,14 +128,16 @@ public class TrainBench {
                 .patience(epochs).gradientClipNorm(0).seed(42).threads(threads).build();
         List<EpochStats> stats = new ArrayList<>();
         switch (variant) {
-            case "closecast" -> Trainer.create(SPEC, spec).train(train, val, stats::add);
+            case "closecast", "fused" -> Trainer.create(SPEC, spec.withEngine(TrainingEngine.FUSED))
+                    .train(train, val, stats::add);
+            case "dl4j" -> Trainer.create(SPEC, spec.withEngine(TrainingEngine.DL4J)).train(train, val, stats::add);
             case "dl4j-cache-device" -> {
                 // DL4J's LSTM re-runs its forward pass inside backprop unless the layer caches it
                 MultiLayerConfiguration conf = LstmNetworkFactory.configuration(SPEC, spec);
                 conf.getConfs().forEach(c -> c.setCacheMode(org.deeplearning4j.nn.conf.CacheMode.DEVICE));
                 MultiLayerNetwork net = new MultiLayerNetwork(conf);
                 net.init();
-                Trainer.create(SPEC, spec).train(net, train, val, stats::add);
+                Trainer.create(SPEC, spec.withEngine(TrainingEngine.DL4J)).train(net, train, val, stats::add);
             }
             case "dl4j-ncw", "dl4j-nwc-ws-none", "dl4j-nwc-ws-single" -> {
                 MultiLayerConfiguration conf = LstmNetworkFactory.configuration(SPEC, spec);
@@ -150,11 +157,55 @@ public class TrainBench {
                 if (variant.equals("dl4j-ncw")) {
                     throw new UnsupportedOperationException("ncw: see samediff/closecast");
                 }
-                Trainer.create(SPEC, spec).train(net, train, val, stats::add);
+                Trainer.create(SPEC, spec.withEngine(TrainingEngine.DL4J)).train(net, train, val, stats::add);
             }
             case "samediff" -> sameDiff(train, val, epochs, batch, stats);
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         }
+        report(variant, batch, stats, val);
+    }
+
+    /** Trains dl4j and fused in two threads that pass a baton after every epoch: their epochs alternate. */
+    static void alternate(int epochs, int batch) throws InterruptedException {
+        float[] s = series();
+        Samples train = samples(s, 0, COUNT);
+        Samples val = samples(s, COUNT + WINDOW, VAL);
+        int threads = Integer.parseInt(System.getProperty("bench.threads", "2"));
+        TrainingSpec spec = TrainingSpec.builder().learningRate(1e-3).batchSize(batch).maxEpochs(epochs)
+                .patience(epochs).gradientClipNorm(0).seed(42).threads(threads).build();
+        java.util.concurrent.Semaphore dl4jTurn = new java.util.concurrent.Semaphore(1);
+        java.util.concurrent.Semaphore fusedTurn = new java.util.concurrent.Semaphore(0);
+        List<EpochStats> dl4j = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<EpochStats> fused = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread a = new Thread(() -> {
+            dl4jTurn.acquireUninterruptibly();
+            Trainer.create(SPEC, spec.withEngine(TrainingEngine.DL4J)).train(train, val, e -> {
+                dl4j.add(e);
+                fusedTurn.release();
+                if (e.epoch() < epochs) {
+                    dl4jTurn.acquireUninterruptibly();
+                }
+            });
+        });
+        Thread b = new Thread(() -> {
+            fusedTurn.acquireUninterruptibly();
+            Trainer.create(SPEC, spec.withEngine(TrainingEngine.FUSED)).train(train, val, e -> {
+                fused.add(e);
+                dl4jTurn.release();
+                if (e.epoch() < epochs) {
+                    fusedTurn.acquireUninterruptibly();
+                }
+            });
+        });
+        a.start();
+        b.start();
+        a.join();
+        b.join();
+        report("dl4j", batch, dl4j, val);
+        report("fused", batch, fused, val);
+    }
+
+    static void report(String variant, int batch, List<EpochStats> stats, Samples val) {
         long[] ms = stats.stream().mapToLong(EpochStats::epochMillis).toArray();
         long[] steady = ms.length > 1 ? Arrays.copyOfRange(ms, 1, ms.length) : ms;
         System.out.printf(Locale.ROOT, "RESULT kind=train impl=%s batch=%d epochs=%d median_epoch_ms=%d first_epoch_ms=%d "

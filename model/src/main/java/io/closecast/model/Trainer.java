@@ -2,6 +2,7 @@ package io.closecast.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -37,26 +38,52 @@ public final class Trainer {
         return train(LstmNetworkFactory.create(model, training), train, validation, listener);
     }
 
-    /** Trains {@code network} in place; on return it holds the weights of the best validation epoch. */
+    /**
+     * Trains {@code network} in place; on return it holds the weights of the best validation epoch. The engine is
+     * {@link TrainingSpec#engine()}; {@link TrainingEngine#FUSED} falls back to {@link TrainingEngine#DL4J} (logged)
+     * where {@link FusedLstmTrainer#unsupported} names a reason.
+     */
     public TrainingResult train(MultiLayerNetwork network, Samples train, Samples validation, EpochListener listener) {
         checkShape("train", train);
         checkShape("validation", validation);
         Nd4j.getEnvironment().setMaxMasterThreads(training.threads());
         Nd4j.getEnvironment().setMaxThreads(training.threads());
+        if (training.engine() == TrainingEngine.FUSED) {
+            Optional<String> reason = FusedLstmTrainer.unsupported(model, training, network);
+            if (reason.isEmpty()) {
+                try (FusedLstmTrainer fused = FusedLstmTrainer.create(model, training, network)) {
+                    return loop(network, train, listener, new FusedEngine(fused, train, validation, network));
+                }
+            }
+            LOG.info("training.engine=fused falls back to dl4j: {}", reason.get());
+        }
+        return loop(network, train, listener, new Dl4jEngine(network, train, validation));
+    }
 
-        List<DataSet> batches = new ArrayList<>();
+    /** What the epoch loop needs from an engine. */
+    private interface Engine {
+        /** One update on {@code order[from..to)}; returns the mini-batch score (MSE plus regularization). */
+        double fit(int[] order, int from, int to);
+
+        double validationMse();
+
+        void keepBest();
+
+        /** Leaves the best kept weights in the network. */
+        void finish();
+    }
+
+    private TrainingResult loop(MultiLayerNetwork network, Samples train, EpochListener listener, Engine engine) {
         int[] order = new int[train.count()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        INDArray valX = LstmNetworks.toInput(validation.x());
-        INDArray valY = Nd4j.create(validation.y());
         Random random = new Random(training.seed());
         List<EpochStats> epochs = new ArrayList<>();
         double firstLoss = Double.NaN;
         double bestVal = Double.POSITIVE_INFINITY;
         int bestEpoch = 0;
-        INDArray bestParams = network.params().dup();
+        engine.keepBest();
         int sinceBest = 0;
         for (int epoch = 1; epoch <= training.maxEpochs(); epoch++) {
             long start = System.nanoTime();
@@ -64,9 +91,7 @@ public final class Trainer {
             double lossSum = 0;
             for (int from = 0, batch = 1; from < order.length; from += training.batchSize(), batch++) {
                 int to = Math.min(order.length, from + training.batchSize());
-                DataSet ds = batch(train, order, from, to);
-                network.fit(ds);
-                double loss = network.score();
+                double loss = engine.fit(order, from, to);
                 if (!Double.isFinite(loss)) {
                     throw new ModelException("training diverged: loss is " + loss + " at epoch " + epoch
                             + ", mini-batch " + batch + " (expected a finite loss; lower training.learning-rate="
@@ -82,7 +107,7 @@ public final class Trainer {
                         + " is above " + DIVERGENCE_FACTOR + " x the first epoch's " + firstLoss
                         + " (lower training.learning-rate=" + training.learningRate() + ")");
             }
-            double valLoss = mse(network.output(valX, false), valY);
+            double valLoss = engine.validationMse();
             if (!Double.isFinite(valLoss)) {
                 throw new ModelException("training diverged: validation loss is " + valLoss + " at epoch " + epoch);
             }
@@ -94,15 +119,92 @@ public final class Trainer {
             if (valLoss < bestVal) {
                 bestVal = valLoss;
                 bestEpoch = epoch;
-                bestParams.assign(network.params());
+                engine.keepBest();
                 sinceBest = 0;
             } else if (++sinceBest >= training.patience()) {
                 break;
             }
         }
-        network.setParams(bestParams);
+        engine.finish();
         boolean early = epochs.size() < training.maxEpochs();
         return new TrainingResult(network, model, training, epochs, bestEpoch, bestVal, early);
+    }
+
+    /** DL4J's own {@code MultiLayerNetwork.fit}. */
+    private static final class Dl4jEngine implements Engine {
+        private final MultiLayerNetwork network;
+        private final Samples train;
+        private final INDArray valX;
+        private final INDArray valY;
+        private final INDArray best;
+
+        Dl4jEngine(MultiLayerNetwork network, Samples train, Samples validation) {
+            this.network = network;
+            this.train = train;
+            this.valX = LstmNetworks.toInput(validation.x());
+            this.valY = Nd4j.create(validation.y());
+            this.best = network.params().dup();
+        }
+
+        @Override
+        public double fit(int[] order, int from, int to) {
+            network.fit(batch(train, order, from, to));
+            return network.score();
+        }
+
+        @Override
+        public double validationMse() {
+            return mse(network.output(valX, false), valY);
+        }
+
+        @Override
+        public void keepBest() {
+            best.assign(network.params());
+        }
+
+        @Override
+        public void finish() {
+            network.setParams(best);
+        }
+    }
+
+    /** {@link FusedLstmTrainer}: the same math in plain Java; the network gets the best weights at the end. */
+    private static final class FusedEngine implements Engine {
+        private final FusedLstmTrainer fused;
+        private final Samples train;
+        private final Samples validation;
+        private final MultiLayerNetwork network;
+        private float[] best;
+
+        FusedEngine(FusedLstmTrainer fused, Samples train, Samples validation, MultiLayerNetwork network) {
+            this.fused = fused;
+            this.train = train;
+            this.validation = validation;
+            this.network = network;
+        }
+
+        @Override
+        public double fit(int[] order, int from, int to) {
+            return fused.fit(train, order, from, to);
+        }
+
+        @Override
+        public double validationMse() {
+            return fused.mse(validation);
+        }
+
+        @Override
+        public void keepBest() {
+            best = fused.params();
+        }
+
+        @Override
+        public void finish() {
+            int iterations = fused.iteration();
+            fused.params(best);
+            fused.copyTo(network);
+            network.setIterationCount(iterations);
+        }
     }
 
     private void checkShape(String name, Samples s) {

@@ -6,7 +6,7 @@ import java.util.Objects;
  * How a network is trained. YAML keys (mapped later): {@code training.optimizer},
  * {@code training.learning-rate}, {@code training.batch-size}, {@code training.max-epochs},
  * {@code training.patience}, {@code training.gradient-clip-norm}, {@code training.l2},
- * {@code training.seed}, {@code training.threads}.
+ * {@code training.seed}, {@code training.threads}, {@code training.engine}.
  *
  * @param optimizer        update rule
  * @param learningRate     > 0 and finite
@@ -17,13 +17,17 @@ import java.util.Objects;
  * @param gradientClipNorm clip each layer's gradient to this L2 norm; 0 means no clipping
  * @param l2               L2 penalty (weight decay for {@link Optimizer#ADAMW}), >= 0
  * @param seed             seeds weight init, dropout and the mini-batch shuffle
- * @param threads          ND4J threads, > 0 (the benchmarks use the machine's core count)
+ * @param threads          ND4J threads, > 0 (the benchmarks use the machine's core count); the fused engine
+ *                         splits each mini-batch over this many threads
+ * @param engine           which code trains: {@link TrainingEngine#FUSED} (default) or {@link TrainingEngine#DL4J}
  */
 public record TrainingSpec(Optimizer optimizer, double learningRate, int batchSize, int maxEpochs, int patience,
-                           double gradientClipNorm, double l2, long seed, int threads) {
+                           double gradientClipNorm, double l2, long seed, int threads,
+                           TrainingEngine engine) {
 
     public TrainingSpec {
         Objects.requireNonNull(optimizer, "training.optimizer");
+        Objects.requireNonNull(engine, "training.engine");
         if (!(learningRate > 0.0) || !Double.isFinite(learningRate)) {
             throw new ModelException("training.learning-rate must be > 0 and finite, found " + learningRate);
         }
@@ -47,7 +51,20 @@ public record TrainingSpec(Optimizer optimizer, double learningRate, int batchSi
         }
     }
 
-    /** Defaults: adam, lr 1e-3, batch 64, 50 epochs, patience 5, clip 1.0, l2 0, seed 42, all cores. */
+    /** The same spec trained by {@link TrainingEngine#FUSED}. */
+    public TrainingSpec(Optimizer optimizer, double learningRate, int batchSize, int maxEpochs, int patience,
+                        double gradientClipNorm, double l2, long seed, int threads) {
+        this(optimizer, learningRate, batchSize, maxEpochs, patience, gradientClipNorm, l2, seed, threads,
+                TrainingEngine.FUSED);
+    }
+
+    /** The same spec trained by {@code engine}. */
+    public TrainingSpec withEngine(TrainingEngine engine) {
+        return new TrainingSpec(optimizer, learningRate, batchSize, maxEpochs, patience, gradientClipNorm, l2, seed,
+                threads, engine);
+    }
+
+    /** Defaults: adam, lr 1e-3, batch 64, 50 epochs, patience 5, clip 1.0, l2 0, seed 42, all cores, fused engine. */
     public static Builder builder() {
         return new Builder();
     }
@@ -63,6 +80,7 @@ public record TrainingSpec(Optimizer optimizer, double learningRate, int batchSi
         private double l2 = 0.0;
         private long seed = 42L;
         private int threads = Runtime.getRuntime().availableProcessors();
+        private TrainingEngine engine = TrainingEngine.FUSED;
 
         private Builder() {
         }
@@ -112,9 +130,14 @@ public record TrainingSpec(Optimizer optimizer, double learningRate, int batchSi
             return this;
         }
 
+        public Builder engine(TrainingEngine engine) {
+            this.engine = engine;
+            return this;
+        }
+
         public TrainingSpec build() {
             return new TrainingSpec(optimizer, learningRate, batchSize, maxEpochs, patience, gradientClipNorm, l2,
-                    seed, threads);
+                    seed, threads, engine);
         }
     }
 }
