@@ -21,6 +21,7 @@ import io.closecast.model.ScalerKind;
 import io.closecast.model.Split;
 import io.closecast.model.Target;
 import io.closecast.model.TargetTransform;
+import io.closecast.model.TrainingEngine;
 import io.closecast.model.TrainingSpec;
 import io.closecast.model.WalkForward;
 
@@ -57,16 +58,16 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
     public TrainConfig withSeed(long seed) {
         TrainingSpec t = training;
         return new TrainConfig(data, dataset, model, new TrainingSpec(t.optimizer(), t.learningRate(), t.batchSize(),
-                t.maxEpochs(), t.patience(), t.gradientClipNorm(), t.l2(), seed, t.threads()), walkForward, tracking,
-                withEntry(resolved, "training.seed", Long.toString(seed)));
+                t.maxEpochs(), t.patience(), t.gradientClipNorm(), t.l2(), seed, t.threads(), t.engine()), walkForward,
+                tracking, withEntry(resolved, "training.seed", Long.toString(seed)));
     }
 
     /** Same configuration with another ND4J thread count (parallel sweep trials share the cores). */
     public TrainConfig withThreads(int threads) {
         TrainingSpec t = training;
         return new TrainConfig(data, dataset, model, new TrainingSpec(t.optimizer(), t.learningRate(), t.batchSize(),
-                t.maxEpochs(), t.patience(), t.gradientClipNorm(), t.l2(), t.seed(), threads), walkForward, tracking,
-                withEntry(resolved, "training.threads", Integer.toString(threads)));
+                t.maxEpochs(), t.patience(), t.gradientClipNorm(), t.l2(), t.seed(), threads, t.engine()), walkForward,
+                tracking, withEntry(resolved, "training.threads", Integer.toString(threads)));
     }
 
     private static Map<String, String> withEntry(Map<String, String> map, String key, String value) {
@@ -150,6 +151,7 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
                 .seed(training.integer("seed", 42, n -> true, "a whole number"))
                 .threads(training.integer("threads", Runtime.getRuntime().availableProcessors(),
                         n -> n >= 1 && n <= 256, "between 1 and 256"))
+                .engine(training.choice("engine", TrainingEngine.class, TrainingEngine.FUSED))
                 .build();
         training.finish();
 
