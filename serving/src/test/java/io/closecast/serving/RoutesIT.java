@@ -150,10 +150,11 @@ class RoutesIT {
         client.get("/no/such/path/" + System.nanoTime());
         ok(client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3, 4, 5], \"horizon\": 1}"));
         client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3], \"horizon\": 1}");
-        // recorded by the filter right after the response is sent, so wait for it
-        TestClient.await("the 400 counted", Duration.ofSeconds(5), () -> service.metrics().requests("/v1/predict", 400) == bad + 1);
+        // recorded by the filter right after the response is sent, so wait for it; the registry is JVM-wide and
+        // other ITs' services in this JVM may still count requests, so at least our own must be there
+        TestClient.await("the 400 counted", Duration.ofSeconds(5), () -> service.metrics().requests("/v1/predict", 400) >= bad + 1);
         TestClient.await("the unknown path counted as route=other", Duration.ofSeconds(5),
-                () -> service.metrics().requests(ServingMetrics.OTHER_ROUTE, 404) == other + 1);
+                () -> service.metrics().requests(ServingMetrics.OTHER_ROUTE, 404) >= other + 1);
         HttpResponse<String> res = client.get("/metrics", "Accept", "text/plain");
         assertEquals(200, res.statusCode());
         String text = res.body();
