@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -22,7 +21,6 @@ import io.closecast.mlflow.RunSearch;
 import io.closecast.mlflow.RunSpec;
 import io.closecast.mlflow.RunStatus;
 import io.closecast.mlflow.Stage;
-import io.closecast.model.ForecastMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,30 +57,7 @@ class PostgresMlflowIT {
     private static String trackingUri;
     private static MlflowClient client;
 
-    /**
-     * Versions stand for models by their forecast rule (version tag {@code it.rule}), scored for real on a
-     * seeded random walk of 120 days beside the naive forecast (the same idea as {@link PromotionIT}):
-     * "good" moves halfway to the true next price, "bad" forecasts 3% above the last price.
-     */
-    private static final Promotion.Evaluator EVALUATOR = version -> {
-        double[] prices = new double[121];
-        SplittableRandom random = new SplittableRandom(23);
-        prices[0] = 50;
-        for (int i = 1; i < prices.length; i++) {
-            prices[i] = prices[i - 1] * (1 + 0.012 * random.nextGaussian());
-        }
-        double[][] actual = new double[120][1];
-        double[][] predicted = new double[120][1];
-        double[] last = new double[120];
-        String rule = version.tag("it.rule").orElseThrow();
-        for (int i = 0; i < 120; i++) {
-            last[i] = prices[i];
-            actual[i][0] = prices[i + 1];
-            predicted[i][0] = rule.equals("good") ? prices[i] + 0.5 * (prices[i + 1] - prices[i]) : prices[i] * 1.03;
-        }
-        return new Promotion.Evaluation(ForecastMetrics.of(actual, predicted, last), ForecastMetrics.naive(actual, last),
-                "synthetic days 1..120");
-    };
+    private static final Promotion.Evaluator EVALUATOR = RuleEvaluator.onRandomWalk(23, 50, 0.012);
 
     @BeforeAll
     static void startPostgresAndMlflow() throws Exception {

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 
 import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.ModelVersion;
@@ -15,7 +14,6 @@ import io.closecast.mlflow.Run;
 import io.closecast.mlflow.RunSpec;
 import io.closecast.mlflow.RunStatus;
 import io.closecast.mlflow.Stage;
-import io.closecast.model.ForecastMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,30 +33,7 @@ class PromotionIT {
     @TempDir
     static Path work;
 
-    /**
-     * The versions here stand for models by their forecast rule (version tag {@code it.rule}): "good" moves
-     * halfway to the true next price, "bad" forecasts 3% above the last price. Each is scored for real on a
-     * seeded random walk of 120 days, beside the naive forecast.
-     */
-    private static final Promotion.Evaluator EVALUATOR = version -> {
-        double[] prices = new double[121];
-        SplittableRandom random = new SplittableRandom(11);
-        prices[0] = 100;
-        for (int i = 1; i < prices.length; i++) {
-            prices[i] = prices[i - 1] * (1 + 0.01 * random.nextGaussian());
-        }
-        double[][] actual = new double[120][1];
-        double[][] predicted = new double[120][1];
-        double[] last = new double[120];
-        String rule = version.tag("it.rule").orElseThrow();
-        for (int i = 0; i < 120; i++) {
-            last[i] = prices[i];
-            actual[i][0] = prices[i + 1];
-            predicted[i][0] = rule.equals("good") ? prices[i] + 0.5 * (prices[i + 1] - prices[i]) : prices[i] * 1.03;
-        }
-        return new Promotion.Evaluation(ForecastMetrics.of(actual, predicted, last), ForecastMetrics.naive(actual, last),
-                "synthetic days 1..120");
-    };
+    private static final Promotion.Evaluator EVALUATOR = RuleEvaluator.onRandomWalk(11, 100, 0.01);
 
     @BeforeAll
     static void connect() throws Exception {
