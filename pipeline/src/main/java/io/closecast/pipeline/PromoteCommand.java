@@ -74,9 +74,7 @@ public final class PromoteCommand implements Callable<Integer> {
             Commands.printVerdict(out, verdict, json);
             return verdict.decision() == Promotion.Decision.REFUSED ? Closecast.EXIT_FAILURE : 0;
         } finally {
-            try (var walk = Files.walk(cache)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            WorkDirs.delete(cache);
         }
     }
 }

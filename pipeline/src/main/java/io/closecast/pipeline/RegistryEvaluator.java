@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.ModelVersion;
@@ -42,11 +40,7 @@ public final class RegistryEvaluator implements Promotion.Evaluator {
     public Promotion.Evaluation evaluate(ModelVersion version) {
         Path dir = cacheDir.resolve(version.name() + "-v" + version.version());
         try {
-            if (Files.exists(dir)) {
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            WorkDirs.delete(dir);
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new PipelineException("cannot prepare " + dir + ": " + e.getMessage(), e);

@@ -75,9 +75,7 @@ public final class SweepCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            try (var walk = Files.walk(work)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            WorkDirs.delete(work);
         }
     }
 }

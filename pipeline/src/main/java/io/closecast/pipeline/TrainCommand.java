@@ -56,7 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 return 0;
             } finally {
-                Files.walk(work).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                WorkDirs.delete(work);
             }
         }
     }
