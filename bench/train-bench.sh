@@ -30,7 +30,7 @@ fi
 ./mvnw -B -q -o -pl model -am package -DskipTests >/dev/null 2>&1 || ./mvnw -B -q -pl model -am package -DskipTests
 ./mvnw -B -q -o -pl model dependency:build-classpath -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
 CP="model/target/classes:$(cat "$OUT/classpath.txt")"
-FLAGS=(-Xmx4g --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+FLAGS=(-Xmx4g --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
        -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.threads="$THREADS")
 export OMP_NUM_THREADS=$THREADS
 

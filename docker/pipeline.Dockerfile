@@ -25,6 +25,6 @@ RUN chown closecast:closecast /app
 USER closecast
 # ND4J keeps most of its memory off-heap: -Xmx bounds only the Java heap, so leave the container room.
 # (--sun-misc-unsafe-memory-access is a JDK 23+ flag and must not be given to this JDK 21.)
-ENV JDK_JAVA_OPTIONS="-XX:+UseContainerSupport -Xmx2g --enable-native-access=ALL-UNNAMED"
+ENV JDK_JAVA_OPTIONS="-XX:+UseContainerSupport -Xmx2g --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
 ENTRYPOINT ["java", "-cp", "/app/classes:/app/lib/*", "io.closecast.pipeline.Closecast"]
 CMD ["--help"]

@@ -568,14 +568,6 @@ public final class FusedLstmTrainer implements AutoCloseable {
         }
     }
 
-    private static float sigmoid(float x) {
-        return (float) (1.0 / (1.0 + Math.exp(-x)));
-    }
-
-    private static float tanh(float x) {
-        return (float) Math.tanh(x);
-    }
-
     /** Forward pass over {@code n} rows loaded into {@code w}; leaves every activation the backward pass needs. */
     private void forward(Part w, int n) {
         final float[] p = params;
@@ -583,59 +575,10 @@ public final class FusedLstmTrainer implements AutoCloseable {
         float[] in = w.x;
         int inW = features;
         for (int l = 0; l < lstmCount; l++) {
-            final int u = lUnits[l];
-            final int g = 4 * u;
-            final float[] a = w.act[l];
-            final float[] h = w.h[l];
-            final float[] c = w.c[l];
-            final float[] tc = w.tc[l];
-            final int wo = wOff[l];
-            final int ro = rwOff[l];
-            final int bo = bOff[l];
-            for (int t = 0; t < steps; t++) {
-                for (int b = 0; b < n; b++) {
-                    int r = t * n + b;
-                    int ab = r * g;
-                    System.arraycopy(p, bo, a, ab, g);
-                    int xb = r * inW;
-                    for (int k = 0; k < inW; k++) {
-                        float xk = in[xb + k];
-                        int row = wo + k * g;
-                        for (int j = 0; j < g; j++) {
-                            a[ab + j] += xk * p[row + j];
-                        }
-                    }
-                    int cb = r * u;
-                    int pb = cb - n * u;
-                    if (t > 0) {
-                        for (int k = 0; k < u; k++) {
-                            float hk = h[pb + k];
-                            int row = ro + k * g;
-                            for (int j = 0; j < g; j++) {
-                                a[ab + j] += hk * p[row + j];
-                            }
-                        }
-                    }
-                    for (int j = 0; j < u; j++) {
-                        float block = tanh(a[ab + j]);
-                        float forget = sigmoid(a[ab + u + j]);
-                        float out = sigmoid(a[ab + 2 * u + j]);
-                        float input = sigmoid(a[ab + 3 * u + j]);
-                        a[ab + j] = block;
-                        a[ab + u + j] = forget;
-                        a[ab + 2 * u + j] = out;
-                        a[ab + 3 * u + j] = input;
-                        float prev = t > 0 ? c[pb + j] : 0f;
-                        float cell = forget * prev + input * block;
-                        c[cb + j] = cell;
-                        float tcell = tanh(cell);
-                        tc[cb + j] = tcell;
-                        h[cb + j] = out * tcell;
-                    }
-                }
-            }
-            in = h;
-            inW = u;
+            Kernels.lstmLayer(n, steps, inW, lUnits[l], in, p, wOff[l], p, rwOff[l], p, bOff[l],
+                    w.act[l], w.c[l], w.tc[l], w.h[l]);
+            in = w.h[l];
+            inW = lUnits[l];
         }
         // dense head on the last time step
         float[] z = in;
@@ -730,100 +673,39 @@ public final class FusedLstmTrainer implements AutoCloseable {
             final int g = 4 * u;
             final float[] a = w.act[l];
             final float[] c = w.c[l];
-            final float[] tc = w.tc[l];
             final float[] dg = w.dG;
             final float[] dh = w.dh;
             final float[] dc = w.dc;
-            final float[] rt = rwT[l];
-            Arrays.fill(dh, 0, n * u, 0f);
-            Arrays.fill(dc, 0, n * u, 0f);
+            Kernels.zero(dh, 0, n * u);
+            Kernels.zero(dc, 0, n * u);
             for (int t = steps - 1; t >= 0; t--) {
-                for (int b = 0; b < n; b++) {
-                    int r = t * n + b;
-                    int ab = r * g;
-                    int cb = r * u;
-                    int pb = cb - n * u;
-                    int sb = b * u;
-                    int eb = lastStepOnly ? (t == steps - 1 ? b * u : -1) : cb;
-                    for (int j = 0; j < u; j++) {
-                        float dhj = dh[sb + j] + (eb >= 0 ? ext[eb + j] : 0f);
-                        float block = a[ab + j];
-                        float forget = a[ab + u + j];
-                        float o = a[ab + 2 * u + j];
-                        float input = a[ab + 3 * u + j];
-                        float tcell = tc[cb + j];
-                        float dcj = dhj * o * (1f - tcell * tcell) + dc[sb + j];
-                        float prev = t > 0 ? c[pb + j] : 0f;
-                        dg[ab + j] = dcj * input * (1f - block * block);
-                        dg[ab + u + j] = dcj * prev * forget * (1f - forget);
-                        dg[ab + 2 * u + j] = dhj * tcell * o * (1f - o);
-                        dg[ab + 3 * u + j] = dcj * block * input * (1f - input);
-                        dc[sb + j] = dcj * forget;
+                int ab = t * n * g;
+                int cb = t * n * u;
+                if (!lastStepOnly || t == steps - 1) {
+                    int eb = lastStepOnly ? 0 : cb;
+                    for (int i = 0; i < n * u; i++) {
+                        dh[i] += ext[eb + i];
                     }
-                    if (t > 0) {
-                        Arrays.fill(dh, sb, sb + u, 0f);
-                        for (int j = 0; j < g; j++) {
-                            float dgj = dg[ab + j];
-                            int row = j * u;
-                            for (int k = 0; k < u; k++) {
-                                dh[sb + k] += dgj * rt[row + k];
-                            }
-                        }
-                    }
+                }
+                Kernels.lstmCellBackward(n, u, a, ab, t > 0, c, cb - n * u, w.tc[l], cb, dh, dc, dg);
+                if (t > 0) {
+                    // dL/dh of the previous step through the recurrent weights: dG . RW^T
+                    Kernels.zero(dh, 0, n * u);
+                    Kernels.gemm(n, u, g, dg, ab, g, rwT[l], 0, u, dh, 0, u);
                 }
             }
             // parameter gradients over all steps and rows
             float[] in = l > 0 ? w.h[l - 1] : w.x;
             int inW = lIn[l];
             int rows = steps * n;
-            int wo = wOff[l];
-            for (int r = 0; r < rows; r++) {
-                int xb = r * inW;
-                int ab = r * g;
-                for (int k = 0; k < inW; k++) {
-                    float xk = in[xb + k];
-                    int row = wo + k * g;
-                    for (int j = 0; j < g; j++) {
-                        gr[row + j] += xk * dg[ab + j];
-                    }
-                }
-            }
-            float[] h = w.h[l];
-            int ro = rwOff[l];
-            for (int r = n; r < rows; r++) {
-                int hb = (r - n) * u;
-                int ab = r * g;
-                for (int k = 0; k < u; k++) {
-                    float hk = h[hb + k];
-                    int row = ro + k * g;
-                    for (int j = 0; j < g; j++) {
-                        gr[row + j] += hk * dg[ab + j];
-                    }
-                }
-            }
-            int bo = bOff[l];
-            for (int r = 0; r < rows; r++) {
-                int ab = r * g;
-                for (int j = 0; j < g; j++) {
-                    gr[bo + j] += dg[ab + j];
-                }
-            }
+            Kernels.gemmTN(rows, g, inW, in, 0, inW, dg, 0, g, gr, wOff[l], g);
+            Kernels.gemmTN(rows - n, g, u, w.h[l], 0, u, dg, n * g, g, gr, rwOff[l], g);
+            Kernels.columnSums(rows, g, dg, 0, gr, bOff[l]);
             if (l > 0) {
                 // dL/d(input) = dG . W^T becomes the lower layer's dL/dh at every step
                 float[] dx = w.dX;
-                float[] wt = wT[l];
-                Arrays.fill(dx, 0, rows * inW, 0f);
-                for (int r = 0; r < rows; r++) {
-                    int ab = r * g;
-                    int xb = r * inW;
-                    for (int j = 0; j < g; j++) {
-                        float dgj = dg[ab + j];
-                        int row = j * inW;
-                        for (int k = 0; k < inW; k++) {
-                            dx[xb + k] += dgj * wt[row + k];
-                        }
-                    }
-                }
+                Kernels.zero(dx, 0, rows * inW);
+                Kernels.gemm(rows, inW, g, dg, 0, g, wT[l], 0, inW, dx, 0, inW);
                 ext = dx;
                 lastStepOnly = false;
             }

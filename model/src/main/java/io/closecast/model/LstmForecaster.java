@@ -52,32 +52,38 @@ public final class LstmForecaster {
         if (window.length == 0) {
             throw new ModelException("window must have at least one time step, found 0");
         }
-        State s = state.get();
-        s.reset();
         int features = spec.inputFeatures();
+        State s = state.get();
+        s.size(window.length);
         for (int t = 0; t < window.length; t++) {
             float[] input = window[t];
             if (input.length != features) {
                 throw new ModelException("window[" + t + "] must have " + features + " features, found " + input.length);
             }
-            for (int l = 0; l < lstm.length; l++) {
-                step(lstm[l], input, s.h[l], s.c[l], s.gates);
-                input = s.h[l];
-            }
+            System.arraycopy(input, 0, s.x, t * features, features);
         }
-        float[] in = s.h[lstm.length - 1];
-        int width = lstm[lstm.length - 1].units();
+        float[] in = s.x;
+        int inW = features;
+        for (int l = 0; l < lstm.length; l++) {
+            LstmWeights.Lstm layer = lstm[l];
+            Kernels.lstmLayer(1, window.length, inW, layer.units(), in, layer.w(), 0, layer.rw(), 0, layer.b(), 0,
+                    s.gates[l], s.c[l], s.tc[l], s.h[l]);
+            in = s.h[l];
+            inW = layer.units();
+        }
+        int last = (window.length - 1) * inW;
+        float[] top = s.a;
+        System.arraycopy(in, last, top, 0, inW);
+        in = top;
         HeadActivation act = spec.headActivation();
         for (int d = 0; d < dense.length; d++) {
-            float[] out = (d % 2 == 0) ? s.a : s.b;
+            float[] out = (d % 2 == 0) ? s.b : s.a;
             affine(dense[d], in, out);
             for (int j = 0; j < dense[d].out(); j++) {
                 out[j] = act.apply(out[j]);
             }
             in = out;
-            width = dense[d].out();
         }
-        assert width == output.in();
         float[] result = new float[output.out()];
         affine(output, in, result);
         return result;
@@ -90,42 +96,6 @@ public final class LstmForecaster {
             out[i] = predict(windows[i]);
         }
         return out;
-    }
-
-    /** One LSTM step in DL4J's gate order [block input, forget, output, input gate]. */
-    private static void step(LstmWeights.Lstm layer, float[] x, float[] h, float[] c, float[] gates) {
-        int u = layer.units();
-        int g = 4 * u;
-        float[] w = layer.w();
-        float[] rw = layer.rw();
-        System.arraycopy(layer.b(), 0, gates, 0, g);
-        for (int k = 0; k < x.length; k++) {
-            float xk = x[k];
-            int row = k * g;
-            for (int j = 0; j < g; j++) {
-                gates[j] += xk * w[row + j];
-            }
-        }
-        for (int k = 0; k < u; k++) {
-            float hk = h[k];
-            int row = k * g;
-            for (int j = 0; j < g; j++) {
-                gates[j] += hk * rw[row + j];
-            }
-        }
-        for (int j = 0; j < u; j++) {
-            float block = (float) Math.tanh(gates[j]);
-            float forget = sigmoid(gates[u + j]);
-            float out = sigmoid(gates[2 * u + j]);
-            float input = sigmoid(gates[3 * u + j]);
-            float cell = forget * c[j] + input * block;
-            c[j] = cell;
-            h[j] = out * (float) Math.tanh(cell);
-        }
-    }
-
-    private static float sigmoid(float v) {
-        return (float) (1.0 / (1.0 + Math.exp(-v)));
     }
 
     private static void affine(LstmWeights.Dense layer, float[] in, float[] out) {
@@ -141,28 +111,30 @@ public final class LstmForecaster {
         }
     }
 
-    /** Per-thread buffers: hidden and cell state per LSTM layer, gate pre-activations, dense scratch. */
+    /** Per-thread buffers for one window, time-major: input, and per LSTM layer gates, cells, tanh(cells), outputs. */
     private final class State {
-        final float[][] h = new float[lstm.length][];
+        final float[][] gates = new float[lstm.length][];
         final float[][] c = new float[lstm.length][];
-        final float[] gates;
+        final float[][] tc = new float[lstm.length][];
+        final float[][] h = new float[lstm.length][];
         final float[] a = new float[widest];
         final float[] b = new float[widest];
+        float[] x = new float[0];
+        int steps = -1;
 
-        State() {
-            int maxUnits = 0;
-            for (int l = 0; l < lstm.length; l++) {
-                h[l] = new float[lstm[l].units()];
-                c[l] = new float[lstm[l].units()];
-                maxUnits = Math.max(maxUnits, lstm[l].units());
+        /** Sizes the buffers for windows of {@code n} steps (every value is overwritten by a forward pass). */
+        void size(int n) {
+            if (n == steps) {
+                return;
             }
-            gates = new float[4 * maxUnits];
-        }
-
-        void reset() {
-            for (int l = 0; l < h.length; l++) {
-                java.util.Arrays.fill(h[l], 0f);
-                java.util.Arrays.fill(c[l], 0f);
+            steps = n;
+            x = new float[n * spec.inputFeatures()];
+            for (int l = 0; l < lstm.length; l++) {
+                int u = lstm[l].units();
+                gates[l] = new float[n * 4 * u];
+                c[l] = new float[n * u];
+                tc[l] = new float[n * u];
+                h[l] = new float[n * u];
             }
         }
     }

@@ -1,0 +1,321 @@
+package io.closecast.model;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Kernels} with the JDK's Vector API. The matrix products keep a block of 2 rows x 4 vectors of the
+ * result in registers (8 accumulators: within the 16 vector registers of AVX2) and stream the other operand
+ * through them with fused multiply-adds. The gate functions are Cephes' single-precision {@code expf} and
+ * {@code tanhf} (range reduction and minimax polynomials, about 1e-7 relative) written with basic lane operations:
+ * not the Vector API's {@code EXP}/{@code TANH}, which HotSpot backs with SVML once compiled but computes with
+ * {@code Math.exp} before, so the same training would give different bits depending on JIT timing. Basic
+ * operations and fused multiply-adds round the same way interpreted and compiled: training stays reproducible
+ * bit for bit. Columns that do not fill a vector are done in scalar code.
+ * Loaded only when {@code jdk.incubator.vector} is in the JVM (see {@link Kernels}).
+ */
+final class VectorKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Rows of the streamed operand per block in {@link #gemmTN}, so a block stays in the L2 cache. */
+    private static final int ROW_BLOCK = 128;
+
+    private VectorKernels() {
+    }
+
+    static String describe() {
+        return S.vectorBitSize() + "-bit, " + L + " floats";
+    }
+
+    static void gemm(int m, int n, int k, float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                     float[] c, int co, int ldc) {
+        int j = 0;
+        for (; j + 4 * L <= n; j += 4 * L) {
+            int i = 0;
+            for (; i + 2 <= m; i += 2) {
+                int c0 = co + i * ldc + j;
+                int c1 = c0 + ldc;
+                FloatVector s00 = FloatVector.fromArray(S, c, c0);
+                FloatVector s01 = FloatVector.fromArray(S, c, c0 + L);
+                FloatVector s02 = FloatVector.fromArray(S, c, c0 + 2 * L);
+                FloatVector s03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+                FloatVector s10 = FloatVector.fromArray(S, c, c1);
+                FloatVector s11 = FloatVector.fromArray(S, c, c1 + L);
+                FloatVector s12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+                FloatVector s13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+                int a0 = ao + i * lda;
+                int a1 = a0 + lda;
+                int bp = bo + j;
+                for (int p = 0; p < k; p++, bp += ldb) {
+                    FloatVector b0 = FloatVector.fromArray(S, b, bp);
+                    FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+                    FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
+                    FloatVector b3 = FloatVector.fromArray(S, b, bp + 3 * L);
+                    FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
+                    FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
+                    s00 = x0.fma(b0, s00);
+                    s01 = x0.fma(b1, s01);
+                    s02 = x0.fma(b2, s02);
+                    s03 = x0.fma(b3, s03);
+                    s10 = x1.fma(b0, s10);
+                    s11 = x1.fma(b1, s11);
+                    s12 = x1.fma(b2, s12);
+                    s13 = x1.fma(b3, s13);
+                }
+                s00.intoArray(c, c0);
+                s01.intoArray(c, c0 + L);
+                s02.intoArray(c, c0 + 2 * L);
+                s03.intoArray(c, c0 + 3 * L);
+                s10.intoArray(c, c1);
+                s11.intoArray(c, c1 + L);
+                s12.intoArray(c, c1 + 2 * L);
+                s13.intoArray(c, c1 + 3 * L);
+            }
+            if (i < m) {
+                int c0 = co + i * ldc + j;
+                FloatVector s0 = FloatVector.fromArray(S, c, c0);
+                FloatVector s1 = FloatVector.fromArray(S, c, c0 + L);
+                FloatVector s2 = FloatVector.fromArray(S, c, c0 + 2 * L);
+                FloatVector s3 = FloatVector.fromArray(S, c, c0 + 3 * L);
+                int a0 = ao + i * lda;
+                int bp = bo + j;
+                for (int p = 0; p < k; p++, bp += ldb) {
+                    FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
+                    s0 = x0.fma(FloatVector.fromArray(S, b, bp), s0);
+                    s1 = x0.fma(FloatVector.fromArray(S, b, bp + L), s1);
+                    s2 = x0.fma(FloatVector.fromArray(S, b, bp + 2 * L), s2);
+                    s3 = x0.fma(FloatVector.fromArray(S, b, bp + 3 * L), s3);
+                }
+                s0.intoArray(c, c0);
+                s1.intoArray(c, c0 + L);
+                s2.intoArray(c, c0 + 2 * L);
+                s3.intoArray(c, c0 + 3 * L);
+            }
+        }
+        for (; j + L <= n; j += L) {
+            for (int i = 0; i < m; i++) {
+                int c0 = co + i * ldc + j;
+                FloatVector s0 = FloatVector.fromArray(S, c, c0);
+                int a0 = ao + i * lda;
+                int bp = bo + j;
+                for (int p = 0; p < k; p++, bp += ldb) {
+                    s0 = FloatVector.broadcast(S, a[a0 + p]).fma(FloatVector.fromArray(S, b, bp), s0);
+                }
+                s0.intoArray(c, c0);
+            }
+        }
+        if (j < n) {
+            for (int i = 0; i < m; i++) {
+                int ci = co + i * ldc;
+                int ai = ao + i * lda;
+                for (int jj = j; jj < n; jj++) {
+                    float s = c[ci + jj];
+                    for (int p = 0; p < k; p++) {
+                        s = Math.fma(a[ai + p], b[bo + p * ldb + jj], s);
+                    }
+                    c[ci + jj] = s;
+                }
+            }
+        }
+    }
+
+    static void gemmTN(int m, int n, int k, float[] a, int ao, int lda, float[] d, int dOff, int ldd,
+                       float[] c, int co, int ldc) {
+        for (int r0 = 0; r0 < m; r0 += ROW_BLOCK) {
+            int r1 = Math.min(m, r0 + ROW_BLOCK);
+            int j = 0;
+            for (; j + 4 * L <= n; j += 4 * L) {
+                int q = 0;
+                for (; q + 2 <= k; q += 2) {
+                    int c0 = co + q * ldc + j;
+                    int c1 = c0 + ldc;
+                    FloatVector s00 = FloatVector.fromArray(S, c, c0);
+                    FloatVector s01 = FloatVector.fromArray(S, c, c0 + L);
+                    FloatVector s02 = FloatVector.fromArray(S, c, c0 + 2 * L);
+                    FloatVector s03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+                    FloatVector s10 = FloatVector.fromArray(S, c, c1);
+                    FloatVector s11 = FloatVector.fromArray(S, c, c1 + L);
+                    FloatVector s12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+                    FloatVector s13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+                    int ar = ao + r0 * lda + q;
+                    int dr = dOff + r0 * ldd + j;
+                    for (int r = r0; r < r1; r++, ar += lda, dr += ldd) {
+                        FloatVector d0 = FloatVector.fromArray(S, d, dr);
+                        FloatVector d1 = FloatVector.fromArray(S, d, dr + L);
+                        FloatVector d2 = FloatVector.fromArray(S, d, dr + 2 * L);
+                        FloatVector d3 = FloatVector.fromArray(S, d, dr + 3 * L);
+                        FloatVector x0 = FloatVector.broadcast(S, a[ar]);
+                        FloatVector x1 = FloatVector.broadcast(S, a[ar + 1]);
+                        s00 = x0.fma(d0, s00);
+                        s01 = x0.fma(d1, s01);
+                        s02 = x0.fma(d2, s02);
+                        s03 = x0.fma(d3, s03);
+                        s10 = x1.fma(d0, s10);
+                        s11 = x1.fma(d1, s11);
+                        s12 = x1.fma(d2, s12);
+                        s13 = x1.fma(d3, s13);
+                    }
+                    s00.intoArray(c, c0);
+                    s01.intoArray(c, c0 + L);
+                    s02.intoArray(c, c0 + 2 * L);
+                    s03.intoArray(c, c0 + 3 * L);
+                    s10.intoArray(c, c1);
+                    s11.intoArray(c, c1 + L);
+                    s12.intoArray(c, c1 + 2 * L);
+                    s13.intoArray(c, c1 + 3 * L);
+                }
+                if (q < k) {
+                    int c0 = co + q * ldc + j;
+                    FloatVector s0 = FloatVector.fromArray(S, c, c0);
+                    FloatVector s1 = FloatVector.fromArray(S, c, c0 + L);
+                    FloatVector s2 = FloatVector.fromArray(S, c, c0 + 2 * L);
+                    FloatVector s3 = FloatVector.fromArray(S, c, c0 + 3 * L);
+                    int ar = ao + r0 * lda + q;
+                    int dr = dOff + r0 * ldd + j;
+                    for (int r = r0; r < r1; r++, ar += lda, dr += ldd) {
+                        FloatVector x0 = FloatVector.broadcast(S, a[ar]);
+                        s0 = x0.fma(FloatVector.fromArray(S, d, dr), s0);
+                        s1 = x0.fma(FloatVector.fromArray(S, d, dr + L), s1);
+                        s2 = x0.fma(FloatVector.fromArray(S, d, dr + 2 * L), s2);
+                        s3 = x0.fma(FloatVector.fromArray(S, d, dr + 3 * L), s3);
+                    }
+                    s0.intoArray(c, c0);
+                    s1.intoArray(c, c0 + L);
+                    s2.intoArray(c, c0 + 2 * L);
+                    s3.intoArray(c, c0 + 3 * L);
+                }
+            }
+            for (; j + L <= n; j += L) {
+                for (int q = 0; q < k; q++) {
+                    int c0 = co + q * ldc + j;
+                    FloatVector s0 = FloatVector.fromArray(S, c, c0);
+                    int ar = ao + r0 * lda + q;
+                    int dr = dOff + r0 * ldd + j;
+                    for (int r = r0; r < r1; r++, ar += lda, dr += ldd) {
+                        s0 = FloatVector.broadcast(S, a[ar]).fma(FloatVector.fromArray(S, d, dr), s0);
+                    }
+                    s0.intoArray(c, c0);
+                }
+            }
+            if (j < n) {
+                for (int q = 0; q < k; q++) {
+                    int cq = co + q * ldc;
+                    for (int jj = j; jj < n; jj++) {
+                        float s = c[cq + jj];
+                        for (int r = r0; r < r1; r++) {
+                            s = Math.fma(a[ao + r * lda + q], d[dOff + r * ldd + jj], s);
+                        }
+                        c[cq + jj] = s;
+                    }
+                }
+            }
+        }
+    }
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** 1.5 x 2^23: adding and subtracting it rounds a float to the nearest integer. */
+    private static final float ROUND = 12582912f;
+
+    /** e^x (Cephes {@code expf}), x clamped to [-87.3, 88.3] so 2^n stays a normal float. */
+    static FloatVector exp(FloatVector x) {
+        FloatVector v = x.max(-87.3f).min(88.3f);
+        FloatVector n = v.fma(LOG2E, ROUND).sub(ROUND);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), v);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = r.fma(1.9875691500E-4f, 1.3981999507E-3f);
+        p = p.fma(r, FloatVector.broadcast(S, 8.3334519073E-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 4.1665795894E-2f));
+        p = p.fma(r, FloatVector.broadcast(S, 1.6666665459E-1f));
+        p = p.fma(r, FloatVector.broadcast(S, 5.0000001201E-1f));
+        p = p.fma(r.mul(r), r).add(1f);
+        IntVector e = (IntVector) n.convert(VectorOperators.F2I, 0);
+        FloatVector scale = e.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale);
+    }
+
+    /** tanh(x) (Cephes {@code tanhf}): an odd polynomial below |x| = 0.625, 1 - 2 / (e^2|x| + 1) above. */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(ax.add(ax)).add(1f)));
+        big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
+        FloatVector z = x.mul(x);
+        FloatVector p = z.fma(-5.70498872745E-3f, 2.06390887954E-2f);
+        p = p.fma(z, FloatVector.broadcast(S, -5.37397155531E-2f));
+        p = p.fma(z, FloatVector.broadcast(S, 1.33314422036E-1f));
+        p = p.fma(z, FloatVector.broadcast(S, -3.33332819422E-1f));
+        FloatVector small = p.mul(z).fma(x, x);
+        return small.blend(big, ax.compare(VectorOperators.GE, 0.625f));
+    }
+
+    private static FloatVector sigmoid(FloatVector x, FloatVector one) {
+        return one.div(exp(x.neg()).add(one));
+    }
+
+    static void lstmCell(int rows, int u, float[] a, int ao, boolean hasPrev, float[] cPrev, int po,
+                         float[] c, float[] tc, float[] h, int co) {
+        int g = 4 * u;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int vu = u - u % L;
+        for (int r = 0; r < rows; r++) {
+            int ab = ao + r * g;
+            int cb = co + r * u;
+            int pb = po + r * u;
+            for (int j = 0; j < vu; j += L) {
+                FloatVector block = tanh(FloatVector.fromArray(S, a, ab + j));
+                FloatVector forget = sigmoid(FloatVector.fromArray(S, a, ab + u + j), one);
+                FloatVector out = sigmoid(FloatVector.fromArray(S, a, ab + 2 * u + j), one);
+                FloatVector input = sigmoid(FloatVector.fromArray(S, a, ab + 3 * u + j), one);
+                block.intoArray(a, ab + j);
+                forget.intoArray(a, ab + u + j);
+                out.intoArray(a, ab + 2 * u + j);
+                input.intoArray(a, ab + 3 * u + j);
+                FloatVector prev = hasPrev ? FloatVector.fromArray(S, cPrev, pb + j) : zero;
+                FloatVector cell = forget.fma(prev, input.mul(block));
+                cell.intoArray(c, cb + j);
+                FloatVector tcell = tanh(cell);
+                tcell.intoArray(tc, cb + j);
+                out.mul(tcell).intoArray(h, cb + j);
+            }
+            if (vu < u) {
+                ScalarKernels.lstmCellColumns(vu, u, u, a, ab, hasPrev, cPrev, pb, c, tc, h, cb);
+            }
+        }
+    }
+
+    static void lstmCellBackward(int rows, int u, float[] a, int ao, boolean hasPrev, float[] cPrev, int po,
+                                 float[] tc, int co, float[] dh, float[] dc, float[] dg) {
+        int g = 4 * u;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int vu = u - u % L;
+        for (int r = 0; r < rows; r++) {
+            int ab = ao + r * g;
+            int cb = co + r * u;
+            int pb = po + r * u;
+            int sb = r * u;
+            for (int j = 0; j < vu; j += L) {
+                FloatVector dhj = FloatVector.fromArray(S, dh, sb + j);
+                FloatVector block = FloatVector.fromArray(S, a, ab + j);
+                FloatVector forget = FloatVector.fromArray(S, a, ab + u + j);
+                FloatVector o = FloatVector.fromArray(S, a, ab + 2 * u + j);
+                FloatVector input = FloatVector.fromArray(S, a, ab + 3 * u + j);
+                FloatVector tcell = FloatVector.fromArray(S, tc, cb + j);
+                FloatVector dcj = dhj.mul(o).mul(one.sub(tcell.mul(tcell))).add(FloatVector.fromArray(S, dc, sb + j));
+                FloatVector prev = hasPrev ? FloatVector.fromArray(S, cPrev, pb + j) : zero;
+                dcj.mul(input).mul(one.sub(block.mul(block))).intoArray(dg, ab + j);
+                dcj.mul(prev).mul(forget).mul(one.sub(forget)).intoArray(dg, ab + u + j);
+                dhj.mul(tcell).mul(o).mul(one.sub(o)).intoArray(dg, ab + 2 * u + j);
+                dcj.mul(block).mul(input).mul(one.sub(input)).intoArray(dg, ab + 3 * u + j);
+                dcj.mul(forget).intoArray(dc, sb + j);
+            }
+            if (vu < u) {
+                ScalarKernels.lstmCellBackwardColumns(vu, u, u, a, ab, hasPrev, cPrev, pb, tc, cb, dh, dc, dg, sb);
+            }
+        }
+    }
+}
