@@ -31,6 +31,10 @@ final class VectorKernels {
 
     static void gemm(int m, int n, int k, float[] a, int ao, int lda, float[] b, int bo, int ldb,
                      float[] c, int co, int ldc) {
+        if (m == 1) {
+            gemv(n, k, a, ao, b, bo, ldb, c, co);
+            return;
+        }
         int j = 0;
         for (; j + 4 * L <= n; j += 4 * L) {
             int i = 0;
@@ -118,6 +122,60 @@ final class VectorKernels {
                     c[ci + jj] = s;
                 }
             }
+        }
+    }
+
+    /**
+     * {@link #gemm} for one row (a single window's step): 8 accumulators across the row, so the fused multiply-adds
+     * of one {@code p} do not wait for each other.
+     */
+    private static void gemv(int n, int k, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co) {
+        int j = 0;
+        for (; j + 8 * L <= n; j += 8 * L) {
+            int c0 = co + j;
+            FloatVector s0 = FloatVector.fromArray(S, c, c0);
+            FloatVector s1 = FloatVector.fromArray(S, c, c0 + L);
+            FloatVector s2 = FloatVector.fromArray(S, c, c0 + 2 * L);
+            FloatVector s3 = FloatVector.fromArray(S, c, c0 + 3 * L);
+            FloatVector s4 = FloatVector.fromArray(S, c, c0 + 4 * L);
+            FloatVector s5 = FloatVector.fromArray(S, c, c0 + 5 * L);
+            FloatVector s6 = FloatVector.fromArray(S, c, c0 + 6 * L);
+            FloatVector s7 = FloatVector.fromArray(S, c, c0 + 7 * L);
+            int bp = bo + j;
+            for (int p = 0; p < k; p++, bp += ldb) {
+                FloatVector x = FloatVector.broadcast(S, a[ao + p]);
+                s0 = x.fma(FloatVector.fromArray(S, b, bp), s0);
+                s1 = x.fma(FloatVector.fromArray(S, b, bp + L), s1);
+                s2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), s2);
+                s3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L), s3);
+                s4 = x.fma(FloatVector.fromArray(S, b, bp + 4 * L), s4);
+                s5 = x.fma(FloatVector.fromArray(S, b, bp + 5 * L), s5);
+                s6 = x.fma(FloatVector.fromArray(S, b, bp + 6 * L), s6);
+                s7 = x.fma(FloatVector.fromArray(S, b, bp + 7 * L), s7);
+            }
+            s0.intoArray(c, c0);
+            s1.intoArray(c, c0 + L);
+            s2.intoArray(c, c0 + 2 * L);
+            s3.intoArray(c, c0 + 3 * L);
+            s4.intoArray(c, c0 + 4 * L);
+            s5.intoArray(c, c0 + 5 * L);
+            s6.intoArray(c, c0 + 6 * L);
+            s7.intoArray(c, c0 + 7 * L);
+        }
+        for (; j + L <= n; j += L) {
+            FloatVector s0 = FloatVector.fromArray(S, c, co + j);
+            int bp = bo + j;
+            for (int p = 0; p < k; p++, bp += ldb) {
+                s0 = FloatVector.broadcast(S, a[ao + p]).fma(FloatVector.fromArray(S, b, bp), s0);
+            }
+            s0.intoArray(c, co + j);
+        }
+        for (; j < n; j++) {
+            float s = c[co + j];
+            for (int p = 0; p < k; p++) {
+                s = Math.fma(a[ao + p], b[bo + p * ldb + j], s);
+            }
+            c[co + j] = s;
         }
     }
 
@@ -255,36 +313,87 @@ final class VectorKernels {
         return one.div(exp(x.neg()).add(one));
     }
 
+    // The cell's steps are separate small methods taking arrays, never vectors: C2 stops inlining when a method
+    // grows past its node budget, and a vector value that crosses a call that was not inlined is boxed on the heap
+    // (one big method allocated ~2 KB per row and ran 3x slower).
+
     static void lstmCell(int rows, int u, float[] a, int ao, boolean hasPrev, float[] cPrev, int po,
                          float[] c, float[] tc, float[] h, int co) {
         int g = 4 * u;
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector zero = FloatVector.zero(S);
-        int vu = u - u % L;
         for (int r = 0; r < rows; r++) {
             int ab = ao + r * g;
             int cb = co + r * u;
-            int pb = po + r * u;
-            for (int j = 0; j < vu; j += L) {
-                FloatVector block = tanh(FloatVector.fromArray(S, a, ab + j));
-                FloatVector forget = sigmoid(FloatVector.fromArray(S, a, ab + u + j), one);
-                FloatVector out = sigmoid(FloatVector.fromArray(S, a, ab + 2 * u + j), one);
-                FloatVector input = sigmoid(FloatVector.fromArray(S, a, ab + 3 * u + j), one);
-                block.intoArray(a, ab + j);
-                forget.intoArray(a, ab + u + j);
-                out.intoArray(a, ab + 2 * u + j);
-                input.intoArray(a, ab + 3 * u + j);
-                FloatVector prev = hasPrev ? FloatVector.fromArray(S, cPrev, pb + j) : zero;
-                FloatVector cell = forget.fma(prev, input.mul(block));
-                cell.intoArray(c, cb + j);
-                FloatVector tcell = tanh(cell);
-                tcell.intoArray(tc, cb + j);
-                out.mul(tcell).intoArray(h, cb + j);
-            }
-            if (vu < u) {
-                ScalarKernels.lstmCellColumns(vu, u, u, a, ab, hasPrev, cPrev, pb, c, tc, h, cb);
+            tanhInPlace(a, ab, u);
+            sigmoidInPlace(a, ab + u, 3 * u);  // forget, output and input gates are contiguous
+            if (hasPrev) {
+                cellWithPrevious(u, a, ab, cPrev, po + r * u, c, tc, h, cb);
+            } else {
+                cellFirstStep(u, a, ab, c, tc, h, cb);
             }
         }
+    }
+
+    private static void tanhInPlace(float[] a, int from, int count) {
+        int end = from + count - count % L;
+        int i = from;
+        for (; i < end; i += L) {
+            tanh(FloatVector.fromArray(S, a, i)).intoArray(a, i);
+        }
+        for (; i < from + count; i++) {
+            a[i] = ScalarKernels.tanh(a[i]);
+        }
+    }
+
+    private static void sigmoidInPlace(float[] a, int from, int count) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int end = from + count - count % L;
+        int i = from;
+        for (; i < end; i += L) {
+            sigmoid(FloatVector.fromArray(S, a, i), one).intoArray(a, i);
+        }
+        for (; i < from + count; i++) {
+            a[i] = ScalarKernels.sigmoid(a[i]);
+        }
+    }
+
+    /** c = forget * cPrev + input * block; tc = tanh(c); h = output * tc, from the activated gates at {@code ab}. */
+    private static void cellWithPrevious(int u, float[] a, int ab, float[] cPrev, int pb, float[] c, float[] tc,
+                                         float[] h, int cb) {
+        int vu = u - u % L;
+        for (int j = 0; j < vu; j += L) {
+            FloatVector cell = FloatVector.fromArray(S, a, ab + u + j).fma(FloatVector.fromArray(S, cPrev, pb + j),
+                    FloatVector.fromArray(S, a, ab + 3 * u + j).mul(FloatVector.fromArray(S, a, ab + j)));
+            cell.intoArray(c, cb + j);
+            FloatVector tcell = tanh(cell);
+            tcell.intoArray(tc, cb + j);
+            FloatVector.fromArray(S, a, ab + 2 * u + j).mul(tcell).intoArray(h, cb + j);
+        }
+        for (int j = vu; j < u; j++) {
+            float cell = a[ab + u + j] * cPrev[pb + j] + a[ab + 3 * u + j] * a[ab + j];
+            cellScalar(cell, a[ab + 2 * u + j], c, tc, h, cb + j);
+        }
+    }
+
+    /** {@link #cellWithPrevious} at the first step, where the previous cell is zero. */
+    private static void cellFirstStep(int u, float[] a, int ab, float[] c, float[] tc, float[] h, int cb) {
+        int vu = u - u % L;
+        for (int j = 0; j < vu; j += L) {
+            FloatVector cell = FloatVector.fromArray(S, a, ab + 3 * u + j).mul(FloatVector.fromArray(S, a, ab + j));
+            cell.intoArray(c, cb + j);
+            FloatVector tcell = tanh(cell);
+            tcell.intoArray(tc, cb + j);
+            FloatVector.fromArray(S, a, ab + 2 * u + j).mul(tcell).intoArray(h, cb + j);
+        }
+        for (int j = vu; j < u; j++) {
+            cellScalar(a[ab + 3 * u + j] * a[ab + j], a[ab + 2 * u + j], c, tc, h, cb + j);
+        }
+    }
+
+    private static void cellScalar(float cell, float out, float[] c, float[] tc, float[] h, int at) {
+        c[at] = cell;
+        float tcell = ScalarKernels.tanh(cell);
+        tc[at] = tcell;
+        h[at] = out * tcell;
     }
 
     static void lstmCellBackward(int rows, int u, float[] a, int ao, boolean hasPrev, float[] cPrev, int po,
@@ -306,9 +415,13 @@ final class VectorKernels {
                 FloatVector input = FloatVector.fromArray(S, a, ab + 3 * u + j);
                 FloatVector tcell = FloatVector.fromArray(S, tc, cb + j);
                 FloatVector dcj = dhj.mul(o).mul(one.sub(tcell.mul(tcell))).add(FloatVector.fromArray(S, dc, sb + j));
-                FloatVector prev = hasPrev ? FloatVector.fromArray(S, cPrev, pb + j) : zero;
                 dcj.mul(input).mul(one.sub(block.mul(block))).intoArray(dg, ab + j);
-                dcj.mul(prev).mul(forget).mul(one.sub(forget)).intoArray(dg, ab + u + j);
+                if (hasPrev) {
+                    dcj.mul(FloatVector.fromArray(S, cPrev, pb + j)).mul(forget).mul(one.sub(forget))
+                            .intoArray(dg, ab + u + j);
+                } else {
+                    zero.intoArray(dg, ab + u + j);
+                }
                 dhj.mul(tcell).mul(o).mul(one.sub(o)).intoArray(dg, ab + 2 * u + j);
                 dcj.mul(block).mul(input).mul(one.sub(input)).intoArray(dg, ab + 3 * u + j);
                 dcj.mul(forget).intoArray(dc, sb + j);
