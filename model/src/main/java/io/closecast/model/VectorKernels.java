@@ -8,12 +8,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link Kernels} with the JDK's Vector API. The matrix products keep a block of 2 rows x 4 vectors of the
  * result in registers (8 accumulators: within the 16 vector registers of AVX2) and stream the other operand
- * through them with fused multiply-adds. The gate functions are Cephes' single-precision {@code expf} and
- * {@code tanhf} (range reduction and minimax polynomials, about 1e-7 relative) written with basic lane operations:
- * not the Vector API's {@code EXP}/{@code TANH}, which HotSpot backs with SVML once compiled but computes with
- * {@code Math.exp} before, so the same training would give different bits depending on JIT timing. Basic
- * operations and fused multiply-adds round the same way interpreted and compiled: training stays reproducible
- * bit for bit. Columns that do not fill a vector are done in scalar code.
+ * through them with fused multiply-adds. The gate functions are a rational approximation of tanh (sigmoid through
+ * tanh) written with basic lane operations: not the Vector API's {@code EXP}/{@code TANH}, which HotSpot backs with
+ * SVML once compiled but computes with {@code Math.exp} before, so the same training would give different bits
+ * depending on JIT timing. Basic operations and fused multiply-adds round the same way interpreted and compiled:
+ * training stays reproducible bit for bit. Columns that do not fill a vector are done in scalar code.
  * Loaded only when {@code jdk.incubator.vector} is in the JVM (see {@link Kernels}).
  */
 final class VectorKernels {
@@ -272,45 +271,31 @@ final class VectorKernels {
         }
     }
 
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    /** 1.5 x 2^23: adding and subtracting it rounds a float to the nearest integer. */
-    private static final float ROUND = 12582912f;
+    /** tanh(x) is within float rounding of +-1 beyond this; the rational approximation is fitted up to it. */
+    private static final float TANH_CLAMP = 7.90531110763549805f;
 
-    /** e^x (Cephes {@code expf}), x clamped to [-87.3, 88.3] so 2^n stays a normal float. */
-    static FloatVector exp(FloatVector x) {
-        FloatVector v = x.max(-87.3f).min(88.3f);
-        FloatVector n = v.fma(LOG2E, ROUND).sub(ROUND);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), v);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector p = r.fma(1.9875691500E-4f, 1.3981999507E-3f);
-        p = p.fma(r, FloatVector.broadcast(S, 8.3334519073E-3f));
-        p = p.fma(r, FloatVector.broadcast(S, 4.1665795894E-2f));
-        p = p.fma(r, FloatVector.broadcast(S, 1.6666665459E-1f));
-        p = p.fma(r, FloatVector.broadcast(S, 5.0000001201E-1f));
-        p = p.fma(r.mul(r), r).add(1f);
-        IntVector e = (IntVector) n.convert(VectorOperators.F2I, 0);
-        FloatVector scale = e.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(scale);
-    }
-
-    /** tanh(x) (Cephes {@code tanhf}): an odd polynomial below |x| = 0.625, 1 - 2 / (e^2|x| + 1) above. */
+    /**
+     * tanh(x) as the rational function Eigen and ONNX Runtime's MLAS use for float (odd polynomial of degree 13 over
+     * an even one of degree 6, x clamped to +-7.905): within 2.4e-7 of tanh, one division, no exp.
+     */
     static FloatVector tanh(FloatVector x) {
-        FloatVector ax = x.abs();
-        FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(ax.add(ax)).add(1f)));
-        big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
-        FloatVector z = x.mul(x);
-        FloatVector p = z.fma(-5.70498872745E-3f, 2.06390887954E-2f);
-        p = p.fma(z, FloatVector.broadcast(S, -5.37397155531E-2f));
-        p = p.fma(z, FloatVector.broadcast(S, 1.33314422036E-1f));
-        p = p.fma(z, FloatVector.broadcast(S, -3.33332819422E-1f));
-        FloatVector small = p.mul(z).fma(x, x);
-        return small.blend(big, ax.compare(VectorOperators.GE, 0.625f));
+        FloatVector v = x.max(-TANH_CLAMP).min(TANH_CLAMP);
+        FloatVector z = v.mul(v);
+        FloatVector p = z.fma(-2.76076847742355e-16f, 2.00018790482477e-13f);
+        p = p.fma(z, FloatVector.broadcast(S, -8.60467152213735e-11f));
+        p = p.fma(z, FloatVector.broadcast(S, 5.12229709037114e-08f));
+        p = p.fma(z, FloatVector.broadcast(S, 1.48572235717979e-05f));
+        p = p.fma(z, FloatVector.broadcast(S, 6.37261928875436e-04f));
+        p = p.fma(z, FloatVector.broadcast(S, 4.89352455891786e-03f));
+        FloatVector q = z.fma(1.19825839466702e-06f, 1.18534705686654e-04f);
+        q = q.fma(z, FloatVector.broadcast(S, 2.26843463243900e-03f));
+        q = q.fma(z, FloatVector.broadcast(S, 4.89352518554385e-03f));
+        return p.mul(v).div(q);
     }
 
-    private static FloatVector sigmoid(FloatVector x, FloatVector one) {
-        return one.div(exp(x.neg()).add(one));
+    /** The logistic function as 0.5 + 0.5 tanh(x / 2): within 1.2e-7 of 1 / (1 + e^-x). */
+    static FloatVector sigmoid(FloatVector x) {
+        return tanh(x.mul(0.5f)).fma(0.5f, 0.5f);
     }
 
     // The cell's steps are separate small methods taking arrays, never vectors: C2 stops inlining when a method
@@ -345,11 +330,10 @@ final class VectorKernels {
     }
 
     private static void sigmoidInPlace(float[] a, int from, int count) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
         int end = from + count - count % L;
         int i = from;
         for (; i < end; i += L) {
-            sigmoid(FloatVector.fromArray(S, a, i), one).intoArray(a, i);
+            sigmoid(FloatVector.fromArray(S, a, i)).intoArray(a, i);
         }
         for (; i < from + count; i++) {
             a[i] = ScalarKernels.sigmoid(a[i]);
