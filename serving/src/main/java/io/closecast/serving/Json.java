@@ -23,6 +23,9 @@ final class Json {
                             .maxStringLength(100_000)
                             .build())
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    // jackson-core's bundled FastDoubleParser: the same doubles, ~12% of the request path less
+                    // (JDK parseDouble was the largest item after the forward pass in a profile)
+                    .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
