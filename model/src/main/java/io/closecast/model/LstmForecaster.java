@@ -43,6 +43,45 @@ public final class LstmForecaster {
         return new LstmForecaster(LstmWeights.read(file));
     }
 
+    /** Synthetic windows {@link #warmUpKernels} runs: enough for the JIT to compile the kernels with C2. */
+    private static final int WARM_UP_WINDOWS = 400;
+
+    /**
+     * Runs the forward pass on a synthetic 2 x 32-unit network over 60-step windows until the JIT has compiled the
+     * kernels (a few hundred windows, 1-2 s of one core): the Vector API kernels are ~500x slower before C2 compiles
+     * them, so a service calls this on a background thread as it starts, while it loads its model.
+     */
+    public static void warmUpKernels() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+        ModelSpec spec = ModelSpec.builder().lstmHiddenUnits(List.of(32, 32)).denseUnits(List.of(16))
+                .headActivation(HeadActivation.RELU).inputFeatures(1).horizon(1).build();
+        List<LstmWeights.Lstm> layers = List.of(
+                new LstmWeights.Lstm(1, 32, random(rng, 128), random(rng, 32 * 128), random(rng, 128)),
+                new LstmWeights.Lstm(32, 32, random(rng, 32 * 128), random(rng, 32 * 128), random(rng, 128)));
+        LstmForecaster forecaster = create(new LstmWeights(spec, layers,
+                List.of(new LstmWeights.Dense(32, 16, random(rng, 32 * 16), random(rng, 16))),
+                new LstmWeights.Dense(16, 1, random(rng, 16), random(rng, 1))));
+        float[][] window = new float[60][1];
+        float sink = 0;
+        for (int i = 0; i < WARM_UP_WINDOWS; i++) {
+            for (float[] step : window) {
+                step[0] = (float) rng.nextDouble();
+            }
+            sink += forecaster.predict(window)[0];
+        }
+        if (!Float.isFinite(sink)) {
+            throw new ModelException("kernel warm-up produced a non-finite forecast: " + sink);
+        }
+    }
+
+    private static float[] random(java.util.SplittableRandom rng, int size) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = (float) (rng.nextDouble() - 0.5) * 0.4f;
+        }
+        return a;
+    }
+
     public ModelSpec spec() {
         return spec;
     }

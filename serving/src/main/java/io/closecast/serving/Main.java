@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 
+import io.closecast.model.LstmForecaster;
+
 import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
@@ -39,6 +41,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // the JIT compiles the forward-pass kernels while the server starts and the model downloads
+        Thread.ofPlatform().daemon().name("closecast-kernel-warmup").start(LstmForecaster::warmUpKernels);
         LogConfig.configureRuntime();
         Path yaml = Path.of(args.length > 0 ? args[0] : "configs/serving.yaml");
         if (!Files.isRegularFile(yaml)) {
