@@ -24,7 +24,7 @@ PY=${BENCH_PYTHON:-bench/.venv/bin/python}
 if [[ -z "${BENCH_PYTHON:-}" && ! -x bench/.venv/bin/python ]]; then
   echo "bench: creating bench/.venv with PyTorch from PyPI (large download)" >&2
   python3 -m venv bench/.venv
-  bench/.venv/bin/pip install -q torch
+  bench/.venv/bin/pip install -q torch numpy
 fi
 
 ./mvnw -B -q -o -pl model -am package -DskipTests >/dev/null 2>&1 || ./mvnw -B -q -pl model -am package -DskipTests

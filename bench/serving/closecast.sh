@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The serving benchmark with closecast in it, one command:
+#   bench/serving/closecast.sh [run.sh options...]      e.g. --duration 8s --rounds 2 --connections "1 16 64"
+# Starts a private MLflow server (port $BENCH_MLFLOW_PORT, default 5077, store under bench/serving/.build/mlflow,
+# fresh each time), trains bench/serving/closecast-model.yaml (the peers' architecture) and registers it as
+# closecast-bench, promotes it to @production with --force (its accuracy is not what is measured), then runs
+# bench/serving/run.sh with closecast started by bin/closecast-serve on port $BENCH_CLOSECAST_PORT (default 8092)
+# beside the peers. Stops the MLflow server at the end. Options after the script name go to run.sh.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+mlflow_port="${BENCH_MLFLOW_PORT:-5077}"
+port="${BENCH_CLOSECAST_PORT:-8092}"
+store="$here/.build/mlflow"
+cache="$here/.build/closecast-cache"
+uri="http://127.0.0.1:$mlflow_port"
+mkdir -p "$here/.build"
+
+"$root/registry-server/mlflow-server.sh" start --port "$mlflow_port" --data "$store" --fresh >&2
+trap '"$root/registry-server/mlflow-server.sh" stop --port "$mlflow_port" --data "$store" >/dev/null 2>&1 || true' EXIT
+export MLFLOW_TRACKING_URI="$uri"
+
+echo "[bench] training and registering closecast-bench (bench/serving/closecast-model.yaml)" >&2
+(cd "$root" && bin/closecast train bench/serving/closecast-model.yaml --register) 2>&1 | grep -vE '^\[main\] INFO' | tail -5 >&2
+version="$(cd "$root" && bin/closecast models list --name closecast-bench --json | python3 -c 'import json,sys; print(max(int(v["version"]) for v in json.load(sys.stdin)))')"
+(cd "$root" && bin/closecast promote closecast-bench --version "$version" --force --reason "serving benchmark") 2>&1 | grep -vE '^\[main\] INFO' | tail -2 >&2
+
+rm -rf "$cache"
+"$here/run.sh" --closecast-url "http://127.0.0.1:$port" \
+  --closecast-cmd "env CLOSECAST_TRACKING_URI=$uri CLOSECAST_MODEL_NAME=closecast-bench CLOSECAST_PORT=$port CLOSECAST_MODEL_CACHE_DIR=$cache $root/bin/closecast-serve" \
+  "$@"
