@@ -1,0 +1,105 @@
+import io.closecast.model.HeadActivation;
+import io.closecast.model.LstmNetworkFactory;
+import io.closecast.model.ModelSpec;
+import io.closecast.model.TrainingEngine;
+import io.closecast.model.TrainingSpec;
+import io.closecast.pipeline.TrainingUi;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.ui.VertxUIServer;
+import org.deeplearning4j.ui.model.stats.StatsListener;
+import org.deeplearning4j.ui.model.stats.impl.DefaultStatsUpdateConfiguration;
+import org.deeplearning4j.ui.model.storage.FileStatsStorage;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What the training UI's StatsListener costs the DL4J engine (closecast sweep/train --ui). Usage (see ui-overhead.sh):
+ *   UiOverhead EPOCHS PORT
+ * Three networks of the same closecast LSTM config train in one JVM with alternating epochs (none 1, every-1 1,
+ * every-5 1, none 2, ...), so all see the same machine load: no listener; a StatsListener reporting every iteration;
+ * one reporting every TrainingUi.DEFAULT_FREQUENCY iterations. Both listeners write to one FileStatsStorage attached
+ * to the running DL4J UI server, as --ui does. Prints "RESULT variant=... epoch_ms=[...]" per variant.
+ */
+public class UiOverhead {
+    static final int WINDOW = 30;
+    static final int COUNT = 1024;
+    static final int BATCH = 32;
+
+    public static void main(String[] args) throws Exception {
+        int epochs = Integer.parseInt(args[0]);
+        int port = Integer.parseInt(args[1]);
+        int threads = Integer.getInteger("bench.threads", 2);
+        ModelSpec model = ModelSpec.builder().lstmHiddenUnits(List.of(16)).denseUnits(List.of())
+                .headActivation(HeadActivation.IDENTITY).inputFeatures(1).horizon(1).build();
+        TrainingSpec training = TrainingSpec.builder().batchSize(BATCH).maxEpochs(epochs).threads(threads).seed(7).build()
+                .withEngine(TrainingEngine.DL4J);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        List<DataSet> batches = batches();
+
+        Path dir = Files.createTempDirectory("closecast-ui-bench");
+        FileStatsStorage storage = new FileStatsStorage(dir.resolve(TrainingUi.STATS_FILE).toFile());
+        VertxUIServer server = VertxUIServer.getInstance(port, false, null);
+        server.attach(storage);
+
+        String[] names = {"none", "stats-every-1", "stats-every-" + TrainingUi.DEFAULT_FREQUENCY};
+        int[] frequency = {0, 1, TrainingUi.DEFAULT_FREQUENCY};
+        MultiLayerNetwork[] nets = new MultiLayerNetwork[names.length];
+        List<List<Long>> millis = new ArrayList<>();
+        for (int v = 0; v < names.length; v++) {
+            nets[v] = LstmNetworkFactory.create(model, training);
+            if (frequency[v] > 0) {
+                nets[v].setListeners(new StatsListener(storage, null,
+                        new DefaultStatsUpdateConfiguration.Builder().reportingFrequency(frequency[v]).build(),
+                        "bench-" + names[v], "bench"));
+            }
+            millis.add(new ArrayList<>());
+        }
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            for (int v = 0; v < names.length; v++) {
+                long start = System.nanoTime();
+                for (DataSet batch : batches) {
+                    nets[v].fit(batch);
+                }
+                millis.get(v).add((System.nanoTime() - start) / 1_000_000);
+            }
+        }
+        for (int v = 0; v < names.length; v++) {
+            System.out.printf(Locale.ROOT, "RESULT variant=%s iterations_per_epoch=%d epoch_ms=%s%n", names[v],
+                    batches.size(), millis.get(v).toString().replace(" ", ""));
+        }
+        server.detach(storage);
+        VertxUIServer.stopInstance();
+        storage.close();
+        System.exit(0);
+    }
+
+    /** A noisy sine wave cut into COUNT windows of WINDOW steps, next value as target, in BATCH-sized mini-batches. */
+    static List<DataSet> batches() {
+        Random random = new Random(11);
+        float[] series = new float[COUNT + WINDOW + 1];
+        for (int t = 0; t < series.length; t++) {
+            series[t] = (float) (Math.sin(t / 9.0) + 0.1 * random.nextGaussian());
+        }
+        List<DataSet> out = new ArrayList<>();
+        for (int from = 0; from < COUNT; from += BATCH) {
+            int n = Math.min(BATCH, COUNT - from);
+            float[] x = new float[n * WINDOW];
+            float[] y = new float[n];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(series, from + i, x, i * WINDOW, WINDOW);
+                y[i] = series[from + i + WINDOW];
+            }
+            out.add(new DataSet(Nd4j.create(x, new long[] {n, WINDOW, 1}, 'c'), Nd4j.create(y, new long[] {n, 1}, 'c')));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# What closecast sweep/train --ui costs, one command:
+#   bench/ui-overhead.sh [EPOCHS] [THREADS] [PORT]     (defaults 6 2 9091)
+# One JVM trains three networks of the same small closecast LSTM (16 units, 30-step windows, 1,024 windows,
+# batch 32 = 32 iterations per epoch) on the DL4J engine with alternating epochs, so they share the machine's
+# load: no listener, DL4J's StatsListener reporting every iteration, and every TrainingUi.DEFAULT_FREQUENCY (5)
+# iterations, both into one FileStatsStorage attached to a running DL4J UI server (what --ui does).
+# Prints each variant's median epoch time (epochs 2..N) and its ratio to no listener. Results: bench/results/ui-overhead.txt
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EPOCHS=${1:-6}
+THREADS=${2:-2}
+PORT=${3:-9091}
+JAVA=${CLOSECAST_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+OUT=bench/results
+mkdir -p "$OUT"
+
+./mvnw -B -q -o -pl pipeline -am package -DskipTests >/dev/null 2>&1 || ./mvnw -B -q -pl pipeline -am package -DskipTests
+CP="pipeline/target/classes:pipeline/target/lib/*"
+FLAGS=(-Xmx2g --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+       -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.threads="$THREADS")
+export OMP_NUM_THREADS=$THREADS
+
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $("$JAVA" -version 2>&1 | head -1); load: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/ui-overhead.txt"
+"$JAVA" "${FLAGS[@]}" -cp "$CP" bench/UiOverhead.java "$EPOCHS" "$PORT" | grep '^RESULT' | tee -a "$OUT/ui-overhead.txt"
+
+python3 - "$OUT/ui-overhead.txt" <<'PY'
+import re, statistics, sys
+rows = [dict(re.findall(r'(\w+)=(\S+)', l)) for l in open(sys.argv[1]) if l.startswith('RESULT')]
+med = {}
+for r in rows:
+    ms = [int(v) for v in r['epoch_ms'].strip('[]').split(',')]
+    med[r['variant']] = statistics.median(ms[1:] if len(ms) > 1 else ms)
+base = med['none']
+print(f"{'variant':<16} {'median epoch ms (2..N)':>22} {'x none':>8}")
+for name, m in med.items():
+    print(f"{name:<16} {m:>22.0f} {m / base:>8.2f}")
+PY
