@@ -64,12 +64,12 @@ public final class SweepCommand implements Callable<Integer> {
         if (promote && !register) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--promote needs --register");
         }
+        Optional<TrainingUi.Settings> uiSettings = Commands.uiSettings(spec, ui, uiPort, uiFrequency);
         SweepRunner.SweepFile sweep = SweepRunner.SweepFile.read(file, Path.of("").toAbsolutePath());
         if (trial != null && (trial < 0 || trial >= Math.max(sweep.spec().trials(), trials == null ? 0 : trials))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--trial must be between 0 and "
                     + (sweep.spec().trials() - 1) + ", found " + trial);
         }
-        Optional<TrainingUi.Settings> uiSettings = Commands.uiSettings(spec, ui, uiPort, uiFrequency);
         Path work = Files.createTempDirectory("closecast-sweep");
         Optional<TrainingUi> trainingUi = Optional.empty();
         try (MlflowClient client = Mlflow.connect()) {

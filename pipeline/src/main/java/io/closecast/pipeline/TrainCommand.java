@@ -51,9 +51,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        Optional<TrainingUi.Settings> uiSettings = Commands.uiSettings(spec, ui, uiPort, uiFrequency);
         YamlConfig yaml = YamlConfig.load(config);
         TrainConfig read = TrainConfig.read(yaml, Path.of("").toAbsolutePath());
-        Optional<TrainingUi.Settings> uiSettings = Commands.uiSettings(spec, ui, uiPort, uiFrequency);
         if (uiSettings.isPresent() && read.training().engine() != TrainingEngine.DL4J) {
             out.printf("--ui: training with training.engine=dl4j instead of %s: the fused engine has no per-iteration"
                     + " hooks for DL4J's StatsListener (DL4J epochs are slower)%n", read.training().engine().key());
