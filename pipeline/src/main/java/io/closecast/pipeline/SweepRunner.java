@@ -132,6 +132,9 @@ public final class SweepRunner {
         Run parent = findOrCreateParent(file, experimentId, sweepId, trials);
         String parentId = parent.id();
         Map<Integer, Run> children = children(experimentId, parentId);
+        if (options.ui().isPresent() && !children.isEmpty()) {
+            restoreUiStats(parentId, options.ui().get(), options.workDir());
+        }
         closeInterrupted(children);
 
         SearchMethod method = spec.searchMethod();
@@ -461,6 +464,20 @@ public final class SweepRunner {
             curve.put(m.step(), m.value());
         }
         return curve;
+    }
+
+    /** A resumed sweep's UI starts with the sessions of the stats file an earlier --ui run logged to the parent. */
+    private void restoreUiStats(String parentId, TrainingUi ui, Path workDir) {
+        String artifact = TrainingUi.ARTIFACT_DIR + "/" + TrainingUi.STATS_FILE;
+        if (client.listArtifacts(parentId, TrainingUi.ARTIFACT_DIR).stream().noneMatch(f -> f.path().equals(artifact))) {
+            return;
+        }
+        Path earlier = client.downloadFile(parentId, artifact, workDir.resolve(parentId).resolve("ui-earlier")
+                .resolve(TrainingUi.STATS_FILE));
+        List<String> sessions = ui.importSessions(earlier);
+        console.printf(Locale.ROOT, "training UI: %d earlier session(s) from the parent run's %s kept%n", sessions.size(),
+                artifact);
+        console.flush();
     }
 
     /** Stops the training UI (which completes its stats file) and logs the file to the parent run. */

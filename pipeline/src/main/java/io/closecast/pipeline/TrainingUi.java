@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.deeplearning4j.core.storage.Persistable;
+import org.deeplearning4j.core.storage.StorageMetaData;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.ui.VertxUIServer;
 import org.deeplearning4j.ui.model.stats.StatsListener;
@@ -138,6 +140,35 @@ public final class TrainingUi implements AutoCloseable {
         return List.of(new StatsListener(storage, null,
                 new DefaultStatsUpdateConfiguration.Builder().reportingFrequency(settings.frequency()).build(),
                 sessionId, workerId));
+    }
+
+    /**
+     * Copies every session of another stats file (e.g. an earlier run of the same sweep) into this one, so the UI shows
+     * them and the file logged at the end keeps them; returns the sessions copied.
+     */
+    public List<String> importSessions(Path otherStatsFile) {
+        FileStatsStorage other = new FileStatsStorage(otherStatsFile.toFile());
+        try {
+            List<String> sessions = other.listSessionIDs();
+            for (String session : sessions) {
+                for (String type : other.listTypeIDsForSession(session)) {
+                    StorageMetaData meta = other.getStorageMetaData(session, type);
+                    if (meta != null) {
+                        storage.putStorageMetaData(meta);
+                    }
+                    for (String worker : other.listWorkerIDsForSessionAndType(session, type)) {
+                        Persistable info = other.getStaticInfo(session, type, worker);
+                        if (info != null) {
+                            storage.putStaticInfo(info);
+                        }
+                        storage.putUpdate(other.getAllUpdatesAfter(session, type, worker, Long.MIN_VALUE));
+                    }
+                }
+            }
+            return List.copyOf(sessions);
+        } finally {
+            other.close();
+        }
     }
 
     /** Sessions recorded so far. */

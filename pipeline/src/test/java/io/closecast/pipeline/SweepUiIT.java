@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code closecast sweep --ui}: the DL4J training UI answers while the sweep runs and lists the running trial's
  * session; the trials trained with the DL4J engine (and say so in their params); the parent run holds the stats file,
- * which lists every trial's session when read back with {@link FileStatsStorage}; the UI is stopped at the end.
+ * which lists every trial's session when read back with {@link FileStatsStorage}; the UI is stopped at the end; a trial
+ * run again with --ui adds its session to the earlier ones.
  */
 class SweepUiIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -141,6 +142,28 @@ class SweepUiIT {
             }
             assertEquals(expected, trials.stream().map(t -> t.tags().get(SweepRunner.TAG_UI_SESSION))
                     .collect(Collectors.toCollection(TreeSet::new)));
+
+            // Trial 0 again under the same parent: the new stats file keeps the earlier sessions and adds the new one.
+            CliProcess.Result again = CliProcess.run(300, "sweep", config.toString(), "--trial", "0", "--ui",
+                    "--ui-port", Integer.toString(freePort()));
+            assertEquals(0, again.code(), again.out());
+            assertTrue(again.out().contains("training UI: 2 earlier session(s) from the parent run's " + artifact
+                    + " kept"), again.out());
+            Run rerun = client.searchAllRuns(RunSearch.builder(experimentId)
+                    .filter("tags.`mlflow.parentRunId` = '" + parent.id() + "'").build()).stream()
+                    .filter(r -> trials.stream().noneMatch(t -> t.id().equals(r.id()))).findFirst().orElseThrow();
+            expected.add(SweepRunner.uiSession(0, rerun.id()));
+            Path merged = client.downloadFile(parent.id(), artifact, Files.createTempDirectory("closecast-ui-it")
+                    .resolve(TrainingUi.STATS_FILE));
+            FileStatsStorage all = new FileStatsStorage(merged.toFile());
+            try {
+                assertEquals(expected, new TreeSet<>(all.listSessionIDs()), "earlier and new sessions");
+                for (String session : expected) {
+                    assertTrue(all.getNumUpdateRecordsFor(session) >= 20, session + " kept its updates");
+                }
+            } finally {
+                all.close();
+            }
         } finally {
             sweep.destroyForcibly();
         }
