@@ -5,7 +5,8 @@
 # batch 32 = 32 iterations per epoch) on the DL4J engine with alternating epochs, so they share the machine's
 # load: no listener, DL4J's StatsListener reporting every iteration, and every TrainingUi.DEFAULT_FREQUENCY (5)
 # iterations, both into one FileStatsStorage attached to a running DL4J UI server (what --ui does).
-# Prints each variant's median epoch time (epochs 2..N) and its ratio to no listener. Results: bench/results/ui-overhead.txt
+# Prints each variant's median epoch time (epochs 2..N), its ratio to no listener, and the median of the per-epoch
+# ratios (epoch i against no listener's epoch i, which ran right before it: more robust to load changes). Results: bench/results/ui-overhead.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EPOCHS=${1:-6}
@@ -27,12 +28,10 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $("$JAVA
 python3 - "$OUT/ui-overhead.txt" <<'PY'
 import re, statistics, sys
 rows = [dict(re.findall(r'(\w+)=(\S+)', l)) for l in open(sys.argv[1]) if l.startswith('RESULT')]
-med = {}
-for r in rows:
-    ms = [int(v) for v in r['epoch_ms'].strip('[]').split(',')]
-    med[r['variant']] = statistics.median(ms[1:] if len(ms) > 1 else ms)
-base = med['none']
-print(f"{'variant':<16} {'median epoch ms (2..N)':>22} {'x none':>8}")
-for name, m in med.items():
-    print(f"{name:<16} {m:>22.0f} {m / base:>8.2f}")
+ms = {r['variant']: [int(v) for v in r['epoch_ms'].strip('[]').split(',')][1:] for r in rows}
+base = ms['none']
+print(f"{'variant':<16} {'median epoch ms (2..N)':>22} {'x none (medians)':>17} {'median of per-epoch x none':>27}")
+for name, m in ms.items():
+    paired = statistics.median(a / b for a, b in zip(m, base))
+    print(f"{name:<16} {statistics.median(m):>22.0f} {statistics.median(m) / statistics.median(base):>17.2f} {paired:>27.2f}")
 PY
