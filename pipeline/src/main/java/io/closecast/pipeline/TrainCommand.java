@@ -42,7 +42,7 @@ public final class TrainCommand implements Callable<Integer> {
     int uiPort;
 
     @Option(names = "--ui-frequency", defaultValue = "" + TrainingUi.DEFAULT_FREQUENCY,
-            description = "With --ui: collect stats every N iterations (default: ${DEFAULT-VALUE}; 1 slows DL4J training a lot).")
+            description = "With --ui: collect stats every N iterations (default: ${DEFAULT-VALUE}; lower = finer curves, more overhead).")
     int uiFrequency;
 
     @CommandLine.Spec
