@@ -10,13 +10,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.ui.VertxUIServer;
 import org.deeplearning4j.ui.model.stats.StatsListener;
 import org.deeplearning4j.ui.model.stats.impl.DefaultStatsUpdateConfiguration;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -26,7 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Three networks of the same closecast LSTM config train in one JVM with alternating epochs (none 1, every-1 1,
  * every-5 1, none 2, ...), so all see the same machine load: no listener; a StatsListener reporting every iteration;
  * one reporting every TrainingUi.DEFAULT_FREQUENCY iterations. Both listeners write to one FileStatsStorage attached
- * to the running DL4J UI server, as --ui does. Prints "RESULT variant=... epoch_ms=[...]" per variant.
+ * to the running DL4J UI server, as --ui does. Prints "RESULT variant=... epoch_ms=[...] listener_ms=[...]" per
+ * variant, listener_ms being the wall time spent inside the StatsListener's callbacks in that epoch.
  */
 public class UiOverhead {
     static final int WINDOW = 30;
@@ -53,15 +58,19 @@ public class UiOverhead {
         String[] names = {"none", "stats-every-1", "stats-every-" + TrainingUi.DEFAULT_FREQUENCY};
         int[] frequency = {0, 1, TrainingUi.DEFAULT_FREQUENCY};
         MultiLayerNetwork[] nets = new MultiLayerNetwork[names.length];
+        Timed[] timed = new Timed[names.length];
         List<List<Long>> millis = new ArrayList<>();
+        List<List<Long>> listenerMillis = new ArrayList<>();
         for (int v = 0; v < names.length; v++) {
             nets[v] = LstmNetworkFactory.create(model, training);
             if (frequency[v] > 0) {
-                nets[v].setListeners(new StatsListener(storage, null,
+                timed[v] = new Timed(new StatsListener(storage, null,
                         new DefaultStatsUpdateConfiguration.Builder().reportingFrequency(frequency[v]).build(),
                         "bench-" + names[v], "bench"));
+                nets[v].setListeners(timed[v]);
             }
             millis.add(new ArrayList<>());
+            listenerMillis.add(new ArrayList<>());
         }
         for (int epoch = 1; epoch <= epochs; epoch++) {
             for (int v = 0; v < names.length; v++) {
@@ -70,16 +79,75 @@ public class UiOverhead {
                     nets[v].fit(batch);
                 }
                 millis.get(v).add((System.nanoTime() - start) / 1_000_000);
+                listenerMillis.get(v).add(timed[v] == null ? 0 : timed[v].takeMillis());
             }
         }
         for (int v = 0; v < names.length; v++) {
-            System.out.printf(Locale.ROOT, "RESULT variant=%s iterations_per_epoch=%d epoch_ms=%s%n", names[v],
-                    batches.size(), millis.get(v).toString().replace(" ", ""));
+            System.out.printf(Locale.ROOT, "RESULT variant=%s iterations_per_epoch=%d epoch_ms=%s listener_ms=%s%n",
+                    names[v], batches.size(), millis.get(v).toString().replace(" ", ""),
+                    listenerMillis.get(v).toString().replace(" ", ""));
         }
         server.detach(storage);
         VertxUIServer.stopInstance();
         storage.close();
         System.exit(0);
+    }
+
+    /** Delegates to the StatsListener and adds up the wall time spent inside its callbacks. */
+    static final class Timed implements TrainingListener {
+        private final TrainingListener delegate;
+        private long nanos;
+
+        Timed(TrainingListener delegate) {
+            this.delegate = delegate;
+        }
+
+        long takeMillis() {
+            long ms = nanos / 1_000_000;
+            nanos = 0;
+            return ms;
+        }
+
+        private void time(Runnable call) {
+            long start = System.nanoTime();
+            call.run();
+            nanos += System.nanoTime() - start;
+        }
+
+        @Override
+        public void iterationDone(Model model, int iteration, int epoch) {
+            time(() -> delegate.iterationDone(model, iteration, epoch));
+        }
+
+        @Override
+        public void onEpochStart(Model model) {
+            time(() -> delegate.onEpochStart(model));
+        }
+
+        @Override
+        public void onEpochEnd(Model model) {
+            time(() -> delegate.onEpochEnd(model));
+        }
+
+        @Override
+        public void onForwardPass(Model model, List<INDArray> activations) {
+            time(() -> delegate.onForwardPass(model, activations));
+        }
+
+        @Override
+        public void onForwardPass(Model model, Map<String, INDArray> activations) {
+            time(() -> delegate.onForwardPass(model, activations));
+        }
+
+        @Override
+        public void onGradientCalculation(Model model) {
+            time(() -> delegate.onGradientCalculation(model));
+        }
+
+        @Override
+        public void onBackwardPass(Model model) {
+            time(() -> delegate.onBackwardPass(model));
+        }
     }
 
     /** A noisy sine wave cut into COUNT windows of WINDOW steps, next value as target, in BATCH-sized mini-batches. */
