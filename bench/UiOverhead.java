@@ -26,7 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What the training UI's StatsListener costs the DL4J engine (closecast sweep/train --ui). Usage (see ui-overhead.sh):
- *   UiOverhead EPOCHS PORT
+ *   UiOverhead EPOCHS PORT          (-Dbench.hidden=16 -Dbench.window=30: the LSTM's units and window length)
  * Three networks of the same closecast LSTM config train in one JVM with alternating epochs (none 1, every-1 1,
  * every-5 1, none 2, ...), so all see the same machine load: no listener; a StatsListener reporting every iteration;
  * one reporting every TrainingUi.DEFAULT_FREQUENCY iterations. Both listeners write to one FileStatsStorage attached
@@ -34,7 +34,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * variant, listener_ms being the wall time spent inside the StatsListener's callbacks in that epoch.
  */
 public class UiOverhead {
-    static final int WINDOW = 30;
+    static final int WINDOW = Integer.getInteger("bench.window", 30);
+    static final int HIDDEN = Integer.getInteger("bench.hidden", 16);
     static final int COUNT = 1024;
     static final int BATCH = 32;
 
@@ -42,7 +43,7 @@ public class UiOverhead {
         int epochs = Integer.parseInt(args[0]);
         int port = Integer.parseInt(args[1]);
         int threads = Integer.getInteger("bench.threads", 2);
-        ModelSpec model = ModelSpec.builder().lstmHiddenUnits(List.of(16)).denseUnits(List.of())
+        ModelSpec model = ModelSpec.builder().lstmHiddenUnits(List.of(HIDDEN)).denseUnits(List.of())
                 .headActivation(HeadActivation.IDENTITY).inputFeatures(1).horizon(1).build();
         TrainingSpec training = TrainingSpec.builder().batchSize(BATCH).maxEpochs(epochs).threads(threads).seed(7).build()
                 .withEngine(TrainingEngine.DL4J);
