@@ -32,6 +32,7 @@ import io.closecast.mlflow.Run;
 import io.closecast.mlflow.RunSearch;
 import io.closecast.mlflow.RunSpec;
 import io.closecast.mlflow.RunStatus;
+import io.closecast.model.TrainingEngine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,6 +48,7 @@ public final class SweepRunner {
     static final String TAG_TRIAL = "closecast.trial_index";
     static final String TAG_TRIAL_POINT = "closecast.trial_point";
     static final String INTERRUPTED = "sweep interrupted before the trial ended";
+    static final String TAG_UI_SESSION = "closecast.ui.session_id";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -96,8 +98,27 @@ public final class SweepRunner {
                            String note) {
     }
 
-    /** Options: the number of trials (overrides the file), one trial only, register the best, work dir. */
-    public record Options(Optional<Integer> trials, Optional<Integer> onlyTrial, boolean register, Path workDir) {
+    /**
+     * Options: the number of trials (overrides the file), one trial only, register the best, work dir, and the DL4J
+     * training UI the trials stream their stats to (trials then train with {@code training.engine=dl4j}; the runner
+     * closes the UI when the trials are done and logs its stats file to the parent run).
+     */
+    public record Options(Optional<Integer> trials, Optional<Integer> onlyTrial, boolean register, Path workDir,
+                          Optional<TrainingUi> ui) {
+        /** Options without the training UI. */
+        public Options(Optional<Integer> trials, Optional<Integer> onlyTrial, boolean register, Path workDir) {
+            this(trials, onlyTrial, register, workDir, Optional.empty());
+        }
+    }
+
+    /** The session id a trial's stats carry in the training UI: trial index and child run id. */
+    static String uiSession(int index, String runId) {
+        return "trial-" + index + "-" + runId;
+    }
+
+    /** The worker id a trial's stats carry in the training UI. */
+    static String uiWorker(int index) {
+        return "trial-" + index;
     }
 
     public Summary run(SweepFile file, Options options) {
@@ -111,6 +132,9 @@ public final class SweepRunner {
         Run parent = findOrCreateParent(file, experimentId, sweepId, trials);
         String parentId = parent.id();
         Map<Integer, Run> children = children(experimentId, parentId);
+        if (options.ui().isPresent() && !children.isEmpty()) {
+            restoreUiStats(parentId, options.ui().get(), options.workDir());
+        }
         closeInterrupted(children);
 
         SearchMethod method = spec.searchMethod();
@@ -145,6 +169,16 @@ public final class SweepRunner {
                 sweepId, parentId, trials, rows.size() - (int) todo.stream().filter(rows::containsKey).count(),
                 todo.size(), parallel, threads);
         console.flush();
+        options.ui().ifPresent(ui -> {
+            if (file.base().training().engine() != TrainingEngine.DL4J) {
+                console.printf(Locale.ROOT, "--ui: trials train with training.engine=dl4j instead of %s: the fused"
+                        + " engine has no per-iteration hooks for DL4J's StatsListener (DL4J epochs are slower)%n",
+                        file.base().training().engine().key());
+            }
+            console.printf(Locale.ROOT, "training UI: %s  (one session per trial, named trial-<i>-<run id>; stats every"
+                    + " %d iterations)%n", ui.url(), ui.settings().frequency());
+        });
+        console.flush();
         Progress progress = new Progress(console, trials, spec);
         rows.values().forEach(progress::restored);
 
@@ -171,7 +205,7 @@ public final class SweepRunner {
                 Map<String, Object> trialPoint = point;
                 futures.add(pool.submit(() -> {
                     TrialRow row = runTrial(file, experimentId, parentId, sweepId, index, trialPoint, threads, curves,
-                            running, progress, options.workDir());
+                            running, progress, options.workDir(), options.ui());
                     synchronized (history) {
                         row.value().ifPresent(v -> history.add(new SearchMethod.Observation(row.point(), spec.loss(v))));
                     }
@@ -196,6 +230,9 @@ public final class SweepRunner {
             }
         }
 
+        if (options.ui().isPresent()) {
+            logUiStats(parentId, options.ui().get());
+        }
         List<TrialRow> all = new ArrayList<>(rows.values());
         Optional<TrialRow> best = all.stream().filter(r -> r.status().equals("FINISHED") && r.value().isPresent())
                 .min(Comparator.comparingDouble(r -> spec.loss(r.value().orElseThrow())));
@@ -210,7 +247,7 @@ public final class SweepRunner {
 
     private TrialRow runTrial(SweepFile file, String experimentId, String parentId, String sweepId, int index,
                               Map<String, Object> point, int threads, Map<Integer, Map<Long, Double>> curves,
-                              Map<Integer, String> running, Progress progress, Path workDir) {
+                              Map<Integer, String> running, Progress progress, Path workDir, Optional<TrainingUi> ui) {
         SweepSpec spec = file.spec();
         TrainConfig config;
         try {
@@ -223,6 +260,9 @@ public final class SweepRunner {
                 config = config.withSeed(trialSeed(spec.seed(), index));
             }
             config = config.withThreads(threads);
+            if (ui.isPresent()) {
+                config = config.withEngine(TrainingEngine.DL4J); // the fused engine calls no DL4J listener
+            }
         } catch (RuntimeException e) {
             progress.finished(index, "FAILED", Optional.empty(), e.getMessage());
             return recordConfigFailure(experimentId, parentId, sweepId, index, point, e.getMessage());
@@ -259,9 +299,17 @@ public final class SweepRunner {
         tags.put(TAG_TRIAL_POINT, writePoint(point));
         tags.put("closecast.sweep_run_id", parentId);
         progress.started(index, point);
+        TrainingJob.Options jobOptions = new TrainingJob.Options("trial-" + index, Optional.of(parentId), tags, hook,
+                false, workDir, "");
+        if (ui.isPresent()) {
+            jobOptions = jobOptions.withListeners(runId -> {
+                String session = uiSession(index, runId);
+                client.setTags(runId, Map.of(TAG_UI_SESSION, session));
+                return ui.get().listeners(session, uiWorker(index));
+            });
+        }
         TrainingJob.Result result = new TrainingJob(client, clock, new PrintWriter(java.io.OutputStream.nullOutputStream()))
-                .run(config, experimentId, new TrainingJob.Options("trial-" + index, Optional.of(parentId), tags, hook,
-                        false, workDir, ""));
+                .run(config, experimentId, jobOptions);
         running.remove(index);
         Optional<Double> value = Optional.empty();
         if (result.outcome() == TrainingJob.Outcome.FINISHED) {
@@ -416,6 +464,31 @@ public final class SweepRunner {
             curve.put(m.step(), m.value());
         }
         return curve;
+    }
+
+    /** A resumed sweep's UI starts with the sessions of the stats file an earlier --ui run logged to the parent. */
+    private void restoreUiStats(String parentId, TrainingUi ui, Path workDir) {
+        String artifact = TrainingUi.ARTIFACT_DIR + "/" + TrainingUi.STATS_FILE;
+        if (client.listArtifacts(parentId, TrainingUi.ARTIFACT_DIR).stream().noneMatch(f -> f.path().equals(artifact))) {
+            return;
+        }
+        Path earlier = client.downloadFile(parentId, artifact, workDir.resolve(parentId).resolve("ui-earlier")
+                .resolve(TrainingUi.STATS_FILE));
+        List<String> sessions = ui.importSessions(earlier);
+        console.printf(Locale.ROOT, "training UI: %d earlier session(s) from the parent run's %s kept%n", sessions.size(),
+                artifact);
+        console.flush();
+    }
+
+    /** Stops the training UI (which completes its stats file) and logs the file to the parent run. */
+    private void logUiStats(String parentId, TrainingUi ui) {
+        int sessions = ui.sessions().size();
+        ui.close();
+        client.uploadFile(parentId, ui.statsFile(), TrainingUi.ARTIFACT_DIR);
+        client.setTags(parentId, Map.of("closecast.ui.stats", TrainingUi.ARTIFACT_DIR + "/" + TrainingUi.STATS_FILE));
+        console.printf(Locale.ROOT, "training UI stopped; its stats (%d session(s)) are artifact %s/%s of run %s%n",
+                sessions, TrainingUi.ARTIFACT_DIR, TrainingUi.STATS_FILE, parentId);
+        console.flush();
     }
 
     private void finishParent(String parentId, SweepSpec spec, List<TrialRow> rows, Optional<TrialRow> best, Path workDir) {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import io.closecast.mlflow.MlflowClient;
+import io.closecast.model.TrainingEngine;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,23 +32,59 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--run-name", description = "MLflow run name (default: the config file's name and the seed).")
     String runName;
 
+    @Option(names = "--ui", description = {"Start Deeplearning4j's training UI and stream the training's stats to it.",
+            "Trains with training.engine=dl4j (the fused engine has no per-iteration hooks); the stats file is",
+            "logged to the run as ui/dl4j-stats.bin."})
+    boolean ui;
+
+    @Option(names = "--ui-port", defaultValue = "" + TrainingUi.DEFAULT_PORT,
+            description = "Port of the training UI (default: ${DEFAULT-VALUE}).")
+    int uiPort;
+
+    @Option(names = "--ui-frequency", defaultValue = "" + TrainingUi.DEFAULT_FREQUENCY,
+            description = "With --ui: collect stats every N iterations (default: ${DEFAULT-VALUE}; lower = finer curves, more overhead).")
+    int uiFrequency;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        Optional<TrainingUi.Settings> uiSettings = Commands.uiSettings(spec, ui, uiPort, uiFrequency);
         YamlConfig yaml = YamlConfig.load(config);
-        TrainConfig train = TrainConfig.read(yaml, Path.of("").toAbsolutePath());
+        TrainConfig read = TrainConfig.read(yaml, Path.of("").toAbsolutePath());
+        if (uiSettings.isPresent() && read.training().engine() != TrainingEngine.DL4J) {
+            out.printf("--ui: training with training.engine=dl4j instead of %s: the fused engine has no per-iteration"
+                    + " hooks for DL4J's StatsListener (DL4J epochs are slower)%n", read.training().engine().key());
+        }
+        TrainConfig train = uiSettings.isPresent() ? read.withEngine(TrainingEngine.DL4J) : read;
         try (MlflowClient client = Mlflow.connect()) {
             String experimentId = client.getOrCreateExperiment(train.tracking().experiment()).id();
             Path work = Files.createTempDirectory("closecast-train");
+            Optional<TrainingUi> trainingUi = Optional.empty();
             try {
                 String name = runName != null ? runName
                         : config.getFileName().toString().replaceAll("\\.ya?ml$", "") + "-seed" + train.training().seed();
-                TrainingJob.Result result = new TrainingJob(client, Clock.systemUTC(), out).run(train, experimentId,
-                        new TrainingJob.Options(name, Optional.empty(), Map.of(), TrainingJob.EpochHook.none(), register,
-                                work, Files.readString(config)));
+                TrainingJob.Options options = new TrainingJob.Options(name, Optional.empty(), Map.of(),
+                        TrainingJob.EpochHook.none(), register, work, Files.readString(config));
+                if (uiSettings.isPresent()) {
+                    TrainingUi started = TrainingUi.start(uiSettings.get(), work.resolve("ui"));
+                    trainingUi = Optional.of(started);
+                    out.printf("training UI: %s  (stats every %d iterations)%n", started.url(), started.settings().frequency());
+                    out.flush();
+                    options = options.withListeners(runId -> {
+                        client.setTags(runId, Map.of(SweepRunner.TAG_UI_SESSION, "train-" + runId));
+                        return started.listeners("train-" + runId, "train");
+                    });
+                }
+                TrainingJob.Result result = new TrainingJob(client, Clock.systemUTC(), out).run(train, experimentId, options);
+                if (trainingUi.isPresent()) {
+                    trainingUi.get().close();
+                    client.uploadFile(result.runId(), trainingUi.get().statsFile(), TrainingUi.ARTIFACT_DIR);
+                    out.printf("training UI stopped; its stats are artifact %s/%s of run %s%n", TrainingUi.ARTIFACT_DIR,
+                            TrainingUi.STATS_FILE, result.runId());
+                }
                 out.printf("run %s %s: %s%n", result.runId(), result.outcome(), Mlflow.runUrl(client, experimentId,
                         result.runId()));
                 if (result.outcome() != TrainingJob.Outcome.FINISHED) {
@@ -56,6 +93,7 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 return 0;
             } finally {
+                trainingUi.ifPresent(TrainingUi::close);
                 WorkDirs.delete(work);
             }
         }

@@ -70,6 +70,12 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
                 tracking, withEntry(resolved, "training.threads", Integer.toString(threads)));
     }
 
+    /** Same configuration trained by {@code engine}; the resolved {@code training.engine} param says so. */
+    public TrainConfig withEngine(TrainingEngine engine) {
+        return new TrainConfig(data, dataset, model, training.withEngine(engine), walkForward, tracking,
+                withEntry(resolved, "training.engine", engine.key()));
+    }
+
     private static Map<String, String> withEntry(Map<String, String> map, String key, String value) {
         Map<String, String> copy = new java.util.LinkedHashMap<>(map);
         copy.put(key, value);

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import io.closecast.mlflow.Dataset;
@@ -31,6 +32,7 @@ import io.closecast.model.DatasetInfo;
 import io.closecast.model.DroppedRow;
 import io.closecast.model.EpochStats;
 import io.closecast.model.ForecastMetrics;
+import io.closecast.model.LstmNetworkFactory;
 import io.closecast.model.PreparedData;
 import io.closecast.model.PriceCsv;
 import io.closecast.model.PriceSeries;
@@ -41,6 +43,8 @@ import io.closecast.model.WalkForward;
 import io.closecast.model.WindowSet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,13 +83,39 @@ public final class TrainingJob {
     }
 
     /**
+     * Extra DL4J listeners for a run's network (the main training, not walk-forward folds), given the run id, e.g.
+     * the training UI's stats listener. Only {@code training.engine=dl4j} calls them: the fused engine has no
+     * per-iteration hooks.
+     */
+    @FunctionalInterface
+    public interface NetworkListeners {
+        List<TrainingListener> forRun(String runId);
+
+        static NetworkListeners none() {
+            return runId -> List.of();
+        }
+    }
+
+    /**
      * How to run: the run's name, its parent (a sweep), extra tags, the epoch hook, whether to register,
-     * and the working directory for files written before upload.
+     * the working directory for files written before upload, and extra DL4J listeners.
      */
     public record Options(String runName, Optional<String> parentRunId, Map<String, String> tags, EpochHook hook,
-                          boolean register, Path workDir, String configText) {
+                          boolean register, Path workDir, String configText, NetworkListeners listeners) {
         public Options {
             tags = Map.copyOf(tags);
+            Objects.requireNonNull(listeners, "listeners");
+        }
+
+        /** Options without extra DL4J listeners. */
+        public Options(String runName, Optional<String> parentRunId, Map<String, String> tags, EpochHook hook,
+                       boolean register, Path workDir, String configText) {
+            this(runName, parentRunId, tags, hook, register, workDir, configText, NetworkListeners.none());
+        }
+
+        /** The same options with {@code listeners} attached to the run's network. */
+        public Options withListeners(NetworkListeners listeners) {
+            return new Options(runName, parentRunId, tags, hook, register, workDir, configText, listeners);
         }
     }
 
@@ -201,7 +231,8 @@ public final class TrainingJob {
         Path work = Files.createDirectories(options.workDir().resolve(runId));
         Path model = Files.createDirectories(work.resolve(MODEL_PATH));
         Instant start = Instant.now(clock);
-        TrainingResult result = trainOnce(config, data, runId, options.hook(), epochs, "");
+        TrainingResult result = trainOnce(config, data, runId, options.hook(), epochs, "",
+                options.listeners().forRun(runId));
         double trainSeconds = Duration.between(start, Instant.now(clock)).toMillis() / 1000.0;
 
         Evaluation test = evaluate(result, data.test(), data);
@@ -245,12 +276,16 @@ public final class TrainingJob {
     }
 
     private TrainingResult trainOnce(TrainConfig config, PreparedData data, String runId, EpochHook hook,
-                                     List<EpochStats> epochs, String prefix) {
+                                     List<EpochStats> epochs, String prefix, List<TrainingListener> listeners) {
         Samples train = new Samples(data.train().inputs(), data.train().targets());
         WindowSet validationSet = data.validation().isEmpty() ? data.test() : data.validation();
         Samples validation = new Samples(validationSet.inputs(), validationSet.targets());
         int total = config.training().maxEpochs();
-        return Trainer.create(config.model(), config.training()).train(train, validation, stats -> {
+        MultiLayerNetwork network = LstmNetworkFactory.create(config.model(), config.training());
+        if (!listeners.isEmpty()) {
+            network.setListeners(listeners);
+        }
+        return Trainer.create(config.model(), config.training()).train(network, train, validation, stats -> {
             if (prefix.isEmpty()) {
                 epochs.add(stats);
             }
@@ -295,7 +330,8 @@ public final class TrainingJob {
             PreparedData data = WalkForward.prepare(series, config.dataset(), fold);
             String prefix = "fold" + fold.number() + "_";
             console.printf(Locale.ROOT, "walk-forward %s%n", fold);
-            TrainingResult result = trainOnce(config, data, runId, EpochHook.none(), new ArrayList<>(), prefix);
+            TrainingResult result = trainOnce(config, data, runId, EpochHook.none(), new ArrayList<>(), prefix,
+                    List.of());
             Evaluation test = evaluate(result, data.test(), data);
             metrics.putAll(test.model().toMap(prefix + "test_"));
             metrics.put(prefix + "naive_test_mae", test.naive().mae());
