@@ -64,6 +64,8 @@ public final class Main {
         ServingMetrics metrics = ServingMetrics.create(registry, ROUTES);
         ModelManager models = ModelManager.create(source, config.loader(), metrics);
         metrics.registerReady(models::ready);
+        // the model resolves and downloads on its own thread while the web server starts
+        models.start();
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -75,7 +77,6 @@ public final class Main {
                 .routing(r -> routing(r, config, models, metrics))
                 .build()
                 .start();
-        models.start();
         LOG.info("closecast serving on port {}, model {}", server.port(), source.describe());
         return new RunningService(server, models, metrics);
     }
