@@ -69,6 +69,9 @@ public final class Main {
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
+                // small request and response bodies: no Nagle delay
+                .connectionOptions(o -> o.tcpNoDelay(true))
+                .writeQueueLength(config.writeQueueLength())
                 .addFeature(ObserveFeature.builder()
                         .observersDiscoverServices(false)
                         .addObserver(MetricsObserver.builder().endpoint("/metrics").build())

@@ -23,6 +23,7 @@ import io.helidon.config.ConfigSources;
  */
 public record ServingConfig(String host,
                             int port,
+                            int writeQueueLength,
                             Optional<String> trackingUri,
                             String modelName,
                             String modelAlias,
@@ -40,10 +41,21 @@ public record ServingConfig(String host,
                             int feedbackWindow,
                             Path dataDir) {
 
+    /**
+     * Responses queued per connection for Helidon's writer (0: written by the request's virtual thread). With 0,
+     * about 1% of requests took 0.2-0.8 s at 16-64 connections on 2 cores here; with a queue the p99 was 20-25 ms
+     * (BENCHMARKS.md).
+     */
+    public static final int DEFAULT_WRITE_QUEUE_LENGTH = 32;
+
     public ServingConfig {
         VersionRef.requireText(host, "server.host");
         if (port < 0 || port > 65535) {
             throw new ServingException("server.port must be 0..65535 (0 = any free port), found " + port);
+        }
+        if (writeQueueLength < 0 || writeQueueLength > 1024) {
+            throw new ServingException("server.write-queue-length must be 0..1024 (0 = write on the request's thread), found "
+                    + writeQueueLength);
         }
         Objects.requireNonNull(trackingUri, "trackingUri");
         VersionRef.requireText(modelName, "model.name");
@@ -82,6 +94,8 @@ public record ServingConfig(String host,
         Builder b = builder();
         config.get("server.host").asString().ifPresent(b::host);
         config.get("server.port").asString().ifPresent(v -> b.port(integer(v, "server.port", where)));
+        config.get("server.write-queue-length").asString()
+                .ifPresent(v -> b.writeQueueLength(integer(v, "server.write-queue-length", where)));
         config.get("mlflow.tracking-uri").asString().ifPresent(b::trackingUri);
         config.get("model.name").asString().ifPresent(b::modelName);
         config.get("model.alias").asString().ifPresent(b::modelAlias);
@@ -172,6 +186,7 @@ public record ServingConfig(String host,
     public static final class Builder {
         private String host = "0.0.0.0";
         private int port = 8080;
+        private int writeQueueLength = DEFAULT_WRITE_QUEUE_LENGTH;
         private String trackingUri;
         private String modelName;
         private String modelAlias = "production";
@@ -197,6 +212,7 @@ public record ServingConfig(String host,
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
+        public Builder writeQueueLength(int v) { writeQueueLength = v; return this; }
         public Builder trackingUri(String v) { trackingUri = v; return this; }
         public Builder modelName(String v) { modelName = v; return this; }
         public Builder modelAlias(String v) { modelAlias = v; return this; }
@@ -221,7 +237,7 @@ public record ServingConfig(String host,
             if (modelName == null) {
                 throw new ServingException("model.name is required (the registered model to serve), found none");
             }
-            return new ServingConfig(host, port, Optional.ofNullable(trackingUri), modelName, modelAlias,
+            return new ServingConfig(host, port, writeQueueLength, Optional.ofNullable(trackingUri), modelName, modelAlias,
                     new ModelManager.Settings(pollInterval, retryInitial, retryMax, warmupRounds), apiKeys,
                     Optional.ofNullable(apiKeysFile), openHealth, openMetrics, openOpenapi, openDashboard, maxBodyBytes,
                     Optional.ofNullable(webhookSecret).filter(s -> !s.isBlank()), webhookMaxSkew, modelCacheDir,

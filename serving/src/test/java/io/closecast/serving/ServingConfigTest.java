@@ -27,6 +27,7 @@ class ServingConfigTest {
         assertEquals("closecast-petr4", c.modelName());
         assertEquals("production", c.modelAlias());
         assertEquals(8080, c.port());
+        assertEquals(ServingConfig.DEFAULT_WRITE_QUEUE_LENGTH, c.writeQueueLength());
         assertEquals(Duration.ofSeconds(30), c.loader().pollInterval());
         assertEquals(Duration.ofSeconds(60), c.loader().retryMax());
         assertEquals(1024 * 1024, c.maxBodyBytes());
@@ -64,6 +65,12 @@ class ServingConfigTest {
         ServingException p = assertThrows(ServingException.class,
                 () -> ServingConfig.load(YAML, Map.of("CLOSECAST_PORT", "eighty")));
         assertEquals("CLOSECAST_PORT must be an integer, found 'eighty' (environment)", p.getMessage());
+        Files.writeString(yaml, "server:\n  write-queue-length: -1\nmodel:\n  name: m\n");
+        ServingException q = assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of()));
+        assertEquals("server.write-queue-length must be 0..1024 (0 = write on the request's thread), found -1",
+                q.getMessage());
+        Files.writeString(yaml, "server:\n  write-queue-length: 0\nmodel:\n  name: m\n");
+        assertEquals(0, ServingConfig.load(yaml, Map.of()).writeQueueLength());
     }
 
     @Test
