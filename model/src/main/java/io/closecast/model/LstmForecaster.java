@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Pure-Java forward pass of a trained closecast LSTM network: float math on the {@link LstmWeights},
  * no ND4J, so serving can predict without loading native libraries. Thread-safe: the weights are
- * read-only and each thread reuses its own preallocated state buffers.
+ * read-only and each call borrows preallocated state buffers from a pool (one set per concurrent call).
  */
 public final class LstmForecaster {
     private final ModelSpec spec;
@@ -14,7 +14,11 @@ public final class LstmForecaster {
     private final LstmWeights.Dense[] dense;
     private final LstmWeights.Dense output;
     private final int widest;
-    private final ThreadLocal<State> state;
+    /**
+     * Idle per-call buffers, one set per concurrent forecast, reused. Not a ThreadLocal: a service runs each request
+     * on a new virtual thread, which would allocate the ~100 KB of buffers again for every request.
+     */
+    private final java.util.concurrent.ConcurrentLinkedDeque<State> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     private LstmForecaster(LstmWeights weights) {
         this.spec = weights.spec();
@@ -29,7 +33,6 @@ public final class LstmForecaster {
             w = Math.max(w, u);
         }
         this.widest = w;
-        this.state = ThreadLocal.withInitial(State::new);
     }
 
     /** A forecaster over these weights. */
@@ -91,8 +94,19 @@ public final class LstmForecaster {
         if (window.length == 0) {
             throw new ModelException("window must have at least one time step, found 0");
         }
+        State s = idle.pollFirst();
+        if (s == null) {
+            s = new State();
+        }
+        try {
+            return predict(window, s);
+        } finally {
+            idle.offerFirst(s);
+        }
+    }
+
+    private float[] predict(float[][] window, State s) {
         int features = spec.inputFeatures();
-        State s = state.get();
         s.size(window.length);
         for (int t = 0; t < window.length; t++) {
             float[] input = window[t];

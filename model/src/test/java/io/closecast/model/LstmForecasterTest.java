@@ -60,6 +60,30 @@ class LstmForecasterTest {
     }
 
     @Test
+    void concurrentForecastsWithMixedWindowLengthsEqualSequentialOnes() throws Exception {
+        LstmForecaster forecaster = LstmForecaster.create(LstmNetworks.exportWeights(trained, SPEC));
+        float[][][] x = new float[240][][];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = SineSamples.random(1, 5 + i % 3 * 25, 3, 300 + i)[0];  // 5, 30 and 55 steps interleaved
+        }
+        float[][] expected = forecaster.predict(x);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            java.util.List<java.util.concurrent.Future<float[]>> futures = new java.util.ArrayList<>();
+            for (int round = 0; round < 4; round++) {
+                for (float[][] window : x) {
+                    futures.add(pool.submit(() -> forecaster.predict(window)));
+                }
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                assertArrayEquals(expected[i % x.length], futures.get(i).get(), "forecast " + i);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void saveLoadRoundTripGivesIdenticalPredictions(@TempDir Path dir) {
         LstmNetworks.save(trained, SPEC, dir);
         float[][][] x = SineSamples.random(50, 15, 3, 77);

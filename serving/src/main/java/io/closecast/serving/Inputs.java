@@ -28,7 +28,10 @@ final class Inputs {
         }
         double[] out = new double[length];
         for (int i = 0; i < length; i++) {
-            out[i] = price(node.get(i), field + "[" + i + "]");
+            JsonNode n = node.get(i);
+            double v = n != null && n.isNumber() ? n.doubleValue() : Double.NaN;
+            // the common case allocates nothing; only a bad value builds its field name and message
+            out[i] = Double.isFinite(v) && v > 0 ? v : price(n, field + "[" + i + "]");
         }
         return out;
     }
