@@ -34,92 +34,25 @@ final class VectorKernels {
             gemv(n, k, a, ao, b, bo, ldb, c, co);
             return;
         }
+        // C's rows i, i+1 take A's rows (stride lda), summed over A's columns p (step 1) and B's rows (step ldb)
         int j = 0;
         for (; j + 4 * L <= n; j += 4 * L) {
             int i = 0;
             for (; i + 2 <= m; i += 2) {
-                int c0 = co + i * ldc + j;
-                int c1 = c0 + ldc;
-                FloatVector s00 = FloatVector.fromArray(S, c, c0);
-                FloatVector s01 = FloatVector.fromArray(S, c, c0 + L);
-                FloatVector s02 = FloatVector.fromArray(S, c, c0 + 2 * L);
-                FloatVector s03 = FloatVector.fromArray(S, c, c0 + 3 * L);
-                FloatVector s10 = FloatVector.fromArray(S, c, c1);
-                FloatVector s11 = FloatVector.fromArray(S, c, c1 + L);
-                FloatVector s12 = FloatVector.fromArray(S, c, c1 + 2 * L);
-                FloatVector s13 = FloatVector.fromArray(S, c, c1 + 3 * L);
-                int a0 = ao + i * lda;
-                int a1 = a0 + lda;
-                int bp = bo + j;
-                for (int p = 0; p < k; p++, bp += ldb) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, bp);
-                    FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-                    FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, b, bp + 3 * L);
-                    FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
-                    FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
-                    s00 = x0.fma(b0, s00);
-                    s01 = x0.fma(b1, s01);
-                    s02 = x0.fma(b2, s02);
-                    s03 = x0.fma(b3, s03);
-                    s10 = x1.fma(b0, s10);
-                    s11 = x1.fma(b1, s11);
-                    s12 = x1.fma(b2, s12);
-                    s13 = x1.fma(b3, s13);
-                }
-                s00.intoArray(c, c0);
-                s01.intoArray(c, c0 + L);
-                s02.intoArray(c, c0 + 2 * L);
-                s03.intoArray(c, c0 + 3 * L);
-                s10.intoArray(c, c1);
-                s11.intoArray(c, c1 + L);
-                s12.intoArray(c, c1 + 2 * L);
-                s13.intoArray(c, c1 + 3 * L);
+                block2x4(k, a, ao + i * lda, lda, 1, b, bo + j, ldb, c, co + i * ldc + j, ldc);
             }
             if (i < m) {
-                int c0 = co + i * ldc + j;
-                FloatVector s0 = FloatVector.fromArray(S, c, c0);
-                FloatVector s1 = FloatVector.fromArray(S, c, c0 + L);
-                FloatVector s2 = FloatVector.fromArray(S, c, c0 + 2 * L);
-                FloatVector s3 = FloatVector.fromArray(S, c, c0 + 3 * L);
-                int a0 = ao + i * lda;
-                int bp = bo + j;
-                for (int p = 0; p < k; p++, bp += ldb) {
-                    FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
-                    s0 = x0.fma(FloatVector.fromArray(S, b, bp), s0);
-                    s1 = x0.fma(FloatVector.fromArray(S, b, bp + L), s1);
-                    s2 = x0.fma(FloatVector.fromArray(S, b, bp + 2 * L), s2);
-                    s3 = x0.fma(FloatVector.fromArray(S, b, bp + 3 * L), s3);
-                }
-                s0.intoArray(c, c0);
-                s1.intoArray(c, c0 + L);
-                s2.intoArray(c, c0 + 2 * L);
-                s3.intoArray(c, c0 + 3 * L);
+                block1x4(k, a, ao + i * lda, 1, b, bo + j, ldb, c, co + i * ldc + j);
             }
         }
         for (; j + L <= n; j += L) {
             for (int i = 0; i < m; i++) {
-                int c0 = co + i * ldc + j;
-                FloatVector s0 = FloatVector.fromArray(S, c, c0);
-                int a0 = ao + i * lda;
-                int bp = bo + j;
-                for (int p = 0; p < k; p++, bp += ldb) {
-                    s0 = FloatVector.broadcast(S, a[a0 + p]).fma(FloatVector.fromArray(S, b, bp), s0);
-                }
-                s0.intoArray(c, c0);
+                block1x1(k, a, ao + i * lda, 1, b, bo + j, ldb, c, co + i * ldc + j);
             }
         }
-        if (j < n) {
+        for (; j < n; j++) {
             for (int i = 0; i < m; i++) {
-                int ci = co + i * ldc;
-                int ai = ao + i * lda;
-                for (int jj = j; jj < n; jj++) {
-                    float s = c[ci + jj];
-                    for (int p = 0; p < k; p++) {
-                        s = Math.fma(a[ai + p], b[bo + p * ldb + jj], s);
-                    }
-                    c[ci + jj] = s;
-                }
+                scalar(k, a, ao + i * lda, 1, b, bo + j, ldb, c, co + i * ldc + j);
             }
         }
     }
@@ -162,113 +95,124 @@ final class VectorKernels {
             s7.intoArray(c, c0 + 7 * L);
         }
         for (; j + L <= n; j += L) {
-            FloatVector s0 = FloatVector.fromArray(S, c, co + j);
-            int bp = bo + j;
-            for (int p = 0; p < k; p++, bp += ldb) {
-                s0 = FloatVector.broadcast(S, a[ao + p]).fma(FloatVector.fromArray(S, b, bp), s0);
-            }
-            s0.intoArray(c, co + j);
+            block1x1(k, a, ao, 1, b, bo + j, ldb, c, co + j);
         }
         for (; j < n; j++) {
-            float s = c[co + j];
-            for (int p = 0; p < k; p++) {
-                s = Math.fma(a[ao + p], b[bo + p * ldb + j], s);
-            }
-            c[co + j] = s;
+            scalar(k, a, ao, 1, b, bo + j, ldb, c, co + j);
         }
     }
 
     static void gemmTN(int m, int n, int k, float[] a, int ao, int lda, float[] d, int dOff, int ldd,
                        float[] c, int co, int ldc) {
+        // C's rows q, q+1 take A's columns (stride 1), summed over A's rows r (step lda) and D's rows (step ldd),
+        // a block of ROW_BLOCK rows at a time
         for (int r0 = 0; r0 < m; r0 += ROW_BLOCK) {
-            int r1 = Math.min(m, r0 + ROW_BLOCK);
+            int rows = Math.min(m, r0 + ROW_BLOCK) - r0;
+            int ar = ao + r0 * lda;
+            int dr = dOff + r0 * ldd;
             int j = 0;
             for (; j + 4 * L <= n; j += 4 * L) {
                 int q = 0;
                 for (; q + 2 <= k; q += 2) {
-                    int c0 = co + q * ldc + j;
-                    int c1 = c0 + ldc;
-                    FloatVector s00 = FloatVector.fromArray(S, c, c0);
-                    FloatVector s01 = FloatVector.fromArray(S, c, c0 + L);
-                    FloatVector s02 = FloatVector.fromArray(S, c, c0 + 2 * L);
-                    FloatVector s03 = FloatVector.fromArray(S, c, c0 + 3 * L);
-                    FloatVector s10 = FloatVector.fromArray(S, c, c1);
-                    FloatVector s11 = FloatVector.fromArray(S, c, c1 + L);
-                    FloatVector s12 = FloatVector.fromArray(S, c, c1 + 2 * L);
-                    FloatVector s13 = FloatVector.fromArray(S, c, c1 + 3 * L);
-                    int ar = ao + r0 * lda + q;
-                    int dr = dOff + r0 * ldd + j;
-                    for (int r = r0; r < r1; r++, ar += lda, dr += ldd) {
-                        FloatVector d0 = FloatVector.fromArray(S, d, dr);
-                        FloatVector d1 = FloatVector.fromArray(S, d, dr + L);
-                        FloatVector d2 = FloatVector.fromArray(S, d, dr + 2 * L);
-                        FloatVector d3 = FloatVector.fromArray(S, d, dr + 3 * L);
-                        FloatVector x0 = FloatVector.broadcast(S, a[ar]);
-                        FloatVector x1 = FloatVector.broadcast(S, a[ar + 1]);
-                        s00 = x0.fma(d0, s00);
-                        s01 = x0.fma(d1, s01);
-                        s02 = x0.fma(d2, s02);
-                        s03 = x0.fma(d3, s03);
-                        s10 = x1.fma(d0, s10);
-                        s11 = x1.fma(d1, s11);
-                        s12 = x1.fma(d2, s12);
-                        s13 = x1.fma(d3, s13);
-                    }
-                    s00.intoArray(c, c0);
-                    s01.intoArray(c, c0 + L);
-                    s02.intoArray(c, c0 + 2 * L);
-                    s03.intoArray(c, c0 + 3 * L);
-                    s10.intoArray(c, c1);
-                    s11.intoArray(c, c1 + L);
-                    s12.intoArray(c, c1 + 2 * L);
-                    s13.intoArray(c, c1 + 3 * L);
+                    block2x4(rows, a, ar + q, 1, lda, d, dr + j, ldd, c, co + q * ldc + j, ldc);
                 }
                 if (q < k) {
-                    int c0 = co + q * ldc + j;
-                    FloatVector s0 = FloatVector.fromArray(S, c, c0);
-                    FloatVector s1 = FloatVector.fromArray(S, c, c0 + L);
-                    FloatVector s2 = FloatVector.fromArray(S, c, c0 + 2 * L);
-                    FloatVector s3 = FloatVector.fromArray(S, c, c0 + 3 * L);
-                    int ar = ao + r0 * lda + q;
-                    int dr = dOff + r0 * ldd + j;
-                    for (int r = r0; r < r1; r++, ar += lda, dr += ldd) {
-                        FloatVector x0 = FloatVector.broadcast(S, a[ar]);
-                        s0 = x0.fma(FloatVector.fromArray(S, d, dr), s0);
-                        s1 = x0.fma(FloatVector.fromArray(S, d, dr + L), s1);
-                        s2 = x0.fma(FloatVector.fromArray(S, d, dr + 2 * L), s2);
-                        s3 = x0.fma(FloatVector.fromArray(S, d, dr + 3 * L), s3);
-                    }
-                    s0.intoArray(c, c0);
-                    s1.intoArray(c, c0 + L);
-                    s2.intoArray(c, c0 + 2 * L);
-                    s3.intoArray(c, c0 + 3 * L);
+                    block1x4(rows, a, ar + q, lda, d, dr + j, ldd, c, co + q * ldc + j);
                 }
             }
             for (; j + L <= n; j += L) {
                 for (int q = 0; q < k; q++) {
-                    int c0 = co + q * ldc + j;
-                    FloatVector s0 = FloatVector.fromArray(S, c, c0);
-                    int ar = ao + r0 * lda + q;
-                    int dr = dOff + r0 * ldd + j;
-                    for (int r = r0; r < r1; r++, ar += lda, dr += ldd) {
-                        s0 = FloatVector.broadcast(S, a[ar]).fma(FloatVector.fromArray(S, d, dr), s0);
-                    }
-                    s0.intoArray(c, c0);
+                    block1x1(rows, a, ar + q, lda, d, dr + j, ldd, c, co + q * ldc + j);
                 }
             }
-            if (j < n) {
+            for (; j < n; j++) {
                 for (int q = 0; q < k; q++) {
-                    int cq = co + q * ldc;
-                    for (int jj = j; jj < n; jj++) {
-                        float s = c[cq + jj];
-                        for (int r = r0; r < r1; r++) {
-                            s = Math.fma(a[ao + r * lda + q], d[dOff + r * ldd + jj], s);
-                        }
-                        c[cq + jj] = s;
-                    }
+                    scalar(rows, a, ar + q, lda, d, dr + j, ldd, c, co + q * ldc + j);
                 }
             }
         }
+    }
+
+    // The micro-kernels both products share: count steps of c[row][0 .. width) += a[at] * b[bp .. bp + width), the
+    // a index advancing by aStep and bp by bStep each step. A second row of c (ldc further on) takes a's values
+    // aRow further on.
+
+    /** Two rows x 4 vectors: 8 accumulators held in registers. */
+    private static void block2x4(int count, float[] a, int at, int aRow, int aStep, float[] b, int bp, int bStep,
+                                 float[] c, int c0, int ldc) {
+        int c1 = c0 + ldc;
+        FloatVector s00 = FloatVector.fromArray(S, c, c0);
+        FloatVector s01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector s02 = FloatVector.fromArray(S, c, c0 + 2 * L);
+        FloatVector s03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        FloatVector s10 = FloatVector.fromArray(S, c, c1);
+        FloatVector s11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector s12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+        FloatVector s13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+        for (int p = 0; p < count; p++, at += aStep, bp += bStep) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            FloatVector x0 = FloatVector.broadcast(S, a[at]);
+            FloatVector x1 = FloatVector.broadcast(S, a[at + aRow]);
+            s00 = x0.fma(b0, s00);
+            s01 = x0.fma(b1, s01);
+            s02 = x0.fma(b2, s02);
+            s03 = x0.fma(b3, s03);
+            s10 = x1.fma(b0, s10);
+            s11 = x1.fma(b1, s11);
+            s12 = x1.fma(b2, s12);
+            s13 = x1.fma(b3, s13);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s02.intoArray(c, c0 + 2 * L);
+        s03.intoArray(c, c0 + 3 * L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s12.intoArray(c, c1 + 2 * L);
+        s13.intoArray(c, c1 + 3 * L);
+    }
+
+    /** One row x 4 vectors. */
+    private static void block1x4(int count, float[] a, int at, int aStep, float[] b, int bp, int bStep,
+                                 float[] c, int c0) {
+        FloatVector s0 = FloatVector.fromArray(S, c, c0);
+        FloatVector s1 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector s2 = FloatVector.fromArray(S, c, c0 + 2 * L);
+        FloatVector s3 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        for (int p = 0; p < count; p++, at += aStep, bp += bStep) {
+            FloatVector x0 = FloatVector.broadcast(S, a[at]);
+            s0 = x0.fma(FloatVector.fromArray(S, b, bp), s0);
+            s1 = x0.fma(FloatVector.fromArray(S, b, bp + L), s1);
+            s2 = x0.fma(FloatVector.fromArray(S, b, bp + 2 * L), s2);
+            s3 = x0.fma(FloatVector.fromArray(S, b, bp + 3 * L), s3);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c0 + L);
+        s2.intoArray(c, c0 + 2 * L);
+        s3.intoArray(c, c0 + 3 * L);
+    }
+
+    /** One row x 1 vector. */
+    private static void block1x1(int count, float[] a, int at, int aStep, float[] b, int bp, int bStep,
+                                 float[] c, int c0) {
+        FloatVector s0 = FloatVector.fromArray(S, c, c0);
+        for (int p = 0; p < count; p++, at += aStep, bp += bStep) {
+            s0 = FloatVector.broadcast(S, a[at]).fma(FloatVector.fromArray(S, b, bp), s0);
+        }
+        s0.intoArray(c, c0);
+    }
+
+    /** One element, for the columns that do not fill a vector. */
+    private static void scalar(int count, float[] a, int at, int aStep, float[] b, int bp, int bStep,
+                               float[] c, int c0) {
+        float s = c[c0];
+        for (int p = 0; p < count; p++, at += aStep, bp += bStep) {
+            s = Math.fma(a[at], b[bp], s);
+        }
+        c[c0] = s;
     }
 
     /** tanh(x) is within float rounding of +-1 beyond this; the rational approximation is fitted up to it. */
