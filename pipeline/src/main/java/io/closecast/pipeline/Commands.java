@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,21 +64,5 @@ final class Commands {
                 verdict.previousVersion().orElseThrow(), c.model().mase(), c.model().mae()));
         out.printf(Locale.ROOT, "  %s%n", verdict.reason());
         out.flush();
-    }
-
-    /**
-     * The training UI settings of {@code --ui --ui-port P --ui-frequency N}, empty without {@code --ui}; a bad port or
-     * frequency is a usage error naming the flag and the value.
-     */
-    static Optional<TrainingUi.Settings> uiSettings(CommandLine.Model.CommandSpec spec, boolean ui, int port,
-                                                    int frequency) {
-        if (!ui) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new TrainingUi.Settings(port, frequency));
-        } catch (PipelineException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
     }
 }

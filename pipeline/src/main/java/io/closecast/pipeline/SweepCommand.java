@@ -36,18 +36,8 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--promote", description = "With --register: promote the new version to production through the gate.")
     boolean promote;
 
-    @Option(names = "--ui", description = {"Start Deeplearning4j's training UI and stream the running trials' stats to it",
-            "(one session per trial). Trials then train with training.engine=dl4j (the fused engine has no",
-            "per-iteration hooks); the stats file is logged to the parent run as ui/dl4j-stats.bin."})
-    boolean ui;
-
-    @Option(names = "--ui-port", defaultValue = "" + TrainingUi.DEFAULT_PORT,
-            description = "Port of the training UI (default: ${DEFAULT-VALUE}).")
-    int uiPort;
-
-    @Option(names = "--ui-frequency", defaultValue = "" + TrainingUi.DEFAULT_FREQUENCY,
-            description = "With --ui: collect stats every N iterations (default: ${DEFAULT-VALUE}; lower = finer curves, more overhead).")
-    int uiFrequency;
+    @CommandLine.Mixin
+    UiOptions ui;
 
     @Option(names = "--gate-days", defaultValue = "60", description = "Days the promotion gate evaluates on (default: ${DEFAULT-VALUE}).")
     int gateDays;
@@ -64,7 +54,7 @@ public final class SweepCommand implements Callable<Integer> {
         if (promote && !register) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--promote needs --register");
         }
-        Optional<TrainingUi.Settings> uiSettings = Commands.uiSettings(spec, ui, uiPort, uiFrequency);
+        Optional<TrainingUi.Settings> uiSettings = ui.settings(spec);
         SweepRunner.SweepFile sweep = SweepRunner.SweepFile.read(file, Path.of("").toAbsolutePath());
         if (trial != null && (trial < 0 || trial >= Math.max(sweep.spec().trials(), trials == null ? 0 : trials))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--trial must be between 0 and "

@@ -32,18 +32,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--run-name", description = "MLflow run name (default: the config file's name and the seed).")
     String runName;
 
-    @Option(names = "--ui", description = {"Start Deeplearning4j's training UI and stream the training's stats to it.",
-            "Trains with training.engine=dl4j (the fused engine has no per-iteration hooks); the stats file is",
-            "logged to the run as ui/dl4j-stats.bin."})
-    boolean ui;
-
-    @Option(names = "--ui-port", defaultValue = "" + TrainingUi.DEFAULT_PORT,
-            description = "Port of the training UI (default: ${DEFAULT-VALUE}).")
-    int uiPort;
-
-    @Option(names = "--ui-frequency", defaultValue = "" + TrainingUi.DEFAULT_FREQUENCY,
-            description = "With --ui: collect stats every N iterations (default: ${DEFAULT-VALUE}; lower = finer curves, more overhead).")
-    int uiFrequency;
+    @CommandLine.Mixin
+    UiOptions ui;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -51,7 +41,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Optional<TrainingUi.Settings> uiSettings = Commands.uiSettings(spec, ui, uiPort, uiFrequency);
+        Optional<TrainingUi.Settings> uiSettings = ui.settings(spec);
         YamlConfig yaml = YamlConfig.load(config);
         TrainConfig read = TrainConfig.read(yaml, Path.of("").toAbsolutePath());
         if (uiSettings.isPresent() && read.training().engine() != TrainingEngine.DL4J) {
