@@ -18,6 +18,7 @@ fi
 cp="serving/target/test-classes:serving/target/classes:$(cat serving/target/bench-classpath.txt)"
 mkdir -p bench/results
 out="bench/results/serving-$(date -u +%Y%m%dT%H%M%SZ).txt"
-"$java_bin" -Xmx1g --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-  -Djava.util.logging.config.file=/dev/null -cp "$cp" io.closecast.serving.ServingBench "$@" 2> >(grep -vE '^(INFO|WARNING|[A-Z][a-z]{2} [0-9]+, )' >&2) | tee "$out"
+. scripts/lib/java.sh
+mapfile -t flags < <(closecast_jvm_flags "$java_bin" 1g)
+"$java_bin" "${flags[@]}" -Djava.util.logging.config.file=/dev/null -cp "$cp" io.closecast.serving.ServingBench "$@" 2> >(grep -vE '^(INFO|WARNING|[A-Z][a-z]{2} [0-9]+, )' >&2) | tee "$out"
 echo "saved $out" >&2

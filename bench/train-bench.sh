@@ -30,8 +30,9 @@ fi
 ./mvnw -B -q -o -pl model -am package -DskipTests >/dev/null 2>&1 || ./mvnw -B -q -pl model -am package -DskipTests
 ./mvnw -B -q -o -pl model dependency:build-classpath -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
 CP="model/target/classes:$(cat "$OUT/classpath.txt")"
-FLAGS=(-Xmx4g --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
-       -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.threads="$THREADS")
+. scripts/lib/java.sh
+mapfile -t FLAGS < <(closecast_jvm_flags "$JAVA" 4g)
+FLAGS+=(-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.threads="$THREADS")
 export OMP_NUM_THREADS=$THREADS
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $("$JAVA" -version 2>&1 | head -1); $(. /etc/os-release; echo "$PRETTY_NAME"); load: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/machine.txt"

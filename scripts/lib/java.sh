@@ -58,3 +58,13 @@ closecast_find_java() {
     } >&2
     return 1
 }
+
+closecast_jvm_flags() {
+    # Prints, one per line, the JVM options every closecast process gets: the heap size $2, the Vector API module
+    # (closecast's LSTM kernels), native access for ND4J / JavaCPP, and on JDK 23+ ND4J's off-heap access.
+    local java="$1" heap="$2"
+    printf '%s\n' "-Xmx$heap" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+    if [ "$(closecast_java_major "$java")" -ge 23 ]; then
+        echo --sun-misc-unsafe-memory-access=allow
+    fi
+}
