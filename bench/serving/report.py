@@ -146,6 +146,18 @@ def main():
             if (cc, c) in res and pr:
                 best = max(pr)
                 lines.append(f"| {c} | {best[1]} ({best[0]:.1f} req/s) | {res[(cc, c)]['rps'] / best[0]:.2f}x |")
+    variants = [t for t in targets if t["role"] == "closecast-variant"]
+    if closecast and variants:
+        cc = closecast[0]["name"]
+        lines += ["", f"## {cc} beside its variants (the same service, other JVM flags; settings below)", "",
+                  "| variant | connections | req/s variant / closecast | p50 ms closecast / variant | p99 ms closecast / variant |",
+                  "|---|---:|---:|---:|---:|"]
+        for v in variants:
+            for c in conns:
+                a, b = res.get((cc, c)), res.get((v["name"], c))
+                if a and b:
+                    lines.append(f"| {v['name']} | {c} | {b['rps'] / a['rps']:.2f}x | {ms(a['p50_us'])} / {ms(b['p50_us'])} | "
+                                 f"{ms(a['p99_us'])} / {ms(b['p99_us'])} |")
     lines += ["", "## Targets, settings, start-up", "", "| target | role | endpoint | settings | start-up to ready (s) |",
               "|---|---|---|---|---:|"]
     for t in targets:

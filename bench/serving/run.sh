@@ -5,20 +5,24 @@
 #
 #   bench/serving/run.sh [--closecast-url URL] [--closecast-cmd "CMD"] [--closecast-path /v1/predict]
 #                        [--closecast-header "X-API-Key: KEY"] [--duration 10s] [--connections "1 16 64"]
-#                        [--peers "keras keras-pob mlflow"] [--keras-workers 2] [--ports "18611 18612"] [--warmup 3s]
+#                        [--peers "keras keras-pob mlflow"] [--keras-workers 2] [--ports "18611 18612"] [--warmup 10s]
 #                        [--mlflow-flavor pytorch|keras] [--closecast-same-weights] [--rounds 3]
+#                        [--closecast-variant "JVM FLAGS"]...
 # Each concurrency level runs --rounds times (c levels interleaved per round); the table shows medians.
 # --closecast-same-weights: closecast serves weights.json's network, so its answer must equal the reference too.
+# --closecast-variant: with --closecast-cmd, also runs closecast started by the same command with CLOSECAST_JAVA_OPTS set
+#   to these flags (after the launcher's own, so they win), named closecast-v1, -v2, ...; the report compares each
+#   with closecast. Repeatable.
 #
 # Writes bench/serving/results/latest.md (and results/run-TIMESTAMP/ with the raw wrk output) and prints it.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
-closecast_url="" closecast_cmd="" closecast_path="/v1/predict" closecast_headers=""
-duration="10s" connections="1 16 64" peers="keras keras-pob mlflow" mlflow_flavor=pytorch closecast_same_weights=no rounds=3 keras_workers=2 ports="18611 18612" warmup="3s"
+closecast_url="" closecast_cmd="" closecast_path="/v1/predict" closecast_headers="" closecast_variants=()
+duration="10s" connections="1 16 64" peers="keras keras-pob mlflow" mlflow_flavor=pytorch closecast_same_weights=no rounds=3 keras_workers=2 ports="18611 18612" warmup="10s"
 ready_timeout=300
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --closecast-url) closecast_url="${2:?--closecast-url needs a URL like http://127.0.0.1:8080}"; shift 2 ;;
@@ -26,6 +30,7 @@ while [ $# -gt 0 ]; do
     --closecast-path) closecast_path="${2:?--closecast-path needs a path}"; shift 2 ;;
     --rounds) rounds="${2:?--rounds needs a number}"; shift 2 ;;
     --closecast-same-weights) closecast_same_weights=yes; shift ;;
+    --closecast-variant) closecast_variants+=("${2:?--closecast-variant needs JVM flags, e.g. -Djdk.pollerMode=2}"); shift 2 ;;
     --closecast-header) closecast_headers+="${2:?--closecast-header needs 'Name: value'}"$'\n'; shift 2 ;;
     --duration) duration="${2:?--duration needs e.g. 10s}"; shift 2 ;;
     --connections) connections="${2:?--connections needs e.g. \"1 16 64\"}"; shift 2 ;;
@@ -50,6 +55,9 @@ read -r keras_port mlflow_port <<<"$ports"
 [[ "${keras_port:-}" =~ ^[0-9]+$ && "${mlflow_port:-}" =~ ^[0-9]+$ ]] || die "--ports: expected two port numbers, found '$ports'"
 if [ -n "$closecast_cmd" ] && [ -z "$closecast_url" ]; then
   die "--closecast-cmd: expected --closecast-url too (where the started service listens), found none"
+fi
+if [ ${#closecast_variants[@]} -gt 0 ] && [ -z "$closecast_cmd" ]; then
+  die "--closecast-variant: expected --closecast-cmd too (the variant is that command with other JVM flags), found none"
 fi
 if [ -n "$closecast_url" ]; then
   [[ "$closecast_url" =~ ^https?://[^/]+$ ]] || die "--closecast-url: expected a base URL like http://127.0.0.1:8080 (no path), found '$closecast_url'"
@@ -198,15 +206,17 @@ bench() {
 }
 
 # --- closecast -----------------------------------------------------------------------------------------------------
-if [ -n "$closecast_url" ]; then
-  echo "== closecast ($closecast_url$closecast_path)" >&2
+# closecast_target NAME ROLE CMD: starts CMD (when given), times it to ready, runs the load, stops it
+closecast_target() {
+  local name="$1" role="$2" cmd="$3" port settings
+  echo "== $name ($closecast_url$closecast_path)" >&2
   port="$(port_of "$closecast_url")"
-  if [ -n "$closecast_cmd" ]; then
+  if [ -n "$cmd" ]; then
     port_free "$port" || die "--closecast-cmd: expected port $port to be free before starting, found it in use"
     t0="$(now)"
-    start closecast "$run/closecast.log" bash -c "$closecast_cmd"
+    start "$name" "$run/$name.log" bash -c "$cmd"
     cc_pid=$last_pid
-    wait_ready "$closecast_url/health/ready" "$cc_pid" "$run/closecast.log"
+    wait_ready "$closecast_url/health/ready" "$cc_pid" "$run/$name.log"
     roots=("$cc_pid"); startup_txt="$(printf '%.1f' "$startup")"
   else
     [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$closecast_url/health/ready" || true)" = 200 ] \
@@ -216,11 +226,19 @@ if [ -n "$closecast_url" ]; then
   fi
   [ ${#roots[@]} -gt 0 ] || echo "run.sh: no local process listens on port $port: RSS not sampled" >&2
   settings="already running at the given URL"
-  [ -z "$closecast_cmd" ] || settings="started by \`$closecast_cmd\`"
-  printf 'closecast\tclosecast\t%s\t%s\t%s\t%s\n' "POST $closecast_url$closecast_path" "$settings" "$startup_txt" \
+  [ -z "$cmd" ] || settings="started by \`$cmd\`"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$role" "POST $closecast_url$closecast_path" "$settings" "$startup_txt" \
     "$closecast_same_weights" >> "$run/targets.tsv"
-  bench closecast "$closecast_url$closecast_path" "$run/body.json" "$closecast_headers" "${roots[@]}"
+  bench "$name" "$closecast_url$closecast_path" "$run/body.json" "$closecast_headers" "${roots[@]}"
   cleanup
+}
+if [ -n "$closecast_url" ]; then
+  closecast_target closecast closecast "$closecast_cmd"
+  i=0
+  for flags in "${closecast_variants[@]}"; do
+    i=$((i + 1))
+    closecast_target "closecast-v$i" closecast-variant "CLOSECAST_JAVA_OPTS=$(printf '%q' "$flags") $closecast_cmd"
+  done
 fi
 
 # --- peers ---------------------------------------------------------------------------------------------------------

@@ -44,6 +44,11 @@ public final class Main {
         // the JIT compiles the forward-pass kernels while the server starts and the model downloads
         Thread.ofPlatform().daemon().name("closecast-kernel-warmup").start(LstmForecaster::warmUpKernels);
         LogConfig.configureRuntime();
+        String pollerMode = System.getProperty("jdk.pollerMode", "");
+        if (!pollerMode.equals("1") && !pollerMode.equalsIgnoreCase("SYSTEM_THREADS")) {
+            LOG.info("Started without -Djdk.pollerMode=1 (bin/closecast-serve and the image set it): the JDK's "
+                    + "virtual-thread socket pollers queue behind requests and lengthen the p99 under load (docs/serving.md)");
+        }
         Path yaml = Path.of(args.length > 0 ? args[0] : "configs/serving.yaml");
         if (!Files.isRegularFile(yaml)) {
             throw new ServingException("expected the serving config at " + yaml.toAbsolutePath()
