@@ -49,6 +49,11 @@ def rss_stats(path):
     return (statistics.median(kb) / 1024, max(kb) / 1024) if kb else None
 
 
+def wrk_threads(run):
+    p = os.path.join(run, "wrk-threads.txt")  # runs before --wrk-threads used 2 (1 at one connection)
+    return open(p).read().strip() if os.path.exists(p) else "2"
+
+
 def ms(us):
     return f"{us / 1000:.2f}"
 
@@ -119,7 +124,8 @@ def main():
     lines = [f"# Serving benchmark: closecast vs the peers a user would pick", "",
              f"Run `{os.path.basename(run)}`; wrk for {open(os.path.join(run, 'duration.txt')).read().strip()} per "
              f"concurrency level and round, {rounds} round(s), medians shown (req/s min-max over rounds in brackets); "
-             f"after a short warm-up; one target at a time, each started fresh and stopped after.",
+             f"after a short warm-up; one target at a time, each started fresh and stopped after; wrk with "
+             f"{wrk_threads(run)} thread(s) per level (at most one per connection).",
              "Body: 60 real PETR4.SA closes (the last 60 rows of data/PETR4.SA.csv), horizon 1.", "",
              "## Throughput and latency", "",
              "| target | connections | req/s (min-max) | p50 ms | p99 ms | answers per round | errors | RSS median / max under load (MiB) |",

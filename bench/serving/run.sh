@@ -7,12 +7,14 @@
 #                        [--closecast-header "X-API-Key: KEY"] [--duration 10s] [--connections "1 16 64"]
 #                        [--peers "keras keras-pob mlflow"] [--keras-workers 2] [--ports "18611 18612"] [--warmup 10s]
 #                        [--mlflow-flavor pytorch|keras] [--closecast-same-weights] [--rounds 3]
-#                        [--closecast-variant "JVM FLAGS"]...
+#                        [--closecast-variant "JVM FLAGS"]... [--wrk-threads 1]
 # Each concurrency level runs --rounds times (c levels interleaved per round); the table shows medians.
 # --closecast-same-weights: closecast serves weights.json's network, so its answer must equal the reference too.
 # --closecast-variant: with --closecast-cmd, also runs closecast started by the same command with CLOSECAST_JAVA_OPTS set
 #   to these flags (after the launcher's own, so they win), named closecast-v1, -v2, ...; the report compares each
 #   with closecast. Repeatable.
+# --wrk-threads: wrk's threads (at most one per connection). One thread drives 64 connections at well over what
+#   closecast serves here; a second one only competes for the same 2 cores and starves its own connections.
 #
 # Writes bench/serving/results/latest.md (and results/run-TIMESTAMP/ with the raw wrk output) and prints it.
 set -euo pipefail
@@ -20,9 +22,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
 closecast_url="" closecast_cmd="" closecast_path="/v1/predict" closecast_headers="" closecast_variants=()
-duration="10s" connections="1 16 64" peers="keras keras-pob mlflow" mlflow_flavor=pytorch closecast_same_weights=no rounds=3 keras_workers=2 ports="18611 18612" warmup="10s"
+duration="10s" connections="1 16 64" peers="keras keras-pob mlflow" mlflow_flavor=pytorch closecast_same_weights=no rounds=3 keras_workers=2 ports="18611 18612" warmup="10s" wrk_threads=1
 ready_timeout=300
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --closecast-url) closecast_url="${2:?--closecast-url needs a URL like http://127.0.0.1:8080}"; shift 2 ;;
@@ -38,6 +40,7 @@ while [ $# -gt 0 ]; do
     --keras-workers) keras_workers="${2:?--keras-workers needs a number}"; shift 2 ;;
     --ports) ports="${2:?--ports needs two ports}"; shift 2 ;;
     --mlflow-flavor) mlflow_flavor="${2:?--mlflow-flavor needs pytorch or keras}"; shift 2 ;;
+    --wrk-threads) wrk_threads="${2:?--wrk-threads needs a number}"; shift 2 ;;
     --warmup) warmup="${2:?--warmup needs e.g. 3s}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (expected one of the options in --help)" >&2; exit 2 ;;
@@ -48,6 +51,7 @@ die() { echo "run.sh: $*" >&2; exit 2; }
 [[ "$warmup" =~ ^[0-9]+[smh]?$ ]] || die "--warmup: expected a wrk duration like 3s, found '$warmup'"
 for c in $connections; do [[ "$c" =~ ^[1-9][0-9]*$ ]] || die "--connections: expected positive integers, found '$c'"; done
 [[ "$mlflow_flavor" == pytorch || "$mlflow_flavor" == keras ]] || die "--mlflow-flavor: expected pytorch or keras, found '$mlflow_flavor'"
+[[ "$wrk_threads" =~ ^[1-9][0-9]*$ ]] || die "--wrk-threads: expected a positive integer, found '$wrk_threads'"
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--rounds: expected a positive integer, found '$rounds'"
 [[ "$keras_workers" =~ ^[1-9][0-9]*$ ]] || die "--keras-workers: expected a positive integer, found '$keras_workers'"
 for p in $peers; do [[ "$p" == keras || "$p" == keras-pob || "$p" == mlflow ]] || die "--peers: expected some of keras keras-pob mlflow, found '$p'"; done
@@ -89,6 +93,7 @@ mkdir -p "$run"
 echo "$connections" > "$run/connections.txt"
 echo "$duration" > "$run/duration.txt"
 echo "$rounds" > "$run/rounds.txt"
+echo "$wrk_threads" > "$run/wrk-threads.txt"
 load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 : > "$run/targets.tsv"
 (cd "$here" && "$py" - "$root" "$run" <<'PY'
@@ -190,14 +195,14 @@ bench() {
   echo "  $name answers: $(head -c 300 "$run/response-$name.json")" >&2
   export BENCH_BODY="$body" BENCH_HEADERS="$headers"
   local maxc; maxc="$(echo $connections | tr ' ' '\n' | sort -n | tail -1)"
-  wrk -t "$([ "$maxc" -ge 2 ] && echo 2 || echo 1)" -c "$maxc" -d "$warmup" --timeout 60s -s "$here/post.lua" "$url" > "$run/warmup-$name.txt" 2>&1 || true
+  wrk -t "$((maxc < wrk_threads ? maxc : wrk_threads))" -c "$maxc" -d "$warmup" --timeout 60s -s "$here/post.lua" "$url" > "$run/warmup-$name.txt" 2>&1 || true
   local r c
   for r in $(seq "$rounds"); do
     for c in $connections; do
       local rss="$run/rss-$name-c$c.txt" out="$run/wrk-$name-c$c-r$r.txt"
       ( while true; do rss_kb "${roots[@]}" >> "$rss"; sleep 0.5; done ) &
       local sampler=$!
-      wrk -t "$([ "$c" -ge 2 ] && echo 2 || echo 1)" -c "$c" -d "$duration" --timeout 60s --latency \
+      wrk -t "$((c < wrk_threads ? c : wrk_threads))" -c "$c" -d "$duration" --timeout 60s --latency \
         -s "$here/post.lua" "$url" > "$out" 2>&1 || echo "run.sh: wrk failed for $name c=$c round $r" >&2
       kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
       echo "  $name c=$c round $r: $(grep -E 'Requests/sec' "$out" | tr -s ' ')" >&2
