@@ -2,7 +2,7 @@
 # Start-up benchmark of bin/closecast-serve, one command: how long from launching the process until
 # GET /health/ready answers 200 (model resolved, downloaded into an empty cache, verified, loaded, warmed up),
 # the CPU time the process used until then and its resident memory. Variants side by side: the launcher's
-# CLOSECAST_SERVE_TUNING=startup (the default: C1 JIT, serial GC) and =throughput (the JVM's defaults).
+# CLOSECAST_SERVE_TUNING=throughput (the default: the JVM's defaults, C2, G1) and =startup (C1 JIT, serial GC).
 #   bench/serve-startup.sh TRACKING_URI MODEL_NAME [rounds=5]
 # The model must have a version behind @production (or the legacy stage Production).
 # Output: one line per run, then medians and the ratios throughput / startup; also saved under bench/results/.
