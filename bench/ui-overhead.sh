@@ -19,7 +19,8 @@ OUT=bench/results
 mkdir -p "$OUT"
 
 ./mvnw -B -q -o -pl pipeline -am package -DskipTests >/dev/null 2>&1 || ./mvnw -B -q -pl pipeline -am package -DskipTests
-CP="pipeline/target/classes:pipeline/target/lib/*"
+. scripts/lib/java.sh
+CP="pipeline/target/classes:$(closecast_runtime_classpath pipeline/target)"
 FLAGS=(-Xmx2g --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
        -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.threads="$THREADS"
        -Dbench.hidden="${BENCH_HIDDEN:-16}" -Dbench.window="${BENCH_WINDOW:-30}")

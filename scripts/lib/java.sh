@@ -68,3 +68,20 @@ closecast_jvm_flags() {
         echo --sun-misc-unsafe-memory-access=allow
     fi
 }
+
+# closecast_runtime_classpath TARGET: a module's runtime jars, TARGET/lib/NAME.jar joined by ':', exactly as the
+# build listed them in TARGET/lib.classpath (copy-dependencies never deletes, so TARGET/lib may also hold jars of
+# earlier dependency versions); TARGET/lib/* when the module was built before that file existed.
+closecast_runtime_classpath() {
+    local target="$1"
+    if [ -s "$target/lib.classpath" ]; then
+        local entries entry out=""
+        IFS=: read -r -a entries < "$target/lib.classpath"
+        for entry in "${entries[@]}"; do
+            out+="${out:+:}$target/$entry"
+        done
+        printf '%s\n' "$out"
+    else
+        printf '%s\n' "$target/lib/*"
+    fi
+}
