@@ -26,7 +26,7 @@ COPY --from=build /src/serving/target/lib /app/lib
 USER closecast
 EXPOSE 8080
 ENV CLOSECAST_PORT=8080 \
-    JDK_JAVA_OPTIONS="-XX:+UseContainerSupport -Xmx1g --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djdk.pollerMode=1"
+    JDK_JAVA_OPTIONS="-XX:+UseContainerSupport -Xmx1g --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djdk.pollerMode=2 -Djdk.readPollers=1"
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=6 \
     CMD curl -fsS http://127.0.0.1:8080/health/ready || exit 1
 ENTRYPOINT ["java", "-cp", "/app/classes:/app/lib/*", "io.closecast.serving.Main"]

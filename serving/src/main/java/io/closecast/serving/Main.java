@@ -44,10 +44,10 @@ public final class Main {
         // the JIT compiles the forward-pass kernels while the server starts and the model downloads
         Thread.ofPlatform().daemon().name("closecast-kernel-warmup").start(LstmForecaster::warmUpKernels);
         LogConfig.configureRuntime();
-        String pollerMode = System.getProperty("jdk.pollerMode", "");
-        if (!pollerMode.equals("1") && !pollerMode.equalsIgnoreCase("SYSTEM_THREADS")) {
-            LOG.info("Started without -Djdk.pollerMode=1 (bin/closecast-serve and the image set it): the JDK's "
-                    + "virtual-thread socket pollers queue behind requests and lengthen the p99 under load (docs/serving.md)");
+        if (!"1".equals(System.getProperty("jdk.readPollers"))) {
+            LOG.info("Started without -Djdk.readPollers=1 (bin/closecast-serve and the image set it): with the JDK's "
+                    + "one socket poller per core, connections wait for a poller that fell behind and the p99 under "
+                    + "load grows (docs/serving.md)");
         }
         Path yaml = Path.of(args.length > 0 ? args[0] : "configs/serving.yaml");
         if (!Files.isRegularFile(yaml)) {
