@@ -75,12 +75,9 @@ closecast_jvm_flags() {
 closecast_runtime_classpath() {
     local target="$1"
     if [ -s "$target/lib.classpath" ]; then
-        local entries entry out=""
-        IFS=: read -r -a entries < "$target/lib.classpath"
-        for entry in "${entries[@]}"; do
-            out+="${out:+:}$target/$entry"
-        done
-        printf '%s\n' "$out"
+        local list
+        list="$(< "$target/lib.classpath")"
+        printf '%s\n' "$target/${list//:/:"$target"/}"
     else
         printf '%s\n' "$target/lib/*"
     fi
