@@ -2,13 +2,13 @@ import io.closecast.model.EpochListener;
 import io.closecast.model.EpochStats;
 import io.closecast.model.HeadActivation;
 import io.closecast.model.LstmForecaster;
-import io.closecast.model.LstmNetworkFactory;
-import io.closecast.model.LstmNetworks;
 import io.closecast.model.ModelSpec;
 import io.closecast.model.Samples;
-import io.closecast.model.Trainer;
 import io.closecast.model.TrainingEngine;
 import io.closecast.model.TrainingSpec;
+import io.closecast.training.LstmNetworkFactory;
+import io.closecast.training.LstmNetworks;
+import io.closecast.training.Trainer;
 
 import java.io.IOException;
 import java.nio.file.Files;

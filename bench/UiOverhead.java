@@ -1,9 +1,9 @@
 import io.closecast.model.HeadActivation;
-import io.closecast.model.LstmNetworkFactory;
 import io.closecast.model.ModelSpec;
 import io.closecast.model.TrainingEngine;
 import io.closecast.model.TrainingSpec;
 import io.closecast.pipeline.TrainingUi;
+import io.closecast.training.LstmNetworkFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -27,9 +27,9 @@ if [[ -z "${BENCH_PYTHON:-}" && ! -x bench/.venv/bin/python ]]; then
   bench/.venv/bin/pip install -q torch numpy
 fi
 
-./mvnw -B -q -o -pl model -am package -DskipTests >/dev/null 2>&1 || ./mvnw -B -q -pl model -am package -DskipTests
-./mvnw -B -q -o -pl model dependency:build-classpath -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
-CP="model/target/classes:$(cat "$OUT/classpath.txt")"
+./mvnw -B -q -o -pl training -am package -DskipTests >/dev/null 2>&1 || ./mvnw -B -q -pl training -am package -DskipTests
+./mvnw -B -q -o -pl training dependency:build-classpath -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
+CP="training/target/classes:model/target/classes:$(cat "$OUT/classpath.txt")"
 . scripts/lib/java.sh
 mapfile -t FLAGS < <(closecast_jvm_flags "$JAVA" 4g)
 FLAGS+=(-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.threads="$THREADS")

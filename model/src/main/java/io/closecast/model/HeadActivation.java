@@ -27,7 +27,7 @@ public enum HeadActivation {
     }
 
     /** Applies this activation to one value, exactly as the network does. */
-    float apply(float v) {
+    public float apply(float v) {
         return switch (this) {
             case IDENTITY -> v;
             case RELU -> v > 0f ? v : 0f;

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * plain loops of {@link ScalarKernels} otherwise, or when the system property {@value #PROPERTY} is
  * {@code scalar}. The choice is made once per JVM and logged; {@link #implementation()} names it.
  */
-final class Kernels {
+public final class Kernels {
     /** System property that forces an implementation: {@code vector} or {@code scalar}. */
-    static final String PROPERTY = "closecast.kernels";
+    public static final String PROPERTY = "closecast.kernels";
     private static final Logger LOG = LoggerFactory.getLogger(Kernels.class);
     private static final boolean VECTOR = chooseVector();
 
@@ -50,12 +50,12 @@ final class Kernels {
     }
 
     /** Which implementation this JVM uses, e.g. {@code vector (256-bit)} or {@code scalar}. */
-    static String implementation() {
+    public static String implementation() {
         return VECTOR ? "vector (" + VectorKernels.describe() + ")" : "scalar";
     }
 
     /** {@code C[m][n] += A[m][k] . B[k][n]}. */
-    static void gemm(int m, int n, int k, float[] a, int ao, int lda, float[] b, int bo, int ldb,
+    public static void gemm(int m, int n, int k, float[] a, int ao, int lda, float[] b, int bo, int ldb,
                      float[] c, int co, int ldc) {
         if (VECTOR) {
             VectorKernels.gemm(m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
@@ -65,7 +65,7 @@ final class Kernels {
     }
 
     /** {@code C[k][n] += A[m][k]^T . D[m][n]} (a weight gradient: inputs transposed times output deltas). */
-    static void gemmTN(int m, int n, int k, float[] a, int ao, int lda, float[] d, int dOff, int ldd,
+    public static void gemmTN(int m, int n, int k, float[] a, int ao, int lda, float[] d, int dOff, int ldd,
                        float[] c, int co, int ldc) {
         if (VECTOR) {
             VectorKernels.gemmTN(m, n, k, a, ao, lda, d, dOff, ldd, c, co, ldc);
@@ -75,7 +75,7 @@ final class Kernels {
     }
 
     /** {@code out[j] += sum over rows r of D[r][j]}, {@code D} being {@code m x n} with leading dimension n. */
-    static void columnSums(int m, int n, float[] d, int dOff, float[] out, int oOff) {
+    public static void columnSums(int m, int n, float[] d, int dOff, float[] out, int oOff) {
         for (int r = 0; r < m; r++) {
             int row = dOff + r * n;
             for (int j = 0; j < n; j++) {
@@ -90,7 +90,7 @@ final class Kernels {
      * activations and writes the cell {@code c}, {@code tanh(c)} and the output {@code h} ({@code [rows][u]}).
      * {@code cPrev} is read only when {@code hasPrev}.
      */
-    static void lstmCell(int rows, int u, float[] a, int ao, boolean hasPrev, float[] cPrev, int po,
+    public static void lstmCell(int rows, int u, float[] a, int ao, boolean hasPrev, float[] cPrev, int po,
                          float[] c, float[] tc, float[] h, int co) {
         if (VECTOR) {
             VectorKernels.lstmCell(rows, u, a, ao, hasPrev, cPrev, po, c, tc, h, co);
@@ -105,7 +105,7 @@ final class Kernels {
      * from the next step ({@code dc}, overwritten with the carry to the previous step), writes {@code dL/d}
      * of the gate pre-activations into {@code dg} at the same offsets as {@code a}.
      */
-    static void lstmCellBackward(int rows, int u, float[] a, int ao, boolean hasPrev, float[] cPrev, int po,
+    public static void lstmCellBackward(int rows, int u, float[] a, int ao, boolean hasPrev, float[] cPrev, int po,
                                  float[] tc, int co, float[] dh, float[] dc, float[] dg) {
         if (VECTOR) {
             VectorKernels.lstmCellBackward(rows, u, a, ao, hasPrev, cPrev, po, tc, co, dh, dc, dg);
@@ -121,7 +121,7 @@ final class Kernels {
      * {@code RW[u][4u]} at {@code ro}, bias {@code [4u]} at {@code bo}. The input projection of every step is one
      * product; only the recurrent product runs step by step.
      */
-    static void lstmLayer(int n, int steps, int inW, int u, float[] x, float[] w, int wo, float[] rw, int ro,
+    public static void lstmLayer(int n, int steps, int inW, int u, float[] x, float[] w, int wo, float[] rw, int ro,
                           float[] bias, int bo, float[] a, float[] c, float[] tc, float[] h) {
         int g = 4 * u;
         int rows = steps * n;
@@ -140,7 +140,7 @@ final class Kernels {
     }
 
     /** Fills {@code a[from, from + count)} with zeros. */
-    static void zero(float[] a, int from, int count) {
+    public static void zero(float[] a, int from, int count) {
         Arrays.fill(a, from, from + count, 0f);
     }
 }

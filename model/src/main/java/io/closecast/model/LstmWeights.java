@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * The trained weights of a closecast LSTM network as plain {@code float} arrays, and their file format
- * ({@value #FILE_NAME}), readable without ND4J. Written by {@link LstmNetworks#save}, read by
+ * ({@value #FILE_NAME}), readable without ND4J. Written by closecast-training's {@code LstmNetworks.save}, read by
  * {@link LstmForecaster#load}.
  *
  * <h2>File format (version 1), big-endian ({@link DataOutputStream})</h2>

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Which code trains the network. {@link #FUSED} ({@link FusedLstmTrainer}) computes the same math as the DL4J
+ * Which code trains the network. {@link #FUSED} (closecast-training's {@code FusedLstmTrainer}) computes the same math as the DL4J
  * network in plain Java and is much faster; {@link #DL4J} runs {@code MultiLayerNetwork.fit}. The trainer falls
  * back to {@link #DL4J} (and logs why) for settings the fused engine does not support, e.g. dropout > 0.
  */

@@ -3,12 +3,12 @@ package io.closecast.model;
 import java.util.Random;
 
 /** A tiny deterministic fixture: windows of a noisy sine and the next {@code horizon} values. */
-final class SineSamples {
+public final class SineSamples {
     private SineSamples() {
     }
 
     /** {@code count} windows starting at series index {@code offset}: x[i][t][0] = s(offset+i+t). */
-    static Samples create(int count, int window, int horizon, int offset, long seed) {
+    public static Samples create(int count, int window, int horizon, int offset, long seed) {
         int length = offset + count + window + horizon;
         float[] s = series(length, seed);
         float[][][] x = new float[count][window][1];
@@ -24,7 +24,7 @@ final class SineSamples {
         return new Samples(x, y);
     }
 
-    static float[] series(int length, long seed) {
+    public static float[] series(int length, long seed) {
         Random r = new Random(seed);
         float[] s = new float[length];
         for (int t = 0; t < length; t++) {
@@ -34,7 +34,7 @@ final class SineSamples {
     }
 
     /** MSE of the naive forecast (every future value = the window's last value). */
-    static double naiveMse(Samples s) {
+    public static double naiveMse(Samples s) {
         double sum = 0;
         int n = 0;
         for (int i = 0; i < s.count(); i++) {
@@ -47,7 +47,7 @@ final class SineSamples {
         return sum / n;
     }
 
-    static float[][][] random(int count, int window, int features, long seed) {
+    public static float[][][] random(int count, int window, int features, long seed) {
         Random r = new Random(seed);
         float[][][] x = new float[count][window][features];
         for (float[][] w : x) {

@@ -3,13 +3,13 @@ package io.closecast.model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds the bundled files under the repository's data/ folder. */
-final class TestData {
+/** Test fixture (also used by closecast-training's tests through the test jar). Finds the bundled files under the repository's data/ folder. */
+public final class TestData {
 
     private TestData() {
     }
 
-    static Path file(String name) {
+    public static Path file(String name) {
         String root = System.getProperty("closecast.root");
         if (root != null && Files.isRegularFile(Path.of(root, "data", name))) {
             return Path.of(root, "data", name);
@@ -25,7 +25,7 @@ final class TestData {
         throw new IllegalStateException("bundled data file data/" + name + " not found above " + Path.of("").toAbsolutePath());
     }
 
-    static PriceSeries read(String name) {
+    public static PriceSeries read(String name) {
         return PriceCsv.read(file(name));
     }
 }

@@ -25,7 +25,6 @@ import io.closecast.mlflow.ModelVersion;
 import io.closecast.mlflow.ModelVersionSpec;
 import io.closecast.mlflow.Run;
 import io.closecast.mlflow.RunSpec;
-import io.closecast.model.BundleWriter;
 import io.closecast.model.DatasetBuilder;
 import io.closecast.model.DatasetSpec;
 import io.closecast.model.EpochListener;
@@ -38,9 +37,10 @@ import io.closecast.model.PriceColumn;
 import io.closecast.model.PriceCsv;
 import io.closecast.model.PriceSeries;
 import io.closecast.model.Samples;
-import io.closecast.model.Trainer;
-import io.closecast.model.TrainingResult;
 import io.closecast.model.TrainingSpec;
+import io.closecast.training.BundleWriter;
+import io.closecast.training.Trainer;
+import io.closecast.training.TrainingResult;
 
 /**
  * A tiny real LSTM (1 layer of 8 units, window 20, 2 epochs) trained on the bundled {@code data/MSFT.csv}

@@ -1,4 +1,14 @@
-package io.closecast.model;
+package io.closecast.training;
+
+import io.closecast.model.EpochListener;
+import io.closecast.model.EpochStats;
+import io.closecast.model.HeadActivation;
+import io.closecast.model.ModelSpec;
+import io.closecast.model.Optimizer;
+import io.closecast.model.Samples;
+import io.closecast.model.SineSamples;
+import io.closecast.model.TrainingEngine;
+import io.closecast.model.TrainingSpec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

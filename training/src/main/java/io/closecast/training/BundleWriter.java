@@ -1,4 +1,12 @@
-package io.closecast.model;
+package io.closecast.training;
+
+import io.closecast.model.DateRange;
+import io.closecast.model.ForecastCodec;
+import io.closecast.model.ForecastModel;
+import io.closecast.model.LstmForecaster;
+import io.closecast.model.LstmWeights;
+import io.closecast.model.ModelBundle;
+import io.closecast.model.ModelException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,8 @@
-package io.closecast.model;
+package io.closecast.training;
+
+import io.closecast.model.EpochStats;
+import io.closecast.model.ModelSpec;
+import io.closecast.model.TrainingSpec;
 
 import java.util.List;
 

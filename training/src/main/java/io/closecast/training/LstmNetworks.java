@@ -1,4 +1,9 @@
-package io.closecast.model;
+package io.closecast.training;
+
+import io.closecast.model.LstmForecaster;
+import io.closecast.model.LstmWeights;
+import io.closecast.model.ModelException;
+import io.closecast.model.ModelSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,12 @@
-package io.closecast.model;
+package io.closecast.training;
+
+import io.closecast.model.HeadActivation;
+import io.closecast.model.Kernels;
+import io.closecast.model.ModelException;
+import io.closecast.model.ModelSpec;
+import io.closecast.model.Optimizer;
+import io.closecast.model.Samples;
+import io.closecast.model.TrainingSpec;
 
 import java.util.ArrayList;
 import java.util.Arrays;

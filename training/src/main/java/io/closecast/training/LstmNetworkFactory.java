@@ -1,4 +1,9 @@
-package io.closecast.model;
+package io.closecast.training;
+
+import io.closecast.model.ModelSpec;
+import io.closecast.model.Optimizer;
+import io.closecast.model.Samples;
+import io.closecast.model.TrainingSpec;
 
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

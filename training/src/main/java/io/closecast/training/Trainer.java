@@ -1,4 +1,12 @@
-package io.closecast.model;
+package io.closecast.training;
+
+import io.closecast.model.EpochListener;
+import io.closecast.model.EpochStats;
+import io.closecast.model.ModelException;
+import io.closecast.model.ModelSpec;
+import io.closecast.model.Samples;
+import io.closecast.model.TrainingEngine;
+import io.closecast.model.TrainingSpec;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,8 @@
-package io.closecast.model;
+package io.closecast.training;
+
+import io.closecast.model.ModelSpec;
+import io.closecast.model.SineSamples;
+import io.closecast.model.TrainingSpec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

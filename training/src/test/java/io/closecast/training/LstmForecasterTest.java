@@ -1,4 +1,13 @@
-package io.closecast.model;
+package io.closecast.training;
+
+import io.closecast.model.EpochListener;
+import io.closecast.model.HeadActivation;
+import io.closecast.model.LstmForecaster;
+import io.closecast.model.ModelException;
+import io.closecast.model.ModelSpec;
+import io.closecast.model.Samples;
+import io.closecast.model.SineSamples;
+import io.closecast.model.TrainingSpec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
