@@ -4,7 +4,6 @@ import io.closecast.model.HeadActivation;
 import io.closecast.model.Kernels;
 import io.closecast.model.ModelException;
 import io.closecast.model.ModelSpec;
-import io.closecast.model.Optimizer;
 import io.closecast.model.Samples;
 import io.closecast.model.TrainingSpec;
 
@@ -19,15 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.regularization.L2Regularization;
-import org.nd4j.linalg.learning.regularization.Regularization;
-import org.nd4j.linalg.learning.regularization.WeightDecay;
-import org.nd4j.linalg.schedule.FixedSchedule;
 
 /**
  * A fused training engine for the closecast LSTM network: the same math as the DL4J network that
@@ -42,6 +33,10 @@ import org.nd4j.linalg.schedule.FixedSchedule;
  * <p>It starts from a network's parameters ({@link #create}) and writes the trained ones back
  * ({@link #copyTo}). A mini-batch can be split over several threads; each thread keeps its own gradient and the
  * parts are summed in a fixed order, so a given thread count is deterministic. Not thread-safe itself.
+ *
+ * <p>This class is the math (forward, backward, the update step's order). Where each parameter lives is
+ * {@link ParameterLayout}; the update rules are {@link GradientOptimiser}s; everything taken from or given back to
+ * DL4J (parameters, regularization, ND4J's updater defaults, what the engine cannot train) is {@link Dl4jBridge}.
  */
 public final class FusedLstmTrainer implements AutoCloseable {
     /** Rows per thread below which a mini-batch is not split. */
@@ -49,9 +44,10 @@ public final class FusedLstmTrainer implements AutoCloseable {
 
     private final ModelSpec model;
     private final TrainingSpec training;
+    private final ParameterLayout layout;
     private final int features;
     private final int horizon;
-    // LSTM layers
+    // LSTM layers (copies of the layout's offsets, read in the hot loops)
     private final int lstmCount;
     private final int[] lIn;
     private final int[] lUnits;
@@ -67,15 +63,12 @@ public final class FusedLstmTrainer implements AutoCloseable {
     private final int[] dwOff;
     private final int[] dbOff;
     private final HeadActivation activation;
-    // per DL4J layer [start, end) in params; the regularized parameters as the network's config lists them
-    private final int[] layerStart;
-    private final int[] layerEnd;
-    private final List<Regularized> regularized;
+    // the regularized parameters as the network's config lists them
+    private final List<Dl4jBridge.Regularized> regularized;
+    private final GradientOptimiser optimiser;
 
     private final float[] params;
     private final float[] grad;
-    private final float[] m;   // Adam m, RMSProp G
-    private final float[] v;   // Adam v
     private int iteration;
 
     private final int parts;
@@ -86,69 +79,38 @@ public final class FusedLstmTrainer implements AutoCloseable {
     private FusedLstmTrainer(ModelSpec model, TrainingSpec training, MultiLayerNetwork network) {
         this.model = model;
         this.training = training;
-        this.features = model.inputFeatures();
-        this.horizon = model.horizon();
+        this.layout = ParameterLayout.create(model);
+        this.features = layout.features();
+        this.horizon = layout.horizon();
         this.activation = model.headActivation();
-        lstmCount = model.lstmHiddenUnits().size();
-        denseCount = model.denseUnits().size() + 1;
-        lIn = new int[lstmCount];
-        lUnits = new int[lstmCount];
-        wOff = new int[lstmCount];
-        rwOff = new int[lstmCount];
-        bOff = new int[lstmCount];
+        lstmCount = layout.lstmCount();
+        denseCount = layout.denseCount();
+        lIn = layout.lstmIn();
+        lUnits = layout.lstmUnits();
+        wOff = layout.lstmW();
+        rwOff = layout.lstmRW();
+        bOff = layout.lstmBias();
+        dIn = layout.denseIn();
+        dOut = layout.denseOut();
+        dwOff = layout.denseW();
+        dbOff = layout.denseBias();
         wT = new float[lstmCount][];
         rwT = new float[lstmCount][];
-        dIn = new int[denseCount];
-        dOut = new int[denseCount];
-        dwOff = new int[denseCount];
-        dbOff = new int[denseCount];
-        layerStart = new int[lstmCount + denseCount];
-        layerEnd = new int[lstmCount + denseCount];
-        int off = 0;
-        int in = features;
         for (int l = 0; l < lstmCount; l++) {
-            int u = model.lstmHiddenUnits().get(l);
-            lIn[l] = in;
-            lUnits[l] = u;
-            layerStart[l] = off;
-            wOff[l] = off;
-            off += in * 4 * u;
-            rwOff[l] = off;
-            off += u * 4 * u;
-            bOff[l] = off;
-            off += 4 * u;
-            layerEnd[l] = off;
-            wT[l] = new float[in * 4 * u];
-            rwT[l] = new float[u * 4 * u];
-            in = u;
+            wT[l] = new float[lIn[l] * 4 * lUnits[l]];
+            rwT[l] = new float[lUnits[l] * 4 * lUnits[l]];
         }
-        for (int d = 0; d < denseCount; d++) {
-            int out = d < denseCount - 1 ? model.denseUnits().get(d) : horizon;
-            dIn[d] = in;
-            dOut[d] = out;
-            layerStart[lstmCount + d] = off;
-            dwOff[d] = off;
-            off += in * out;
-            dbOff[d] = off;
-            off += out;
-            layerEnd[lstmCount + d] = off;
-            in = out;
-        }
-        params = new float[off];
-        grad = new float[off];
-        m = new float[off];
-        v = new float[off];
-        if (training.optimizer() == Optimizer.RMSPROP) {
-            Arrays.fill(m, (float) new org.nd4j.linalg.learning.config.RmsProp().getEpsilon());
-        }
-        readParams(network);
-        regularized = regularization(network, training.learningRate());
+        int size = layout.size();
+        params = Dl4jBridge.readParams(network, layout, model);
+        grad = new float[size];
+        optimiser = Dl4jBridge.optimiser(training.optimizer(), training.learningRate(), size);
+        regularized = Dl4jBridge.regularization(network, layout, training.learningRate());
         iteration = network.getIterationCount();
         parts = Math.max(1, Math.min(training.threads(), training.batchSize() / MIN_ROWS_PER_THREAD));
         int capacity = (training.batchSize() + parts - 1) / parts;
         workers = new Part[parts];
         for (int p = 0; p < parts; p++) {
-            workers[p] = new Part(capacity, p == 0 ? grad : new float[off]);
+            workers[p] = new Part(capacity, p == 0 ? grad : new float[size]);
         }
         pool = parts > 1 ? Executors.newFixedThreadPool(parts - 1, r -> {
             Thread t = new Thread(r, "closecast-fused-lstm");
@@ -163,33 +125,7 @@ public final class FusedLstmTrainer implements AutoCloseable {
      * updater state would be lost), a network whose layers do not match {@code model}.
      */
     public static Optional<String> unsupported(ModelSpec model, TrainingSpec training, MultiLayerNetwork network) {
-        if (model.dropout() > 0) {
-            return Optional.of("model.lstm.dropout=" + model.dropout() + " (the fused engine supports 0 only)");
-        }
-        if (network.getIterationCount() != 0) {
-            return Optional.of("the network was already trained for " + network.getIterationCount()
-                    + " iterations (the fused engine starts from a fresh updater state)");
-        }
-        int expected = model.lstmHiddenUnits().size() + model.denseUnits().size() + 1;
-        if (network.getnLayers() != expected) {
-            return Optional.of("the network has " + network.getnLayers() + " layers, expected " + expected
-                    + " for " + model);
-        }
-        for (int i = 0; i < network.getnLayers(); i++) {
-            org.deeplearning4j.nn.conf.layers.Layer conf = network.getLayer(i).conf().getLayer();
-            for (String param : network.getLayer(i).paramTable().keySet()) {
-                List<Regularization> list = conf.getRegularizationByParam(param);
-                for (Regularization r : list == null ? List.<Regularization>of() : list) {
-                    boolean fixedL2 = r instanceof L2Regularization l2 && l2.getL2() instanceof FixedSchedule;
-                    boolean fixedDecay = r instanceof WeightDecay wd && wd.getCoeff() instanceof FixedSchedule;
-                    if (!fixedL2 && !fixedDecay) {
-                        return Optional.of("layer " + i + " parameter " + param + " has regularization " + r
-                                + " (the fused engine supports fixed L2 and weight decay)");
-                    }
-                }
-            }
-        }
-        return Optional.empty();
+        return Dl4jBridge.unsupported(model, training, network);
     }
 
     /** An engine holding a copy of {@code network}'s parameters; fails when {@link #unsupported} says why. */
@@ -200,77 +136,14 @@ public final class FusedLstmTrainer implements AutoCloseable {
         return new FusedLstmTrainer(model, training, network);
     }
 
-    /** One regularized parameter: its range, summed L2 coefficients, summed weight-decay scale, score coefficients. */
-    private record Regularized(int start, int end, float l2, float decay, double scoreCoefficient) {
-    }
-
-    /** The regularization DL4J applies to each parameter, read from the network's own layer configs. */
-    private List<Regularized> regularization(MultiLayerNetwork network, double lr) {
-        List<Regularized> list = new ArrayList<>();
-        for (Map.Entry<String, int[]> e : layout().entrySet()) {
-            String key = e.getKey();
-            int layer = Integer.parseInt(key.substring(0, key.indexOf('_')));
-            String param = key.substring(key.indexOf('_') + 1);
-            List<Regularization> regs = network.getLayer(layer).conf().getLayer().getRegularizationByParam(param);
-            if (regs == null || regs.isEmpty()) {
-                continue;
-            }
-            double l2 = 0;
-            double decay = 0;
-            double score = 0;
-            for (Regularization r : regs) {
-                if (r instanceof L2Regularization reg) {
-                    double c = reg.getL2().valueAt(0, 0);
-                    l2 += c;
-                    score += c;
-                } else if (r instanceof WeightDecay wd) {
-                    double c = wd.getCoeff().valueAt(0, 0);
-                    decay += wd.isApplyLR() ? c * lr : c;
-                    score += c;
-                }
-            }
-            list.add(new Regularized(e.getValue()[0], e.getValue()[1], (float) l2, (float) decay, score));
-        }
-        return List.copyOf(list);
-    }
-
-    private void readParams(MultiLayerNetwork network) {
-        for (Map.Entry<String, int[]> e : layout().entrySet()) {
-            INDArray p = network.getParam(e.getKey());
-            float[] values = p.dup('c').castTo(DataType.FLOAT).data().asFloat();
-            int[] range = e.getValue();
-            if (values.length != range[1] - range[0]) {
-                throw new ModelException("network parameter " + e.getKey() + " must hold " + (range[1] - range[0])
-                        + " values for " + model + ", found " + values.length);
-            }
-            System.arraycopy(values, 0, params, range[0], values.length);
-        }
-    }
-
     /** Writes the current parameters into {@code network} (each DL4J parameter view, so its flat params too). */
     public void copyTo(MultiLayerNetwork network) {
-        for (Map.Entry<String, int[]> e : layout().entrySet()) {
-            INDArray p = network.getParam(e.getKey());
-            int[] range = e.getValue();
-            p.assign(Nd4j.create(Arrays.copyOfRange(params, range[0], range[1]), p.shape(), 'c'));
-        }
-        network.setIterationCount(iteration);
+        Dl4jBridge.writeParams(network, layout, params, iteration);
     }
 
     /** DL4J parameter key ("0_W", "0_RW", "0_b", ...) -> [start, end) of its row-major values here. */
     Map<String, int[]> layout() {
-        Map<String, int[]> map = new LinkedHashMap<>();
-        for (int l = 0; l < lstmCount; l++) {
-            map.put(l + "_W", new int[] {wOff[l], rwOff[l]});
-            map.put(l + "_RW", new int[] {rwOff[l], bOff[l]});
-            map.put(l + "_b", new int[] {bOff[l], layerEnd[l]});
-        }
-        for (int d = 0; d < denseCount; d++) {
-            int layer = lstmCount + d;
-            map.put(layer + "_W", new int[] {dwOff[d], dbOff[d]});
-            map.put(layer + "_b", new int[] {dbOff[d], layerEnd[layer]});
-        }
-        return map;
+        return layout.dl4jKeys();
     }
 
     /** A copy of the parameters (row-major per DL4J parameter, in {@link #layout()} order). */
@@ -348,7 +221,7 @@ public final class FusedLstmTrainer implements AutoCloseable {
     /** Sum of each regularization's {@code coeff * 0.5 * ||w||^2}, as DL4J adds it to the score. */
     private double regularizationScore() {
         double score = 0;
-        for (Regularized r : regularized) {
+        for (Dl4jBridge.Regularized r : regularized) {
             double sum = 0;
             for (int i = r.start(); i < r.end(); i++) {
                 sum += (double) params[i] * params[i];
@@ -358,7 +231,7 @@ public final class FusedLstmTrainer implements AutoCloseable {
         return score;
     }
 
-    /** DL4J's update: divide by the batch, clip per layer, L2, the updater, weight decay, params -= update. */
+    /** DL4J's update: divide by the batch, clip per layer, L2, the update rule, weight decay, params -= update. */
     private void update(int batch) {
         float[] g = grad;
         float divisor = batch;
@@ -367,22 +240,23 @@ public final class FusedLstmTrainer implements AutoCloseable {
         }
         double clip = training.gradientClipNorm();
         if (clip > 0) {
-            for (int layer = 0; layer < layerStart.length; layer++) {
+            for (int layer = 0; layer < layout.layerCount(); layer++) {
+                int start = layout.layerStart(layer);
+                int end = layout.layerEnd(layer);
                 double sum = 0;
-                for (int i = layerStart[layer]; i < layerEnd[layer]; i++) {
+                for (int i = start; i < end; i++) {
                     sum += (double) g[i] * g[i];
                 }
                 double norm = Math.sqrt(sum);
                 if (norm > clip) {
                     float scale = (float) (clip / norm);
-                    for (int i = layerStart[layer]; i < layerEnd[layer]; i++) {
+                    for (int i = start; i < end; i++) {
                         g[i] *= scale;
                     }
                 }
             }
         }
-        Optimizer optimizer = training.optimizer();
-        for (Regularized r : regularized) {
+        for (Dl4jBridge.Regularized r : regularized) {
             float l2 = r.l2();
             if (l2 != 0f) {
                 for (int i = r.start(); i < r.end(); i++) {
@@ -390,17 +264,8 @@ public final class FusedLstmTrainer implements AutoCloseable {
                 }
             }
         }
-        float lr = (float) training.learningRate();
-        switch (optimizer) {
-            case ADAM, ADAMW -> adam(g, lr);
-            case RMSPROP -> rmsProp(g, lr);
-            case SGD -> {
-                for (int i = 0; i < g.length; i++) {
-                    g[i] = lr * g[i];
-                }
-            }
-        }
-        for (Regularized r : regularized) {
+        optimiser.step(g, iteration);
+        for (Dl4jBridge.Regularized r : regularized) {
             float scale = r.decay();
             if (scale != 0f) {
                 for (int i = r.start(); i < r.end(); i++) {
@@ -413,44 +278,6 @@ public final class FusedLstmTrainer implements AutoCloseable {
             p[i] -= g[i];
         }
         iteration++;
-    }
-
-    /** ND4J's native adam_updater in float: defaults beta1 0.9, beta2 0.999, epsilon 1e-8. */
-    private void adam(float[] g, float lr) {
-        org.nd4j.linalg.learning.config.Adam defaults = new org.nd4j.linalg.learning.config.Adam();
-        float beta1 = (float) defaults.getBeta1();
-        float beta2 = (float) defaults.getBeta2();
-        float epsilon = (float) defaults.getEpsilon();
-        float beta1T = (float) Math.pow(beta1, iteration + 1);
-        float beta2T = (float) Math.pow(beta2, iteration + 1);
-        float alpha = lr * (float) Math.sqrt(1.0f - beta2T) / (1.0f - beta1T);
-        if (Float.isNaN(alpha) || alpha == 0f || Float.isInfinite(alpha)) {
-            alpha = epsilon;
-        }
-        float[] mm = m;
-        float[] vv = v;
-        for (int i = 0; i < g.length; i++) {
-            float gi = g[i];
-            float mi = beta1 * mm[i] + gi * (1 - beta1);
-            float vi = beta2 * vv[i] + gi * gi * (1 - beta2);
-            mm[i] = mi;
-            vv[i] = vi;
-            g[i] = (mi * alpha) / ((float) Math.sqrt(vi) + epsilon);
-        }
-    }
-
-    /** ND4J's native rms_prop_updater in float: defaults decay 0.95, epsilon 1e-8 (state starts at epsilon). */
-    private void rmsProp(float[] g, float lr) {
-        org.nd4j.linalg.learning.config.RmsProp defaults = new org.nd4j.linalg.learning.config.RmsProp();
-        float decay = (float) defaults.getRmsDecay();
-        float epsilon = (float) defaults.getEpsilon();
-        float[] s = m;
-        for (int i = 0; i < g.length; i++) {
-            float gi = g[i];
-            float si = s[i] * decay + gi * gi * (1 - decay);
-            s[i] = si;
-            g[i] = (lr * gi) / ((float) Math.sqrt(si) + epsilon);
-        }
     }
 
     /** Predictions for every window {@code x[n][time][features]}, {@code [n][horizon]}. */
