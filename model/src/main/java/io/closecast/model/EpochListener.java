@@ -1,12 +1,15 @@
 package io.closecast.model;
 
-/** Told about every finished epoch, e.g. to log {@code val_loss} to MLflow with step = epoch. */
+/**
+ * Told about every finished epoch (e.g. to log {@code val_loss} to MLflow with step = epoch), and says whether
+ * training goes on: {@link EpochDecision#CONTINUE}, or {@link EpochDecision#stop} with a reason.
+ */
 @FunctionalInterface
 public interface EpochListener {
-    void onEpoch(EpochStats stats);
+    EpochDecision onEpoch(EpochStats stats);
 
-    /** A listener that ignores every epoch. */
+    /** A listener that lets every epoch go on. */
     static EpochListener none() {
-        return stats -> { };
+        return stats -> EpochDecision.CONTINUE;
     }
 }

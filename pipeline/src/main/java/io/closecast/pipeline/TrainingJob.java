@@ -29,6 +29,7 @@ import io.closecast.mlflow.RunStatus;
 import io.closecast.model.DatasetBuilder;
 import io.closecast.model.DatasetInfo;
 import io.closecast.model.DroppedRow;
+import io.closecast.model.EpochDecision;
 import io.closecast.model.EpochStats;
 import io.closecast.model.ForecastMetrics;
 import io.closecast.model.PreparedData;
@@ -131,12 +132,10 @@ public final class TrainingJob {
         }
     }
 
-    /** Thrown by the epoch listener to stop a trial that the hook stopped. */
-    static final class Stopped extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Stopped(String reason) {
-            super(reason, null, false, false);
+    /** What training a run gave: test metrics, or the reason the epoch hook stopped it. */
+    private record Trained(Map<String, Double> metrics, Optional<String> stopReason) {
+        static Trained stopped(String reason) {
+            return new Trained(Map.of(), Optional.of(reason));
         }
     }
 
@@ -178,18 +177,21 @@ public final class TrainingJob {
         List<EpochStats> epochs = new ArrayList<>();
         try {
             client.logParams(runId, config.resolved());
-            Map<String, Double> metrics = train(config, runId, options, epochs);
+            Trained trained = train(config, runId, options, epochs);
+            if (trained.stopReason().isPresent()) {
+                String reason = trained.stopReason().get();
+                client.setTags(runId, Map.of("closecast.stopped_at_epoch", Integer.toString(epochs.size()),
+                        "closecast.stop_reason", reason));
+                client.setTerminated(runId, RunStatus.KILLED, Instant.now(clock));
+                return new Result(runId, Outcome.KILLED, reason, Map.of(), epochs, Optional.empty());
+            }
+            Map<String, Double> metrics = trained.metrics();
             client.setTerminated(runId, RunStatus.FINISHED, Instant.now(clock));
             Optional<ModelVersion> version = Optional.empty();
             if (options.register()) {
                 version = Optional.of(register(config, runId, metrics, options.tags()));
             }
             return new Result(runId, Outcome.FINISHED, "", metrics, epochs, version);
-        } catch (Stopped stopped) {
-            client.setTags(runId, Map.of("closecast.stopped_at_epoch", Integer.toString(epochs.size()),
-                    "closecast.stop_reason", stopped.getMessage()));
-            client.setTerminated(runId, RunStatus.KILLED, Instant.now(clock));
-            return new Result(runId, Outcome.KILLED, stopped.getMessage(), Map.of(), epochs, Optional.empty());
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             LOG.warn("training run {} failed: {}", runId, reason, e);
@@ -203,7 +205,7 @@ public final class TrainingJob {
         }
     }
 
-    private Map<String, Double> train(TrainConfig config, String runId, Options options, List<EpochStats> epochs) {
+    private Trained train(TrainConfig config, String runId, Options options, List<EpochStats> epochs) {
         try {
             return trainAndLog(config, runId, options, epochs);
         } catch (IOException e) {
@@ -211,7 +213,7 @@ public final class TrainingJob {
         }
     }
 
-    private Map<String, Double> trainAndLog(TrainConfig config, String runId, Options options, List<EpochStats> epochs)
+    private Trained trainAndLog(TrainConfig config, String runId, Options options, List<EpochStats> epochs)
             throws IOException {
         PriceSeries series = loadPrices(config);
         PreparedData data = DatasetBuilder.prepare(series, config.dataset());
@@ -233,6 +235,9 @@ public final class TrainingJob {
         Instant start = Instant.now(clock);
         TrainingResult result = trainOnce(config, data, runId, options.hook(), epochs, "",
                 options.listeners().forRun(runId));
+        if (result.stopReason().isPresent()) {
+            return Trained.stopped(result.stopReason().get());
+        }
         double trainSeconds = Duration.between(start, Instant.now(clock)).toMillis() / 1000.0;
 
         Evaluation test = evaluate(result, data.test(), data);
@@ -272,7 +277,7 @@ public final class TrainingJob {
                 test.model().mape(), test.model().mase(), 100 * test.model().directionalAccuracy(), test.naive().mae(),
                 test.naive().rmse(), test.naive().mape());
         console.flush();
-        return metrics;
+        return new Trained(metrics, Optional.empty());
     }
 
     private TrainingResult trainOnce(TrainConfig config, PreparedData data, String runId, EpochHook hook,
@@ -298,10 +303,9 @@ public final class TrainingJob {
                     stats.valLoss(), stats.epochMillis() / 1000.0);
             console.flush();
             if (prefix.isEmpty()) {
-                hook.afterEpoch(stats).ifPresent(reason -> {
-                    throw new Stopped(reason);
-                });
+                return hook.afterEpoch(stats).map(EpochDecision::stop).orElse(EpochDecision.CONTINUE);
             }
+            return EpochDecision.CONTINUE;
         });
     }
 

@@ -93,6 +93,7 @@ public final class Trainer {
         int bestEpoch = 0;
         engine.keepBest();
         int sinceBest = 0;
+        Optional<String> stopReason = Optional.empty();
         for (int epoch = 1; epoch <= training.maxEpochs(); epoch++) {
             long start = System.nanoTime();
             shuffle(order, random);
@@ -123,19 +124,22 @@ public final class Trainer {
             EpochStats stats = new EpochStats(epoch, trainLoss, valLoss, millis);
             epochs.add(stats);
             LOG.debug("epoch {} train {} val {} ({} ms)", epoch, trainLoss, valLoss, millis);
-            listener.onEpoch(stats);
             if (valLoss < bestVal) {
                 bestVal = valLoss;
                 bestEpoch = epoch;
                 engine.keepBest();
                 sinceBest = 0;
-            } else if (++sinceBest >= training.patience()) {
+            } else {
+                sinceBest++;
+            }
+            stopReason = listener.onEpoch(stats).stopReason();
+            if (stopReason.isPresent() || sinceBest >= training.patience()) {
                 break;
             }
         }
         engine.finish();
         boolean early = epochs.size() < training.maxEpochs();
-        return new TrainingResult(network, model, training, epochs, bestEpoch, bestVal, early);
+        return new TrainingResult(network, model, training, epochs, bestEpoch, bestVal, early, stopReason);
     }
 
     /** DL4J's own {@code MultiLayerNetwork.fit}. */

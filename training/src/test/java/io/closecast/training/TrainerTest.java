@@ -1,5 +1,6 @@
 package io.closecast.training;
 
+import io.closecast.model.EpochDecision;
 import io.closecast.model.EpochListener;
 import io.closecast.model.EpochStats;
 import io.closecast.model.HeadActivation;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +35,10 @@ class TrainerTest {
     @Test
     void learnsANoisySineBetterThanNaive() {
         List<EpochStats> seen = new ArrayList<>();
-        TrainingResult result = Trainer.create(SPEC, training().build()).train(TRAIN, VAL, seen::add);
+        TrainingResult result = Trainer.create(SPEC, training().build()).train(TRAIN, VAL, stats -> {
+            seen.add(stats);
+            return EpochDecision.CONTINUE;
+        });
         assertEquals(result.epochs(), seen);
         assertEquals(12, seen.size());
         double naive = SineSamples.naiveMse(VAL);
@@ -60,6 +65,30 @@ class TrainerTest {
                 .maxEpochs(20).patience(1).build()).train(TRAIN, VAL, EpochListener.none());
         assertTrue(result.stoppedEarly(), "expected an early stop, ran " + result.epochs().size() + " epochs");
         assertEquals(result.bestEpoch() + 1, result.epochs().size());
+        assertEquals(Optional.empty(), result.stopReason());
+    }
+
+    @Test
+    void aListenersStopEndsTrainingAfterThatEpochWithItsReasonAndTheBestWeights() {
+        List<EpochStats> seen = new ArrayList<>();
+        TrainingResult result = Trainer.create(SPEC, training().build()).train(TRAIN, VAL, stats -> {
+            seen.add(stats);
+            return stats.epoch() == 3 ? EpochDecision.stop("pruned: worse than the median") : EpochDecision.CONTINUE;
+        });
+        assertEquals(3, seen.size());
+        assertEquals(3, result.epochs().size());
+        assertTrue(result.stoppedEarly());
+        assertEquals(Optional.of("pruned: worse than the median"), result.stopReason());
+        EpochStats best = seen.stream().min((a, b) -> Double.compare(a.valLoss(), b.valLoss())).orElseThrow();
+        assertEquals(best.epoch(), result.bestEpoch());
+        float[][] predicted = result.predict(VAL.x());
+        double mse = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            for (int h = 0; h < 2; h++) {
+                mse += Math.pow(predicted[i][h] - VAL.y()[i][h], 2);
+            }
+        }
+        assertEquals(result.bestValLoss(), mse / (predicted.length * 2), 1e-6, "the best epoch's weights are kept");
     }
 
     @Test
