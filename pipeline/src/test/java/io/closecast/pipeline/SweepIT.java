@@ -54,15 +54,15 @@ class SweepIT {
             assertTrue(System.nanoTime() < deadline, "no two trials ended in 6 minutes:\n" + Files.readString(log));
             Thread.sleep(200);
         }
-        Thread.sleep(1500); // into the next trial
-        sweep.destroyForcibly(); // SIGKILL: no shutdown hook runs
-        assertTrue(sweep.waitFor(30, TimeUnit.SECONDS));
-
         String experimentId = client.findExperimentByName(experiment).orElseThrow().id();
         Run parent = client.searchAllRuns(RunSearch.builder(experimentId)
                 .filter("tags.`closecast.kind` = 'sweep'").build()).getFirst();
+        String inFlight = awaitRunningTrial(sweep, log, experimentId, parent.id(), deadline);
+        sweep.destroyForcibly(); // SIGKILL, while a trial runs: no shutdown hook runs
+        assertTrue(sweep.waitFor(30, TimeUnit.SECONDS));
         Map<String, RunStatus> before = children(experimentId, parent.id()).stream()
                 .collect(Collectors.toMap(Run::id, r -> r.info().status()));
+        assertEquals(RunStatus.RUNNING, before.get(inFlight), "the trial in flight is left RUNNING by SIGKILL");
         Set<String> finishedBefore = before.entrySet().stream().filter(e -> e.getValue() != RunStatus.RUNNING)
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
         assertTrue(finishedBefore.size() >= 2, "two trials ended before the kill: " + before);
@@ -75,6 +75,10 @@ class SweepIT {
         for (Run run : after) {
             assertFalse(run.info().status() == RunStatus.RUNNING, "trial left RUNNING: " + run.tags());
         }
+        Run closed = client.getRun(inFlight);
+        assertEquals(RunStatus.KILLED, closed.info().status());
+        assertEquals(SweepRunner.INTERRUPTED, closed.tags().get("closecast.stop_reason"));
+        assertEquals("interrupted", closed.tags().get(TrialStatus.TAG));
         Map<String, Integer> endedPerTrial = new HashMap<>();
         for (Run run : after) {
             boolean interrupted = SweepRunner.INTERRUPTED.equals(run.tags().get("closecast.stop_reason"));
@@ -111,5 +115,53 @@ class SweepIT {
                 .findFirst().orElseThrow();
         assertEquals(bestRun.params(), again.params());
         assertEquals(bestRun.metric("test_mae").orElseThrow().value(), again.metric("test_mae").orElseThrow().value(), 1e-9);
+    }
+
+    /** Waits until a child run of the sweep is RUNNING (a trial in flight) and returns its id. */
+    private static String awaitRunningTrial(Process sweep, Path log, String experimentId, String parentId, long deadline)
+            throws Exception {
+        while (true) {
+            for (Run run : children(experimentId, parentId)) {
+                if (run.info().status() == RunStatus.RUNNING) {
+                    return run.id();
+                }
+            }
+            assertTrue(sweep.isAlive(), "the sweep ended before a trial ran:\n" + Files.readString(log));
+            assertTrue(System.nanoTime() < deadline, "no trial running in time:\n" + Files.readString(log));
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void sigtermRecordsEveryTrialInFlightKilledWithTheReasonAndTheResumeRunsItAgain() throws Exception {
+        String experiment = ItServers.unique("closecast-it-sweep-term");
+        Path config = CliProcess.config("tiny-sweep.yaml", experiment);
+        Path log = Files.createTempFile("closecast-sweep-term", ".log");
+        Process sweep = CliProcess.builder(log, "sweep", config.toString()).start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+        String experimentId = null;
+        while (experimentId == null) {
+            assertTrue(System.nanoTime() < deadline, "no experiment in time:\n" + Files.readString(log));
+            experimentId = client.findExperimentByName(experiment).map(e -> e.id()).orElse(null);
+            Thread.sleep(100);
+        }
+        List<Run> parents = List.of();
+        while (parents.isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "no parent run in time:\n" + Files.readString(log));
+            parents = client.searchAllRuns(RunSearch.builder(experimentId).filter("tags.`closecast.kind` = 'sweep'").build());
+            Thread.sleep(100);
+        }
+        String parentId = parents.getFirst().id();
+        String inFlight = awaitRunningTrial(sweep, log, experimentId, parentId, deadline);
+        sweep.destroy(); // SIGTERM: the shutdown hook records the runs
+        assertTrue(sweep.waitFor(60, TimeUnit.SECONDS));
+        for (Run run : children(experimentId, parentId)) {
+            assertFalse(run.info().status() == RunStatus.RUNNING, "a trial in flight was left RUNNING: " + run.tags());
+        }
+        Run killed = client.getRun(inFlight);
+        assertEquals(RunStatus.KILLED, killed.info().status());
+        assertEquals(SweepRunner.INTERRUPTED, killed.tags().get("closecast.stop_reason"));
+        assertEquals("interrupted", killed.tags().get(TrialStatus.TAG));
+        assertEquals(RunStatus.KILLED, client.getRun(parentId).info().status());
     }
 }

@@ -1,0 +1,207 @@
+package io.closecast.pipeline;
+
+import io.closecast.mlflow.Metric;
+import io.closecast.mlflow.MlflowClient;
+import io.closecast.mlflow.Run;
+import io.closecast.mlflow.RunSearch;
+import io.closecast.mlflow.RunSpec;
+import io.closecast.mlflow.RunStatus;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A sweep's persistent state, which lives in MLflow: the parent run (found again by the sweep id, so a sweep
+ * started again resumes or extends) and its child runs, one per trial attempt. On resume, trials left RUNNING by a
+ * sweep that died are closed as interrupted; ended trials give back their rows and loss curves; interrupted ones are
+ * run again with the point they ran.
+ */
+final class SweepState {
+    private final MlflowClient client;
+    private final Clock clock;
+    private final PrintWriter console;
+    private final String experimentId;
+    private final Run parent;
+    private final Map<Integer, Run> children;
+
+    private SweepState(MlflowClient client, Clock clock, PrintWriter console, String experimentId, Run parent,
+                       Map<Integer, Run> children) {
+        this.client = client;
+        this.clock = clock;
+        this.console = console;
+        this.experimentId = experimentId;
+        this.parent = parent;
+        this.children = children;
+    }
+
+    /** Finds the sweep's parent run (reopening it) or creates it, and reads its trials. */
+    static SweepState open(MlflowClient client, Clock clock, PrintWriter console, SweepRunner.SweepFile file,
+                           String experimentId, String sweepId, int trials) {
+        Run parent = findOrCreateParent(client, clock, file, experimentId, sweepId, trials);
+        SweepState state = new SweepState(client, clock, console, experimentId, parent,
+                children(client, experimentId, parent.id()));
+        state.closeLeftRunning();
+        return state;
+    }
+
+    String experimentId() {
+        return experimentId;
+    }
+
+    String parentId() {
+        return parent.id();
+    }
+
+    /** The latest attempt of each trial, by index. */
+    Map<Integer, Run> children() {
+        return children;
+    }
+
+    /** Whether trial {@code index} must (still) run: never started, or interrupted. */
+    boolean needsRun(int index) {
+        Run run = children.get(index);
+        return run == null || TrialStatus.of(run) == TrialStatus.INTERRUPTED;
+    }
+
+    /** The point an earlier attempt of trial {@code index} ran, to run exactly that again. */
+    Optional<Map<String, Object>> earlierPoint(int index) {
+        Run run = children.get(index);
+        return run == null || !run.tags().containsKey(SweepRunner.TAG_TRIAL_POINT) ? Optional.empty()
+                : Optional.of(SweepRunner.readPoint(run.tags().get(SweepRunner.TAG_TRIAL_POINT)));
+    }
+
+    /** The rows of the trials that ended (not interrupted), by index. */
+    Map<Integer, SweepRunner.TrialRow> endedRows(SweepSpec spec) {
+        Map<Integer, SweepRunner.TrialRow> rows = new TreeMap<>();
+        children.forEach((index, child) -> {
+            if (!needsRun(index)) {
+                rows.put(index, row(index, child, spec));
+            }
+        });
+        return rows;
+    }
+
+    /** The per-epoch values median pruning compares, of every ended trial. */
+    Map<Integer, Map<Long, Double>> endedCurves(SweepSpec spec) {
+        Map<Integer, Map<Long, Double>> curves = new ConcurrentHashMap<>();
+        children.forEach((index, child) -> {
+            if (!needsRun(index)) {
+                Map<Long, Double> curve = new ConcurrentHashMap<>();
+                for (Metric m : client.metricHistory(child.id(), SweepRunner.pruneMetric(spec))) {
+                    curve.put(m.step(), m.value());
+                }
+                curves.put(index, curve);
+            }
+        });
+        return curves;
+    }
+
+    /**
+     * Ctrl-C / SIGTERM: every trial in flight and the parent are recorded KILLED with the reason
+     * {@link SweepRunner#INTERRUPTED}; a resumed sweep runs those trials again. Best effort: with MLflow unreachable,
+     * the resumed sweep closes them instead.
+     */
+    void closeOnInterrupt() {
+        try {
+            for (Run run : children(client, experimentId, parent.id()).values()) {
+                if (run.info().status() == RunStatus.RUNNING) {
+                    markInterrupted(run);
+                }
+            }
+            client.setTags(parent.id(), Map.of("closecast.stop_reason", SweepRunner.INTERRUPTED));
+            client.setTerminated(parent.id(), RunStatus.KILLED);
+        } catch (RuntimeException e) {
+            // MLflow unreachable while shutting down: resume closes the runs instead.
+        }
+    }
+
+    /** Trials left RUNNING by a sweep that died (SIGKILL, power cut) are closed as interrupted, to be re-run. */
+    private void closeLeftRunning() {
+        for (Map.Entry<Integer, Run> e : children.entrySet()) {
+            Run run = e.getValue();
+            if (run.info().status() == RunStatus.RUNNING) {
+                markInterrupted(run);
+                console.printf(Locale.ROOT, "trial %d was left RUNNING by an interrupted sweep: closed as KILLED, re-running it%n",
+                        e.getKey());
+                e.setValue(client.getRun(run.id()));
+            }
+        }
+        console.flush();
+    }
+
+    private void markInterrupted(Run run) {
+        client.setTags(run.id(), Map.of("closecast.stop_reason", SweepRunner.INTERRUPTED,
+                TrialStatus.TAG, TrialStatus.INTERRUPTED.key()));
+        client.setTerminated(run.id(), RunStatus.KILLED, Instant.now(clock));
+    }
+
+    private static SweepRunner.TrialRow row(int index, Run child, SweepSpec spec) {
+        Map<String, Object> point = child.tags().containsKey(SweepRunner.TAG_TRIAL_POINT)
+                ? SweepRunner.readPoint(child.tags().get(SweepRunner.TAG_TRIAL_POINT)) : Map.of();
+        TrialStatus status = TrialStatus.of(child);
+        Optional<Double> value = Optional.empty();
+        if (status == TrialStatus.FINISHED) {
+            // val_loss is judged at the best epoch (the weights kept), as objective() does for fresh trials.
+            value = spec.metric().equals("val_loss") ? child.metric("best_val_loss").map(Metric::value)
+                    : child.metric(spec.metric()).map(Metric::value);
+        }
+        String note = child.tags().getOrDefault("closecast.stop_reason", child.tags().getOrDefault(TrainingJob.TAG_FAILURE, ""));
+        return new SweepRunner.TrialRow(index, child.id(), status, point, value, note);
+    }
+
+    private static Map<Integer, Run> children(MlflowClient client, String experimentId, String parentId) {
+        Map<Integer, Run> byTrial = new TreeMap<>();
+        for (Run run : client.searchAllRuns(RunSearch.builder(experimentId)
+                .filter("tags.`mlflow.parentRunId` = '" + parentId + "'").orderBy("attributes.start_time ASC").build())) {
+            String index = run.tags().get(SweepRunner.TAG_TRIAL);
+            if (index != null) {
+                byTrial.put(Integer.parseInt(index), run); // the latest attempt of a trial wins
+            }
+        }
+        return byTrial;
+    }
+
+    private static Run findOrCreateParent(MlflowClient client, Clock clock, SweepRunner.SweepFile file,
+                                          String experimentId, String sweepId, int trials) {
+        List<Run> found = client.searchAllRuns(RunSearch.builder(experimentId)
+                .filter("tags.`" + SweepRunner.TAG_SWEEP_ID + "` = '" + sweepId + "' and tags.`" + TrainingJob.TAG_KIND
+                        + "` = 'sweep'")
+                .orderBy("attributes.start_time ASC").build());
+        if (!found.isEmpty()) {
+            Run parent = found.getFirst();
+            client.reopenRun(parent.id());
+            client.logParams(parent.id(), Map.of("sweep.trials.requested." + Instant.now(clock).toEpochMilli(),
+                    Integer.toString(trials)));
+            return parent;
+        }
+        String name = file.path().getFileName().toString().replaceAll("\\.ya?ml$", "") + "-sweep-" + sweepId.substring(0, 6);
+        RunSpec.Builder spec = RunSpec.builder(experimentId, name).startTime(Instant.now(clock))
+                .tag(SweepRunner.TAG_SWEEP_ID, sweepId).tag(TrainingJob.TAG_KIND, "sweep")
+                .tag("closecast.version", Versions.closecast()).tag("mlflow.source.name", "closecast sweep");
+        Versions.gitCommit().ifPresent(c -> spec.tag("mlflow.source.git.commit", c));
+        Run parent = client.createRun(spec.build());
+        Map<String, String> params = new LinkedHashMap<>();
+        SweepSpec s = file.spec();
+        params.put("sweep.metric", s.metric());
+        params.put("sweep.goal", ConfigSection.kebab(s.goal()));
+        params.put("sweep.method", ConfigSection.kebab(s.method()));
+        params.put("sweep.seed", Long.toString(s.seed()));
+        params.put("sweep.parallel", Integer.toString(s.parallel()));
+        params.put("sweep.pruning", s.pruning().map(p -> "median warmup=" + p.warmupEpochs() + " min-trials=" + p.minTrials())
+                .orElse("off"));
+        params.put("sweep.trial-time-limit", s.trialTimeLimit().map(Duration::toString).orElse("none"));
+        s.space().params().forEach((key, domain) -> params.put("space." + key, SweepReport.describe(domain)));
+        client.logParams(parent.id(), params);
+        client.uploadFile(parent.id(), file.path(), "sweep");
+        return parent;
+    }
+}

@@ -1,0 +1,157 @@
+package io.closecast.pipeline;
+
+import io.closecast.mlflow.MlflowClient;
+import io.closecast.mlflow.Run;
+import io.closecast.mlflow.RunSpec;
+import io.closecast.mlflow.RunStatus;
+import io.closecast.model.TrainingEngine;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs one trial of a sweep as a child run of the parent: binds its point to the base config (a bad value is a
+ * FAILED run, and the sweep goes on), trains it with {@link TrainingJob} under median pruning and the time limit,
+ * and returns its row. Thread-safe: the scheduler runs several at once; the loss curves pruning compares are shared.
+ */
+final class TrialRunner implements TrialScheduler.Runner {
+    private final MlflowClient client;
+    private final Clock clock;
+    private final SweepRunner.SweepFile file;
+    private final String experimentId;
+    private final String parentId;
+    private final String sweepId;
+    private final int threads;
+    private final Map<Integer, Map<Long, Double>> curves;
+    private final SweepProgress progress;
+    private final Path workDir;
+    private final Optional<TrainingUi> ui;
+
+    TrialRunner(MlflowClient client, Clock clock, SweepRunner.SweepFile file, String experimentId, String parentId,
+                String sweepId, int threads, Map<Integer, Map<Long, Double>> curves, SweepProgress progress, Path workDir,
+                Optional<TrainingUi> ui) {
+        this.client = client;
+        this.clock = clock;
+        this.file = file;
+        this.experimentId = experimentId;
+        this.parentId = parentId;
+        this.sweepId = sweepId;
+        this.threads = threads;
+        this.curves = curves;
+        this.progress = progress;
+        this.workDir = workDir;
+        this.ui = ui;
+    }
+
+    @Override
+    public SweepRunner.TrialRow run(TrialScheduler.Trial trial) {
+        int index = trial.index();
+        Map<String, Object> point = trial.point();
+        SweepSpec spec = file.spec();
+        TrainConfig config;
+        try {
+            config = config(index, point);
+        } catch (RuntimeException e) {
+            progress.finished(index, TrialStatus.FAILED, Optional.empty(), e.getMessage());
+            return recordConfigFailure(index, point, e.getMessage());
+        }
+        Map<Long, Double> curve = new ConcurrentHashMap<>();
+        curves.put(index, curve);
+        AtomicReference<TrialStatus> stoppedAs = new AtomicReference<>(TrialStatus.PRUNED);
+        TrainingJob.EpochHook hook = hook(index, curve, stoppedAs);
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(SweepRunner.TAG_SWEEP_ID, sweepId);
+        tags.put(SweepRunner.TAG_TRIAL, Integer.toString(index));
+        tags.put(SweepRunner.TAG_TRIAL_POINT, SweepRunner.writePoint(point));
+        tags.put("closecast.sweep_run_id", parentId);
+        progress.started(index, point);
+        TrainingJob.Options jobOptions = new TrainingJob.Options("trial-" + index, Optional.of(parentId), tags, hook,
+                false, workDir, "");
+        if (ui.isPresent()) {
+            jobOptions = jobOptions.withListeners(runId -> {
+                String session = SweepRunner.uiSession(index, runId);
+                client.setTags(runId, Map.of(SweepRunner.TAG_UI_SESSION, session));
+                return ui.get().listeners(session, SweepRunner.uiWorker(index));
+            });
+        }
+        TrainingJob.Result result = new TrainingJob(client, clock, new PrintWriter(java.io.OutputStream.nullOutputStream()))
+                .run(config, experimentId, jobOptions);
+        TrialStatus status = switch (result.outcome()) {
+            case FINISHED -> TrialStatus.FINISHED;
+            case KILLED -> stoppedAs.get();
+            case FAILED -> TrialStatus.FAILED;
+        };
+        client.setTags(result.runId(), Map.of(TrialStatus.TAG, status.key()));
+        Optional<Double> value = status == TrialStatus.FINISHED
+                ? SweepRunner.objective(spec.metric(), result.metrics(), result.epochs()) : Optional.empty();
+        progress.finished(index, status, value, result.reason());
+        return new SweepRunner.TrialRow(index, result.runId(), status, point, value, result.reason());
+    }
+
+    private TrainConfig config(int index, Map<String, Object> point) {
+        YamlConfig yaml = file.yaml();
+        for (Map.Entry<String, Object> p : point.entrySet()) {
+            yaml = yaml.withOverride(p.getKey(), p.getValue());
+        }
+        TrainConfig config = TrainConfig.read(yaml, Path.of("").toAbsolutePath());
+        if (!point.containsKey("training.seed")) {
+            config = config.withSeed(SweepRunner.trialSeed(file.spec().seed(), index));
+        }
+        config = config.withThreads(threads);
+        if (ui.isPresent()) {
+            config = config.withEngine(TrainingEngine.DL4J); // the fused engine calls no DL4J listener
+        }
+        return config;
+    }
+
+    /** After each epoch: record the curve, then stop for the time limit, or when the median pruner says so. */
+    private TrainingJob.EpochHook hook(int index, Map<Long, Double> curve, AtomicReference<TrialStatus> stoppedAs) {
+        SweepSpec spec = file.spec();
+        Instant start = Instant.now(clock);
+        Optional<MedianPruner> pruner = spec.pruning().map(SweepSpec.Pruning::pruner);
+        String metric = SweepRunner.pruneMetric(spec);
+        return stats -> {
+            double value = metric.equals("train_loss") ? stats.trainLoss() : stats.valLoss();
+            double oriented = spec.goal() == SweepSpec.Goal.MINIMIZE || !metric.equals(spec.metric()) ? value : -value;
+            curve.put((long) stats.epoch(), oriented);
+            progress.epoch(index, stats.epoch(), file.base().training().maxEpochs(), value);
+            Optional<Duration> limit = spec.trialTimeLimit();
+            Duration elapsed = Duration.between(start, Instant.now(clock));
+            if (limit.isPresent() && elapsed.compareTo(limit.get()) > 0) {
+                stoppedAs.set(TrialStatus.TIME_LIMITED);
+                return Optional.of("time limit " + limit.get().toSeconds() + "s exceeded at epoch " + stats.epoch());
+            }
+            if (pruner.isEmpty()) {
+                return Optional.empty();
+            }
+            List<Double> others = new ArrayList<>();
+            curves.forEach((trial, values) -> {
+                if (trial != index && values.containsKey((long) stats.epoch())) {
+                    others.add(values.get((long) stats.epoch()));
+                }
+            });
+            stoppedAs.set(TrialStatus.PRUNED);
+            return pruner.get().shouldPrune(stats.epoch(), oriented, others).map(reason -> "pruned: " + reason);
+        };
+    }
+
+    private SweepRunner.TrialRow recordConfigFailure(int index, Map<String, Object> point, String reason) {
+        Run run = client.createRun(RunSpec.builder(experimentId, "trial-" + index).parentRunId(parentId)
+                .tag(SweepRunner.TAG_SWEEP_ID, sweepId).tag(SweepRunner.TAG_TRIAL, Integer.toString(index))
+                .tag(SweepRunner.TAG_TRIAL_POINT, SweepRunner.writePoint(point))
+                .tag(TrainingJob.TAG_KIND, "trial").tag(TrainingJob.TAG_FAILURE, reason)
+                .tag(TrialStatus.TAG, TrialStatus.FAILED.key()).build());
+        client.setTerminated(run.id(), RunStatus.FAILED);
+        return new SweepRunner.TrialRow(index, run.id(), TrialStatus.FAILED, point, Optional.empty(), reason);
+    }
+}

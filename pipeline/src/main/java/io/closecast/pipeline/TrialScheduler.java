@@ -1,0 +1,47 @@
+package io.closecast.pipeline;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where a sweep's trials run. The sweep hands out trials one at a time ({@link Source#next}) as the scheduler has a
+ * free slot, and hears of each as it ends ({@link Source#ended}), so a model-based search (TPE) proposes each trial
+ * from every trial that has ended by then. {@link LocalTrialScheduler} runs them in threads of this JVM; a
+ * distributed scheduler runs the same {@link Runner} elsewhere.
+ */
+interface TrialScheduler {
+
+    /** One trial to run: its index in the sweep and its hyper-parameters. */
+    record Trial(int index, Map<String, Object> point) {
+        public Trial {
+            point = Collections.unmodifiableMap(new LinkedHashMap<>(point)); // keeps the space's key order
+        }
+    }
+
+    /** The sweep's side: the next trial to run, if any, and what ended. Called from one thread at a time. */
+    interface Source {
+        Optional<Trial> next();
+
+        void ended(SweepRunner.TrialRow row);
+    }
+
+    /** Runs one trial to its end and records it; never throws for a trial that failed (its row says FAILED). */
+    @FunctionalInterface
+    interface Runner {
+        SweepRunner.TrialRow run(Trial trial);
+    }
+
+    /** Trials that can run at once. */
+    int slots();
+
+    /**
+     * Runs trials from {@code source} until it has none left, at most {@link #slots()} at a time; returns the rows in
+     * the order the trials ended.
+     *
+     * @throws InterruptedException when the sweep is interrupted; trials in flight are abandoned
+     */
+    List<SweepRunner.TrialRow> runAll(Source source, Runner runner) throws InterruptedException;
+}
