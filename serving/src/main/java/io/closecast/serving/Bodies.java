@@ -57,8 +57,21 @@ final class Bodies {
                             + deadline.get().timeout().toMillis() + " ms, found " + n + " bytes by then");
                 }
             }
+        } catch (java.net.SocketTimeoutException e) {
+            throw ApiException.create(408, "body_timeout", "body: expected the rest of the body, found none for the read timeout");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof java.net.SocketTimeoutException) {
+                throw ApiException.create(408, "body_timeout", "body: expected the rest of the body, found none for the read timeout");
+            }
+            throw e;
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the web server's decoding of the body (a chunk size that is not a number, too large, ...)
+            throw ApiException.malformed("body: expected a well-formed HTTP/1.1 body (Content-Length or chunked), found "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : Json.abbreviate(e.getMessage())));
         }
         if (deadline.isPresent() && System.nanoTime() - deadline.get().nanos() > 0) {
             throw ApiException.create(408, "body_timeout", "body: expected the whole body within "

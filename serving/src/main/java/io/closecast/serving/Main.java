@@ -79,8 +79,10 @@ public final class Main {
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
-                // small request and response bodies: no Nagle delay
-                .connectionOptions(o -> o.tcpNoDelay(true))
+                // small request and response bodies: no Nagle delay; a socket silent for the idle timeout is closed
+                // in any state, also before its first byte (Helidon's idle check skips connections not yet
+                // identified as HTTP/1.1)
+                .connectionOptions(o -> o.tcpNoDelay(true).readTimeout(config.timeouts().idle()))
                 .writeQueueLength(config.writeQueueLength())
                 // idle keep-alive connections and request lines trickled in are closed by Helidon's idle check,
                 // headers trickled in by HeaderDeadline, bodies by Bodies.read (docs/serving.md)

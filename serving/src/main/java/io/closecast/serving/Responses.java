@@ -113,7 +113,11 @@ final class Responses {
      */
     static DirectHandler directHandler() {
         return (request, type, status, headers, message) -> {
-            int code = status.code() >= 500 && type == DirectHandler.EventType.BAD_REQUEST ? 400 : status.code();
+            // the web server's own failures outside routing are failures to parse the client's bytes: a request line
+            // with a non-ASCII method arrives as INTERNAL_ERROR with no parsed method
+            boolean unparsed = request.method() == null || request.method().isEmpty();
+            int code = status.code() >= 500 && (type == DirectHandler.EventType.BAD_REQUEST
+                    || (type == DirectHandler.EventType.INTERNAL_ERROR && unparsed)) ? 400 : status.code();
             String errorCode = code == 413 ? "body_too_large" : code == 431 ? "headers_too_large" : code < 500 ? "bad_request" : "internal_error";
             String text = code < 500
                     ? "request: expected well-formed HTTP/1.1, found " + (message == null || message.isBlank()
