@@ -98,6 +98,7 @@ final class PredictService implements HttpService {
         Json.numbers(sb, Inputs.naive(window, horizon));
         sb.append('}');
         res.header(Responses.MODEL_VERSION, info.version());
+        res.header(Responses.CLOSES_USED, Integer.toString(window.length));
         Responses.json(res, 200, sb);
     }
 

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 final class Responses {
 
     static final HeaderName MODEL_VERSION = HeaderNames.create("X-Model-Version");
+    /** How many of the given closes the forecast used (the window's length: a longer history's end is used). */
+    static final HeaderName CLOSES_USED = HeaderNames.create("X-Closes-Used");
     private static final String JSON = "application/json";
     private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
     /** Kinds of unexpected failure (exception class and throwing frame) whose stack trace was logged once already. */
