@@ -150,17 +150,27 @@ class WireIT {
     }
 
     @Test
-    void goodRequestsKeepTheConnectionAlive() throws IOException {
-        String predict = post("/v1/predict", "application/json", "{\"closes\": [1,2,3,4,5]}", "X-API-Key: " + KEY);
-        try (Socket s = new Socket("127.0.0.1", service.port())) {
-            s.setSoTimeout(700);
+    void goodRequestsKeepTheConnectionAliveAndEarlyAnswersSayClose() throws IOException {
+        // its own service: the 1 s idle timeout above would race the wait for the end of the answers
+        ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).modelName(TestModelSource.NAME)
+                .pollInterval(Duration.ofMinutes(10)).build();
+        try (RunningService patient = Main.start(config, new TestModelSource(5, 10, "1"));
+             Socket s = new Socket("127.0.0.1", patient.port())) {
+            TestClient.await("model ready", Duration.ofSeconds(20), patient.models()::ready);
+            String predict = post("/v1/predict", "application/json", "{\"closes\": [1,2,3,4,5]}");
+            s.setSoTimeout(1500);
             OutputStream out = s.getOutputStream();
             out.write((predict + predict).getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             Answer a = readAll(s);
             assertEquals(List.of(200, 200), a.statuses(), a.text());
             assertTrue(!a.closed(), "expected the connection kept alive between good requests");
+            assertTrue(!a.text().toLowerCase(java.util.Locale.ROOT).contains("connection: close"), a.text());
         }
+        Answer early = exchange(post("/v1/predict", "text/plain", "{}", "X-API-Key: " + KEY));
+        assertEquals(List.of(415), early.statuses(), early.text());
+        assertTrue(early.text().toLowerCase(java.util.Locale.ROOT).contains("connection: close"),
+                "an answer that ends the connection must say so: " + early.text());
     }
 
     @Test
