@@ -77,6 +77,7 @@ public final class ServingMetrics {
         this.modelLoad = registry.getOrCreate(Timer.builder("closecast_model_load_duration")
                 .description("Time to download, verify, load and warm up one model version")
                 .baseUnit(Timer.BaseUnits.SECONDS)
+                .percentiles(new double[0]) // buckets only: quantile series inside a histogram family fail promtool check metrics
                 .buckets(LOAD_BUCKETS));
         this.reloadSuccess = registry.getOrCreate(Counter.builder("closecast_model_reloads")
                 .description("Model (re)loads by result")
@@ -86,6 +87,7 @@ public final class ServingMetrics {
                 .tags(List.of(Tag.create("result", "failure"))));
         this.checkFailures = registry.getOrCreate(Counter.builder("closecast_model_check_failures")
                 .description("Registry checks that failed unexpectedly (the loader logged it, backed off and kept polling)"));
+        JvmMeters.register(registry);
         registry.gauge("closecast_registry_up", List.of()).ifPresent(registry::remove);
         registry.getOrCreate(Gauge.builder("closecast_registry_up", () -> registryUp)
                 .description("1 while the model registry answered the last check, else 0"));
@@ -132,6 +134,7 @@ public final class ServingMetrics {
         return registry.getOrCreate(Timer.builder("closecast_request_duration")
                 .description("Request latency by route, from routing to the response being sent")
                 .baseUnit(Timer.BaseUnits.SECONDS)
+                .percentiles(new double[0])
                 .buckets(LATENCY_BUCKETS)
                 .tags(List.of(Tag.create("route", route))));
     }
