@@ -169,8 +169,8 @@ class RoutesIT {
                 "closecast_model_ready{scope=\"application\",} 1.0",
                 "closecast_model_reloads_total{result=\"success\"",
                 "closecast_model_reloads_total{result=\"failure\"",
-                "memory_usedHeap_bytes",
-                "gc_total{")) {
+                "jvm_memory_used_bytes{area=\"heap\"",
+                "jvm_gc_collections_total{gc=")) {
             assertTrue(text.contains(expected), "expected " + expected + " in /metrics:\n" + text);
         }
     }
