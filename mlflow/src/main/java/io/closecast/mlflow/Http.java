@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,14 @@ final class Http implements AutoCloseable {
     static final String API = "/api/2.0/mlflow/";
     static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
     private static final Logger LOG = LoggerFactory.getLogger(Http.class);
+    /** Interrupts downloads that pass their deadline. */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "closecast-mlflow-download-deadline");
+                t.setDaemon(true);
+                return t;
+            });
+    private static final int MAX_REDIRECTS = 5;
 
     private final MlflowConfig config;
     private final HttpClient client;
@@ -36,7 +45,7 @@ final class Http implements AutoCloseable {
         this.config = config;
         this.client = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER) // same-origin redirects are followed in send(); others refused
                 .build();
     }
 
@@ -79,23 +88,82 @@ final class Http implements AutoCloseable {
         }, "application/octet-stream", HttpResponse.BodyHandlers.ofString());
     }
 
-    /** GET a server path into the target file (written through a temporary sibling, then moved). */
-    void download(String path, Path target) {
-        HttpResponse<InputStream> response = send("GET", path, HttpRequest.BodyPublishers::noBody, null,
-                HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = response.body()) {
-            Path parent = target.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path temp = Files.createTempFile(parent, ".download-", ".part");
-            try {
-                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-        } catch (IOException e) {
-            throw new MlflowException("download of GET " + path + " to " + target + " failed: " + e.getMessage(), e);
+    /**
+     * GET a server path into the target file (written through a temporary sibling, then moved): at most
+     * {@code maxBytes} are written, and the whole transfer must end before {@code deadline} ({@link System#nanoTime}),
+     * enforced by interrupting the reading thread, so a body trickled in cannot hold the caller.
+     */
+    void download(String path, Path target, long maxBytes, long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new MlflowException("download of GET " + path + " must finish by its deadline, found the deadline passed");
         }
+        Thread reader = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+            expired.set(true);
+            reader.interrupt();
+        }, left, java.util.concurrent.TimeUnit.NANOSECONDS);
+        try {
+            HttpResponse<InputStream> response = send("GET", path, HttpRequest.BodyPublishers::noBody, null,
+                    HttpResponse.BodyHandlers.ofInputStream(), Duration.ofNanos(Math.min(left, config.requestTimeout().toNanos())));
+            OptionalLong declared = response.headers().firstValueAsLong("Content-Length");
+            if (declared.isPresent() && declared.getAsLong() > maxBytes) {
+                closeQuietly(response.body());
+                throw new MlflowException("download of GET " + path + " must be at most " + maxBytes + " bytes, found "
+                        + declared.getAsLong() + " (Content-Length)");
+            }
+            try (InputStream in = response.body()) {
+                Path parent = target.toAbsolutePath().getParent();
+                Files.createDirectories(parent);
+                Path temp = Files.createTempFile(parent, ".download-", ".part");
+                try {
+                    try (var out = Files.newOutputStream(temp)) {
+                        byte[] buf = new byte[64 * 1024];
+                        long written = 0;
+                        for (int n; (n = in.read(buf)) >= 0; ) {
+                            written += n;
+                            if (written > maxBytes) {
+                                throw new MlflowException("download of GET " + path + " must be at most " + maxBytes
+                                        + " bytes, found more streamed (stopped there)");
+                            }
+                            out.write(buf, 0, n);
+                        }
+                    }
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
+            } catch (IOException e) {
+                if (expired.get()) {
+                    throw expiredException(path);
+                }
+                throw new MlflowException("download of GET " + path + " to " + target + " failed: " + e.getMessage(), e);
+            }
+        } catch (MlflowException e) {
+            if (expired.get() && !e.getMessage().contains("deadline")) {
+                throw expiredException(path);
+            }
+            throw e;
+        } finally {
+            watchdog.cancel(false);
+            if (expired.get()) {
+                Thread.interrupted(); // the deadline's interrupt is ours: do not leak it to the caller
+            }
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // closing an answer we refuse: nothing to report
+        }
+    }
+
+    private static MlflowException expiredException(String path) {
+        return new MlflowException("download of GET " + path + " must finish by its deadline, found it still "
+                + "running then (a body trickled in or a stalled server); stopped");
     }
 
     private JsonNode sendJson(String method, String path, JsonNode body) {
@@ -122,11 +190,18 @@ final class Http implements AutoCloseable {
 
     private <T> HttpResponse<T> send(String method, String path, PublisherSupplier body, String contentType,
                                      HttpResponse.BodyHandler<T> handler) {
-        URI uri = URI.create(config.trackingUri() + path);
+        return send(method, path, body, contentType, handler, config.requestTimeout());
+    }
+
+    private <T> HttpResponse<T> send(String method, String path, PublisherSupplier body, String contentType,
+                                     HttpResponse.BodyHandler<T> handler, Duration timeout) {
+        URI origin = URI.create(config.trackingUri() + path);
+        URI uri = origin;
         RetryPolicy retry = config.retry();
+        int redirects = 0;
         for (int attempt = 1; ; attempt++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                    .timeout(config.requestTimeout())
+                    .timeout(timeout)
                     .method(method, body.get());
             if (contentType != null) {
                 request.header("Content-Type", contentType);
@@ -148,6 +223,23 @@ final class Http implements AutoCloseable {
                 throw new MlflowException(method + " " + path + " interrupted", e);
             }
             int status = response.statusCode();
+            if (status >= 300 && status < 400 && response.headers().firstValue("Location").isPresent()) {
+                String location = response.headers().firstValue("Location").get();
+                readBody(response.body());
+                URI next = uri.resolve(location);
+                if (!sameOrigin(origin, next)) {
+                    throw new MlflowException(method + " " + path + " was redirected to " + Errors.snippet(location)
+                            + ": expected the same origin as " + config.trackingUri() + " (redirects to another origin are"
+                            + " not followed)", status, "", null);
+                }
+                if (++redirects > MAX_REDIRECTS) {
+                    throw new MlflowException(method + " " + path + " was redirected more than " + MAX_REDIRECTS
+                            + " times, expected an answer", status, "", null);
+                }
+                uri = next;
+                attempt--;
+                continue;
+            }
             if (status < 400) {
                 return response;
             }
@@ -184,6 +276,16 @@ final class Http implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new MlflowException(method + " " + path + " interrupted while waiting to retry", e);
         }
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
     static String queryString(Map<String, List<String>> query) {

@@ -274,49 +274,129 @@ public final class MlflowClient implements AutoCloseable {
         return files;
     }
 
-    /** Every file (no directories) under {@code path}, recursively. */
+    /** Every file (no directories) under {@code path}, recursively, within {@link DownloadLimits#GENEROUS}. */
     public List<FileInfo> listArtifactsRecursively(String runId, String path) {
+        return listArtifactsRecursively(runId, path, DownloadLimits.GENEROUS, deadline(DownloadLimits.GENEROUS));
+    }
+
+    /**
+     * Every file under {@code path}, listed breadth-first without recursion; refuses a listing deeper than
+     * {@code limits.maxDepth()}, with more than {@code limits.maxFiles()} files, or a file larger than the limits.
+     */
+    private List<FileInfo> listArtifactsRecursively(String runId, String path, DownloadLimits limits, long deadline) {
         List<FileInfo> all = new ArrayList<>();
-        for (FileInfo info : listArtifacts(runId, path)) {
-            if (info.dir()) {
-                all.addAll(listArtifactsRecursively(runId, info.path()));
-            } else {
+        java.util.ArrayDeque<Map.Entry<String, Integer>> dirs = new java.util.ArrayDeque<>();
+        dirs.add(Map.entry(path, 0));
+        long total = 0;
+        while (!dirs.isEmpty()) {
+            Map.Entry<String, Integer> dir = dirs.poll();
+            checkDeadline(deadline, limits, runId, path);
+            for (FileInfo info : listArtifacts(runId, dir.getKey())) {
+                if (info.dir()) {
+                    int depth = dir.getValue() + 1;
+                    if (depth > limits.maxDepth()) {
+                        throw new MlflowException("artifacts of run " + runId + " under '" + path + "' must nest at most "
+                                + limits.maxDepth() + " directories deep, found '" + snippet(info.path()) + "' deeper");
+                    }
+                    if (info.path().equals(dir.getKey()) || !info.path().startsWith(dir.getKey())) {
+                        throw new MlflowException("artifact listing of run " + runId + " under '" + dir.getKey()
+                                + "' must name entries inside it, found '" + snippet(info.path()) + "'");
+                    }
+                    dirs.add(Map.entry(info.path(), depth));
+                    continue;
+                }
+                if (info.fileSize() > limits.maxFileBytes()) {
+                    throw new MlflowException("artifact '" + snippet(info.path()) + "' of run " + runId + " must be at most "
+                            + limits.maxFileBytes() + " bytes, found " + info.fileSize() + " listed");
+                }
+                total += Math.max(0, info.fileSize());
+                if (total > limits.maxTotalBytes()) {
+                    throw new MlflowException("artifacts of run " + runId + " under '" + path + "' must total at most "
+                            + limits.maxTotalBytes() + " bytes, found more than that listed");
+                }
                 all.add(info);
+                if (all.size() > limits.maxFiles()) {
+                    throw new MlflowException("artifacts of run " + runId + " under '" + path + "' must be at most "
+                            + limits.maxFiles() + " files, found more listed");
+                }
             }
         }
         return all;
     }
 
+    private static String snippet(String s) {
+        return s.length() > 120 ? s.substring(0, 120) + "..." : s;
+    }
+
+    private static long deadline(DownloadLimits limits) {
+        long nanos = limits.deadline().toNanos();
+        return System.nanoTime() + nanos;
+    }
+
+    private static void checkDeadline(long deadline, DownloadLimits limits, String runId, String path) {
+        if (System.nanoTime() - deadline > 0) {
+            throw new MlflowException("download of run " + runId + " artifacts '" + path + "' must finish within "
+                    + limits.deadline() + ", found it still running");
+        }
+    }
+
     /** Downloads one artifact file to {@code target} (a file path; parents are created). */
     public Path downloadFile(String runId, String artifactPath, Path target) {
+        return downloadFile(runId, artifactPath, target, DownloadLimits.GENEROUS.maxFileBytes(), deadline(DownloadLimits.GENEROUS));
+    }
+
+    private Path downloadFile(String runId, String artifactPath, Path target, long maxBytes, long deadline) {
         String clean = cleanPath(artifactPath);
         if (clean.isEmpty()) {
             throw new MlflowException("artifact path of a file to download must be non-empty, found '" + artifactPath
                     + "' (run " + runId + ")");
         }
-        http.download(Http.ARTIFACTS + "/" + Http.encodePath(artifactRoot(runId) + "/" + clean), target);
+        http.download(Http.ARTIFACTS + "/" + Http.encodePath(artifactRoot(runId) + "/" + clean), target, maxBytes, deadline);
         return target;
     }
 
     /**
      * Downloads the directory {@code artifactPath} ("" = everything) recursively into {@code targetDir}, so that
-     * {@code <artifactPath>/a/b.txt} lands at {@code <targetDir>/a/b.txt}. Returns the files written.
+     * {@code <artifactPath>/a/b.txt} lands at {@code <targetDir>/a/b.txt}, within {@link DownloadLimits#GENEROUS}.
+     * Returns the files written.
      */
     public List<Path> downloadDirectory(String runId, String artifactPath, Path targetDir) {
+        return downloadDirectory(runId, artifactPath, targetDir, DownloadLimits.GENEROUS);
+    }
+
+    /** Like {@link #downloadDirectory(String, String, Path)} within {@code limits} (sizes as listed and as streamed). */
+    public List<Path> downloadDirectory(String runId, String artifactPath, Path targetDir, DownloadLimits limits) {
+        Checks.notNull(limits, "download limits");
+        long deadline = deadline(limits);
         String clean = cleanPath(artifactPath);
-        List<FileInfo> files = listArtifactsRecursively(runId, clean);
+        List<FileInfo> files = listArtifactsRecursively(runId, clean, limits, deadline);
         if (files.isEmpty() && !clean.isEmpty()) {
             throw new MlflowNotFoundException("run " + runId + " has no artifacts under '" + clean
                     + "', expected a non-empty directory", 404, Errors.RESOURCE_DOES_NOT_EXIST);
         }
+        Path root = targetDir.toAbsolutePath().normalize();
         List<Path> written = new ArrayList<>();
+        long total = 0;
         for (FileInfo file : files) {
-            String relative = clean.isEmpty() ? file.path() : file.path().substring(clean.length() + 1);
-            Path target = targetDir.resolve(relative).normalize();
-            if (!target.startsWith(targetDir.normalize())) {
-                throw new MlflowException("artifact path '" + file.path() + "' would escape " + targetDir);
+            if (!clean.isEmpty() && !file.path().startsWith(clean + "/")) {
+                throw new MlflowException("artifact path '" + snippet(file.path()) + "' must lie under '" + clean + "'");
             }
-            written.add(downloadFile(runId, file.path(), target));
+            String relative = clean.isEmpty() ? file.path() : file.path().substring(clean.length() + 1);
+            Path target = root.resolve(relative).normalize();
+            if (!target.startsWith(root) || target.equals(root)) {
+                throw new MlflowException("artifact path '" + snippet(file.path()) + "' would escape " + targetDir);
+            }
+            long left = Math.min(limits.maxFileBytes(), limits.maxTotalBytes() - total);
+            if (file.fileSize() > 0) {
+                left = Math.min(left, file.fileSize()); // the listing says how large it is: no byte more
+            }
+            checkDeadline(deadline, limits, runId, clean);
+            written.add(downloadFile(runId, file.path(), target, left, deadline));
+            try {
+                total += Files.size(target);
+            } catch (IOException e) {
+                throw new MlflowException("cannot read the size of the downloaded " + target + ": " + e.getMessage(), e);
+            }
         }
         return written;
     }
@@ -326,9 +406,14 @@ public final class MlflowClient implements AutoCloseable {
      * {@link #createModelVersion} registers) or a {@code mlflow-artifacts:/<exp>/<run>/artifacts/<path>} URI.
      */
     public List<Path> downloadModelVersion(ModelVersion version, Path targetDir) {
+        return downloadModelVersion(version, targetDir, DownloadLimits.GENEROUS);
+    }
+
+    /** Like {@link #downloadModelVersion(ModelVersion, Path)} within {@code limits}. */
+    public List<Path> downloadModelVersion(ModelVersion version, Path targetDir, DownloadLimits limits) {
         Checks.notNull(version, "model version");
         RunArtifact artifact = RunArtifact.parse(version.source(), version.runId());
-        return downloadDirectory(artifact.runId(), artifact.path(), targetDir);
+        return downloadDirectory(artifact.runId(), artifact.path(), targetDir, limits);
     }
 
     /** A run id and a path under its artifact root, parsed from a model version source. */

@@ -62,7 +62,8 @@ final class ApiKeyFilter implements Filter {
         return false;
     }
 
-    private static Optional<String> presented(RoutingRequest req) {
+    /** The key a request presents, if any. */
+    static Optional<String> presented(io.helidon.webserver.http.ServerRequest req) {
         Optional<String> key = req.headers().first(API_KEY);
         if (key.isPresent()) {
             return key;

@@ -14,26 +14,44 @@ final class Inputs {
     private Inputs() {
     }
 
-    /** A price window: a JSON array of exactly {@code length} finite numbers &gt; 0. */
+    /**
+     * A price window: a JSON array of at least {@code length} finite numbers &gt; 0, of which the last {@code length}
+     * are the window (every route accepts a longer history and uses its end). Every value is checked.
+     */
     static double[] window(JsonNode node, String field, int length) {
         if (node == null || node.isMissingNode()) {
-            throw ApiException.badField(field, "expected an array of " + length + " prices, found nothing (the field is required)");
+            throw ApiException.badField(field, "expected an array of at least " + length + " prices, found nothing (the field is required)");
         }
         if (!node.isArray()) {
-            throw ApiException.badField(field, "expected an array of " + length + " prices, found " + Json.describe(node));
+            throw ApiException.badField(field, "expected an array of at least " + length + " prices, found " + Json.describe(node));
         }
-        if (node.size() != length) {
-            throw ApiException.badField(field, "expected exactly " + length
+        if (node.size() < length) {
+            throw ApiException.badField(field, "expected at least " + length
                     + " prices (the model's window length), found " + node.size());
         }
         double[] out = new double[length];
-        for (int i = 0; i < length; i++) {
+        int first = node.size() - length;
+        for (int i = 0; i < node.size(); i++) {
             JsonNode n = node.get(i);
             double v = n != null && n.isNumber() ? n.doubleValue() : Double.NaN;
             // the common case allocates nothing; only a bad value builds its field name and message
-            out[i] = Double.isFinite(v) && v > 0 ? v : price(n, field + "[" + i + "]");
+            double p = Double.isFinite(v) && v > 0 ? v : price(n, field + "[" + i + "]");
+            if (i >= first) {
+                out[i - first] = p;
+            }
         }
         return out;
+    }
+
+    /** Refuses any field of {@code object} not in {@code allowed}, naming it. */
+    static void onlyFields(JsonNode object, java.util.Set<String> allowed, String where) {
+        for (java.util.Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw ApiException.badField(name, "expected only the fields " + new java.util.TreeSet<>(allowed)
+                        + (where.isEmpty() ? "" : " of " + where) + ", found unknown field " + Json.abbreviate(name));
+            }
+        }
     }
 
     /** One price: a finite JSON number &gt; 0. */
@@ -108,12 +126,20 @@ final class Inputs {
         return out;
     }
 
+    /** The latest date accepted: later ones (ISO allows +999999999-12-31) would overflow the calendar. */
+    static final LocalDate LATEST = LocalDate.of(9999, 12, 31);
+
     static LocalDate date(String text, String field) {
+        LocalDate date;
         try {
-            return LocalDate.parse(text);
+            date = LocalDate.parse(text);
         } catch (DateTimeParseException e) {
             throw ApiException.badField(field, "expected an ISO date (yyyy-MM-dd), found " + Json.abbreviate(text));
         }
+        if (date.isAfter(LATEST)) {
+            throw ApiException.badField(field, "expected an ISO date up to " + LATEST + ", found " + Json.abbreviate(text));
+        }
+        return date;
     }
 
     /**

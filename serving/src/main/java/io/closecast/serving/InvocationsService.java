@@ -65,6 +65,7 @@ final class InvocationsService implements HttpService {
             }
             sb.append('}');
             res.header(Responses.MODEL_VERSION, info.version());
+            res.header(Responses.CLOSES_USED, Integer.toString(info.windowLength()));
             Responses.json(res, 200, sb);
         }
     }

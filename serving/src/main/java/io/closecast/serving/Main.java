@@ -3,6 +3,7 @@ package io.closecast.serving;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -11,11 +12,13 @@ import java.util.Set;
 
 import io.closecast.model.LstmForecaster;
 
+import io.helidon.http.DirectHandler;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import org.slf4j.Logger;
@@ -32,7 +35,7 @@ public final class Main {
 
     /** The routes requests are counted and timed under. */
     static final List<String> ROUTES = List.of("/v1/predict", "/v1/predict/csv", "/invocations", "/v1/model",
-            "/v1/webhooks/mlflow", "/health/live", "/health/ready", "/metrics", "/openapi",
+            "/v1/webhooks/mlflow", "/health/live", "/health/ready", "/ping", "/health", "/version", "/metrics", "/openapi",
             "/", "/dashboard/{asset}", "/v1/feedback", "/v1/feedback/summary", "/v1/samples", "/v1/samples/{symbol}");
 
     private static final double OBSERVE_WEIGHT = 1000;
@@ -69,14 +72,29 @@ public final class Main {
         ServingMetrics metrics = ServingMetrics.create(registry, ROUTES);
         ModelManager models = ModelManager.create(source, config.loader(), metrics);
         metrics.registerReady(models::ready);
+        metrics.registerAliasMismatch(() -> models.status().aliasMismatch());
         // the model resolves and downloads on its own thread while the web server starts
         models.start();
+        HeaderDeadline headerDeadline = new HeaderDeadline(config.timeouts().headers());
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
-                // small request and response bodies: no Nagle delay
-                .connectionOptions(o -> o.tcpNoDelay(true))
+                // small request and response bodies: no Nagle delay; a socket silent for the idle timeout is closed
+                // in any state, also before its first byte (Helidon's idle check skips connections not yet
+                // identified as HTTP/1.1)
+                .connectionOptions(o -> o.tcpNoDelay(true).readTimeout(config.timeouts().idle()))
                 .writeQueueLength(config.writeQueueLength())
+                // idle keep-alive connections and request lines trickled in are closed by Helidon's idle check,
+                // headers trickled in by HeaderDeadline, bodies by Bodies.read (docs/serving.md)
+                .idleConnectionTimeout(config.timeouts().idle())
+                .idleConnectionPeriod(idlePeriod(config.timeouts().idle()))
+                .addProtocol(Http1Config.builder().addReceiveListener(headerDeadline).build())
+                // errors the web server answers itself (bad request line, headers, chunk sizes) as JSON too
+                .directHandlers(d -> {
+                    for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+                        d.addHandler(type, Responses.directHandler());
+                    }
+                })
                 .addFeature(ObserveFeature.builder()
                         .observersDiscoverServices(false)
                         .addObserver(MetricsObserver.builder().endpoint("/metrics").build())
@@ -86,7 +104,15 @@ public final class Main {
                 .build()
                 .start();
         LOG.info("closecast serving on port {}, model {}", server.port(), source.describe());
-        return new RunningService(server, models, metrics);
+        return new RunningService(server, models, metrics, headerDeadline);
+    }
+
+    /** How often idle connections are looked for: a quarter of the timeout, within 100 ms .. 2 min (Helidon's default). */
+    static Duration idlePeriod(Duration idle) {
+        Duration quarter = idle.dividedBy(4);
+        Duration min = Duration.ofMillis(100);
+        Duration max = Duration.ofMinutes(2);
+        return quarter.compareTo(min) < 0 ? min : quarter.compareTo(max) > 0 ? max : quarter;
     }
 
     /** All endpoints, the API-key and metrics filters, and the one place errors become JSON. */
@@ -97,7 +123,7 @@ public final class Main {
         Set<String> openPrefixes = new HashSet<>();
         open.add("/v1/webhooks/mlflow"); // authenticated by its HMAC signature
         if (config.openHealth()) {
-            open.addAll(List.of("/health/live", "/health/ready"));
+            open.addAll(List.of("/health/live", "/health/ready", "/ping", "/health", "/version"));
         }
         if (config.openMetrics()) {
             open.add("/metrics");
@@ -115,22 +141,19 @@ public final class Main {
             LOG.warn("No API keys configured (security.api-keys, CLOSECAST_API_KEYS, CLOSECAST_API_KEYS_FILE): every endpoint is open");
         }
         routing.addFilter(new RequestMetricsFilter(metrics))
+                .addFilter(new ConnectionGuard(config.timeouts().body()))
                 .addFilter(new ApiKeyFilter(keys, open, openPrefixes))
                 .register(new PredictService(models, metrics, config.maxBodyBytes()),
                         new InvocationsService(models, metrics, config.maxBodyBytes()),
                         new ModelService(models),
-                        new HealthService(models),
+                        new HealthService(models, keys),
                         new WebhookService(models, verifier, config.modelName(), config.modelAlias(), config.maxBodyBytes()),
                         new OpenApiService(),
                         new FeedbackService(models, accuracy, config.maxBodyBytes()),
                         new SamplesService(models, Samples.create(config.dataDir())),
                         new DashboardService())
                 .any(Responses::notFound)
-                .error(ApiException.class, (req, res, e) -> Responses.error(res, e.status(), e.toError()))
-                .error(Exception.class, (req, res, e) -> {
-                    LOG.warn("Unexpected failure on {} {}", req.prologue().method().text(), req.path().path(), e);
-                    Responses.error(res, 500, ApiError.create("internal_error",
-                            "the server failed to answer this request; the failure is logged"));
-                });
+                // ConnectionGuard maps failures as they pass; this catches what a filter outside it could raise
+                .error(Throwable.class, Responses::failure);
     }
 }

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
+import io.closecast.mlflow.DownloadLimits;
 import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.ModelVersion;
 import io.closecast.mlflow.Stage;
@@ -47,27 +48,50 @@ public final class MlflowModelSource implements ModelSource {
     static final String LEGACY_STAGE = Stage.PRODUCTION.mlflowName();
     private static final String PARTIAL = ".partial-";
 
+    /** Registered model names MLflow and closecast accept: no path separators, no {@code ..}. */
+    private static final java.util.regex.Pattern SAFE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
+    /** What {@link #served} remembers, beside the cached bundles, for a start while the registry is down. */
+    static final String SERVED_FILE = "served.json";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final MlflowClient client;
     private final String modelName;
     private final String alias;
     private final Path cacheDir;
+    private final DownloadLimits limits;
     private final Map<VersionRef, String> resolvedThrough = new ConcurrentHashMap<>();
+    private final Map<VersionRef, Map<String, String>> tagsOf = new ConcurrentHashMap<>();
 
-    private MlflowModelSource(MlflowClient client, String modelName, String alias, Path cacheDir) {
+    private MlflowModelSource(MlflowClient client, String modelName, String alias, Path cacheDir, DownloadLimits limits) {
         this.client = Objects.requireNonNull(client, "client");
         VersionRef.requireText(modelName, "model.name");
         VersionRef.requireText(alias, "model.alias");
+        requireSafeName(modelName, "model.name");
         this.modelName = modelName;
         this.alias = alias;
         this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir").toAbsolutePath().normalize();
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /**
-     * A source reading {@code models:/modelName@alias} through {@code client}, caching bundles under {@code cacheDir}.
-     * The client stays owned by the caller.
+     * A source reading {@code models:/modelName@alias} through {@code client}, caching bundles under {@code cacheDir},
+     * downloading within {@link ServingConfig#DEFAULT_DOWNLOAD}. The client stays owned by the caller.
      */
     public static MlflowModelSource create(MlflowClient client, String modelName, String alias, Path cacheDir) {
-        return new MlflowModelSource(client, modelName, alias, cacheDir);
+        return create(client, modelName, alias, cacheDir, ServingConfig.DEFAULT_DOWNLOAD);
+    }
+
+    /** Like {@link #create(MlflowClient, String, String, Path)} with the download bounds given. */
+    public static MlflowModelSource create(MlflowClient client, String modelName, String alias, Path cacheDir,
+                                           DownloadLimits limits) {
+        return new MlflowModelSource(client, modelName, alias, cacheDir, limits);
+    }
+
+    private static void requireSafeName(String name, String field) {
+        if (!SAFE_NAME.matcher(name).matches() || name.contains("..")) {
+            throw new ServingException(field + " must be 1-255 letters, digits, '.', '_' or '-' starting with a letter or"
+                    + " digit and without '..', found " + Json.abbreviate(name));
+        }
     }
 
     @Override
@@ -93,6 +117,10 @@ public final class MlflowModelSource implements ModelSource {
     }
 
     private VersionRef ref(ModelVersion v) {
+        if (!modelName.equals(v.name())) {
+            throw new ServingException("the registry answered for model " + Json.abbreviate(v.name()) + " v" + v.version()
+                    + ", expected " + modelName + " (the model asked for)");
+        }
         String runId = v.runId().filter(s -> !s.isBlank()).orElseThrow(() -> new ServingException(
                 "model version " + v.name() + " v" + v.version() + " must name the run that produced it, found no run id"
                         + " (source " + v.source() + ")"));
@@ -102,7 +130,14 @@ public final class MlflowModelSource implements ModelSource {
     @Override
     public Forecaster load(VersionRef ref) {
         int number = versionNumber(ref);
+        if (!modelName.equals(ref.name())) {
+            throw new ServingException("expected to load model " + modelName + ", found a request for " + Json.abbreviate(ref.name()));
+        }
         ModelVersion version = client.getModelVersion(ref.name(), number);
+        if (!modelName.equals(version.name()) || version.version() != number) {
+            throw new ServingException("the registry answered with model " + Json.abbreviate(version.name()) + " v"
+                    + version.version() + ", expected " + modelName + " v" + number);
+        }
         Path target = bundleDir(ref);
         ForecastModel model;
         if (Files.isDirectory(target)) {
@@ -117,8 +152,55 @@ public final class MlflowModelSource implements ModelSource {
         } else {
             model = download(version, ref, target);
         }
-        ModelInfo info = info(ref, model, version, resolvedThrough.getOrDefault(ref, alias), Instant.now());
+        ModelInfo info = info(ref, model, version.tags(), resolvedThrough.getOrDefault(ref, alias), Instant.now());
+        tagsOf.put(ref, version.tags());
         return new BundleForecaster(model, info);
+    }
+
+    /** Remembers {@code ref} in {@code cacheDir/NAME/served.json} (written to a sibling, then moved). */
+    @Override
+    public void served(VersionRef ref) throws IOException {
+        Path dir = bundleDir(ref).getParent();
+        Map<String, Object> served = new LinkedHashMap<>();
+        served.put("name", ref.name());
+        served.put("version", ref.version());
+        served.put("run_id", ref.runId());
+        served.put("through", resolvedThrough.getOrDefault(ref, alias));
+        served.put("tags", tagsOf.getOrDefault(ref, Map.of()));
+        Path temp = dir.resolve(SERVED_FILE + PARTIAL + UUID.randomUUID().toString().substring(0, 8));
+        Files.write(temp, JSON.writeValueAsBytes(served));
+        try {
+            Files.move(temp, dir.resolve(SERVED_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** The version {@code served.json} names, from its cached bundle, checksums verified; nothing asks the registry. */
+    @Override
+    public Optional<Forecaster> loadLastVerified() throws IOException {
+        Path file = cacheDir.resolve(modelName).resolve(SERVED_FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        com.fasterxml.jackson.databind.JsonNode served = JSON.readTree(file.toFile());
+        VersionRef ref = VersionRef.create(served.path("name").asText(""), served.path("version").asText(""),
+                served.path("run_id").asText(""));
+        if (!modelName.equals(ref.name())) {
+            throw new ServingException(file + " names model " + Json.abbreviate(ref.name()) + ", expected " + modelName);
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        served.path("tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+        Path dir = bundleDir(ref);
+        ForecastModel model;
+        try {
+            model = ForecastModel.load(dir);
+        } catch (ModelException e) {
+            throw new ServingException("the cached bundle of " + ref + " is not usable: " + e.getMessage(), e);
+        }
+        String through = served.path("through").asText(alias) + " (cached; registry unreachable)";
+        LOG.info("Loaded {} from the cache {} without the registry", ref, dir);
+        return Optional.of(new BundleForecaster(model, info(ref, model, tags, through, Instant.now())));
     }
 
     private ForecastModel download(ModelVersion version, VersionRef ref, Path target) {
@@ -128,7 +210,7 @@ public final class MlflowModelSource implements ModelSource {
             Files.createDirectories(parent);
             removeStalePartials(parent, target.getFileName().toString());
             long start = System.nanoTime();
-            List<Path> files = client.downloadModelVersion(version, partial);
+            List<Path> files = client.downloadModelVersion(version, partial, limits);
             LOG.info("Downloaded {} ({} files from {}) in {} ms", ref, files.size(), version.source(),
                     (System.nanoTime() - start) / 1_000_000);
             ForecastModel model;
@@ -165,10 +247,17 @@ public final class MlflowModelSource implements ModelSource {
         }
     }
 
-    /** Where the bundle of {@code ref} is cached. */
+    /**
+     * Where the bundle of {@code ref} is cached: {@code cacheDir/NAME/VERSION}, refused unless the name is safe and
+     * the path, normalised, lies exactly two levels inside the cache directory.
+     */
     Path bundleDir(VersionRef ref) {
-        String safeName = ref.name().replaceAll("[^A-Za-z0-9._-]", "_");
-        return cacheDir.resolve(safeName).resolve(Integer.toString(versionNumber(ref)));
+        requireSafeName(ref.name(), "model name from the registry");
+        Path dir = cacheDir.resolve(ref.name()).resolve(Integer.toString(versionNumber(ref))).normalize();
+        if (!dir.startsWith(cacheDir) || dir.getNameCount() != cacheDir.getNameCount() + 2) {
+            throw new ServingException("the bundle of " + ref + " must be cached inside " + cacheDir + ", found the path " + dir);
+        }
+        return dir;
     }
 
     private static int versionNumber(VersionRef ref) {
@@ -188,7 +277,7 @@ public final class MlflowModelSource implements ModelSource {
      * price column from the MLmodel flavor, test metrics ({@code test_*}, {@code naive_test_*}, {@code wf_mean_*})
      * from the version's tags.
      */
-    static ModelInfo info(VersionRef ref, ForecastModel model, ModelVersion version, String through, Instant loadedAt) {
+    static ModelInfo info(VersionRef ref, ForecastModel model, Map<String, String> tags, String through, Instant loadedAt) {
         ModelBundle.MlModel mlmodel = model.mlmodel();
         String where = ref.name() + " v" + ref.version();
         LocalDate[] train = range(mlmodel.setting("train_range"), "train_range", where);
@@ -207,7 +296,7 @@ public final class MlflowModelSource implements ModelSource {
             }
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
-        version.tags().forEach((key, value) -> {
+        tags.forEach((key, value) -> {
             if (key.startsWith("test_") || key.startsWith("naive_test_") || key.startsWith("wf_mean_")) {
                 try {
                     metrics.put(key, Double.parseDouble(value.strip()));
@@ -245,6 +334,11 @@ public final class MlflowModelSource implements ModelSource {
         } catch (IOException e) {
             LOG.warn("Could not delete {}: {}", dir, e.toString());
         }
+    }
+
+    @Override
+    public String alias() {
+        return alias;
     }
 
     @Override

@@ -43,6 +43,6 @@ public final class MlflowModelSourceFactory implements ModelSourceFactory {
                 .requestTimeout(REQUEST_TIMEOUT)
                 .retry(RETRY)
                 .build());
-        return MlflowModelSource.create(client, config.modelName(), config.modelAlias(), config.modelCacheDir());
+        return MlflowModelSource.create(client, config.modelName(), config.modelAlias(), config.modelCacheDir(), config.download());
     }
 }

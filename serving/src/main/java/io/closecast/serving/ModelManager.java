@@ -1,9 +1,11 @@
 package io.closecast.serving;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +36,15 @@ public final class ModelManager implements AutoCloseable {
      * @param retryInitial  first wait after a failed start-up attempt
      * @param retryMax      cap of the doubling wait
      * @param warmupRounds  forecasts run on a new version before it serves (and to check its answers)
+     * @param serveCachedOnOutage when the registry cannot be asked and nothing serves (a restart during an outage),
+     *                      serve the last version this source verified and served, from its cache, until it answers
      */
-    public record Settings(Duration pollInterval, Duration retryInitial, Duration retryMax, int warmupRounds) {
+    public record Settings(Duration pollInterval, Duration retryInitial, Duration retryMax, int warmupRounds,
+                           boolean serveCachedOnOutage) {
+        public Settings(Duration pollInterval, Duration retryInitial, Duration retryMax, int warmupRounds) {
+            this(pollInterval, retryInitial, retryMax, warmupRounds, true);
+        }
+
         public Settings {
             requirePositive(pollInterval, "poll-interval");
             requirePositive(retryInitial, "retry.initial");
@@ -56,10 +65,34 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
-    /** What the manager knows now; {@code reason} is present exactly when nothing serves. */
-    public record Status(Optional<ModelInfo> serving, Optional<String> reason, Optional<String> lastFailure) {
+    /**
+     * What the manager knows now; {@code reason} is present exactly when nothing serves.
+     *
+     * @param serving           the version that serves
+     * @param reason            why nothing serves
+     * @param lastFailure       the last refused version and why (kept after a later success, for operators)
+     * @param aliasTarget       what the alias pointed at when last resolved; absent before the first answer, and
+     *                          {@code Optional.of(Optional.empty())} when it points at none
+     * @param refused           the version the alias points at that was refused, and why, while it still does
+     * @param registryDownSince when the registry stopped answering, while it does not
+     * @param registryError     why it does not answer, while it does not
+     * @param fromCache         the serving version came from the local cache while the registry was unreachable
+     */
+    public record Status(Optional<ModelInfo> serving, Optional<String> reason, Optional<String> lastFailure,
+                         Optional<Optional<VersionRef>> aliasTarget, Optional<String> refused,
+                         Optional<Instant> registryDownSince, Optional<String> registryError, boolean fromCache) {
         public boolean ready() {
             return serving.isPresent();
+        }
+
+        /** The alias was resolved and points at something other than what serves (or at nothing while one serves). */
+        public boolean aliasMismatch() {
+            if (aliasTarget.isEmpty()) {
+                return false;
+            }
+            Optional<VersionRef> target = aliasTarget.get();
+            Optional<VersionRef> served = serving.map(ModelInfo::ref);
+            return target.isPresent() ? !target.equals(served) : served.isPresent();
         }
     }
 
@@ -119,6 +152,12 @@ public final class ModelManager implements AutoCloseable {
     private volatile String reason = "starting: no model version loaded yet";
     private volatile String lastFailure;
     private volatile VersionRef refused;
+    private volatile String refusedWhy;
+    private volatile Optional<VersionRef> aliasTarget; // null until the registry first answered
+    private volatile Instant registryDownSince;
+    private volatile String registryError;
+    private volatile boolean fromCache;
+    private boolean cacheTried;
     private ScheduledFuture<?> next;
     private Duration backoff;
     private volatile boolean closed;
@@ -190,7 +229,18 @@ public final class ModelManager implements AutoCloseable {
     public Status status() {
         Lease lease = current.get();
         Optional<ModelInfo> info = lease == null ? Optional.empty() : Optional.of(lease.info());
-        return new Status(info, info.isPresent() ? Optional.empty() : Optional.of(reason), Optional.ofNullable(lastFailure));
+        Optional<VersionRef> target = aliasTarget;
+        VersionRef refusedNow = refused;
+        Optional<String> refusal = refusedNow != null && target != null && target.isPresent() && target.get().equals(refusedNow)
+                ? Optional.ofNullable(refusedWhy) : Optional.empty();
+        return new Status(info, info.isPresent() ? Optional.empty() : Optional.of(reason), Optional.ofNullable(lastFailure),
+                Optional.ofNullable(target), refusal, Optional.ofNullable(registryDownSince), Optional.ofNullable(registryError),
+                info.isPresent() && fromCache);
+    }
+
+    /** The alias this manager follows, e.g. {@code production}. */
+    public String alias() {
+        return source.alias();
     }
 
     /** Where versions come from, e.g. {@code models:/closecast-petr4@production}. */
@@ -203,17 +253,22 @@ public final class ModelManager implements AutoCloseable {
             return;
         }
         boolean serving;
+        boolean failed = false;
         try {
             serving = check(force);
-        } catch (RuntimeException e) {
-            LOG.warn("Model check failed unexpectedly: {}", e.toString());
+        } catch (Throwable e) {
+            // anything a check can raise (a StackOverflowError from a hostile listing included) must not end the
+            // loop: log it, count it, back off, keep polling
+            LOG.warn("Model check failed unexpectedly: {}; retrying with backoff", e.toString());
+            metrics.checkFailed();
             serving = ready();
+            failed = true;
         }
         synchronized (this) {
             if (next != null) {
                 next.cancel(false);
             }
-            if (serving) {
+            if (serving && !failed) {
                 backoff = settings.retryInitial();
                 schedule(settings.pollInterval());
             } else {
@@ -227,7 +282,11 @@ public final class ModelManager implements AutoCloseable {
 
     private synchronized void schedule(Duration delay) {
         if (!closed) {
-            next = scheduler.schedule(() -> runCheck(false), delay.toNanos(), TimeUnit.NANOSECONDS);
+            try {
+                next = scheduler.schedule(() -> runCheck(false), delay.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // closed meanwhile
+            }
         }
     }
 
@@ -235,11 +294,27 @@ public final class ModelManager implements AutoCloseable {
         Optional<VersionRef> resolved;
         try {
             resolved = source.resolve();
-        } catch (Exception e) {
+        } catch (Exception | StackOverflowError e) {
+            if (registryDownSince == null) {
+                registryDownSince = Instant.now();
+            }
+            registryError = message(e);
+            metrics.registryReachable(false);
             reason = "model source " + source.describe() + " unreachable: " + message(e);
             LOG.warn("Cannot resolve {}: {}", source.describe(), message(e));
+            if (!ready() && settings.serveCachedOnOutage() && !cacheTried) {
+                cacheTried = true;
+                serveCached();
+            }
             return ready();
         }
+        if (registryDownSince != null) {
+            LOG.info("{} answers again (unreachable since {})", source.describe(), registryDownSince);
+        }
+        registryDownSince = null;
+        registryError = null;
+        metrics.registryReachable(true);
+        aliasTarget = resolved;
         if (resolved.isEmpty()) {
             reason = "no model version: " + source.describe() + " points at none";
             if (ready()) {
@@ -252,6 +327,10 @@ public final class ModelManager implements AutoCloseable {
         VersionRef ref = resolved.get();
         Lease serving = current.get();
         if (serving != null && serving.info().ref().equals(ref)) {
+            if (fromCache) {
+                fromCache = false;
+                LOG.info("The registry confirms {}, which serves from the cache", ref);
+            }
             return true;
         }
         if (!force && serving != null && ref.equals(refused)) {
@@ -278,19 +357,23 @@ public final class ModelManager implements AutoCloseable {
             warmUp(loaded);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             Lease old = current.getAndSet(new Lease(loaded));
+            fromCache = false;
             metrics.modelLoaded(info, took);
             refused = null; // lastFailure stays: the last refused version and why, for operators
+            refusedWhy = null;
+            served(ref);
             if (old != null) {
                 LOG.info("Now serving {} (was v{}), loaded in {} ms", ref, old.info().version(), took.toMillis());
                 old.close(); // the manager's own hold; closes the model when in-flight requests are done
             } else {
                 LOG.info("Now serving {}, loaded in {} ms", ref, took.toMillis());
             }
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | Error e) {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             metrics.modelLoadFailed(took);
             refused = ref;
             String why = "loading " + ref + " failed: " + message(e);
+            refusedWhy = message(e);
             lastFailure = why;
             reason = ready() ? reason : why;
             LOG.warn("Refused {}: {}{}", ref, message(e), ready() ? "; the previous version keeps serving" : "");
@@ -299,6 +382,43 @@ public final class ModelManager implements AutoCloseable {
                     loaded.close();
                 } catch (Exception ce) {
                     LOG.warn("Closing refused model {} failed: {}", ref, ce.toString());
+                }
+            }
+        }
+    }
+
+    /** Tells the source what serves now (it remembers it for a start during an outage); its failure is only logged. */
+    private void served(VersionRef ref) {
+        try {
+            source.served(ref);
+        } catch (Exception e) {
+            LOG.warn("Could not record {} as the last served version: {}", ref, message(e));
+        }
+    }
+
+    /** The registry cannot be asked and nothing serves: the last verified bundle from the source's cache, if any. */
+    private void serveCached() {
+        Forecaster cached = null;
+        try {
+            Optional<Forecaster> found = source.loadLastVerified();
+            if (found.isEmpty()) {
+                LOG.info("No verified cached bundle to serve while {} is unreachable", source.describe());
+                return;
+            }
+            cached = found.get();
+            warmUp(cached);
+            fromCache = true;
+            current.set(new Lease(cached));
+            metrics.modelLoaded(cached.info(), Duration.ZERO);
+            LOG.warn("Serving {} from the local cache (verified) while the registry is unreachable; switching as soon "
+                    + "as it answers", cached.info().ref());
+        } catch (Exception | Error e) {
+            LOG.warn("The cached bundle cannot serve while the registry is unreachable: {}", message(e));
+            if (cached != null) {
+                try {
+                    cached.close();
+                } catch (Exception ce) {
+                    LOG.warn("Closing the cached model failed: {}", ce.toString());
                 }
             }
         }

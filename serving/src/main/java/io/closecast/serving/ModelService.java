@@ -27,8 +27,56 @@ final class ModelService implements HttpService {
         try (ModelManager.Lease lease = PredictService.lease(models)) {
             ModelInfo info = lease.info();
             res.header(Responses.MODEL_VERSION, info.version());
-            Responses.json(res, 200, describe(info, models.sourceDescription()));
+            StringBuilder sb = describe(info, models.sourceDescription());
+            sb.setLength(sb.length() - 1);
+            sb.append(",\"state\":");
+            state(sb, models.status(), models.alias());
+            sb.append('}');
+            Responses.json(res, 200, sb);
         }
+    }
+
+    /**
+     * What serves against what the registry says, as JSON: {@code serving_version}, {@code alias},
+     * {@code alias_points_at} (null: points at none; "unknown": not resolved yet), {@code in_sync}, {@code refused}
+     * (version and reason, while the alias points at a refused version), {@code registry} (reachable, since when
+     * not, why), {@code from_cache}.
+     */
+    static void state(StringBuilder sb, ModelManager.Status status, String alias) {
+        sb.append("{\"serving_version\":");
+        if (status.serving().isPresent()) {
+            Json.quote(sb, status.serving().get().version());
+        } else {
+            sb.append("null");
+        }
+        sb.append(",\"alias\":");
+        Json.quote(sb, alias);
+        sb.append(",\"alias_points_at\":");
+        if (status.aliasTarget().isEmpty()) {
+            sb.append("\"unknown\"");
+        } else if (status.aliasTarget().get().isEmpty()) {
+            sb.append("null");
+        } else {
+            Json.quote(sb, status.aliasTarget().get().get().version());
+        }
+        sb.append(",\"in_sync\":").append(status.aliasTarget().isPresent() && !status.aliasMismatch());
+        sb.append(",\"refused\":");
+        if (status.refused().isPresent() && status.aliasTarget().flatMap(t -> t).isPresent()) {
+            sb.append("{\"version\":");
+            Json.quote(sb, status.aliasTarget().get().get().version());
+            sb.append(",\"reason\":");
+            Json.quote(sb, status.refused().get());
+            sb.append('}');
+        } else {
+            sb.append("null");
+        }
+        sb.append(",\"registry\":{\"reachable\":").append(status.registryDownSince().isEmpty());
+        status.registryDownSince().ifPresent(t -> sb.append(",\"unreachable_since\":\"").append(t).append('"'));
+        status.registryError().ifPresent(e -> {
+            sb.append(",\"error\":");
+            Json.quote(sb, e);
+        });
+        sb.append("},\"from_cache\":").append(status.fromCache()).append('}');
     }
 
     /** The model as JSON (also used by the readiness answer). */

@@ -23,6 +23,26 @@ public interface ModelSource {
      */
     Forecaster load(VersionRef ref) throws Exception;
 
+    /**
+     * Called after {@code ref} was loaded, warmed up and swapped in; a source with a local cache remembers it for
+     * {@link #loadLastVerified()}.
+     */
+    default void served(VersionRef ref) throws Exception {
+    }
+
+    /**
+     * The last version {@link #served} named, loaded and verified from the local cache without asking the registry
+     * (a restart while the registry is down); empty when there is none.
+     */
+    default Optional<Forecaster> loadLastVerified() throws Exception {
+        return Optional.empty();
+    }
+
+    /** The registry alias followed, e.g. {@code production}. */
+    default String alias() {
+        return "production";
+    }
+
     /** Where the versions come from, for logs and health reasons, e.g. {@code models:/closecast-petr4@production}. */
     String describe();
 }

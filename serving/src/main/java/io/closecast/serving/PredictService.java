@@ -17,6 +17,9 @@ import io.helidon.webserver.http.ServerResponse;
  */
 final class PredictService implements HttpService {
 
+    /** The fields a {@code /v1/predict} body may have; any other is refused by name. */
+    static final java.util.Set<String> FIELDS = java.util.Set.of("closes", "horizon", "dates");
+
     private final ModelManager models;
     private final ServingMetrics metrics;
     private final long maxBodyBytes;
@@ -39,14 +42,16 @@ final class PredictService implements HttpService {
         Bodies.requireType(req, "application/json");
         byte[] body = Bodies.read(req, maxBodyBytes);
         JsonNode root = Json.requireObject(Json.parse(body));
+        Inputs.onlyFields(root, FIELDS, "");
         try (ModelManager.Lease lease = lease(models)) {
             ModelInfo info = lease.info();
-            double[] window = Inputs.window(root.get("closes"), "closes", info.windowLength());
+            JsonNode closes = root.get("closes");
+            double[] window = Inputs.window(closes, "closes", info.windowLength());
             int horizon = Inputs.horizon(root.get("horizon"), "horizon", info.maxHorizon());
             JsonNode datesNode = root.get("dates");
             Optional<List<LocalDate>> dates = datesNode == null || datesNode.isNull()
                     ? Optional.empty()
-                    : Optional.of(Inputs.dates(datesNode, "dates", info.windowLength()));
+                    : Optional.of(Inputs.dates(datesNode, "dates", closes.size()));
             answer(res, lease, window, horizon, dates.map(d -> d.getLast()));
         }
     }
@@ -75,7 +80,8 @@ final class PredictService implements HttpService {
         Json.quote(sb, info.version());
         sb.append(",\"run_id\":");
         Json.quote(sb, info.runId());
-        sb.append("},\"horizon\":").append(horizon).append(",\"predictions\":");
+        sb.append("},\"horizon\":").append(horizon).append(",\"closes_used\":").append(window.length)
+                .append(",\"predictions\":");
         Json.numbers(sb, predictions);
         if (lastDate.isPresent()) {
             sb.append(",\"dates\":[");
@@ -92,6 +98,7 @@ final class PredictService implements HttpService {
         Json.numbers(sb, Inputs.naive(window, horizon));
         sb.append('}');
         res.header(Responses.MODEL_VERSION, info.version());
+        res.header(Responses.CLOSES_USED, Integer.toString(window.length));
         Responses.json(res, 200, sb);
     }
 

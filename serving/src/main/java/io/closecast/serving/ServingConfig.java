@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import io.closecast.mlflow.DownloadLimits;
+import io.closecast.mlflow.MlflowException;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 
@@ -39,7 +41,40 @@ public record ServingConfig(String host,
                             Duration webhookMaxSkew,
                             Path modelCacheDir,
                             int feedbackWindow,
-                            Path dataDir) {
+                            Path dataDir,
+                            Timeouts timeouts,
+                            DownloadLimits download) {
+
+    /**
+     * How long a connection may sit idle, take to send its request headers, and take to send its body.
+     *
+     * @param idle    a connection with no request in progress is closed after this long
+     * @param headers the request headers must arrive within this of the request line (slow loris)
+     * @param body    a request body must arrive within this of the route starting to read it
+     */
+    public record Timeouts(Duration idle, Duration headers, Duration body) {
+        public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10));
+
+        public Timeouts {
+            positive(idle, "server.idle-timeout");
+            positive(headers, "server.header-timeout");
+            positive(body, "server.body-timeout");
+        }
+
+        private static void positive(Duration d, String key) {
+            Objects.requireNonNull(d, key);
+            if (d.isNegative() || d.isZero()) {
+                throw new ServingException(key + " must be > 0, found " + d);
+            }
+        }
+    }
+
+    /**
+     * Download bounds for model bundles: real bundles are tens of kilobytes (a 2-layer 64-unit LSTM is ~150 KB with
+     * its DL4J copy), so 64 MiB a file and 256 MiB a bundle leave a wide margin.
+     */
+    public static final DownloadLimits DEFAULT_DOWNLOAD =
+            new DownloadLimits(64L << 20, 256L << 20, 1000, 16, Duration.ofMinutes(2));
 
     /**
      * Responses queued per connection for Helidon's writer (0: written by the request's virtual thread). With 0,
@@ -73,6 +108,8 @@ public record ServingConfig(String host,
             throw new ServingException("feedback.window must be 1.." + OnlineAccuracy.MAX_WINDOW + ", found " + feedbackWindow);
         }
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(download, "download");
     }
 
     public static Builder builder() {
@@ -103,6 +140,21 @@ public record ServingConfig(String host,
         config.get("model.retry.initial").asString().ifPresent(v -> b.retryInitial(duration(v, "model.retry.initial", where)));
         config.get("model.retry.max").asString().ifPresent(v -> b.retryMax(duration(v, "model.retry.max", where)));
         config.get("model.warmup-rounds").asString().ifPresent(v -> b.warmupRounds(integer(v, "model.warmup-rounds", where)));
+        config.get("model.serve-cached-on-outage").asString()
+                .ifPresent(v -> b.serveCachedOnOutage(bool(v, "model.serve-cached-on-outage", where)));
+        config.get("model.download.max-file-bytes").asString()
+                .ifPresent(v -> b.downloadMaxFileBytes(longValue(v, "model.download.max-file-bytes", where)));
+        config.get("model.download.max-bundle-bytes").asString()
+                .ifPresent(v -> b.downloadMaxBundleBytes(longValue(v, "model.download.max-bundle-bytes", where)));
+        config.get("model.download.max-files").asString()
+                .ifPresent(v -> b.downloadMaxFiles(integer(v, "model.download.max-files", where)));
+        config.get("model.download.max-depth").asString()
+                .ifPresent(v -> b.downloadMaxDepth(integer(v, "model.download.max-depth", where)));
+        config.get("model.download.timeout").asString()
+                .ifPresent(v -> b.downloadTimeout(duration(v, "model.download.timeout", where)));
+        config.get("server.idle-timeout").asString().ifPresent(v -> b.idleTimeout(duration(v, "server.idle-timeout", where)));
+        config.get("server.header-timeout").asString().ifPresent(v -> b.headerTimeout(duration(v, "server.header-timeout", where)));
+        config.get("server.body-timeout").asString().ifPresent(v -> b.bodyTimeout(duration(v, "server.body-timeout", where)));
         config.get("security.api-keys").asList(String.class).ifPresent(b::apiKeys);
         config.get("security.api-keys-file").asString().ifPresent(v -> b.apiKeysFile(Path.of(v)));
         config.get("security.open.health").asBoolean().ifPresent(b::openHealth);
@@ -174,6 +226,22 @@ public record ServingConfig(String host,
         }
     }
 
+    static long longValue(String text, String key, String where) {
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new ServingException(key + " must be an integer, found '" + text + "' (" + where + ")");
+        }
+    }
+
+    static boolean bool(String text, String key, String where) {
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ServingException(key + " must be true or false, found '" + text + "' (" + where + ")");
+        };
+    }
+
     static int integer(String text, String key, String where) {
         try {
             return Integer.parseInt(text.strip());
@@ -206,6 +274,15 @@ public record ServingConfig(String host,
         private Path modelCacheDir = Path.of(System.getProperty("java.io.tmpdir"), "closecast-models");
         private int feedbackWindow = 100;
         private Path dataDir = Path.of("data");
+        private boolean serveCachedOnOutage = true;
+        private Duration idleTimeout = Timeouts.DEFAULT.idle();
+        private Duration headerTimeout = Timeouts.DEFAULT.headers();
+        private Duration bodyTimeout = Timeouts.DEFAULT.body();
+        private long downloadMaxFileBytes = DEFAULT_DOWNLOAD.maxFileBytes();
+        private long downloadMaxBundleBytes = DEFAULT_DOWNLOAD.maxTotalBytes();
+        private int downloadMaxFiles = DEFAULT_DOWNLOAD.maxFiles();
+        private int downloadMaxDepth = DEFAULT_DOWNLOAD.maxDepth();
+        private Duration downloadTimeout = DEFAULT_DOWNLOAD.deadline();
 
         private Builder() {
         }
@@ -232,16 +309,35 @@ public record ServingConfig(String host,
         public Builder modelCacheDir(Path v) { modelCacheDir = v; return this; }
         public Builder feedbackWindow(int v) { feedbackWindow = v; return this; }
         public Builder dataDir(Path v) { dataDir = v; return this; }
+        public Builder serveCachedOnOutage(boolean v) { serveCachedOnOutage = v; return this; }
+        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
+        public Builder headerTimeout(Duration v) { headerTimeout = v; return this; }
+        public Builder bodyTimeout(Duration v) { bodyTimeout = v; return this; }
+        public Builder downloadMaxFileBytes(long v) { downloadMaxFileBytes = v; return this; }
+        public Builder downloadMaxBundleBytes(long v) { downloadMaxBundleBytes = v; return this; }
+        public Builder downloadMaxFiles(int v) { downloadMaxFiles = v; return this; }
+        public Builder downloadMaxDepth(int v) { downloadMaxDepth = v; return this; }
+        public Builder downloadTimeout(Duration v) { downloadTimeout = v; return this; }
 
         public ServingConfig build() {
             if (modelName == null) {
                 throw new ServingException("model.name is required (the registered model to serve), found none");
             }
             return new ServingConfig(host, port, writeQueueLength, Optional.ofNullable(trackingUri), modelName, modelAlias,
-                    new ModelManager.Settings(pollInterval, retryInitial, retryMax, warmupRounds), apiKeys,
+                    new ModelManager.Settings(pollInterval, retryInitial, retryMax, warmupRounds, serveCachedOnOutage), apiKeys,
                     Optional.ofNullable(apiKeysFile), openHealth, openMetrics, openOpenapi, openDashboard, maxBodyBytes,
                     Optional.ofNullable(webhookSecret).filter(s -> !s.isBlank()), webhookMaxSkew, modelCacheDir,
-                    feedbackWindow, dataDir);
+                    feedbackWindow, dataDir, new Timeouts(idleTimeout, headerTimeout, bodyTimeout),
+                    downloadLimits());
+        }
+
+        private DownloadLimits downloadLimits() {
+            try {
+                return new DownloadLimits(downloadMaxFileBytes, downloadMaxBundleBytes, downloadMaxFiles,
+                        downloadMaxDepth, downloadTimeout);
+            } catch (MlflowException e) {
+                throw new ServingException("model.download: " + e.getMessage(), e);
+            }
         }
     }
 }

@@ -46,6 +46,8 @@ public final class ServingMetrics {
     private final Timer modelLoad;
     private final Counter reloadSuccess;
     private final Counter reloadFailure;
+    private final Counter checkFailures;
+    private volatile int registryUp = 1;
     private final Object infoLock = new Object();
     private Meter modelInfo;
 
@@ -75,6 +77,7 @@ public final class ServingMetrics {
         this.modelLoad = registry.getOrCreate(Timer.builder("closecast_model_load_duration")
                 .description("Time to download, verify, load and warm up one model version")
                 .baseUnit(Timer.BaseUnits.SECONDS)
+                .percentiles(new double[0]) // buckets only: quantile series inside a histogram family fail promtool check metrics
                 .buckets(LOAD_BUCKETS));
         this.reloadSuccess = registry.getOrCreate(Counter.builder("closecast_model_reloads")
                 .description("Model (re)loads by result")
@@ -82,6 +85,12 @@ public final class ServingMetrics {
         this.reloadFailure = registry.getOrCreate(Counter.builder("closecast_model_reloads")
                 .description("Model (re)loads by result")
                 .tags(List.of(Tag.create("result", "failure"))));
+        this.checkFailures = registry.getOrCreate(Counter.builder("closecast_model_check_failures")
+                .description("Registry checks that failed unexpectedly (the loader logged it, backed off and kept polling)"));
+        JvmMeters.register(registry);
+        registry.gauge("closecast_registry_up", List.of()).ifPresent(registry::remove);
+        registry.getOrCreate(Gauge.builder("closecast_registry_up", () -> registryUp)
+                .description("1 while the model registry answered the last check, else 0"));
     }
 
     /** Registers {@code closecast_model_ready}, read at each scrape (replaces an earlier one in the same registry). */
@@ -89,6 +98,26 @@ public final class ServingMetrics {
         registry.gauge("closecast_model_ready", List.of()).ifPresent(registry::remove);
         registry.getOrCreate(Gauge.builder("closecast_model_ready", () -> ready.getAsBoolean() ? 1 : 0)
                 .description("1 when a model version is loaded and serving, else 0"));
+    }
+
+    /**
+     * Registers {@code closecast_model_alias_mismatch}: 1 while the registry alias points at a version other than
+     * the one that serves (refused, still loading, or nothing serves), else 0. Read at each scrape.
+     */
+    public void registerAliasMismatch(BooleanSupplier mismatch) {
+        registry.gauge("closecast_model_alias_mismatch", List.of()).ifPresent(registry::remove);
+        registry.getOrCreate(Gauge.builder("closecast_model_alias_mismatch", () -> mismatch.getAsBoolean() ? 1 : 0)
+                .description("1 while the registry alias points at a version other than the one that serves, else 0"));
+    }
+
+    /** A registry check raised something unexpected. */
+    public void checkFailed() {
+        checkFailures.increment();
+    }
+
+    /** Whether the registry answered the last check. */
+    public void registryReachable(boolean up) {
+        registryUp = up ? 1 : 0;
     }
 
     /**
@@ -105,6 +134,7 @@ public final class ServingMetrics {
         return registry.getOrCreate(Timer.builder("closecast_request_duration")
                 .description("Request latency by route, from routing to the response being sent")
                 .baseUnit(Timer.BaseUnits.SECONDS)
+                .percentiles(new double[0])
                 .buckets(LATENCY_BUCKETS)
                 .tags(List.of(Tag.create("route", route))));
     }

@@ -63,6 +63,15 @@ class BadInputIT {
                 cases.add(new Case(path, type, junk, "random bytes " + junk.length));
             }
         }
+        // Content-Types the web server cannot parse, or none: 415 on every body route, never the catch-all 500
+        for (String path : List.of("/v1/predict", "/v1/predict/csv", "/invocations", "/v1/feedback")) {
+            for (String type : new String[] {"json", ";;;", "application/", "/json", "application/json;;charset", null}) {
+                cases.add(new Case(path, type, bytes("{\"closes\": [1,2,3,4,5]}"), "Content-Type " + type));
+            }
+        }
+        for (String body : feedbackBodies()) {
+            cases.add(new Case("/v1/feedback", "application/json", bytes(body), body));
+        }
         byte[] huge = new byte[64 * 1024 + 10];
         java.util.Arrays.fill(huge, (byte) '1');
         cases.add(new Case("/v1/predict", "application/json", huge, "too large"));
@@ -105,15 +114,23 @@ class BadInputIT {
                 "[1,2,3,4,null]", "[1,2,3,4,{}]", "[1,2,3,4,[]]", "[1,2,3,4,1e309]", "[1,2,3,4,-1e309]",
                 "[1,2,3,4," + "9".repeat(400) + "]", "[1,2,3,4,1e-400]", "[1,2,3,4,0]", "[1,2,3,4,-5]",
                 "[1,2,3,4,NaN]", "[1,2,3,4,\"NaN\"]", "[1,2,3,4,\"Infinity\"]", "[1,2,3,4,Infinity]", "[1,2,3,4,-Infinity]",
-                "[1,2,3,4,0x10]", "[1,2,3,4,01]", "[1,2,3,4,.5]", "[1,2,3,4,+5]", "[]", "[1]", "[1,2,3,4,5,6]",
+                "[1,2,3,4,0x10]", "[1,2,3,4,01]", "[1,2,3,4,.5]", "[1,2,3,4,+5]", "[]", "[1]", "[1,2,3,4,5,-6]",
+                "[1,2,3,4,5,6,7,8,\"9\"]", "[-1,2,3,4,5,6,7]",
                 "[1,2,3,4]", "[1,2,3,4,5,]", "[1,,2,3,4]"};
         for (String v : badValues) {
             out.add("{\"closes\": " + v + ", \"horizon\": 1}");
         }
-        for (int n = 0; n <= 30; n++) {
-            if (n != 5) {
-                out.add("{\"closes\": " + TestClient.closes(n) + "}");
-            }
+        for (int n = 0; n < 5; n++) { // shorter than the window; longer ones are valid (their end is used)
+            out.add("{\"closes\": " + TestClient.closes(n) + "}");
+        }
+        // unknown fields, named (the typo "horizn" was answered 200 with horizon 1)
+        for (String unknown : new String[] {"horizn", "close", "Closes", "interval", "", "closes ", "\\u0000"}) {
+            out.add("{\"closes\": [1,2,3,4,5], \"" + unknown + "\": 5}");
+        }
+        // dates the business-day calendar would overflow on (valid ISO, far future)
+        for (String last : new String[] {"+999999999-12-31", "+10000-01-03", "+999999999-12-30"}) {
+            out.add("{\"closes\": [1,2,3,4,5], \"horizon\": 10, \"dates\": [\"2024-01-02\",\"2024-01-03\","
+                    + "\"2024-01-04\",\"2024-01-05\",\"" + last + "\"]}");
         }
         String[] badHorizons = {"0", "-1", "11", "1.5", "\"3\"", "1e10", "true", "null", "[]", "{}", "99999999999999999999", "-0.0001"};
         for (String h : badHorizons) {
@@ -148,6 +165,13 @@ class BadInputIT {
             out.add(randomJson(rnd, 0));
         }
         return out;
+    }
+
+    static List<String> feedbackBodies() {
+        String ok = "\"date\": \"2024-01-09\", \"actual\": 101, \"predicted\": 100, \"last\": 99";
+        return List.of("{}", "{" + ok + ", \"versoin\": \"1\"}", "{" + ok.replace("2024-01-09", "+999999999-12-31") + "}",
+                "{" + ok.replace("101", "-1") + "}", "{" + ok.replace("\"2024-01-09\"", "20240109") + "}",
+                "{" + ok + ", \"version\": \"../1\"}", "[" + ok + "]", "{" + ok + "");
     }
 
     static List<String> invocationBodies(Random rnd) {
@@ -196,7 +220,8 @@ class BadInputIT {
                 header + rows.replace("2024-01-08", "2024-01-01"), header + rows.replace("2024-01-08", "08/01/2024"),
                 header + rows.replace("2024-01-08", ""), header + rows.substring(0, rows.length() / 2),
                 header.replace("Close,Adj", "Price,Adj") + rows, header + rows + "garbage line\n",
-                header + "2024-01-02,1,1,1,100,90,10\n".repeat(5)));
+                header + "2024-01-02,1,1,1,100,90,10\n".repeat(5),
+                header + rows.replace("2024-01-08", "+999999999-12-31"), header + rows.replace("2024-01-08", "+10000-01-01")));
         String[] junk = {"x", "", "-1", "0", "1e999", "NaN", "1..2", "--3", "1,2", "null", "\"\"", "0x1A", "1e-999"};
         String[] lines = rows.split("\n");
         for (int i = 0; i < 30; i++) {

@@ -52,7 +52,11 @@ class MlflowModelSourceTest {
         try (MlflowClient client = MlflowClient.create(MlflowConfig.create("http://127.0.0.1:1"))) {
             MlflowModelSource source = MlflowModelSource.create(client, "closecast-msft", "production", Path.of("/cache"));
             assertEquals(Path.of("/cache/closecast-msft/7"), source.bundleDir(VersionRef.create("closecast-msft", "7", "r")));
-            assertEquals(Path.of("/cache/a_b_c/1"), source.bundleDir(VersionRef.create("a/b c", "1", "r")));
+            for (String hostile : new String[] {"..", "a/b c", "../etc", "a/../../b", ".", "x..y", "/abs"}) {
+                ServingException n = assertThrows(ServingException.class,
+                        () -> source.bundleDir(VersionRef.create(hostile, "1", "r")), hostile);
+                assertTrue(n.getMessage().startsWith("model name from the registry must be"), n.getMessage());
+            }
             ServingException e = assertThrows(ServingException.class,
                     () -> source.bundleDir(VersionRef.create("closecast-msft", "latest", "r")));
             assertEquals("model version must be a positive integer, found 'latest' (closecast-msft)", e.getMessage());

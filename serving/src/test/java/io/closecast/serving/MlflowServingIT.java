@@ -276,6 +276,33 @@ class MlflowServingIT {
                         predictBody(fixture.lastCloses(RegistryFixture.WINDOW), 1));
                 assertEquals(200, stillServing.statusCode(), "a loaded model keeps serving while MLflow is down: "
                         + stillServing.body());
+
+                // a restart while MLflow is down: the last verified bundle serves from the cache, and says so
+                try (RunningService restarted = start(config(lateUri, model, work.resolve("cache-late")))) {
+                    TestClient.await("the cached version serving", Duration.ofSeconds(30), restarted.models()::ready);
+                    TestClient again = new TestClient(restarted.port());
+                    HttpResponse<String> cached = again.get("/health/ready");
+                    assertEquals(200, cached.statusCode(), cached.body());
+                    JsonNode state = TestClient.json(cached).get("state");
+                    assertTrue(state.get("from_cache").asBoolean(), cached.body());
+                    assertFalse(state.get("registry").get("reachable").asBoolean(), cached.body());
+                    assertEquals(v1.number() + "", state.get("serving_version").asText(), cached.body());
+                    HttpResponse<String> answer = again.post("/v1/predict", "application/json",
+                            predictBody(fixture.lastCloses(RegistryFixture.WINDOW), 1));
+                    assertEquals(200, answer.statusCode(), answer.body());
+                    assertEquals(stillServing.body(), answer.body(), "the cached bundle answers as the downloaded one did");
+                    assertTrue(TestClient.json(again.get("/v1/model")).get("state").get("from_cache").asBoolean());
+                }
+                // with serving from the cache switched off, the restart stays not ready
+                ServingConfig strict = ServingConfig.builder().host("127.0.0.1").port(0).trackingUri(lateUri).modelName(model)
+                        .pollInterval(Duration.ofMillis(100)).retryInitial(Duration.ofMillis(100)).retryMax(Duration.ofMillis(500))
+                        .modelCacheDir(work.resolve("cache-late")).serveCachedOnOutage(false).build();
+                try (RunningService off = start(strict)) {
+                    TestClient.await("a failed resolve", Duration.ofSeconds(20),
+                            () -> off.models().status().registryDownSince().isPresent());
+                    Thread.sleep(300);
+                    assertFalse(off.models().ready(), "model.serve-cached-on-outage: false keeps it not ready");
+                }
             } finally {
                 mlflowServer("stop", "--data", data.toString());
             }

@@ -91,4 +91,114 @@ class ModelManagerTest {
         assertEquals(Duration.ofSeconds(30), ServingConfig.duration("PT30S", "k", "w"));
         assertEquals(Duration.ofMinutes(2), ServingConfig.duration("2m", "k", "w"));
     }
+
+    @SuppressWarnings("removal")
+    private static ModelManager polling(ModelSource source, boolean serveCached) {
+        ServingMetrics metrics = ServingMetrics.create(Metrics.globalRegistry(), List.of("/v1/predict"));
+        return ModelManager.create(source, new ModelManager.Settings(Duration.ofMillis(50), Duration.ofMillis(10),
+                Duration.ofMillis(40), 1, serveCached), metrics);
+    }
+
+    @Test
+    void theLoaderSurvivesAnyThrowableAndKeepsPolling() {
+        java.util.concurrent.atomic.AtomicInteger errors = new java.util.concurrent.atomic.AtomicInteger();
+        TestModelSource source = new TestModelSource(5, 3, "1") {
+            @Override
+            public java.util.Optional<VersionRef> resolve() throws java.io.IOException {
+                if (errors.getAndIncrement() < 3) {
+                    throw new OutOfMemoryError("test: what a hostile listing could raise");
+                }
+                return super.resolve();
+            }
+
+            @Override
+            public Forecaster load(VersionRef ref) throws java.io.IOException {
+                if (ref.version().equals("2")) {
+                    throw new StackOverflowError(); // a listing nested thousands of directories deep, before the bound
+                }
+                return super.load(ref);
+            }
+        };
+        try (ModelManager models = polling(source, false)) {
+            long failuresBefore = failures();
+            models.start();
+            TestClient.await("v1 serving after three failed checks", Duration.ofSeconds(10), models::ready);
+            assertTrue(failures() - failuresBefore >= 3, "expected the failed checks counted");
+            source.pointAt("2");
+            TestClient.await("v2 refused", Duration.ofSeconds(10), () -> models.status().refused().isPresent());
+            assertEquals("1", models.status().serving().orElseThrow().version());
+            assertTrue(models.status().aliasMismatch());
+            source.pointAt("3");
+            TestClient.await("v3 serving: the loop still polls", Duration.ofSeconds(10),
+                    () -> models.status().serving().map(i -> i.version().equals("3")).orElse(false));
+            assertFalse(models.status().aliasMismatch());
+        }
+    }
+
+    @SuppressWarnings("removal")
+    private static long failures() {
+        return Metrics.globalRegistry().counter("closecast_model_check_failures", List.of()).map(c -> c.count()).orElse(0L);
+    }
+
+    @Test
+    void theStateSaysWhatServesWhereTheAliasPointsAndWhy() {
+        TestModelSource source = new TestModelSource(5, 3, "1");
+        try (ModelManager models = manager(source)) {
+            assertTrue(models.status().aliasTarget().isEmpty(), "nothing known before the first check");
+            models.check(false);
+            assertFalse(models.status().aliasMismatch());
+            source.failOnLoad("2").pointAt("2");
+            models.check(false);
+            ModelManager.Status s = models.status();
+            assertEquals("1", s.serving().orElseThrow().version());
+            assertEquals("2", s.aliasTarget().orElseThrow().orElseThrow().version());
+            assertTrue(s.aliasMismatch());
+            assertTrue(s.refused().orElseThrow().contains("checksum mismatch"), s.toString());
+            source.down(true);
+            models.check(false);
+            assertTrue(models.status().registryDownSince().isPresent());
+            assertTrue(models.status().registryError().orElseThrow().contains("Connection refused"));
+            assertTrue(models.status().aliasMismatch(), "the mismatch stays while the registry is down");
+            source.down(false).pointAt("1");
+            models.check(false);
+            assertFalse(models.status().aliasMismatch());
+            assertTrue(models.status().refused().isEmpty());
+            assertTrue(models.status().registryDownSince().isEmpty());
+            source.pointAt(null);
+            models.check(false);
+            assertTrue(models.status().aliasMismatch(), "v1 serves while the alias points at none");
+        }
+    }
+
+    /** A source whose registry is down but whose cache holds the last served version (a restart during an outage). */
+    private static TestModelSource cachedOnly(String cached) {
+        return new TestModelSource(5, 3, "2") {
+            @Override
+            public java.util.Optional<Forecaster> loadLastVerified() {
+                return java.util.Optional.of(new DriftForecaster(DriftForecaster.info(NAME, cached, 5, 3)));
+            }
+        };
+    }
+
+    @Test
+    void aStartDuringAnOutageServesTheCachedVersionAndSwitchesWhenTheRegistryAnswers() {
+        TestModelSource source = cachedOnly("1");
+        source.down(true);
+        try (ModelManager models = polling(source, true)) {
+            assertTrue(models.check(false), "expected the cached version to serve while the registry is down");
+            ModelManager.Status s = models.status();
+            assertEquals("1", s.serving().orElseThrow().version());
+            assertTrue(s.fromCache());
+            assertTrue(s.registryDownSince().isPresent());
+            source.down(false);
+            assertTrue(models.check(false));
+            assertEquals("2", models.status().serving().orElseThrow().version(), "switched to what the alias points at");
+            assertFalse(models.status().fromCache());
+        }
+        TestModelSource off = cachedOnly("1");
+        off.down(true);
+        try (ModelManager models = polling(off, false)) {
+            assertFalse(models.check(false), "with serve-cached-on-outage off nothing serves while the registry is down");
+        }
+    }
 }

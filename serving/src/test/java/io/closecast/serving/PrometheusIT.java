@@ -245,7 +245,7 @@ class PrometheusIT {
         }
     }
 
-    private static Path onPath(String name) {
+    static Path onPath(String name) {
         for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
             Path p = Path.of(d, name);
             if (Files.isExecutable(p)) {

@@ -169,8 +169,8 @@ class RoutesIT {
                 "closecast_model_ready{scope=\"application\",} 1.0",
                 "closecast_model_reloads_total{result=\"success\"",
                 "closecast_model_reloads_total{result=\"failure\"",
-                "memory_usedHeap_bytes",
-                "gc_total{")) {
+                "jvm_memory_used_bytes{area=\"heap\"",
+                "jvm_gc_collections_total{gc=")) {
             assertTrue(text.contains(expected), "expected " + expected + " in /metrics:\n" + text);
         }
     }
@@ -181,9 +181,52 @@ class RoutesIT {
         assertEquals(200, res.statusCode());
         assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("application/yaml"));
         for (String path : List.of("openapi: 3", "/v1/predict:", "/v1/predict/csv:", "/invocations:", "/v1/model:",
-                "/health/live:", "/health/ready:", "/metrics:", "/openapi:", "/v1/webhooks/mlflow:", "ApiError")) {
+                "/health/live:", "/health/ready:", "/ping:", "/health:", "/version:", "/metrics:", "/openapi:",
+                "/v1/webhooks/mlflow:", "ApiError")) {
             assertTrue(res.body().contains(path), "expected " + path + " in /openapi");
         }
+    }
+
+    @Test
+    void everyRouteAcceptsALongerHistoryUsesItsEndAndSaysHowManyClosesItUsed() {
+        // DriftForecaster forecasts last + (last - first) / (n - 1) per step over the window it is given
+        HttpResponse<String> longer = client.post("/v1/predict", "application/json",
+                "{\"closes\": [500, 1, 1, 100, 101, 102, 103, 104], \"horizon\": 1}");
+        assertEquals(200, longer.statusCode(), longer.body());
+        JsonNode p = TestClient.json(longer);
+        assertEquals(5, p.get("closes_used").asInt(), longer.body());
+        HttpResponse<String> exact = client.post("/v1/predict", "application/json", "{\"closes\": [100, 101, 102, 103, 104]}");
+        assertEquals(TestClient.json(exact).get("predictions").get(0).asDouble(), p.get("predictions").get(0).asDouble(), 1e-12,
+                "the last 5 of a longer history, not its start");
+        HttpResponse<String> inv = client.post("/invocations", "application/json", "{\"inputs\": [500, 1, 1, 100, 101, 102, 103, 104]}");
+        assertEquals(200, inv.statusCode(), inv.body());
+        assertEquals(p.get("predictions").get(0).asDouble(), TestClient.json(inv).get("predictions").get(0).asDouble(), 1e-12);
+        assertEquals("5", inv.headers().firstValue("X-Closes-Used").orElse(""), "invocations says it in a header");
+        HttpResponse<String> dated = client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3, 4, 5, 6], "
+                + "\"dates\": [\"2024-01-01\",\"2024-01-02\",\"2024-01-03\",\"2024-01-04\",\"2024-01-05\",\"2024-01-08\"]}");
+        assertEquals(200, dated.statusCode(), dated.body());
+        assertEquals("2024-01-09", TestClient.json(dated).get("dates").get(0).asText());
+    }
+
+    @Test
+    void unknownFieldsAreRefusedByName() {
+        JsonNode e = assertError(client.post("/v1/predict", "application/json", "{\"closes\": [1,2,3,4,5], \"horizn\": 5}"),
+                400, "horizn");
+        assertTrue(e.get("message").asText().contains("unknown field \"horizn\""), e.toString());
+        assertTrue(e.get("message").asText().contains("[closes, dates, horizon]"), e.toString());
+    }
+
+    @Test
+    void mlflowScoringServerProbesAnswer() {
+        for (String path : List.of("/ping", "/health")) {
+            HttpResponse<String> res = client.get(path);
+            assertEquals(200, res.statusCode(), path + ": " + res.body());
+            assertEquals("UP", TestClient.json(res).get("status").asText());
+        }
+        HttpResponse<String> v = client.get("/version");
+        assertEquals(200, v.statusCode(), v.body());
+        assertTrue(TestClient.json(v).hasNonNull("version"), v.body());
+        assertError(client.post("/ping", "application/json", "{}"), 405, null);
     }
 
     @Test
@@ -199,7 +242,7 @@ class RoutesIT {
     void badWindowNamesTheField() {
         HttpResponse<String> res = client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3], \"horizon\": 1}");
         JsonNode err = assertError(res, 400, "closes");
-        assertTrue(err.get("message").asText().contains("expected exactly 5 prices"), res.body());
+        assertTrue(err.get("message").asText().contains("expected at least 5 prices"), res.body());
         assertTrue(err.get("message").asText().contains("found 3"), res.body());
 
         JsonNode h = assertError(client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3, 4, 5], \"horizon\": 11}"), 400, "horizon");
