@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A model bundle loaded for forecasting: checksums verified, the pure-Java LSTM forward pass over its
@@ -21,11 +22,14 @@ public final class ForecastModel {
     private final ModelBundle.MlModel mlmodel;
     private final LstmForecaster network;
     private final ForecastCodec codec;
+    private final Optional<IntervalCalibration> intervals;
 
-    private ForecastModel(ModelBundle.MlModel mlmodel, LstmForecaster network, ForecastCodec codec) {
+    private ForecastModel(ModelBundle.MlModel mlmodel, LstmForecaster network, ForecastCodec codec,
+                          Optional<IntervalCalibration> intervals) {
         this.mlmodel = mlmodel;
         this.network = network;
         this.codec = codec;
+        this.intervals = intervals;
         if (network.spec().horizon() != codec.horizon() || network.spec().inputFeatures() != codec.features().size()) {
             throw new ModelException("bundle is inconsistent: the network predicts " + network.spec().horizon()
                     + " steps from " + network.spec().inputFeatures() + " features, the codec expects "
@@ -39,7 +43,10 @@ public final class ForecastModel {
         try {
             ForecastCodec codec = ForecastCodec.fromJson(Files.readString(dir.resolve(mlmodel.setting("codec"))));
             LstmForecaster network = LstmForecaster.load(dir.resolve(mlmodel.setting("weights")));
-            return new ForecastModel(mlmodel, network, codec);
+            Optional<IntervalCalibration> intervals = mlmodel.flavor().containsKey("intervals")
+                    ? Optional.of(IntervalCalibration.fromJson(Files.readString(dir.resolve(mlmodel.setting("intervals")))))
+                    : Optional.empty();
+            return new ForecastModel(mlmodel, network, codec, intervals);
         } catch (IOException e) {
             throw new ModelException("cannot read the model bundle in " + dir + ": " + e.getMessage(), e);
         }
@@ -47,7 +54,13 @@ public final class ForecastModel {
 
     /** A model from parts already in memory (training evaluates with it before the bundle is written). */
     public static ForecastModel create(ModelBundle.MlModel mlmodel, LstmForecaster network, ForecastCodec codec) {
-        return new ForecastModel(mlmodel, network, codec);
+        return new ForecastModel(mlmodel, network, codec, Optional.empty());
+    }
+
+    /** A model from parts already in memory, with its interval calibration. */
+    public static ForecastModel create(ModelBundle.MlModel mlmodel, LstmForecaster network, ForecastCodec codec,
+                                       IntervalCalibration intervals) {
+        return new ForecastModel(mlmodel, network, codec, Optional.of(intervals));
     }
 
     public ModelBundle.MlModel mlmodel() {
@@ -56,6 +69,11 @@ public final class ForecastModel {
 
     public ForecastCodec codec() {
         return codec;
+    }
+
+    /** The interval calibration of the bundle; empty for bundles written before closecast had intervals. */
+    public Optional<IntervalCalibration> intervals() {
+        return intervals;
     }
 
     /** How many recent prices a forecast needs. */
@@ -107,5 +125,26 @@ public final class ForecastModel {
         }
         double last = bars.getLast().value(codec.target().column());
         return codec.decode(network.predict(codec.encode(new ArrayList<>(bars))), last);
+    }
+
+    /** A price forecast with its intervals (one per calibrated level; none when the bundle has no calibration). */
+    public record Forecast(double[] prices, List<ForecastInterval> intervals) {
+        public Forecast {
+            intervals = List.copyOf(intervals);
+        }
+    }
+
+    /**
+     * {@link #forecast(double[], int)} with the intervals around it: the calibration's quantiles times the
+     * volatility of the encoded input window (the same number training computed for the same prices).
+     */
+    public Forecast forecastWithIntervals(double[] prices, int horizon) {
+        double[] point = forecast(prices, horizon);
+        if (intervals.isEmpty()) {
+            return new Forecast(point, List.of());
+        }
+        IntervalCalibration calibration = intervals.get();
+        double volatility = calibration.volatility(codec, codec.encode(prices));
+        return new Forecast(point, calibration.intervals(point, volatility));
     }
 }
