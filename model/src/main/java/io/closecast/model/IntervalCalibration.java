@@ -92,6 +92,23 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
     }
 
     /**
+     * Calibrates on a part's windows (the validation part: windows the network did not train on), given the
+     * model's price forecasts of them, {@code predicted[i]} for {@code part}'s window i.
+     */
+    public static IntervalCalibration calibrate(IntervalSpec spec, ForecastCodec codec, WindowSet part,
+                                                double[][] predicted, String source) {
+        if (part.isEmpty()) {
+            throw new ModelException("interval calibration needs windows the model did not train on, found no "
+                    + part.part() + " windows (give the split a validation part longer than the horizon)");
+        }
+        double[] volatility = new double[part.size()];
+        for (int i = 0; i < volatility.length; i++) {
+            volatility[i] = volatility(codec, part.inputs()[i], spec.ewmaLambda());
+        }
+        return calibrate(spec, predicted, part.targetPrices(), volatility, part.targetRange().orElseThrow(), source);
+    }
+
+    /**
      * Calibrates from conformity scores already computed ({@link #scores}), e.g. pooled from several models'
      * out-of-sample windows: {@code scores[i][h]}.
      */
