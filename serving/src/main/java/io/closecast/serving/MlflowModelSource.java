@@ -258,5 +258,10 @@ public final class MlflowModelSource implements ModelSource {
         public double[] forecast(double[] window, int horizon) {
             return model.forecast(window, horizon);
         }
+
+        @Override
+        public ForecastModel.Forecast forecastWithIntervals(double[] window, int horizon) {
+            return model.forecastWithIntervals(window, horizon);
+        }
     }
 }
