@@ -249,6 +249,7 @@ public final class TrainingJob {
         metrics.put("epochs_trained", (double) result.epochs().size());
         metrics.put("train_seconds", trainSeconds);
         metrics.put("test_windows", (double) data.test().size());
+        metrics.put("test_up_day_share", ForecastMetrics.upShare(data.test().targetPrices(), data.test().lastPrices()));
         Optional<IntervalCalibration> intervals = calibrate(config.intervals(), result, data);
         Optional<IntervalEvaluation> testIntervals = intervals.map(c -> evaluateIntervals(config.intervals(), c, test, data));
         testIntervals.ifPresent(e -> metrics.putAll(e.toMap("test_", "baseline_test_")));

@@ -208,7 +208,8 @@ public final class MlflowModelSource implements ModelSource {
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
         version.tags().forEach((key, value) -> {
-            if (key.startsWith("test_") || key.startsWith("naive_test_") || key.startsWith("wf_mean_")) {
+            if (key.startsWith("test_") || key.startsWith("naive_test_") || key.startsWith("baseline_test_")
+                    || key.startsWith("wf_mean_")) {
                 try {
                     metrics.put(key, Double.parseDouble(value.strip()));
                 } catch (NumberFormatException e) {
@@ -216,8 +217,9 @@ public final class MlflowModelSource implements ModelSource {
                 }
             }
         });
+        Object symbol = mlmodel.flavor().get("symbol");
         return new ModelInfo(ref.name(), ref.version(), ref.runId(), through, train[0], train[1], model.requiredHistory(),
-                model.maxHorizon(), features, metrics, loadedAt);
+                model.maxHorizon(), features, metrics, loadedAt, symbol == null ? "" : symbol.toString());
     }
 
     private static LocalDate[] range(String text, String key, String where) {

@@ -127,6 +127,24 @@ class MlflowServingIT {
                 assertTrue(expect.upper(0) - expect.lower(0) > 100 * tolerance, "a band, not a point: " + expect);
             }
 
+            // /invocations gives the same intervals through params.intervals, one list per window for several
+            StringBuilder inputs = new StringBuilder();
+            for (double p : fixture.testWindowCloses(last)) {
+                inputs.append(inputs.isEmpty() ? "" : ",").append(p);
+            }
+            HttpResponse<String> invoked = http.post("/invocations", "application/json",
+                    "{\"inputs\": [" + inputs + "], \"params\": {\"horizon\": 1, \"intervals\": true}}");
+            assertEquals(200, invoked.statusCode(), invoked.body());
+            assertEquals(bands, TestClient.json(invoked).get("intervals"), invoked.body());
+            HttpResponse<String> twice = http.post("/invocations", "application/json",
+                    "{\"inputs\": [[" + inputs + "], [" + inputs + "]], \"params\": {\"intervals\": true}}");
+            assertEquals(200, twice.statusCode(), twice.body());
+            assertEquals(bands, TestClient.json(twice).get("intervals").get(1), twice.body());
+            HttpResponse<String> plain = http.post("/invocations", "application/json", "{\"inputs\": [" + inputs + "]}");
+            assertFalse(TestClient.json(plain).has("intervals"), "intervals only when asked for: " + plain.body());
+            RoutesIT.assertError(http.post("/invocations", "application/json",
+                    "{\"inputs\": [" + inputs + "], \"params\": {\"intervals\": \"yes\"}}"), 400, "params.intervals");
+
             HttpResponse<String> info = http.get("/v1/model");
             assertEquals(200, info.statusCode(), info.body());
             JsonNode m = TestClient.json(info);
