@@ -97,14 +97,24 @@ public final class ForecastModel {
      * and the network is asked again.
      */
     public double[] forecast(double[] prices, int horizon) {
+        requireHorizon(horizon);
+        return forecast(prices, horizon, codec.encode(prices));
+    }
+
+    private void requireHorizon(int horizon) {
         if (horizon < 1 || horizon > maxHorizon()) {
             throw new ModelException("horizon must be between 1 and " + maxHorizon() + ", found " + horizon);
         }
+    }
+
+    /** {@link #forecast(double[], int)} given {@code codec.encode(prices)}, the first step's input. */
+    private double[] forecast(double[] prices, int horizon, float[][] firstInput) {
         double[] history = prices;
         double[] result = new double[horizon];
         int filled = 0;
+        float[][] input = firstInput;
         while (filled < horizon) {
-            double[] step = codec.decode(network.predict(codec.encode(history)), history[history.length - 1]);
+            double[] step = codec.decode(network.predict(input), history[history.length - 1]);
             int take = Math.min(step.length, horizon - filled);
             System.arraycopy(step, 0, result, filled, take);
             filled += take;
@@ -113,6 +123,7 @@ public final class ForecastModel {
                 double[] next = Arrays.copyOfRange(history, history.length - keep, history.length + step.length);
                 System.arraycopy(step, 0, next, keep, step.length);
                 history = next;
+                input = codec.encode(history);
             }
         }
         return result;
@@ -139,12 +150,13 @@ public final class ForecastModel {
      * volatility of the encoded input window (the same number training computed for the same prices).
      */
     public Forecast forecastWithIntervals(double[] prices, int horizon) {
-        double[] point = forecast(prices, horizon);
+        requireHorizon(horizon);
+        float[][] input = codec.encode(prices);
+        double[] point = forecast(prices, horizon, input);
         if (intervals.isEmpty()) {
             return new Forecast(point, List.of());
         }
         IntervalCalibration calibration = intervals.get();
-        double volatility = calibration.volatility(codec, codec.encode(prices));
-        return new Forecast(point, calibration.intervals(point, volatility));
+        return new Forecast(point, calibration.intervals(point, calibration.volatility(codec, input)));
     }
 }
