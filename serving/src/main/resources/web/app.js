@@ -5,7 +5,7 @@ const KEY_STORAGE = 'closecast.apiKey';
 const CONTEXT_DAYS = 90; // closes shown before the forecast when the input has more than the model's window
 const SVG = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
-const state = { model: null, samples: [] };
+const state = { model: null, samples: [], opened: false, runs: 0 };
 
 // ---------- API ----------
 function apiKey() { return sessionStorage.getItem(KEY_STORAGE) || ''; }
@@ -94,35 +94,57 @@ function renderModel(m) {
   const dd = el('dd');
   dd.append(el('span', { id: 'model-version', class: 'version' }, m.version), document.createTextNode(' @' + m.alias));
   facts.append(dd);
+  add('symbol', m.symbol || 'not recorded', { id: 'model-symbol' });
   add('trained on', m.trained_from + ' to ' + m.trained_to, { id: 'model-trained' });
   add('input', m.window_length + ' days of ' + (m.features[0] || 'Close'));
   add('max horizon', m.max_horizon + ' days');
   add('run', m.run_id);
   body.append(facts);
 
-  const names = Object.keys(m.test_metrics).filter((k) => k.startsWith('test_')).map((k) => k.slice(5)).sort();
+  // rows: the point metrics, then interval coverage and score per level (interval widths and the up-day share are
+  // not rows of their own: the up-day share is the bar beside directional accuracy)
+  const names = Object.keys(m.test_metrics).filter((k) => k.startsWith('test_')).map((k) => k.slice(5))
+    .filter((n) => n !== 'up_day_share' && !n.startsWith('interval_width_')).sort();
   if (names.length === 0) {
     body.append(el('p', { class: 'muted' }, 'No test metrics recorded with this version.'));
     return;
   }
   const table = el('table', { id: 'test-metrics' });
   const head = el('tr');
-  ['test set', 'model', 'naive', ''].forEach((h) => head.append(el('th', {}, h)));
+  ['test set', 'model', 'baseline', ''].forEach((h) => head.append(el('th', {}, h)));
   table.append(head);
   for (const n of names) {
     const model = m.test_metrics['test_' + n];
-    const naive = n === 'mase' ? 1 : m.test_metrics['naive_test_' + n];
-    const tr = el('tr');
-    tr.append(el('td', {}, n.replace(/_/g, ' ')));
+    const coverage = /^coverage_(\d+)(_\d+)?$/.exec(n);
+    const interval = coverage || n.startsWith('interval_score_');
+    let baseline;
+    let baselineName;
+    if (n === 'directional_accuracy') {
+      baseline = m.test_metrics.test_up_day_share; // "always up" is the bar, not the naive forecast's 0 moves
+      baselineName = 'up-day share';
+    } else if (interval) {
+      baseline = m.test_metrics['baseline_test_' + n];
+      baselineName = 'constant width';
+    } else {
+      baseline = n === 'mase' ? 1 : m.test_metrics['naive_test_' + n];
+      baselineName = 'naive';
+    }
+    const tr = el('tr', { 'data-metric': n });
+    tr.append(el('td', {}, n.replace(/_(\d+)_(\d+)$/, ' $1.$2%').replace(/_(\d+)$/, ' $1%').replace(/_/g, ' ')));
     let cls = '';
     let verdict = '';
-    if (isFinite(model) && isFinite(naive) && naive !== undefined && model !== naive) {
-      const better = LOWER_IS_BETTER(n) ? model < naive : model > naive;
+    if (coverage) {
+      const nominal = Number(coverage[1] + (coverage[2] ? '.' + coverage[2].slice(1) : '')) / 100;
+      verdict = 'nominal ' + metric(nominal);
+      if (isFinite(model)) { cls = Math.abs(model - nominal) <= 0.03 ? 'good' : 'bad'; }
+    } else if (isFinite(model) && isFinite(baseline) && baseline !== undefined && model !== baseline) {
+      const better = LOWER_IS_BETTER(n) ? model < baseline : model > baseline;
       cls = better ? 'good' : 'bad';
-      verdict = better ? 'beats naive' : 'worse than naive';
+      verdict = (better ? 'beats ' : 'worse than ') + (baselineName === 'up-day share' ? 'always up' : baselineName);
     }
-    tr.append(el('td', { class: cls }, metric(model)));
-    tr.append(el('td', {}, metric(naive)));
+    tr.append(el('td', { class: cls + ' model-value' }, metric(model)));
+    tr.append(el('td', { class: 'baseline-value', title: baselineName }, metric(baseline)
+      + (baseline === undefined ? '' : ' (' + baselineName + ')')));
     tr.append(el('td', { class: cls }, verdict));
     table.append(tr);
   }
@@ -161,6 +183,9 @@ async function loadSamples() {
     for (const x of s.symbols) {
       select.append(el('option', { value: x.symbol }, x.symbol + ' (' + x.first + ' to ' + x.last + ')'));
     }
+    const own = state.model && state.model.symbol && s.symbols.find((x) => x.symbol === state.model.symbol);
+    if (own) { select.value = own.symbol; }
+    symbolWarning();
     const none = s.symbols.length === 0;
     $('source-sample').disabled = none;
     $('sample-note').textContent = none ? 'No bundled samples (the data directory is missing or empty).' : 'The last closes of the file are used.';
@@ -169,6 +194,18 @@ async function loadSamples() {
     showError(err);
   }
 }
+
+// A visible warning when the bundled symbol picked is not the one the model was trained on.
+function symbolWarning() {
+  const box = $('symbol-warning');
+  const m = state.model;
+  const picked = $('symbol').value;
+  const other = source() === 'sample' && m && m.symbol && picked && picked !== m.symbol;
+  box.hidden = !other;
+  box.textContent = other ? 'This model was trained and evaluated on ' + m.symbol + ' closes only: its forecast for '
+    + picked + ' (and the intervals around it) applies it to another stock, which nothing has tested.' : '';
+}
+$('symbol').addEventListener('change', () => { clearError(); symbolWarning(); });
 
 // ---------- online accuracy ----------
 async function loadAccuracy() {
@@ -211,7 +248,7 @@ function source() { return document.querySelector('input[name=source]:checked').
 function showPane() {
   for (const s of ['sample', 'paste', 'csv']) { $('pane-' + s).hidden = source() !== s; }
 }
-document.querySelectorAll('input[name=source]').forEach((r) => r.addEventListener('change', () => { clearError(); showPane(); }));
+document.querySelectorAll('input[name=source]').forEach((r) => r.addEventListener('change', () => { clearError(); showPane(); symbolWarning(); }));
 
 function horizonValue() {
   const raw = $('horizon').value.trim();
@@ -247,6 +284,7 @@ async function run() {
   if (!state.model && !(await loadModel())) { return; }
   const m = state.model;
   const horizon = horizonValue();
+  const seq = ++state.runs; // only the latest run draws (the opening forecast may still be under way)
   const button = $('run');
   button.disabled = true;
   try {
@@ -283,12 +321,13 @@ async function run() {
       history = csvHistory(text, m.features[0]) || { dates: null, values: [] };
       title = file.name + ': last ' + history.values.length + ' days and the next ' + result.horizon;
     }
+    if (seq !== state.runs) { return; }
     $('chart-title').textContent = title;
     drawChart(history, result);
     renderTable(history, result);
     loadAccuracy();
   } catch (err) {
-    showError(err);
+    if (seq === state.runs) { showError(err); }
   } finally {
     button.disabled = false;
   }
@@ -313,7 +352,9 @@ function drawChart(history, result) {
   const hv = history.values.filter((v) => typeof v === 'number' && isFinite(v));
   const n = hv.length;
   const h = result.predictions.length;
-  const all = hv.concat(result.predictions, result.naive);
+  const bands = (result.intervals || []).slice().sort((a, b) => b.level - a.level); // widest first, drawn below
+  let all = hv.concat(result.predictions, result.naive);
+  for (const b of bands) { all = all.concat(b.lower, b.upper); }
   let lo = Math.min(...all);
   let hi = Math.max(...all);
   const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.02 || 1;
@@ -342,6 +383,14 @@ function drawChart(history, result) {
     root.append(svg('polyline', { class: 'history-line', points: hv.map((v, i) => x(i) + ',' + y(v)).join(' ') }));
   }
   const start = n > 0 ? [x(n - 1) + ',' + y(hv[n - 1])] : [];
+  for (const b of bands) {
+    const upper = b.upper.map((v, k) => x(n + k) + ',' + y(v));
+    const lower = b.lower.map((v, k) => x(n + k) + ',' + y(v)).reverse();
+    const band = svg('polygon', { class: 'band band-' + Math.round(b.level * 1000), points: start.concat(upper, lower).join(' '),
+      'data-level': String(b.level), 'data-lower': JSON.stringify(b.lower), 'data-upper': JSON.stringify(b.upper) });
+    band.append(svg('title', {}, Math.round(b.level * 1000) / 10 + '% interval'));
+    root.append(band);
+  }
   root.append(svg('polyline', { class: 'naive-line', points: start.concat(result.naive.map((v, k) => x(n + k) + ',' + y(v))).join(' ') }));
   root.append(svg('polyline', { class: 'forecast-line', points: start.concat(result.predictions.map((v, k) => x(n + k) + ',' + y(v))).join(' ') }));
   result.naive.forEach((v, k) => {
@@ -362,12 +411,15 @@ function renderTable(history, result) {
   box.className = '';
   const table = el('table', { id: 'forecast-days' });
   const head = el('tr');
-  ['day', 'model', 'naive', 'model \u2212 naive'].forEach((t) => head.append(el('th', {}, t)));
+  const bands = result.intervals || [];
+  ['day', 'model'].concat(bands.map((b) => Math.round(b.level * 1000) / 10 + '% interval'), ['naive', 'model \u2212 naive'])
+    .forEach((t) => head.append(el('th', {}, t)));
   table.append(head);
   result.predictions.forEach((v, k) => {
     const tr = el('tr');
     tr.append(el('td', {}, result.dates ? result.dates[k] : 't+' + (k + 1)));
     tr.append(el('td', { class: 'forecast-value' }, price(v)));
+    for (const b of bands) { tr.append(el('td', { class: 'interval-value' }, price(b.lower[k]) + ' \u2013 ' + price(b.upper[k]))); }
     tr.append(el('td', {}, price(result.naive[k])));
     const d = v - result.naive[k];
     tr.append(el('td', {}, (d >= 0 ? '+' : '\u2212') + price(Math.abs(d))));
@@ -384,6 +436,14 @@ async function loadAll() {
   if (apiKey()) { showKeyBox(); }
   if (await loadModel(true)) {
     await Promise.all([loadSamples(), loadAccuracy()]);
+    // on opening, the production model's forecast for its own symbol, without a click
+    const m = state.model;
+    if (!state.opened && m.symbol && state.samples.some((x) => x.symbol === m.symbol) && source() === 'sample') {
+      state.opened = true;
+      $('symbol').value = m.symbol;
+      symbolWarning();
+      await run();
+    }
   }
 }
 showPane();

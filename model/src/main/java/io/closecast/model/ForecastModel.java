@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A model bundle loaded for forecasting: checksums verified, the pure-Java LSTM forward pass over its
@@ -21,11 +22,14 @@ public final class ForecastModel {
     private final ModelBundle.MlModel mlmodel;
     private final LstmForecaster network;
     private final ForecastCodec codec;
+    private final Optional<IntervalCalibration> intervals;
 
-    private ForecastModel(ModelBundle.MlModel mlmodel, LstmForecaster network, ForecastCodec codec) {
+    private ForecastModel(ModelBundle.MlModel mlmodel, LstmForecaster network, ForecastCodec codec,
+                          Optional<IntervalCalibration> intervals) {
         this.mlmodel = mlmodel;
         this.network = network;
         this.codec = codec;
+        this.intervals = intervals;
         if (network.spec().horizon() != codec.horizon() || network.spec().inputFeatures() != codec.features().size()) {
             throw new ModelException("bundle is inconsistent: the network predicts " + network.spec().horizon()
                     + " steps from " + network.spec().inputFeatures() + " features, the codec expects "
@@ -39,7 +43,10 @@ public final class ForecastModel {
         try {
             ForecastCodec codec = ForecastCodec.fromJson(Files.readString(dir.resolve(mlmodel.setting("codec"))));
             LstmForecaster network = LstmForecaster.load(dir.resolve(mlmodel.setting("weights")));
-            return new ForecastModel(mlmodel, network, codec);
+            Optional<IntervalCalibration> intervals = mlmodel.flavor().containsKey("intervals")
+                    ? Optional.of(IntervalCalibration.fromJson(Files.readString(dir.resolve(mlmodel.setting("intervals")))))
+                    : Optional.empty();
+            return new ForecastModel(mlmodel, network, codec, intervals);
         } catch (IOException e) {
             throw new ModelException("cannot read the model bundle in " + dir + ": " + e.getMessage(), e);
         }
@@ -47,7 +54,13 @@ public final class ForecastModel {
 
     /** A model from parts already in memory (training evaluates with it before the bundle is written). */
     public static ForecastModel create(ModelBundle.MlModel mlmodel, LstmForecaster network, ForecastCodec codec) {
-        return new ForecastModel(mlmodel, network, codec);
+        return new ForecastModel(mlmodel, network, codec, Optional.empty());
+    }
+
+    /** A model from parts already in memory, with its interval calibration. */
+    public static ForecastModel create(ModelBundle.MlModel mlmodel, LstmForecaster network, ForecastCodec codec,
+                                       IntervalCalibration intervals) {
+        return new ForecastModel(mlmodel, network, codec, Optional.of(intervals));
     }
 
     public ModelBundle.MlModel mlmodel() {
@@ -56,6 +69,11 @@ public final class ForecastModel {
 
     public ForecastCodec codec() {
         return codec;
+    }
+
+    /** The interval calibration of the bundle; empty for bundles written before closecast had intervals. */
+    public Optional<IntervalCalibration> intervals() {
+        return intervals;
     }
 
     /** How many recent prices a forecast needs. */
@@ -79,14 +97,24 @@ public final class ForecastModel {
      * and the network is asked again.
      */
     public double[] forecast(double[] prices, int horizon) {
+        requireHorizon(horizon);
+        return forecast(prices, horizon, codec.encode(prices));
+    }
+
+    private void requireHorizon(int horizon) {
         if (horizon < 1 || horizon > maxHorizon()) {
             throw new ModelException("horizon must be between 1 and " + maxHorizon() + ", found " + horizon);
         }
+    }
+
+    /** {@link #forecast(double[], int)} given {@code codec.encode(prices)}, the first step's input. */
+    private double[] forecast(double[] prices, int horizon, float[][] firstInput) {
         double[] history = prices;
         double[] result = new double[horizon];
         int filled = 0;
+        float[][] input = firstInput;
         while (filled < horizon) {
-            double[] step = codec.decode(network.predict(codec.encode(history)), history[history.length - 1]);
+            double[] step = codec.decode(network.predict(input), history[history.length - 1]);
             int take = Math.min(step.length, horizon - filled);
             System.arraycopy(step, 0, result, filled, take);
             filled += take;
@@ -95,6 +123,7 @@ public final class ForecastModel {
                 double[] next = Arrays.copyOfRange(history, history.length - keep, history.length + step.length);
                 System.arraycopy(step, 0, next, keep, step.length);
                 history = next;
+                input = codec.encode(history);
             }
         }
         return result;
@@ -107,5 +136,27 @@ public final class ForecastModel {
         }
         double last = bars.getLast().value(codec.target().column());
         return codec.decode(network.predict(codec.encode(new ArrayList<>(bars))), last);
+    }
+
+    /** A price forecast with its intervals (one per calibrated level; none when the bundle has no calibration). */
+    public record Forecast(double[] prices, List<ForecastInterval> intervals) {
+        public Forecast {
+            intervals = List.copyOf(intervals);
+        }
+    }
+
+    /**
+     * {@link #forecast(double[], int)} with the intervals around it: the calibration's quantiles times the
+     * volatility of the encoded input window (the same number training computed for the same prices).
+     */
+    public Forecast forecastWithIntervals(double[] prices, int horizon) {
+        requireHorizon(horizon);
+        float[][] input = codec.encode(prices);
+        double[] point = forecast(prices, horizon, input);
+        if (intervals.isEmpty()) {
+            return new Forecast(point, List.of());
+        }
+        IntervalCalibration calibration = intervals.get();
+        return new Forecast(point, calibration.intervals(point, calibration.volatility(codec, input)));
     }
 }

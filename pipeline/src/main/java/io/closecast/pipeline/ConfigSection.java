@@ -195,6 +195,22 @@ public final class ConfigSection {
         return remember(key, List.copyOf(values));
     }
 
+    public List<Double> numbers(String key, List<Double> defaultValue, DoublePredicate valid, String expectation) {
+        Optional<List<ScalarNode>> items = scalars(key);
+        if (items.isEmpty()) {
+            return remember(key, defaultValue);
+        }
+        List<Double> values = new ArrayList<>();
+        for (ScalarNode item : items.get()) {
+            double value = parseDouble(key, item);
+            if (!valid.test(value)) {
+                throw error(key, "items must be " + expectation, item.getValue());
+            }
+            values.add(value);
+        }
+        return remember(key, List.copyOf(values));
+    }
+
     public List<String> strings(String key, List<String> defaultValue) {
         return remember(key, scalars(key).map(items -> items.stream().map(ScalarNode::getValue).toList())
                 .orElse(defaultValue));

@@ -15,6 +15,7 @@ import io.closecast.model.DatasetSpec;
 import io.closecast.model.Feature;
 import io.closecast.model.FindingKind;
 import io.closecast.model.HeadActivation;
+import io.closecast.model.IntervalSpec;
 import io.closecast.model.ModelSpec;
 import io.closecast.model.Optimizer;
 import io.closecast.model.ScalerKind;
@@ -33,10 +34,12 @@ import io.closecast.model.WalkForward;
  * @param resolved every config value, defaults included, by dotted key (logged as the run's params)
  */
 public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model, TrainingSpec training,
-                          Optional<WalkForward.Spec> walkForward, Tracking tracking, Map<String, String> resolved) {
+                          Optional<WalkForward.Spec> walkForward, Tracking tracking, Map<String, String> resolved,
+                          IntervalSpec intervals) {
 
     public TrainConfig {
         resolved = Map.copyOf(resolved);
+        java.util.Objects.requireNonNull(intervals, "intervals");
         if (model.horizon() != dataset.horizon()) {
             throw new ConfigException("model horizon " + model.horizon() + " must equal data.horizon " + dataset.horizon());
         }
@@ -44,6 +47,12 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
             throw new ConfigException("model input features " + model.inputFeatures() + " must equal the "
                     + dataset.features().size() + " features of data.features");
         }
+    }
+
+    /** A configuration with the default forecast intervals ({@link IntervalSpec#defaults()}). */
+    public TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model, TrainingSpec training,
+                       Optional<WalkForward.Spec> walkForward, Tracking tracking, Map<String, String> resolved) {
+        this(data, dataset, model, training, walkForward, tracking, resolved, IntervalSpec.defaults());
     }
 
     /** Where prices come from: a CSV file in the Yahoo layout, optionally filled from Yahoo first. */
@@ -59,7 +68,7 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
         TrainingSpec t = training;
         return new TrainConfig(data, dataset, model, new TrainingSpec(t.optimizer(), t.learningRate(), t.batchSize(),
                 t.maxEpochs(), t.patience(), t.gradientClipNorm(), t.l2(), seed, t.threads(), t.engine()), walkForward,
-                tracking, withEntry(resolved, "training.seed", Long.toString(seed)));
+                tracking, withEntry(resolved, "training.seed", Long.toString(seed)), intervals);
     }
 
     /** Same configuration with another ND4J thread count (parallel sweep trials share the cores). */
@@ -67,13 +76,13 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
         TrainingSpec t = training;
         return new TrainConfig(data, dataset, model, new TrainingSpec(t.optimizer(), t.learningRate(), t.batchSize(),
                 t.maxEpochs(), t.patience(), t.gradientClipNorm(), t.l2(), t.seed(), threads, t.engine()), walkForward,
-                tracking, withEntry(resolved, "training.threads", Integer.toString(threads)));
+                tracking, withEntry(resolved, "training.threads", Integer.toString(threads)), intervals);
     }
 
     /** Same configuration trained by {@code engine}; the resolved {@code training.engine} param says so. */
     public TrainConfig withEngine(TrainingEngine engine) {
         return new TrainConfig(data, dataset, model, training.withEngine(engine), walkForward, tracking,
-                withEntry(resolved, "training.engine", engine.key()));
+                withEntry(resolved, "training.engine", engine.key()), intervals);
     }
 
     private static Map<String, String> withEntry(Map<String, String> map, String key, String value) {
@@ -172,6 +181,8 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
         Optional<WalkForward.Spec> walkForward = folds == 0 ? Optional.empty()
                 : Optional.of(new WalkForward.Spec(folds, testDays, validationDays, trainDays));
 
+        IntervalSpec intervals = readIntervals(root.section("intervals"));
+
         ConfigSection mlflow = root.section("mlflow");
         String defaultName = "closecast-" + symbol.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
                 .replaceAll("(^-|-$)", "");
@@ -183,7 +194,25 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
             root.finish();
         }
         return new TrainConfig(new DataSource(symbol, file, fetch, from, to), dataset, modelSpec, trainingSpec,
-                walkForward, tracking, resolved);
+                walkForward, tracking, resolved, intervals);
+    }
+
+    /** {@code intervals.levels} (each in (0, 1), no repeats) and {@code intervals.ewma-lambda}. */
+    private static IntervalSpec readIntervals(ConfigSection section) {
+        List<Double> levels = section.numbers("levels", IntervalSpec.DEFAULT_LEVELS, x -> x > 0 && x < 1,
+                "coverage levels strictly between 0 and 1 (e.g. 0.8)");
+        if (levels.isEmpty()) {
+            throw section.error("levels", "must list at least one level", "[]");
+        }
+        java.util.Set<Double> seen = new java.util.HashSet<>();
+        for (double level : levels) {
+            if (!seen.add(level)) {
+                throw section.error("levels", "must not repeat a level", level + " twice in " + levels);
+            }
+        }
+        double lambda = section.number("ewma-lambda", IntervalSpec.DEFAULT_EWMA_LAMBDA, x -> x > 0 && x < 1, "in (0, 1)");
+        section.finish();
+        return new IntervalSpec(levels, lambda);
     }
 
     private static Split readSplit(ConfigSection split) {

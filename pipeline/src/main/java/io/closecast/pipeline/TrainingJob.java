@@ -26,12 +26,17 @@ import io.closecast.mlflow.ModelVersionSpec;
 import io.closecast.mlflow.Run;
 import io.closecast.mlflow.RunSpec;
 import io.closecast.mlflow.RunStatus;
+import io.closecast.model.BaselineIntervals;
 import io.closecast.model.DatasetBuilder;
 import io.closecast.model.DatasetInfo;
 import io.closecast.model.DroppedRow;
 import io.closecast.model.EpochDecision;
 import io.closecast.model.EpochStats;
 import io.closecast.model.ForecastMetrics;
+import io.closecast.model.IntervalCalibration;
+import io.closecast.model.IntervalEvaluation;
+import io.closecast.model.IntervalMetrics;
+import io.closecast.model.IntervalSpec;
 import io.closecast.model.PreparedData;
 import io.closecast.model.PriceCsv;
 import io.closecast.model.PriceSeries;
@@ -249,6 +254,13 @@ public final class TrainingJob {
         metrics.put("epochs_trained", (double) result.epochs().size());
         metrics.put("train_seconds", trainSeconds);
         metrics.put("test_windows", (double) data.test().size());
+        metrics.put("test_up_day_share", ForecastMetrics.upShare(data.test().targetPrices(), data.test().lastPrices()));
+        Optional<IntervalCalibration> intervals = calibrate(config.intervals(), result, data);
+        Optional<IntervalEvaluation> testIntervals = intervals.map(c -> evaluateIntervals(config.intervals(), c, test, data));
+        testIntervals.ifPresent(e -> metrics.putAll(e.toMap("test_", "baseline_test_")));
+        if (intervals.isEmpty()) {
+            client.setTags(runId, Map.of("closecast.intervals", "none: no validation windows to calibrate on"));
+        }
         if (config.walkForward().isPresent()) {
             metrics.putAll(walkForward(config, series, runId, options));
         }
@@ -257,10 +269,15 @@ public final class TrainingJob {
 
         PriceSeries clean = DatasetBuilder.clean(series, config.dataset()).cleaned()
                 .between(LocalDate.MIN, data.test().lastInputDates().getLast());
-        BundleWriter.write(model, result, data.codec(), new BundleWriter.Provenance(runId, config.data().symbol(),
+        BundleWriter.Provenance provenance = new BundleWriter.Provenance(runId, config.data().symbol(),
                 data.trainRange(), data.testRange(), data.dataset().sha256(), config.training().seed(),
-                Versions.closecast(), resolvedYaml(config, options.configText())),
-                clean.column(config.dataset().target().column()));
+                Versions.closecast(), resolvedYaml(config, options.configText()));
+        double[] history = clean.column(config.dataset().target().column());
+        if (intervals.isPresent()) {
+            BundleWriter.write(model, result, data.codec(), provenance, history, intervals.get());
+        } else {
+            BundleWriter.write(model, result, data.codec(), provenance, history);
+        }
         Path plots = Files.createDirectories(work.resolve("plots"));
         writePlots(plots, test, result, data);
         Path predictions = Files.createDirectories(work.resolve("predictions"));
@@ -276,8 +293,37 @@ public final class TrainingJob {
                         + "naive: MAE %.4f  RMSE %.4f  MAPE %.2f%%%n", test.model().mae(), test.model().rmse(),
                 test.model().mape(), test.model().mase(), 100 * test.model().directionalAccuracy(), test.naive().mae(),
                 test.naive().rmse(), test.naive().mape());
+        testIntervals.ifPresent(e -> {
+            for (int l = 0; l < e.model().size(); l++) {
+                IntervalMetrics m = e.model().get(l);
+                IntervalMetrics b = e.baseline().get(l);
+                console.printf(Locale.ROOT, "test %2.0f%% interval: coverage %.1f%%  interval score %.4f   "
+                                + "constant-width baseline: coverage %.1f%%  interval score %.4f%n", 100 * m.level(),
+                        100 * m.coverage(), m.intervalScore(), 100 * b.coverage(), b.intervalScore());
+            }
+        });
         console.flush();
         return new Trained(metrics, Optional.empty());
+    }
+
+    /**
+     * The interval calibration of a trained network: conformal quantiles of its residuals on the validation
+     * windows (which it did not train on; early stopping only chose the epoch). Empty without validation windows.
+     */
+    static Optional<IntervalCalibration> calibrate(IntervalSpec spec, TrainingResult result, PreparedData data) {
+        if (data.validation().isEmpty()) {
+            return Optional.empty();
+        }
+        Evaluation validation = evaluate(result, data.validation(), data);
+        return Optional.of(IntervalCalibration.calibrate(spec, data.codec(), data.validation(), validation.predicted(),
+                "validation"));
+    }
+
+    /** The calibrated intervals on a part beside the constant-width baseline fitted on the training windows. */
+    static IntervalEvaluation evaluateIntervals(IntervalSpec spec, IntervalCalibration calibration, Evaluation part,
+                                                PreparedData data) {
+        BaselineIntervals baseline = BaselineIntervals.fit(spec, data.train().targetPrices(), data.train().lastPrices());
+        return IntervalEvaluation.of(calibration, data.codec(), part.part(), part.predicted(), baseline);
     }
 
     private TrainingResult trainOnce(TrainConfig config, PreparedData data, String runId, EpochHook hook,
@@ -330,6 +376,8 @@ public final class TrainingJob {
         double maseSum = 0;
         double naiveMaeSum = 0;
         double maeSum = 0;
+        Map<String, Double> intervalSums = new LinkedHashMap<>();
+        int intervalFolds = 0;
         for (WalkForward.Fold fold : folds) {
             PreparedData data = WalkForward.prepare(series, config.dataset(), fold);
             String prefix = "fold" + fold.number() + "_";
@@ -339,6 +387,16 @@ public final class TrainingJob {
             Evaluation test = evaluate(result, data.test(), data);
             metrics.putAll(test.model().toMap(prefix + "test_"));
             metrics.put(prefix + "naive_test_mae", test.naive().mae());
+            Optional<IntervalCalibration> calibration = calibrate(config.intervals(), result, data);
+            if (calibration.isPresent()) {
+                Map<String, Double> foldIntervals = evaluateIntervals(config.intervals(), calibration.get(), test, data)
+                        .toMap("test_", "baseline_test_");
+                foldIntervals.forEach((k, v) -> {
+                    metrics.put(prefix + k, v);
+                    intervalSums.merge(k, v, Double::sum);
+                });
+                intervalFolds++;
+            }
             maseSum += test.model().mase();
             maeSum += test.model().mae();
             naiveMaeSum += test.naive().mae();
@@ -347,6 +405,8 @@ public final class TrainingJob {
         metrics.put("wf_mean_test_mase", maseSum / folds.size());
         metrics.put("wf_mean_test_mae", maeSum / folds.size());
         metrics.put("wf_mean_naive_test_mae", naiveMaeSum / folds.size());
+        int calibratedFolds = intervalFolds;
+        intervalSums.forEach((k, v) -> metrics.put("wf_mean_" + k, v / calibratedFolds));
         client.setTags(runId, ranges);
         return metrics;
     }
@@ -357,7 +417,7 @@ public final class TrainingJob {
                 + " closing prices; versions carry their test metrics beside the naive forecast as tags.");
         Map<String, String> tags = new LinkedHashMap<>();
         metrics.forEach((k, v) -> {
-            if (k.startsWith("test_") || k.startsWith("naive_test_") || k.startsWith("wf_mean")) {
+            if (k.startsWith("test_") || k.startsWith("naive_test_") || k.startsWith("baseline_test_") || k.startsWith("wf_mean")) {
                 tags.put(k, String.format(Locale.ROOT, "%.6g", v));
             }
         });

@@ -63,10 +63,22 @@ class TrainIT {
             assertTrue(run.metric(key).isPresent(), key + " missing from " + run.metrics());
         }
         assertEquals(1.0, run.metric("naive_test_mase").orElseThrow().value(), 1e-12);
+        // the intervals, calibrated on the validation windows, scored on the test windows beside the constant-width baseline
+        for (String level : List.of("80", "95")) {
+            for (String prefix : List.of("test_", "baseline_test_")) {
+                double coverage = run.metric(prefix + "coverage_" + level).orElseThrow(
+                        () -> new AssertionError(prefix + "coverage_" + level + " missing from " + run.metrics())).value();
+                assertTrue(coverage > 0 && coverage <= 1, prefix + "coverage_" + level + " = " + coverage);
+                assertTrue(run.metric(prefix + "interval_score_" + level).orElseThrow().value()
+                        > run.metric(prefix + "interval_width_" + level).orElseThrow().value(), "the score is the width plus misses");
+            }
+        }
+        double up = run.metric("test_up_day_share").orElseThrow().value();
+        assertTrue(up > 0.2 && up < 0.8, "test_up_day_share " + up);
         assertEquals(1, run.inputs().size(), "the dataset input");
         List<String> files = client.listArtifactsRecursively(run.id(), "").stream().map(FileInfo::path).toList();
         for (String expected : List.of("model/MLmodel", "model/MANIFEST.sha256", "model/lstm-weights.bin",
-                "model/network.zip", "model/codec.json", "model/config.yaml", "model/input_example.json",
+                "model/network.zip", "model/codec.json", "model/config.yaml", "model/input_example.json", "model/intervals.json",
                 "plots/test_predictions.png", "plots/loss.png", "predictions/test_predictions.csv")) {
             assertTrue(files.contains(expected), expected + " missing from " + files);
         }
@@ -78,6 +90,11 @@ class TrainIT {
         ForecastModel model = ForecastModel.load(bundle);
         assertEquals(2, model.trainedHorizon());
         assertEquals("MSFT", model.mlmodel().setting("symbol"));
+        assertEquals(List.of(0.8, 0.95), model.intervals().orElseThrow().levels());
+        assertEquals(run.tags().get("closecast.data.validation_range"), model.intervals().orElseThrow().range().toString(),
+                "calibrated on the validation part's target days");
+        assertTrue(version.tag("test_coverage_80").isPresent() && version.tag("baseline_test_interval_score_80").isPresent(),
+                "the version's tags carry the interval metrics: " + version.tags());
 
         // The same config and seed again: the same metrics (1 thread; DL4J on CPU is deterministic here).
         CliProcess.Result second = CliProcess.run(300, "train", config.toString());

@@ -1,7 +1,10 @@
 package io.closecast.serving;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -16,12 +19,15 @@ import io.helidon.webserver.http.ServerResponse;
  * {@code POST /v1/feedback}: a client reports what happened on a day it got a forecast for,
  * {@code {"date": "2024-12-30", "actual": 424.83, "predicted": 425.1, "last": 423.0, "version": "3"}}
  * ({@code last} = the last close the forecast started from, i.e. the naive forecast; {@code version} defaults to
- * the serving version). The service keeps no forecasts of its own: the client sends all four numbers.
+ * the serving version), and optionally the intervals it was given for that day,
+ * {@code "intervals": [{"level": 0.8, "lower": 419.9, "upper": 430.2}, ...]} (one per level: the day's step of
+ * {@code /v1/predict}'s intervals). The service keeps no forecasts of its own: the client sends all the numbers.
  * {@code GET /v1/feedback/summary}: the online MAE, naive MAE and MASE per version ({@link OnlineAccuracy}).
  */
 final class FeedbackService implements HttpService {
 
-    private static final Set<String> FIELDS = Set.of("date", "actual", "predicted", "last", "version");
+    private static final Set<String> FIELDS = Set.of("date", "actual", "predicted", "last", "version", "intervals");
+    private static final Set<String> INTERVAL_FIELDS = Set.of("level", "lower", "upper");
     private static final Pattern VERSION = Pattern.compile("[0-9]{1,9}");
 
     private final ModelManager models;
@@ -48,7 +54,7 @@ final class FeedbackService implements HttpService {
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw ApiException.badField(name, "expected only the fields actual, date, last, predicted, version, found "
+                throw ApiException.badField(name, "expected only the fields actual, date, intervals, last, predicted, version, found "
                         + Json.abbreviate(name));
             }
         }
@@ -57,13 +63,23 @@ final class FeedbackService implements HttpService {
         double predicted = Inputs.price(required(root, "predicted"), "predicted");
         double last = Inputs.price(required(root, "last"), "last");
         String version = version(root.get("version"));
-        OnlineAccuracy.Summary s = accuracy.record(new OnlineAccuracy.Feedback(date, actual, predicted, last, version));
+        List<OnlineAccuracy.Interval> intervals = intervals(root.get("intervals"));
+        OnlineAccuracy.Summary s = accuracy.record(new OnlineAccuracy.Feedback(date, actual, predicted, last, version,
+                intervals));
         StringBuilder sb = new StringBuilder(256);
         sb.append("{\"accepted\":{\"date\":\"").append(date).append("\",\"version\":");
         Json.quote(sb, version);
         sb.append(",\"abs_error\":").append(Math.abs(actual - predicted));
         sb.append(",\"naive_abs_error\":").append(Math.abs(actual - last));
-        sb.append("},\"summary\":");
+        sb.append(",\"inside\":[");
+        for (int i = 0; i < intervals.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append("{\"level\":").append(intervals.get(i).level()).append(",\"inside\":")
+                    .append(intervals.get(i).covers(actual)).append('}');
+        }
+        sb.append("]},\"summary\":");
         summary(sb, s);
         sb.append('}');
         Responses.json(res, 200, sb);
@@ -103,8 +119,70 @@ final class FeedbackService implements HttpService {
         } else {
             sb.append("null");
         }
+        sb.append(",\"coverage\":[");
+        for (int i = 0; i < s.coverage().size(); i++) {
+            OnlineAccuracy.Coverage c = s.coverage().get(i);
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append("{\"level\":").append(c.level()).append(",\"reports\":").append(c.reports())
+                    .append(",\"coverage\":").append(c.coverage()).append('}');
+        }
+        sb.append(']');
         sb.append(",\"first_date\":\"").append(s.first()).append('"');
         sb.append(",\"last_date\":\"").append(s.last()).append("\"}");
+    }
+
+    /** The optional {@code intervals}: at most {@value OnlineAccuracy#MAX_LEVELS} objects with distinct levels. */
+    private static List<OnlineAccuracy.Interval> intervals(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray() || n.size() > OnlineAccuracy.MAX_LEVELS) {
+            throw ApiException.badField("intervals", "expected an array of at most " + OnlineAccuracy.MAX_LEVELS
+                    + " objects {\"level\": 0.8, \"lower\": price, \"upper\": price}, found " + Json.describe(n));
+        }
+        List<OnlineAccuracy.Interval> out = new ArrayList<>(n.size());
+        Set<Double> levels = new HashSet<>();
+        for (int i = 0; i < n.size(); i++) {
+            String f = "intervals[" + i + "]";
+            JsonNode item = n.get(i);
+            if (!item.isObject()) {
+                throw ApiException.badField(f, "expected an object {\"level\": 0.8, \"lower\": price, \"upper\": price}, found "
+                        + Json.describe(item));
+            }
+            for (Iterator<String> names = item.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!INTERVAL_FIELDS.contains(name)) {
+                    throw ApiException.badField(f + "." + name, "expected only the fields level, lower, upper, found "
+                            + Json.abbreviate(name));
+                }
+            }
+            JsonNode levelNode = item.get("level");
+            if (levelNode == null || !levelNode.isNumber() || !(levelNode.asDouble() > 0 && levelNode.asDouble() < 1)) {
+                throw ApiException.badField(f + ".level", "expected a coverage level strictly between 0 and 1 (e.g. 0.8), found "
+                        + Json.describe(levelNode));
+            }
+            double level = levelNode.asDouble();
+            if (!levels.add(level)) {
+                throw ApiException.badField(f + ".level", "expected one interval per level, found " + level + " twice");
+            }
+            double lower = Inputs.price(required(item, "lower", f + ".lower"), f + ".lower");
+            double upper = Inputs.price(required(item, "upper", f + ".upper"), f + ".upper");
+            if (lower > upper) {
+                throw ApiException.badField(f + ".upper", "expected upper >= lower " + lower + ", found " + upper);
+            }
+            out.add(new OnlineAccuracy.Interval(level, lower, upper));
+        }
+        return out;
+    }
+
+    private static JsonNode required(JsonNode root, String key, String field) {
+        JsonNode n = root.get(key);
+        if (n == null || n.isNull()) {
+            throw ApiException.badField(field, "expected a number > 0, found nothing (the field is required)");
+        }
+        return n;
     }
 
     private static JsonNode required(JsonNode root, String field) {

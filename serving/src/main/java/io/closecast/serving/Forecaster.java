@@ -1,5 +1,9 @@
 package io.closecast.serving;
 
+import java.util.List;
+
+import io.closecast.model.ForecastModel;
+
 /**
  * A loaded model version that can forecast. Implementations are immutable and thread-safe: many requests
  * call {@link #forecast(double[], int)} at once, and {@link #close()} is called once, after the last of them.
@@ -17,6 +21,14 @@ public interface Forecaster extends AutoCloseable {
      * @return {@code horizon} raw prices, the next day first
      */
     double[] forecast(double[] window, int horizon);
+
+    /**
+     * {@link #forecast} with the forecast intervals the version was calibrated for (one per level, per step); the
+     * default has none (a version without a calibration).
+     */
+    default ForecastModel.Forecast forecastWithIntervals(double[] window, int horizon) {
+        return new ForecastModel.Forecast(forecast(window, horizon), List.of());
+    }
 
     /** Frees the model's resources; the default does nothing. */
     @Override

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.closecast.model.ForecastModel;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -17,7 +18,10 @@ import io.helidon.webserver.http.ServerResponse;
  * {@code POST /invocations}: MLflow's scoring protocol, so tools that call an MLflow model server can call this one.
  * <ul>
  *   <li>{@code application/json} with exactly one of {@code dataframe_split}, {@code dataframe_records},
- *       {@code instances}, {@code inputs}, and optionally {@code params: {"horizon": n}} (default 1).</li>
+ *       {@code instances}, {@code inputs}, and optionally {@code params: {"horizon": n, "intervals": true}} (horizon
+ *       default 1; intervals default false: with true the answer also has {@code "intervals"}, for one window
+ *       {@code [{"level": 0.8, "lower": [..], "upper": [..]}, ..]} as {@code /v1/predict} returns them, for several
+ *       windows one such list per window).</li>
  *   <li>A data frame (either JSON form, or a {@code text/csv} body) holds consecutive days as rows and must have the
  *       model's price column; the last window of that column is forecast. Answer: {@code {"predictions": [p1..pn]}}.</li>
  *   <li>{@code instances} / {@code inputs} as an array of prices is one window ({@code {"predictions": [p1..pn]}});
@@ -61,7 +65,11 @@ final class InvocationsService implements HttpService {
                 Json.numbers(sb, PredictService.forecast(lease, w.prices(), horizon));
                 metrics.predictions(1);
             } else {
-                json(Json.requireObject(Json.parse(body)), lease, sb);
+                StringBuilder intervals = new StringBuilder();
+                json(Json.requireObject(Json.parse(body)), lease, sb, intervals);
+                if (!intervals.isEmpty()) {
+                    sb.append(",\"intervals\":").append(intervals);
+                }
             }
             sb.append('}');
             res.header(Responses.MODEL_VERSION, info.version());
@@ -70,7 +78,11 @@ final class InvocationsService implements HttpService {
         }
     }
 
-    private void json(JsonNode root, ModelManager.Lease lease, StringBuilder sb) {
+    /** What {@code params} asks for. */
+    private record Params(int horizon, boolean intervals) {
+    }
+
+    private void json(JsonNode root, ModelManager.Lease lease, StringBuilder sb, StringBuilder intervals) {
         ModelInfo info = lease.info();
         String format = null;
         TreeSet<String> keys = new TreeSet<>();
@@ -89,37 +101,56 @@ final class InvocationsService implements HttpService {
         if (format == null) {
             throw ApiException.malformed("expected a JSON object with exactly one of " + FORMATS + ", found fields " + keys);
         }
-        int horizon = horizon(root.get("params"), info);
+        Params params = params(root.get("params"), info);
         JsonNode data = root.get(format);
         switch (format) {
-            case "dataframe_split" -> one(sb, lease, dataframeSplit(data, info), horizon);
-            case "dataframe_records" -> one(sb, lease, dataframeRecords(data, info), horizon);
-            default -> tensor(sb, lease, data, format, horizon);
+            case "dataframe_split" -> one(sb, intervals, lease, dataframeSplit(data, info), params);
+            case "dataframe_records" -> one(sb, intervals, lease, dataframeRecords(data, info), params);
+            default -> tensor(sb, intervals, lease, data, format, params);
         }
     }
 
-    private static int horizon(JsonNode params, ModelInfo info) {
+    private static Params params(JsonNode params, ModelInfo info) {
         if (params == null || params.isNull()) {
-            return 1;
+            return new Params(1, false);
         }
         if (!params.isObject()) {
-            throw ApiException.badField("params", "expected an object such as {\"horizon\": 5}, found " + Json.describe(params));
+            throw ApiException.badField("params", "expected an object such as {\"horizon\": 5, \"intervals\": true}, found "
+                    + Json.describe(params));
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
             String key = it.next().getKey();
-            if (!key.equals("horizon")) {
-                throw ApiException.badField("params." + key, "expected only params.horizon, found unknown parameter " + Json.abbreviate(key));
+            if (!key.equals("horizon") && !key.equals("intervals")) {
+                throw ApiException.badField("params." + key, "expected only params.horizon and params.intervals, found unknown parameter "
+                        + Json.abbreviate(key));
             }
         }
-        return Inputs.horizon(params.get("horizon"), "params.horizon", info.maxHorizon());
+        JsonNode intervals = params.get("intervals");
+        if (intervals != null && !intervals.isNull() && !intervals.isBoolean()) {
+            throw ApiException.badField("params.intervals", "expected true or false, found " + Json.describe(intervals));
+        }
+        return new Params(Inputs.horizon(params.get("horizon"), "params.horizon", info.maxHorizon()),
+                intervals != null && intervals.asBoolean(false));
     }
 
-    private void one(StringBuilder sb, ModelManager.Lease lease, double[] window, int horizon) {
-        Json.numbers(sb, PredictService.forecast(lease, window, horizon));
+    /** One window's forecast into {@code sb}, and its intervals into {@code intervals} when asked for. */
+    private void forecast(StringBuilder sb, StringBuilder intervals, ModelManager.Lease lease, double[] window, Params params) {
+        if (params.intervals()) {
+            ForecastModel.Forecast f = PredictService.forecastWithIntervals(lease, window, params.horizon());
+            Json.numbers(sb, f.prices());
+            PredictService.intervals(intervals, f.intervals());
+        } else {
+            Json.numbers(sb, PredictService.forecast(lease, window, params.horizon()));
+        }
+    }
+
+    private void one(StringBuilder sb, StringBuilder intervals, ModelManager.Lease lease, double[] window, Params params) {
+        forecast(sb, intervals, lease, window, params);
         metrics.predictions(1);
     }
 
-    private void tensor(StringBuilder sb, ModelManager.Lease lease, JsonNode data, String field, int horizon) {
+    private void tensor(StringBuilder sb, StringBuilder intervals, ModelManager.Lease lease, JsonNode data, String field,
+                        Params params) {
         ModelInfo info = lease.info();
         if (data.isObject()) {
             if (!field.equals("inputs") || data.size() != 1 || data.get(info.priceColumn()) == null) {
@@ -127,7 +158,7 @@ final class InvocationsService implements HttpService {
                         + " (the model's price column), found keys " + keys(data));
             }
             String f = field + "." + info.priceColumn();
-            one(sb, lease, Inputs.window(data.get(info.priceColumn()), f, info.windowLength()), horizon);
+            one(sb, intervals, lease, Inputs.window(data.get(info.priceColumn()), f, info.windowLength()), params);
             return;
         }
         if (!data.isArray() || data.isEmpty()) {
@@ -135,7 +166,7 @@ final class InvocationsService implements HttpService {
                     + " prices or an array of such arrays, found " + Json.describe(data));
         }
         if (!data.get(0).isArray()) {
-            one(sb, lease, Inputs.window(data, field, info.windowLength()), horizon);
+            one(sb, intervals, lease, Inputs.window(data, field, info.windowLength()), params);
             return;
         }
         if (data.size() > MAX_WINDOWS) {
@@ -146,13 +177,22 @@ final class InvocationsService implements HttpService {
             windows.add(Inputs.window(data.get(i), field + "[" + i + "]", info.windowLength()));
         }
         sb.append('[');
+        if (params.intervals()) {
+            intervals.append('[');
+        }
         for (int i = 0; i < windows.size(); i++) {
             if (i > 0) {
                 sb.append(',');
+                if (params.intervals()) {
+                    intervals.append(',');
+                }
             }
-            Json.numbers(sb, PredictService.forecast(lease, windows.get(i), horizon));
+            forecast(sb, intervals, lease, windows.get(i), params);
         }
         sb.append(']');
+        if (params.intervals()) {
+            intervals.append(']');
+        }
         metrics.predictions(windows.size());
     }
 

@@ -297,7 +297,8 @@ public final class MlflowModelSource implements ModelSource {
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
         tags.forEach((key, value) -> {
-            if (key.startsWith("test_") || key.startsWith("naive_test_") || key.startsWith("wf_mean_")) {
+            if (key.startsWith("test_") || key.startsWith("naive_test_") || key.startsWith("baseline_test_")
+                    || key.startsWith("wf_mean_")) {
                 try {
                     metrics.put(key, Double.parseDouble(value.strip()));
                 } catch (NumberFormatException e) {
@@ -305,8 +306,9 @@ public final class MlflowModelSource implements ModelSource {
                 }
             }
         });
+        Object symbol = mlmodel.flavor().get("symbol");
         return new ModelInfo(ref.name(), ref.version(), ref.runId(), through, train[0], train[1], model.requiredHistory(),
-                model.maxHorizon(), features, metrics, loadedAt);
+                model.maxHorizon(), features, metrics, loadedAt, symbol == null ? "" : symbol.toString());
     }
 
     private static LocalDate[] range(String text, String key, String where) {
@@ -351,6 +353,11 @@ public final class MlflowModelSource implements ModelSource {
         @Override
         public double[] forecast(double[] window, int horizon) {
             return model.forecast(window, horizon);
+        }
+
+        @Override
+        public ForecastModel.Forecast forecastWithIntervals(double[] window, int horizon) {
+            return model.forecastWithIntervals(window, horizon);
         }
     }
 }

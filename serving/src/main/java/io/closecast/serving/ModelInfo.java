@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param features     input columns, the first is the price column the model was trained on (e.g. {@code Close})
  * @param testMetrics  test-set metrics from the training run (e.g. {@code test_mae}, {@code naive_test_mae})
  * @param loadedAt     when this process loaded it
+ * @param symbol       the symbol whose prices it was trained on (e.g. {@code MSFT}); empty when the bundle does not say
  */
 public record ModelInfo(String name,
                         String version,
@@ -31,7 +32,8 @@ public record ModelInfo(String name,
                         int maxHorizon,
                         List<String> features,
                         Map<String, Double> testMetrics,
-                        Instant loadedAt) {
+                        Instant loadedAt,
+                        String symbol) {
 
     public ModelInfo {
         VersionRef.requireText(name, "name");
@@ -52,6 +54,14 @@ public record ModelInfo(String name,
             throw new ServingException("features must name at least the price column, found [] (model " + name + " v" + version + ")");
         }
         testMetrics = Map.copyOf(testMetrics);
+        Objects.requireNonNull(symbol, "symbol");
+    }
+
+    /** A version whose training symbol is not known. */
+    public ModelInfo(String name, String version, String runId, String alias, LocalDate trainedFrom, LocalDate trainedTo,
+                     int windowLength, int maxHorizon, List<String> features, Map<String, Double> testMetrics,
+                     Instant loadedAt) {
+        this(name, version, runId, alias, trainedFrom, trainedTo, windowLength, maxHorizon, features, testMetrics, loadedAt, "");
     }
 
     /** The registry coordinates of this version. */

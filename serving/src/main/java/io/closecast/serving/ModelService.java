@@ -92,6 +92,12 @@ final class ModelService implements HttpService {
         Json.quote(sb, info.alias());
         sb.append(",\"source\":");
         Json.quote(sb, source);
+        sb.append(",\"symbol\":");
+        if (info.symbol().isEmpty()) {
+            sb.append("null");
+        } else {
+            Json.quote(sb, info.symbol());
+        }
         sb.append(",\"trained_from\":\"").append(info.trainedFrom()).append('"');
         sb.append(",\"trained_to\":\"").append(info.trainedTo()).append('"');
         sb.append(",\"window_length\":").append(info.windowLength());

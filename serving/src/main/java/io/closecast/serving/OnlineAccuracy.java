@@ -24,7 +24,10 @@ import io.helidon.metrics.api.Tag;
  * their ratio, MASE (&lt; 1: the model beats tomorrow = today). Exposed as gauges
  * {@code closecast_online_mae{version}}, {@code closecast_online_naive_mae{version}},
  * {@code closecast_online_mase{version}} (NaN while the naive MAE is 0) and the counter
- * {@code closecast_feedback_total}. At most {@link #MAX_VERSIONS} versions are kept (the least recently
+ * {@code closecast_feedback_total}. Reports that carry the forecast's intervals also give, per version and level,
+ * the share of the last {@value #COVERAGE_WINDOW} such reports whose actual close fell inside:
+ * {@code closecast_online_coverage{version,level}} and how many reports it covers,
+ * {@code closecast_online_coverage_reports{version,level}} (at most {@value #MAX_LEVELS} levels per version). At most {@link #MAX_VERSIONS} versions are kept (the least recently
  * reported one is dropped with its gauges), so clients cannot grow the label set without bound. Thread-safe.
  */
 public final class OnlineAccuracy {
@@ -33,6 +36,41 @@ public final class OnlineAccuracy {
     public static final int MAX_WINDOW = 100_000;
     /** Versions kept at once. */
     public static final int MAX_VERSIONS = 20;
+    /** Online coverage is over this many of the latest reports (by date) with an interval of the level. */
+    public static final int COVERAGE_WINDOW = 50;
+    /** Interval levels tracked per version; reports of further levels count for accuracy but not coverage. */
+    public static final int MAX_LEVELS = 8;
+
+    /**
+     * The interval a client was given for the reported day at one level.
+     *
+     * @param level the interval's nominal coverage, in (0, 1)
+     * @param lower its lower bound
+     * @param upper its upper bound, &gt;= lower
+     */
+    public record Interval(double level, double lower, double upper) {
+        public Interval {
+            if (!(level > 0 && level < 1)) {
+                throw new ServingException("intervals[].level must be in (0, 1), found " + level);
+            }
+            if (!Double.isFinite(lower) || !Double.isFinite(upper) || lower > upper) {
+                throw new ServingException("intervals[] must have finite lower <= upper, found " + lower + ".." + upper);
+            }
+        }
+
+        boolean covers(double actual) {
+            return actual >= lower && actual <= upper;
+        }
+    }
+
+    /**
+     * The online coverage of one level: {@code inside} of the last {@code reports} reports with that level's interval.
+     */
+    public record Coverage(double level, int inside, int reports) {
+        public double coverage() {
+            return reports == 0 ? Double.NaN : (double) inside / reports;
+        }
+    }
 
     /**
      * One reported day.
@@ -42,14 +80,22 @@ public final class OnlineAccuracy {
      * @param predicted the model's forecast for that day
      * @param last      the last close known when forecasting (the naive forecast)
      * @param version   the model version that forecast
+     * @param intervals the intervals given with the forecast for that day (may be none), one per level
      */
-    public record Feedback(LocalDate date, double actual, double predicted, double last, String version) {
+    public record Feedback(LocalDate date, double actual, double predicted, double last, String version,
+                           List<Interval> intervals) {
         public Feedback {
             Objects.requireNonNull(date, "date");
             requirePrice(actual, "actual");
             requirePrice(predicted, "predicted");
             requirePrice(last, "last");
             VersionRef.requireText(version, "version");
+            intervals = List.copyOf(intervals);
+        }
+
+        /** A report without intervals. */
+        public Feedback(LocalDate date, double actual, double predicted, double last, String version) {
+            this(date, actual, predicted, last, version, List.of());
         }
 
         private static void requirePrice(double v, String field) {
@@ -69,14 +115,27 @@ public final class OnlineAccuracy {
      * @param mase     mae / naiveMae; empty while naiveMae is 0
      * @param first    earliest day in the window
      * @param last     latest day in the window
+     * @param coverage online interval coverage per level reported, ascending level
      */
     public record Summary(String version, int count, double mae, double naiveMae, OptionalDouble mase,
-                          LocalDate first, LocalDate last) {
+                          LocalDate first, LocalDate last, List<Coverage> coverage) {
         public Summary {
             VersionRef.requireText(version, "version");
             Objects.requireNonNull(mase, "mase");
             Objects.requireNonNull(first, "first");
             Objects.requireNonNull(last, "last");
+            coverage = List.copyOf(coverage);
+        }
+
+        /** A summary without interval coverage. */
+        public Summary(String version, int count, double mae, double naiveMae, OptionalDouble mase, LocalDate first,
+                       LocalDate last) {
+            this(version, count, mae, naiveMae, mase, first, last, List.of());
+        }
+
+        /** The coverage of {@code level}, if reported. */
+        public Optional<Coverage> coverage(double level) {
+            return coverage.stream().filter(c -> c.level() == level).findFirst();
         }
     }
 
@@ -85,6 +144,7 @@ public final class OnlineAccuracy {
         final TreeMap<LocalDate, Feedback> days = new TreeMap<>();
         volatile Summary summary;
         final List<Meter> gauges = new ArrayList<>(3);
+        final java.util.TreeSet<Double> levels = new java.util.TreeSet<>();
 
         Track(String version) {
             this.version = version;
@@ -104,9 +164,50 @@ public final class OnlineAccuracy {
             int n = days.size();
             double mae = err / n;
             double naiveMae = naive / n;
+            List<Double> fresh = new ArrayList<>();
+            for (Interval interval : f.intervals()) {
+                if (levels.size() < MAX_LEVELS && levels.add(interval.level())) {
+                    fresh.add(interval.level());
+                }
+            }
             summary = new Summary(version, n, mae, naiveMae,
                     naiveMae > 0 ? OptionalDouble.of(mae / naiveMae) : OptionalDouble.empty(),
-                    days.firstKey(), days.lastKey());
+                    days.firstKey(), days.lastKey(), coverage());
+            if (!gauges.isEmpty()) {
+                fresh.forEach(this::registerCoverage);
+            }
+        }
+
+        /** Per tracked level, the share inside over the latest {@link #COVERAGE_WINDOW} reports with that level. */
+        private List<Coverage> coverage() {
+            List<Coverage> out = new ArrayList<>(levels.size());
+            for (double level : levels) {
+                int reports = 0;
+                int inside = 0;
+                for (Feedback d : days.descendingMap().values()) {
+                    for (Interval interval : d.intervals()) {
+                        if (interval.level() == level) {
+                            reports++;
+                            inside += interval.covers(d.actual()) ? 1 : 0;
+                            break;
+                        }
+                    }
+                    if (reports == COVERAGE_WINDOW) {
+                        break;
+                    }
+                }
+                out.add(new Coverage(level, inside, reports));
+            }
+            return out;
+        }
+
+        private void registerCoverage(double level) {
+            List<Tag> tags = List.of(Tag.create("version", version), Tag.create("level", Double.toString(level)));
+            gauges.add(gauge("closecast_online_coverage", "Share of the last " + COVERAGE_WINDOW
+                            + " reported closes inside the forecast interval of this level (nominal: the level)", tags,
+                    () -> summary.coverage(level).map(Coverage::coverage).orElse(Double.NaN)));
+            gauges.add(gauge("closecast_online_coverage_reports", "Reports the online coverage of this level is over (at most "
+                    + COVERAGE_WINDOW + ")", tags, () -> (double) summary.coverage(level).map(Coverage::reports).orElse(0)));
         }
 
         void register() {
@@ -117,6 +218,7 @@ public final class OnlineAccuracy {
                     tags, () -> summary.naiveMae()));
             gauges.add(gauge("closecast_online_mase", "Online MAE / naive MAE (< 1 beats naive; NaN while the naive MAE is 0)",
                     tags, () -> summary.mase().orElse(Double.NaN)));
+            levels.forEach(this::registerCoverage);
         }
 
         void unregister() {

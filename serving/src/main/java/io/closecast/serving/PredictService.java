@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.closecast.model.ForecastInterval;
+import io.closecast.model.ForecastModel;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -71,7 +73,8 @@ final class PredictService implements HttpService {
 
     private void answer(ServerResponse res, ModelManager.Lease lease, double[] window, int horizon, Optional<LocalDate> lastDate) {
         ModelInfo info = lease.info();
-        double[] predictions = forecast(lease, window, horizon);
+        ForecastModel.Forecast forecast = forecastWithIntervals(lease, window, horizon);
+        double[] predictions = forecast.prices();
         metrics.predictions(1);
         StringBuilder sb = new StringBuilder(256 + horizon * 48);
         sb.append("{\"model\":{\"name\":");
@@ -94,6 +97,8 @@ final class PredictService implements HttpService {
             }
             sb.append(']');
         }
+        sb.append(",\"intervals\":");
+        intervals(sb, forecast.intervals());
         sb.append(",\"naive\":");
         Json.numbers(sb, Inputs.naive(window, horizon));
         sb.append('}');
@@ -111,6 +116,11 @@ final class PredictService implements HttpService {
     /** Runs the model and checks its answer; a broken answer is the model's fault (500), never the caller's. */
     static double[] forecast(ModelManager.Lease lease, double[] window, int horizon) {
         double[] out = lease.forecaster().forecast(window, horizon);
+        check(lease, out, horizon);
+        return out;
+    }
+
+    private static void check(ModelManager.Lease lease, double[] out, int horizon) {
         if (out == null || out.length != horizon) {
             throw ApiException.create(500, "model_error", "model " + lease.info().name() + " v" + lease.info().version()
                     + " returned " + (out == null ? "nothing" : out.length + " values") + ", expected " + horizon);
@@ -121,6 +131,33 @@ final class PredictService implements HttpService {
                         + lease.info().version() + " returned a non-finite value " + v);
             }
         }
+    }
+
+    /** {@link #forecast} with the version's intervals, checked the same way (a broken interval is a 500). */
+    static ForecastModel.Forecast forecastWithIntervals(ModelManager.Lease lease, double[] window, int horizon) {
+        ForecastModel.Forecast out = lease.forecaster().forecastWithIntervals(window, horizon);
+        check(lease, out.prices(), horizon);
+        for (ForecastInterval interval : out.intervals()) {
+            check(lease, interval.lower(), horizon);
+            check(lease, interval.upper(), horizon);
+        }
         return out;
+    }
+
+    /** {@code [{"level":0.8,"lower":[...],"upper":[...]}, ...]}: one object per level, one bound per step. */
+    static void intervals(StringBuilder sb, List<ForecastInterval> intervals) {
+        sb.append('[');
+        for (int i = 0; i < intervals.size(); i++) {
+            ForecastInterval interval = intervals.get(i);
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append("{\"level\":").append(interval.level()).append(",\"lower\":");
+            Json.numbers(sb, interval.lower());
+            sb.append(",\"upper\":");
+            Json.numbers(sb, interval.upper());
+            sb.append('}');
+        }
+        sb.append(']');
     }
 }

@@ -61,6 +61,44 @@ class DashboardApiIT {
     }
 
     @Test
+    void feedbackWithIntervalsRecordsInsideOrOutsidePerLevelAndExportsTheCoverage() {
+        try (RunningService s = start(ServingConfig.builder(), "34")) {
+            TestClient c = new TestClient(s.port());
+            String bands = ", \"intervals\": [{\"level\": 0.8, \"lower\": 9.5, \"upper\": 10.5}, {\"level\": 0.95, \"lower\": 9, \"upper\": 11}]";
+            JsonNode first = TestClient.json(RoutesIT.ok(c.post("/v1/feedback", "application/json",
+                    "{\"date\": \"2024-12-27\", \"actual\": 10.7, \"predicted\": 10, \"last\": 10.1" + bands + "}")));
+            assertEquals("[{\"level\":0.8,\"inside\":false},{\"level\":0.95,\"inside\":true}]", first.at("/accepted/inside").toString());
+            JsonNode second = TestClient.json(RoutesIT.ok(c.post("/v1/feedback", "application/json",
+                    "{\"date\": \"2024-12-30\", \"actual\": 10.2, \"predicted\": 10, \"last\": 10.1" + bands + "}")));
+            assertEquals(0.5, second.at("/summary/coverage/0/coverage").asDouble(), 1e-12);
+            assertEquals(2, second.at("/summary/coverage/0/reports").asInt());
+            assertEquals(1.0, second.at("/summary/coverage/1/coverage").asDouble(), 1e-12);
+            String metrics = c.get("/metrics", "Accept", "text/plain").body();
+            for (String expected : List.of("closecast_online_coverage{level=\"0.8\",scope=\"application\",version=\"34\",} 0.5",
+                    "closecast_online_coverage{level=\"0.95\",scope=\"application\",version=\"34\",} 1.0",
+                    "closecast_online_coverage_reports{level=\"0.8\",scope=\"application\",version=\"34\",} 2.0")) {
+                assertTrue(metrics.contains(expected), "expected " + expected + " in /metrics:\n" + metrics);
+            }
+            String ok = "\"date\": \"2024-12-31\", \"actual\": 10, \"predicted\": 11, \"last\": 9";
+            assertEquals("intervals[0].level: expected a coverage level strictly between 0 and 1 (e.g. 0.8), found the number 80",
+                    RoutesIT.assertError(c.post("/v1/feedback", "application/json", "{" + ok
+                            + ", \"intervals\": [{\"level\": 80, \"lower\": 9, \"upper\": 11}]}"), 400, "intervals[0].level")
+                            .get("message").asText());
+            RoutesIT.assertError(c.post("/v1/feedback", "application/json", "{" + ok
+                    + ", \"intervals\": [{\"level\": 0.8, \"lower\": 9, \"upper\": 11}, {\"level\": 0.8, \"lower\": 8, \"upper\": 12}]}"),
+                    400, "intervals[1].level");
+            RoutesIT.assertError(c.post("/v1/feedback", "application/json", "{" + ok
+                    + ", \"intervals\": [{\"level\": 0.8, \"lower\": 11, \"upper\": 9}]}"), 400, "intervals[0].upper");
+            RoutesIT.assertError(c.post("/v1/feedback", "application/json", "{" + ok
+                    + ", \"intervals\": [{\"level\": 0.8, \"upper\": 9}]}"), 400, "intervals[0].lower");
+            RoutesIT.assertError(c.post("/v1/feedback", "application/json", "{" + ok
+                    + ", \"intervals\": [{\"level\": 0.8, \"lower\": 9, \"upper\": 11, \"width\": 2}]}"), 400, "intervals[0].width");
+            RoutesIT.assertError(c.post("/v1/feedback", "application/json", "{" + ok + ", \"intervals\": {\"level\": 0.8}}"), 400, "intervals");
+            assertEquals(2, TestClient.json(c.get("/v1/feedback/summary")).at("/versions/0/count").asInt(), "nothing bad was recorded");
+        }
+    }
+
+    @Test
     void badFeedbackIs400NamingTheField() {
         try (RunningService s = start(ServingConfig.builder(), "32")) {
             TestClient c = new TestClient(s.port());

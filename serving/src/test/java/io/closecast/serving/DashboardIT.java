@@ -172,6 +172,53 @@ class DashboardIT {
     }
 
     @Test
+    void opensOnTheModelsOwnSymbolWithItsIntervalBandsAndWarnsForAnotherSymbol() throws IOException {
+        TestClient client = start(List.of());
+        driver.get(base() + "/");
+        // no click: the production model's forecast for its own symbol (MSFT, /v1/model's symbol), default horizon 5
+        assertEquals("MSFT", TestClient.json(client.get("/v1/model")).get("symbol").asText());
+        List<WebElement> points = points(5);
+        assertEquals("MSFT", new Select(driver.findElement(By.id("symbol"))).getFirstSelectedOption().getAttribute("value"));
+        assertFalse(driver.findElement(By.id("symbol-warning")).isDisplayed(), "no warning for the model's own symbol");
+        JsonNode sample = TestClient.json(client.get("/v1/samples/MSFT?days=" + WINDOW));
+        JsonNode expected = TestClient.json(client.post("/v1/predict", "application/json",
+                "{\"closes\": " + sample.get("closes") + ", \"horizon\": 5}"));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(expected.get("predictions").get(i).asDouble(), Double.parseDouble(points.get(i).getAttribute("data-value")), 1e-9);
+        }
+        // the bands drawn are the API's intervals, the widest first
+        List<WebElement> bands = driver.findElements(By.cssSelector("#chart-svg polygon.band"));
+        assertEquals(2, bands.size(), "one band per level");
+        JsonNode intervals = expected.get("intervals");
+        for (int b = 0; b < 2; b++) {
+            JsonNode api = intervals.get(1 - b);
+            WebElement band = bands.get(b);
+            assertEquals(api.get("level").asDouble(), Double.parseDouble(band.getAttribute("data-level")));
+            assertEquals(api.get("lower"), TestClient.MAPPER.readTree(band.getAttribute("data-lower")));
+            assertEquals(api.get("upper"), TestClient.MAPPER.readTree(band.getAttribute("data-upper")));
+            assertEquals(1 + 2 * 5, band.getAttribute("points").trim().split("\\s+").length, "the last close, 5 upper, 5 lower");
+            assertTrue(api.at("/upper/4").asDouble() - api.at("/lower/4").asDouble() > api.at("/upper/0").asDouble() - api.at("/lower/0").asDouble(),
+                    "the band widens with the horizon: " + api);
+        }
+        assertEquals(10, driver.findElements(By.cssSelector("#forecast-days td.interval-value")).size(), "two intervals a day");
+        // directional accuracy beside the up-day share (always up), not beside the naive forecast's ~0
+        WebElement direction = driver.findElement(By.cssSelector("#test-metrics tr[data-metric='directional_accuracy']"));
+        assertEquals("0.53 (up-day share)", direction.findElement(By.className("baseline-value")).getText());
+        assertTrue(direction.getText().endsWith("beats always up"), direction.getText());
+        WebElement coverage = driver.findElement(By.cssSelector("#test-metrics tr[data-metric='coverage_80']"));
+        assertTrue(coverage.getText().startsWith("coverage 80% 0.79 0.84 (constant width) nominal 0.8"), coverage.getText());
+
+        // another symbol: the forecast comes with a visible warning
+        forecast("sample", "AAPL", 3);
+        points(3);
+        WebElement warning = driver.findElement(By.id("symbol-warning"));
+        assertTrue(warning.isDisplayed(), "a warning for a symbol the model was not trained on");
+        assertTrue(warning.getText().startsWith("This model was trained and evaluated on MSFT closes only"), warning.getText());
+        new Select(driver.findElement(By.id("symbol"))).selectByValue("MSFT");
+        assertFalse(driver.findElement(By.id("symbol-warning")).isDisplayed());
+    }
+
+    @Test
     void withKeysOnThePageAsksForOneAndSendsIt() {
         TestClient client = start(List.of(KEY));
         HttpResponse<String> page = client.get("/");

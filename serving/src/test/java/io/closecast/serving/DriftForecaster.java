@@ -7,12 +7,19 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.closecast.model.ForecastModel;
+import io.closecast.model.IntervalCalibration;
+
 /**
  * A small honest forecaster for tests: the next prices continue the window's mean daily change
  * (last + k * mean change). It fails loudly when used after {@link #close()}, so a test sees a request that
- * ran on a closed model.
+ * ran on a closed model. Its intervals come from the model core's {@link IntervalCalibration} with fixed quantiles
+ * (1.6 and 2.5 times the window's volatility at step 1, for 80 % and 95 %).
  */
 class DriftForecaster implements Forecaster {
+
+    static final IntervalCalibration INTERVALS = new IntervalCalibration(IntervalCalibration.METHOD, List.of(0.8, 0.95),
+            0.94, new double[][] {{1.6}, {2.5}}, 250, "2021-01-04", "2021-12-31", "validation");
 
     private final ModelInfo info;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -25,7 +32,10 @@ class DriftForecaster implements Forecaster {
     static ModelInfo info(String name, String version, int window, int maxHorizon) {
         return new ModelInfo(name, version, "run-" + version, "production", LocalDate.of(2010, 1, 4),
                 LocalDate.of(2022, 12, 30), window, maxHorizon, List.of("Close"),
-                Map.of("test_mae", 0.42, "naive_test_mae", 0.45), Instant.now());
+                Map.of("test_mae", 0.42, "naive_test_mae", 0.45, "test_directional_accuracy", 0.56,
+                        "naive_test_directional_accuracy", 0.004, "test_up_day_share", 0.53, "test_coverage_80", 0.79,
+                        "baseline_test_coverage_80", 0.84, "test_interval_score_80", 9.5, "baseline_test_interval_score_80", 10.25),
+                Instant.now(), "MSFT");
     }
 
     @Override
@@ -45,6 +55,17 @@ class DriftForecaster implements Forecaster {
             out[i] = window[window.length - 1] + drift * (i + 1);
         }
         return out;
+    }
+
+    @Override
+    public ForecastModel.Forecast forecastWithIntervals(double[] window, int horizon) {
+        double[] point = forecast(window, horizon);
+        double[] returns = new double[window.length - 1];
+        for (int i = 1; i < window.length; i++) {
+            returns[i - 1] = Math.log(window[i] / window[i - 1]);
+        }
+        return new ForecastModel.Forecast(point, INTERVALS.intervals(point,
+                IntervalCalibration.volatility(returns, INTERVALS.ewmaLambda())));
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.Stage;
+import io.closecast.model.ForecastInterval;
 import io.closecast.model.ForecastModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,6 +108,42 @@ class MlflowServingIT {
             for (int h = 0; h < 5; h++) {
                 assertEquals(expected[h], predictions.get(h).asDouble(), 1e-9, "step " + (h + 1));
             }
+
+            // the served intervals equal the training side's for the same window: the test part's last window
+            int last = fixture.data.test().size() - 1;
+            HttpResponse<String> banded = http.post("/v1/predict", "application/json",
+                    predictBody(fixture.testWindowCloses(last), 1));
+            assertEquals(200, banded.statusCode(), banded.body());
+            JsonNode bands = TestClient.json(banded).get("intervals");
+            List<ForecastInterval> trainingSide = fixture.trainingIntervals(last);
+            assertEquals(2, bands.size(), banded.body());
+            for (int l = 0; l < trainingSide.size(); l++) {
+                ForecastInterval expect = trainingSide.get(l);
+                JsonNode got = bands.get(l);
+                assertEquals(expect.level(), got.get("level").asDouble(), banded.body());
+                double tolerance = 1e-5 * expect.upper(0);
+                assertEquals(expect.lower(0), got.get("lower").get(0).asDouble(), tolerance, "lower of level " + expect.level());
+                assertEquals(expect.upper(0), got.get("upper").get(0).asDouble(), tolerance, "upper of level " + expect.level());
+                assertTrue(expect.upper(0) - expect.lower(0) > 100 * tolerance, "a band, not a point: " + expect);
+            }
+
+            // /invocations gives the same intervals through params.intervals, one list per window for several
+            StringBuilder inputs = new StringBuilder();
+            for (double p : fixture.testWindowCloses(last)) {
+                inputs.append(inputs.isEmpty() ? "" : ",").append(p);
+            }
+            HttpResponse<String> invoked = http.post("/invocations", "application/json",
+                    "{\"inputs\": [" + inputs + "], \"params\": {\"horizon\": 1, \"intervals\": true}}");
+            assertEquals(200, invoked.statusCode(), invoked.body());
+            assertEquals(bands, TestClient.json(invoked).get("intervals"), invoked.body());
+            HttpResponse<String> twice = http.post("/invocations", "application/json",
+                    "{\"inputs\": [[" + inputs + "], [" + inputs + "]], \"params\": {\"intervals\": true}}");
+            assertEquals(200, twice.statusCode(), twice.body());
+            assertEquals(bands, TestClient.json(twice).get("intervals").get(1), twice.body());
+            HttpResponse<String> plain = http.post("/invocations", "application/json", "{\"inputs\": [" + inputs + "]}");
+            assertFalse(TestClient.json(plain).has("intervals"), "intervals only when asked for: " + plain.body());
+            RoutesIT.assertError(http.post("/invocations", "application/json",
+                    "{\"inputs\": [" + inputs + "], \"params\": {\"intervals\": \"yes\"}}"), 400, "params.intervals");
 
             HttpResponse<String> info = http.get("/v1/model");
             assertEquals(200, info.statusCode(), info.body());

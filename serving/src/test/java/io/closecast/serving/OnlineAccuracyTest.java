@@ -52,6 +52,43 @@ class OnlineAccuracyTest {
     }
 
     @Test
+    void coverageIsTheShareInsideOverTheLast50ReportsPerLevelAndAGaugeShowsIt() {
+        MeterRegistry registry = Metrics.globalRegistry();
+        OnlineAccuracy acc = OnlineAccuracy.create(registry, 100);
+        // 60 days: the first 10 all outside the 80 % interval (they fall out of the last 50), then 40 inside and 10
+        // outside; the 95 % interval holds all but one; day 5 has no 95 % interval at all
+        for (int day = 0; day < 60; day++) {
+            boolean inside80 = day >= 10 && day < 50;
+            double actual = 100;
+            List<OnlineAccuracy.Interval> intervals = new java.util.ArrayList<>();
+            intervals.add(inside80 ? new OnlineAccuracy.Interval(0.8, 99, 101) : new OnlineAccuracy.Interval(0.8, 100.5, 102));
+            if (day != 5) {
+                intervals.add(day == 59 ? new OnlineAccuracy.Interval(0.95, 90, 99.9) : new OnlineAccuracy.Interval(0.95, 90, 110));
+            }
+            acc.record(new OnlineAccuracy.Feedback(D.plusDays(day), actual, 100.2, 99.8, "93", intervals));
+        }
+        OnlineAccuracy.Summary s = acc.summary("93").orElseThrow();
+        OnlineAccuracy.Coverage c80 = s.coverage(0.8).orElseThrow();
+        assertEquals(50, c80.reports());
+        assertEquals(40, c80.inside());
+        assertEquals(0.8, c80.coverage(), 1e-12);
+        OnlineAccuracy.Coverage c95 = s.coverage(0.95).orElseThrow();
+        assertEquals(50, c95.reports());
+        assertEquals(49, c95.inside());
+        List<Tag> tags80 = List.of(Tag.create("version", "93"), Tag.create("level", "0.8"));
+        assertEquals(0.8, registry.gauge("closecast_online_coverage", tags80).map(Gauge::value).orElseThrow().doubleValue(), 1e-12);
+        assertEquals(50, registry.gauge("closecast_online_coverage_reports", tags80).map(Gauge::value).orElseThrow().doubleValue());
+        assertEquals(0.98, registry.gauge("closecast_online_coverage", List.of(Tag.create("version", "93"),
+                Tag.create("level", "0.95"))).map(Gauge::value).orElseThrow().doubleValue(), 1e-12);
+        // a report without intervals counts for accuracy and leaves the coverage alone
+        acc.record(fb(60, 100, 100.1, 99.9, "93"));
+        assertEquals(61, acc.summary("93").orElseThrow().count());
+        assertEquals(40, acc.summary("93").orElseThrow().coverage(0.8).orElseThrow().inside());
+        acc.close();
+        assertTrue(registry.gauge("closecast_online_coverage", tags80).isEmpty(), "coverage gauges removed on close");
+    }
+
+    @Test
     void maseIsUnknownWhileNaiveIsPerfectAndVersionsAreKeptApart() {
         OnlineAccuracy acc = OnlineAccuracy.create(Metrics.globalRegistry(), 100);
         long before = acc.received();

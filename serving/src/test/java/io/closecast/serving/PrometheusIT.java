@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +95,9 @@ class PrometheusIT {
 
                 // the online-accuracy gauges Prometheus stored are the service's figures
                 assertEquals(0.5, Double.parseDouble(value(query(prom9, "closecast_online_mase{version=\"4\"}"))), 1e-12);
-                assertEquals(feedbackBefore + 4, Double.parseDouble(value(query(prom9, "closecast_feedback_total"))), 0.0);
+                assertEquals(0.6, Double.parseDouble(value(query(prom9, "closecast_online_coverage{version=\"5\",level=\"0.8\"}"))), 1e-12);
+                assertEquals(50, Double.parseDouble(value(query(prom9, "closecast_online_coverage_reports{version=\"5\",level=\"0.8\"}"))), 0.0);
+                assertEquals(feedbackBefore + 4 + 50, Double.parseDouble(value(query(prom9, "closecast_feedback_total"))), 0.0);
             } finally {
                 prom.destroy();
                 if (!prom.waitFor(20, TimeUnit.SECONDS)) {
@@ -157,6 +160,14 @@ class PrometheusIT {
             RoutesIT.ok(c.get("/v1/model"));
             if (round < feedback.length) {
                 RoutesIT.ok(c.post("/v1/feedback", "application/json", feedback[round]));
+            }
+            if (round == 0) { // 50 days of version 5 with their intervals: 30 inside the 80 % one
+                for (int day = 0; day < 50; day++) {
+                    String lower = day < 30 ? "95" : "100.5";
+                    RoutesIT.ok(c.post("/v1/feedback", "application/json", "{\"date\": \"" + LocalDate.of(2024, 1, 1).plusDays(day)
+                            + "\", \"actual\": 100, \"predicted\": 101, \"last\": 99, \"version\": \"5\", \"intervals\": ["
+                            + "{\"level\": 0.8, \"lower\": " + lower + ", \"upper\": 105}, {\"level\": 0.95, \"lower\": 90, \"upper\": 110}]}"));
+                }
             }
             Thread.sleep(1000);
         }

@@ -29,7 +29,10 @@ import io.closecast.model.DatasetBuilder;
 import io.closecast.model.DatasetSpec;
 import io.closecast.model.EpochListener;
 import io.closecast.model.ForecastMetrics;
+import io.closecast.model.ForecastInterval;
 import io.closecast.model.ForecastModel;
+import io.closecast.model.IntervalCalibration;
+import io.closecast.model.IntervalSpec;
 import io.closecast.model.LstmWeights;
 import io.closecast.model.ModelSpec;
 import io.closecast.model.PreparedData;
@@ -56,6 +59,9 @@ final class RegistryFixture {
     final PreparedData data;
     final TrainingResult trained;
     final Map<String, String> metricTags;
+    /** Calibrated as training calibrates: on the validation windows, default levels. */
+    final IntervalCalibration intervals;
+    private final double[][] testPredicted;
     private final Path workDir;
 
     private RegistryFixture(Path workDir) {
@@ -72,6 +78,14 @@ final class RegistryFixture {
         for (int i = 0; i < scaled.length; i++) {
             predicted[i] = data.codec().decode(scaled[i], data.test().lastPrices()[i]);
         }
+        testPredicted = predicted;
+        float[][] scaledValidation = trained.predict(data.validation().inputs());
+        double[][] validation = new double[scaledValidation.length][];
+        for (int i = 0; i < validation.length; i++) {
+            validation[i] = data.codec().decode(scaledValidation[i], data.validation().lastPrices()[i]);
+        }
+        intervals = IntervalCalibration.calibrate(IntervalSpec.defaults(), data.codec(), data.validation(), validation,
+                "validation");
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.putAll(ForecastMetrics.of(data.test().targetPrices(), predicted, data.test().lastPrices()).toMap("test_"));
         metrics.putAll(ForecastMetrics.naive(data.test().targetPrices(), data.test().lastPrices()).toMap("naive_test_"));
@@ -91,6 +105,23 @@ final class RegistryFixture {
         return Arrays.copyOfRange(closes, closes.length - n, closes.length);
     }
 
+    /** The raw closes of test window {@code i}'s input (what a client would send to forecast its target day). */
+    double[] testWindowCloses(int i) {
+        PriceSeries clean = DatasetBuilder.clean(series, data.spec()).cleaned();
+        java.time.LocalDate day = data.test().lastInputDates().get(i);
+        int last = 0;
+        while (!clean.bar(last).date().equals(day)) {
+            last++;
+        }
+        double[] closes = clean.column(PriceColumn.CLOSE);
+        return Arrays.copyOfRange(closes, last + 1 - data.codec().requiredHistory(), last + 1);
+    }
+
+    /** The training side's intervals of test window {@code i}: its DL4J forecast and its encoded input's volatility. */
+    List<ForecastInterval> trainingIntervals(int i) {
+        return intervals.intervals(testPredicted[i], intervals.volatility(data.codec(), data.test().inputs()[i]));
+    }
+
     /** The training side's own answer: the DL4J network's output for the window, decoded to a price. */
     double dl4jNextClose(double[] window) {
         float[][] encoded = data.codec().encode(window);
@@ -102,7 +133,8 @@ final class RegistryFixture {
     Path writeBundle(String runId) {
         Path dir = workDir.resolve("bundles").resolve(runId);
         BundleWriter.write(dir, trained, data.codec(), new BundleWriter.Provenance(runId, "MSFT", data.trainRange(),
-                data.testRange(), data.dataset().sha256(), 7, "test", "model: tiny\n"), series.column(PriceColumn.CLOSE));
+                data.testRange(), data.dataset().sha256(), 7, "test", "model: tiny\n"), series.column(PriceColumn.CLOSE),
+                intervals);
         return dir;
     }
 

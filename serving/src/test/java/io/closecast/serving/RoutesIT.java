@@ -58,6 +58,18 @@ class RoutesIT {
         assertEquals(List.of(105.0, 106.0, 107.0), doubles(json.get("predictions")));
         assertEquals(List.of(104.0, 104.0, 104.0), doubles(json.get("naive")));
         assertTrue(json.get("dates") == null, "no dates given, none expected: " + res.body());
+        // the intervals are the model's: one per level, one bound per step
+        List<io.closecast.model.ForecastInterval> expected = new DriftForecaster(DriftForecaster.info("m", "1", 5, 3))
+                .forecastWithIntervals(new double[] {100, 101, 102, 103, 104}, 3).intervals();
+        JsonNode intervals = json.get("intervals");
+        assertEquals(2, intervals.size(), res.body());
+        for (int l = 0; l < 2; l++) {
+            assertEquals(expected.get(l).level(), intervals.get(l).get("level").asDouble());
+            for (int h = 0; h < 3; h++) {
+                assertEquals(expected.get(l).lower(h), intervals.get(l).get("lower").get(h).asDouble(), 0.0);
+                assertEquals(expected.get(l).upper(h), intervals.get(l).get("upper").get(h).asDouble(), 0.0);
+            }
+        }
     }
 
     @Test

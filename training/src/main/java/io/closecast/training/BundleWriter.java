@@ -3,6 +3,7 @@ package io.closecast.training;
 import io.closecast.model.DateRange;
 import io.closecast.model.ForecastCodec;
 import io.closecast.model.ForecastModel;
+import io.closecast.model.IntervalCalibration;
 import io.closecast.model.LstmForecaster;
 import io.closecast.model.LstmWeights;
 import io.closecast.model.ModelBundle;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,11 +52,29 @@ public final class BundleWriter {
      */
     public static ForecastModel write(Path dir, TrainingResult trained, ForecastCodec codec, Provenance provenance,
                                       double[] exampleHistory) {
+        return write(dir, trained, codec, provenance, exampleHistory, Optional.empty());
+    }
+
+    /**
+     * Writes the bundle with its forecast-interval calibration ({@value IntervalCalibration#FILE}, covered by the
+     * manifest like every file; the flavor names it under {@code intervals} with the levels and the calibration
+     * window) and returns it loaded back.
+     */
+    public static ForecastModel write(Path dir, TrainingResult trained, ForecastCodec codec, Provenance provenance,
+                                      double[] exampleHistory, IntervalCalibration intervals) {
+        return write(dir, trained, codec, provenance, exampleHistory, Optional.of(intervals));
+    }
+
+    private static ForecastModel write(Path dir, TrainingResult trained, ForecastCodec codec, Provenance provenance,
+                                       double[] exampleHistory, Optional<IntervalCalibration> intervals) {
         try {
             Files.createDirectories(dir);
             LstmNetworks.save(trained.network(), trained.model(), dir);
             Files.writeString(dir.resolve(ForecastModel.CODEC_FILE), codec.toJson(), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("config.yaml"), provenance.configYaml(), StandardCharsets.UTF_8);
+            if (intervals.isPresent()) {
+                Files.writeString(dir.resolve(IntervalCalibration.FILE), intervals.get().toJson(), StandardCharsets.UTF_8);
+            }
             double[] example = Arrays.copyOfRange(exampleHistory,
                     Math.max(0, exampleHistory.length - codec.requiredHistory()), exampleHistory.length);
             ObjectNode input = JSON.createObjectNode();
@@ -73,6 +93,13 @@ public final class BundleWriter {
             flavor.put("weights", LstmWeights.FILE_NAME);
             flavor.put("codec", ForecastModel.CODEC_FILE);
             flavor.put("config", "config.yaml");
+            intervals.ifPresent(c -> {
+                flavor.put("intervals", IntervalCalibration.FILE);
+                flavor.put("interval_method", c.method());
+                flavor.put("interval_levels", c.levels());
+                flavor.put("interval_calibration_range", c.range().toString());
+                flavor.put("interval_calibration_source", c.source());
+            });
             flavor.put("symbol", provenance.symbol());
             flavor.put("target", codec.target().name());
             flavor.put("transform", codec.transform().name());
