@@ -450,13 +450,16 @@ public final class MlflowClient implements AutoCloseable {
     }
 
     /**
-     * Registers {@code runs:/<runId>/<artifactPath>} as a new version and waits until it is READY.
+     * Registers the run's artifact path as a new version and waits until it is READY. The version's source is the
+     * resolved artifact URI ({@code mlflow-artifacts:/<experiment>/<run>/artifacts/<path>}), as MLflow's own client
+     * stores it: the registry UI then shows the signature, {@code model-versions/get-artifact} answers and
+     * {@code get_model_version_download_uri} resolves (a {@code runs:/} source does none of these).
      *
      * @throws MlflowException on FAILED_REGISTRATION or when not READY within the spec's timeout
      */
     public ModelVersion createModelVersion(ModelVersionSpec spec) {
         Checks.notNull(spec, "model version spec");
-        ObjectNode body = http.object().put("name", spec.modelName()).put("source", spec.source())
+        ObjectNode body = http.object().put("name", spec.modelName()).put("source", resolvedSource(spec))
                 .put("run_id", spec.runId());
         if (!spec.description().isEmpty()) {
             body.put("description", spec.description());
@@ -466,6 +469,19 @@ public final class MlflowClient implements AutoCloseable {
         ModelVersion ready = awaitReady(created, spec.readyTimeout());
         LOG.info("registered {} version {} from {}", spec.modelName(), ready.version(), spec.source());
         return ready;
+    }
+
+    /** {@code <the run's artifact URI>/<artifact path>}: what {@code runs:/<run>/<path>} resolves to. */
+    private String resolvedSource(ModelVersionSpec spec) {
+        String root;
+        try {
+            root = getRun(spec.runId()).info().artifactUri().replaceAll("/+$", "");
+        } catch (MlflowNotFoundException e) {
+            throw new MlflowNotFoundException("cannot register a version of " + spec.modelName() + " from run "
+                    + spec.runId() + ": " + e.getMessage(), e.status(), e.errorCode().orElse(""));
+        }
+        String path = cleanPath(spec.artifactPath());
+        return path.isEmpty() ? root : root + "/" + path;
     }
 
     private ModelVersion awaitReady(ModelVersion version, Duration timeout) {
