@@ -19,7 +19,9 @@ import io.helidon.webserver.http.ServerResponse;
  *   <li>{@code application/json} with exactly one of {@code dataframe_split}, {@code dataframe_records},
  *       {@code instances}, {@code inputs}, and optionally {@code params: {"horizon": n}} (default 1).</li>
  *   <li>A data frame (either JSON form, or a {@code text/csv} body) holds consecutive days as rows and must have the
- *       model's price column; the last window of that column is forecast. Answer: {@code {"predictions": [p1..pn]}}.</li>
+ *       model's price column (its name, e.g. {@code Close}, as the model's signature and input example spell it,
+ *       matched case-insensitively); the last window of that column is forecast.
+ *       Answer: {@code {"predictions": [p1..pn]}}.</li>
  *   <li>{@code instances} / {@code inputs} as an array of prices is one window ({@code {"predictions": [p1..pn]}});
  *       as an array of arrays it is several windows ({@code {"predictions": [[..], [..]]}}); {@code inputs} as an
  *       object {@code {"<price column>": [..]}} is one window.</li>
@@ -121,12 +123,12 @@ final class InvocationsService implements HttpService {
     private void tensor(StringBuilder sb, ModelManager.Lease lease, JsonNode data, String field, int horizon) {
         ModelInfo info = lease.info();
         if (data.isObject()) {
-            if (!field.equals("inputs") || data.size() != 1 || data.get(info.priceColumn()) == null) {
+            String key = data.size() == 1 ? priceKey(data, info) : null;
+            if (!field.equals("inputs") || key == null) {
                 throw ApiException.badField(field, "expected an object with the single key " + Json.abbreviate(info.priceColumn())
                         + " (the model's price column), found keys " + keys(data));
             }
-            String f = field + "." + info.priceColumn();
-            one(sb, lease, Inputs.window(data.get(info.priceColumn()), f, info.windowLength()), horizon);
+            one(sb, lease, Inputs.window(data.get(key), field + "." + key, info.windowLength()), horizon);
             return;
         }
         if (!data.isArray() || data.isEmpty()) {
@@ -169,7 +171,7 @@ final class InvocationsService implements HttpService {
         }
         int col = -1;
         for (int i = 0; i < columns.size(); i++) {
-            if (columns.get(i).isTextual() && columns.get(i).asText().equals(info.priceColumn())) {
+            if (columns.get(i).isTextual() && columns.get(i).asText().equalsIgnoreCase(info.priceColumn())) {
                 col = i;
             }
         }
@@ -214,16 +216,27 @@ final class InvocationsService implements HttpService {
             if (!row.isObject()) {
                 throw ApiException.badField(f, "expected an object {\"" + info.priceColumn() + "\": price, ...}, found " + Json.describe(row));
             }
-            JsonNode v = row.get(info.priceColumn());
-            if (v == null) {
+            String key = priceKey(row, info);
+            if (key == null) {
                 throw ApiException.badField(f + "." + info.priceColumn(), "expected the model's price column, found keys " + keys(row));
             }
-            double p = Inputs.price(v, f + "." + info.priceColumn());
+            double p = Inputs.price(row.get(key), f + "." + key);
             if (r >= first) {
                 window[r - first] = p;
             }
         }
         return window;
+    }
+
+    /** The key of {@code obj} that names the model's price column, matched case-insensitively; null when none does. */
+    private static String priceKey(JsonNode obj, ModelInfo info) {
+        for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (key.equalsIgnoreCase(info.priceColumn())) {
+                return key;
+            }
+        }
+        return null;
     }
 
     private static String keys(JsonNode obj) {
