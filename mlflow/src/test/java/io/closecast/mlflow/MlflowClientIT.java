@@ -280,6 +280,45 @@ class MlflowClientIT {
         assertTrue(gone.getMessage().contains("production"), gone.getMessage());
     }
 
+    /**
+     * Runs that log one new dataset at once race in MLflow's store (one inserts it, the others got a UNIQUE constraint
+     * error as a 400); each of 4 parallel runs must still end up with the dataset, in every one of 6 rounds.
+     */
+    @Test
+    void parallelRunsLoggingOneNewDatasetAllSucceed() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 6; round++) {
+                Experiment fresh = client.getOrCreateExperiment(ItServer.unique("it-datasets"));
+                List<Run> runs = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    runs.add(client.createRun(RunSpec.create(fresh.id(), "trial-" + i)));
+                }
+                Dataset data = new Dataset("MSFT-daily", "d1g3st" + round, "local", "{\"uri\": \"data/MSFT.csv\"}",
+                        "{}", "{}");
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
+                List<Future<?>> calls = new ArrayList<>();
+                for (Run run : runs) {
+                    calls.add(pool.submit(() -> {
+                        start.await();
+                        client.logInputs(run.id(), List.of(DatasetInput.create(data, "training")));
+                        return null;
+                    }));
+                }
+                for (Future<?> call : calls) {
+                    call.get(); // rethrows a failed log-inputs
+                }
+                for (Run run : runs) {
+                    List<DatasetInput> inputs = client.getRun(run.id()).inputs();
+                    assertEquals(1, inputs.size(), "round " + round + ", run " + run.id() + ": " + inputs);
+                    assertEquals(data.digest(), inputs.getFirst().dataset().digest());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static java.net.http.HttpResponse<String> rawGet(String path) throws Exception {
         return raw(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ItServer.trackingUri() + "/api/2.0/mlflow/" + path))
                 .GET().build());

@@ -128,7 +128,7 @@ public final class SweepRunner {
             trials = Math.min(trials, spec.searchMethod().capacity());
         }
         String sweepId = sweepId(file);
-        String experimentId = client.getOrCreateExperiment(file.base().tracking().experiment()).id();
+        String experimentId = RunMetadata.experiment(client, file.base()).id();
         Run parent = findOrCreateParent(file, experimentId, sweepId, trials);
         String parentId = parent.id();
         Map<Integer, Run> children = children(experimentId, parentId);
@@ -265,7 +265,7 @@ public final class SweepRunner {
             }
         } catch (RuntimeException e) {
             progress.finished(index, "FAILED", Optional.empty(), e.getMessage());
-            return recordConfigFailure(experimentId, parentId, sweepId, index, point, e.getMessage());
+            return recordConfigFailure(file, experimentId, parentId, sweepId, index, point, e.getMessage());
         }
         Map<Long, Double> curve = new ConcurrentHashMap<>();
         curves.put(index, curve);
@@ -298,6 +298,7 @@ public final class SweepRunner {
         tags.put(TAG_TRIAL, Integer.toString(index));
         tags.put(TAG_TRIAL_POINT, writePoint(point));
         tags.put("closecast.sweep_run_id", parentId);
+        tags.put(RunMetadata.NOTE, RunMetadata.trial(file, index, parentId, point));
         progress.started(index, point);
         TrainingJob.Options jobOptions = new TrainingJob.Options("trial-" + index, Optional.of(parentId), tags, hook,
                 false, workDir, "");
@@ -320,11 +321,12 @@ public final class SweepRunner {
         return new TrialRow(index, result.runId(), status, point, value, result.reason());
     }
 
-    private TrialRow recordConfigFailure(String experimentId, String parentId, String sweepId, int index,
+    private TrialRow recordConfigFailure(SweepFile file, String experimentId, String parentId, String sweepId, int index,
                                          Map<String, Object> point, String reason) {
         Run run = client.createRun(RunSpec.builder(experimentId, "trial-" + index).parentRunId(parentId)
                 .tag(TAG_SWEEP_ID, sweepId).tag(TAG_TRIAL, Integer.toString(index)).tag(TAG_TRIAL_POINT, writePoint(point))
-                .tag(TrainingJob.TAG_KIND, "trial").tag(TrainingJob.TAG_FAILURE, reason).build());
+                .tag(TrainingJob.TAG_KIND, "trial").tag(TrainingJob.TAG_FAILURE, reason).tag(RunMetadata.USER, Commands.user())
+                .tag(RunMetadata.NOTE, RunMetadata.trial(file, index, parentId, point)).build());
         client.setTerminated(run.id(), RunStatus.FAILED);
         return new TrialRow(index, run.id(), "FAILED", point, Optional.empty(), reason);
     }
@@ -387,7 +389,8 @@ public final class SweepRunner {
         String name = file.path().getFileName().toString().replaceAll("\\.ya?ml$", "") + "-sweep-" + sweepId.substring(0, 6);
         RunSpec.Builder spec = RunSpec.builder(experimentId, name).startTime(Instant.now(clock))
                 .tag(TAG_SWEEP_ID, sweepId).tag(TrainingJob.TAG_KIND, "sweep")
-                .tag("closecast.version", Versions.closecast()).tag("mlflow.source.name", "closecast sweep");
+                .tag("closecast.version", Versions.closecast()).tag("mlflow.source.name", "closecast sweep")
+                .tag(RunMetadata.USER, Commands.user()).tag(RunMetadata.NOTE, RunMetadata.sweep(file, trials));
         Versions.gitCommit().ifPresent(c -> spec.tag("mlflow.source.git.commit", c));
         Run parent = client.createRun(spec.build());
         Map<String, String> params = new LinkedHashMap<>();

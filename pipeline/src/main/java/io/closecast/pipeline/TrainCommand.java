@@ -50,13 +50,14 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig train = uiSettings.isPresent() ? read.withEngine(TrainingEngine.DL4J) : read;
         try (MlflowClient client = Mlflow.connect()) {
-            String experimentId = client.getOrCreateExperiment(train.tracking().experiment()).id();
+            String experimentId = RunMetadata.experiment(client, train).id();
             Path work = Files.createTempDirectory("closecast-train");
             Optional<TrainingUi> trainingUi = Optional.empty();
             try {
                 String name = runName != null ? runName
                         : config.getFileName().toString().replaceAll("\\.ya?ml$", "") + "-seed" + train.training().seed();
-                TrainingJob.Options options = new TrainingJob.Options(name, Optional.empty(), Map.of(),
+                TrainingJob.Options options = new TrainingJob.Options(name, Optional.empty(),
+                        Map.of(RunMetadata.NOTE, RunMetadata.training(train, config)),
                         TrainingJob.EpochHook.none(), register, work, Files.readString(config));
                 if (uiSettings.isPresent()) {
                     TrainingUi started = TrainingUi.start(uiSettings.get(), work.resolve("ui"));
