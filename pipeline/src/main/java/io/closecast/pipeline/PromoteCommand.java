@@ -15,12 +15,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code closecast promote NAME --version V}: moves the alias through the gate. */
-@Command(name = "promote", mixinStandardHelpOptions = true,
+@Command(name = "promote",
         description = {"Move an alias (default production) to a model version, keeping the legacy stage Production in",
                 "step. The gate evaluates the candidate and the current production version fresh on the same recent",
                 "days; the candidate must beat naive (MASE < --max-mase) and not be worse than production by more than",
                 "--margin. Exit 1 when refused. --force --reason overrides the gate and is recorded as forced."})
 public final class PromoteCommand implements Callable<Integer> {
+
+    // Not mixinStandardHelpOptions: its -V/--version would clash with --version VERSION and picocli then drops the
+    // mixin, so --help stopped at the missing NAME (exit 2). closecast --version prints closecast's version.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Parameters(index = "0", paramLabel = "NAME", description = "Registered model name.")
     String name;
