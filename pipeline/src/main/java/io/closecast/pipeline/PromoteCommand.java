@@ -46,7 +46,8 @@ public final class PromoteCommand implements Callable<Integer> {
     @Option(names = "--days", defaultValue = "60", description = "Gate: most recent trading days to evaluate on (default: ${DEFAULT-VALUE}).")
     int days;
 
-    @Option(names = "--data-dir", defaultValue = "data", description = "Where <SYMBOL>.csv files are (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "data", description = {"Where <SYMBOL>.csv files are (default: ${DEFAULT-VALUE}); a relative path resolves against the",
+                    "project root (the closest directory at or above the current one holding data/ or configs/)."})
     Path dataDir;
 
     @Option(names = "--force", description = "Skip the gate (needs --reason).")
@@ -75,7 +76,7 @@ public final class PromoteCommand implements Callable<Integer> {
             Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), Commands.user()).promote(
                     new Promotion.Request(name, version, alias, new Promotion.GatePolicy(maxMase, margin),
                             force ? Optional.of(reason) : Optional.empty()),
-                    new RegistryEvaluator(client, dataDir.toAbsolutePath(), days, cache));
+                    new RegistryEvaluator(client, ProjectRoot.ofDirectory(Path.of("")).resolve(dataDir).normalize(), days, cache));
             Commands.printVerdict(out, verdict, json);
             return verdict.decision() == Promotion.Decision.REFUSED ? Closecast.EXIT_FAILURE : 0;
         } finally {

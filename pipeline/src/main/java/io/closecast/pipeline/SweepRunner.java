@@ -255,7 +255,7 @@ public final class SweepRunner {
             for (Map.Entry<String, Object> p : point.entrySet()) {
                 yaml = yaml.withOverride(p.getKey(), p.getValue());
             }
-            config = TrainConfig.read(yaml, Path.of("").toAbsolutePath());
+            config = TrainConfig.read(yaml, ProjectRoot.of(file.path()));
             if (!point.containsKey("training.seed")) {
                 config = config.withSeed(trialSeed(spec.seed(), index));
             }

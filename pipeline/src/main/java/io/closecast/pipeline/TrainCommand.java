@@ -43,7 +43,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Optional<TrainingUi.Settings> uiSettings = ui.settings(spec);
         YamlConfig yaml = YamlConfig.load(config);
-        TrainConfig read = TrainConfig.read(yaml, Path.of("").toAbsolutePath());
+        TrainConfig read = TrainConfig.read(yaml, ProjectRoot.of(config));
         if (uiSettings.isPresent() && read.training().engine() != TrainingEngine.DL4J) {
             out.printf("--ui: training with training.engine=dl4j instead of %s: the fused engine has no per-iteration"
                     + " hooks for DL4J's StatsListener (DL4J epochs are slower)%n", read.training().engine().key());

@@ -152,7 +152,9 @@ public final class TrainingJob {
         } else {
             if (!Files.isRegularFile(data.file())) {
                 throw new PipelineException("data.file " + data.file() + " does not exist: give a CSV in the Yahoo layout"
-                        + " (Date,Open,High,Low,Close,Adj Close,Volume), or set data.fetch: true to download it");
+                        + " (Date,Open,High,Low,Close,Adj Close,Volume), or set data.fetch: true to download it;"
+                        + " relative paths in a config resolve against its project root (the closest directory above"
+                        + " the config holding data/ or configs/), not the current directory");
             }
             series = PriceCsv.read(data.file());
         }
