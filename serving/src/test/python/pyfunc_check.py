@@ -3,6 +3,7 @@ python_function flavor, `mlflow models predict` and `mlflow models serve --env-m
 line `CLOSECAST_JSON {...}` with what each answered; the Java IT compares it with the Java service.
 
 Usage: MLFLOW_TRACKING_URI=... python pyfunc_check.py MODEL_NAME VERSION WINDOWS_JSON WORK_DIR SERVE_PORT
+       python pyfunc_check.py --local BUNDLE_DIR WINDOWS_JSON     (only mlflow.pyfunc.load_model(BUNDLE_DIR) on the windows)
 WINDOWS_JSON holds {"windows": [[price, ...], ...]} (oldest first); each window is forecast one day ahead.
 """
 import json
@@ -94,5 +95,17 @@ def main(name, version, windows_json, work, port):
     print("CLOSECAST_JSON " + json.dumps(result))
 
 
+def local(bundle, windows_json):
+    model = mlflow.pyfunc.load_model(bundle)
+    column = json.loads(Model.load(bundle).signature.inputs.to_json())[0]["name"]
+    with open(windows_json, encoding="utf-8") as f:
+        windows = json.load(f)["windows"]
+    forecasts = [float(model.predict(pd.DataFrame({column: w}))[0]) for w in windows]
+    print("CLOSECAST_JSON " + json.dumps({"pyfunc_windows": forecasts}))
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+    if sys.argv[1] == "--local":
+        local(sys.argv[2], sys.argv[3])
+    else:
+        main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))

@@ -132,6 +132,39 @@ class PyfuncIT {
         }
     }
 
+    /**
+     * A log-return model with a standard scaler, two LSTM layers and a dense head (it reads window + 1 prices), the quickstart's
+     * kind: the NumPy loader's LOG_RETURN transform and STANDARD scaler against {@link ForecastModel#forecast}.
+     */
+    @Test
+    void theNumpyLoaderForecastsALogReturnModelAsJavaDoes() throws Exception {
+        io.closecast.model.PreparedData data = io.closecast.model.DatasetBuilder.prepare(fixture.series,
+                io.closecast.model.DatasetSpec.builder().window(12).horizon(1)
+                        .transform(io.closecast.model.TargetTransform.LOG_RETURN)
+                        .scaler(io.closecast.model.ScalerKind.STANDARD).build());
+        io.closecast.model.TrainingResult trained = io.closecast.model.Trainer.create(
+                        io.closecast.model.ModelSpec.builder().lstmHiddenUnits(List.of(6, 4)).denseUnits(List.of(3))
+                                .inputFeatures(1).horizon(1).build(),
+                        io.closecast.model.TrainingSpec.builder().maxEpochs(2).patience(5).batchSize(32).seed(11).threads(2).build())
+                .train(new io.closecast.model.Samples(data.train().inputs(), data.train().targets()),
+                        new io.closecast.model.Samples(data.validation().inputs(), data.validation().targets()),
+                        io.closecast.model.EpochListener.none());
+        Path bundle = work.resolve("log-return-bundle");
+        io.closecast.model.ForecastModel java = io.closecast.model.BundleWriter.write(bundle, trained, data.codec(),
+                new io.closecast.model.BundleWriter.Provenance("run-log-return", "MSFT", data.trainRange(), data.testRange(),
+                        data.dataset().sha256(), 11, "test", "model: log-return\n"), fixture.series.column(PriceColumn.CLOSE));
+        assertEquals(13, java.requiredHistory(), "window 12 + the return's lookback 1");
+        List<double[]> windows = windows(java.requiredHistory());
+        double[] expected = new double[WINDOWS];
+        for (int i = 0; i < WINDOWS; i++) {
+            expected[i] = java.forecast(windows.get(i), 1)[0];
+        }
+        Path windowsFile = work.resolve("windows-log-return.json");
+        Files.writeString(windowsFile, JSON.writeValueAsString(Map.of("windows", windows)));
+        JsonNode python = python(List.of("--local", bundle.toString(), windowsFile.toString()));
+        assertClose(expected, numbers(python.get("pyfunc_windows")), "pyfunc on " + WINDOWS + " log-return windows");
+    }
+
     /** {@value #WINDOWS} consecutive windows of {@code history} real closes, ending with the series. */
     private static List<double[]> windows(int history) {
         double[] closes = fixture.lastCloses(history + WINDOWS - 1);
@@ -181,16 +214,22 @@ class PyfuncIT {
     }
 
     private static JsonNode runPython(String model, int version, Path windowsFile) throws IOException, InterruptedException {
-        Path root = RegistryFixture.root();
-        Path script = root.resolve("serving/src/test/python/pyfunc_check.py");
         Path dir = Files.createDirectories(work.resolve("python"));
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("registry-server/mlflow-server.sh").toString(),
-                "python", script.toString(), model, Integer.toString(version), windowsFile.toString(), dir.toString(),
-                Integer.toString(port)).redirectErrorStream(true);
+        return python(List.of(model, Integer.toString(version), windowsFile.toString(), dir.toString(), Integer.toString(port)));
+    }
+
+    /** Runs {@code pyfunc_check.py} with {@code args} in the MLflow server's Python environment; its JSON line. */
+    private static JsonNode python(List<String> args) throws IOException, InterruptedException {
+        Path root = RegistryFixture.root();
+        Path script = root.resolve("serving/src/test/python/pyfunc_check.py");
+        List<String> command = new ArrayList<>(List.of("bash", root.resolve("registry-server/mlflow-server.sh").toString(),
+                "python", script.toString()));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("MLFLOW_TRACKING_URI", uri);
         Process process = builder.start();
         byte[] output = process.getInputStream().readAllBytes();
