@@ -5,7 +5,8 @@
 # fresh each time), trains bench/serving/closecast-model.yaml (the peers' architecture) and registers it as
 # closecast-bench, promotes it to @production with --force (its accuracy is not what is measured), then runs
 # bench/serving/run.sh with closecast started by bin/closecast-serve on port $BENCH_CLOSECAST_PORT (default 8092)
-# beside the peers. Stops the MLflow server at the end. Options after the script name go to run.sh.
+# beside the peers, and the same version served by `mlflow models serve` (peer mlflow-closecast: the bundle's
+# python_function flavor, no Java). Stops the MLflow server at the end. Options after the script name go to run.sh.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -25,7 +26,14 @@ echo "[bench] training and registering closecast-bench (bench/serving/closecast-
 version="$(cd "$root" && bin/closecast models list --name closecast-bench --json | python3 -c 'import json,sys; print(max(int(v["version"]) for v in json.load(sys.stdin)))')"
 (cd "$root" && bin/closecast promote closecast-bench --version "$version" --force --reason "serving benchmark") 2>&1 | grep -vE '^\[main\] INFO' | tail -2 >&2
 
+# The same version as an MLflow model for peer mlflow-closecast (`mlflow models serve`, its python_function flavor).
+pyfunc="$here/.build/closecast-pyfunc-model"
+rm -rf "$pyfunc"
+"$root/registry-server/mlflow-server.sh" python -c 'import sys, mlflow.artifacts; mlflow.artifacts.download_artifacts(sys.argv[1], dst_path=sys.argv[2])' \
+  "models:/closecast-bench/$version" "$pyfunc" >/dev/null
+
 rm -rf "$cache"
-"$here/run.sh" --closecast-url "http://127.0.0.1:$port" \
+"$here/run.sh" --closecast-url "http://127.0.0.1:$port" --closecast-pyfunc-model "$pyfunc" \
+  --peers "keras keras-pob mlflow mlflow-closecast" \
   --closecast-cmd "env CLOSECAST_TRACKING_URI=$uri CLOSECAST_MODEL_NAME=closecast-bench CLOSECAST_PORT=$port CLOSECAST_MODEL_CACHE_DIR=$cache $root/bin/closecast-serve" \
   "$@"

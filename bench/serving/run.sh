@@ -7,12 +7,14 @@
 #                        [--closecast-header "X-API-Key: KEY"] [--duration 10s] [--connections "1 16 64"]
 #                        [--peers "keras keras-pob mlflow"] [--keras-workers 2] [--ports "18611 18612"] [--warmup 10s]
 #                        [--mlflow-flavor pytorch|keras] [--closecast-same-weights] [--rounds 3]
-#                        [--closecast-variant "JVM FLAGS"]... [--wrk-threads 1]
+#                        [--closecast-variant "JVM FLAGS"]... [--wrk-threads 1] [--closecast-pyfunc-model DIR]
 # Each concurrency level runs --rounds times (c levels interleaved per round); the table shows medians.
 # --closecast-same-weights: closecast serves weights.json's network, so its answer must equal the reference too.
 # --closecast-variant: with --closecast-cmd, also runs closecast started by the same command with CLOSECAST_JAVA_OPTS set
 #   to these flags (after the launcher's own, so they win), named closecast-v1, -v2, ...; the report compares each
 #   with closecast. Repeatable.
+# --closecast-pyfunc-model: a closecast model directory (a downloaded version); peer mlflow-closecast serves it with
+#   `mlflow models serve` through its python_function flavor (the NumPy loader in the bundle, no Java).
 # --wrk-threads: wrk's threads (at most one per connection). One thread drives 64 connections at well over what
 #   closecast serves here; a second one only competes for the same 2 cores and starves its own connections.
 #
@@ -21,10 +23,10 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
-closecast_url="" closecast_cmd="" closecast_path="/v1/predict" closecast_headers="" closecast_variants=()
+closecast_url="" closecast_cmd="" closecast_path="/v1/predict" closecast_headers="" closecast_variants=() pyfunc_model=""
 duration="10s" connections="1 16 64" peers="keras keras-pob mlflow" mlflow_flavor=pytorch closecast_same_weights=no rounds=3 keras_workers=2 ports="18611 18612" warmup="10s" wrk_threads=1
 ready_timeout=300
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --closecast-url) closecast_url="${2:?--closecast-url needs a URL like http://127.0.0.1:8080}"; shift 2 ;;
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
     --keras-workers) keras_workers="${2:?--keras-workers needs a number}"; shift 2 ;;
     --ports) ports="${2:?--ports needs two ports}"; shift 2 ;;
     --mlflow-flavor) mlflow_flavor="${2:?--mlflow-flavor needs pytorch or keras}"; shift 2 ;;
+    --closecast-pyfunc-model) pyfunc_model="${2:?--closecast-pyfunc-model needs a closecast model directory}"; shift 2 ;;
     --wrk-threads) wrk_threads="${2:?--wrk-threads needs a number}"; shift 2 ;;
     --warmup) warmup="${2:?--warmup needs e.g. 3s}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -54,7 +57,12 @@ for c in $connections; do [[ "$c" =~ ^[1-9][0-9]*$ ]] || die "--connections: exp
 [[ "$wrk_threads" =~ ^[1-9][0-9]*$ ]] || die "--wrk-threads: expected a positive integer, found '$wrk_threads'"
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--rounds: expected a positive integer, found '$rounds'"
 [[ "$keras_workers" =~ ^[1-9][0-9]*$ ]] || die "--keras-workers: expected a positive integer, found '$keras_workers'"
-for p in $peers; do [[ "$p" == keras || "$p" == keras-pob || "$p" == mlflow ]] || die "--peers: expected some of keras keras-pob mlflow, found '$p'"; done
+for p in $peers; do [[ "$p" == keras || "$p" == keras-pob || "$p" == mlflow || "$p" == mlflow-closecast ]] || die "--peers: expected some of keras keras-pob mlflow mlflow-closecast, found '$p'"; done
+if [[ " $peers " == *" mlflow-closecast "* ]]; then
+  [ -f "$pyfunc_model/MLmodel" ] && grep -q '^  python_function:' "$pyfunc_model/MLmodel" \
+    || die "--peers mlflow-closecast: expected --closecast-pyfunc-model DIR holding a closecast MLmodel with a python_function flavor, found '$pyfunc_model'"
+  pyfunc_model="$(cd "$pyfunc_model" && pwd)"
+fi
 read -r keras_port mlflow_port <<<"$ports"
 [[ "${keras_port:-}" =~ ^[0-9]+$ && "${mlflow_port:-}" =~ ^[0-9]+$ ]] || die "--ports: expected two port numbers, found '$ports'"
 if [ -n "$closecast_cmd" ] && [ -z "$closecast_url" ]; then
@@ -103,6 +111,7 @@ root, run = sys.argv[1], sys.argv[2]
 closes = lstm_ref.request_closes(root)
 json.dump({"closes": closes, "horizon": 1}, open(f"{run}/body.json", "w"))
 json.dump({"inputs": [[[c] for c in closes]]}, open(f"{run}/body-invocations.json", "w"))
+json.dump({"dataframe_split": {"columns": ["Close"], "data": [[c] for c in closes]}}, open(f"{run}/body-pyfunc.json", "w"))
 PY
 )
 
@@ -284,6 +293,20 @@ for peer in $peers; do
       printf 'mlflow-serve-%s\tpeer\t%s\t%s\t%.1f\tyes\n' "$flavor" "POST http://127.0.0.1:$mlflow_port/invocations" \
         "\`mlflow models serve --env-manager local\`, default workers (${MLFLOW_MODELS_WORKERS:-1}); $ver" "$startup" >> "$run/targets.tsv"
       bench "mlflow-serve-$flavor" "http://127.0.0.1:$mlflow_port/invocations" "$run/body-invocations.json" "" "$pid"
+      cleanup ;;
+    mlflow-closecast)
+      port_free "$mlflow_port" || die "mlflow-closecast peer: expected port $mlflow_port to be free, found it in use (--ports)"
+      echo "== peer mlflow models serve of the closecast model ($pyfunc_model, python_function flavor) on :$mlflow_port" >&2
+      t0="$(now)"
+      start mlflow-closecast "$run/mlflow-closecast.log" env -C "$here" PATH="$venv/bin:$PATH" \
+        "$venv/bin/mlflow" models serve -m "$pyfunc_model" --env-manager local -h 127.0.0.1 -p "$mlflow_port"
+      pid=$last_pid
+      wait_ready "http://127.0.0.1:$mlflow_port/ping" "$pid" "$run/mlflow-closecast.log"
+      ver="$("$py" -c 'import mlflow, numpy; print(f"mlflow {mlflow.__version__}, numpy {numpy.__version__}")' 2>/dev/null)"
+      # closecast's own network (not weights.json's): its answer is checked for a finite price only
+      printf 'mlflow-serve-closecast-pyfunc\tpeer\t%s\t%s\t%.1f\tno\n' "POST http://127.0.0.1:$mlflow_port/invocations" \
+        "\`mlflow models serve --env-manager local\` of the closecast bundle (NumPy loader), default workers (${MLFLOW_MODELS_WORKERS:-1}); $ver" "$startup" >> "$run/targets.tsv"
+      bench mlflow-serve-closecast-pyfunc "http://127.0.0.1:$mlflow_port/invocations" "$run/body-pyfunc.json" "" "$pid"
       cleanup ;;
   esac
 done

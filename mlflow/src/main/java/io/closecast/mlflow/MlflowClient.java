@@ -83,6 +83,14 @@ public final class MlflowClient implements AutoCloseable {
         }
     }
 
+    /** Sets a tag on an experiment ({@code mlflow.note.content} is its description in the UI). */
+    public void setExperimentTag(String experimentId, String key, String value) {
+        Checks.notBlank(experimentId, "experiment id");
+        Tag tag = Tag.create(key, value);
+        http.post("experiments/set-experiment-tag", http.object().put("experiment_id", experimentId)
+                .put("key", tag.key()).put("value", tag.value()));
+    }
+
     public Experiment getExperiment(String experimentId) {
         Checks.notBlank(experimentId, "experiment id");
         return Wire.experiment(http.get("experiments/get", Map.of("experiment_id", List.of(experimentId)))
@@ -221,13 +229,46 @@ public final class MlflowClient implements AutoCloseable {
         return all;
     }
 
-    /** Records datasets the run used ({@code runs/log-inputs}). */
+    /** Attempts of {@link #logInputs} when a concurrent run registered the same dataset first. */
+    static final int LOG_INPUTS_ATTEMPTS = 5;
+
+    /**
+     * Records datasets the run used ({@code runs/log-inputs}). Runs that log the same new dataset at the same time
+     * race in MLflow's store: one inserts the dataset row, the others get a unique-constraint error (SQLite's
+     * {@code UNIQUE constraint failed}, PostgreSQL's {@code duplicate key value}) although nothing was wrong. The call
+     * is then repeated: the store now finds the dataset and links it to the run.
+     */
     public void logInputs(String runId, List<DatasetInput> inputs) {
         Checks.notBlank(runId, "run id");
         if (inputs.isEmpty()) {
             return;
         }
-        http.post("runs/log-inputs", Wire.logInputs(runId, inputs));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                http.post("runs/log-inputs", Wire.logInputs(runId, inputs));
+                return;
+            } catch (MlflowException e) {
+                if (!isDuplicateDataset(e) || attempt == LOG_INPUTS_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.debug("run {}: dataset registered concurrently by another run ({}); logging the inputs again",
+                        runId, e.getMessage());
+                try {
+                    Thread.sleep(20L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** A store's unique-constraint answer to a dataset insert (MLflow passes the database error through as 400). */
+    static boolean isDuplicateDataset(MlflowException e) {
+        String message = String.valueOf(e.getMessage());
+        return isAlreadyExists(e) || message.contains("UNIQUE constraint failed: datasets")
+                || (message.contains("duplicate key value violates unique constraint") && message.contains("dataset"))
+                || (message.contains("IntegrityError") && message.contains("datasets"));
     }
 
     // ------------------------------------------------------------------ artifacts
@@ -535,13 +576,16 @@ public final class MlflowClient implements AutoCloseable {
     }
 
     /**
-     * Registers {@code runs:/<runId>/<artifactPath>} as a new version and waits until it is READY.
+     * Registers the run's artifact path as a new version and waits until it is READY. The version's source is the
+     * resolved artifact URI ({@code mlflow-artifacts:/<experiment>/<run>/artifacts/<path>}), as MLflow's own client
+     * stores it: the registry UI then shows the signature, {@code model-versions/get-artifact} answers and
+     * {@code get_model_version_download_uri} resolves (a {@code runs:/} source does none of these).
      *
      * @throws MlflowException on FAILED_REGISTRATION or when not READY within the spec's timeout
      */
     public ModelVersion createModelVersion(ModelVersionSpec spec) {
         Checks.notNull(spec, "model version spec");
-        ObjectNode body = http.object().put("name", spec.modelName()).put("source", spec.source())
+        ObjectNode body = http.object().put("name", spec.modelName()).put("source", resolvedSource(spec))
                 .put("run_id", spec.runId());
         if (!spec.description().isEmpty()) {
             body.put("description", spec.description());
@@ -551,6 +595,19 @@ public final class MlflowClient implements AutoCloseable {
         ModelVersion ready = awaitReady(created, spec.readyTimeout());
         LOG.info("registered {} version {} from {}", spec.modelName(), ready.version(), spec.source());
         return ready;
+    }
+
+    /** {@code <the run's artifact URI>/<artifact path>}: what {@code runs:/<run>/<path>} resolves to. */
+    private String resolvedSource(ModelVersionSpec spec) {
+        String root;
+        try {
+            root = getRun(spec.runId()).info().artifactUri().replaceAll("/+$", "");
+        } catch (MlflowNotFoundException e) {
+            throw new MlflowNotFoundException("cannot register a version of " + spec.modelName() + " from run "
+                    + spec.runId() + ": " + e.getMessage(), e.status(), e.errorCode().orElse(""));
+        }
+        String path = cleanPath(spec.artifactPath());
+        return path.isEmpty() ? root : root + "/" + path;
     }
 
     private ModelVersion awaitReady(ModelVersion version, Duration timeout) {

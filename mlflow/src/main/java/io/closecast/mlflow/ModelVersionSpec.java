@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A model version to register from a run's artifact path ({@code source = runs:/<runId>/<artifactPath>}),
- * with version tags, a description and how long to wait for it to become READY.
+ * A model version to register from a run's artifact path, with version tags, a description and how long to wait for
+ * it to become READY. {@link MlflowClient#createModelVersion} registers it with the resolved artifact URI as source
+ * ({@code mlflow-artifacts:/<experiment>/<run>/artifacts/<path>}); {@link #source()} is the {@code runs:/} form.
  */
 public record ModelVersionSpec(String modelName, String runId, String artifactPath, Map<String, String> tags,
                                String description, Duration readyTimeout) {

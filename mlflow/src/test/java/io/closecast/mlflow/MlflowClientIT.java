@@ -211,7 +211,7 @@ class MlflowClientIT {
     }
 
     @Test
-    void registryVersionsTagsAliasesAndDescriptions() throws IOException {
+    void registryVersionsTagsAliasesAndDescriptions() throws Exception {
         String name = ItServer.unique("it-model");
         Run run = client.createRun(RunSpec.create(experiment.id(), "to-register"));
         RegisteredModel model = client.createRegisteredModel(name, "first description");
@@ -231,7 +231,12 @@ class MlflowClientIT {
                 .withTags(Map.of("test_mae", "1.5")).withDescription("first"));
         assertEquals(1, v1.version());
         assertEquals(ModelVersionStatus.READY, v1.status());
-        assertEquals("runs:/" + run.id() + "/model", v1.source());
+        assertEquals(client.getRun(run.id()).info().artifactUri() + "/model", v1.source());
+        assertTrue(v1.source().startsWith("mlflow-artifacts:/"), v1.source());
+        assertEquals(200, rawGetRoot("model-versions/get-artifact?name=" + name + "&version=1&path=MLmodel").statusCode(),
+                "MLflow serves the version's MLmodel through the registry");
+        assertEquals(v1.source(), rawGet("model-versions/get-download-uri?name=" + name + "&version=1")
+                .body().replaceAll("(?s).*\"artifact_uri\"\\s*:\\s*\"([^\"]*)\".*", "$1"));
         assertEquals(Optional.of(run.id()), v1.runId());
         assertEquals(Optional.of("1.5"), v1.tag("test_mae"));
         ModelVersion v2 = client.createModelVersion(ModelVersionSpec.create(name, run.id(), "model"));
@@ -261,9 +266,77 @@ class MlflowClientIT {
         Path fetched = Files.createTempDirectory("closecast-version");
         assertEquals(List.of(fetched.resolve("MLmodel")), client.downloadModelVersion(v1, fetched));
         assertEquals("flavors: {}\n", Files.readString(fetched.resolve("MLmodel")));
+        // a version registered the old way (source runs:/<run>/model) still downloads
+        java.net.http.HttpResponse<String> legacy = rawPost("model-versions/create", "{\"name\": \"" + name
+                + "\", \"source\": \"runs:/" + run.id() + "/model\", \"run_id\": \"" + run.id() + "\"}");
+        assertEquals(200, legacy.statusCode(), legacy.body());
+        ModelVersion old = client.getModelVersion(name, 3);
+        assertEquals("runs:/" + run.id() + "/model", old.source());
+        Path fetchedOld = Files.createTempDirectory("closecast-version");
+        assertEquals(List.of(fetchedOld.resolve("MLmodel")), client.downloadModelVersion(old, fetchedOld));
+        assertEquals("flavors: {}\n", Files.readString(fetchedOld.resolve("MLmodel")));
         MlflowException gone = assertThrows(MlflowNotFoundException.class,
                 () -> client.getModelVersionByAlias(name, "production"));
         assertTrue(gone.getMessage().contains("production"), gone.getMessage());
+    }
+
+    /**
+     * Runs that log one new dataset at once race in MLflow's store (one inserts it, the others got a UNIQUE constraint
+     * error as a 400); each of 4 parallel runs must still end up with the dataset, in every one of 6 rounds.
+     */
+    @Test
+    void parallelRunsLoggingOneNewDatasetAllSucceed() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 6; round++) {
+                Experiment fresh = client.getOrCreateExperiment(ItServer.unique("it-datasets"));
+                List<Run> runs = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    runs.add(client.createRun(RunSpec.create(fresh.id(), "trial-" + i)));
+                }
+                Dataset data = new Dataset("MSFT-daily", "d1g3st" + round, "local", "{\"uri\": \"data/MSFT.csv\"}",
+                        "{}", "{}");
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
+                List<Future<?>> calls = new ArrayList<>();
+                for (Run run : runs) {
+                    calls.add(pool.submit(() -> {
+                        start.await();
+                        client.logInputs(run.id(), List.of(DatasetInput.create(data, "training")));
+                        return null;
+                    }));
+                }
+                for (Future<?> call : calls) {
+                    call.get(); // rethrows a failed log-inputs
+                }
+                for (Run run : runs) {
+                    List<DatasetInput> inputs = client.getRun(run.id()).inputs();
+                    assertEquals(1, inputs.size(), "round " + round + ", run " + run.id() + ": " + inputs);
+                    assertEquals(data.digest(), inputs.getFirst().dataset().digest());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> rawGet(String path) throws Exception {
+        return raw(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ItServer.trackingUri() + "/api/2.0/mlflow/" + path))
+                .GET().build());
+    }
+
+    private static java.net.http.HttpResponse<String> rawGetRoot(String path) throws Exception {
+        return raw(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ItServer.trackingUri() + "/" + path)).GET().build());
+    }
+
+    private static java.net.http.HttpResponse<String> rawPost(String path, String json) throws Exception {
+        return raw(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ItServer.trackingUri() + "/api/2.0/mlflow/" + path))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private static java.net.http.HttpResponse<String> raw(java.net.http.HttpRequest request) throws Exception {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     @Test

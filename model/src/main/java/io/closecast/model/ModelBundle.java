@@ -33,6 +33,17 @@ public final class ModelBundle {
     public static final String FLAVOR = "closecast-dl4j";
     public static final String MLMODEL = "MLmodel";
     public static final String MANIFEST = "MANIFEST.sha256";
+    /** MLflow's generic flavor: {@code mlflow.pyfunc.load_model} and {@code mlflow models serve} read it. */
+    public static final String PYFUNC_FLAVOR = "python_function";
+    /** The NumPy loader's module, shipped in the bundle's {@value #PYFUNC_CODE} directory. */
+    public static final String PYFUNC_MODULE = "closecast_pyfunc";
+    public static final String PYFUNC_CODE = "code";
+    /** The pyfunc model's one inference parameter, as MLflow's params schema: how many days to forecast. */
+    static final String PYFUNC_PARAMS = "[{\"name\": \"horizon\", \"default\": 1, \"shape\": null, \"type\": \"long\"}]";
+    private static final String PYTHON_REQUIREMENTS = "numpy\npandas\n";
+    private static final String PYTHON_ENV = "python: \"3.10\"\nbuild_dependencies:\n- pip\ndependencies:\n- -r requirements.txt\n";
+    private static final String CONDA_ENV = "name: closecast\nchannels:\n- conda-forge\ndependencies:\n- python=3.10\n- pip\n"
+            + "- pip:\n  - numpy\n  - pandas\n";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -41,10 +52,35 @@ public final class ModelBundle {
     private ModelBundle() {
     }
 
-    /** Writes {@code MLmodel} from {@code mlmodel} and a manifest over every file in {@code dir}. */
+    /**
+     * Writes the {@value #PYFUNC_FLAVOR} flavor's files into {@code dir}: the NumPy loader as
+     * {@code code/closecast_pyfunc.py} (it reads the bundle's weights and codec) and the Python environment
+     * ({@code requirements.txt}, {@code python_env.yaml}, {@code conda.yaml}). {@link #seal} then declares the flavor.
+     */
+    public static void writePythonLoader(Path dir) {
+        try (InputStream loader = ModelBundle.class.getResourceAsStream(PYFUNC_MODULE + ".py")) {
+            if (loader == null) {
+                throw new ModelException("the NumPy loader " + PYFUNC_MODULE + ".py is missing from closecast-model's resources");
+            }
+            Path code = Files.createDirectories(dir.resolve(PYFUNC_CODE));
+            Files.copy(loader, code.resolve(PYFUNC_MODULE + ".py"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(dir.resolve("requirements.txt"), PYTHON_REQUIREMENTS, StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("python_env.yaml"), PYTHON_ENV, StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("conda.yaml"), CONDA_ENV, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ModelException("cannot write the Python loader in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code MLmodel} from {@code mlmodel} and a manifest over every file in {@code dir}. When the bundle
+     * holds the NumPy loader ({@link #writePythonLoader}), the MLmodel file declares the {@value #PYFUNC_FLAVOR}
+     * flavor and the {@code horizon} parameter too.
+     */
     public static void seal(Path dir, MlModel mlmodel) {
         try {
-            YAML.writeValue(dir.resolve(MLMODEL).toFile(), mlmodel.toYamlTree(YAML));
+            boolean pyfunc = Files.isRegularFile(dir.resolve(PYFUNC_CODE).resolve(PYFUNC_MODULE + ".py"));
+            YAML.writeValue(dir.resolve(MLMODEL).toFile(), mlmodel.toYamlTree(YAML, pyfunc));
             Map<String, String> sums = checksums(dir);
             StringBuilder manifest = new StringBuilder();
             sums.forEach((file, sum) -> manifest.append(sum).append("  ").append(file).append('\n'));
@@ -150,11 +186,19 @@ public final class ModelBundle {
             flavor = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(flavor));
         }
 
-        JsonNode toYamlTree(ObjectMapper mapper) {
+        JsonNode toYamlTree(ObjectMapper mapper, boolean pyfunc) {
             ObjectNode root = mapper.createObjectNode();
             root.put("artifact_path", artifactPath);
             ObjectNode flavors = root.putObject("flavors");
             flavors.set(FLAVOR, mapper.valueToTree(flavor));
+            if (pyfunc) {
+                ObjectNode python = flavors.putObject(PYFUNC_FLAVOR);
+                python.put("loader_module", PYFUNC_MODULE);
+                python.put("code", PYFUNC_CODE);
+                ObjectNode env = python.putObject("env");
+                env.put("conda", "conda.yaml");
+                env.put("virtualenv", "python_env.yaml");
+            }
             root.put("model_uuid", modelUuid);
             root.put("run_id", runId);
             ObjectNode input = root.putObject("saved_input_example_info");
@@ -164,6 +208,9 @@ public final class ModelBundle {
             ObjectNode signature = root.putObject("signature");
             signature.put("inputs", signatureInputs);
             signature.put("outputs", signatureOutputs);
+            if (pyfunc) {
+                signature.put("params", PYFUNC_PARAMS);
+            }
             root.put("utc_time_created", created);
             return root;
         }

@@ -42,6 +42,31 @@ class ModelBundleTest {
     }
 
     @Test
+    void aBundleWithTheNumpyLoaderDeclaresThePythonFunctionFlavor() throws Exception {
+        sealSample();
+        assertTrue(!Files.readString(dir.resolve("MLmodel")).contains("python_function"), "no loader, no pyfunc flavor");
+        ModelBundle.writePythonLoader(dir);
+        sealSample();
+        com.fasterxml.jackson.databind.JsonNode mlmodel = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(dir.resolve("MLmodel").toFile());
+        com.fasterxml.jackson.databind.JsonNode pyfunc = mlmodel.path("flavors").path("python_function");
+        assertEquals("closecast_pyfunc", pyfunc.path("loader_module").asText(), mlmodel.toString());
+        assertEquals("code", pyfunc.path("code").asText());
+        assertEquals("python_env.yaml", pyfunc.path("env").path("virtualenv").asText());
+        assertTrue(mlmodel.path("flavors").has(ModelBundle.FLAVOR), "the closecast flavor stays");
+        assertTrue(mlmodel.path("signature").path("params").asText().contains("\"name\": \"horizon\""), mlmodel.toString());
+        String loader = Files.readString(dir.resolve("code/closecast_pyfunc.py"));
+        assertTrue(loader.contains("def _load_pyfunc(data_path)"), "MLflow's loader_module entry point");
+        assertTrue(Files.readString(dir.resolve("requirements.txt")).contains("numpy"));
+        String manifest = Files.readString(dir.resolve(ModelBundle.MANIFEST));
+        assertTrue(manifest.contains(ModelBundle.sha256(dir.resolve("code/closecast_pyfunc.py")) + "  code/closecast_pyfunc.py"),
+                manifest);
+        ModelBundle.verify(dir);
+        Files.writeString(dir.resolve("code/closecast_pyfunc.py"), loader + "\n# changed\n");
+        assertThrows(ModelException.class, () -> ModelBundle.verify(dir), "the loader is covered by the manifest");
+    }
+
+    @Test
     void aChangedFileIsRefusedByName() throws Exception {
         sealSample();
         Files.writeString(dir.resolve("extra/config.yaml"), "seed: 2\n");

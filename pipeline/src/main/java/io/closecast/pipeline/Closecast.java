@@ -9,7 +9,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The {@code closecast} command line. Subcommands are classes listed in {@code subcommands} below (add
@@ -53,16 +58,32 @@ public final class Closecast {
         CommandLine cli = new CommandLine(root);
         cli.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
         cli.getCommandSpec().exitCodeOnExecutionException(EXIT_FAILURE);
+        CommandLine.IParameterExceptionHandler usageHandler = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, args) -> {
+            if (java.util.Arrays.asList(args).contains(JSON_OPTION)) {
+                printJsonError(e.getCommandLine().getOut(), "usage", e.getMessage(), EXIT_USAGE);
+                return EXIT_USAGE;
+            }
+            return usageHandler.handleParseException(e, args);
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
+            boolean json = wantsJson(parseResult);
             if (e instanceof CommandLine.ParameterException usage) {
                 // Raised by a command that validates its options itself: a usage error like any other.
+                if (json) {
+                    printJsonError(commandLine.getOut(), "usage", usage.getMessage(), EXIT_USAGE);
+                    return EXIT_USAGE;
+                }
                 err.println(usage.getMessage());
                 usage.getCommandLine().usage(err);
                 err.flush();
                 return EXIT_USAGE;
             }
             String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            if (json) {
+                printJsonError(commandLine.getOut(), "failure", message, EXIT_FAILURE);
+            }
             err.println("error: " + message.replace('\n', ' '));
             if (root.verbose) {
                 e.printStackTrace(err);
@@ -71,6 +92,32 @@ public final class Closecast {
             return EXIT_FAILURE;
         });
         return cli;
+    }
+
+    /** The option that asks a command for JSON on stdout: its errors are then JSON on stdout too. */
+    static final String JSON_OPTION = "--json";
+
+    /** Whether the command that ran (the innermost subcommand) was given {@value #JSON_OPTION}. */
+    private static boolean wantsJson(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult leaf = parseResult;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        return leaf.hasMatchedOption(JSON_OPTION) && Boolean.TRUE.equals(leaf.matchedOptionValue(JSON_OPTION, false));
+    }
+
+    /** {@code {"error": {"kind": ..., "message": ..., "exit_code": n}}} on one line of stdout. */
+    static void printJsonError(PrintWriter out, String kind, String message, int exitCode) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("kind", kind);
+        error.put("message", message);
+        error.put("exit_code", exitCode);
+        try {
+            out.println(new ObjectMapper().writeValueAsString(Map.of("error", error)));
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        out.flush();
     }
 
     /** The project version, filtered into closecast-version.properties by Maven. */

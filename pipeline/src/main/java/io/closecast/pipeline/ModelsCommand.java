@@ -162,8 +162,29 @@ public final class ModelsCommand {
         map.put("aliases", v.aliases());
         map.put("run_id", v.runId().orElse(null));
         map.put("source", v.source());
+        map.put("metrics", metrics(v.tags()));
         map.put("tags", new TreeMap<>(v.tags()));
         return map;
+    }
+
+    /** The version's metric tags (test_*, naive_test_*, wf_*, *_mase, ...) as JSON numbers; tags stay text, as MLflow keeps them. */
+    static Map<String, Double> metrics(Map<String, String> tags) {
+        Map<String, Double> metrics = new TreeMap<>();
+        tags.forEach((key, value) -> {
+            String name = key.substring(key.lastIndexOf('.') + 1);
+            if (name.startsWith("test_") || name.startsWith("naive_test_") || name.startsWith("wf_") || name.endsWith("_mase")
+                    || name.endsWith("_mae")) {
+                try {
+                    double number = Double.parseDouble(value.trim());
+                    if (Double.isFinite(number)) {
+                        metrics.put(key, number);
+                    }
+                } catch (NumberFormatException notANumber) {
+                    // a tag such as test_range: not a metric
+                }
+            }
+        });
+        return metrics;
     }
 
     private static void print(PrintWriter out, List<ModelVersion> versions, boolean json) {

@@ -15,12 +15,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code closecast promote NAME --version V}: moves the alias through the gate. */
-@Command(name = "promote", mixinStandardHelpOptions = true,
+@Command(name = "promote",
         description = {"Move an alias (default production) to a model version, keeping the legacy stage Production in",
                 "step. The gate evaluates the candidate and the current production version fresh on the same recent",
                 "days; the candidate must beat naive (MASE < --max-mase) and not be worse than production by more than",
                 "--margin. Exit 1 when refused. --force --reason overrides the gate and is recorded as forced."})
 public final class PromoteCommand implements Callable<Integer> {
+
+    // Not mixinStandardHelpOptions: its -V/--version would clash with --version VERSION and picocli then drops the
+    // mixin, so --help stopped at the missing NAME (exit 2). closecast --version prints closecast's version.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Parameters(index = "0", paramLabel = "NAME", description = "Registered model name.")
     String name;
@@ -41,7 +46,8 @@ public final class PromoteCommand implements Callable<Integer> {
     @Option(names = "--days", defaultValue = "60", description = "Gate: most recent trading days to evaluate on (default: ${DEFAULT-VALUE}).")
     int days;
 
-    @Option(names = "--data-dir", defaultValue = "data", description = "Where <SYMBOL>.csv files are (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "data", description = {"Where <SYMBOL>.csv files are (default: ${DEFAULT-VALUE}); a relative path resolves against the",
+                    "project root (the closest directory at or above the current one holding data/ or configs/)."})
     Path dataDir;
 
     @Option(names = "--force", description = "Skip the gate (needs --reason).")
@@ -70,7 +76,7 @@ public final class PromoteCommand implements Callable<Integer> {
             Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), Commands.user()).promote(
                     new Promotion.Request(name, version, alias, new Promotion.GatePolicy(maxMase, margin),
                             force ? Optional.of(reason) : Optional.empty()),
-                    new RegistryEvaluator(client, dataDir.toAbsolutePath(), days, cache));
+                    new RegistryEvaluator(client, ProjectRoot.ofDirectory(Path.of("")).resolve(dataDir).normalize(), days, cache));
             Commands.printVerdict(out, verdict, json);
             return verdict.decision() == Promotion.Decision.REFUSED ? Closecast.EXIT_FAILURE : 0;
         } finally {

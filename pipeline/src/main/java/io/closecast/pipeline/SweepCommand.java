@@ -55,7 +55,7 @@ public final class SweepCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--promote needs --register");
         }
         Optional<TrainingUi.Settings> uiSettings = ui.settings(spec);
-        SweepRunner.SweepFile sweep = SweepRunner.SweepFile.read(file, Path.of("").toAbsolutePath());
+        SweepRunner.SweepFile sweep = SweepRunner.SweepFile.read(file, ProjectRoot.of(file));
         if (trial != null && (trial < 0 || trial >= Math.max(sweep.spec().trials(), trials == null ? 0 : trials))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--trial must be between 0 and "
                     + (sweep.spec().trials() - 1) + ", found " + trial);

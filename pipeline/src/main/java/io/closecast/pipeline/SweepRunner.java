@@ -120,7 +120,7 @@ public final class SweepRunner {
             trials = Math.min(trials, spec.searchMethod().capacity());
         }
         String sweepId = sweepId(file);
-        String experimentId = client.getOrCreateExperiment(file.base().tracking().experiment()).id();
+        String experimentId = RunMetadata.experiment(client, file.base()).id();
         SweepState state = SweepState.open(client, clock, console, file, experimentId, sweepId, trials);
         String parentId = state.parentId();
         if (options.ui().isPresent() && !state.children().isEmpty()) {

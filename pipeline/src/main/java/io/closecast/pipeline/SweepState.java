@@ -186,7 +186,8 @@ final class SweepState {
         String name = file.path().getFileName().toString().replaceAll("\\.ya?ml$", "") + "-sweep-" + sweepId.substring(0, 6);
         RunSpec.Builder spec = RunSpec.builder(experimentId, name).startTime(Instant.now(clock))
                 .tag(SweepRunner.TAG_SWEEP_ID, sweepId).tag(TrainingJob.TAG_KIND, "sweep")
-                .tag("closecast.version", Versions.closecast()).tag("mlflow.source.name", "closecast sweep");
+                .tag("closecast.version", Versions.closecast()).tag("mlflow.source.name", "closecast sweep")
+                .tag(RunMetadata.USER, Commands.user()).tag(RunMetadata.NOTE, RunMetadata.sweep(file, trials));
         Versions.gitCommit().ifPresent(c -> spec.tag("mlflow.source.git.commit", c));
         Run parent = client.createRun(spec.build());
         Map<String, String> params = new LinkedHashMap<>();

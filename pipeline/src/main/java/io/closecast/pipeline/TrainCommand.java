@@ -43,20 +43,21 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Optional<TrainingUi.Settings> uiSettings = ui.settings(spec);
         YamlConfig yaml = YamlConfig.load(config);
-        TrainConfig read = TrainConfig.read(yaml, Path.of("").toAbsolutePath());
+        TrainConfig read = TrainConfig.read(yaml, ProjectRoot.of(config));
         if (uiSettings.isPresent() && read.training().engine() != TrainingEngine.DL4J) {
             out.printf("--ui: training with training.engine=dl4j instead of %s: the fused engine has no per-iteration"
                     + " hooks for DL4J's StatsListener (DL4J epochs are slower)%n", read.training().engine().key());
         }
         TrainConfig train = uiSettings.isPresent() ? read.withEngine(TrainingEngine.DL4J) : read;
         try (MlflowClient client = Mlflow.connect()) {
-            String experimentId = client.getOrCreateExperiment(train.tracking().experiment()).id();
+            String experimentId = RunMetadata.experiment(client, train).id();
             Path work = Files.createTempDirectory("closecast-train");
             Optional<TrainingUi> trainingUi = Optional.empty();
             try {
                 String name = runName != null ? runName
                         : config.getFileName().toString().replaceAll("\\.ya?ml$", "") + "-seed" + train.training().seed();
-                TrainingJob.Options options = new TrainingJob.Options(name, Optional.empty(), Map.of(),
+                TrainingJob.Options options = new TrainingJob.Options(name, Optional.empty(),
+                        Map.of(RunMetadata.NOTE, RunMetadata.training(train, config)),
                         TrainingJob.EpochHook.none(), register, work, Files.readString(config));
                 if (uiSettings.isPresent()) {
                     TrainingUi started = TrainingUi.start(uiSettings.get(), work.resolve("ui"));

@@ -91,7 +91,7 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
         return copy;
     }
 
-    /** Reads a training config; relative file paths resolve against {@code baseDir} (the working directory). */
+    /** Reads a training config; relative file paths resolve against {@code baseDir} (the config's {@link ProjectRoot}). */
     public static TrainConfig read(YamlConfig yaml, Path baseDir) {
         ConfigSection root = yaml.root();
         ConfigSection data = root.section("data");

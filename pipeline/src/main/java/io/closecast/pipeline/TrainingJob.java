@@ -156,7 +156,9 @@ public final class TrainingJob {
         } else {
             if (!Files.isRegularFile(data.file())) {
                 throw new PipelineException("data.file " + data.file() + " does not exist: give a CSV in the Yahoo layout"
-                        + " (Date,Open,High,Low,Close,Adj Close,Volume), or set data.fetch: true to download it");
+                        + " (Date,Open,High,Low,Close,Adj Close,Volume), or set data.fetch: true to download it;"
+                        + " relative paths in a config resolve against its project root (the closest directory above"
+                        + " the config holding data/ or configs/), not the current directory");
             }
             series = PriceCsv.read(data.file());
         }
@@ -174,6 +176,7 @@ public final class TrainingJob {
                 .tag("closecast.version", Versions.closecast())
                 .tag("mlflow.source.type", "LOCAL")
                 .tag("mlflow.source.name", "closecast")
+                .tag(RunMetadata.USER, Commands.user())
                 .tags(options.tags());
         Versions.gitCommit().ifPresent(commit -> spec.tag("mlflow.source.git.commit", commit));
         options.parentRunId().ifPresent(spec::parentRunId);
@@ -187,6 +190,7 @@ public final class TrainingJob {
                 String reason = trained.stopReason().get();
                 client.setTags(runId, Map.of("closecast.stopped_at_epoch", Integer.toString(epochs.size()),
                         "closecast.stop_reason", reason));
+                logLossCurve(runId, epochs, options.workDir(), "stopped at epoch " + epochs.size());
                 client.setTerminated(runId, RunStatus.KILLED, Instant.now(clock));
                 return new Result(runId, Outcome.KILLED, reason, Map.of(), epochs, Optional.empty());
             }
@@ -468,17 +472,39 @@ public final class TrainingJob {
                         "Test period %s: next-day forecast (MASE %.3f against naive)", data.testRange(), test.model().mase()),
                 "price", List.of(Charts.Series.of("actual", actual), Charts.Series.of("LSTM forecast", predicted),
                         Charts.Series.of("naive (last close)", naive)), dates);
-        int epochs = result.epochs().size();
-        double[] train = new double[epochs];
-        double[] val = new double[epochs];
-        double[] x = new double[epochs];
-        for (int i = 0; i < epochs; i++) {
-            x[i] = result.epochs().get(i).epoch();
-            train[i] = result.epochs().get(i).trainLoss();
-            val[i] = result.epochs().get(i).valLoss();
+        writeLossChart(dir, result.epochs(), "best epoch " + result.bestEpoch());
+    }
+
+    /** {@code loss.png}: train and validation loss per epoch. */
+    private static void writeLossChart(Path dir, List<EpochStats> epochs, String note) {
+        int n = epochs.size();
+        double[] train = new double[n];
+        double[] val = new double[n];
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = epochs.get(i).epoch();
+            train[i] = epochs.get(i).trainLoss();
+            val[i] = epochs.get(i).valLoss();
         }
-        Charts.lines(dir.resolve("loss.png"), "Loss per epoch (best epoch " + result.bestEpoch() + ")", "MSE (scaled)",
+        Charts.lines(dir.resolve("loss.png"), "Loss per epoch (" + note + ")", "MSE (scaled)",
                 List.of(new Charts.Series("train_loss", x, train), new Charts.Series("val_loss", x, val)), List.of());
+    }
+
+    /**
+     * A pruned or timed-out trial keeps its loss curve ({@code plots/loss.png}, as finished runs have), so MLflow's
+     * run comparison finds the artifact every trial shares. Best effort: the run is KILLED either way.
+     */
+    private void logLossCurve(String runId, List<EpochStats> epochs, Path workDir, String note) {
+        if (epochs.isEmpty()) {
+            return;
+        }
+        try {
+            Path plots = Files.createDirectories(workDir.resolve(runId).resolve("plots"));
+            writeLossChart(plots, epochs, note);
+            client.uploadFile(runId, plots.resolve("loss.png"), "plots");
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not log the loss curve of stopped run {}: {}", runId, e.getMessage());
+        }
     }
 
     private static void writePredictions(Path file, Evaluation test) throws IOException {

@@ -74,6 +74,7 @@ final class TrialRunner implements TrialScheduler.Runner {
         tags.put(SweepRunner.TAG_TRIAL, Integer.toString(index));
         tags.put(SweepRunner.TAG_TRIAL_POINT, SweepRunner.writePoint(point));
         tags.put("closecast.sweep_run_id", parentId);
+        tags.put(RunMetadata.NOTE, RunMetadata.trial(file, index, parentId, point));
         progress.started(index, point);
         TrainingJob.Options jobOptions = new TrainingJob.Options("trial-" + index, Optional.of(parentId), tags, hook,
                 false, workDir, "");
@@ -103,7 +104,7 @@ final class TrialRunner implements TrialScheduler.Runner {
         for (Map.Entry<String, Object> p : point.entrySet()) {
             yaml = yaml.withOverride(p.getKey(), p.getValue());
         }
-        TrainConfig config = TrainConfig.read(yaml, Path.of("").toAbsolutePath());
+        TrainConfig config = TrainConfig.read(yaml, ProjectRoot.of(file.path()));
         if (!point.containsKey("training.seed")) {
             config = config.withSeed(SweepRunner.trialSeed(file.spec().seed(), index));
         }
@@ -150,7 +151,8 @@ final class TrialRunner implements TrialScheduler.Runner {
                 .tag(SweepRunner.TAG_SWEEP_ID, sweepId).tag(SweepRunner.TAG_TRIAL, Integer.toString(index))
                 .tag(SweepRunner.TAG_TRIAL_POINT, SweepRunner.writePoint(point))
                 .tag(TrainingJob.TAG_KIND, "trial").tag(TrainingJob.TAG_FAILURE, reason)
-                .tag(TrialStatus.TAG, TrialStatus.FAILED.key()).build());
+                .tag(TrialStatus.TAG, TrialStatus.FAILED.key()).tag(RunMetadata.USER, Commands.user())
+                .tag(RunMetadata.NOTE, RunMetadata.trial(file, index, parentId, point)).build());
         client.setTerminated(run.id(), RunStatus.FAILED);
         return new SweepRunner.TrialRow(index, run.id(), TrialStatus.FAILED, point, Optional.empty(), reason);
     }

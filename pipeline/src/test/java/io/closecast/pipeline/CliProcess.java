@@ -22,7 +22,9 @@ final class CliProcess {
     static Path config(String resource, String experiment) throws IOException {
         try (var in = CliProcess.class.getResourceAsStream("/it/" + resource)) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("EXPERIMENT", experiment);
-            Path file = Files.createTempFile("closecast-it-", ".yaml");
+            // Inside the checkout, so that its relative data.file resolves against the checkout (ProjectRoot).
+            Path dir = Files.createDirectories(ItServers.root().resolve("pipeline/target/it-configs"));
+            Path file = Files.createTempFile(dir, "closecast-it-", ".yaml");
             Files.writeString(file, text);
             return file;
         }

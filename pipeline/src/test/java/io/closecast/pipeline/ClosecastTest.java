@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,6 +36,69 @@ class ClosecastTest {
         assertTrue(badDate.err().contains("--from"), badDate.err());
 
         assertEquals(2, Cli.run("data").code());
+    }
+
+    /** Every command of the tree, as the words that name it ({@code [models, list]}, ...). */
+    private static List<List<String>> commandPaths(picocli.CommandLine cli, List<String> prefix) {
+        List<List<String>> paths = new ArrayList<>();
+        cli.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help") && sub.getCommandName().equals(name)) {
+                List<String> path = new ArrayList<>(prefix);
+                path.add(name);
+                paths.add(path);
+                paths.addAll(commandPaths(sub, path));
+            }
+        });
+        return paths;
+    }
+
+    @Test
+    void helpExitsZeroOnEveryCommand() {
+        List<List<String>> paths = commandPaths(Closecast.commandLine(), List.of());
+        assertTrue(paths.size() >= 10, "the command tree: " + paths);
+        for (List<String> path : paths) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            Cli help = Cli.run(args.toArray(String[]::new));
+            assertEquals(0, help.code(), args + ": " + help.err());
+            assertTrue(help.out().startsWith("Usage: closecast " + String.join(" ", path)), args + ": " + help.out());
+            assertEquals("", help.err(), args + " writes usage to stdout only");
+        }
+    }
+
+    @Test
+    void jsonErrorsAreOneJsonObjectOnStdoutWithANonZeroExit() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        Cli failure = Cli.run("data", "check", "/no/such/dir/prices.csv", "--json");
+        assertEquals(1, failure.code(), failure.err());
+        JsonNode error = mapper.readTree(failure.out()).path("error");
+        assertEquals("failure", error.path("kind").asText(), failure.out());
+        assertTrue(error.path("message").asText().contains("/no/such/dir/prices.csv"), failure.out());
+        assertEquals(1, error.path("exit_code").asInt());
+        assertTrue(error.path("exit_code").isInt(), "exit_code is a JSON number: " + failure.out());
+
+        Cli unparsed = Cli.run("models", "show", "--json");
+        assertEquals(2, unparsed.code());
+        JsonNode usage = mapper.readTree(unparsed.out()).path("error");
+        assertEquals("usage", usage.path("kind").asText(), unparsed.out());
+        assertTrue(usage.path("message").asText().contains("NAME"), unparsed.out());
+
+        Cli refused = Cli.run("promote", "some-model", "--version", "1", "--force", "--json");
+        assertEquals(2, refused.code());
+        assertTrue(mapper.readTree(refused.out()).path("error").path("message").asText().contains("--reason"), refused.out());
+
+        Cli plain = Cli.run("data", "check", "/no/such/dir/prices.csv");
+        assertEquals(1, plain.code());
+        assertEquals("", plain.out(), "without --json, errors go to stderr only");
+        assertTrue(plain.err().startsWith("error: "), plain.err());
+    }
+
+    @Test
+    void versionMetricsAreJsonNumbers() {
+        Map<String, Double> metrics = ModelsCommand.metrics(Map.of("test_mae", "1.25", "naive_test_mae", "1.5",
+                "closecast.promotion.candidate_mase", "0.93", "closecast.data.test_range", "2024-01-02..2024-12-30",
+                "closecast.symbol", "MSFT"));
+        assertEquals(Map.of("test_mae", 1.25, "naive_test_mae", 1.5, "closecast.promotion.candidate_mase", 0.93), metrics);
     }
 
     @Test

@@ -200,6 +200,58 @@ class PostgresMlflowIT {
         assertFalse(Files.exists(mlflowData.resolve("mlflow.db")), "no SQLite store beside the PostgreSQL one");
     }
 
+    /**
+     * Runs that log one new dataset at once race in PostgreSQL too (duplicate key on {@code dataset_pk}): 4 parallel
+     * runs in each of 6 rounds all end up with it, and a sweep of 4 parallel trials on one dataset has no failed trial
+     * and one dataset row.
+     */
+    @Test
+    void parallelTrialsOnOneDatasetOnPostgres() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 6; round++) {
+                String experimentId = client.getOrCreateExperiment(ItServers.unique("closecast-it-pg-datasets")).id();
+                List<Run> runs = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    runs.add(client.createRun(RunSpec.create(experimentId, "trial-" + i)));
+                }
+                io.closecast.mlflow.DatasetInput input = io.closecast.mlflow.DatasetInput.create(new io.closecast.mlflow.Dataset(
+                        "MSFT-daily", "digest" + round, "local", "{}", "{}", "{}"), "training");
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
+                List<java.util.concurrent.Future<?>> calls = new ArrayList<>();
+                for (Run run : runs) {
+                    calls.add(pool.submit(() -> {
+                        start.await();
+                        client.logInputs(run.id(), List.of(input));
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> call : calls) {
+                    call.get();
+                }
+                for (Run run : runs) {
+                    assertEquals(1, client.getRun(run.id()).inputs().size(), "round " + round + " run " + run.id());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        String experiment = ItServers.unique("closecast-it-pg-parallel");
+        CliProcess.Result sweep = CliProcess.run(trackingUri, 600, "sweep",
+                CliProcess.config("parallel-sweep.yaml", experiment).toString());
+        assertEquals(0, sweep.code(), sweep.out());
+        String experimentId = client.findExperimentByName(experiment).orElseThrow().id();
+        List<Run> trials = client.searchAllRuns(RunSearch.builder(experimentId).filter("tags.`closecast.kind` = 'trial'").build());
+        assertEquals(4, trials.size());
+        for (Run trial : trials) {
+            assertEquals(RunStatus.FINISHED, trial.info().status(), trial.tags().toString());
+        }
+        assertEquals("1", sql("select count(*) from datasets where experiment_id = " + experimentId));
+        assertEquals("4", sql("select count(*) from inputs i join datasets d on i.source_id = d.dataset_uuid"
+                + " where d.experiment_id = " + experimentId));
+    }
+
     private static int version(String name, String runId, String rule) {
         return client.createModelVersion(ModelVersionSpec.create(name, runId, "model")
                 .withTags(Map.of("it.rule", rule))).version();

@@ -95,6 +95,11 @@ class SweepIT {
         assertTrue(after.stream().anyMatch(r -> r.info().status() == RunStatus.KILLED
                         && r.tags().getOrDefault("closecast.stop_reason", "").startsWith("pruned: epoch")),
                 "the learning rate of 1e-6 is pruned against the trials with 3e-3");
+        for (Run pruned : after.stream().filter(r -> r.info().status() == RunStatus.KILLED
+                && r.tags().getOrDefault("closecast.stop_reason", "").startsWith("pruned: epoch")).toList()) {
+            assertTrue(client.listArtifacts(pruned.id(), "plots").stream().anyMatch(f -> f.path().equals("plots/loss.png")),
+                    "a pruned trial keeps its loss curve, as finished trials do: " + pruned.id());
+        }
         Run parentAfter = client.getRun(parent.id());
         assertEquals(RunStatus.FINISHED, parentAfter.info().status());
         String best = parentAfter.tags().get("closecast.best_run_id");

@@ -23,7 +23,9 @@ import io.helidon.webserver.http.ServerResponse;
  *       {@code [{"level": 0.8, "lower": [..], "upper": [..]}, ..]} as {@code /v1/predict} returns them, for several
  *       windows one such list per window).</li>
  *   <li>A data frame (either JSON form, or a {@code text/csv} body) holds consecutive days as rows and must have the
- *       model's price column; the last window of that column is forecast. Answer: {@code {"predictions": [p1..pn]}}.</li>
+ *       model's price column (its name, e.g. {@code Close}, as the model's signature and input example spell it,
+ *       matched case-insensitively); the last window of that column is forecast.
+ *       Answer: {@code {"predictions": [p1..pn]}}.</li>
  *   <li>{@code instances} / {@code inputs} as an array of prices is one window ({@code {"predictions": [p1..pn]}});
  *       as an array of arrays it is several windows ({@code {"predictions": [[..], [..]]}}); {@code inputs} as an
  *       object {@code {"<price column>": [..]}} is one window.</li>
@@ -153,12 +155,12 @@ final class InvocationsService implements HttpService {
                         Params params) {
         ModelInfo info = lease.info();
         if (data.isObject()) {
-            if (!field.equals("inputs") || data.size() != 1 || data.get(info.priceColumn()) == null) {
+            String key = data.size() == 1 ? priceKey(data, info) : null;
+            if (!field.equals("inputs") || key == null) {
                 throw ApiException.badField(field, "expected an object with the single key " + Json.abbreviate(info.priceColumn())
                         + " (the model's price column), found keys " + keys(data));
             }
-            String f = field + "." + info.priceColumn();
-            one(sb, intervals, lease, Inputs.window(data.get(info.priceColumn()), f, info.windowLength()), params);
+            one(sb, intervals, lease, Inputs.window(data.get(key), field + "." + key, info.windowLength()), params);
             return;
         }
         if (!data.isArray() || data.isEmpty()) {
@@ -210,7 +212,7 @@ final class InvocationsService implements HttpService {
         }
         int col = -1;
         for (int i = 0; i < columns.size(); i++) {
-            if (columns.get(i).isTextual() && columns.get(i).asText().equals(info.priceColumn())) {
+            if (columns.get(i).isTextual() && columns.get(i).asText().equalsIgnoreCase(info.priceColumn())) {
                 col = i;
             }
         }
@@ -255,16 +257,27 @@ final class InvocationsService implements HttpService {
             if (!row.isObject()) {
                 throw ApiException.badField(f, "expected an object {\"" + info.priceColumn() + "\": price, ...}, found " + Json.describe(row));
             }
-            JsonNode v = row.get(info.priceColumn());
-            if (v == null) {
+            String key = priceKey(row, info);
+            if (key == null) {
                 throw ApiException.badField(f + "." + info.priceColumn(), "expected the model's price column, found keys " + keys(row));
             }
-            double p = Inputs.price(v, f + "." + info.priceColumn());
+            double p = Inputs.price(row.get(key), f + "." + key);
             if (r >= first) {
                 window[r - first] = p;
             }
         }
         return window;
+    }
+
+    /** The key of {@code obj} that names the model's price column, matched case-insensitively; null when none does. */
+    private static String priceKey(JsonNode obj, ModelInfo info) {
+        for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (key.equalsIgnoreCase(info.priceColumn())) {
+                return key;
+            }
+        }
+        return null;
     }
 
     private static String keys(JsonNode obj) {

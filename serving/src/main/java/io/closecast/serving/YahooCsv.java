@@ -93,7 +93,7 @@ final class YahooCsv {
 
     private static int indexOf(String[] header, String name) {
         for (int i = 0; i < header.length; i++) {
-            if (header[i].equals(name)) {
+            if (header[i].trim().equalsIgnoreCase(name)) {
                 return i;
             }
         }

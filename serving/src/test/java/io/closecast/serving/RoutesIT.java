@@ -127,6 +127,16 @@ class RoutesIT {
                 + "2024-01-05,1,1,1,103,93,10\n2024-01-08,1,1,1,104,94,10\n";
         assertEquals("[105.0]", TestClient.json(ok(client.post("/invocations", "text/csv", csv))).get("predictions").toString());
 
+        // the price column matches case-insensitively: bundles before 0.2 spelled it "close" in their signature
+        String lowerSplit = "{\"dataframe_split\": {\"columns\": [\"close\"], \"data\": [[100], [101], [102], [103], [104]]}}";
+        assertEquals("[105.0]", TestClient.json(ok(client.post("/invocations", "application/json", lowerSplit))).get("predictions").toString());
+        String lowerRecords = "{\"dataframe_records\": [{\"close\": 100}, {\"CLOSE\": 102}, {\"close\": 104}, {\"close\": 106}, {\"close\": 108}]}";
+        assertEquals("[110.0]", TestClient.json(ok(client.post("/invocations", "application/json", lowerRecords))).get("predictions").toString());
+        String lowerInputs = "{\"inputs\": {\"close\": [100, 101, 102, 103, 104]}}";
+        assertEquals("[105.0]", TestClient.json(ok(client.post("/invocations", "application/json", lowerInputs))).get("predictions").toString());
+        String lowerCsv = "date,close\n2024-01-02,100\n2024-01-03,101\n2024-01-04,102\n2024-01-05,103\n2024-01-08,104\n";
+        assertEquals("[105.0]", TestClient.json(ok(client.post("/invocations", "text/csv", lowerCsv))).get("predictions").toString());
+
         HttpResponse<String> two = client.post("/invocations", "application/json", "{\"inputs\": [1,2,3,4,5], \"instances\": [1,2,3,4,5]}");
         assertError(two, 400, "instances");
     }

@@ -78,7 +78,7 @@ public final class BundleWriter {
             double[] example = Arrays.copyOfRange(exampleHistory,
                     Math.max(0, exampleHistory.length - codec.requiredHistory()), exampleHistory.length);
             ObjectNode input = JSON.createObjectNode();
-            input.putArray("columns").add("close");
+            input.putArray("columns").add(codec.target().column().header());
             ArrayNode rows = input.putArray("data");
             for (double p : example) {
                 rows.addArray().add(p);
@@ -113,9 +113,11 @@ public final class BundleWriter {
             flavor.put("closecast_version", provenance.closecastVersion());
             flavor.put("dl4j_version", "1.0.0-M2.1");
             flavor.put("example_forecast", Arrays.stream(exampleForecast).boxed().toList());
-            String inputs = "[{\"type\": \"double\", \"name\": \"close\", \"required\": true}]";
+            String inputs = "[{\"type\": \"double\", \"name\": \"" + codec.target().column().header()
+                    + "\", \"required\": true}]";
             String outputs = "[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": \"float64\", \"shape\": [-1, "
                     + codec.horizon() + "]}}]";
+            ModelBundle.writePythonLoader(dir);
             ModelBundle.seal(dir, new ModelBundle.MlModel(provenance.runId(), "model", Instant.now().toString(),
                     UUID.randomUUID().toString().replace("-", ""), flavor, inputs, outputs, "input_example.json"));
         } catch (IOException e) {

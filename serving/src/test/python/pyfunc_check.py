@@ -1,0 +1,111 @@
+"""Uses a closecast model version the way an MLflow user does, with no Java: MLflow's Python client, the
+python_function flavor, `mlflow models predict` and `mlflow models serve --env-manager local`. Prints one
+line `CLOSECAST_JSON {...}` with what each answered; the Java IT compares it with the Java service.
+
+Usage: MLFLOW_TRACKING_URI=... python pyfunc_check.py MODEL_NAME VERSION WINDOWS_JSON WORK_DIR SERVE_PORT
+       python pyfunc_check.py --local BUNDLE_DIR WINDOWS_JSON     (only mlflow.pyfunc.load_model(BUNDLE_DIR) on the windows)
+WINDOWS_JSON holds {"windows": [[price, ...], ...]} (oldest first); each window is forecast one day ahead.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import mlflow
+import mlflow.pyfunc
+import pandas as pd
+from mlflow import MlflowClient
+from mlflow.models import Model, convert_input_example_to_serving_input
+
+
+def http(url, body=None):
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"} if body else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8")
+
+
+def mlflow_cli(*args, **kwargs):
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    return subprocess.Popen([sys.executable, "-m", "mlflow", *args], env=env, start_new_session=True, **kwargs)
+
+
+def main(name, version, windows_json, work, port):
+    tracking = os.environ["MLFLOW_TRACKING_URI"].rstrip("/")
+    client = MlflowClient()
+    uri = f"models:/{name}/{version}"
+    result = {"download_uri": client.get_model_version_download_uri(name, version)}
+    result["get_artifact_status"], mlmodel = http(
+        f"{tracking}/model-versions/get-artifact?name={name}&version={version}&path=MLmodel")
+    result["signature_inputs"] = [c["name"] for c in json.loads(Model.load(uri).signature.inputs.to_json())]
+
+    local = mlflow.artifacts.download_artifacts(uri, dst_path=os.path.join(work, "bundle"))
+    example = Model.load(local).load_input_example(local)
+    payload = convert_input_example_to_serving_input(example)
+    result["serving_payload"] = json.loads(payload)
+
+    model = mlflow.pyfunc.load_model(uri)
+    result["pyfunc_example"] = [float(v) for v in model.predict(example)]
+    result["pyfunc_example_horizon_3"] = [float(v) for v in model.predict(example, params={"horizon": 3})]
+    with open(windows_json, encoding="utf-8") as f:
+        windows = json.load(f)["windows"]
+    column = result["signature_inputs"][0]
+    result["pyfunc_windows"] = [float(model.predict(pd.DataFrame({column: w}))[0]) for w in windows]
+
+    payload_file = os.path.join(work, "payload.json")
+    with open(payload_file, "w", encoding="utf-8") as f:
+        f.write(payload)
+    out_file = os.path.join(work, "predict-out.json")
+    predict = mlflow_cli("models", "predict", "-m", local, "-i", payload_file, "-t", "json", "-o", out_file,
+                         "--env-manager", "local", stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = predict.communicate(timeout=300)[0].decode("utf-8", "replace")
+    result["models_predict_exit"] = predict.returncode
+    result["models_predict"] = json.load(open(out_file, encoding="utf-8")) if predict.returncode == 0 else output
+
+    log = open(os.path.join(work, "serve.log"), "wb")
+    serve = mlflow_cli("models", "serve", "-m", local, "-h", "127.0.0.1", "-p", str(port), "--env-manager", "local",
+                       stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 180
+        status = None
+        while time.time() < deadline and serve.poll() is None:
+            try:
+                status = http(f"http://127.0.0.1:{port}/ping")[0]
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.5)
+        result["serve_ping"] = status
+        result["serve_status"], body = http(f"http://127.0.0.1:{port}/invocations", payload.encode("utf-8"))
+        result["serve_answer"] = json.loads(body) if result["serve_status"] == 200 else body
+    finally:
+        # the server's workers are its children: stop the whole process group it leads
+        os.killpg(serve.pid, signal.SIGTERM)
+        try:
+            serve.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(serve.pid, signal.SIGKILL)
+    print("CLOSECAST_JSON " + json.dumps(result))
+
+
+def local(bundle, windows_json):
+    model = mlflow.pyfunc.load_model(bundle)
+    column = json.loads(Model.load(bundle).signature.inputs.to_json())[0]["name"]
+    with open(windows_json, encoding="utf-8") as f:
+        windows = json.load(f)["windows"]
+    forecasts = [float(model.predict(pd.DataFrame({column: w}))[0]) for w in windows]
+    print("CLOSECAST_JSON " + json.dumps({"pyfunc_windows": forecasts}))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--local":
+        local(sys.argv[2], sys.argv[3])
+    else:
+        main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
