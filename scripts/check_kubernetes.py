@@ -452,10 +452,10 @@ def check_serving(report, root, docs, docs_text):
     if pdbs and hpas:
         min_available = pdbs[0]["spec"].get("minAvailable")
         min_replicas = hpas[0]["spec"].get("minReplicas", 1)
-        report.check(isinstance(min_available, int) and min_available < min_replicas, f"{pdbs[0]['metadata']['x-source']} PodDisruptionBudget",
+        report.check(isinstance(min_available, int) and isinstance(min_replicas, int) and min_available < min_replicas, f"{pdbs[0]['metadata']['x-source']} PodDisruptionBudget",
                      f"expected minAvailable below the autoscaler's minReplicas {min_replicas} (else no pod may ever be "
                      f"evicted), found {min_available}")
-        report.check(dep["spec"].get("replicas", 1) >= min_replicas, where,
+        report.check(not isinstance(min_replicas, int) or dep["spec"].get("replicas", 1) >= min_replicas, where,
                      f"expected replicas >= the autoscaler's minReplicas {min_replicas}, found {dep['spec'].get('replicas')}")
         if any(m.get("resource", {}).get("name") == "cpu" for m in hpas[0]["spec"].get("metrics") or []):
             report.check("cpu" in ((c.get("resources") or {}).get("requests") or {}), where,
