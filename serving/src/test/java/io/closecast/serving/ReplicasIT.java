@@ -52,6 +52,11 @@ class ReplicasIT {
         uri = RegistryFixture.trackingUri();
         client = RegistryFixture.client(uri);
         fixture = RegistryFixture.train(work);
+        try {
+            Files.writeString(work.resolve("api-keys"), "# one key a line\n" + KEY + "\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @AfterAll
@@ -72,10 +77,8 @@ class ReplicasIT {
         RegistryFixture.Registered v1 = fixture.register(client, model, false);
         client.setAlias(model, "production", v1.number());
         RegistryFixture.Registered v2 = fixture.register(client, model, false);
-        Files.writeString(work.resolve("api-keys"), "# one key a line\n" + KEY + "\n");
         double[] window = fixture.lastCloses(RegistryFixture.WINDOW);
         double expected = v1.load().forecast(window, 1)[0];
-        String body = "{\"closes\":" + java.util.Arrays.toString(window) + ",\"horizon\":1}";
 
         int port1 = freePort();
         int port2 = freePort();
@@ -89,52 +92,9 @@ class ReplicasIT {
             awaitOrLogs("both replicas ready with version 1", Duration.ofSeconds(120),
                     () -> servedVersion(direct1).equals("1") && servedVersion(direct2).equals("1"));
             processes.add(haproxy(proxyPort, port1, port2));
-            TestClient proxy = new TestClient(proxyPort);
-            Set<String> warm = ConcurrentHashMap.newKeySet();
-            awaitOrLogs("both replicas answering through HAProxy", Duration.ofSeconds(30), () -> {
-                try {
-                    HttpResponse<String> res = predict(proxy, body);
-                    if (res.statusCode() == 200) {
-                        warm.add(res.headers().firstValue("X-Closecast-Replica").orElse("?"));
-                    }
-                } catch (RuntimeException notListeningYet) {
-                    // haproxy is still starting
-                }
-                return warm.containsAll(Set.of("replica1", "replica2"));
-            });
+            awaitBothThroughProxy(proxyPort, window);
 
-            AtomicBoolean run = new AtomicBoolean(true);
-            AtomicLong ok = new AtomicLong();
-            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-            ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
-            List<Thread> clients = new ArrayList<>();
-            for (int t = 0; t < CLIENTS; t++) {
-                TestClient http = new TestClient(proxyPort);
-                clients.add(Thread.ofPlatform().name("replicas-it-client-" + t).start(() -> {
-                    while (run.get()) {
-                        long started = System.nanoTime();
-                        HttpResponse<String> res;
-                        try {
-                            res = predict(http, body);
-                        } catch (RuntimeException e) {
-                            failures.add("no answer: " + e);
-                            continue;
-                        }
-                        if (res.statusCode() != 200) {
-                            failures.add(res.statusCode() + " " + res.body());
-                            continue;
-                        }
-                        String version = res.headers().firstValue("X-Model-Version").orElse("?");
-                        JsonNode json = TestClient.json(res);
-                        double served = json.get("predictions").get(0).asDouble();
-                        if (!version.equals(json.at("/model/version").asText()) || Math.abs(served - expected) > 1e-9) {
-                            failures.add("inconsistent answer (expected " + expected + " from version " + version + "): " + res.body());
-                        }
-                        answers.add(new Answer(started, res.headers().firstValue("X-Closecast-Replica").orElse("?"), version));
-                        ok.incrementAndGet();
-                    }
-                }));
-            }
+            Load load = Load.start(proxyPort, window, expected);
             Thread.sleep(2_000);
             long promoted = System.nanoTime();
             client.setAlias(model, "production", v2.number()); // the promotion: the alias moves, nothing else is told
@@ -142,22 +102,15 @@ class ReplicasIT {
                     () -> servedVersion(direct1).equals("2") && servedVersion(direct2).equals("2"));
             long bothMoved = System.nanoTime();
             Thread.sleep(2_000);
-            run.set(false);
-            for (Thread t : clients) {
-                t.join(30_000);
-            }
+            load.stop();
 
-            System.out.printf("ReplicasIT: %d answers through the proxy (%s), both replicas on version 2 %d ms after the"
-                    + " promotion%n", ok.get(), answers.stream().collect(Collectors.groupingBy(Answer::replica, Collectors.counting())),
-                    Duration.ofNanos(bothMoved - promoted).toMillis());
-            assertTrue(failures.isEmpty(), "expected no failed request through the proxy, found " + failures.size() + ": "
-                    + failures.stream().limit(5).toList() + "\n" + logs());
-            assertTrue(ok.get() > 200, "expected a steady load through the proxy, found only " + ok.get() + " answers");
-            Map<String, Set<String>> before = versionsByReplica(answers, Long.MIN_VALUE, promoted);
-            Map<String, Set<String>> after = versionsByReplica(answers, bothMoved, Long.MAX_VALUE);
-            assertEquals(Map.of("replica1", Set.of("1"), "replica2", Set.of("1")), before,
+            System.out.printf("ReplicasIT (promotion): %d answers through the proxy (%s), both replicas on version 2 %d ms"
+                    + " after the promotion%n", load.ok.get(), load.countByReplica(), Duration.ofNanos(bothMoved - promoted).toMillis());
+            load.assertNoFailure();
+            assertTrue(load.ok.get() > 200, "expected a steady load through the proxy, found only " + load.ok.get() + " answers");
+            assertEquals(Map.of("replica1", Set.of("1"), "replica2", Set.of("1")), load.versionsByReplica(Long.MIN_VALUE, promoted),
                     "requests started before the promotion: both replicas answer, with version 1");
-            assertEquals(Map.of("replica1", Set.of("2"), "replica2", Set.of("2")), after,
+            assertEquals(Map.of("replica1", Set.of("2"), "replica2", Set.of("2")), load.versionsByReplica(bothMoved, Long.MAX_VALUE),
                     "requests started once both replicas report version 2: both answer, with version 2 only");
             assertTrue(Duration.ofNanos(bothMoved - promoted).compareTo(Duration.ofSeconds(30)) < 0,
                     "both replicas moved " + Duration.ofNanos(bothMoved - promoted) + " after the promotion");
@@ -168,9 +121,142 @@ class ReplicasIT {
         }
     }
 
-    private static Map<String, Set<String>> versionsByReplica(ConcurrentLinkedQueue<Answer> answers, long from, long to) {
-        return answers.stream().filter(a -> a.startedNanos() >= from && a.startedNanos() < to)
-                .collect(Collectors.groupingBy(Answer::replica, Collectors.mapping(Answer::version, Collectors.toSet())));
+    /** What deploy/haproxy/haproxy.cfg promises beyond spreading: a replica killed under load costs no request. */
+    @Test
+    void aReplicaKilledUnderLoadCostsNoRequestAndComesBackIntoRotation() throws Exception {
+        String model = RegistryFixture.unique("closecast-replicas-kill");
+        client.createRegisteredModel(model);
+        RegistryFixture.Registered v1 = fixture.register(client, model, false);
+        client.setAlias(model, "production", v1.number());
+        double[] window = fixture.lastCloses(RegistryFixture.WINDOW);
+        double expected = v1.load().forecast(window, 1)[0];
+
+        int port1 = freePort();
+        int port2 = freePort();
+        int proxyPort = freePort();
+        List<Process> processes = new ArrayList<>();
+        try {
+            processes.add(replica("replica1", port1, model));
+            processes.add(replica("replica2", port2, model));
+            TestClient direct1 = new TestClient(port1);
+            TestClient direct2 = new TestClient(port2);
+            awaitOrLogs("both replicas ready", Duration.ofSeconds(120),
+                    () -> servedVersion(direct1).equals("1") && servedVersion(direct2).equals("1"));
+            processes.add(haproxy(proxyPort, port1, port2));
+            awaitBothThroughProxy(proxyPort, window);
+
+            Load load = Load.start(proxyPort, window, expected);
+            Thread.sleep(1_500);
+            long killed = System.nanoTime();
+            processes.getFirst().destroyForcibly().waitFor(); // SIGKILL: in-flight requests get a reset, no answer
+            Thread.sleep(4_000); // HAProxy's check takes it out after 2 failures, 1 s apart; retries cover the gap
+            long restarted = System.nanoTime();
+            processes.set(0, replica("replica1", port1, model));
+            awaitOrLogs("replica1 answering through the proxy again", Duration.ofSeconds(120),
+                    () -> load.versionsByReplica(restarted, Long.MAX_VALUE).containsKey("replica1"));
+            Thread.sleep(1_000);
+            load.stop();
+
+            System.out.printf("ReplicasIT (kill): %d answers through the proxy (%s)%n", load.ok.get(), load.countByReplica());
+            load.assertNoFailure();
+            assertEquals(Set.of("replica1", "replica2"), load.versionsByReplica(Long.MIN_VALUE, killed).keySet(),
+                    "before the kill both replicas answer");
+            long down = killed + Duration.ofSeconds(3).toNanos();
+            assertEquals(Set.of("replica2"), load.versionsByReplica(down, restarted).keySet(),
+                    "once HAProxy's check has seen it gone, only replica2 answers");
+            assertTrue(load.versionsByReplica(down, restarted).containsKey("replica2"), "replica2 keeps answering alone");
+        } finally {
+            for (Process p : processes.reversed()) {
+                stop(p);
+            }
+        }
+    }
+
+    /** Client threads posting the same forecast through the proxy until stopped, checking every answer. */
+    private static final class Load {
+        final AtomicBoolean run = new AtomicBoolean(true);
+        final AtomicLong ok = new AtomicLong();
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+        final List<Thread> clients = new ArrayList<>();
+
+        static Load start(int proxyPort, double[] window, double expected) {
+            Load load = new Load();
+            String body = body(window);
+            for (int t = 0; t < CLIENTS; t++) {
+                TestClient http = new TestClient(proxyPort);
+                load.clients.add(Thread.ofPlatform().name("replicas-it-client-" + t).start(() -> load.loop(http, body, expected)));
+            }
+            return load;
+        }
+
+        private void loop(TestClient http, String body, double expected) {
+            while (run.get()) {
+                long started = System.nanoTime();
+                HttpResponse<String> res;
+                try {
+                    res = predict(http, body);
+                } catch (RuntimeException e) {
+                    failures.add("no answer: " + e);
+                    continue;
+                }
+                if (res.statusCode() != 200) {
+                    failures.add(res.statusCode() + " " + res.body());
+                    continue;
+                }
+                String version = res.headers().firstValue("X-Model-Version").orElse("?");
+                JsonNode json = TestClient.json(res);
+                double served = json.get("predictions").get(0).asDouble();
+                if (!version.equals(json.at("/model/version").asText()) || Math.abs(served - expected) > 1e-9) {
+                    failures.add("inconsistent answer (expected " + expected + " from version " + version + "): " + res.body());
+                }
+                answers.add(new Answer(started, res.headers().firstValue("X-Closecast-Replica").orElse("?"), version));
+                ok.incrementAndGet();
+            }
+        }
+
+        void stop() throws InterruptedException {
+            run.set(false);
+            for (Thread t : clients) {
+                t.join(30_000);
+            }
+        }
+
+        void assertNoFailure() {
+            assertTrue(failures.isEmpty(), "expected no failed request through the proxy, found " + failures.size() + ": "
+                    + failures.stream().limit(5).toList() + "\n" + logs());
+        }
+
+        /** Replica -> versions it answered with, for requests started in [from, to). */
+        Map<String, Set<String>> versionsByReplica(long from, long to) {
+            return answers.stream().filter(a -> a.startedNanos() >= from && a.startedNanos() < to)
+                    .collect(Collectors.groupingBy(Answer::replica, Collectors.mapping(Answer::version, Collectors.toSet())));
+        }
+
+        Map<String, Long> countByReplica() {
+            return answers.stream().collect(Collectors.groupingBy(Answer::replica, Collectors.counting()));
+        }
+    }
+
+    private static String body(double[] window) {
+        return "{\"closes\":" + java.util.Arrays.toString(window) + ",\"horizon\":1}";
+    }
+
+    private static void awaitBothThroughProxy(int proxyPort, double[] window) throws IOException {
+        TestClient proxy = new TestClient(proxyPort);
+        String body = body(window);
+        Set<String> warm = ConcurrentHashMap.newKeySet();
+        awaitOrLogs("both replicas answering through HAProxy", Duration.ofSeconds(30), () -> {
+            try {
+                HttpResponse<String> res = predict(proxy, body);
+                if (res.statusCode() == 200) {
+                    warm.add(res.headers().firstValue("X-Closecast-Replica").orElse("?"));
+                }
+            } catch (RuntimeException notListeningYet) {
+                // haproxy is still starting
+            }
+            return warm.containsAll(Set.of("replica1", "replica2"));
+        });
     }
 
     private static HttpResponse<String> predict(TestClient http, String body) {
@@ -244,6 +330,10 @@ class ReplicasIT {
             Path log = work.resolve(name + ".log");
             try {
                 String text = Files.exists(log) ? Files.readString(log) : "(none)";
+                if (name.equals("haproxy")) { // one line per request: the ones that did not end in a plain 200 first
+                    List<String> odd = text.lines().filter(l -> !l.matches(".* 200 \\d+ - - ---- .*")).limit(30).toList();
+                    sb.append("--- haproxy.log, lines other than plain 200s:\n").append(String.join("\n", odd)).append('\n');
+                }
                 sb.append("--- ").append(name).append(".log (tail):\n")
                         .append(text.length() > 3000 ? "..." + text.substring(text.length() - 3000) : text).append('\n');
             } catch (IOException e) {
