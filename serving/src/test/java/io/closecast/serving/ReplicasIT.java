@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Two service processes ({@code bin/closecast-serve}, each with its own model cache, as two pods would be) behind one
  * HAProxy from Debian running the committed {@code deploy/haproxy/haproxy.cfg}, a real MLflow registry and a real
  * (tiny) LSTM: a promotion while client threads keep posting forecasts through the proxy moves both replicas to the
- * new version, and not one request fails.
+ * new version, and not one request fails; a replica killed under that load costs no request either (the proxy's
+ * retries and health check) and comes back into rotation once restarted.
  */
 class ReplicasIT {
 
