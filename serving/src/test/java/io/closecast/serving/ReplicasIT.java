@@ -164,7 +164,7 @@ class ReplicasIT {
                     "before the kill both replicas answer");
             long down = killed + Duration.ofSeconds(3).toNanos();
             assertEquals(Set.of("replica2"), load.versionsByReplica(down, restarted).keySet(),
-                    "once HAProxy's check has seen it gone, only replica2 answers");
+                    "while replica1 is down, only replica2 answers (retried requests included)");
             assertTrue(load.versionsByReplica(down, restarted).containsKey("replica2"), "replica2 keeps answering alone");
         } finally {
             for (Process p : processes.reversed()) {
