@@ -31,6 +31,7 @@ import io.closecast.model.DatasetBuilder;
 import io.closecast.model.DatasetInfo;
 import io.closecast.model.DroppedRow;
 import io.closecast.model.EpochStats;
+import io.closecast.model.ForecastEvaluation;
 import io.closecast.model.ForecastMetrics;
 import io.closecast.model.LstmNetworkFactory;
 import io.closecast.model.PreparedData;
@@ -226,6 +227,13 @@ public final class TrainingJob {
         dataTags.put("closecast.data.dropped_rows", Integer.toString(data.dropped().size()));
         client.setTags(runId, dataTags);
         console.printf(Locale.ROOT, "%s%n", data.describe());
+        for (String warning : data.rangeWarnings()) {
+            console.printf(Locale.ROOT, "warning: %s%n", warning);
+            LOG.warn("run {}: {}", runId, warning);
+        }
+        if (!data.rangeWarnings().isEmpty()) {
+            client.setTags(runId, Map.of("closecast.data.range_warning", truncate(String.join(" | ", data.rangeWarnings()), 4000)));
+        }
         console.flush();
 
         Path work = Files.createDirectories(options.workDir().resolve(runId));
@@ -239,6 +247,7 @@ public final class TrainingJob {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.putAll(test.model().toMap("test_"));
         metrics.putAll(test.naive().toMap("naive_test_"));
+        putFinite(metrics, test.stats().metrics("test_"));
         metrics.put("best_epoch", (double) result.bestEpoch());
         metrics.put("best_val_loss", result.bestValLoss());
         metrics.put("epochs_trained", (double) result.epochs().size());
@@ -305,8 +314,32 @@ public final class TrainingJob {
         });
     }
 
-    /** Model and naive forecasts on a part's windows, in prices. */
-    record Evaluation(WindowSet part, double[][] predicted, ForecastMetrics model, ForecastMetrics naive) {
+    /**
+     * Model and naive forecasts on a part's windows, in prices, and the out-of-sample statistics of
+     * {@link ForecastEvaluation} (drift and majority sign fitted on the training part's closes).
+     */
+    record Evaluation(WindowSet part, double[][] predicted, ForecastMetrics model, ForecastMetrics naive,
+                      ForecastEvaluation stats) {
+    }
+
+    /** The training part's closes in order: the first window's last input, then every training target's step 1. */
+    static double[] trainingCloses(PreparedData data) {
+        WindowSet train = data.train();
+        double[] closes = new double[train.size() + 1];
+        closes[0] = train.lastPrices()[0];
+        for (int i = 0; i < train.size(); i++) {
+            closes[i + 1] = train.targetPrices()[i][0];
+        }
+        return closes;
+    }
+
+    /** MLflow refuses NaN and infinite values: such a statistic (e.g. DM of two identical forecasts) is left out. */
+    static void putFinite(Map<String, Double> into, Map<String, Double> values) {
+        values.forEach((k, v) -> {
+            if (Double.isFinite(v)) {
+                into.put(k, v);
+            }
+        });
     }
 
     static Evaluation evaluate(TrainingResult result, WindowSet part, PreparedData data) {
@@ -316,7 +349,9 @@ public final class TrainingJob {
             predicted[i] = data.codec().decode(scaled[i], part.lastPrices()[i]);
         }
         return new Evaluation(part, predicted, ForecastMetrics.of(part.targetPrices(), predicted, part.lastPrices()),
-                ForecastMetrics.naive(part.targetPrices(), part.lastPrices()));
+                ForecastMetrics.naive(part.targetPrices(), part.lastPrices()),
+                ForecastEvaluation.of(part.targetPrices(), predicted, part.lastPrices(),
+                        ForecastEvaluation.Reference.fit(trainingCloses(data))));
     }
 
     private Map<String, Double> walkForward(TrainConfig config, PriceSeries series, String runId, Options options) {
@@ -335,6 +370,11 @@ public final class TrainingJob {
             Evaluation test = evaluate(result, data.test(), data);
             metrics.putAll(test.model().toMap(prefix + "test_"));
             metrics.put(prefix + "naive_test_mae", test.naive().mae());
+            ForecastEvaluation.Step step = test.stats().first();
+            metrics.put(prefix + "test_dm_abs_p_better", step.dmAbsolute().pBetter());
+            metrics.put(prefix + "test_dm_sq_p_better", step.dmSquared().pBetter());
+            metrics.put(prefix + "test_majority_sign_accuracy", step.majoritySignAccuracy());
+            metrics.put(prefix + "test_up_share", step.upShare());
             maseSum += test.model().mase();
             maeSum += test.model().mae();
             naiveMaeSum += test.naive().mae();
