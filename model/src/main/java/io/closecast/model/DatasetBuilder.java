@@ -96,24 +96,29 @@ public final class DatasetBuilder {
                 fitRange, checked.dropped(), checked.warnings(), rangeWarnings);
     }
 
-    /** Feature 0's scaler refitted on the relative values {@code p[s] / p[t] - 1} of the training windows' inputs. */
+    /**
+     * Feature 0's scaler for WINDOW_RELATIVE: offset 0 (so a scaled output of 0 is the naive forecast) and scale the
+     * spread of the training windows' relative inputs {@code x = p[s] / p[t] - 1}: their root mean square for
+     * STANDARD, their largest {@code |x|} for MIN_MAX.
+     */
     private static Scaler withRelativeTarget(Scaler scaler, ScalerKind kind, List<String> names, double[][] rows,
                                              List<Integer> trainEnds, int window) {
-        if (trainEnds.isEmpty()) {
-            return scaler;
-        }
-        double[][] values = new double[trainEnds.size() * window][1];
-        int at = 0;
+        double sumSquares = 0;
+        double maxAbs = 0;
+        long n = 0;
         for (int t : trainEnds) {
             for (int s = t - window + 1; s <= t; s++) {
-                values[at++][0] = ForecastCodec.relative(TargetTransform.WINDOW_RELATIVE, rows, s, t);
+                double x = ForecastCodec.relative(TargetTransform.WINDOW_RELATIVE, rows, s, t);
+                sumSquares += x * x;
+                maxAbs = Math.max(maxAbs, Math.abs(x));
+                n++;
             }
         }
-        Scaler relative = Scaler.fit(kind, List.of(names.getFirst()), values, 0, values.length);
+        double spread = kind == ScalerKind.STANDARD ? Math.sqrt(sumSquares / Math.max(1, n)) : maxAbs;
         double[] offset = scaler.offset();
         double[] scale = scaler.scale();
-        offset[0] = relative.offset()[0];
-        scale[0] = relative.scale()[0];
+        offset[0] = 0;
+        scale[0] = spread > 0 ? spread : 1;
         return new Scaler(kind, names, offset, scale);
     }
 

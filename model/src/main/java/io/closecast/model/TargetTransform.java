@@ -9,9 +9,11 @@ package io.closecast.model;
  *   <li>WINDOW_RELATIVE: every value of a window is divided by the window's last price {@code p[t]}, minus 1:
  *   input step {@code s} (oldest {@code s = t - window + 1}, newest {@code s = t}) is {@code x[s] = p[s] / p[t] - 1}
  *   (so the newest is always 0), and the target of step {@code h} is {@code y[h] = p[t+h] / p[t] - 1}. A forecast
- *   turns back into prices as {@code p[t+h] = p[t] * (1 + y[h])}. The scaler of this feature is fitted on the
- *   {@code x} values of the training windows only. No level is ever seen, so prices outside the training range
- *   do not saturate the network.</li>
+ *   turns back into prices as {@code p[t+h] = p[t] * (1 + y[h])}. The scaler of this feature has offset 0
+ *   (a scaled 0 is the naive forecast) and as scale the spread of the training windows' {@code x} values only:
+ *   their root mean square ({@code standard}) or largest {@code |x|} ({@code min-max}); inputs and targets share it:
+ *   {@code scaled = x / scale}. No level is ever seen, so prices outside the training range do not saturate the
+ *   network.</li>
  * </ul>
  */
 public enum TargetTransform {

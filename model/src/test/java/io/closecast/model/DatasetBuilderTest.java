@@ -62,8 +62,18 @@ class DatasetBuilderTest {
         double[] recent = Arrays.copyOfRange(closes, t - 19, t + 1);
         assertArrayEquals(test.inputs()[jan2], data.codec().encode(recent));
         assertEquals(List.of(), data.rangeWarnings());
-        // The scaler is fitted on training windows' relative values: near 0 mean, a few percent spread.
-        assertTrue(Math.abs(scaler.offset()[0]) < 0.05 && scaler.scale()[0] < 0.2, scaler.toString());
+        // Offset 0 (a scaled 0 is naive); scale: the root mean square of the training windows' relative inputs.
+        assertEquals(0.0, scaler.offset()[0]);
+        double sum = 0;
+        int n = 0;
+        for (float[][] window : data.train().inputs()) {
+            for (float[] step : window) {
+                double x = scaler.unscale(0, step[0]);
+                sum += x * x;
+                n++;
+            }
+        }
+        assertEquals(Math.sqrt(sum / n), scaler.scale()[0], 1e-6 * scaler.scale()[0]);
     }
 
     @Test
