@@ -334,8 +334,9 @@ public final class SweepRunner {
         if (metrics.containsKey(metric)) {
             return Optional.of(metrics.get(metric));
         }
-        if (metric.equals("val_loss")) {
-            return Optional.ofNullable(metrics.get("best_val_loss"));
+        if (metric.equals("val_loss") || metric.equals("val_mase")) {
+            // judged at the best epoch: the weights the trial keeps
+            return Optional.ofNullable(metrics.get("best_" + metric));
         }
         if (metric.equals("train_loss") && !epochs.isEmpty()) {
             return Optional.of(epochs.getLast().trainLoss());
@@ -451,7 +452,8 @@ public final class SweepRunner {
         Optional<Double> value = Optional.empty();
         if (child.info().status() == RunStatus.FINISHED) {
             // val_loss is judged at the best epoch (the weights kept), as objective() does for fresh trials.
-            value = spec.metric().equals("val_loss") ? child.metric("best_val_loss").map(Metric::value)
+            value = spec.metric().equals("val_loss") || spec.metric().equals("val_mase")
+                    ? child.metric("best_" + spec.metric()).map(Metric::value)
                     : child.metric(spec.metric()).map(Metric::value);
         }
         String note = child.tags().getOrDefault("closecast.stop_reason", child.tags().getOrDefault(TrainingJob.TAG_FAILURE, ""));

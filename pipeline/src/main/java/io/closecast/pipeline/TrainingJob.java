@@ -250,6 +250,8 @@ public final class TrainingJob {
         putFinite(metrics, test.stats().metrics("test_"));
         metrics.put("best_epoch", (double) result.bestEpoch());
         metrics.put("best_val_loss", result.bestValLoss());
+        result.epochs().stream().filter(e -> e.epoch() == result.bestEpoch()).findFirst()
+                .filter(e -> Double.isFinite(e.valScore())).ifPresent(e -> metrics.put("best_val_mase", e.valScore()));
         metrics.put("epochs_trained", (double) result.epochs().size());
         metrics.put("train_seconds", trainSeconds);
         metrics.put("test_windows", (double) data.test().size());
@@ -294,24 +296,36 @@ public final class TrainingJob {
         if (!listeners.isEmpty()) {
             network.setListeners(listeners);
         }
+        // val_mase: the validation period's MASE against naive, in prices, after every epoch.
+        Trainer.ValidationScore valMase = scaled -> {
+            double[][] predicted = new double[scaled.length][];
+            for (int i = 0; i < scaled.length; i++) {
+                predicted[i] = data.codec().decode(scaled[i], validationSet.lastPrices()[i]);
+            }
+            return ForecastMetrics.of(validationSet.targetPrices(), predicted, validationSet.lastPrices()).mase();
+        };
         return Trainer.create(config.model(), config.training()).train(network, train, validation, stats -> {
             if (prefix.isEmpty()) {
                 epochs.add(stats);
             }
-            client.logMetrics(runId, List.of(
+            List<Metric> perEpoch = new ArrayList<>(List.of(
                     Metric.create(prefix + "train_loss", stats.trainLoss(), stats.epoch()),
                     Metric.create(prefix + "val_loss", stats.valLoss(), stats.epoch()),
                     Metric.create(prefix + "epoch_seconds", stats.epochMillis() / 1000.0, stats.epoch())));
-            console.printf(Locale.ROOT, "%sepoch %3d/%d  train_loss %.6f  val_loss %.6f  %.1fs%n",
+            if (Double.isFinite(stats.valScore())) {
+                perEpoch.add(Metric.create(prefix + "val_mase", stats.valScore(), stats.epoch()));
+            }
+            client.logMetrics(runId, perEpoch);
+            console.printf(Locale.ROOT, "%sepoch %3d/%d  train_loss %.6f  val_loss %.6f  val_mase %.4f  %.1fs%n",
                     prefix.isEmpty() ? "" : prefix.replace('_', ' '), stats.epoch(), total, stats.trainLoss(),
-                    stats.valLoss(), stats.epochMillis() / 1000.0);
+                    stats.valLoss(), stats.valScore(), stats.epochMillis() / 1000.0);
             console.flush();
             if (prefix.isEmpty()) {
                 hook.afterEpoch(stats).ifPresent(reason -> {
                     throw new Stopped(reason);
                 });
             }
-        });
+        }, valMase);
     }
 
     /**
