@@ -65,9 +65,6 @@ public final class DatasetBuilder {
                     + " rows, expected at least " + (window + horizon) + " for window " + window + " and horizon " + horizon);
         }
         List<String> names = spec.features().stream().map(Enum::name).toList();
-        Scaler scaler = Scaler.fit(spec.scaler(), names, rows, lookback, fitEnd);
-        ForecastCodec codec = new ForecastCodec(spec.target(), spec.transform(), spec.features(), window, horizon, scaler);
-
         Parts parts = new Parts();
         for (int t = firstTarget - 1; t + horizon < n; t++) {
             LocalDate first = bars.get(t + 1).date();
@@ -80,6 +77,13 @@ public final class DatasetBuilder {
                 parts.test.add(t);
             }
         }
+        Scaler scaler = Scaler.fit(spec.scaler(), names, rows, lookback, fitEnd);
+        if (spec.transform() == TargetTransform.WINDOW_RELATIVE) {
+            scaler = withRelativeTarget(scaler, spec.scaler(), names, rows, parts.train, window);
+        }
+        ForecastCodec codec = new ForecastCodec(spec.target(), spec.transform(), spec.features(), window, horizon, scaler);
+        List<String> rangeWarnings = spec.transform() == TargetTransform.LEVEL
+                ? rangeWarnings(rows, lookback, fitEnd, bars, trainEnd, spec.scaler()) : List.of();
         WindowSet train = windows("train", parts.train, bars, rows, codec);
         WindowSet validation = windows("validation", parts.validation, bars, rows, codec);
         WindowSet test = windows("test", parts.test, bars, rows, codec);
@@ -89,7 +93,68 @@ public final class DatasetBuilder {
         }
         DateRange fitRange = DateRange.create(bars.get(lookback).date(), bars.get(fitEnd - 1).date());
         return new PreparedData(spec, train, validation, test, codec, DatasetInfo.create(used, checked.dropped().size()),
-                fitRange, checked.dropped(), checked.warnings());
+                fitRange, checked.dropped(), checked.warnings(), rangeWarnings);
+    }
+
+    /**
+     * Feature 0's scaler for WINDOW_RELATIVE: offset 0 (so a scaled output of 0 is the naive forecast) and scale the
+     * spread of the training windows' relative inputs {@code x = p[s] / p[t] - 1}: their root mean square for
+     * STANDARD, their largest {@code |x|} for MIN_MAX.
+     */
+    private static Scaler withRelativeTarget(Scaler scaler, ScalerKind kind, List<String> names, double[][] rows,
+                                             List<Integer> trainEnds, int window) {
+        double sumSquares = 0;
+        double maxAbs = 0;
+        long n = 0;
+        for (int t : trainEnds) {
+            for (int s = t - window + 1; s <= t; s++) {
+                double x = ForecastCodec.relative(TargetTransform.WINDOW_RELATIVE, rows, s, t);
+                sumSquares += x * x;
+                maxAbs = Math.max(maxAbs, Math.abs(x));
+                n++;
+            }
+        }
+        double spread = kind == ScalerKind.STANDARD ? Math.sqrt(sumSquares / Math.max(1, n)) : maxAbs;
+        double[] offset = scaler.offset();
+        double[] scale = scaler.scale();
+        offset[0] = 0;
+        scale[0] = spread > 0 ? spread : 1;
+        return new Scaler(kind, names, offset, scale);
+    }
+
+    /**
+     * A global scaler fitted on training prices cannot map prices outside their range to values the network has
+     * seen (min-max pins them beyond [0, 1]): says by how much validation and test prices leave it.
+     */
+    private static List<String> rangeWarnings(double[][] rows, int from, int fitEnd, List<PriceBar> bars,
+                                              LocalDate trainEnd, ScalerKind kind) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = from; i < fitEnd; i++) {
+            min = Math.min(min, rows[i][0]);
+            max = Math.max(max, rows[i][0]);
+        }
+        double laterMin = Double.POSITIVE_INFINITY;
+        double laterMax = Double.NEGATIVE_INFINITY;
+        for (int i = fitEnd; i < rows.length; i++) {
+            laterMin = Math.min(laterMin, rows[i][0]);
+            laterMax = Math.max(laterMax, rows[i][0]);
+        }
+        List<String> warnings = new java.util.ArrayList<>();
+        String after = "after " + trainEnd + " (validation and test, to " + bars.getLast().date() + ")";
+        if (laterMax > max) {
+            warnings.add(String.format(java.util.Locale.ROOT, "prices %s reach %.4g, %.1f%% above the training part's"
+                            + " maximum %.4g: the %s scaler fitted on it maps them outside the range the network was"
+                            + " trained on (data.transform: window-relative or log-return avoids this)", after, laterMax,
+                    100 * (laterMax / max - 1), max, kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
+        }
+        if (laterMin < min) {
+            warnings.add(String.format(java.util.Locale.ROOT, "prices %s fall to %.4g, %.1f%% below the training part's"
+                            + " minimum %.4g: the %s scaler fitted on it maps them outside the range the network was"
+                            + " trained on (data.transform: window-relative or log-return avoids this)", after, laterMin,
+                    100 * (1 - laterMin / min), min, kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
+        }
+        return warnings;
     }
 
     /** The cleaned series the spec's checks and policy leave (what {@link #prepare} windows), or an error. */
@@ -116,11 +181,12 @@ public final class DatasetBuilder {
             for (int s = 0; s < window; s++) {
                 double[] row = rows[t - window + 1 + s];
                 for (int k = 0; k < features; k++) {
-                    inputs[w][s][k] = (float) scaler.scale(k, row[k]);
+                    double value = k == 0 ? ForecastCodec.relative(codec.transform(), rows, t - window + 1 + s, t) : row[k];
+                    inputs[w][s][k] = (float) scaler.scale(k, value);
                 }
             }
             for (int h = 0; h < horizon; h++) {
-                targets[w][h] = (float) scaler.scale(0, rows[t + 1 + h][0]);
+                targets[w][h] = (float) scaler.scale(0, ForecastCodec.relative(codec.transform(), rows, t + 1 + h, t));
                 targetPrices[w][h] = bars.get(t + 1 + h).value(column);
             }
             firstDates.add(bars.get(t + 1).date());

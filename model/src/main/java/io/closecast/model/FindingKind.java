@@ -22,7 +22,9 @@ public enum FindingKind {
     /** More calendar days between two rows than {@code maxGapDays}. */
     CALENDAR_GAP(CheckAction.WARN, EnumSet.of(CheckAction.FAIL, CheckAction.WARN)),
     /** A close-to-close move larger than {@code maxMove} (as a fraction). */
-    LARGE_MOVE(CheckAction.WARN, EnumSet.of(CheckAction.FAIL, CheckAction.WARN));
+    LARGE_MOVE(CheckAction.WARN, EnumSet.of(CheckAction.FAIL, CheckAction.WARN)),
+    /** The file has no Adj Close column: Adj Close was set equal to Close for every row (no rows to drop). */
+    MISSING_ADJ_CLOSE(CheckAction.WARN, EnumSet.of(CheckAction.FAIL, CheckAction.WARN));
 
     private final CheckAction defaultAction;
     private final Set<CheckAction> allowed;

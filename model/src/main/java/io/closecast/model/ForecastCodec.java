@@ -66,6 +66,10 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
             double value;
             if (transform == TargetTransform.LEVEL) {
                 value = p;
+            } else if (transform == TargetTransform.WINDOW_RELATIVE) {
+                double last = prices[prices.length - 1];
+                requirePrice(last, "prices[" + (prices.length - 1) + "]");
+                value = p / last - 1;
             } else {
                 double prev = prices[t - 1];
                 requirePrice(prev, "prices[" + (t - 1) + "]");
@@ -86,9 +90,14 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
         List<PriceBar> recent = bars.subList(bars.size() - need, bars.size());
         double[][] rows = featureRows(recent, target, transform, features, lookback());
         float[][] input = new float[window][features.size()];
+        double last = rows[need - 1][0];
         for (int i = 0; i < window; i++) {
             for (int k = 0; k < features.size(); k++) {
-                input[i][k] = (float) scaler.scale(k, rows[lookback() + i][k]);
+                double value = rows[lookback() + i][k];
+                if (k == 0 && transform == TargetTransform.WINDOW_RELATIVE) {
+                    value = value / last - 1;
+                }
+                input[i][k] = (float) scaler.scale(k, value);
             }
         }
         return input;
@@ -116,7 +125,8 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
 
     /**
      * Feature values per bar, unscaled: {@code rows[i][k]} for bar {@code i}; rows before {@code lookback} are
-     * left at 0 (they have no history). Feature 0 is the target value (price or log return).
+     * left at 0 (they have no history). Feature 0 is the target value (price or log return; the price for
+     * WINDOW_RELATIVE, which is made relative per window by {@link #relative}).
      */
     static double[][] featureRows(List<PriceBar> bars, Target target, TargetTransform transform, List<Feature> features,
                                   int lookback) {
@@ -128,7 +138,7 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
             requirePrice(p, target + " on " + bar.date());
             for (int k = 0; k < features.size(); k++) {
                 rows[i][k] = switch (features.get(k)) {
-                    case TARGET -> transform == TargetTransform.LEVEL ? p : logReturn(bars, i, target);
+                    case TARGET -> transform == TargetTransform.LOG_RETURN ? logReturn(bars, i, target) : p;
                     case LOG_RETURN -> logReturn(bars, i, target);
                     case LOG_VOLUME -> Math.log1p(Math.max(0, bar.volume()));
                     case HIGH_LOW_RANGE -> (bar.high() - bar.low()) / bar.close();
@@ -140,6 +150,11 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
             }
         }
         return rows;
+    }
+
+    /** Feature 0 of row {@code row} as the model sees it in a window whose last row is {@code last}. */
+    static double relative(TargetTransform transform, double[][] rows, int row, int last) {
+        return transform == TargetTransform.WINDOW_RELATIVE ? rows[row][0] / rows[last][0] - 1 : rows[row][0];
     }
 
     private static double logReturn(List<PriceBar> bars, int i, Target target) {

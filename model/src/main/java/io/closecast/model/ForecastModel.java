@@ -3,6 +3,7 @@ package io.closecast.model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -74,6 +75,32 @@ public final class ForecastModel {
     /** The interval calibration of the bundle; empty for bundles written before closecast had intervals. */
     public Optional<IntervalCalibration> intervals() {
         return intervals;
+    }
+
+    /** The dates of the model's training part (the bundle's {@code train_range}). */
+    public DateRange trainRange() {
+        return parseRange("train_range");
+    }
+
+    /**
+     * The first day that is out of sample for this model's weights: the day after {@code trained_to} for a version
+     * refit on all data ({@code refit: true}), else the first day of the held-out test period ({@code test_range}),
+     * since everything before it was training or validation.
+     */
+    public LocalDate outOfSampleFrom() {
+        if (Boolean.parseBoolean(String.valueOf(mlmodel.flavor().getOrDefault("refit", "false")))) {
+            return LocalDate.parse(mlmodel.setting("trained_to")).plusDays(1);
+        }
+        return parseRange("test_range").from();
+    }
+
+    private DateRange parseRange(String key) {
+        String text = mlmodel.setting(key);
+        int dots = text.indexOf("..");
+        if (dots < 0) {
+            throw new ModelException("the bundle's " + key + " must read FROM..TO, found '" + text + "'");
+        }
+        return DateRange.create(LocalDate.parse(text.substring(0, dots)), LocalDate.parse(text.substring(dots + 2)));
     }
 
     /** How many recent prices a forecast needs. */

@@ -209,6 +209,16 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
                 }
                 yield r;
             }
+            case WINDOW_RELATIVE -> {
+                // x = p / p_last - 1: the window's prices up to a common factor, so 1 + x gives the same returns
+                double[] r = new double[Math.max(0, input.length - 1)];
+                for (int i = 1; i < input.length; i++) {
+                    double prev = 1 + scaler.unscale(0, input[i - 1][0]);
+                    double p = 1 + scaler.unscale(0, input[i][0]);
+                    r[i - 1] = prev > 0 && p > 0 ? Math.log(p / prev) : Double.NaN;
+                }
+                yield r;
+            }
         };
     }
 

@@ -7,11 +7,12 @@ import java.util.Optional;
 /**
  * What {@link DatasetBuilder#prepare} hands to training: scaled train / validation / test windows, the codec
  * (fitted scaler + target transform, to save with the model), the dataset description for MLflow, the date
- * ranges of each part (targets) and of the rows the scaler was fitted on, and what the checks dropped or warned.
+ * ranges of each part (targets) and of the rows the scaler was fitted on, what the checks dropped or warned, and
+ * {@code rangeWarnings}: how far validation and test prices leave a global (LEVEL) scaler's training range.
  */
 public record PreparedData(DatasetSpec spec, WindowSet train, WindowSet validation, WindowSet test, ForecastCodec codec,
                            DatasetInfo dataset, DateRange scalerFitRange, List<DroppedRow> dropped,
-                           List<Finding> warnings) {
+                           List<Finding> warnings, List<String> rangeWarnings) {
 
     public PreparedData {
         Objects.requireNonNull(spec, "spec");
@@ -23,6 +24,7 @@ public record PreparedData(DatasetSpec spec, WindowSet train, WindowSet validati
         Objects.requireNonNull(scalerFitRange, "scalerFitRange");
         dropped = List.copyOf(dropped);
         warnings = List.copyOf(warnings);
+        rangeWarnings = List.copyOf(rangeWarnings);
     }
 
     public DateRange trainRange() {

@@ -21,9 +21,19 @@ public final class PriceChecks {
     private PriceChecks() {
     }
 
+    /** Relative tolerance of the Low <= Close <= High check: downloads round the three independently. */
+    public static final double RANGE_TOLERANCE = 1e-9;
+
     public static CheckReport run(PriceSeries series, CheckConfig config) {
         List<Finding> found = new ArrayList<>();
         List<PriceBar> bars = series.bars();
+        if (series.adjCloseFromClose() && !bars.isEmpty()) {
+            LocalDate first = bars.stream().map(PriceBar::date).min(LocalDate::compareTo).orElseThrow();
+            LocalDate last = bars.stream().map(PriceBar::date).max(LocalDate::compareTo).orElseThrow();
+            found.add(new Finding(FindingKind.MISSING_ADJ_CLOSE, first, last, List.of(),
+                    "the file has no Adj Close column: Adj Close is taken equal to Close on every row"
+                            + " (expected Adj Close for data.target adj-close; dividends and splits are not adjusted)"));
+        }
 
         Map<LocalDate, Integer> firstRow = new HashMap<>();
         for (int i = 0; i < bars.size(); i++) {
@@ -69,7 +79,7 @@ public final class PriceChecks {
                                 + " on line " + line(i)));
             }
             if (!Double.isNaN(bar.close()) && !Double.isNaN(bar.low()) && !Double.isNaN(bar.high())
-                    && (bar.close() < bar.low() || bar.close() > bar.high())) {
+                    && outsideRange(bar.close(), bar.low(), bar.high())) {
                 found.add(new Finding(FindingKind.CLOSE_OUTSIDE_RANGE, d, d, List.of(i),
                         "expected Low <= Close <= High, found Low=" + num(bar.low()) + " Close=" + num(bar.close())
                                 + " High=" + num(bar.high())));
@@ -141,5 +151,11 @@ public final class PriceChecks {
         String s = String.format(Locale.ROOT, "%.6f", v);
         s = s.replaceAll("0+$", "");
         return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** Close below Low or above High by more than {@link #RANGE_TOLERANCE} of the price (float rounding is not a finding). */
+    static boolean outsideRange(double close, double low, double high) {
+        double tolerance = RANGE_TOLERANCE * Math.max(Math.abs(low), Math.abs(high));
+        return close < low - tolerance || close > high + tolerance;
     }
 }

@@ -20,8 +20,11 @@ import java.util.Locale;
 
 /**
  * Reads and writes daily prices in Yahoo's download layout: {@code Date,Open,High,Low,Close,Adj Close,Volume},
- * ISO dates. Empty, {@code null} and {@code NaN} cells read as missing values (NaN) so that
- * {@link PriceChecks} can report them; anything else that is not a number is an error naming the line.
+ * ISO dates. Reading finds the columns by their header names (any order, any case, a UTF-8 byte order mark and
+ * other columns ignored); {@code Adj Close} may be missing, and is then taken equal to Close (the series says so, and
+ * {@link PriceChecks} reports {@link FindingKind#MISSING_ADJ_CLOSE}). Empty, {@code null} and {@code NaN} cells read
+ * as missing values (NaN) so that {@link PriceChecks} can report them; anything else that is not a number is an error
+ * naming the line. Writing always writes {@link #HEADER}.
  */
 public final class PriceCsv {
 
@@ -54,14 +57,7 @@ public final class PriceCsv {
             if (header == null) {
                 throw new ModelException("price file " + source + " is empty, expected the header " + HEADER);
             }
-            header = header.strip();
-            if (header.startsWith("\uFEFF")) {
-                header = header.substring(1);
-            }
-            if (!header.equals(HEADER)) {
-                throw new ModelException("price file " + source + " line 1: expected the header " + HEADER
-                        + ", found " + header);
-            }
+            Layout layout = Layout.of(header, source);
             String line;
             int lineNo = 1;
             while ((line = lines.readLine()) != null) {
@@ -69,12 +65,12 @@ public final class PriceCsv {
                 if (line.isBlank()) {
                     continue;
                 }
-                bars.add(parse(line, lineNo, source));
+                bars.add(parse(line, lineNo, source, layout));
             }
+            return new PriceSeries(symbol, source, bars, layout.index()[PriceColumn.ADJ_CLOSE.ordinal()] < 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return PriceSeries.create(symbol, source, bars);
     }
 
     /** Parses CSV text held in a string (tests, small inputs). */
@@ -127,22 +123,69 @@ public final class PriceCsv {
         return name.toLowerCase(Locale.ROOT).endsWith(".csv") ? name.substring(0, name.length() - 4) : name;
     }
 
-    private static PriceBar parse(String line, int lineNo, String source) {
+    /** Where each column is: {@code index[column.ordinal()]}, -1 for a missing Adj Close; the Date column; the width. */
+    private record Layout(int date, int[] index, int width) {
+        static Layout of(String headerLine, String source) {
+            String header = headerLine.startsWith("\uFEFF") ? headerLine.substring(1) : headerLine;
+            String[] names = header.split(",", -1);
+            int date = -1;
+            int[] index = new int[COLUMNS.length];
+            java.util.Arrays.fill(index, -1);
+            for (int i = 0; i < names.length; i++) {
+                String name = names[i].strip().replace("\"", "");
+                if (name.equalsIgnoreCase("Date")) {
+                    date = date < 0 ? i : duplicate(name, source, header);
+                }
+                for (PriceColumn c : COLUMNS) {
+                    if (name.equalsIgnoreCase(c.header())) {
+                        index[c.ordinal()] = index[c.ordinal()] < 0 ? i : duplicate(name, source, header);
+                    }
+                }
+            }
+            List<String> missing = new ArrayList<>();
+            if (date < 0) {
+                missing.add("Date");
+            }
+            for (PriceColumn c : COLUMNS) {
+                if (index[c.ordinal()] < 0 && c != PriceColumn.ADJ_CLOSE) {
+                    missing.add(c.header());
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new ModelException("price file " + source + " line 1: missing required column"
+                        + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
+                        + " (expected the columns of " + HEADER + " in any order, Adj Close optional), found "
+                        + header.strip());
+            }
+            return new Layout(date, index, names.length);
+        }
+
+        private static int duplicate(String name, String source, String header) {
+            throw new ModelException("price file " + source + " line 1: column " + name + " appears twice in " + header.strip());
+        }
+    }
+
+    private static PriceBar parse(String line, int lineNo, String source, Layout layout) {
         String[] cells = line.split(",", -1);
-        if (cells.length != 7) {
-            throw new ModelException("price file " + source + " line " + lineNo + ": expected 7 cells ("
-                    + HEADER + "), found " + cells.length + ": " + line);
+        if (cells.length != layout.width()) {
+            throw new ModelException("price file " + source + " line " + lineNo + ": expected " + layout.width()
+                    + " cells as in the header, found " + cells.length + ": " + line);
         }
         LocalDate date;
         try {
-            date = LocalDate.parse(cells[0].strip());
+            date = LocalDate.parse(cells[layout.date()].strip());
         } catch (DateTimeParseException e) {
             throw new ModelException("price file " + source + " line " + lineNo
-                    + ": Date must be an ISO date like 2024-01-02, found '" + cells[0] + "'");
+                    + ": Date must be an ISO date like 2024-01-02, found '" + cells[layout.date()] + "'");
         }
-        double[] v = new double[6];
-        for (int i = 0; i < 6; i++) {
-            v[i] = number(cells[i + 1], COLUMNS[i], lineNo, source);
+        double[] v = new double[COLUMNS.length];
+        for (PriceColumn c : COLUMNS) {
+            int at = layout.index()[c.ordinal()];
+            v[c.ordinal()] = at < 0 ? Double.NaN : number(cells[at], c, lineNo, source);
+        }
+        int adj = PriceColumn.ADJ_CLOSE.ordinal();
+        if (layout.index()[adj] < 0) {
+            v[adj] = v[PriceColumn.CLOSE.ordinal()];
         }
         return new PriceBar(date, v[0], v[1], v[2], v[3], v[4], v[5]);
     }

@@ -9,13 +9,20 @@ import java.util.Objects;
 /**
  * The bars of one symbol in the order they were read (which may be unsorted or hold duplicates until
  * {@link CheckPolicy#apply} cleans them), and where they came from ({@code source}: a file path or URL).
+ * {@code adjCloseFromClose} is true when the source had no Adj Close column and Adj Close was set equal to Close
+ * ({@link PriceChecks} reports it as {@link FindingKind#MISSING_ADJ_CLOSE}).
  */
-public record PriceSeries(String symbol, String source, List<PriceBar> bars) {
+public record PriceSeries(String symbol, String source, List<PriceBar> bars, boolean adjCloseFromClose) {
 
     public PriceSeries {
         Objects.requireNonNull(symbol, "symbol");
         Objects.requireNonNull(source, "source");
         bars = List.copyOf(bars);
+    }
+
+    /** A series whose Adj Close values came from the source. */
+    public PriceSeries(String symbol, String source, List<PriceBar> bars) {
+        this(symbol, source, bars, false);
     }
 
     public static PriceSeries create(String symbol, String source, List<PriceBar> bars) {
@@ -74,12 +81,12 @@ public record PriceSeries(String symbol, String source, List<PriceBar> bars) {
             }
         }
         kept.sort(Comparator.comparing(PriceBar::date));
-        return new PriceSeries(symbol, source, kept);
+        return new PriceSeries(symbol, source, kept, adjCloseFromClose);
     }
 
     /** The same symbol and source with other bars. */
     public PriceSeries withBars(List<PriceBar> newBars) {
-        return new PriceSeries(symbol, source, newBars);
+        return new PriceSeries(symbol, source, newBars, adjCloseFromClose);
     }
 
     private void requireNotEmpty() {

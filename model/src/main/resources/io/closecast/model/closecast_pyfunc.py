@@ -58,10 +58,21 @@ def decode_log_return(values, last_price):
     return last_price[..., None] * np.exp(np.cumsum(values, axis=-1))
 
 
+def encode_window_relative(prices):
+    """p[s] / p[t] - 1 over the window, p[t] its last price (lookback 0): the newest value is always 0."""
+    return prices / prices[..., -1:] - 1.0
+
+
+def decode_window_relative(values, last_price):
+    """p[t+h] = p[t] * (1 + y[h])."""
+    return last_price[..., None] * (1.0 + values)
+
+
 # name -> (lookback, encode(prices[..., t]) -> values, decode(values[..., h], last_price[...]) -> prices)
 TRANSFORMS = {
     "LEVEL": (0, encode_level, decode_level),
     "LOG_RETURN": (1, encode_log_return, decode_log_return),
+    "WINDOW_RELATIVE": (0, encode_window_relative, decode_window_relative),
 }
 
 

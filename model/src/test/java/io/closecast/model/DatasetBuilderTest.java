@@ -43,6 +43,56 @@ class DatasetBuilderTest {
     }
 
     @Test
+    void windowRelativeDividesEachWindowByItsLastClose() {
+        DatasetSpec spec = DatasetSpec.builder().transform(TargetTransform.WINDOW_RELATIVE).scaler(ScalerKind.STANDARD)
+                .window(20).horizon(2).build();
+        PreparedData data = DatasetBuilder.prepare(MSFT, spec);
+        WindowSet test = data.test();
+        Scaler scaler = data.codec().scaler();
+        int jan2 = test.targetDates().indexOf(LocalDate.of(2024, 1, 2));
+        double last = 376.04; // the close of 2023-12-29, the window's last day
+        assertEquals(0.0, scaler.unscale(0, test.inputs()[jan2][19][0]), 1e-6, "the newest input is p[t]/p[t] - 1");
+        double[] closes = MSFT.column(PriceColumn.CLOSE);
+        int t = MSFT.bars().stream().map(PriceBar::date).toList().indexOf(LocalDate.of(2023, 12, 29));
+        assertEquals(closes[t - 19] / closes[t] - 1, scaler.unscale(0, test.inputs()[jan2][0][0]), 1e-6, "the oldest input");
+        assertEquals(370.87 / last - 1, scaler.unscale(0, test.targets()[jan2][0]), 1e-6, "target: next close / p[t] - 1");
+        assertEquals(370.87, data.codec().decode(test.targets()[jan2], test.lastPrices()[jan2])[0], 0.005);
+        assertEquals(closes[t + 2], data.codec().decode(test.targets()[jan2], test.lastPrices()[jan2])[1], 0.005);
+        // Serving's path gives exactly the training input, and no range warning: no level is ever seen.
+        double[] recent = Arrays.copyOfRange(closes, t - 19, t + 1);
+        assertArrayEquals(test.inputs()[jan2], data.codec().encode(recent));
+        assertEquals(List.of(), data.rangeWarnings());
+        // Offset 0 (a scaled 0 is naive); scale: the root mean square of the training windows' relative inputs.
+        assertEquals(0.0, scaler.offset()[0]);
+        double sum = 0;
+        int n = 0;
+        for (float[][] window : data.train().inputs()) {
+            for (float[] step : window) {
+                double x = scaler.unscale(0, step[0]);
+                sum += x * x;
+                n++;
+            }
+        }
+        assertEquals(Math.sqrt(sum / n), scaler.scale()[0], 1e-6 * scaler.scale()[0]);
+    }
+
+    @Test
+    void aLevelModelWarnsWhenLaterPricesLeaveTheScalersTrainingRange() {
+        PreparedData data = DatasetBuilder.prepare(MSFT.between(LocalDate.of(2014, 1, 1), LocalDate.of(2024, 12, 31)),
+                DatasetSpec.defaults());
+        double trainMax = Double.NEGATIVE_INFINITY;
+        for (double[] p : data.train().targetPrices()) {
+            trainMax = Math.max(trainMax, p[0]);
+        }
+        assertEquals(1, data.rangeWarnings().size(), data.rangeWarnings().toString());
+        String warning = data.rangeWarnings().getFirst();
+        // MSFT's 2024 high close (467.56) against the training part's maximum.
+        assertTrue(warning.startsWith("prices after " + data.trainRange().to() + " (validation and test, to 2024-12-30) reach 467.6, "
+                + String.format(java.util.Locale.ROOT, "%.1f%%", 100 * (467.56 / trainMax - 1)) + " above the training part's maximum"), warning);
+        assertTrue(warning.contains("min-max scaler"), warning);
+    }
+
+    @Test
     void minMaxScalerIsFittedOnTrainingRowsOnly() {
         PreparedData data = DatasetBuilder.prepare(MSFT, DatasetSpec.defaults());
         assertTrue(!data.scalerFitRange().to().isAfter(data.trainRange().to()));

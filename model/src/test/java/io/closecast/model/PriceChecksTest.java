@@ -14,6 +14,17 @@ class PriceChecksTest {
             "2017-11-15", "2017-11-20", "2017-12-25", "2017-12-29", "2018-01-25").stream().map(LocalDate::parse).toList();
 
     @Test
+    void closeOutsideRangeToleratesFloatRoundingOnly() {
+        // A download rounds Close and High separately: 33.68000030517578 vs 33.68 is rounding, not a glitch.
+        PriceSeries s = PriceCsv.parse(PriceCsv.HEADER + "\n"
+                + "2024-01-02,33.1,33.68,33.0,33.68000000001,33.68,100\n"
+                + "2024-01-03,33.1,33.68,33.0,33.7,33.7,100\n"
+                + "2024-01-04,33.1,33.68,33.0,32.99999999999,32.99,100\n", "X");
+        List<Finding> outside = PriceChecks.run(s, CheckConfig.defaults()).findings(FindingKind.CLOSE_OUTSIDE_RANGE);
+        assertEquals(List.of(LocalDate.of(2024, 1, 3)), outside.stream().map(Finding::from).toList());
+    }
+
+    @Test
     void petr4HasItsKnownProblems() {
         CheckReport report = PriceChecks.run(TestData.read("PETR4.SA.csv"), CheckConfig.defaults());
 

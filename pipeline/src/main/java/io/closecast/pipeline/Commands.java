@@ -44,24 +44,38 @@ final class Commands {
             map.put("previous_version", verdict.previousVersion().orElse(null));
             verdict.candidate().ifPresent(c -> {
                 map.put("window", c.window());
-                map.put("candidate", c.model().toMap(""));
-                map.put("naive", c.naive().toMap(""));
+                map.put("days", c.days());
+                map.put("candidate", c.step().metrics());
             });
-            verdict.current().ifPresent(c -> map.put("production", c.model().toMap("")));
+            verdict.comparison().ifPresent(c -> {
+                Map<String, Object> cmp = new LinkedHashMap<>();
+                cmp.put("range", c.range().toString());
+                cmp.put("days", c.days());
+                cmp.put("candidate_mase", c.candidateMase());
+                cmp.put("production_mase", c.productionMase());
+                cmp.put("dm_stat", c.dm().statistic());
+                cmp.put("dm_p_worse", c.dm().pWorse());
+                map.put("production", cmp);
+            });
             printJson(out, map);
             return;
         }
         out.printf(Locale.ROOT, "%s version %d -> @%s: %s%n", verdict.name(), verdict.version(), verdict.alias(),
                 verdict.decision());
         verdict.candidate().ifPresent(c -> {
+            var s = c.step();
             out.printf(Locale.ROOT, "  window     %s%n", c.window());
-            out.printf(Locale.ROOT, "  candidate  MASE %.4f  MAE %.4f  RMSE %.4f  MAPE %.2f%%%n", c.model().mase(),
-                    c.model().mae(), c.model().rmse(), c.model().mape());
-            out.printf(Locale.ROOT, "  naive      MASE %.4f  MAE %.4f  RMSE %.4f  MAPE %.2f%%%n", c.naive().mase(),
-                    c.naive().mae(), c.naive().rmse(), c.naive().mape());
+            out.printf(Locale.ROOT, "  candidate  MASE %.4f  MAE %.4f  RMSE %.4f  MAPE %.2f%%  DM p vs naive %.4f (abs) %.4f (sq)%n",
+                    s.mase(), s.mae(), s.rmse(), s.mape(), s.dmAbsolute().pBetter(), s.dmSquared().pBetter());
+            out.printf(Locale.ROOT, "  naive      MAE %.4f  RMSE %.4f  MAPE %.2f%%   drift MASE %.4f%n", s.naiveMae(),
+                    s.naiveRmse(), s.naiveMape(), s.driftMase());
+            out.printf(Locale.ROOT, "  direction  %.1f%% right; always the training majority sign %.1f%%; up days %.1f%%%n",
+                    100 * s.directionalAccuracy(), 100 * s.majoritySignAccuracy(), 100 * s.upShare());
         });
-        verdict.current().ifPresent(c -> out.printf(Locale.ROOT, "  production v%d  MASE %.4f  MAE %.4f%n",
-                verdict.previousVersion().orElseThrow(), c.model().mase(), c.model().mae()));
+        verdict.comparison().ifPresent(c -> out.printf(Locale.ROOT,
+                "  production v%d on %s (%d days): MASE %.4f vs candidate %.4f, DM p(candidate worse) %.4f%n",
+                verdict.previousVersion().orElseThrow(), c.range(), c.days(), c.productionMase(), c.candidateMase(),
+                c.dm().pWorse()));
         out.printf(Locale.ROOT, "  %s%n", verdict.reason());
         out.flush();
     }

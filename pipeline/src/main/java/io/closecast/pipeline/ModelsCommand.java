@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Show.class, ModelsCommand.Compare.class})
 public final class ModelsCommand {
     static final List<String> METRICS = List.of("test_mae", "test_rmse", "test_mape", "test_mase",
-            "test_directional_accuracy");
+            "test_directional_accuracy", "test_majority_sign_accuracy", "test_up_share", "test_dm_abs_p_better",
+            "test_dm_sq_p_better", "test_drift_mase");
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Registered models with their versions, aliases, legacy stage and key test metrics.")
@@ -192,13 +193,16 @@ public final class ModelsCommand {
             Commands.printJson(out, versions.stream().map(ModelsCommand::asMap).toList());
             return;
         }
-        out.printf(Locale.ROOT, "%-28s %7s %-11s %-16s %10s %10s %12s %9s%n", "model", "version", "stage", "aliases",
-                "test_mae", "naive_mae", "test_mase", "direction");
+        out.printf(Locale.ROOT, "%-28s %7s %-11s %-16s %10s %10s %10s %10s %9s %9s %10s %10s%n", "model", "version",
+                "stage", "aliases", "test_mae", "naive_mae", "test_mase", "dm_p", "direction", "majority", "eval_mase",
+                "gate");
         for (ModelVersion v : versions) {
-            out.printf(Locale.ROOT, "%-28s %7d %-11s %-16s %10s %10s %12s %9s%n", v.name(), v.version(),
+            out.printf(Locale.ROOT, "%-28s %7d %-11s %-16s %10s %10s %10s %10s %9s %9s %10s %10s%n", v.name(), v.version(),
                     v.stage().mlflowName(), String.join(",", v.aliases()), v.tag("test_mae").orElse("-"),
                     v.tag("naive_test_mae").orElse("-"), v.tag("test_mase").orElse("-"),
-                    v.tag("test_directional_accuracy").orElse("-"));
+                    v.tag("test_dm_abs_p_better").orElse("-"), v.tag("test_directional_accuracy").orElse("-"),
+                    v.tag("test_majority_sign_accuracy").orElse("-"), v.tag("closecast.eval.mase").orElse("-"),
+                    v.tag("closecast.promotion.verdict").orElse("-"));
         }
         if (versions.isEmpty()) {
             out.println("(no registered model versions)");

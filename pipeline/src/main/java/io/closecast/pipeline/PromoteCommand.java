@@ -17,9 +17,11 @@ import picocli.CommandLine.Parameters;
 /** {@code closecast promote NAME --version V}: moves the alias through the gate. */
 @Command(name = "promote",
         description = {"Move an alias (default production) to a model version, keeping the legacy stage Production in",
-                "step. The gate evaluates the candidate and the current production version fresh on the same recent",
-                "days; the candidate must beat naive (MASE < --max-mase) and not be worse than production by more than",
-                "--margin. Exit 1 when refused. --force --reason overrides the gate and is recorded as forced."})
+                "step. The gate forecasts every day out of sample for the candidate (its held-out test period and any",
+                "later day of the price file) and refuses it with fewer than --days such days, with MASE >= --max-mase,",
+                "or when the Diebold-Mariano test finds it worse than the production version (5 %, one-sided) on days",
+                "out of sample for both; --require-significance also requires DM p < 0.05 against naive. Exit 1 when",
+                "refused: the alias stays where it was. --force --reason overrides the gate and is recorded as forced."})
 public final class PromoteCommand implements Callable<Integer> {
 
     // Not mixinStandardHelpOptions: its -V/--version would clash with --version VERSION and picocli then drops the
@@ -39,12 +41,15 @@ public final class PromoteCommand implements Callable<Integer> {
     @Option(names = "--max-mase", defaultValue = "1.0", description = "Gate: MASE must be below this (default: ${DEFAULT-VALUE}).")
     double maxMase;
 
-    @Option(names = "--margin", defaultValue = "0.05",
-            description = "Gate: may be worse than production's MASE by at most this fraction (default: ${DEFAULT-VALUE}).")
-    double margin;
-
-    @Option(names = "--days", defaultValue = "60", description = "Gate: most recent trading days to evaluate on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--days", defaultValue = "" + Promotion.GatePolicy.DEFAULT_MIN_DAYS,
+            description = "Gate: out-of-sample days needed at least (default: ${DEFAULT-VALUE}).")
     int days;
+
+    @Option(names = "--require-significance", description = "Gate: also require Diebold-Mariano p < 0.05 against naive.")
+    boolean requireSignificance;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "Gate: price CSV to evaluate on (default: <data-dir>/<symbol>.csv).")
+    Path data;
 
     @Option(names = "--data-dir", defaultValue = "data", description = {"Where <SYMBOL>.csv files are (default: ${DEFAULT-VALUE}); a relative path resolves against the",
                     "project root (the closest directory at or above the current one holding data/ or configs/)."})
@@ -74,9 +79,11 @@ public final class PromoteCommand implements Callable<Integer> {
         Path cache = Files.createTempDirectory("closecast-gate");
         try (MlflowClient client = Mlflow.connect()) {
             Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), Commands.user()).promote(
-                    new Promotion.Request(name, version, alias, new Promotion.GatePolicy(maxMase, margin),
+                    new Promotion.Request(name, version, alias, new Promotion.GatePolicy(maxMase, days, requireSignificance,
+                            Promotion.GatePolicy.DEFAULT.alpha()),
                             force ? Optional.of(reason) : Optional.empty()),
-                    new RegistryEvaluator(client, ProjectRoot.ofDirectory(Path.of("")).resolve(dataDir).normalize(), days, cache));
+                    new RegistryEvaluator(client, ProjectRoot.ofDirectory(Path.of("")).resolve(dataDir).normalize(),
+                            Optional.ofNullable(data).map(Path::toAbsolutePath), cache));
             Commands.printVerdict(out, verdict, json);
             return verdict.decision() == Promotion.Decision.REFUSED ? Closecast.EXIT_FAILURE : 0;
         } finally {

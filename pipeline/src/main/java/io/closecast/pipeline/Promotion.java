@@ -2,6 +2,7 @@ package io.closecast.pipeline;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,10 @@ import java.util.Optional;
 import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.ModelVersion;
 import io.closecast.mlflow.Stage;
-import io.closecast.model.ForecastMetrics;
+import io.closecast.model.Backtest;
+import io.closecast.model.DateRange;
+import io.closecast.model.DieboldMariano;
+import io.closecast.model.ForecastEvaluation;
 
 /**
  * Moves an alias (default {@code production}) between versions of a registered model, through a gate,
@@ -34,25 +38,56 @@ public final class Promotion {
         this.user = user;
     }
 
-    /** When a candidate may be promoted: it beats naive, and it is not worse than production by the margin. */
-    public record GatePolicy(double maxMase, double margin) {
-        public static final GatePolicy DEFAULT = new GatePolicy(1.0, 0.05);
+    /**
+     * When a candidate may be promoted, judged only on days out of sample for it: at least {@code minDays} of them,
+     * MASE below {@code maxMase}, not worse than production by the Diebold-Mariano test (absolute errors, one-sided,
+     * level {@code alpha}) on days out of sample for both, and with {@code requireSignificance} also better than
+     * naive by the same test.
+     */
+    public record GatePolicy(double maxMase, int minDays, boolean requireSignificance, double alpha) {
+        public static final int DEFAULT_MIN_DAYS = 120;
+        public static final GatePolicy DEFAULT = new GatePolicy(1.0, DEFAULT_MIN_DAYS, false, 0.05);
 
         public GatePolicy {
-            if (!(maxMase > 0) || !(margin >= 0)) {
-                throw new PipelineException("gate needs max MASE > 0 and margin >= 0, found " + maxMase + " and " + margin);
+            if (!(maxMase > 0)) {
+                throw new PipelineException("--max-mase must be > 0, found " + maxMase);
             }
+            if (minDays < 3) {
+                throw new PipelineException("--days must be >= 3, found " + minDays);
+            }
+            if (!(alpha > 0 && alpha < 1)) {
+                throw new PipelineException("the gate's significance level must be in (0, 1), found " + alpha);
+            }
+        }
+
+        public GatePolicy withRequireSignificance(boolean value) {
+            return new GatePolicy(maxMase, minDays, value, alpha);
         }
     }
 
-    /** A fresh evaluation of one version on the gate's data window. */
-    public record Evaluation(ForecastMetrics model, ForecastMetrics naive, String window) {
+    /** One version's rolling-origin forecasts on the gate's days, and a description of them. */
+    public record Evaluation(Backtest backtest, String window) {
+        public ForecastEvaluation.Step step() {
+            return backtest.evaluation().first();
+        }
+
+        public int days() {
+            return backtest.days();
+        }
     }
 
-    /** Evaluates a registered version (loaded from the registry's artifacts) on the gate window. */
-    @FunctionalInterface
+    /** Candidate and production on the days out of sample for both, and the Diebold-Mariano test between them. */
+    public record Comparison(DateRange range, int days, double candidateMase, double productionMase,
+                             DieboldMariano.Result dm) {
+    }
+
+    /** Evaluates registered versions on out-of-sample days of the gate's data. */
     public interface Evaluator {
-        Evaluation evaluate(ModelVersion version);
+        /** The first day out of sample for the version (the held-out test period, or after a refit's data end). */
+        LocalDate outOfSampleFrom(ModelVersion version);
+
+        /** Next-day forecasts of every day of the gate's data from {@code from} on; empty with fewer than 3 days. */
+        Optional<Evaluation> evaluate(ModelVersion version, LocalDate from);
     }
 
     public enum Decision { PROMOTED, REFUSED, FORCED, ALREADY }
@@ -60,7 +95,7 @@ public final class Promotion {
     /** What {@link #promote} decided and why, with the scores it decided on. */
     public record Verdict(String name, int version, String alias, Decision decision, String reason,
                           Optional<Integer> previousVersion, Optional<Evaluation> candidate,
-                          Optional<Evaluation> current) {
+                          Optional<Comparison> comparison) {
         public boolean moved() {
             return decision == Decision.PROMOTED || decision == Decision.FORCED;
         }
@@ -97,21 +132,7 @@ public final class Promotion {
             verdict = new Verdict(request.name(), request.version(), request.alias(), Decision.FORCED,
                     "forced: " + request.forceReason().get(), previous, Optional.empty(), Optional.empty());
         } else {
-            Evaluation candidateScore = evaluator.evaluate(candidate);
-            Optional<Evaluation> currentScore = current.map(evaluator::evaluate);
-            tags.put(TAG_PREFIX + "window", candidateScore.window());
-            tags.put(TAG_PREFIX + "candidate_mase", format(candidateScore.model().mase()));
-            tags.put(TAG_PREFIX + "candidate_mae", format(candidateScore.model().mae()));
-            tags.put(TAG_PREFIX + "naive_mae", format(candidateScore.naive().mae()));
-            currentScore.ifPresent(s -> tags.put(TAG_PREFIX + "production_mase", format(s.model().mase())));
-            String refusal = refusal(candidateScore, currentScore, previous, request.policy());
-            boolean passed = refusal.isEmpty();
-            tags.put(TAG_PREFIX + "verdict", passed ? "passed" : "refused");
-            String reason = passed ? passedReason(candidateScore, currentScore, request.policy()) : refusal;
-            tags.put(TAG_PREFIX + "reason", reason);
-            verdict = new Verdict(request.name(), request.version(), request.alias(),
-                    passed ? Decision.PROMOTED : Decision.REFUSED, reason, previous, Optional.of(candidateScore),
-                    currentScore);
+            verdict = gate(request, evaluator, candidate, current, tags);
         }
         tags.forEach((k, v) -> client.setModelVersionTag(request.name(), request.version(), k, v));
         if (verdict.moved()) {
@@ -179,29 +200,138 @@ public final class Promotion {
         }
     }
 
-    private static String refusal(Evaluation candidate, Optional<Evaluation> current, Optional<Integer> currentVersion,
-                                  GatePolicy policy) {
-        double mase = candidate.model().mase();
-        if (!(mase < policy.maxMase())) {
-            return String.format(Locale.ROOT, "refused: MASE %.4f is not below %.4f (MAE %.4f vs naive %.4f on %s)",
-                    mase, policy.maxMase(), candidate.model().mae(), candidate.naive().mae(), candidate.window());
-        }
-        if (current.isPresent()) {
-            double limit = current.get().model().mase() * (1 + policy.margin());
-            if (mase > limit) {
-                return String.format(Locale.ROOT,
-                        "refused: MASE %.4f is worse than production version %d's %.4f by more than %.1f%% on %s",
-                        mase, currentVersion.orElseThrow(), current.get().model().mase(), 100 * policy.margin(),
-                        candidate.window());
+    private Verdict gate(Request request, Evaluator evaluator, ModelVersion candidate, Optional<ModelVersion> current,
+                         Map<String, String> tags) {
+        GatePolicy policy = request.policy();
+        LocalDate from = evaluator.outOfSampleFrom(candidate);
+        Optional<Evaluation> score = evaluator.evaluate(candidate, from);
+        tags.put(TAG_PREFIX + "out_of_sample_from", from.toString());
+        tags.put(TAG_PREFIX + "min_days", Integer.toString(policy.minDays()));
+        tags.put(TAG_PREFIX + "require_significance", Boolean.toString(policy.requireSignificance()));
+        int days = score.map(Evaluation::days).orElse(0);
+        tags.put(TAG_PREFIX + "days", Integer.toString(days));
+        Optional<Comparison> comparison = Optional.empty();
+        String refusal;
+        if (score.isEmpty() || days < policy.minDays()) {
+            refusal = String.format(Locale.ROOT, "refused: %d out-of-sample days (%s), the gate needs at least %d;"
+                            + " the version's out-of-sample days start %s (--days lowers the minimum, --data adds days)",
+                    days, score.map(Evaluation::window).orElse("no forecastable days on or after " + from),
+                    policy.minDays(), from);
+            score.ifPresent(s -> putScores(tags, s));
+        } else {
+            Evaluation s = score.get();
+            putScores(tags, s);
+            ForecastEvaluation.Step step = s.step();
+            if (!(step.mase() < policy.maxMase())) {
+                refusal = String.format(Locale.ROOT, "refused: MASE %.4f is not below %.4f (MAE %.4f vs naive %.4f on %s)",
+                        step.mase(), policy.maxMase(), step.mae(), step.naiveMae(), s.window());
+            } else if (policy.requireSignificance() && !(step.dmAbsolute().pBetter() < policy.alpha())) {
+                refusal = String.format(Locale.ROOT, "refused: MASE %.4f but not significantly better than naive"
+                                + " (Diebold-Mariano p = %.4f, needs < %.2f with --require-significance) on %s",
+                        step.mase(), step.dmAbsolute().pBetter(), policy.alpha(), s.window());
+            } else {
+                refusal = "";
+            }
+            if (current.isPresent()) {
+                comparison = compare(evaluator, candidate, from, current.get(), tags);
+                if (refusal.isEmpty() && comparison.isPresent() && comparison.get().dm().pWorse() < policy.alpha()) {
+                    Comparison c = comparison.get();
+                    refusal = String.format(Locale.ROOT, "refused: worse than production version %d by the Diebold-Mariano"
+                                    + " test (p = %.4f < %.2f; MASE %.4f vs %.4f on %s, %d days)", current.get().version(),
+                            c.dm().pWorse(), policy.alpha(), c.candidateMase(), c.productionMase(), c.range(), c.days());
+                }
             }
         }
-        return "";
+        boolean passed = refusal.isEmpty();
+        String reason = passed ? passedReason(score.orElseThrow(), current, comparison, policy) : refusal;
+        tags.put(TAG_PREFIX + "verdict", passed ? "passed" : "refused");
+        tags.put(TAG_PREFIX + "reason", reason);
+        return new Verdict(request.name(), request.version(), request.alias(),
+                passed ? Decision.PROMOTED : Decision.REFUSED, reason, current.map(ModelVersion::version), score,
+                comparison);
     }
 
-    private static String passedReason(Evaluation candidate, Optional<Evaluation> current, GatePolicy policy) {
-        return String.format(Locale.ROOT, "passed: MASE %.4f below %.4f%s on %s", candidate.model().mase(),
-                policy.maxMase(), current.map(c -> String.format(Locale.ROOT, ", production's %.4f (margin %.1f%%)",
-                        c.model().mase(), 100 * policy.margin())).orElse(", no production version yet"),
+    private static Optional<Comparison> compare(Evaluator evaluator, ModelVersion candidate, LocalDate candidateFrom,
+                                                ModelVersion production, Map<String, String> tags) {
+        LocalDate productionFrom = evaluator.outOfSampleFrom(production);
+        LocalDate from = candidateFrom.isAfter(productionFrom) ? candidateFrom : productionFrom;
+        Optional<Evaluation> c = evaluator.evaluate(candidate, from);
+        Optional<Evaluation> p = evaluator.evaluate(production, from);
+        if (c.isEmpty() || p.isEmpty()) {
+            tags.put(TAG_PREFIX + "comparison", "none: no days out of sample for both (candidate from " + candidateFrom
+                    + ", production version " + production.version() + " from " + productionFrom + ")");
+            return Optional.empty();
+        }
+        // Align on the dates both forecast.
+        Map<LocalDate, Integer> productionIndex = new LinkedHashMap<>();
+        List<LocalDate> pDates = p.get().backtest().dates();
+        for (int i = 0; i < pDates.size(); i++) {
+            productionIndex.put(pDates.get(i), i);
+        }
+        double[] ce = c.get().backtest().errors(1);
+        double[] pe = p.get().backtest().errors(1);
+        List<double[]> pairs = new ArrayList<>();
+        List<LocalDate> common = new ArrayList<>();
+        for (int i = 0; i < ce.length; i++) {
+            Integer j = productionIndex.get(c.get().backtest().dates().get(i));
+            if (j != null) {
+                pairs.add(new double[]{ce[i], pe[j], c.get().backtest().last()[i] - c.get().backtest().actual()[i][0]});
+                common.add(c.get().backtest().dates().get(i));
+            }
+        }
+        if (pairs.size() < 3) {
+            tags.put(TAG_PREFIX + "comparison", "none: " + pairs.size() + " days forecast by both from " + from);
+            return Optional.empty();
+        }
+        double[] a = pairs.stream().mapToDouble(x -> x[0]).toArray();
+        double[] b = pairs.stream().mapToDouble(x -> x[1]).toArray();
+        double[] naive = pairs.stream().mapToDouble(x -> Math.abs(x[2])).toArray();
+        double naiveMae = java.util.Arrays.stream(naive).average().orElseThrow();
+        double cMase = java.util.Arrays.stream(a).map(Math::abs).average().orElseThrow() / naiveMae;
+        double pMase = java.util.Arrays.stream(b).map(Math::abs).average().orElseThrow() / naiveMae;
+        DieboldMariano.Result dm = DieboldMariano.test(a, b, 1, DieboldMariano.Loss.ABSOLUTE);
+        Comparison comparison = new Comparison(DateRange.create(common.getFirst(), common.getLast()), common.size(),
+                cMase, pMase, dm);
+        tags.put(TAG_PREFIX + "comparison", "production version " + production.version() + " on " + comparison.range()
+                + " (" + comparison.days() + " days)");
+        tags.put(TAG_PREFIX + "comparison_candidate_mase", format(cMase));
+        tags.put(TAG_PREFIX + "production_mase", format(pMase));
+        tags.put(TAG_PREFIX + "dm_vs_production_stat", format(dm.statistic()));
+        tags.put(TAG_PREFIX + "dm_vs_production_p_worse", format(dm.pWorse()));
+        return Optional.of(comparison);
+    }
+
+    private static void putScores(Map<String, String> tags, Evaluation s) {
+        ForecastEvaluation.Step step = s.step();
+        tags.put(TAG_PREFIX + "window", s.window());
+        tags.put(TAG_PREFIX + "candidate_mase", format(step.mase()));
+        tags.put(TAG_PREFIX + "candidate_mae", format(step.mae()));
+        tags.put(TAG_PREFIX + "candidate_rmse", format(step.rmse()));
+        tags.put(TAG_PREFIX + "candidate_mape", format(step.mape()));
+        tags.put(TAG_PREFIX + "naive_mae", format(step.naiveMae()));
+        tags.put(TAG_PREFIX + "drift_mase", format(step.driftMase()));
+        tags.put(TAG_PREFIX + "dm_abs_stat", format(step.dmAbsolute().statistic()));
+        tags.put(TAG_PREFIX + "dm_abs_p_better", format(step.dmAbsolute().pBetter()));
+        tags.put(TAG_PREFIX + "dm_sq_stat", format(step.dmSquared().statistic()));
+        tags.put(TAG_PREFIX + "dm_sq_p_better", format(step.dmSquared().pBetter()));
+        tags.put(TAG_PREFIX + "directional_accuracy", format(step.directionalAccuracy()));
+        tags.put(TAG_PREFIX + "majority_sign_accuracy", format(step.majoritySignAccuracy()));
+        tags.put(TAG_PREFIX + "up_share", format(step.upShare()));
+        tags.put(TAG_PREFIX + "forecast_up_share", format(step.forecastUpShare()));
+    }
+
+    private static String passedReason(Evaluation candidate, Optional<ModelVersion> current,
+                                       Optional<Comparison> comparison, GatePolicy policy) {
+        ForecastEvaluation.Step s = candidate.step();
+        String vsProduction = current.isEmpty() ? ", no production version yet"
+                : comparison.map(c -> String.format(Locale.ROOT, ", not worse than production version %d (MASE %.4f vs"
+                                + " %.4f on %s, Diebold-Mariano p = %.4f)", current.get().version(), c.candidateMase(),
+                        c.productionMase(), c.range(), c.dm().pWorse()))
+                .orElse(", not compared with production version " + current.get().version()
+                        + ": no days are out of sample for both");
+        return String.format(Locale.ROOT, "passed: MASE %.4f below %.4f (Diebold-Mariano p = %.4f vs naive%s)%s on %s",
+                s.mase(), policy.maxMase(), s.dmAbsolute().pBetter(),
+                policy.requireSignificance() ? ", required < " + policy.alpha() : ", not required", vsProduction,
                 candidate.window());
     }
 

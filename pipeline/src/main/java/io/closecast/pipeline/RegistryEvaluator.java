@@ -1,79 +1,82 @@
 package io.closecast.pipeline;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 
 import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.ModelVersion;
+import io.closecast.model.Backtest;
 import io.closecast.model.DateRange;
-import io.closecast.model.ForecastMetrics;
 import io.closecast.model.ForecastModel;
-import io.closecast.model.PriceColumn;
-import io.closecast.model.PriceCsv;
+import io.closecast.model.ModelException;
 import io.closecast.model.PriceSeries;
 
 /**
- * The promotion gate's evaluation: a version's bundle, downloaded from the registry and verified, forecasts
- * each of the last {@code days} trading days of the symbol's price file from the days before it (one step
- * ahead, as served), and is scored beside the naive forecast on exactly those days.
+ * The promotion gate's evaluation: a version's bundle, downloaded from the registry and verified, forecasts every
+ * trading day of the price file from a given day on (one step ahead, as served, each from the true history before
+ * it), beside naive, drift and the majority sign on exactly those days. The file is {@code --data}, else
+ * {@code <data dir>/<symbol>.csv}. Out of sample for a version is what its bundle says
+ * ({@link ForecastModel#outOfSampleFrom()}).
  */
 public final class RegistryEvaluator implements Promotion.Evaluator {
     private final MlflowClient client;
     private final Path dataDir;
-    private final int days;
+    private final Optional<Path> dataFile;
     private final Path cacheDir;
+    private final Map<String, ForecastModel> loaded = new HashMap<>();
 
-    public RegistryEvaluator(MlflowClient client, Path dataDir, int days, Path cacheDir) {
-        if (days < 5) {
-            throw new PipelineException("the gate window must hold at least 5 days, found " + days);
-        }
+    public RegistryEvaluator(MlflowClient client, Path dataDir, Optional<Path> dataFile, Path cacheDir) {
         this.client = client;
         this.dataDir = dataDir;
-        this.days = days;
+        this.dataFile = dataFile;
         this.cacheDir = cacheDir;
     }
 
     @Override
-    public Promotion.Evaluation evaluate(ModelVersion version) {
-        Path dir = cacheDir.resolve(version.name() + "-v" + version.version());
-        try {
-            WorkDirs.delete(dir);
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new PipelineException("cannot prepare " + dir + ": " + e.getMessage(), e);
-        }
-        client.downloadModelVersion(version, dir);
-        ForecastModel model = ForecastModel.load(dir);
+    public LocalDate outOfSampleFrom(ModelVersion version) {
+        return model(version).outOfSampleFrom();
+    }
+
+    @Override
+    public Optional<Promotion.Evaluation> evaluate(ModelVersion version, LocalDate from) {
+        ForecastModel model = model(version);
         String symbol = model.mlmodel().setting("symbol");
-        Path file = dataDir.resolve(symbol + ".csv");
+        Path file = dataFile.orElse(dataDir.resolve(symbol + ".csv"));
         if (!Files.isRegularFile(file)) {
             throw new PipelineException("the gate evaluates on " + file + ", which does not exist (version "
                     + version.version() + " was trained on " + symbol + ")");
         }
-        PriceSeries series = PriceCsv.read(file);
-        PriceColumn column = model.codec().target().column();
-        double[] prices = series.column(column);
-        int need = model.requiredHistory();
-        if (prices.length < need + days) {
-            throw new PipelineException(file + " has " + prices.length + " rows; the gate needs " + (need + days));
+        PriceSeries series = OutOfTime.read(file);
+        if (series.isEmpty() || series.lastDate().isBefore(from)) {
+            return Optional.empty();
         }
-        double[][] actual = new double[days][1];
-        double[][] predicted = new double[days][];
-        double[] last = new double[days];
-        int first = prices.length - days;
-        for (int i = 0; i < days; i++) {
-            int t = first + i;
-            double[] history = Arrays.copyOfRange(prices, t - need, t);
-            predicted[i] = model.forecast(history, 1);
-            actual[i][0] = prices[t];
-            last[i] = prices[t - 1];
+        Backtest backtest;
+        try {
+            backtest = OutOfTime.run(model, series, DateRange.create(from, series.lastDate()), 1,
+                    OutOfTime.baselines(model, series, from));
+        } catch (ModelException e) {
+            if (e.getMessage().contains("expected at least 3")) {
+                return Optional.empty();
+            }
+            throw e;
         }
-        List<java.time.LocalDate> dates = series.bars().stream().map(b -> b.date()).toList();
-        DateRange window = DateRange.create(dates.get(first), dates.getLast());
-        return new Promotion.Evaluation(ForecastMetrics.of(actual, predicted, last), ForecastMetrics.naive(actual, last),
-                symbol + " " + window + " (" + days + " days)");
+        return Optional.of(new Promotion.Evaluation(backtest, symbol + " " + backtest.range() + " ("
+                + backtest.days() + " days)"));
+    }
+
+    private ForecastModel model(ModelVersion version) {
+        return loaded.computeIfAbsent(version.name() + "/" + version.version(), key -> {
+            Path dir = cacheDir.resolve(version.name() + "-v" + version.version());
+            try {
+                WorkDirs.delete(dir);
+            } catch (java.io.IOException e) {
+                throw new PipelineException("cannot clear " + dir + ": " + e.getMessage(), e);
+            }
+            return ModelSource.load(client, "models:/" + key, dir).model();
+        });
     }
 }

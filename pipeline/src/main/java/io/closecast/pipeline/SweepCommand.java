@@ -39,8 +39,13 @@ public final class SweepCommand implements Callable<Integer> {
     @CommandLine.Mixin
     UiOptions ui;
 
-    @Option(names = "--gate-days", defaultValue = "60", description = "Days the promotion gate evaluates on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--gate-days", defaultValue = "" + Promotion.GatePolicy.DEFAULT_MIN_DAYS,
+            description = "Out-of-sample days the promotion gate needs at least (default: ${DEFAULT-VALUE}).")
     int gateDays;
+
+    @Option(names = "--require-significance",
+            description = "Gate: also require Diebold-Mariano p < 0.05 against naive.")
+    boolean requireSignificance;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -73,9 +78,10 @@ public final class SweepCommand implements Callable<Integer> {
                 var version = summary.registered().get();
                 Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), Commands.user()).promote(
                         new Promotion.Request(version.name(), version.version(), Promotion.DEFAULT_ALIAS,
-                                Promotion.GatePolicy.DEFAULT, Optional.empty()),
-                        new RegistryEvaluator(client, sweep.base().data().file().toAbsolutePath().getParent(), gateDays,
-                                work.resolve("gate")));
+                                new Promotion.GatePolicy(Promotion.GatePolicy.DEFAULT.maxMase(), gateDays,
+                                        requireSignificance, Promotion.GatePolicy.DEFAULT.alpha()), Optional.empty()),
+                        new RegistryEvaluator(client, sweep.base().data().file().toAbsolutePath().getParent(),
+                                Optional.of(sweep.base().data().file().toAbsolutePath()), work.resolve("gate")));
                 Commands.printVerdict(out, verdict, false);
             }
             if (summary.best().isEmpty()) {

@@ -222,8 +222,9 @@ public final class SweepRunner {
         if (metrics.containsKey(metric)) {
             return Optional.of(metrics.get(metric));
         }
-        if (metric.equals("val_loss")) {
-            return Optional.ofNullable(metrics.get("best_val_loss"));
+        if (metric.equals("val_loss") || metric.equals("val_mase")) {
+            // judged at the best epoch: the weights the trial keeps
+            return Optional.ofNullable(metrics.get("best_" + metric));
         }
         if (metric.equals("train_loss") && !epochs.isEmpty()) {
             return Optional.of(epochs.getLast().trainLoss());

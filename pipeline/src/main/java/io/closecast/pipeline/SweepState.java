@@ -151,7 +151,8 @@ final class SweepState {
         Optional<Double> value = Optional.empty();
         if (status == TrialStatus.FINISHED) {
             // val_loss is judged at the best epoch (the weights kept), as objective() does for fresh trials.
-            value = spec.metric().equals("val_loss") ? child.metric("best_val_loss").map(Metric::value)
+            value = spec.metric().equals("val_loss") || spec.metric().equals("val_mase")
+                    ? child.metric("best_" + spec.metric()).map(Metric::value)
                     : child.metric(spec.metric()).map(Metric::value);
         }
         String note = child.tags().getOrDefault("closecast.stop_reason", child.tags().getOrDefault(TrainingJob.TAG_FAILURE, ""));

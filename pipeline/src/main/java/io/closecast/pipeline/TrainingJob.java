@@ -32,6 +32,7 @@ import io.closecast.model.DatasetInfo;
 import io.closecast.model.DroppedRow;
 import io.closecast.model.EpochDecision;
 import io.closecast.model.EpochStats;
+import io.closecast.model.ForecastEvaluation;
 import io.closecast.model.ForecastMetrics;
 import io.closecast.model.IntervalCalibration;
 import io.closecast.model.IntervalEvaluation;
@@ -237,6 +238,13 @@ public final class TrainingJob {
         dataTags.put("closecast.data.dropped_rows", Integer.toString(data.dropped().size()));
         client.setTags(runId, dataTags);
         console.printf(Locale.ROOT, "%s%n", data.describe());
+        for (String warning : data.rangeWarnings()) {
+            console.printf(Locale.ROOT, "warning: %s%n", warning);
+            LOG.warn("run {}: {}", runId, warning);
+        }
+        if (!data.rangeWarnings().isEmpty()) {
+            client.setTags(runId, Map.of("closecast.data.range_warning", truncate(String.join(" | ", data.rangeWarnings()), 4000)));
+        }
         console.flush();
 
         Path work = Files.createDirectories(options.workDir().resolve(runId));
@@ -253,8 +261,11 @@ public final class TrainingJob {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.putAll(test.model().toMap("test_"));
         metrics.putAll(test.naive().toMap("naive_test_"));
+        putFinite(metrics, test.stats().metrics("test_"));
         metrics.put("best_epoch", (double) result.bestEpoch());
         metrics.put("best_val_loss", result.bestValLoss());
+        result.epochs().stream().filter(e -> e.epoch() == result.bestEpoch()).findFirst()
+                .filter(e -> Double.isFinite(e.valScore())).ifPresent(e -> metrics.put("best_val_mase", e.valScore()));
         metrics.put("epochs_trained", (double) result.epochs().size());
         metrics.put("train_seconds", trainSeconds);
         metrics.put("test_windows", (double) data.test().size());
@@ -340,27 +351,63 @@ public final class TrainingJob {
         if (!listeners.isEmpty()) {
             network.setListeners(listeners);
         }
+        // val_mase: the validation period's MASE against naive, in prices, after every epoch.
+        Trainer.ValidationScore valMase = scaled -> {
+            double[][] predicted = new double[scaled.length][];
+            for (int i = 0; i < scaled.length; i++) {
+                predicted[i] = data.codec().decode(scaled[i], validationSet.lastPrices()[i]);
+            }
+            return ForecastMetrics.of(validationSet.targetPrices(), predicted, validationSet.lastPrices()).mase();
+        };
         return Trainer.create(config.model(), config.training()).train(network, train, validation, stats -> {
             if (prefix.isEmpty()) {
                 epochs.add(stats);
             }
-            client.logMetrics(runId, List.of(
+            List<Metric> perEpoch = new ArrayList<>(List.of(
                     Metric.create(prefix + "train_loss", stats.trainLoss(), stats.epoch()),
                     Metric.create(prefix + "val_loss", stats.valLoss(), stats.epoch()),
                     Metric.create(prefix + "epoch_seconds", stats.epochMillis() / 1000.0, stats.epoch())));
-            console.printf(Locale.ROOT, "%sepoch %3d/%d  train_loss %.6f  val_loss %.6f  %.1fs%n",
+            if (Double.isFinite(stats.valScore())) {
+                perEpoch.add(Metric.create(prefix + "val_mase", stats.valScore(), stats.epoch()));
+            }
+            client.logMetrics(runId, perEpoch);
+            console.printf(Locale.ROOT, "%sepoch %3d/%d  train_loss %.6f  val_loss %.6f  val_mase %.4f  %.1fs%n",
                     prefix.isEmpty() ? "" : prefix.replace('_', ' '), stats.epoch(), total, stats.trainLoss(),
-                    stats.valLoss(), stats.epochMillis() / 1000.0);
+                    stats.valLoss(), stats.valScore(), stats.epochMillis() / 1000.0);
             console.flush();
             if (prefix.isEmpty()) {
                 return hook.afterEpoch(stats).map(EpochDecision::stop).orElse(EpochDecision.CONTINUE);
             }
             return EpochDecision.CONTINUE;
-        });
+        }, valMase);
     }
 
-    /** Model and naive forecasts on a part's windows, in prices. */
-    record Evaluation(WindowSet part, double[][] predicted, ForecastMetrics model, ForecastMetrics naive) {
+    /**
+     * Model and naive forecasts on a part's windows, in prices, and the out-of-sample statistics of
+     * {@link ForecastEvaluation} (drift and majority sign fitted on the training part's closes).
+     */
+    record Evaluation(WindowSet part, double[][] predicted, ForecastMetrics model, ForecastMetrics naive,
+                      ForecastEvaluation stats) {
+    }
+
+    /** The training part's closes in order: the first window's last input, then every training target's step 1. */
+    static double[] trainingCloses(PreparedData data) {
+        WindowSet train = data.train();
+        double[] closes = new double[train.size() + 1];
+        closes[0] = train.lastPrices()[0];
+        for (int i = 0; i < train.size(); i++) {
+            closes[i + 1] = train.targetPrices()[i][0];
+        }
+        return closes;
+    }
+
+    /** MLflow refuses NaN and infinite values: such a statistic (e.g. DM of two identical forecasts) is left out. */
+    static void putFinite(Map<String, Double> into, Map<String, Double> values) {
+        values.forEach((k, v) -> {
+            if (Double.isFinite(v)) {
+                into.put(k, v);
+            }
+        });
     }
 
     static Evaluation evaluate(TrainingResult result, WindowSet part, PreparedData data) {
@@ -370,7 +417,9 @@ public final class TrainingJob {
             predicted[i] = data.codec().decode(scaled[i], part.lastPrices()[i]);
         }
         return new Evaluation(part, predicted, ForecastMetrics.of(part.targetPrices(), predicted, part.lastPrices()),
-                ForecastMetrics.naive(part.targetPrices(), part.lastPrices()));
+                ForecastMetrics.naive(part.targetPrices(), part.lastPrices()),
+                ForecastEvaluation.of(part.targetPrices(), predicted, part.lastPrices(),
+                        ForecastEvaluation.Reference.fit(trainingCloses(data))));
     }
 
     private Map<String, Double> walkForward(TrainConfig config, PriceSeries series, String runId, Options options) {
@@ -391,6 +440,11 @@ public final class TrainingJob {
             Evaluation test = evaluate(result, data.test(), data);
             metrics.putAll(test.model().toMap(prefix + "test_"));
             metrics.put(prefix + "naive_test_mae", test.naive().mae());
+            ForecastEvaluation.Step step = test.stats().first();
+            metrics.put(prefix + "test_dm_abs_p_better", step.dmAbsolute().pBetter());
+            metrics.put(prefix + "test_dm_sq_p_better", step.dmSquared().pBetter());
+            metrics.put(prefix + "test_majority_sign_accuracy", step.majoritySignAccuracy());
+            metrics.put(prefix + "test_up_share", step.upShare());
             Optional<IntervalCalibration> calibration = calibrate(config.intervals(), result, data);
             if (calibration.isPresent()) {
                 Map<String, Double> foldIntervals = evaluateIntervals(config.intervals(), calibration.get(), test, data)

@@ -53,9 +53,20 @@ class PromotionIT {
     }
 
     private static int version(String name, String rule) {
-        client.createRegisteredModel(name);
+        return version(name, rule, 0);
+    }
+
+    /** A version following {@code rule} whose out-of-sample days start on synthetic day {@code oos}. */
+    private static int version(String name, String rule, int oos) {
+        if (client.searchModelVersions("name = '" + name + "'", List.of()).isEmpty()) {
+            try {
+                client.createRegisteredModel(name);
+            } catch (io.closecast.mlflow.MlflowException alreadyThere) {
+                // created by an earlier version() call
+            }
+        }
         ModelVersion v = client.createModelVersion(ModelVersionSpec.create(name, runId, "model")
-                .withTags(Map.of("it.rule", rule)));
+                .withTags(Map.of("it.rule", rule, "it.oos", Integer.toString(oos))));
         return v.version();
     }
 
@@ -111,16 +122,61 @@ class PromotionIT {
     }
 
     @Test
-    void aCandidateWorseThanProductionByMoreThanTheMarginIsRefused() {
-        String name = ItServers.unique("closecast-it-margin");
+    void aCandidateTheDieboldMarianoTestFindsWorseThanProductionIsRefused() {
+        String name = ItServers.unique("closecast-it-dm");
         Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user");
         int good = version(name, "good");
-        promotion.promote(request(name, good, Optional.empty()), EVALUATOR);
-        int bad = version(name, "bad");
-        Promotion.Verdict verdict = promotion.promote(new Promotion.Request(name, bad, "production",
-                new Promotion.GatePolicy(1e9, 0.05), Optional.empty()), EVALUATOR);
-        assertEquals(Promotion.Decision.REFUSED, verdict.decision());
-        assertTrue(verdict.reason().contains("worse than production version " + good), verdict.reason());
+        assertEquals(Promotion.Decision.PROMOTED, promotion.promote(request(name, good, Optional.empty()), EVALUATOR).decision());
+        // A quarter of the way to the true price beats naive (MASE 0.75) but loses to halfway every single day.
+        int quarter = version(name, "quarter");
+        Promotion.Verdict verdict = promotion.promote(request(name, quarter, Optional.empty()), EVALUATOR);
+        assertEquals(Promotion.Decision.REFUSED, verdict.decision(), verdict.reason());
+        assertTrue(verdict.reason().startsWith("refused: worse than production version " + good
+                + " by the Diebold-Mariano test"), verdict.reason());
+        assertEquals(0.75, verdict.candidate().orElseThrow().step().mase(), 1e-9);
         assertEquals(good, client.getModelVersionByAlias(name, "production").version());
+        ModelVersion tags = client.getModelVersion(name, quarter);
+        assertTrue(Double.parseDouble(tags.tag("closecast.promotion.dm_vs_production_p_worse").orElseThrow()) < 0.05);
+        assertEquals("200", tags.tag("closecast.promotion.days").orElseThrow());
+    }
+
+    @Test
+    void tooFewOutOfSampleDaysAreRefusedSayingHowMany() {
+        String name = ItServers.unique("closecast-it-days");
+        Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user");
+        // Out of sample from day 150: 50 days, fewer than the default 120, however good the model.
+        int late = version(name, "good", 150);
+        Promotion.Verdict verdict = promotion.promote(request(name, late, Optional.empty()), EVALUATOR);
+        assertEquals(Promotion.Decision.REFUSED, verdict.decision());
+        assertTrue(verdict.reason().startsWith("refused: 50 out-of-sample days (synthetic 2020-05-30..2020-07-18"),
+                verdict.reason());
+        assertTrue(verdict.reason().contains("the gate needs at least 120"), verdict.reason());
+        assertEquals("50", client.getModelVersion(name, late).tag("closecast.promotion.days").orElseThrow());
+        assertEquals("2020-05-30", client.getModelVersion(name, late).tag("closecast.promotion.out_of_sample_from").orElseThrow());
+        assertTrue(client.findModelVersionByAlias(name, "production").isEmpty());
+
+        // The same version with the minimum lowered to 40 days passes, judged on those 50 days only.
+        Promotion.Verdict lowered = promotion.promote(new Promotion.Request(name, late, "production",
+                new Promotion.GatePolicy(1.0, 40, false, 0.05), Optional.empty()), EVALUATOR);
+        assertEquals(Promotion.Decision.PROMOTED, lowered.decision(), lowered.reason());
+        assertEquals(50, lowered.candidate().orElseThrow().days());
+    }
+
+    @Test
+    void requireSignificanceRefusesAModelNotSignificantlyBetterThanNaive() {
+        String name = ItServers.unique("closecast-it-signif");
+        Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user");
+        // Halfway to the true price plus noise: MASE just below 1, DM p above 5 %.
+        int v = version(name, "noisy");
+        Promotion.Verdict strict = promotion.promote(new Promotion.Request(name, v, "production",
+                Promotion.GatePolicy.DEFAULT.withRequireSignificance(true), Optional.empty()), EVALUATOR);
+        assertEquals(Promotion.Decision.REFUSED, strict.decision(), strict.reason());
+        assertTrue(strict.reason().contains("but not significantly better than naive (Diebold-Mariano p = "), strict.reason());
+        double p = strict.candidate().orElseThrow().step().dmAbsolute().pBetter();
+        assertTrue(p > 0.05 && strict.candidate().orElseThrow().step().mase() < 1, "p " + p);
+
+        Promotion.Verdict lenient = promotion.promote(request(name, v, Optional.empty()), EVALUATOR);
+        assertEquals(Promotion.Decision.PROMOTED, lenient.decision(), lenient.reason());
+        assertTrue(lenient.reason().contains("not required"), lenient.reason());
     }
 }

@@ -1,37 +1,84 @@
 package io.closecast.pipeline;
 
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
-import io.closecast.model.ForecastMetrics;
+import io.closecast.mlflow.ModelVersion;
+import io.closecast.model.Backtest;
+import io.closecast.model.ForecastEvaluation;
 
 /**
  * The promotion ITs' evaluator: registered versions stand for models by their forecast rule (version tag
- * {@code it.rule}), scored for real on a seeded random walk of 120 days beside the naive forecast. "good" moves
- * halfway to the true next price, "bad" forecasts 3% above the last price.
+ * {@code it.rule}), scored for real on a seeded random walk of {@value #DAYS} days (dated from {@link #START}, one a
+ * calendar day) beside the naive forecast. "good" moves halfway to the true next price, "quarter" a quarter of the
+ * way, "noisy" halfway plus noise of 0.8 daily volatilities (barely better than naive), "bad" forecasts 3% above the last price. Tag {@code it.oos} (a day number) is where the version's
+ * out-of-sample days start (default 0).
  */
-final class RuleEvaluator {
-    private RuleEvaluator() {
+final class RuleEvaluator implements Promotion.Evaluator {
+    static final int DAYS = 200;
+    static final LocalDate START = LocalDate.of(2020, 1, 1);
+
+    private final double[] prices = new double[DAYS + 1];
+    private final double[] noise = new double[DAYS];
+    private final double volatility;
+
+    private RuleEvaluator(long seed, double start, double volatility) {
+        this.volatility = volatility;
+        SplittableRandom random = new SplittableRandom(seed);
+        SplittableRandom noiseRandom = new SplittableRandom(seed + 1);
+        for (int i = 0; i < DAYS; i++) {
+            noise[i] = noiseRandom.nextGaussian();
+        }
+        prices[0] = start;
+        for (int i = 1; i < prices.length; i++) {
+            prices[i] = prices[i - 1] * (1 + volatility * random.nextGaussian());
+        }
     }
 
-    static Promotion.Evaluator onRandomWalk(long seed, double start, double volatility) {
-        return version -> {
-            double[] prices = new double[121];
-            SplittableRandom random = new SplittableRandom(seed);
-            prices[0] = start;
-            for (int i = 1; i < prices.length; i++) {
-                prices[i] = prices[i - 1] * (1 + volatility * random.nextGaussian());
+    static RuleEvaluator onRandomWalk(long seed, double start, double volatility) {
+        return new RuleEvaluator(seed, start, volatility);
+    }
+
+    @Override
+    public LocalDate outOfSampleFrom(ModelVersion version) {
+        return START.plusDays(Integer.parseInt(version.tag("it.oos").orElse("0")));
+    }
+
+    @Override
+    public Optional<Promotion.Evaluation> evaluate(ModelVersion version, LocalDate from) {
+        String rule = version.tag("it.rule").orElseThrow();
+        List<LocalDate> dates = new ArrayList<>();
+        List<double[]> rows = new ArrayList<>();
+        for (int i = 0; i < DAYS; i++) {
+            LocalDate date = START.plusDays(i);
+            if (date.isBefore(from)) {
+                continue;
             }
-            double[][] actual = new double[120][1];
-            double[][] predicted = new double[120][1];
-            double[] last = new double[120];
-            String rule = version.tag("it.rule").orElseThrow();
-            for (int i = 0; i < 120; i++) {
-                last[i] = prices[i];
-                actual[i][0] = prices[i + 1];
-                predicted[i][0] = rule.equals("good") ? prices[i] + 0.5 * (prices[i + 1] - prices[i]) : prices[i] * 1.03;
-            }
-            return new Promotion.Evaluation(ForecastMetrics.of(actual, predicted, last), ForecastMetrics.naive(actual, last),
-                    "synthetic days 1..120");
-        };
+            double last = prices[i];
+            double actual = prices[i + 1];
+            double predicted = switch (rule) {
+                case "good" -> last + 0.5 * (actual - last);
+                case "quarter" -> last + 0.25 * (actual - last);
+                case "noisy" -> last + 0.5 * (actual - last) + 0.8 * volatility * last * noise[i];
+                default -> last * 1.03;
+            };
+            dates.add(date);
+            rows.add(new double[]{last, actual, predicted});
+        }
+        if (rows.size() < 3) {
+            return Optional.empty();
+        }
+        double[] last = rows.stream().mapToDouble(r -> r[0]).toArray();
+        double[][] actual = rows.stream().map(r -> new double[]{r[1]}).toArray(double[][]::new);
+        double[][] predicted = rows.stream().map(r -> new double[]{r[2]}).toArray(double[][]::new);
+        ForecastEvaluation evaluation = ForecastEvaluation.of(actual, predicted, last,
+                ForecastEvaluation.Reference.fit(Arrays.copyOf(prices, 2)));
+        Backtest backtest = new Backtest(dates, last, actual, predicted, evaluation);
+        return Optional.of(new Promotion.Evaluation(backtest, "synthetic " + backtest.range() + " (" + dates.size()
+                + " days)"));
     }
 }

@@ -133,14 +133,18 @@ class PyfuncIT {
     }
 
     /**
-     * A log-return model with a standard scaler, two LSTM layers and a dense head (it reads window + 1 prices), the quickstart's
-     * kind: the NumPy loader's LOG_RETURN transform and STANDARD scaler against {@link ForecastModel#forecast}.
+     * A log-return model (the quickstart's kind; it reads window + 1 prices) and a window-relative one (the shipped level
+     * configs' kind), each with a standard scaler, two LSTM layers and a dense head: the NumPy loader's transform and
+     * STANDARD scaler against {@link ForecastModel#forecast}.
      */
-    @Test
-    void theNumpyLoaderForecastsALogReturnModelAsJavaDoes() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = io.closecast.model.TargetTransform.class,
+            names = {"LOG_RETURN", "WINDOW_RELATIVE"})
+    void theNumpyLoaderForecastsAReturnOrWindowRelativeModelAsJavaDoes(io.closecast.model.TargetTransform transform)
+            throws Exception {
         io.closecast.model.PreparedData data = io.closecast.model.DatasetBuilder.prepare(fixture.series,
                 io.closecast.model.DatasetSpec.builder().window(12).horizon(1)
-                        .transform(io.closecast.model.TargetTransform.LOG_RETURN)
+                        .transform(transform)
                         .scaler(io.closecast.model.ScalerKind.STANDARD).build());
         io.closecast.training.TrainingResult trained = io.closecast.training.Trainer.create(
                         io.closecast.model.ModelSpec.builder().lstmHiddenUnits(List.of(6, 4)).denseUnits(List.of(3))
@@ -149,20 +153,20 @@ class PyfuncIT {
                 .train(new io.closecast.model.Samples(data.train().inputs(), data.train().targets()),
                         new io.closecast.model.Samples(data.validation().inputs(), data.validation().targets()),
                         io.closecast.model.EpochListener.none());
-        Path bundle = work.resolve("log-return-bundle");
+        Path bundle = work.resolve(transform.name() + "-bundle");
         io.closecast.model.ForecastModel java = io.closecast.training.BundleWriter.write(bundle, trained, data.codec(),
                 new io.closecast.training.BundleWriter.Provenance("run-log-return", "MSFT", data.trainRange(), data.testRange(),
                         data.dataset().sha256(), 11, "test", "model: log-return\n"), fixture.series.column(PriceColumn.CLOSE));
-        assertEquals(13, java.requiredHistory(), "window 12 + the return's lookback 1");
+        assertEquals(12 + transform.lookback(), java.requiredHistory(), "window 12 + the transform's lookback");
         List<double[]> windows = windows(java.requiredHistory());
         double[] expected = new double[WINDOWS];
         for (int i = 0; i < WINDOWS; i++) {
             expected[i] = java.forecast(windows.get(i), 1)[0];
         }
-        Path windowsFile = work.resolve("windows-log-return.json");
+        Path windowsFile = work.resolve("windows-" + transform.name() + ".json");
         Files.writeString(windowsFile, JSON.writeValueAsString(Map.of("windows", windows)));
         JsonNode python = python(List.of("--local", bundle.toString(), windowsFile.toString()));
-        assertClose(expected, numbers(python.get("pyfunc_windows")), "pyfunc on " + WINDOWS + " log-return windows");
+        assertClose(expected, numbers(python.get("pyfunc_windows")), "pyfunc on " + WINDOWS + " " + transform + " windows");
     }
 
     /** {@value #WINDOWS} consecutive windows of {@code history} real closes, ending with the series. */

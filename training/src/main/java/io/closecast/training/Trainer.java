@@ -46,12 +46,29 @@ public final class Trainer {
         return train(LstmNetworkFactory.create(model, training), train, validation, listener);
     }
 
+    /** Scores the network's (scaled) predictions of the validation samples after each epoch, e.g. as MASE in prices. */
+    @FunctionalInterface
+    public interface ValidationScore {
+        double score(float[][] scaledPredictions);
+    }
+
+    /** As {@link #train(MultiLayerNetwork, Samples, Samples, EpochListener)}, with {@code score} in every epoch's stats. */
+    public TrainingResult train(MultiLayerNetwork network, Samples train, Samples validation, EpochListener listener,
+                                ValidationScore score) {
+        return run(network, train, validation, listener, Optional.of(score));
+    }
+
     /**
      * Trains {@code network} in place; on return it holds the weights of the best validation epoch. The engine is
      * {@link TrainingSpec#engine()}; {@link TrainingEngine#FUSED} falls back to {@link TrainingEngine#DL4J} (logged)
      * where {@link FusedLstmTrainer#unsupported} names a reason.
      */
     public TrainingResult train(MultiLayerNetwork network, Samples train, Samples validation, EpochListener listener) {
+        return run(network, train, validation, listener, Optional.empty());
+    }
+
+    private TrainingResult run(MultiLayerNetwork network, Samples train, Samples validation, EpochListener listener,
+                               Optional<ValidationScore> score) {
         checkShape("train", train);
         checkShape("validation", validation);
         Nd4j.getEnvironment().setMaxMasterThreads(training.threads());
@@ -60,12 +77,12 @@ public final class Trainer {
             Optional<String> reason = FusedLstmTrainer.unsupported(model, training, network);
             if (reason.isEmpty()) {
                 try (FusedLstmTrainer fused = FusedLstmTrainer.create(model, training, network)) {
-                    return loop(network, train, listener, new FusedEngine(fused, train, validation, network));
+                    return loop(network, train, listener, new FusedEngine(fused, train, validation, network), score);
                 }
             }
             LOG.info("training.engine=fused falls back to dl4j: {}", reason.get());
         }
-        return loop(network, train, listener, new Dl4jEngine(network, train, validation));
+        return loop(network, train, listener, new Dl4jEngine(network, train, validation), score);
     }
 
     /** What the epoch loop needs from an engine. */
@@ -75,13 +92,17 @@ public final class Trainer {
 
         double validationMse();
 
+        /** The network's current (scaled) predictions of the validation samples. */
+        float[][] validationPredictions();
+
         void keepBest();
 
         /** Leaves the best kept weights in the network. */
         void finish();
     }
 
-    private TrainingResult loop(MultiLayerNetwork network, Samples train, EpochListener listener, Engine engine) {
+    private TrainingResult loop(MultiLayerNetwork network, Samples train, EpochListener listener, Engine engine,
+                                Optional<ValidationScore> score) {
         int[] order = new int[train.count()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -120,8 +141,9 @@ public final class Trainer {
             if (!Double.isFinite(valLoss)) {
                 throw new ModelException("training diverged: validation loss is " + valLoss + " at epoch " + epoch);
             }
+            double valScore = score.isPresent() ? score.get().score(engine.validationPredictions()) : Double.NaN;
             long millis = (System.nanoTime() - start) / 1_000_000;
-            EpochStats stats = new EpochStats(epoch, trainLoss, valLoss, millis);
+            EpochStats stats = new EpochStats(epoch, trainLoss, valLoss, millis, valScore);
             epochs.add(stats);
             LOG.debug("epoch {} train {} val {} ({} ms)", epoch, trainLoss, valLoss, millis);
             if (valLoss < bestVal) {
@@ -170,6 +192,11 @@ public final class Trainer {
         }
 
         @Override
+        public float[][] validationPredictions() {
+            return network.output(valX, false).toFloatMatrix();
+        }
+
+        @Override
         public void keepBest() {
             best.assign(network.params());
         }
@@ -203,6 +230,11 @@ public final class Trainer {
         @Override
         public double validationMse() {
             return fused.mse(validation);
+        }
+
+        @Override
+        public float[][] validationPredictions() {
+            return fused.predict(validation.x());
         }
 
         @Override
