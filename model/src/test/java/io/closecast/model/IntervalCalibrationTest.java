@@ -136,17 +136,21 @@ class IntervalCalibrationTest {
     }
 
     @Test
-    void volatilityOfAnEncodedInputIsThatOfItsPricesForBothTransforms() {
+    void volatilityOfAnEncodedInputIsThatOfItsPricesForEveryTransform() {
         double[] prices = {100, 102, 99, 101, 104, 103};
         double[] returns = new double[prices.length - 1];
         for (int t = 1; t < prices.length; t++) {
             returns[t - 1] = Math.log(prices[t] / prices[t - 1]);
         }
         for (TargetTransform transform : TargetTransform.values()) {
-            int window = transform == TargetTransform.LEVEL ? 6 : 5;
+            // a price-based input (level, window-relative) sees all 6 prices, a return input the 5 returns
+            boolean returnsInput = transform == TargetTransform.LOG_RETURN;
+            int window = returnsInput ? 5 : 6;
             double[][] rows = new double[prices.length][1];
             for (int t = 0; t < prices.length; t++) {
-                rows[t][0] = transform == TargetTransform.LEVEL ? prices[t] : t == 0 ? 0 : returns[t - 1];
+                rows[t][0] = transform == TargetTransform.LEVEL ? prices[t]
+                        : transform == TargetTransform.WINDOW_RELATIVE ? prices[t] / prices[prices.length - 1] - 1
+                        : t == 0 ? 0 : returns[t - 1];
             }
             Scaler scaler = Scaler.fit(ScalerKind.STANDARD, List.of("TARGET"), rows, transform.lookback(), prices.length);
             ForecastCodec codec = new ForecastCodec(Target.CLOSE, transform, List.of(Feature.TARGET), window, 1, scaler);

@@ -1,5 +1,7 @@
 package io.closecast.pipeline;
 
+import io.closecast.model.Durations;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,8 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -92,20 +92,8 @@ public record SweepSpec(String metric, Goal goal, Method method, SearchSpace spa
         return new SweepSpec(metric, goal, method, space, trials, parallel, seed, pruning, limit, register);
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-
     static Duration parseDuration(ConfigSection section, String key, String text) {
-        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw section.error(key, "must be a duration like 90s, 10m or 1h", text);
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
+        return Durations.parse(text).orElseThrow(() -> section.error(key, "must be " + Durations.EXPECTED, text));
     }
 
     private static SearchSpace readSpace(ConfigSection sweep) {

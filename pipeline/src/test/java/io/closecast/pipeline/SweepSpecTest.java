@@ -68,7 +68,7 @@ class SweepSpecTest {
                 unknown.getMessage());
         ConfigException limit = assertThrows(ConfigException.class, () -> SweepSpec.read(YamlConfig.parse(
                 "sweep: {space: {a: [1]}, trial-time-limit: soon}", "s.yaml").root()));
-        assertEquals("sweep.trial-time-limit must be a duration like 90s, 10m or 1h, found soon (s.yaml line 1)",
+        assertEquals("sweep.trial-time-limit must be a duration such as 500ms, 30s, 10m, 1h or PT30S, found soon (s.yaml line 1)",
                 limit.getMessage());
     }
 }

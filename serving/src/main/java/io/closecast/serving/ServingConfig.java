@@ -1,8 +1,9 @@
 package io.closecast.serving;
 
+import io.closecast.model.Durations;
+
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -126,8 +127,45 @@ public record ServingConfig(String host,
         return fromConfig(config, env, yaml.toString());
     }
 
+    /** Every key serving.yaml may set (docs/serving.md#configuration); a list key's items are its children. */
+    static final List<String> KEYS = List.of(
+            "dashboard.data-dir",
+            "feedback.window",
+            "limits.max-body-bytes",
+            "mlflow.tracking-uri",
+            "model.alias",
+            "model.cache-dir",
+            "model.download.max-bundle-bytes",
+            "model.download.max-depth",
+            "model.download.max-file-bytes",
+            "model.download.max-files",
+            "model.download.timeout",
+            "model.name",
+            "model.poll-interval",
+            "model.retry.initial",
+            "model.retry.max",
+            "model.serve-cached-on-outage",
+            "model.warmup-rounds",
+            "security.api-keys",
+            "security.api-keys-file",
+            "security.open.dashboard",
+            "security.open.health",
+            "security.open.metrics",
+            "security.open.openapi",
+            "server.body-timeout",
+            "server.header-timeout",
+            "server.host",
+            "server.idle-timeout",
+            "server.port",
+            "server.write-queue-length",
+            "webhook.max-skew",
+            "webhook.secret");
+
+    private static final List<String> LIST_KEYS = List.of("security.api-keys");
+
     /** From a Helidon config tree (the YAML's root), then the environment variables. */
     public static ServingConfig fromConfig(Config config, Map<String, String> env, String where) {
+        rejectUnknownKeys(config, where);
         Builder b = builder();
         config.get("server.host").asString().ifPresent(b::host);
         config.get("server.port").asString().ifPresent(v -> b.port(integer(v, "server.port", where)));
@@ -204,26 +242,27 @@ public record ServingConfig(String host,
         return out;
     }
 
-    /** {@code 30s}, {@code 500ms}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT30S}). */
+    /**
+     * A typo in serving.yaml must not be ignored silently (pipeline YAML refuses unknown keys too): every node of the
+     * tree must be a known key, a section above one, or an item of a known list key.
+     */
+    static void rejectUnknownKeys(Config config, String where) {
+        config.traverse().forEach(node -> {
+            String key = node.key().toString();
+            boolean known = key.isEmpty() || KEYS.stream().anyMatch(k -> key.equals(k)
+                    || (LIST_KEYS.contains(k) && key.startsWith(k + "."))
+                    || (node.type() == Config.Type.OBJECT && k.startsWith(key + ".")));
+            if (!known) {
+                throw new ServingException("unknown key " + key + " in " + where + "; known keys: "
+                        + String.join(", ", KEYS));
+            }
+        });
+    }
+
+    /** A duration as {@link Durations#parse} reads it, or a config error naming the key and where. */
     static Duration duration(String text, String key, String where) {
-        String t = text.strip().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("pt") || t.startsWith("p")) {
-                return Duration.parse(text.strip().toUpperCase(Locale.ROOT));
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).strip()));
-            }
-            long n = Long.parseLong(t.substring(0, t.length() - 1).strip());
-            return switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> throw new NumberFormatException();
-            };
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            throw new ServingException(key + " must be a duration such as 30s, 500ms, 2m or PT30S, found '" + text + "' (" + where + ")");
-        }
+        return Durations.parse(text).orElseThrow(() -> new ServingException(key + " must be " + Durations.EXPECTED
+                + ", found '" + text + "' (" + where + ")"));
     }
 
     static long longValue(String text, String key, String where) {

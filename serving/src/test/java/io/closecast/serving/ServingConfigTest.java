@@ -54,11 +54,28 @@ class ServingConfigTest {
     }
 
     @Test
+    void unknownKeysAreRefusedNamingTheKeyAndTheFile(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("typo.yaml");
+        Files.writeString(yaml, "server:\n  prot: 8080\nmodel:\n  name: m\n");
+        ServingException e = assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of()));
+        assertTrue(e.getMessage().startsWith("unknown key server.prot in " + yaml + "; known keys: "), e.getMessage());
+        Files.writeString(yaml, "model:\n  name: m\n  download:\n    timout: 2m\n");
+        e = assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of()));
+        assertTrue(e.getMessage().startsWith("unknown key model.download.timout in "), e.getMessage());
+        Files.writeString(yaml, "modle:\n  name: m\n");
+        e = assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of()));
+        assertTrue(e.getMessage().startsWith("unknown key modle in "), e.getMessage());
+        // list items and every documented section pass
+        Files.writeString(yaml, "model:\n  name: m\nsecurity:\n  api-keys: [a, b]\n  open:\n    health: true\n");
+        assertEquals(List.of("a", "b"), ServingConfig.load(yaml, Map.of()).apiKeys());
+    }
+
+    @Test
     void badValuesSayKeyValueAndWhere(@TempDir Path dir) throws Exception {
         Path yaml = dir.resolve("bad.yaml");
         Files.writeString(yaml, "model:\n  name: m\n  poll-interval: soon\n");
         ServingException e = assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of()));
-        assertEquals("model.poll-interval must be a duration such as 30s, 500ms, 2m or PT30S, found 'soon' (" + yaml + ")", e.getMessage());
+        assertEquals("model.poll-interval must be a duration such as 500ms, 30s, 10m, 1h or PT30S, found 'soon' (" + yaml + ")", e.getMessage());
         Files.writeString(yaml, "server:\n  port: 8080\n");
         ServingException n = assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of()));
         assertTrue(n.getMessage().startsWith("model.name is required"), n.getMessage());

@@ -21,7 +21,7 @@ import java.util.Random;
  * What the forecast intervals cost per forecast in serving: {@link ForecastModel#forecast} against
  * {@link ForecastModel#forecastWithIntervals} on the shipped configs' network ([32, 32] LSTM, window 60, 2 levels),
  * pure Java as serving runs it. Not a test: run it with
- * {@code java --add-modules jdk.incubator.vector -cp model/target/test-classes:model/target/classes:<deps> io.closecast.model.IntervalCostBench}
+ * {@code bench/interval-cost.sh}
  * (the machine's load distorts it: it prints medians of several rounds).
  */
 public final class IntervalCostBench {
