@@ -26,11 +26,13 @@ configs=(configs/petr4.yaml configs/msft.yaml configs/quickstart.yaml bench/serv
 for config in "${configs[@]}"; do
   name="$(basename "$config" .yaml)"
   # The training part of the file (a sweep file's `sweep:` section dropped) with the walk-forward folds set.
-  python3 - "$config" "$work/$name.yaml" "$folds" "$test_days" <<'PY'
-import re, sys
-src, dst, folds, test_days = sys.argv[1:]
+  python3 - "$config" "$work/$name.yaml" "$folds" "$test_days" "$root" <<'PY'
+import os, re, sys
+src, dst, folds, test_days, root = sys.argv[1:]
 text = open(src).read()
 text = re.split(r"(?m)^sweep:", text)[0]
+# the copy lives in a temp dir: its relative data paths must still name the project's files
+text = re.sub(r"(?m)^(\s*file:\s*)(?![/~])(\S+)", lambda m: m.group(1) + os.path.join(root, m.group(2)), text)
 text = re.sub(r"(?ms)^evaluation:.*?(?=^\S|\Z)", "", text)
 text = re.sub(r"(?m)^mlflow:.*?(?=^\S|\Z)", "", text, flags=re.S)
 text += ("evaluation:\n  walk-forward:\n    folds: %s\n    test-days: %s\n    validation-days: 60\n" % (folds, test_days))
