@@ -20,7 +20,8 @@ import io.closecast.model.PriceSeries;
  * trading day of the price file from a given day on (one step ahead, as served, each from the true history before
  * it), beside naive, drift and the majority sign on exactly those days. The file is {@code --data}, else
  * {@code <data dir>/<symbol>.csv}. Out of sample for a version is what its bundle says
- * ({@link ForecastModel#outOfSampleFrom()}).
+ * ({@link ForecastModel#outOfSampleFrom()}); a version refit on all data ({@code refit: true}) is judged by the
+ * held-out model of its run (artifact {@code model}), on that model's test period and every later day.
  */
 public final class RegistryEvaluator implements Promotion.Evaluator {
     private final MlflowClient client;
@@ -76,7 +77,15 @@ public final class RegistryEvaluator implements Promotion.Evaluator {
             } catch (java.io.IOException e) {
                 throw new PipelineException("cannot clear " + dir + ": " + e.getMessage(), e);
             }
-            return ModelSource.load(client, "models:/" + key, dir).model();
+            ForecastModel registered = ModelSource.load(client, "models:/" + key, dir.resolve("version")).model();
+            Object refit = registered.mlmodel().flavor().getOrDefault("refit", false);
+            if (!Boolean.parseBoolean(String.valueOf(refit))) {
+                return registered;
+            }
+            // a refit version is judged by the held-out model it was selected as: out of sample from its test period
+            String heldOut = String.valueOf(registered.mlmodel().flavor().getOrDefault("heldout_model", TrainingJob.MODEL_PATH));
+            return ModelSource.load(client, "runs:/" + registered.mlmodel().runId() + "/" + heldOut,
+                    dir.resolve("heldout")).model();
         });
     }
 }

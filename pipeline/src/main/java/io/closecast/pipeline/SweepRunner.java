@@ -211,7 +211,7 @@ public final class SweepRunner {
         report.finishParent(parentId, spec, all, best, options.workDir());
         Optional<ModelVersion> version = Optional.empty();
         if (options.register() && spec.register() == SweepSpec.Register.BEST && best.isPresent()) {
-            version = Optional.of(registerBest(file, parentId, sweepId, best.get()));
+            version = Optional.of(registerBest(file, parentId, sweepId, best.get(), options.workDir()));
         }
         report.printTable(spec, all, best);
         return new Summary(parentId, sweepId, all, best, version);
@@ -287,7 +287,7 @@ public final class SweepRunner {
         console.flush();
     }
 
-    private ModelVersion registerBest(SweepFile file, String parentId, String sweepId, TrialRow best) {
+    private ModelVersion registerBest(SweepFile file, String parentId, String sweepId, TrialRow best, Path workDir) {
         String name = file.base().tracking().registeredModel();
         client.createRegisteredModel(name, "closecast LSTM forecasts of " + file.base().data().symbol() + " closing prices");
         List<ModelVersion> existing = client.searchModelVersions("name = '" + name + "' and run_id = '" + best.runId() + "'",
@@ -299,19 +299,14 @@ public final class SweepRunner {
             console.flush();
             return version;
         }
-        Run run = client.getRun(best.runId());
         Map<String, String> tags = new LinkedHashMap<>();
-        for (Metric m : run.metrics()) {
-            if (m.key().startsWith("test_") || m.key().startsWith("naive_test_")) {
-                tags.put(m.key(), String.format(Locale.ROOT, "%.6g", m.value()));
-            }
-        }
-        tags.put("closecast.symbol", file.base().data().symbol());
         tags.put("closecast.sweep_run_id", parentId);
         tags.put(TAG_SWEEP_ID, sweepId);
         tags.put(TAG_TRIAL, Integer.toString(best.index()));
-        ModelVersion version = client.createModelVersion(ModelVersionSpec.create(name, best.runId(), TrainingJob.MODEL_PATH)
-                .withTags(tags).withDescription("Best trial " + best.index() + " of sweep run " + parentId));
+        TrainConfig config = TrialRunner.trialConfig(file, best.index(), best.point(),
+                Runtime.getRuntime().availableProcessors(), false);
+        ModelVersion version = Registrar.register(client, console, config, best.runId(), tags,
+                "Best trial " + best.index() + " of sweep run " + parentId, workDir);
         client.setTags(parentId, Map.of("closecast.registered_version", name + "/" + version.version()));
         console.printf(Locale.ROOT, "registered the best trial (%d, run %s) as %s version %d%n", best.index(), best.runId(),
                 name, version.version());

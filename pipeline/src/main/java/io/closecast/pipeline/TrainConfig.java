@@ -59,8 +59,15 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
     public record DataSource(String symbol, Path file, boolean fetch, Optional<LocalDate> from, Optional<LocalDate> to) {
     }
 
-    /** Where the run is tracked and under which registered model its versions go. */
-    public record Tracking(String experiment, String registeredModel) {
+    /**
+     * Where the run is tracked, under which registered model its versions go, and whether a registered version is
+     * first refit on all data ({@code training.refit}).
+     */
+    public record Tracking(String experiment, String registeredModel, boolean refit) {
+        /** Tracking with refit on (the default). */
+        public Tracking(String experiment, String registeredModel) {
+            this(experiment, registeredModel, true);
+        }
     }
 
     /** Same configuration with a different training seed (sweep trials derive their own). */
@@ -168,6 +175,7 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
                         n -> n >= 1 && n <= 256, "between 1 and 256"))
                 .engine(training.choice("engine", TrainingEngine.class, TrainingEngine.FUSED))
                 .build();
+        boolean refit = training.bool("refit", true);
         training.finish();
 
         ConfigSection evaluation = root.section("evaluation");
@@ -187,7 +195,7 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
         String defaultName = "closecast-" + symbol.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
                 .replaceAll("(^-|-$)", "");
         Tracking tracking = new Tracking(mlflow.string("experiment", defaultName),
-                mlflow.string("registered-model", defaultName));
+                mlflow.string("registered-model", defaultName), refit);
         mlflow.finish();
         Map<String, String> resolved = root.resolved();
         if (!root.has("sweep")) {

@@ -199,7 +199,7 @@ public final class TrainingJob {
             client.setTerminated(runId, RunStatus.FINISHED, Instant.now(clock));
             Optional<ModelVersion> version = Optional.empty();
             if (options.register()) {
-                version = Optional.of(register(config, runId, metrics, options.tags()));
+                version = Optional.of(register(config, runId, options.tags(), options.workDir()));
             }
             return new Result(runId, Outcome.FINISHED, "", metrics, epochs, version);
         } catch (RuntimeException e) {
@@ -469,24 +469,16 @@ public final class TrainingJob {
         return metrics;
     }
 
-    private ModelVersion register(TrainConfig config, String runId, Map<String, Double> metrics, Map<String, String> extra) {
-        String name = config.tracking().registeredModel();
-        client.createRegisteredModel(name, "closecast LSTM forecasts of " + config.data().symbol()
-                + " closing prices; versions carry their test metrics beside the naive forecast as tags.");
+    private ModelVersion register(TrainConfig config, String runId, Map<String, String> extra, Path workDir) {
         Map<String, String> tags = new LinkedHashMap<>();
-        metrics.forEach((k, v) -> {
-            if (k.startsWith("test_") || k.startsWith("naive_test_") || k.startsWith("baseline_test_") || k.startsWith("wf_mean")) {
-                tags.put(k, String.format(Locale.ROOT, "%.6g", v));
-            }
-        });
-        tags.put("closecast.symbol", config.data().symbol());
         extra.forEach((k, v) -> {
             if (k.startsWith("closecast.sweep")) {
                 tags.put(k, v);
             }
         });
-        ModelVersion version = client.createModelVersion(ModelVersionSpec.create(name, runId, MODEL_PATH).withTags(tags)
-                .withDescription("Trained by run " + runId + " on " + config.data().symbol()));
+        ModelVersion version = Registrar.register(client, console, config, runId, tags,
+                "Trained by run " + runId + " on " + config.data().symbol(), workDir);
+        String name = version.name();
         console.printf(Locale.ROOT, "registered %s version %d (models:/%s/%d)%n", name, version.version(), name,
                 version.version());
         console.flush();

@@ -100,6 +100,12 @@ final class TrialRunner implements TrialScheduler.Runner {
     }
 
     private TrainConfig config(int index, Map<String, Object> point) {
+        return trialConfig(file, index, point, threads, ui.isPresent());
+    }
+
+    /** Trial {@code index}'s training config: the base config with its point bound, its own seed and thread count. */
+    static TrainConfig trialConfig(SweepRunner.SweepFile file, int index, Map<String, Object> point, int threads,
+                                   boolean dl4j) {
         YamlConfig yaml = file.yaml();
         for (Map.Entry<String, Object> p : point.entrySet()) {
             yaml = yaml.withOverride(p.getKey(), p.getValue());
@@ -109,7 +115,7 @@ final class TrialRunner implements TrialScheduler.Runner {
             config = config.withSeed(SweepRunner.trialSeed(file.spec().seed(), index));
         }
         config = config.withThreads(threads);
-        if (ui.isPresent()) {
+        if (dl4j) {
             config = config.withEngine(TrainingEngine.DL4J); // the fused engine calls no DL4J listener
         }
         return config;

@@ -39,7 +39,9 @@ class EvaluateIT {
         client = ItServers.client();
         name = ItServers.unique("closecast-it-evaluate");
         Path config = CliProcess.config("tiny-train.yaml", ItServers.unique("closecast-it-evaluate"));
-        Files.writeString(config, Files.readString(config).replace("closecast-it-train", name));
+        // the held-out model itself is registered (no refit), so its test period is out of sample for the version
+        Files.writeString(config, Files.readString(config).replace("closecast-it-train", name)
+                .replace("training:\n", "training:\n  refit: false\n"));
         CliProcess.Result trained = CliProcess.run(300, "train", config.toString(), "--register");
         assertEquals(0, trained.code(), trained.out());
         Matcher m = Pattern.compile("run ([0-9a-f]{32}) FINISHED").matcher(trained.out());
@@ -148,5 +150,29 @@ class EvaluateIT {
         double mase = second.get("candidate").get("mase").asDouble();
         assertEquals(mase < 1 ? "promoted" : "refused", second.get("decision").asText(), second.toString());
         assertEquals(mase < 1 ? 0 : 1, lowered.code(), lowered.out());
+    }
+
+    @Test
+    void aRefitVersionIsJudgedByItsHeldOutModelOnThatModelsTestDays() throws Exception {
+        String refitName = ItServers.unique("closecast-it-refit");
+        Path config = CliProcess.config("tiny-train.yaml", ItServers.unique("closecast-it-refit"));
+        Files.writeString(config, Files.readString(config).replace("closecast-it-train", refitName));
+        CliProcess.Result trained = CliProcess.run(300, "train", config.toString(), "--register");
+        assertEquals(0, trained.code(), trained.out());
+        ModelVersion version = client.getModelVersion(refitName, 1);
+        assertEquals("true", version.tag("closecast.refit").orElseThrow());
+        Matcher m = Pattern.compile("run ([0-9a-f]{32}) FINISHED").matcher(trained.out());
+        assertTrue(m.find(), trained.out());
+        String range = client.getRun(m.group(1)).tags().get("closecast.data.test_range");
+        LocalDate heldOutTestStart = LocalDate.parse(range.substring(0, range.indexOf("..")));
+        // the refit weights have seen every day of the file; the gate scores the held-out model from its test period
+        CliProcess.Result gate = CliProcess.run(180, "promote", refitName, "--version", "1", "--days", "20", "--json");
+        JsonNode verdict = json(gate);
+        assertEquals(rowsFrom(heldOutTestStart), verdict.get("days").asInt(), verdict.toString());
+        assertEquals(heldOutTestStart.toString(), client.getModelVersion(refitName, 1)
+                .tag("closecast.promotion.out_of_sample_from").orElseThrow());
+        // evaluating the refit version itself: every day of the file is in sample for its weights
+        CliProcess.Result evaluate = CliProcess.run(180, "evaluate", "models:/" + refitName + "/1");
+        assertEquals(1, evaluate.code(), evaluate.out());
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code closecast train} as a user runs it, against the real MLflow server. */
@@ -95,6 +96,25 @@ class TrainIT {
                 "calibrated on the validation part's target days");
         assertTrue(version.tag("test_coverage_80").isPresent() && version.tag("baseline_test_interval_score_80").isPresent(),
                 "the version's tags carry the interval metrics: " + version.tags());
+        // refit (training.refit defaults to true): the version's weights are retrained on all data to the data's
+        // end for the held-out model's best epoch count; its metrics are the held-out model's, labelled so; its
+        // intervals are the held-out model's calibration; the held-out bundle stays the run's artifact "model"
+        assertTrue(version.source().endsWith("/" + Refit.ARTIFACT), "the version is the refit bundle: " + version.source());
+        assertEquals("true", version.tag("closecast.refit").orElseThrow());
+        assertTrue(version.tag("closecast.metrics_from").orElseThrow().startsWith("the held-out model (artifact model of run "
+                + run.id()), version.tags().toString());
+        String dataEnd = run.tags().get("closecast.data.test_range").substring(12);
+        assertEquals(dataEnd, version.tag("closecast.trained_to").orElseThrow(), "trained to the last day of the data");
+        assertEquals("true", String.valueOf(model.mlmodel().flavor().get("refit")));
+        assertEquals(run.tags().get("closecast.data.train_range").substring(0, 10) + ".." + dataEnd,
+                model.mlmodel().setting("train_range"), "the refit bundle's training range reaches the data's end");
+        assertEquals(java.time.LocalDate.parse(dataEnd).plusDays(1), model.outOfSampleFrom());
+        assertEquals(run.tags().get("closecast.data.test_range"), model.mlmodel().setting("test_range"),
+                "the held-out model's test period");
+        assertEquals(run.metric("best_epoch").map(m -> Integer.toString((int) m.value())).orElseThrow(),
+                client.getRun(run.id()).tags().get("closecast.refit.epochs"));
+        Path heldOut = client.downloadFile(run.id(), "model/MLmodel", work.resolve("heldout-MLmodel"));
+        assertFalse(Files.readString(heldOut).contains("refit: true"), "the held-out bundle is not a refit");
 
         // The same config and seed again: the same metrics (1 thread; DL4J on CPU is deterministic here).
         CliProcess.Result second = CliProcess.run(300, "train", config.toString());

@@ -39,9 +39,18 @@ public final class BundleWriter {
      * Provenance written into the MLmodel file.
      *
      * @param configYaml the resolved training configuration as YAML (saved as {@code config.yaml})
+     * @param refit      the weights were retrained on all data ({@code trainRange} reaches the data's end) after the
+     *                   held-out model of the same run (artifact {@code model}) chose the epochs; {@code testRange} is
+     *                   the held-out model's test period
      */
     public record Provenance(String runId, String symbol, DateRange trainRange, DateRange testRange, String dataSha256,
-                             long seed, String closecastVersion, String configYaml) {
+                             long seed, String closecastVersion, String configYaml, boolean refit) {
+
+        /** A model trained on the chronological split (not refit). */
+        public Provenance(String runId, String symbol, DateRange trainRange, DateRange testRange, String dataSha256,
+                          long seed, String closecastVersion, String configYaml) {
+            this(runId, symbol, trainRange, testRange, dataSha256, seed, closecastVersion, configYaml, false);
+        }
     }
 
     /**
@@ -108,6 +117,12 @@ public final class BundleWriter {
             flavor.put("features", codec.features().stream().map(Enum::name).toList());
             flavor.put("train_range", provenance.trainRange().toString());
             flavor.put("test_range", provenance.testRange().toString());
+            if (provenance.refit()) {
+                // retrained on all data: out of sample only after trained_to; its test metrics are the held-out model's
+                flavor.put("refit", true);
+                flavor.put("trained_to", provenance.trainRange().to().toString());
+                flavor.put("heldout_model", "model");
+            }
             flavor.put("data_sha256", provenance.dataSha256());
             flavor.put("seed", provenance.seed());
             flavor.put("closecast_version", provenance.closecastVersion());
