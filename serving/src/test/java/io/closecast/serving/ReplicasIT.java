@@ -86,14 +86,9 @@ class ReplicasIT {
         int proxyPort = freePort();
         List<Process> processes = new ArrayList<>();
         try {
-            processes.add(replica("replica1", port1, model));
-            processes.add(replica("replica2", port2, model));
+            startBehindProxy(model, port1, port2, proxyPort, window, processes);
             TestClient direct1 = new TestClient(port1);
             TestClient direct2 = new TestClient(port2);
-            awaitOrLogs("both replicas ready with version 1", Duration.ofSeconds(120),
-                    () -> servedVersion(direct1).equals("1") && servedVersion(direct2).equals("1"));
-            processes.add(haproxy(proxyPort, port1, port2));
-            awaitBothThroughProxy(proxyPort, window);
 
             Load load = Load.start(proxyPort, window, expected);
             Thread.sleep(2_000);
@@ -137,14 +132,7 @@ class ReplicasIT {
         int proxyPort = freePort();
         List<Process> processes = new ArrayList<>();
         try {
-            processes.add(replica("replica1", port1, model));
-            processes.add(replica("replica2", port2, model));
-            TestClient direct1 = new TestClient(port1);
-            TestClient direct2 = new TestClient(port2);
-            awaitOrLogs("both replicas ready", Duration.ofSeconds(120),
-                    () -> servedVersion(direct1).equals("1") && servedVersion(direct2).equals("1"));
-            processes.add(haproxy(proxyPort, port1, port2));
-            awaitBothThroughProxy(proxyPort, window);
+            startBehindProxy(model, port1, port2, proxyPort, window, processes);
 
             Load load = Load.start(proxyPort, window, expected);
             Thread.sleep(1_500);
@@ -241,6 +229,23 @@ class ReplicasIT {
 
     private static String body(double[] window) {
         return "{\"closes\":" + java.util.Arrays.toString(window) + ",\"horizon\":1}";
+    }
+
+    /**
+     * Starts two replicas of {@code model} on {@code port1} and {@code port2}, waits until both serve version 1, then
+     * HAProxy on {@code proxyPort} in front of them, until both answer through it; every process goes to
+     * {@code processes} (for the caller to stop).
+     */
+    private static void startBehindProxy(String model, int port1, int port2, int proxyPort, double[] window,
+                                         List<Process> processes) throws IOException, InterruptedException {
+        processes.add(replica("replica1", port1, model));
+        processes.add(replica("replica2", port2, model));
+        TestClient direct1 = new TestClient(port1);
+        TestClient direct2 = new TestClient(port2);
+        awaitOrLogs("both replicas ready with version 1", Duration.ofSeconds(120),
+                () -> servedVersion(direct1).equals("1") && servedVersion(direct2).equals("1"));
+        processes.add(haproxy(proxyPort, port1, port2));
+        awaitBothThroughProxy(proxyPort, window);
     }
 
     private static void awaitBothThroughProxy(int proxyPort, double[] window) throws IOException {
