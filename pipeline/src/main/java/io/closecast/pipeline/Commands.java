@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import picocli.CommandLine;
 
-/** Shared by the commands: who is acting, verdicts, JSON, the training UI flags. */
+/** Shared by the commands: who is acting, verdicts, JSON output. (The training UI flags are {@link UiOptions}.) */
 final class Commands {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .findAndRegisterModules();

@@ -79,8 +79,8 @@ public record ServingConfig(String host,
 
     /**
      * Responses queued per connection for Helidon's writer (0: written by the request's virtual thread). With 0,
-     * about 1% of requests took 0.2-0.8 s at 16-64 connections on 2 cores here; with a queue the p99 was 20-25 ms
-     * (BENCHMARKS.md).
+     * about 1% of requests took 0.2-0.8 s at 16-64 connections on 2 cores here (2026-11-23); with the queue and one
+     * socket poller ({@code -Djdk.readPollers=1}, the launcher's) the p99 at 16 connections was 2.2 ms (BENCHMARKS.md).
      */
     public static final int DEFAULT_WRITE_QUEUE_LENGTH = 32;
 

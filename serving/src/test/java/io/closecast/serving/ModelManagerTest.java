@@ -52,8 +52,12 @@ class ModelManagerTest {
             assertEquals("1", models.status().serving().orElseThrow().version());
             assertTrue(models.status().lastFailure().orElseThrow().contains("v2"));
             assertEquals(null, source.loaded("2"));
+            assertEquals(1, source.loadAttempts("2"), "one attempt at v2");
             assertTrue(models.check(false));
+            assertTrue(models.check(false));
+            assertEquals(1, source.loadAttempts("2"), "polls do not retry a refused version");
             assertTrue(models.check(true));
+            assertEquals(2, source.loadAttempts("2"), "a forced check retries it");
             assertEquals("1", models.status().serving().orElseThrow().version());
         }
     }

@@ -17,6 +17,7 @@ class TestModelSource implements ModelSource {
     private final Map<String, DriftForecaster> loaded = new ConcurrentHashMap<>();
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private final AtomicInteger resolves = new AtomicInteger();
+    private final Map<String, AtomicInteger> loadAttempts = new ConcurrentHashMap<>();
     private volatile String aliasVersion;
     private volatile boolean down;
 
@@ -49,6 +50,12 @@ class TestModelSource implements ModelSource {
         return resolves.get();
     }
 
+    /** How often {@link #load} was asked for {@code version}, failed attempts included. */
+    int loadAttempts(String version) {
+        AtomicInteger n = loadAttempts.get(version);
+        return n == null ? 0 : n.get();
+    }
+
     @Override
     public Optional<VersionRef> resolve() throws IOException {
         resolves.incrementAndGet();
@@ -61,6 +68,7 @@ class TestModelSource implements ModelSource {
 
     @Override
     public Forecaster load(VersionRef ref) throws IOException {
+        loadAttempts.computeIfAbsent(ref.version(), v -> new AtomicInteger()).incrementAndGet();
         if (failing.contains(ref.version())) {
             throw new IOException("checksum mismatch in model bundle v" + ref.version() + " (test)");
         }
