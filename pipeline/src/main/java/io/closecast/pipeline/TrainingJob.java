@@ -578,13 +578,12 @@ public final class TrainingJob {
             return;
         }
         Files.createDirectories(dir);
-        StringBuilder csv = new StringBuilder("date,row,kinds,reason\n");
+        Csv csv = new Csv().row(List.of("date", "row", "kinds", "reason"));
         for (DroppedRow row : dropped) {
-            csv.append(row.date()).append(',').append(row.row()).append(',')
-                    .append(String.join("|", row.kinds().stream().map(Enum::name).toList())).append(",\"")
-                    .append(row.reason().replace("\"", "'")).append("\"\n");
+            csv.row(List.of(row.date(), row.row(), String.join("|", row.kinds().stream().map(Enum::name).toList()),
+                    row.reason()));
         }
-        Files.writeString(dir.resolve("dropped_rows.csv"), csv, StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("dropped_rows.csv"), csv.toString(), StandardCharsets.UTF_8);
     }
 
     private static String truncate(String text, int max) {

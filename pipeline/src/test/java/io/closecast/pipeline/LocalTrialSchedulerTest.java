@@ -77,10 +77,4 @@ class LocalTrialSchedulerTest {
                 }));
         assertTrue(e.getMessage().contains("disk full"), e.getMessage());
     }
-
-    @Test
-    void csvQuotesCommasQuotesAndLineBreaks() {
-        String csv = new Csv().row(List.of(1, "plain", "a,b", "say \"hi\"", "two\nlines")).toString();
-        assertEquals("1,plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\"\n", csv);
-    }
 }
