@@ -42,8 +42,12 @@ final class Refit {
     private Refit() {
     }
 
-    /** Refits run {@code runId}'s model as {@code config} says and uploads it; returns its artifact path. */
-    static String run(MlflowClient client, TrainConfig config, String runId, Path workDir, PrintWriter console) {
+    /** What a refit produced: the artifact path in the run, and the last day its weights trained on. */
+    record Result(String artifact, LocalDate trainedTo) {
+    }
+
+    /** Refits run {@code runId}'s model as {@code config} says and uploads it. */
+    static Result run(MlflowClient client, TrainConfig config, String runId, Path workDir, PrintWriter console) {
         try {
             return refit(client, config, runId, workDir, console);
         } catch (IOException e) {
@@ -51,7 +55,7 @@ final class Refit {
         }
     }
 
-    private static String refit(MlflowClient client, TrainConfig config, String runId, Path workDir, PrintWriter console)
+    private static Result refit(MlflowClient client, TrainConfig config, String runId, Path workDir, PrintWriter console)
             throws IOException {
         Path work = workDir.resolve(runId).resolve("refit");
         WorkDirs.delete(work);
@@ -92,7 +96,7 @@ final class Refit {
         client.uploadDirectory(runId, bundle, ARTIFACT);
         client.setTags(runId, Map.of("closecast.refit.artifact", ARTIFACT, "closecast.refit.trained_to",
                 trained.to().toString(), "closecast.refit.epochs", Integer.toString(epochs)));
-        return ARTIFACT;
+        return new Result(ARTIFACT, trained.to());
     }
 
     private static Samples concat(WindowSet... parts) {

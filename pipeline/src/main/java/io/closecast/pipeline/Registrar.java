@@ -41,10 +41,10 @@ final class Registrar {
         String path = TrainingJob.MODEL_PATH;
         String testRange = run.tags().getOrDefault("closecast.data.test_range", "?");
         if (config.tracking().refit()) {
-            path = Refit.run(client, config, runId, workDir, console);
-            Run refit = client.getRun(runId);
+            Refit.Result refit = Refit.run(client, config, runId, workDir, console);
+            path = refit.artifact();
             tags.put("closecast.refit", "true");
-            tags.put("closecast.trained_to", refit.tags().getOrDefault("closecast.refit.trained_to", "?"));
+            tags.put("closecast.trained_to", refit.trainedTo().toString());
             tags.put("closecast.metrics_from", "the held-out model (artifact " + TrainingJob.MODEL_PATH + " of run "
                     + runId + ", tested on " + testRange + "); the registered weights are refit on all data");
         } else {

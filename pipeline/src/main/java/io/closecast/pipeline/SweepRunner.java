@@ -217,14 +217,18 @@ public final class SweepRunner {
         return new Summary(parentId, sweepId, all, best, version);
     }
 
+    /**
+     * The run metric that holds a finished trial's objective: {@code val_loss} and {@code val_mase} are judged at the
+     * best epoch (the weights the trial keeps), {@code best_val_loss} / {@code best_val_mase}; any other metric as is.
+     */
+    static String objectiveKey(String metric) {
+        return metric.equals("val_loss") || metric.equals("val_mase") ? "best_" + metric : metric;
+    }
+
     /** The sweep's objective from a finished trial: a logged metric, or the best epoch's loss. */
     static Optional<Double> objective(String metric, Map<String, Double> metrics, List<io.closecast.model.EpochStats> epochs) {
-        if (metrics.containsKey(metric)) {
-            return Optional.of(metrics.get(metric));
-        }
-        if (metric.equals("val_loss") || metric.equals("val_mase")) {
-            // judged at the best epoch: the weights the trial keeps
-            return Optional.ofNullable(metrics.get("best_" + metric));
+        if (metrics.containsKey(objectiveKey(metric))) {
+            return Optional.of(metrics.get(objectiveKey(metric)));
         }
         if (metric.equals("train_loss") && !epochs.isEmpty()) {
             return Optional.of(epochs.getLast().trainLoss());

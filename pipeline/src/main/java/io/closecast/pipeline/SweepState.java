@@ -150,10 +150,7 @@ final class SweepState {
         TrialStatus status = TrialStatus.of(child);
         Optional<Double> value = Optional.empty();
         if (status == TrialStatus.FINISHED) {
-            // val_loss is judged at the best epoch (the weights kept), as objective() does for fresh trials.
-            value = spec.metric().equals("val_loss") || spec.metric().equals("val_mase")
-                    ? child.metric("best_" + spec.metric()).map(Metric::value)
-                    : child.metric(spec.metric()).map(Metric::value);
+            value = child.metric(SweepRunner.objectiveKey(spec.metric())).map(Metric::value);
         }
         String note = child.tags().getOrDefault("closecast.stop_reason", child.tags().getOrDefault(TrainingJob.TAG_FAILURE, ""));
         return new SweepRunner.TrialRow(index, child.id(), status, point, value, note);
