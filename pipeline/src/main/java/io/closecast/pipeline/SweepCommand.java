@@ -5,6 +5,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -18,7 +20,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = {"Run a hyper-parameter sweep from YAML: a parent MLflow run, one nested run per trial,",
                 "median pruning, trials in parallel. Started again, the same sweep resumes: finished trials are",
-                "kept, interrupted ones re-run; --trials N with a larger N extends it."})
+                "kept, interrupted ones re-run; --trials N with a larger N extends it. A fleet file",
+                "(data.symbols) runs every symbol's sweep as one job and registers each symbol's best as its own model."})
 public final class SweepCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "Sweep file, e.g. configs/quickstart.yaml.")
@@ -29,6 +32,10 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--trial", description = "Run only trial I again (same params and seed) under the same parent run.")
     Integer trial;
+
+    @Option(names = "--symbol", paramLabel = "SYMBOL",
+            description = "With a fleet file (data.symbols): run only this symbol's sweep (repeatable).")
+    List<String> symbols;
 
     @Option(names = "--register", description = "Register the best trial as a model version of mlflow.registered-model.")
     boolean register;
@@ -60,10 +67,11 @@ public final class SweepCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--promote needs --register");
         }
         Optional<TrainingUi.Settings> uiSettings = ui.settings(spec);
-        SweepRunner.SweepFile sweep = SweepRunner.SweepFile.read(file, ProjectRoot.of(file));
-        if (trial != null && (trial < 0 || trial >= Math.max(sweep.spec().trials(), trials == null ? 0 : trials))) {
+        List<SweepRunner.SweepFile> fleet = selected(SweepRunner.SweepFile.readAll(file, ProjectRoot.of(file)));
+        int available = fleet.getFirst().spec().trials();
+        if (trial != null && (trial < 0 || trial >= Math.max(available, trials == null ? 0 : trials))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--trial must be between 0 and "
-                    + (sweep.spec().trials() - 1) + ", found " + trial);
+                    + (available - 1) + ", found " + trial);
         }
         Path work = Files.createTempDirectory("closecast-sweep");
         Optional<TrainingUi> trainingUi = Optional.empty();
@@ -71,27 +79,51 @@ public final class SweepCommand implements Callable<Integer> {
             if (uiSettings.isPresent()) {
                 trainingUi = Optional.of(TrainingUi.start(uiSettings.get(), work.resolve("ui")));
             }
-            SweepRunner.Summary summary = new SweepRunner(client, Clock.systemUTC(), out).run(sweep,
+            List<SweepRunner.Summary> summaries = new SweepRunner(client, Clock.systemUTC(), out).run(fleet,
                     new SweepRunner.Options(Optional.ofNullable(trials), Optional.ofNullable(trial), register && trial == null,
                             work, trainingUi));
-            if (promote && summary.registered().isPresent()) {
-                var version = summary.registered().get();
-                Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), Commands.user()).promote(
-                        new Promotion.Request(version.name(), version.version(), Promotion.DEFAULT_ALIAS,
-                                new Promotion.GatePolicy(Promotion.GatePolicy.DEFAULT.maxMase(), gateDays,
-                                        requireSignificance, Promotion.GatePolicy.DEFAULT.alpha()), Optional.empty()),
-                        new RegistryEvaluator(client, sweep.base().data().file().toAbsolutePath().getParent(),
-                                Optional.of(sweep.base().data().file().toAbsolutePath()), work.resolve("gate")));
-                Commands.printVerdict(out, verdict, false);
+            List<String> unfinished = new ArrayList<>();
+            for (int i = 0; i < summaries.size(); i++) {
+                SweepRunner.Summary summary = summaries.get(i);
+                SweepRunner.SweepFile sweep = fleet.get(i);
+                if (promote && summary.registered().isPresent()) {
+                    var version = summary.registered().get();
+                    Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), Commands.user()).promote(
+                            new Promotion.Request(version.name(), version.version(), Promotion.DEFAULT_ALIAS,
+                                    new Promotion.GatePolicy(Promotion.GatePolicy.DEFAULT.maxMase(), gateDays,
+                                            requireSignificance, Promotion.GatePolicy.DEFAULT.alpha()), Optional.empty()),
+                            new RegistryEvaluator(client, sweep.base().data().file().toAbsolutePath().getParent(),
+                                    Optional.of(sweep.base().data().file().toAbsolutePath()), work.resolve("gate")
+                                    .resolve(TrainConfig.slug(sweep.symbol()))));
+                    Commands.printVerdict(out, verdict, false);
+                }
+                if (summary.best().isEmpty()) {
+                    unfinished.add((fleet.size() > 1 ? summary.symbol() + ": " : "") + "sweep " + summary.sweepId()
+                            + " (parent run " + summary.parentRunId() + ")");
+                }
             }
-            if (summary.best().isEmpty()) {
-                throw new PipelineException("no trial of sweep " + summary.sweepId() + " finished (parent run "
-                        + summary.parentRunId() + ")");
+            if (!unfinished.isEmpty()) {
+                throw new PipelineException("no trial of " + String.join("; ", unfinished) + " finished");
             }
             return 0;
         } finally {
             trainingUi.ifPresent(TrainingUi::close);
             WorkDirs.delete(work);
         }
+    }
+
+    /** The fleet's sweeps of the {@code --symbol}s asked for (all without the option), in the file's order. */
+    private List<SweepRunner.SweepFile> selected(List<SweepRunner.SweepFile> fleet) {
+        if (symbols == null || symbols.isEmpty()) {
+            return fleet;
+        }
+        List<String> known = fleet.stream().map(SweepRunner.SweepFile::symbol).toList();
+        for (String symbol : symbols) {
+            if (!known.contains(symbol)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--symbol " + symbol + " is not a symbol of "
+                        + file + "; its symbols: " + String.join(", ", known));
+            }
+        }
+        return fleet.stream().filter(f -> symbols.contains(f.symbol())).toList();
     }
 }

@@ -10,6 +10,7 @@ final class SweepProgress {
     private final PrintWriter out;
     private final int total;
     private final SweepSpec spec;
+    private final String prefix;
     private int done;
     private int running;
     private int pruned;
@@ -17,7 +18,9 @@ final class SweepProgress {
     private int failed;
     private Optional<Double> best = Optional.empty();
 
-    SweepProgress(PrintWriter out, int total, SweepSpec spec) {
+    /** Progress of one sweep; {@code label} (the symbol in a fleet, or empty) starts each of its lines. */
+    SweepProgress(PrintWriter out, int total, SweepSpec spec, String label) {
+        this.prefix = label.isEmpty() ? "" : label + " ";
         this.out = out;
         this.total = total;
         this.spec = spec;
@@ -29,14 +32,14 @@ final class SweepProgress {
 
     synchronized void started(int index, Map<String, Object> point) {
         running++;
-        out.printf(Locale.ROOT, "[trial %d] start %s%n", index, point);
+        out.printf(Locale.ROOT, "[%strial %d] start %s%n", prefix, index, point);
         status();
     }
 
     synchronized void epoch(int index, int epoch, int maxEpochs, double value) {
         int width = 20;
         int filled = Math.min(width, epoch * width / Math.max(1, maxEpochs));
-        out.printf(Locale.ROOT, "[trial %d] [%s%s] epoch %d/%d %s %.6g%n", index, "#".repeat(filled),
+        out.printf(Locale.ROOT, "[%strial %d] [%s%s] epoch %d/%d %s %.6g%n", prefix, index, "#".repeat(filled),
                 ".".repeat(width - filled), epoch, maxEpochs, SweepRunner.pruneMetric(spec), value);
         out.flush();
     }
@@ -44,7 +47,7 @@ final class SweepProgress {
     synchronized void finished(int index, TrialStatus status, Optional<Double> value, String reason) {
         running = Math.max(0, running - 1);
         count(status, value);
-        out.printf(Locale.ROOT, "[trial %d] %s%s%s%n", index, status,
+        out.printf(Locale.ROOT, "[%strial %d] %s%s%s%n", prefix, index, status,
                 value.map(v -> String.format(Locale.ROOT, " %s=%.6g", spec.metric(), v)).orElse(""),
                 reason.isEmpty() ? "" : " (" + reason + ")");
         status();
@@ -65,8 +68,8 @@ final class SweepProgress {
     }
 
     private void status() {
-        out.printf(Locale.ROOT, "-- %d/%d done, %d running, %d pruned, %d time-limited, %d failed; best %s so far: %s%n",
-                done, total, running, pruned, timeLimited, failed, spec.metric(),
+        out.printf(Locale.ROOT, "-- %s%d/%d done, %d running, %d pruned, %d time-limited, %d failed; best %s so far: %s%n",
+                prefix.isEmpty() ? "" : prefix.strip() + ": ", done, total, running, pruned, timeLimited, failed, spec.metric(),
                 best.map(v -> String.format(Locale.ROOT, "%.6g", v)).orElse("-"));
         out.flush();
     }

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +40,10 @@ public final class SweepRunner {
     static final String TAG_TRIAL_POINT = "closecast.trial_point";
     static final String INTERRUPTED = "sweep interrupted before the trial ended";
     static final String TAG_UI_SESSION = "closecast.ui.session_id";
+    /** On each parent run: the symbol its trials forecast. */
+    static final String TAG_SYMBOL = "closecast.symbol";
+    /** On each parent run of a fleet: the fleet's symbols, comma-separated. */
+    static final String TAG_FLEET = "closecast.fleet";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -54,15 +57,97 @@ public final class SweepRunner {
         this.console = console;
     }
 
-    /** A sweep file read: the base training config, the sweep section, the text and where it came from. */
+    /**
+     * A sweep file read for one symbol: the base training config, the sweep section, the text and where it came from.
+     * A fleet file ({@code data.symbols}) gives one per symbol ({@link #readAll}).
+     */
     public record SweepFile(Path path, String text, YamlConfig yaml, TrainConfig base, SweepSpec spec) {
+        /** Reads a sweep file of one symbol (a fleet file of one symbol too). */
         public static SweepFile read(Path path, Path baseDir) {
+            List<SweepFile> files = readAll(path, baseDir);
+            if (files.size() != 1) {
+                throw new ConfigException("sweep file " + path + " names a fleet of " + files.size() + " symbols "
+                        + files.stream().map(SweepFile::symbol).toList() + " where one symbol was expected");
+            }
+            return files.getFirst();
+        }
+
+        /**
+         * Reads a sweep file: one {@code SweepFile} per symbol of {@code data.symbols} (in their order), with
+         * {@code data.symbol} and {@code data.file} set for each ({@code {symbol}} in {@code data.file}, by default
+         * {@code data/{symbol}.csv}, is the symbol, in the {@code mlflow} names its slug), or the one of
+         * {@code data.symbol}.
+         */
+        public static List<SweepFile> readAll(Path path, Path baseDir) {
             YamlConfig yaml = YamlConfig.load(path);
+            String text;
+            try {
+                text = Files.readString(path);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read sweep file " + path + ": " + e.getMessage(), e);
+            }
+            ConfigSection data = yaml.root().section("data");
+            if (!data.has("symbols")) {
+                return List.of(of(path, text, yaml, baseDir));
+            }
+            List<String> symbols = fleetSymbols(yaml.root());
+            String file = data.string("file", TrainConfig.DEFAULT_FILE);
+            List<SweepFile> files = new ArrayList<>();
+            for (String symbol : symbols) {
+                YamlConfig one = yaml.without("data.symbols").withOverride("data.symbol", symbol)
+                        .withOverride("data.file", file.replace(TrainConfig.SYMBOL, symbol));
+                files.add(of(path, text, one, baseDir));
+            }
+            return List.copyOf(files);
+        }
+
+        /** {@code data.symbols}: at least one, no repeats (nor two with one slug: they would share a model). */
+        private static List<String> fleetSymbols(ConfigSection root) {
+            ConfigSection data = root.section("data");
+            if (data.has("symbol")) {
+                throw data.error("symbol", "cannot be given beside data.symbols: list every symbol in data.symbols",
+                        data.string("symbol").orElse(""));
+            }
+            List<String> symbols = data.strings("symbols", List.of());
+            if (symbols.isEmpty()) {
+                throw data.error("symbols", "must list at least one symbol", "[]");
+            }
+            Map<String, String> bySlug = new LinkedHashMap<>();
+            for (String symbol : symbols) {
+                if (symbol.isBlank() || TrainConfig.slug(symbol).isEmpty()) {
+                    throw data.error("symbols", "must list symbols with a letter or digit each (e.g. MSFT, PETR4.SA)",
+                            "'" + symbol + "' in " + symbols);
+                }
+                String earlier = bySlug.putIfAbsent(TrainConfig.slug(symbol), symbol);
+                if (earlier != null) {
+                    throw data.error("symbols", "must not repeat a symbol", earlier.equals(symbol)
+                            ? symbol + " twice in " + symbols
+                            : earlier + " and " + symbol + " (one model name, " + TrainConfig.slug(symbol) + ") in " + symbols);
+                }
+            }
+            if (symbols.size() > 1) {
+                if (data.has("file") && !data.string("file").orElse("").contains(TrainConfig.SYMBOL)) {
+                    throw data.error("file", "must contain " + TrainConfig.SYMBOL + " with several data.symbols (each"
+                            + " symbol reads its own file, e.g. data/" + TrainConfig.SYMBOL + ".csv)",
+                            data.string("file").orElse(""));
+                }
+                ConfigSection mlflow = root.section("mlflow");
+                if (mlflow.has("registered-model")
+                        && !mlflow.string("registered-model").orElse("").contains(TrainConfig.SYMBOL)) {
+                    throw mlflow.error("registered-model", "must contain " + TrainConfig.SYMBOL + " with several"
+                            + " data.symbols (each symbol's best is its own model, e.g. closecast-" + TrainConfig.SYMBOL
+                            + ")", mlflow.string("registered-model").orElse(""));
+                }
+            }
+            return symbols;
+        }
+
+        private static SweepFile of(Path path, String text, YamlConfig yaml, Path baseDir) {
             ConfigSection root = yaml.root();
             for (String key : root.keys()) {
-                if (!List.of("data", "model", "training", "evaluation", "mlflow", "sweep").contains(key)) {
+                if (!List.of("data", "model", "training", "evaluation", "intervals", "mlflow", "sweep").contains(key)) {
                     throw new ConfigException("unknown top-level key " + key + " in sweep file " + path
-                            + "; known: data, model, training, evaluation, mlflow, sweep");
+                            + "; known: data, model, training, evaluation, intervals, mlflow, sweep");
                 }
             }
             TrainConfig base = TrainConfig.read(yaml, baseDir);
@@ -72,22 +157,23 @@ public final class SweepRunner {
                 Object sample = entry.getValue().sample(SearchMethod.trialRandom(spec.seed(), 0));
                 TrainConfig.read(yaml.withOverride(entry.getKey(), sample), baseDir);
             }
-            try {
-                return new SweepFile(path, Files.readString(path), yaml, base, spec);
-            } catch (IOException e) {
-                throw new ConfigException("cannot read sweep file " + path + ": " + e.getMessage(), e);
-            }
+            return new SweepFile(path, text, yaml, base, spec);
+        }
+
+        /** The symbol this file's trials forecast. */
+        public String symbol() {
+            return base.data().symbol();
         }
     }
 
-    /** What a finished sweep reports. */
-    public record Summary(String parentRunId, String sweepId, List<TrialRow> trials, Optional<TrialRow> best,
+    /** What a finished sweep of one symbol reports. */
+    public record Summary(String symbol, String parentRunId, String sweepId, List<TrialRow> trials, Optional<TrialRow> best,
                           Optional<ModelVersion> registered) {
     }
 
-    /** One trial's row in the summary. */
-    public record TrialRow(int index, String runId, TrialStatus status, Map<String, Object> point, Optional<Double> value,
-                           String note) {
+    /** One trial's row in the summary: the symbol it forecasts and its index in that symbol's sweep. */
+    public record TrialRow(String symbol, int index, String runId, TrialStatus status, Map<String, Object> point,
+                           Optional<Double> value, String note) {
     }
 
     /**
@@ -113,85 +199,88 @@ public final class SweepRunner {
         return "trial-" + index;
     }
 
+    /** Runs the sweep of one symbol. */
     public Summary run(SweepFile file, Options options) {
-        SweepSpec spec = file.spec();
-        int trials = options.trials().orElse(spec.trials());
-        if (spec.method() == SweepSpec.Method.GRID) {
-            trials = Math.min(trials, spec.searchMethod().capacity());
-        }
-        String sweepId = sweepId(file);
-        String experimentId = RunMetadata.experiment(client, file.base()).id();
-        SweepState state = SweepState.open(client, clock, console, file, experimentId, sweepId, trials);
-        String parentId = state.parentId();
-        if (options.ui().isPresent() && !state.children().isEmpty()) {
-            restoreUiStats(parentId, options.ui().get(), options.workDir());
-        }
+        return run(List.of(file), options).getFirst();
+    }
 
-        Map<Integer, TrialRow> rows = state.endedRows(spec);
-        Map<Integer, Map<Long, Double>> curves = state.endedCurves(spec);
-        List<SearchMethod.Observation> history = new ArrayList<>();
-        rows.values().forEach(row -> row.value().ifPresent(v -> history.add(new SearchMethod.Observation(row.point(),
-                spec.loss(v)))));
-
-        List<Integer> todo = new ArrayList<>();
-        if (options.onlyTrial().isPresent()) {
-            todo.add(options.onlyTrial().get());
-        } else {
-            for (int i = 0; i < trials; i++) {
-                if (state.needsRun(i)) {
-                    todo.add(i);
-                }
+    /**
+     * Runs the sweeps of a fleet as one job: each symbol its own parent run, search, pruning and registered model,
+     * their trials sharing the {@code sweep.parallel} slots (handed out round robin over the symbols); returns one
+     * summary per symbol, in the fleet's order.
+     */
+    public List<Summary> run(List<SweepFile> fleet, Options options) {
+        if (fleet.isEmpty()) {
+            throw new IllegalArgumentException("a sweep needs at least one symbol");
+        }
+        Map<String, Member> members = new LinkedHashMap<>();
+        for (SweepFile file : fleet) {
+            members.put(file.symbol(), open(file, options, fleet.size() > 1));
+        }
+        String symbols = String.join(",", members.keySet());
+        for (Member m : members.values()) {
+            Map<String, String> tags = new LinkedHashMap<>();
+            tags.put(TAG_SYMBOL, m.file.symbol());
+            if (fleet.size() > 1) {
+                tags.put(TAG_FLEET, symbols);
             }
+            client.setTags(m.state.parentId(), tags);
         }
-        TrialScheduler scheduler = new LocalTrialScheduler(Math.max(1, Math.min(spec.parallel(), todo.size())));
+        int todo = members.values().stream().mapToInt(m -> m.todo.size()).sum();
+        SweepSpec first = fleet.getFirst().spec();
+        TrialScheduler scheduler = new LocalTrialScheduler(Math.max(1, Math.min(first.parallel(), todo)));
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / scheduler.slots());
-        console.printf(Locale.ROOT, "sweep %s (parent run %s): %d trials, %d done, %d to run, %d in parallel x %d threads%n",
-                sweepId, parentId, trials, rows.size() - (int) todo.stream().filter(rows::containsKey).count(),
-                todo.size(), scheduler.slots(), threads);
+        for (Member m : members.values()) {
+            console.printf(Locale.ROOT, "sweep %s%s (parent run %s): %d trials, %d done, %d to run, %d in parallel x %d"
+                            + " threads%n", m.sweepId, m.label.isEmpty() ? "" : " of " + m.file.symbol(),
+                    m.state.parentId(), m.trials, m.rows.size() - (int) m.todo.stream().filter(m.rows::containsKey).count(),
+                    m.todo.size(), scheduler.slots(), threads);
+        }
         console.flush();
         options.ui().ifPresent(ui -> {
-            if (file.base().training().engine() != TrainingEngine.DL4J) {
+            if (fleet.getFirst().base().training().engine() != TrainingEngine.DL4J) {
                 console.printf(Locale.ROOT, "--ui: trials train with training.engine=dl4j instead of %s: the fused"
                         + " engine has no per-iteration hooks for DL4J's StatsListener (DL4J epochs are slower)%n",
-                        file.base().training().engine().key());
+                        fleet.getFirst().base().training().engine().key());
             }
             console.printf(Locale.ROOT, "training UI: %s  (one session per trial, named trial-<i>-<run id>; stats every"
                     + " %d iterations)%n", ui.url(), ui.settings().frequency());
         });
         console.flush();
-        SweepProgress progress = new SweepProgress(console, trials, spec);
-        rows.values().forEach(progress::restored);
+        for (Member m : members.values()) {
+            m.runner = new TrialRunner(client, clock, m.file, m.state.experimentId(), m.state.parentId(), m.sweepId,
+                    threads, m.curves, m.progress, options.workDir(), options.ui());
+        }
 
-        TrialRunner runner = new TrialRunner(client, clock, file, experimentId, parentId, sweepId, threads, curves,
-                progress, options.workDir(), options.ui());
-        Iterator<Integer> pending = todo.iterator();
-        SearchMethod method = spec.searchMethod();
+        List<Member> order = List.copyOf(members.values());
         TrialScheduler.Source source = new TrialScheduler.Source() {
+            private int turn;
+
             @Override
             public Optional<TrialScheduler.Trial> next() {
-                if (!pending.hasNext()) {
-                    return Optional.empty();
+                for (int tried = 0; tried < order.size(); tried++) {
+                    Member m = order.get(turn++ % order.size());
+                    if (!m.todo.isEmpty()) {
+                        return Optional.of(m.next());
+                    }
                 }
-                int index = pending.next();
-                // an interrupted trial runs again exactly what it ran; a new one is proposed from every ended trial
-                Map<String, Object> point = state.earlierPoint(index)
-                        .orElseGet(() -> method.propose(index, List.copyOf(history)));
-                return Optional.of(new TrialScheduler.Trial(index, point));
+                return Optional.empty();
             }
 
             @Override
             public void ended(TrialRow row) {
-                rows.put(row.index(), row);
-                row.value().ifPresent(v -> history.add(new SearchMethod.Observation(row.point(), spec.loss(v))));
+                members.get(row.symbol()).ended(row);
             }
         };
-        Thread hook = new Thread(state::closeOnInterrupt);
+        TrialScheduler.Runner runner = trial -> members.get(trial.symbol()).runner.run(trial);
+        Runnable closeAll = () -> members.values().forEach(m -> m.state.closeOnInterrupt());
+        Thread hook = new Thread(closeAll);
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             scheduler.runAll(source, runner);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            state.closeOnInterrupt();
+            closeAll.run();
             throw new PipelineException("sweep interrupted", e);
         } finally {
             try {
@@ -201,20 +290,102 @@ public final class SweepRunner {
             }
         }
 
-        if (options.ui().isPresent()) {
-            logUiStats(parentId, options.ui().get());
+        options.ui().ifPresent(ui -> logUiStats(members.values().stream().map(m -> m.state.parentId()).toList(), ui));
+        List<Summary> summaries = new ArrayList<>();
+        for (Member m : members.values()) {
+            summaries.add(finish(m, options));
         }
-        List<TrialRow> all = new ArrayList<>(rows.values());
+        return List.copyOf(summaries);
+    }
+
+    /** One symbol's sweep while the fleet runs: its state in MLflow, rows, search history and trials to run. */
+    private static final class Member {
+        final SweepFile file;
+        final SweepSpec spec;
+        final int trials;
+        final String sweepId;
+        final String label;
+        final SweepState state;
+        final Map<Integer, TrialRow> rows;
+        final Map<Integer, Map<Long, Double>> curves;
+        final List<SearchMethod.Observation> history = new ArrayList<>();
+        final java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>();
+        final SearchMethod method;
+        final SweepProgress progress;
+        TrialRunner runner;
+
+        Member(SweepFile file, int trials, String sweepId, String label, SweepState state, SweepProgress progress) {
+            this.file = file;
+            this.spec = file.spec();
+            this.trials = trials;
+            this.sweepId = sweepId;
+            this.label = label;
+            this.state = state;
+            this.rows = state.endedRows(spec);
+            this.curves = state.endedCurves(spec);
+            this.method = spec.searchMethod();
+            this.progress = progress;
+            rows.values().forEach(row -> row.value().ifPresent(v -> history.add(new SearchMethod.Observation(row.point(),
+                    spec.loss(v)))));
+            rows.values().forEach(progress::restored);
+        }
+
+        /** The next trial: an interrupted one runs again exactly what it ran; a new one is proposed from every ended one. */
+        TrialScheduler.Trial next() {
+            int index = todo.poll();
+            Map<String, Object> point = state.earlierPoint(index)
+                    .orElseGet(() -> method.propose(index, List.copyOf(history)));
+            return new TrialScheduler.Trial(file.symbol(), index, point);
+        }
+
+        void ended(TrialRow row) {
+            rows.put(row.index(), row);
+            row.value().ifPresent(v -> history.add(new SearchMethod.Observation(row.point(), spec.loss(v))));
+        }
+    }
+
+    private Member open(SweepFile file, Options options, boolean inFleet) {
+        SweepSpec spec = file.spec();
+        int trials = options.trials().orElse(spec.trials());
+        if (spec.method() == SweepSpec.Method.GRID) {
+            trials = Math.min(trials, spec.searchMethod().capacity());
+        }
+        String sweepId = sweepId(file);
+        String experimentId = RunMetadata.experiment(client, file.base()).id();
+        SweepState state = SweepState.open(client, clock, console, file, experimentId, sweepId, trials);
+        if (options.ui().isPresent() && !state.children().isEmpty()) {
+            restoreUiStats(state.parentId(), options.ui().get(), options.workDir());
+        }
+        String label = inFleet ? file.symbol() : "";
+        Member m = new Member(file, trials, sweepId, label, state, new SweepProgress(console, trials, spec, label));
+        if (options.onlyTrial().isPresent()) {
+            m.todo.add(options.onlyTrial().get());
+        } else {
+            for (int i = 0; i < trials; i++) {
+                if (state.needsRun(i)) {
+                    m.todo.add(i);
+                }
+            }
+        }
+        return m;
+    }
+
+    /** One symbol's end: the parent's counts, best and summary, the best registered, the console table. */
+    private Summary finish(Member m, Options options) {
+        List<TrialRow> all = new ArrayList<>(m.rows.values());
         Optional<TrialRow> best = all.stream().filter(r -> r.status() == TrialStatus.FINISHED && r.value().isPresent())
-                .min(Comparator.comparingDouble(r -> spec.loss(r.value().orElseThrow())));
+                .min(Comparator.comparingDouble(r -> m.spec.loss(r.value().orElseThrow())));
         SweepReport report = new SweepReport(client, console);
-        report.finishParent(parentId, spec, all, best, options.workDir());
+        report.finishParent(m.state.parentId(), m.spec, all, best, options.workDir());
         Optional<ModelVersion> version = Optional.empty();
-        if (options.register() && spec.register() == SweepSpec.Register.BEST && best.isPresent()) {
-            version = Optional.of(registerBest(file, parentId, sweepId, best.get(), options.workDir()));
+        if (options.register() && m.spec.register() == SweepSpec.Register.BEST && best.isPresent()) {
+            version = Optional.of(registerBest(m.file, m.state.parentId(), m.sweepId, best.get(), options.workDir()));
         }
-        report.printTable(spec, all, best);
-        return new Summary(parentId, sweepId, all, best, version);
+        if (!m.label.isEmpty()) {
+            console.printf(Locale.ROOT, "%n%s (sweep %s, parent run %s):%n", m.label, m.sweepId, m.state.parentId());
+        }
+        report.printTable(m.spec, all, best);
+        return new Summary(m.file.symbol(), m.state.parentId(), m.sweepId, all, best, version);
     }
 
     /**
@@ -280,14 +451,16 @@ public final class SweepRunner {
         console.flush();
     }
 
-    /** Stops the training UI (which completes its stats file) and logs the file to the parent run. */
-    private void logUiStats(String parentId, TrainingUi ui) {
+    /** Stops the training UI (which completes its stats file) and logs the file to each parent run. */
+    private void logUiStats(List<String> parentIds, TrainingUi ui) {
         int sessions = ui.sessions().size();
         ui.close();
-        client.uploadFile(parentId, ui.statsFile(), TrainingUi.ARTIFACT_DIR);
-        client.setTags(parentId, Map.of("closecast.ui.stats", TrainingUi.ARTIFACT_DIR + "/" + TrainingUi.STATS_FILE));
-        console.printf(Locale.ROOT, "training UI stopped; its stats (%d session(s)) are artifact %s/%s of run %s%n",
-                sessions, TrainingUi.ARTIFACT_DIR, TrainingUi.STATS_FILE, parentId);
+        for (String parentId : parentIds) {
+            client.uploadFile(parentId, ui.statsFile(), TrainingUi.ARTIFACT_DIR);
+            client.setTags(parentId, Map.of("closecast.ui.stats", TrainingUi.ARTIFACT_DIR + "/" + TrainingUi.STATS_FILE));
+            console.printf(Locale.ROOT, "training UI stopped; its stats (%d session(s)) are artifact %s/%s of run %s%n",
+                    sessions, TrainingUi.ARTIFACT_DIR, TrainingUi.STATS_FILE, parentId);
+        }
         console.flush();
     }
 

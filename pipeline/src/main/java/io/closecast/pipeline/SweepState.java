@@ -30,11 +30,13 @@ final class SweepState {
     private final Clock clock;
     private final PrintWriter console;
     private final String experimentId;
+    private final String symbol;
     private final Run parent;
     private final Map<Integer, Run> children;
 
-    private SweepState(MlflowClient client, Clock clock, PrintWriter console, String experimentId, Run parent,
-                       Map<Integer, Run> children) {
+    private SweepState(MlflowClient client, Clock clock, PrintWriter console, String experimentId, String symbol,
+                       Run parent, Map<Integer, Run> children) {
+        this.symbol = symbol;
         this.client = client;
         this.clock = clock;
         this.console = console;
@@ -47,7 +49,7 @@ final class SweepState {
     static SweepState open(MlflowClient client, Clock clock, PrintWriter console, SweepRunner.SweepFile file,
                            String experimentId, String sweepId, int trials) {
         Run parent = findOrCreateParent(client, clock, file, experimentId, sweepId, trials);
-        SweepState state = new SweepState(client, clock, console, experimentId, parent,
+        SweepState state = new SweepState(client, clock, console, experimentId, file.symbol(), parent,
                 children(client, experimentId, parent.id()));
         state.closeLeftRunning();
         return state;
@@ -84,7 +86,7 @@ final class SweepState {
         Map<Integer, SweepRunner.TrialRow> rows = new TreeMap<>();
         children.forEach((index, child) -> {
             if (!needsRun(index)) {
-                rows.put(index, row(index, child, spec));
+                rows.put(index, row(symbol, index, child, spec));
             }
         });
         return rows;
@@ -130,8 +132,8 @@ final class SweepState {
             Run run = e.getValue();
             if (run.info().status() == RunStatus.RUNNING) {
                 markInterrupted(run);
-                console.printf(Locale.ROOT, "trial %d was left RUNNING by an interrupted sweep: closed as KILLED, re-running it%n",
-                        e.getKey());
+                console.printf(Locale.ROOT, "trial %d of %s was left RUNNING by an interrupted sweep: closed as KILLED,"
+                        + " re-running it%n", e.getKey(), symbol);
                 e.setValue(client.getRun(run.id()));
             }
         }
@@ -144,7 +146,7 @@ final class SweepState {
         client.setTerminated(run.id(), RunStatus.KILLED, Instant.now(clock));
     }
 
-    private static SweepRunner.TrialRow row(int index, Run child, SweepSpec spec) {
+    private static SweepRunner.TrialRow row(String symbol, int index, Run child, SweepSpec spec) {
         Map<String, Object> point = child.tags().containsKey(SweepRunner.TAG_TRIAL_POINT)
                 ? SweepRunner.readPoint(child.tags().get(SweepRunner.TAG_TRIAL_POINT)) : Map.of();
         TrialStatus status = TrialStatus.of(child);
@@ -153,7 +155,7 @@ final class SweepState {
             value = child.metric(SweepRunner.objectiveKey(spec.metric())).map(Metric::value);
         }
         String note = child.tags().getOrDefault("closecast.stop_reason", child.tags().getOrDefault(TrainingJob.TAG_FAILURE, ""));
-        return new SweepRunner.TrialRow(index, child.id(), status, point, value, note);
+        return new SweepRunner.TrialRow(symbol, index, child.id(), status, point, value, note);
     }
 
     private static Map<Integer, Run> children(MlflowClient client, String experimentId, String parentId) {

@@ -98,12 +98,28 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
         return copy;
     }
 
+    /** The placeholder {@code data.file} and the {@code mlflow} names may hold: the symbol (its slug in names). */
+    public static final String SYMBOL = "{symbol}";
+    /** {@code data.file} unless given. */
+    static final String DEFAULT_FILE = "data/" + SYMBOL + ".csv";
+    /** {@code mlflow.experiment} and {@code mlflow.registered-model} unless given. */
+    static final String DEFAULT_NAME = "closecast-" + SYMBOL;
+
+    /** A symbol as MLflow names carry it: lower case, each run of other characters one {@code -} (PETR4.SA: petr4-sa). */
+    public static String slug(String symbol) {
+        return symbol.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    }
+
     /** Reads a training config; relative file paths resolve against {@code baseDir} (the config's {@link ProjectRoot}). */
     public static TrainConfig read(YamlConfig yaml, Path baseDir) {
         ConfigSection root = yaml.root();
         ConfigSection data = root.section("data");
+        if (data.has("symbols")) {
+            throw data.error("symbols", "names a fleet, which only a sweep runs (closecast sweep runs each symbol's"
+                    + " trials); give one data.symbol here", data.node("symbols").map(ConfigSection::describe).orElse(""));
+        }
         String symbol = data.requiredString("symbol");
-        Path file = baseDir.resolve(data.string("file", "data/" + symbol + ".csv"));
+        Path file = baseDir.resolve(data.string("file", DEFAULT_FILE).replace(SYMBOL, symbol));
         boolean fetch = data.bool("fetch", false);
         Optional<LocalDate> from = data.date("from");
         Optional<LocalDate> to = data.date("to");
@@ -192,12 +208,13 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
         IntervalSpec intervals = readIntervals(root.section("intervals"));
 
         ConfigSection mlflow = root.section("mlflow");
-        String defaultName = "closecast-" + symbol.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
-                .replaceAll("(^-|-$)", "");
-        Tracking tracking = new Tracking(mlflow.string("experiment", defaultName),
-                mlflow.string("registered-model", defaultName), refit);
+        String slug = slug(symbol);
+        Tracking tracking = new Tracking(mlflow.string("experiment", DEFAULT_NAME).replace(SYMBOL, slug),
+                mlflow.string("registered-model", DEFAULT_NAME).replace(SYMBOL, slug), refit);
         mlflow.finish();
-        Map<String, String> resolved = root.resolved();
+        Map<String, String> resolved = new java.util.LinkedHashMap<>(root.resolved());
+        resolved.replaceAll((key, value) -> key.equals("data.file") ? value.replace(SYMBOL, symbol)
+                : key.startsWith("mlflow.") ? value.replace(SYMBOL, slug) : value);
         if (!root.has("sweep")) {
             root.finish();
         }

@@ -96,7 +96,7 @@ final class TrialRunner implements TrialScheduler.Runner {
         Optional<Double> value = status == TrialStatus.FINISHED
                 ? SweepRunner.objective(spec.metric(), result.metrics(), result.epochs()) : Optional.empty();
         progress.finished(index, status, value, result.reason());
-        return new SweepRunner.TrialRow(index, result.runId(), status, point, value, result.reason());
+        return new SweepRunner.TrialRow(file.symbol(), index, result.runId(), status, point, value, result.reason());
     }
 
     private TrainConfig config(int index, Map<String, Object> point) {
@@ -160,6 +160,6 @@ final class TrialRunner implements TrialScheduler.Runner {
                 .tag(TrialStatus.TAG, TrialStatus.FAILED.key()).tag(RunMetadata.USER, Commands.user())
                 .tag(RunMetadata.NOTE, RunMetadata.trial(file, index, parentId, point)).build());
         client.setTerminated(run.id(), RunStatus.FAILED);
-        return new SweepRunner.TrialRow(index, run.id(), TrialStatus.FAILED, point, Optional.empty(), reason);
+        return new SweepRunner.TrialRow(file.symbol(), index, run.id(), TrialStatus.FAILED, point, Optional.empty(), reason);
     }
 }

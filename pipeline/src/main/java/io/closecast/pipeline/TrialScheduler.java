@@ -14,8 +14,8 @@ import java.util.Optional;
  */
 interface TrialScheduler {
 
-    /** One trial to run: its index in the sweep and its hyper-parameters. */
-    record Trial(int index, Map<String, Object> point) {
+    /** One trial to run: the symbol it forecasts, its index in that symbol's sweep and its hyper-parameters. */
+    record Trial(String symbol, int index, Map<String, Object> point) {
         public Trial {
             point = Collections.unmodifiableMap(new LinkedHashMap<>(point)); // keeps the space's key order
         }

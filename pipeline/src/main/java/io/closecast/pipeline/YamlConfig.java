@@ -126,6 +126,33 @@ public final class YamlConfig {
         return new YamlConfig(source, copy, keys);
     }
 
+    /** A copy without the value at {@code dottedKey} (nothing changes when it is absent). */
+    public YamlConfig without(String dottedKey) {
+        MappingNode copy = (MappingNode) deepCopy(root);
+        String[] parts = dottedKey.split("\\.");
+        MappingNode current = copy;
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            NodeTuple found = null;
+            for (NodeTuple tuple : current.getValue()) {
+                if (tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals(part)) {
+                    found = tuple;
+                }
+            }
+            if (found == null) {
+                break;
+            }
+            if (i == parts.length - 1) {
+                current.getValue().remove(found);
+            } else if (found.getValueNode() instanceof MappingNode child) {
+                current = child;
+            } else {
+                break;
+            }
+        }
+        return new YamlConfig(source, copy, overridden);
+    }
+
     private static ScalarNode scalar(String text, Node at) {
         return new ScalarNode(Tag.STR, text, at.getStartMark(), at.getEndMark(), DumperOptions.ScalarStyle.PLAIN);
     }

@@ -32,7 +32,7 @@ class LocalTrialSchedulerTest {
                 return Optional.empty();
             }
             endedWhenProposed.add(ended);
-            return Optional.of(new TrialScheduler.Trial(next++, Map.of("x", next)));
+            return Optional.of(new TrialScheduler.Trial("X", next++, Map.of("x", next)));
         }
 
         @Override
@@ -43,7 +43,7 @@ class LocalTrialSchedulerTest {
     }
 
     private static SweepRunner.TrialRow row(TrialScheduler.Trial t) {
-        return new SweepRunner.TrialRow(t.index(), "run-" + t.index(), TrialStatus.FINISHED, t.point(),
+        return new SweepRunner.TrialRow(t.symbol(), t.index(), "run-" + t.index(), TrialStatus.FINISHED, t.point(),
                 Optional.of((double) t.index()), "");
     }
 
