@@ -24,8 +24,7 @@ class ServingConfigTest {
     @Test
     void theShippedYamlLoadsWithItsDefaults() {
         ServingConfig c = ServingConfig.load(YAML, Map.of());
-        assertEquals("closecast-petr4", c.modelName());
-        assertEquals("production", c.modelAlias());
+        assertEquals(List.of(new ServingConfig.ServedModel("closecast-petr4", "production")), c.models());
         assertEquals(8080, c.port());
         assertEquals(ServingConfig.DEFAULT_WRITE_QUEUE_LENGTH, c.writeQueueLength());
         assertEquals(Duration.ofSeconds(30), c.loader().pollInterval());
@@ -43,8 +42,7 @@ class ServingConfigTest {
                 "CLOSECAST_MODEL_ALIAS", "staging", "CLOSECAST_PORT", "9090", "CLOSECAST_API_KEYS", " k1, k2 ,,",
                 "CLOSECAST_POLL_INTERVAL", "500ms", "CLOSECAST_WEBHOOK_SECRET", "s"));
         assertEquals(Optional.of("http://mlflow:5000"), c.trackingUri());
-        assertEquals("closecast-msft", c.modelName());
-        assertEquals("staging", c.modelAlias());
+        assertEquals(List.of(new ServingConfig.ServedModel("closecast-msft", "staging")), c.models());
         assertEquals(9090, c.port());
         assertEquals(List.of("k1", "k2"), c.apiKeys());
         assertEquals(Duration.ofMillis(500), c.loader().pollInterval());
