@@ -1,0 +1,164 @@
+package io.closecast.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.webclient.http1.Http1ClientRequest;
+import io.helidon.webclient.http1.Http1ClientResponse;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.DirectClient;
+import io.helidon.webserver.testing.junit5.RoutingTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fleet routes without a socket: three configured models, two serving (fleet-msft v1, fleet-aapl v7 with a
+ * window of 6) and one whose alias points at no version.
+ */
+@RoutingTest
+class FleetRoutesTest {
+
+    private static final String BODY = "{\"closes\": [100, 101, 102, 103, 104, 105], \"horizon\": 2}";
+
+    private final DirectClient client;
+
+    FleetRoutesTest(DirectClient client) {
+        this.client = client;
+    }
+
+    @SetUpRoute
+    static void routing(HttpRouting.Builder routing) {
+        ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0)
+                .models("fleet-msft", "fleet-aapl", "fleet-none").build();
+        ServingMetrics metrics = ServingMetrics.create(Metrics.globalRegistry(), Main.ROUTES);
+        ModelFleet fleet = ModelFleet.create(List.of(new TestModelSource("fleet-msft", 5, 10, "1"),
+                new TestModelSource("fleet-aapl", 6, 3, "7"), new TestModelSource("fleet-none", 5, 10, null)),
+                config.loader(), metrics);
+        fleet.all().forEach(m -> m.check(false)); // loaded on this thread: no background loader in a route test
+        Main.routing(routing, config, fleet, metrics);
+    }
+
+    private record Answer(int status, String body) {
+        JsonNode json() {
+            return Json.parse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private Answer send(Method method, String path, String body) {
+        Http1ClientRequest req = client.method(method).uri(path);
+        Http1ClientResponse res;
+        if (body == null) {
+            res = req.request();
+        } else {
+            req.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res = req.submit(body);
+        }
+        try (res) {
+            return new Answer(res.status().code(), res.entity().hasEntity() ? res.as(String.class) : "");
+        }
+    }
+
+    private static JsonNode error(Answer a, int status, String code) {
+        assertEquals(status, a.status(), a.body());
+        JsonNode err = a.json().get("error");
+        assertEquals(code, err.path("code").asText(), a.body());
+        return err;
+    }
+
+    @Test
+    void eachModelAnswersOnItsOwnRouteWithIntervals() {
+        Answer msft = send(Method.POST, "/v1/models/fleet-msft/predict", BODY.replace("100, ", ""));
+        assertEquals(200, msft.status(), msft.body());
+        assertEquals("fleet-msft", msft.json().at("/model/name").asText());
+        assertEquals("1", msft.json().at("/model/version").asText());
+        assertEquals(2, msft.json().get("predictions").size());
+        assertTrue(msft.json().get("intervals").isArray(), msft.body());
+        assertEquals(2, msft.json().get("naive").size());
+
+        Answer aapl = send(Method.POST, "/v1/models/fleet-aapl/predict", BODY);
+        assertEquals(200, aapl.status(), aapl.body());
+        assertEquals("fleet-aapl", aapl.json().at("/model/name").asText());
+        assertEquals("7", aapl.json().at("/model/version").asText());
+        assertEquals(6, aapl.json().get("closes_used").asInt());
+        // the window length is the model's own: fleet-msft's 5 closes are too few for fleet-aapl
+        JsonNode tooShort = error(send(Method.POST, "/v1/models/fleet-aapl/predict", BODY.replace("100, ", "")), 400, "invalid_field");
+        assertEquals("closes", tooShort.path("field").asText());
+    }
+
+    @Test
+    void anUnknownModelIs404NamingIt() {
+        JsonNode err = error(send(Method.POST, "/v1/models/fleet-nope/predict", BODY), 404, "model_not_found");
+        assertTrue(err.path("message").asText().contains("fleet-nope"), err.toString());
+        assertTrue(err.path("message").asText().contains("fleet-msft, fleet-aapl, fleet-none"), err.toString());
+        error(send(Method.GET, "/v1/models/fleet-nope", null), 404, "model_not_found");
+        error(send(Method.GET, "/v1/models/fleet-msft/predict", null), 405, "method_not_allowed");
+    }
+
+    @Test
+    void aModelWithoutAVersionIs503OnItsRoutesWhileTheServiceIsReady() {
+        JsonNode err = error(send(Method.POST, "/v1/models/fleet-none/predict", BODY), 503, "model_not_ready");
+        assertTrue(err.path("message").asText().contains("fleet-none") && err.path("message").asText().contains("points at none"),
+                err.toString());
+        error(send(Method.GET, "/v1/models/fleet-none", null), 503, "model_not_ready");
+        Answer ready = send(Method.GET, "/health/ready", null);
+        assertEquals(200, ready.status(), ready.body());
+        assertEquals("UP", ready.json().get("status").asText());
+        assertEquals("UP", ready.json().at("/models/fleet-msft/status").asText());
+        assertEquals("7", ready.json().at("/models/fleet-aapl/model/version").asText());
+        assertEquals("DOWN", ready.json().at("/models/fleet-none/status").asText());
+        assertEquals("no_version", ready.json().at("/models/fleet-none/condition").asText());
+        assertEquals(200, send(Method.GET, "/ping", null).status());
+    }
+
+    @Test
+    void theModelListSaysWhatServesAndWhatTheAliasPointsAt() {
+        Answer list = send(Method.GET, "/v1/models", null);
+        assertEquals(200, list.status(), list.body());
+        JsonNode models = list.json().get("models");
+        assertEquals(3, models.size(), list.body());
+        assertEquals("fleet-msft", models.get(0).get("name").asText());
+        assertEquals("serving", models.get(0).get("condition").asText());
+        assertEquals("1", models.get(0).get("serving_version").asText());
+        assertEquals("1", models.get(0).get("alias_points_at").asText());
+        assertEquals("production", models.get(0).get("alias").asText());
+        assertTrue(models.get(0).get("in_sync").asBoolean());
+        assertEquals("7", models.get(1).get("serving_version").asText());
+        assertEquals("no_version", models.get(2).get("condition").asText());
+        assertTrue(models.get(2).get("serving_version").isNull());
+        assertTrue(models.get(2).get("reason").asText().contains("points at none"), list.body());
+        Answer one = send(Method.GET, "/v1/models/fleet-aapl", null);
+        assertEquals(200, one.status(), one.body());
+        assertEquals("fleet-aapl", one.json().get("name").asText());
+        assertEquals(6, one.json().get("window_length").asInt());
+        assertEquals("7", one.json().at("/state/serving_version").asText());
+    }
+
+    @Test
+    void theSingleModelRoutesNameTheFleetRoutes() {
+        for (Answer a : List.of(send(Method.POST, "/v1/predict", BODY), send(Method.GET, "/v1/model", null),
+                send(Method.POST, "/invocations", "{\"inputs\": [1, 2, 3, 4, 5]}"))) {
+            JsonNode err = error(a, 409, "model_required");
+            assertTrue(err.path("message").asText().contains("/v1/models/{name}/predict"), err.toString());
+            assertTrue(err.path("message").asText().contains("fleet-msft, fleet-aapl, fleet-none"), err.toString());
+        }
+    }
+
+    @Test
+    void predictionsAreCountedPerModel() {
+        double before = count("fleet-aapl");
+        assertEquals(200, send(Method.POST, "/v1/models/fleet-aapl/predict", BODY).status());
+        assertEquals(before + 1, count("fleet-aapl"), 1e-9);
+    }
+
+    private static double count(String model) {
+        return Metrics.globalRegistry().counter("closecast_predictions", List.of(io.helidon.metrics.api.Tag.create("model", model)))
+                .map(c -> (double) c.count()).orElse(0.0);
+    }
+
+}
