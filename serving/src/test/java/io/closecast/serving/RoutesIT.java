@@ -204,7 +204,8 @@ class RoutesIT {
         assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("application/yaml"));
         for (String path : List.of("openapi: 3", "/v1/predict:", "/v1/predict/csv:", "/invocations:", "/v1/model:",
                 "/health/live:", "/health/ready:", "/ping:", "/health:", "/version:", "/metrics:", "/openapi:",
-                "/v1/webhooks/mlflow:", "ApiError")) {
+                "/v1/webhooks/mlflow:", "/v1/models:", "/v1/models/{name}:", "/v1/models/{name}/predict:",
+                "/v1/models/{name}/predict/csv:", "ModelRequired", "ApiError")) {
             assertTrue(res.body().contains(path), "expected " + path + " in /openapi");
         }
     }

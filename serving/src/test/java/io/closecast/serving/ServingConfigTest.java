@@ -110,6 +110,14 @@ class ServingConfigTest {
     }
 
     @Test
+    void theShippedFleetExampleLoads() {
+        assertEquals(List.of(new ServingConfig.ServedModel("closecast-MSFT", "production"),
+                new ServingConfig.ServedModel("closecast-AAPL", "production"),
+                new ServingConfig.ServedModel("closecast-PETR4.SA", "champion")),
+                ServingConfig.load(YAML.resolveSibling("serving-fleet.yaml"), Map.of()).models());
+    }
+
+    @Test
     void aBadFleetSaysWhatIsWrong(@TempDir Path dir) throws Exception {
         Path yaml = dir.resolve("fleet.yaml");
         Files.writeString(yaml, "models:\n  - name: closecast-MSFT\n    alais: staging\n");
