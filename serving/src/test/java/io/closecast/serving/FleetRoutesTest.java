@@ -26,6 +26,10 @@ class FleetRoutesTest {
 
     private static final String BODY = "{\"closes\": [100, 101, 102, 103, 104, 105], \"horizon\": 2}";
 
+    private static final String SECRET = "fleet-secret";
+    private static final TestModelSource HOOK = new TestModelSource("fleet-hook", 5, 10, "1");
+    private static final TestModelSource MSFT = new TestModelSource("fleet-msft", 5, 10, "1");
+
     private final DirectClient client;
 
     FleetRoutesTest(DirectClient client) {
@@ -35,14 +39,16 @@ class FleetRoutesTest {
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
         ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0)
-                .models("fleet-msft", "fleet-aapl", "fleet-none").build();
+                .models("fleet-msft", "fleet-aapl", "fleet-none", "fleet-hook").webhookSecret(SECRET).build();
         ServingMetrics metrics = ServingMetrics.create(Metrics.globalRegistry(), Main.ROUTES);
-        ModelFleet fleet = ModelFleet.create(List.of(new TestModelSource("fleet-msft", 5, 10, "1"),
-                new TestModelSource("fleet-aapl", 6, 3, "7"), new TestModelSource("fleet-none", 5, 10, null)),
-                config.loader(), metrics);
+        ModelFleet fleet = ModelFleet.create(List.of(MSFT, new TestModelSource("fleet-aapl", 6, 3, "7"),
+                new TestModelSource("fleet-none", 5, 10, null), HOOK), config.loader(), metrics);
+        FLEET = fleet;
         fleet.all().forEach(m -> m.check(false)); // loaded on this thread: no background loader in a route test
         Main.routing(routing, config, fleet, metrics);
     }
+
+    private static ModelFleet FLEET;
 
     private record Answer(int status, String body) {
         JsonNode json() {
@@ -95,7 +101,7 @@ class FleetRoutesTest {
     void anUnknownModelIs404NamingIt() {
         JsonNode err = error(send(Method.POST, "/v1/models/fleet-nope/predict", BODY), 404, "model_not_found");
         assertTrue(err.path("message").asText().contains("fleet-nope"), err.toString());
-        assertTrue(err.path("message").asText().contains("fleet-msft, fleet-aapl, fleet-none"), err.toString());
+        assertTrue(err.path("message").asText().contains("fleet-msft, fleet-aapl, fleet-none, fleet-hook"), err.toString());
         error(send(Method.GET, "/v1/models/fleet-nope", null), 404, "model_not_found");
         error(send(Method.GET, "/v1/models/fleet-msft/predict", null), 405, "method_not_allowed");
     }
@@ -121,7 +127,7 @@ class FleetRoutesTest {
         Answer list = send(Method.GET, "/v1/models", null);
         assertEquals(200, list.status(), list.body());
         JsonNode models = list.json().get("models");
-        assertEquals(3, models.size(), list.body());
+        assertEquals(4, models.size(), list.body());
         assertEquals("fleet-msft", models.get(0).get("name").asText());
         assertEquals("serving", models.get(0).get("condition").asText());
         assertEquals("1", models.get(0).get("serving_version").asText());
@@ -145,7 +151,40 @@ class FleetRoutesTest {
                 send(Method.POST, "/invocations", "{\"inputs\": [1, 2, 3, 4, 5]}"))) {
             JsonNode err = error(a, 409, "model_required");
             assertTrue(err.path("message").asText().contains("/v1/models/{name}/predict"), err.toString());
-            assertTrue(err.path("message").asText().contains("fleet-msft, fleet-aapl, fleet-none"), err.toString());
+            assertTrue(err.path("message").asText().contains("fleet-msft, fleet-aapl, fleet-none, fleet-hook"), err.toString());
+        }
+    }
+
+    @Test
+    void aWebhookForOneModelChecksThatModelOnly() throws Exception {
+        HOOK.pointAt("2");
+        int msftResolves = MSFT.resolves();
+        Answer other = webhook("fleet-hook", "staging");
+        assertEquals(202, other.status(), other.body());
+        assertEquals(false, other.json().get("check_triggered").asBoolean(), "another alias than the one followed");
+        assertEquals(false, webhook("fleet-elsewhere", "production").json().get("check_triggered").asBoolean());
+        Answer hook = webhook("fleet-hook", "production");
+        assertEquals(202, hook.status(), hook.body());
+        assertTrue(hook.json().get("check_triggered").asBoolean(), hook.body());
+        TestClient.await("fleet-hook v2 after its webhook", java.time.Duration.ofSeconds(10),
+                () -> FLEET.get("fleet-hook").status().serving().map(ModelInfo::version).orElse("").equals("2"));
+        assertEquals(msftResolves, MSFT.resolves(), "a webhook for fleet-hook must not check fleet-msft");
+    }
+
+    private Answer webhook(String model, String alias) {
+        String body = "{\"entity\":\"model_version_alias\",\"action\":\"created\",\"data\":{\"name\":\"" + model
+                + "\",\"alias\":\"" + alias + "\",\"version\":\"2\"}}";
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String id = "d-" + model + "-" + alias;
+        String ts = Long.toString(java.time.Instant.now().getEpochSecond());
+        String signature = WebhookVerifier.create(SECRET, java.time.Duration.ofMinutes(5), java.time.Clock.systemUTC()).sign(id, ts, bytes);
+        Http1ClientRequest req = client.method(Method.POST).uri("/v1/webhooks/mlflow")
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .header(WebhookService.DELIVERY_ID, id)
+                .header(WebhookService.TIMESTAMP, ts)
+                .header(WebhookService.SIGNATURE, signature);
+        try (Http1ClientResponse res = req.submit(body)) {
+            return new Answer(res.status().code(), res.as(String.class));
         }
     }
 
