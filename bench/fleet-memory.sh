@@ -31,14 +31,21 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 max="${counts[-1]}"
-prefix="closecast-mem-$(date -u +%H%M%S)"
-registered="$("$java_bin" "${flags[@]}" -Djava.util.logging.config.file=/dev/null -cp "$cp" io.closecast.serving.FleetMemoryBench \
-  "$uri" "$prefix" "$max" "$root" 2>"$work/register.log" | tail -1)"
+# CLOSECAST_FLEET_PREFIX=closecast-mem-HHMMSS reuses models an earlier run registered (at least max of them)
+if [ -n "${CLOSECAST_FLEET_PREFIX:-}" ]; then
+  prefix="$CLOSECAST_FLEET_PREFIX"
+  registered="reusing models $prefix-1..$max"
+else
+  prefix="closecast-mem-$(date -u +%H%M%S)"
+  registered="$("$java_bin" "${flags[@]}" -Djava.util.logging.config.file=/dev/null -cp "$cp" io.closecast.serving.FleetMemoryBench \
+    "$uri" "$prefix" "$max" "$root" 2>"$work/register.log" | tail -1)"
+fi
 echo "$registered" >&2
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 metric() { # metric NAME_AND_LABELS_PREFIX: the first sample's value from /metrics
-  curl -s "http://127.0.0.1:$port/metrics" -H 'Accept: text/plain' | awk -v p="$1" 'index($0, p) == 1 { print $NF; exit }'
+  curl -s -o "$work/metrics.txt" "http://127.0.0.1:$port/metrics" -H 'Accept: text/plain'   # to a file: awk's early exit
+  awk -v p="$1" 'index($0, p) == 1 { print $NF; exit }' "$work/metrics.txt"           # must not SIGPIPE curl (pipefail)
 }
 
 rows=()
