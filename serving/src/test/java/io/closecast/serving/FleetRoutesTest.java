@@ -39,10 +39,10 @@ class FleetRoutesTest {
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
         ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0)
-                .models("fleet-msft", "fleet-aapl", "fleet-none", "fleet-hook").webhookSecret(SECRET).build();
+                .models("fleet-msft", "fleet-aapl", "fleet-none.SA", "fleet-hook").webhookSecret(SECRET).build();
         ServingMetrics metrics = ServingMetrics.create(Metrics.globalRegistry(), Main.ROUTES);
         ModelFleet fleet = ModelFleet.create(List.of(MSFT, new TestModelSource("fleet-aapl", 6, 3, "7"),
-                new TestModelSource("fleet-none", 5, 10, null), HOOK), config.loader(), metrics);
+                new TestModelSource("fleet-none.SA", 5, 10, null), HOOK), config.loader(), metrics);
         FLEET = fleet;
         fleet.all().forEach(m -> m.check(false)); // loaded on this thread: no background loader in a route test
         Main.routing(routing, config, fleet, metrics);
@@ -101,24 +101,24 @@ class FleetRoutesTest {
     void anUnknownModelIs404NamingIt() {
         JsonNode err = error(send(Method.POST, "/v1/models/fleet-nope/predict", BODY), 404, "model_not_found");
         assertTrue(err.path("message").asText().contains("fleet-nope"), err.toString());
-        assertTrue(err.path("message").asText().contains("fleet-msft, fleet-aapl, fleet-none, fleet-hook"), err.toString());
+        assertTrue(err.path("message").asText().contains("fleet-msft, fleet-aapl, fleet-none.SA, fleet-hook"), err.toString());
         error(send(Method.GET, "/v1/models/fleet-nope", null), 404, "model_not_found");
         error(send(Method.GET, "/v1/models/fleet-msft/predict", null), 405, "method_not_allowed");
     }
 
     @Test
     void aModelWithoutAVersionIs503OnItsRoutesWhileTheServiceIsReady() {
-        JsonNode err = error(send(Method.POST, "/v1/models/fleet-none/predict", BODY), 503, "model_not_ready");
-        assertTrue(err.path("message").asText().contains("fleet-none") && err.path("message").asText().contains("points at none"),
+        JsonNode err = error(send(Method.POST, "/v1/models/fleet-none.SA/predict", BODY), 503, "model_not_ready");
+        assertTrue(err.path("message").asText().contains("fleet-none.SA") && err.path("message").asText().contains("points at none"),
                 err.toString());
-        error(send(Method.GET, "/v1/models/fleet-none", null), 503, "model_not_ready");
+        error(send(Method.GET, "/v1/models/fleet-none.SA", null), 503, "model_not_ready");
         Answer ready = send(Method.GET, "/health/ready", null);
         assertEquals(200, ready.status(), ready.body());
         assertEquals("UP", ready.json().get("status").asText());
         assertEquals("UP", ready.json().at("/models/fleet-msft/status").asText());
         assertEquals("7", ready.json().at("/models/fleet-aapl/model/version").asText());
-        assertEquals("DOWN", ready.json().at("/models/fleet-none/status").asText());
-        assertEquals("no_version", ready.json().at("/models/fleet-none/condition").asText());
+        assertEquals("DOWN", ready.json().at("/models/fleet-none.SA/status").asText());
+        assertEquals("no_version", ready.json().at("/models/fleet-none.SA/condition").asText());
         assertEquals(200, send(Method.GET, "/ping", null).status());
     }
 
@@ -151,7 +151,7 @@ class FleetRoutesTest {
                 send(Method.POST, "/invocations", "{\"inputs\": [1, 2, 3, 4, 5]}"))) {
             JsonNode err = error(a, 409, "model_required");
             assertTrue(err.path("message").asText().contains("/v1/models/{name}/predict"), err.toString());
-            assertTrue(err.path("message").asText().contains("fleet-msft, fleet-aapl, fleet-none, fleet-hook"), err.toString());
+            assertTrue(err.path("message").asText().contains("fleet-msft, fleet-aapl, fleet-none.SA, fleet-hook"), err.toString());
         }
     }
 
