@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One service for two registered models in a real MLflow registry, each a real (tiny) LSTM bundle: under load on
  * both, one model's promotion swaps it with no failed request while the other is untouched; a broken version of one is
- * refused while both keep serving; an unknown model is a 404 naming it.
+ * refused while both keep serving; an unknown model is a 404 naming it; a restart while the registry is down serves
+ * each model's last served version from the cache.
  */
 class FleetIT {
 
@@ -156,6 +157,25 @@ class FleetIT {
                     metrics);
             assertTrue(metrics.contains("closecast_requests_total{route=\"/v1/models/{name}/predict\",scope=\"application\",status=\"200\",}"),
                     metrics);
+        }
+
+        // a restart while the registry is down: each model serves the last version it verified and served, from the cache
+        int deadPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            deadPort = socket.getLocalPort();
+        }
+        ServingConfig outage = ServingConfig.builder().host("127.0.0.1").port(0).trackingUri("http://127.0.0.1:" + deadPort)
+                .models(a, b).pollInterval(Duration.ofMillis(100)).retryInitial(Duration.ofMillis(100))
+                .retryMax(Duration.ofMillis(500)).modelCacheDir(work.resolve("cache")).build();
+        try (RunningService service = Main.start(outage, new MlflowModelSourceFactory().create(outage, Map.of()))) {
+            TestClient.await("both models from the cache", Duration.ofSeconds(30), service.fleet()::ready);
+            assertEquals("2", version(service, a), "the last version a served, not the refused v3");
+            assertEquals("1", version(service, b));
+            assertTrue(service.fleet().get(a).status().fromCache() && service.fleet().get(b).status().fromCache());
+            HttpResponse<String> res = new TestClient(service.port()).post("/v1/models/" + b + "/predict", "application/json",
+                    body(fixture.lastCloses(RegistryFixture.WINDOW)));
+            assertEquals(200, res.statusCode(), res.body());
+            assertEquals(b, TestClient.json(res).at("/model/name").asText());
         }
     }
 }
