@@ -30,11 +30,11 @@ final class FeedbackService implements HttpService {
     private static final Set<String> INTERVAL_FIELDS = Set.of("level", "lower", "upper");
     private static final Pattern VERSION = Pattern.compile("[0-9]{1,9}");
 
-    private final ModelManager models;
+    private final ModelFleet models;
     private final OnlineAccuracy accuracy;
     private final long maxBodyBytes;
 
-    FeedbackService(ModelManager models, OnlineAccuracy accuracy, long maxBodyBytes) {
+    FeedbackService(ModelFleet models, OnlineAccuracy accuracy, long maxBodyBytes) {
         this.models = models;
         this.accuracy = accuracy;
         this.maxBodyBytes = maxBodyBytes;
@@ -88,7 +88,7 @@ final class FeedbackService implements HttpService {
     private void summary(ServerRequest req, ServerResponse res) {
         StringBuilder sb = new StringBuilder(256);
         sb.append("{\"window\":").append(accuracy.window()).append(",\"serving_version\":");
-        Optional<String> serving = models.status().serving().map(ModelInfo::version);
+        Optional<String> serving = models.single("/v1/feedback/summary").status().serving().map(ModelInfo::version);
         if (serving.isPresent()) {
             Json.quote(sb, serving.get());
         } else {
@@ -205,7 +205,7 @@ final class FeedbackService implements HttpService {
 
     private String version(JsonNode n) {
         if (n == null || n.isNull()) {
-            return models.status().serving().map(ModelInfo::version).orElseThrow(() -> ApiException.badField("version",
+            return models.single("/v1/feedback").status().serving().map(ModelInfo::version).orElseThrow(() -> ApiException.badField("version",
                     "expected the model version the forecast came from (e.g. \"3\"), found nothing, and no version serves to default to"));
         }
         String text = n.isTextual() || n.isIntegralNumber() ? n.asText() : "";

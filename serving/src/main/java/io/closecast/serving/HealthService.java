@@ -6,8 +6,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * {@code GET /health/live}: 200 while the process answers. {@code GET /health/ready}: 200 when a model version
- * serves, else 503. Without an API key (when keys are configured) it says only that and which version serves; with
+ * {@code GET /health/live}: 200 while the process answers. {@code GET /health/ready}: 200 when the fleet is ready
+ * ({@link ModelFleet#ready()}: with one model, when a version of it serves), else 503; {@code models} says it per
+ * model. Without an API key (when keys are configured) it says only that and which version serves; with
  * one it adds the model, the state (alias target, refusal, registry outage, cache) and the reasons, which name the
  * tracking URL, run ids and cache paths.
  * MLflow's scoring-server probes: {@code GET /ping} and {@code GET /health} (200 when a version serves, else 503)
@@ -19,11 +20,11 @@ final class HealthService implements HttpService {
     static final String VERSION = java.util.Optional.ofNullable(HealthService.class.getPackage().getImplementationVersion())
             .orElse("dev");
 
-    private final ModelManager models;
+    private final ModelFleet fleet;
     private final ApiKeys keys;
 
-    HealthService(ModelManager models, ApiKeys keys) {
-        this.models = models;
+    HealthService(ModelFleet fleet, ApiKeys keys) {
+        this.fleet = fleet;
         this.keys = keys;
     }
 
@@ -42,7 +43,7 @@ final class HealthService implements HttpService {
     }
 
     private void ping(ServerRequest req, ServerResponse res) {
-        boolean ready = models.ready();
+        boolean ready = fleet.ready();
         Responses.json(res, ready ? 200 : 503, ready ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
     }
 
@@ -62,18 +63,74 @@ final class HealthService implements HttpService {
         Responses.json(res, 200, "{\"status\":\"UP\"}");
     }
 
+    /**
+     * With one model, the fields it always had ({@code status}, {@code model} or {@code reason}, {@code state},
+     * {@code last_failure}); with several, {@code status} and (when not ready) {@code reason}. Both add
+     * {@code models}: per model its {@code status} (UP/DOWN), {@code condition} (serving, no_version, refused, registry_unreachable, loading) and serving version, and with an API
+     * key the same detail as the single-model answer.
+     */
     private void ready(ServerRequest req, ServerResponse res) {
-        ModelManager.Status status = models.status();
-        StringBuilder sb = new StringBuilder(256);
-        if (!detailed(req)) {
-            sb.append("{\"status\":").append(status.ready() ? "\"UP\"" : "\"DOWN\"").append(",\"serving_version\":");
-            if (status.serving().isPresent()) {
-                Json.quote(sb, status.serving().get().version());
-            } else {
-                sb.append("null");
+        boolean ready = fleet.ready();
+        boolean detailed = detailed(req);
+        StringBuilder sb = new StringBuilder(256 * fleet.size());
+        if (fleet.size() == 1) {
+            single(sb, fleet.first(), detailed);
+        } else {
+            sb.append("{\"status\":").append(ready ? "\"UP\"" : "\"DOWN\"");
+            if (!ready && detailed) {
+                sb.append(",\"reason\":");
+                Json.quote(sb, String.join("; ", fleet.notReadyReasons()));
             }
+            if (!detailed) {
+                sb.append(",\"details\":\"present an API key for the models, their state and the reasons\"");
+            }
+            sb.append('}');
+        }
+        sb.setLength(sb.length() - 1);
+        sb.append(",\"models\":{");
+        boolean first = true;
+        for (ModelManager m : fleet.all()) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            Json.quote(sb, m.name());
+            sb.append(':');
+            if (detailed) {
+                single(sb, m, true);
+                ModelManager.Status status = m.status();
+                sb.setLength(sb.length() - 1);
+                sb.append(",\"condition\":");
+                Json.quote(sb, status.condition());
+                sb.append('}');
+            } else {
+                ModelManager.Status status = m.status();
+                sb.append("{\"status\":").append(status.ready() ? "\"UP\"" : "\"DOWN\"").append(",\"condition\":");
+                Json.quote(sb, status.condition());
+                sb.append(",\"serving_version\":");
+                version(sb, status);
+                sb.append('}');
+            }
+        }
+        sb.append("}}");
+        Responses.json(res, ready ? 200 : 503, sb);
+    }
+
+    private static void version(StringBuilder sb, ModelManager.Status status) {
+        if (status.serving().isPresent()) {
+            Json.quote(sb, status.serving().get().version());
+        } else {
+            sb.append("null");
+        }
+    }
+
+    /** One model's readiness object, as the single-model service always answered it. */
+    private static void single(StringBuilder sb, ModelManager models, boolean detailed) {
+        ModelManager.Status status = models.status();
+        if (!detailed) {
+            sb.append("{\"status\":").append(status.ready() ? "\"UP\"" : "\"DOWN\"").append(",\"serving_version\":");
+            version(sb, status);
             sb.append(",\"details\":\"present an API key for the model, its state and the reasons\"}");
-            Responses.json(res, status.ready() ? 200 : 503, sb);
             return;
         }
         if (status.serving().isPresent()) {
@@ -90,6 +147,5 @@ final class HealthService implements HttpService {
             Json.quote(sb, f);
         });
         sb.append('}');
-        Responses.json(res, status.ready() ? 200 : 503, sb);
     }
 }

@@ -36,11 +36,11 @@ final class InvocationsService implements HttpService {
     private static final List<String> FORMATS = List.of("dataframe_split", "dataframe_records", "instances", "inputs");
     private static final int MAX_WINDOWS = 1024;
 
-    private final ModelManager models;
+    private final ModelFleet models;
     private final ServingMetrics metrics;
     private final long maxBodyBytes;
 
-    InvocationsService(ModelManager models, ServingMetrics metrics, long maxBodyBytes) {
+    InvocationsService(ModelFleet models, ServingMetrics metrics, long maxBodyBytes) {
         this.models = models;
         this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
@@ -55,7 +55,8 @@ final class InvocationsService implements HttpService {
     private void invocations(ServerRequest req, ServerResponse res) {
         String type = Bodies.requireType(req, "application/json", "text/csv");
         byte[] body = Bodies.read(req, maxBodyBytes);
-        try (ModelManager.Lease lease = PredictService.lease(models)) {
+        ModelManager manager = models.single("/invocations");
+        try (ModelManager.Lease lease = PredictService.lease(manager)) {
             ModelInfo info = lease.info();
             StringBuilder sb = new StringBuilder(256);
             sb.append("{\"predictions\":");
@@ -65,7 +66,7 @@ final class InvocationsService implements HttpService {
                 YahooCsv.Window w = YahooCsv.lastWindow(new String(body, StandardCharsets.UTF_8),
                         info.priceColumn(), info.windowLength());
                 Json.numbers(sb, PredictService.forecast(lease, w.prices(), horizon));
-                metrics.predictions(1);
+                lease.meters().predictions(1);
             } else {
                 StringBuilder intervals = new StringBuilder();
                 json(Json.requireObject(Json.parse(body)), lease, sb, intervals);
@@ -148,7 +149,7 @@ final class InvocationsService implements HttpService {
 
     private void one(StringBuilder sb, StringBuilder intervals, ModelManager.Lease lease, double[] window, Params params) {
         forecast(sb, intervals, lease, window, params);
-        metrics.predictions(1);
+        lease.meters().predictions(1);
     }
 
     private void tensor(StringBuilder sb, StringBuilder intervals, ModelManager.Lease lease, JsonNode data, String field,
@@ -195,7 +196,7 @@ final class InvocationsService implements HttpService {
         if (params.intervals()) {
             intervals.append(']');
         }
-        metrics.predictions(windows.size());
+        lease.meters().predictions(windows.size());
     }
 
     private static double[] dataframeSplit(JsonNode split, ModelInfo info) {

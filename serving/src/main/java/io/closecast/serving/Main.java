@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts the closecast serving process: loads the config, builds the collaborators by hand, starts the server.
- * The model loads in the background; {@code GET /health/ready} says when it serves.
+ * The models load in the background; {@code GET /health/ready} says when they serve.
  * <pre>java -cp ... io.closecast.serving.Main [configs/serving.yaml]</pre>
  */
 public final class Main {
@@ -35,6 +35,7 @@ public final class Main {
 
     /** The routes requests are counted and timed under. */
     static final List<String> ROUTES = List.of("/v1/predict", "/v1/predict/csv", "/invocations", "/v1/model",
+            "/v1/models", "/v1/models/{name}", "/v1/models/{name}/predict", "/v1/models/{name}/predict/csv",
             "/v1/webhooks/mlflow", "/health/live", "/health/ready", "/ping", "/health", "/version", "/metrics", "/openapi",
             "/", "/dashboard/{asset}", "/v1/feedback", "/v1/feedback/summary", "/v1/samples", "/v1/samples/{symbol}");
 
@@ -65,15 +66,18 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "closecast-shutdown"));
     }
 
-    /** Builds and starts everything around a model source; the caller closes the result. */
-    @SuppressWarnings("removal") // Helidon's MetricsObserver reports the global registry
+    /** Builds and starts everything around one model source; the caller closes the result. */
     public static RunningService start(ServingConfig config, ModelSource source) {
+        return start(config, List.of(source));
+    }
+
+    /** Builds and starts everything around the model sources, one per served model; the caller closes the result. */
+    @SuppressWarnings("removal") // Helidon's MetricsObserver reports the global registry
+    public static RunningService start(ServingConfig config, List<ModelSource> sources) {
         MeterRegistry registry = Metrics.globalRegistry();
         ServingMetrics metrics = ServingMetrics.create(registry, ROUTES);
-        ModelManager models = ModelManager.create(source, config.loader(), metrics);
-        metrics.registerReady(models::ready);
-        metrics.registerAliasMismatch(() -> models.status().aliasMismatch());
-        // the model resolves and downloads on its own thread while the web server starts
+        ModelFleet models = ModelFleet.create(sources, config.loader(), metrics);
+        // each model resolves and downloads on its own thread while the web server starts
         models.start();
         HeaderDeadline headerDeadline = new HeaderDeadline(config.timeouts().headers());
         WebServer server = WebServer.builder()
@@ -103,7 +107,8 @@ public final class Main {
                 .routing(r -> routing(r, config, models, metrics))
                 .build()
                 .start();
-        LOG.info("closecast serving on port {}, model {}", server.port(), source.describe());
+        LOG.info("closecast serving on port {}, {} {}", server.port(), sources.size() == 1 ? "model" : sources.size() + " models",
+                sources.stream().map(ModelSource::describe).toList());
         return new RunningService(server, models, metrics, headerDeadline);
     }
 
@@ -116,7 +121,7 @@ public final class Main {
     }
 
     /** All endpoints, the API-key and metrics filters, and the one place errors become JSON. */
-    public static void routing(HttpRouting.Builder routing, ServingConfig config, ModelManager models, ServingMetrics metrics) {
+    public static void routing(HttpRouting.Builder routing, ServingConfig config, ModelFleet models, ServingMetrics metrics) {
         Optional<WebhookVerifier> verifier = config.webhookSecret()
                 .map(s -> WebhookVerifier.create(s, config.webhookMaxSkew(), Clock.systemUTC()));
         Set<String> open = new HashSet<>();
@@ -143,11 +148,11 @@ public final class Main {
         routing.addFilter(new RequestMetricsFilter(metrics))
                 .addFilter(new ConnectionGuard(config.timeouts().body()))
                 .addFilter(new ApiKeyFilter(keys, open, openPrefixes))
-                .register(new PredictService(models, metrics, config.maxBodyBytes()),
+                .register(new PredictService(models, config.maxBodyBytes()),
                         new InvocationsService(models, metrics, config.maxBodyBytes()),
                         new ModelService(models),
                         new HealthService(models, keys),
-                        new WebhookService(models, verifier, config.modelName(), config.modelAlias(), config.maxBodyBytes()),
+                        new WebhookService(models, verifier, config.maxBodyBytes()),
                         new OpenApiService(),
                         new FeedbackService(models, accuracy, config.maxBodyBytes()),
                         new SamplesService(models, Samples.create(config.dataDir())),

@@ -339,6 +339,11 @@ public final class MlflowModelSource implements ModelSource {
     }
 
     @Override
+    public String name() {
+        return modelName;
+    }
+
+    @Override
     public String alias() {
         return alias;
     }

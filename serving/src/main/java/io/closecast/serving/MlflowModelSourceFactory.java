@@ -2,6 +2,7 @@ package io.closecast.serving;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.closecast.mlflow.MlflowClient;
@@ -9,7 +10,7 @@ import io.closecast.mlflow.MlflowConfig;
 import io.closecast.mlflow.RetryPolicy;
 
 /**
- * Creates the {@link MlflowModelSource} for {@link Main} (registered in
+ * Creates the {@link MlflowModelSource}s (one per served model, sharing one client) for {@link Main} (registered in
  * {@code META-INF/services/io.closecast.serving.ModelSourceFactory}). Credentials come from the standard MLflow
  * variables ({@code MLFLOW_TRACKING_USERNAME}/{@code MLFLOW_TRACKING_PASSWORD} or {@code MLFLOW_TRACKING_TOKEN}).
  * Requests fail fast (2 s connect, 2 attempts): the model manager retries with its own backoff.
@@ -24,12 +25,12 @@ public final class MlflowModelSourceFactory implements ModelSourceFactory {
     static final RetryPolicy RETRY = new RetryPolicy(2, Duration.ofMillis(200), Duration.ofMillis(200), 0.0);
 
     @Override
-    public ModelSource create(ServingConfig config) {
+    public List<ModelSource> create(ServingConfig config) {
         return create(config, System.getenv());
     }
 
     /** Like {@link #create(ServingConfig)} with the credentials read from {@code env}. */
-    public ModelSource create(ServingConfig config, Map<String, String> env) {
+    public List<ModelSource> create(ServingConfig config, Map<String, String> env) {
         String uri = config.trackingUri().orElseThrow(() -> new ServingException(
                 "mlflow.tracking-uri is required to serve from the MLflow registry (e.g. http://127.0.0.1:5000), found none"
                         + " in the config, CLOSECAST_TRACKING_URI or MLFLOW_TRACKING_URI"));
@@ -43,6 +44,9 @@ public final class MlflowModelSourceFactory implements ModelSourceFactory {
                 .requestTimeout(REQUEST_TIMEOUT)
                 .retry(RETRY)
                 .build());
-        return MlflowModelSource.create(client, config.modelName(), config.modelAlias(), config.modelCacheDir(), config.download());
+        // one client (one connection pool) for every model: they all ask the same registry
+        return config.models().stream()
+                .<ModelSource>map(m -> MlflowModelSource.create(client, m.name(), m.alias(), config.modelCacheDir(), config.download()))
+                .toList();
     }
 }

@@ -85,6 +85,25 @@ public final class ModelManager implements AutoCloseable {
             return serving.isPresent();
         }
 
+        /**
+         * One word for the model's state: {@code serving}; else {@code no_version} (the registry answered that the
+         * alias points at none), {@code refused} (the version it points at failed to load), {@code registry_unreachable}
+         * (the registry does not answer and no cached version serves) or {@code loading} (starting, or loading the
+         * version the alias points at).
+         */
+        public String condition() {
+            if (serving.isPresent()) {
+                return "serving";
+            }
+            if (registryDownSince.isPresent()) {
+                return "registry_unreachable";
+            }
+            if (aliasTarget.isPresent() && aliasTarget.get().isEmpty()) {
+                return "no_version";
+            }
+            return refused.isPresent() ? "refused" : "loading";
+        }
+
         /** The alias was resolved and points at something other than what serves (or at nothing while one serves). */
         public boolean aliasMismatch() {
             if (aliasTarget.isEmpty()) {
@@ -103,11 +122,18 @@ public final class ModelManager implements AutoCloseable {
     public static final class Lease implements AutoCloseable {
         private final Forecaster forecaster;
         private final ModelInfo info;
+        private final ServingMetrics.ModelMeters meters;
         private final AtomicInteger holds = new AtomicInteger(1);
 
-        private Lease(Forecaster forecaster) {
+        private Lease(Forecaster forecaster, ServingMetrics.ModelMeters meters) {
             this.forecaster = forecaster;
             this.info = forecaster.info();
+            this.meters = meters;
+        }
+
+        /** The meters of the model this version belongs to (routes count their forecasts there). */
+        ServingMetrics.ModelMeters meters() {
+            return meters;
         }
 
         public Forecaster forecaster() {
@@ -145,7 +171,7 @@ public final class ModelManager implements AutoCloseable {
 
     private final ModelSource source;
     private final Settings settings;
-    private final ServingMetrics metrics;
+    private final ServingMetrics.ModelMeters metrics;
     private final AtomicReference<Lease> current = new AtomicReference<>();
     private final ReentrantLock checkLock = new ReentrantLock();
     private final ScheduledExecutorService scheduler;
@@ -165,18 +191,33 @@ public final class ModelManager implements AutoCloseable {
     private ModelManager(ModelSource source, Settings settings, ServingMetrics metrics) {
         this.source = Objects.requireNonNull(source, "source");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.metrics = Objects.requireNonNull(metrics, "metrics").model(source.name());
         this.backoff = settings.retryInitial();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "closecast-model-loader");
+            Thread t = new Thread(r, "closecast-model-loader-" + source.name());
             t.setDaemon(true);
             return t;
         });
     }
 
-    /** A manager that has not started yet: call {@link #start()}. */
+    /**
+     * A manager that has not started yet: call {@link #start()}. Its meters carry the label {@code model=source.name()};
+     * it registers the model's {@code closecast_model_ready} and {@code closecast_model_alias_mismatch} gauges.
+     */
     public static ModelManager create(ModelSource source, Settings settings, ServingMetrics metrics) {
-        return new ModelManager(source, settings, metrics);
+        ModelManager manager = new ModelManager(source, settings, metrics);
+        manager.metrics.registerState(manager::ready, () -> manager.status().aliasMismatch());
+        return manager;
+    }
+
+    /** The registered model this manager serves, e.g. {@code closecast-MSFT}. */
+    public String name() {
+        return source.name();
+    }
+
+    /** This model's meters (predictions are counted by the routes that answer them). */
+    ServingMetrics.ModelMeters meters() {
+        return metrics;
     }
 
     /** Starts the background loader; the first check runs at once. Returns immediately. */
@@ -356,7 +397,7 @@ public final class ModelManager implements AutoCloseable {
             }
             warmUp(loaded);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            Lease old = current.getAndSet(new Lease(loaded));
+            Lease old = current.getAndSet(new Lease(loaded, metrics));
             fromCache = false;
             metrics.modelLoaded(info, took);
             refused = null; // lastFailure stays: the last refused version and why, for operators
@@ -408,7 +449,7 @@ public final class ModelManager implements AutoCloseable {
             cached = found.get();
             warmUp(cached);
             fromCache = true;
-            current.set(new Lease(cached));
+            current.set(new Lease(cached, metrics));
             metrics.modelLoaded(cached.info(), Duration.ZERO);
             LOG.warn("Serving {} from the local cache (verified) while the registry is unreachable; switching as soon "
                     + "as it answers", cached.info().ref());

@@ -8,22 +8,67 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** {@code GET /v1/model}: the serving version, its provenance and test metrics; 503 while none serves. */
+/**
+ * {@code GET /v1/model} (one model configured) and {@code GET /v1/models/{name}}: the serving version, its provenance
+ * and test metrics; 503 while none serves. {@code GET /v1/models}: every configured model, its state, the version
+ * that serves and what its alias points at.
+ */
 final class ModelService implements HttpService {
 
-    private final ModelManager models;
+    private final ModelFleet fleet;
 
-    ModelService(ModelManager models) {
-        this.models = models;
+    ModelService(ModelFleet fleet) {
+        this.fleet = fleet;
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/v1/model", this::model)
-                .any("/v1/model", (req, res) -> Responses.methodNotAllowed(req, res, "GET"));
+        rules.get("/v1/model", (req, res) -> model(res, fleet.single("/v1/model")))
+                .any("/v1/model", (req, res) -> Responses.methodNotAllowed(req, res, "GET"))
+                .get("/v1/models", this::list)
+                .any("/v1/models", (req, res) -> Responses.methodNotAllowed(req, res, "GET"))
+                .get("/v1/models/{name}", (req, res) -> model(res, fleet.get(req.path().pathParameters().get("name"))))
+                .any("/v1/models/{name}", (req, res) -> Responses.methodNotAllowed(req, res, "GET"));
     }
 
-    private void model(ServerRequest req, ServerResponse res) {
+    private void list(ServerRequest req, ServerResponse res) {
+        StringBuilder sb = new StringBuilder(256 * fleet.size());
+        sb.append("{\"ready\":").append(fleet.ready()).append(",\"models\":[");
+        boolean first = true;
+        for (ModelManager m : fleet.all()) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            summary(sb, m);
+        }
+        sb.append("]}");
+        Responses.json(res, 200, sb);
+    }
+
+    /**
+     * One model as {@code GET /v1/models} lists it: {@code name}, {@code condition} ({@link ModelManager.Status#condition()}),
+     * {@code reason} (null while it serves), then the fields of {@link #state}.
+     */
+    static void summary(StringBuilder sb, ModelManager m) {
+        ModelManager.Status status = m.status();
+        sb.append("{\"name\":");
+        Json.quote(sb, m.name());
+        sb.append(",\"condition\":");
+        Json.quote(sb, status.condition());
+        sb.append(",\"reason\":");
+        if (status.reason().isPresent()) {
+            Json.quote(sb, status.reason().get());
+        } else {
+            sb.append("null");
+        }
+        sb.append(',');
+        int at = sb.length();
+        state(sb, status, m.alias());
+        sb.deleteCharAt(at); // the state object's fields, in this object
+    }
+
+    private void model(ServerResponse res, ModelManager models) {
         try (ModelManager.Lease lease = PredictService.lease(models)) {
             ModelInfo info = lease.info();
             res.header(Responses.MODEL_VERSION, info.version());

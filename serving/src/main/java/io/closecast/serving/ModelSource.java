@@ -38,6 +38,9 @@ public interface ModelSource {
         return Optional.empty();
     }
 
+    /** The registered model whose versions this source finds, e.g. {@code closecast-MSFT}. */
+    String name();
+
     /** The registry alias followed, e.g. {@code production}. */
     default String alias() {
         return "production";

@@ -1,10 +1,13 @@
 package io.closecast.serving;
 
+import java.util.List;
+
 /**
  * Creates the production {@link ModelSource} from the config. {@link Main} finds the implementation with
  * {@link java.util.ServiceLoader} ({@code META-INF/services/io.closecast.serving.ModelSourceFactory}), so the
  * MLflow-backed source plugs in without changing the service.
  */
 public interface ModelSourceFactory {
-    ModelSource create(ServingConfig config);
+    /** One source per model in {@link ServingConfig#models()}, in that order. */
+    List<ModelSource> create(ServingConfig config);
 }

@@ -15,32 +15,40 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * {@code POST /v1/predict} (JSON prices in) and {@code POST /v1/predict/csv} (a Yahoo daily CSV in): the next
- * closing prices from the serving model, with the naive forecast (tomorrow = today) beside them.
+ * closing prices from the serving model, with the naive forecast (tomorrow = today) beside them. The same for one
+ * model of several at {@code POST /v1/models/{name}/predict} and {@code POST /v1/models/{name}/predict/csv}; the
+ * single-model routes answer 409 when several models are configured.
  */
 final class PredictService implements HttpService {
 
     /** The fields a {@code /v1/predict} body may have; any other is refused by name. */
     static final java.util.Set<String> FIELDS = java.util.Set.of("closes", "horizon", "dates");
 
-    private final ModelManager models;
-    private final ServingMetrics metrics;
+    private final ModelFleet models;
     private final long maxBodyBytes;
 
-    PredictService(ModelManager models, ServingMetrics metrics, long maxBodyBytes) {
+    PredictService(ModelFleet models, long maxBodyBytes) {
         this.models = models;
-        this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/v1/predict", this::predict)
+        rules.post("/v1/predict", (req, res) -> predict(req, res, models.single("/v1/predict")))
                 .any("/v1/predict", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
-                .post("/v1/predict/csv", this::predictCsv)
-                .any("/v1/predict/csv", (req, res) -> Responses.methodNotAllowed(req, res, "POST"));
+                .post("/v1/predict/csv", (req, res) -> predictCsv(req, res, models.single("/v1/predict/csv")))
+                .any("/v1/predict/csv", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
+                .post("/v1/models/{name}/predict", (req, res) -> predict(req, res, named(req)))
+                .any("/v1/models/{name}/predict", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
+                .post("/v1/models/{name}/predict/csv", (req, res) -> predictCsv(req, res, named(req)))
+                .any("/v1/models/{name}/predict/csv", (req, res) -> Responses.methodNotAllowed(req, res, "POST"));
     }
 
-    private void predict(ServerRequest req, ServerResponse res) {
+    private ModelManager named(ServerRequest req) {
+        return models.get(req.path().pathParameters().get("name"));
+    }
+
+    private void predict(ServerRequest req, ServerResponse res, ModelManager models) {
         Bodies.requireType(req, "application/json");
         byte[] body = Bodies.read(req, maxBodyBytes);
         JsonNode root = Json.requireObject(Json.parse(body));
@@ -58,7 +66,7 @@ final class PredictService implements HttpService {
         }
     }
 
-    private void predictCsv(ServerRequest req, ServerResponse res) {
+    private void predictCsv(ServerRequest req, ServerResponse res, ModelManager models) {
         Bodies.requireType(req, "text/csv", "text/plain");
         String body = new String(Bodies.read(req, maxBodyBytes), StandardCharsets.UTF_8);
         try (ModelManager.Lease lease = lease(models)) {
@@ -75,7 +83,7 @@ final class PredictService implements HttpService {
         ModelInfo info = lease.info();
         ForecastModel.Forecast forecast = forecastWithIntervals(lease, window, horizon);
         double[] predictions = forecast.prices();
-        metrics.predictions(1);
+        lease.meters().predictions(1);
         StringBuilder sb = new StringBuilder(256 + horizon * 48);
         sb.append("{\"model\":{\"name\":");
         Json.quote(sb, info.name());
@@ -110,7 +118,8 @@ final class PredictService implements HttpService {
     /** Leases the serving model or answers 503. */
     static ModelManager.Lease lease(ModelManager models) {
         return models.acquire().orElseThrow(() -> ApiException.create(503, "model_not_ready",
-                "model: expected a loaded model version, found none (" + models.status().reason().orElse("loading") + ")"));
+                "model: expected a loaded version of " + models.name() + ", found none ("
+                        + models.status().reason().orElse("loading") + ")"));
     }
 
     /** Runs the model and checks its answer; a broken answer is the model's fault (500), never the caller's. */

@@ -2,9 +2,14 @@ package io.closecast.serving;
 
 import io.helidon.webserver.WebServer;
 
-/** A started service: its web server, model manager and meters. Closing stops the server, then the models. */
-public record RunningService(WebServer server, ModelManager models, ServingMetrics metrics, HeaderDeadline headerDeadline)
+/** A started service: its web server, models and meters. Closing stops the server, then the models. */
+public record RunningService(WebServer server, ModelFleet fleet, ServingMetrics metrics, HeaderDeadline headerDeadline)
         implements AutoCloseable {
+
+    /** The first configured model's manager: the only one in a single-model service. */
+    public ModelManager models() {
+        return fleet.first();
+    }
 
     /** The port it listens on (useful when started on port 0). */
     public int port() {
@@ -15,6 +20,6 @@ public record RunningService(WebServer server, ModelManager models, ServingMetri
     public void close() {
         server.stop();
         headerDeadline.close();
-        models.close();
+        fleet.close();
     }
 }

@@ -17,10 +17,10 @@ final class SamplesService implements HttpService {
 
     static final int DEFAULT_DAYS = 60;
 
-    private final ModelManager models;
+    private final ModelFleet models;
     private final Samples samples;
 
-    SamplesService(ModelManager models, Samples samples) {
+    SamplesService(ModelFleet models, Samples samples) {
         this.models = models;
         this.samples = samples;
     }
@@ -66,7 +66,7 @@ final class SamplesService implements HttpService {
         Samples.Series s = samples.find(symbol).orElseThrow(() -> ApiException.create(404, "not_found",
                 "symbol: expected one of [" + samples.list().stream().map(Samples.Series::symbol).collect(Collectors.joining(", "))
                         + "] (the CSV files in the data directory), found " + Json.abbreviate(symbol)));
-        var info = models.status().serving();
+        var info = models.first().status().serving(); // the first model's column and window (the only one's, usually)
         String column = req.query().contains("column")
                 ? req.query().get("column")
                 : info.map(ModelInfo::priceColumn).filter(s.columns()::containsKey).orElse("Close");

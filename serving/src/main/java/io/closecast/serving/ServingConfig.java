@@ -19,7 +19,8 @@ import io.helidon.config.ConfigSources;
 /**
  * Everything the service is configured with. Read from {@code configs/serving.yaml} (see {@code docs/serving.md}),
  * then environment variables override: {@code CLOSECAST_TRACKING_URI} (else {@code MLFLOW_TRACKING_URI}),
- * {@code CLOSECAST_MODEL_NAME}, {@code CLOSECAST_MODEL_ALIAS}, {@code CLOSECAST_PORT}, {@code CLOSECAST_API_KEYS}
+ * {@code CLOSECAST_MODEL_NAME} (one model), {@code CLOSECAST_MODEL_NAMES} (several, comma separated, each
+ * {@code NAME} or {@code NAME@ALIAS}), {@code CLOSECAST_MODEL_ALIAS}, {@code CLOSECAST_PORT}, {@code CLOSECAST_API_KEYS}
  * (comma separated), {@code CLOSECAST_API_KEYS_FILE}, {@code CLOSECAST_POLL_INTERVAL}, {@code CLOSECAST_WEBHOOK_SECRET},
  * {@code CLOSECAST_MAX_BODY_BYTES}, {@code CLOSECAST_MODEL_CACHE_DIR},
  * {@code CLOSECAST_DATA_DIR}. Tests build it in code with {@link #builder()}.
@@ -28,8 +29,7 @@ public record ServingConfig(String host,
                             int port,
                             int writeQueueLength,
                             Optional<String> trackingUri,
-                            String modelName,
-                            String modelAlias,
+                            List<ServedModel> models,
                             ModelManager.Settings loader,
                             List<String> apiKeys,
                             Optional<Path> apiKeysFile,
@@ -71,6 +71,19 @@ public record ServingConfig(String host,
     }
 
     /**
+     * One registered model the service serves and the registry alias it follows ({@code models:/NAME@ALIAS}).
+     *
+     * @param name  the registered model, e.g. {@code closecast-MSFT}; also its name in {@code /v1/models/{name}}
+     * @param alias the alias whose version serves, e.g. {@code production}
+     */
+    public record ServedModel(String name, String alias) {
+        public ServedModel {
+            VersionRef.requireText(name, "models[].name");
+            VersionRef.requireText(alias, "models[].alias");
+        }
+    }
+
+    /**
      * Download bounds for model bundles: real bundles are tens of kilobytes (a 2-layer 64-unit LSTM is ~150 KB with
      * its DL4J copy), so 64 MiB a file and 256 MiB a bundle leave a wide margin.
      */
@@ -94,8 +107,16 @@ public record ServingConfig(String host,
                     + writeQueueLength);
         }
         Objects.requireNonNull(trackingUri, "trackingUri");
-        VersionRef.requireText(modelName, "model.name");
-        VersionRef.requireText(modelAlias, "model.alias");
+        models = List.copyOf(models);
+        if (models.isEmpty()) {
+            throw new ServingException("model.name or models is required (the registered models to serve), found none");
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (ServedModel m : models) {
+            if (!names.add(m.name())) {
+                throw new ServingException("models must name each registered model once, found " + m.name() + " twice");
+            }
+        }
         Objects.requireNonNull(loader, "loader");
         apiKeys = List.copyOf(apiKeys);
         Objects.requireNonNull(apiKeysFile, "apiKeysFile");
@@ -146,6 +167,7 @@ public record ServingConfig(String host,
             "model.retry.max",
             "model.serve-cached-on-outage",
             "model.warmup-rounds",
+            "models",
             "security.api-keys",
             "security.api-keys-file",
             "security.open.dashboard",
@@ -161,7 +183,10 @@ public record ServingConfig(String host,
             "webhook.max-skew",
             "webhook.secret");
 
-    private static final List<String> LIST_KEYS = List.of("security.api-keys");
+    private static final List<String> LIST_KEYS = List.of("security.api-keys", "models");
+
+    /** The keys an item of {@code models} may have when it is an object rather than a plain name. */
+    static final List<String> MODEL_ITEM_KEYS = List.of("name", "alias");
 
     /** From a Helidon config tree (the YAML's root), then the environment variables. */
     public static ServingConfig fromConfig(Config config, Map<String, String> env, String where) {
@@ -173,6 +198,13 @@ public record ServingConfig(String host,
                 .ifPresent(v -> b.writeQueueLength(integer(v, "server.write-queue-length", where)));
         config.get("mlflow.tracking-uri").asString().ifPresent(b::trackingUri);
         config.get("model.name").asString().ifPresent(b::modelName);
+        Config list = config.get("models");
+        if (list.exists()) {
+            if (config.get("model.name").exists()) {
+                throw new ServingException("set model.name (one model) or models (several), found both in " + where);
+            }
+            b.models(servedModels(list, where));
+        }
         config.get("model.alias").asString().ifPresent(b::modelAlias);
         config.get("model.poll-interval").asString().ifPresent(v -> b.pollInterval(duration(v, "model.poll-interval", where)));
         config.get("model.retry.initial").asString().ifPresent(v -> b.retryInitial(duration(v, "model.retry.initial", where)));
@@ -209,7 +241,14 @@ public record ServingConfig(String host,
         String envWhere = "environment";
         Optional.ofNullable(env.get("MLFLOW_TRACKING_URI")).filter(s -> !s.isBlank()).ifPresent(b::trackingUri);
         Optional.ofNullable(env.get("CLOSECAST_TRACKING_URI")).filter(s -> !s.isBlank()).ifPresent(b::trackingUri);
-        Optional.ofNullable(env.get("CLOSECAST_MODEL_NAME")).filter(s -> !s.isBlank()).ifPresent(b::modelName);
+        Optional<String> envName = Optional.ofNullable(env.get("CLOSECAST_MODEL_NAME")).filter(s -> !s.isBlank());
+        Optional<String> envNames = Optional.ofNullable(env.get("CLOSECAST_MODEL_NAMES")).filter(s -> !s.isBlank());
+        if (envName.isPresent() && envNames.isPresent()) {
+            throw new ServingException("set CLOSECAST_MODEL_NAME (one model) or CLOSECAST_MODEL_NAMES (several), found both"
+                    + " in the environment");
+        }
+        envName.ifPresent(b::modelName);
+        envNames.ifPresent(v -> b.models(servedModels(v)));
         Optional.ofNullable(env.get("CLOSECAST_MODEL_ALIAS")).filter(s -> !s.isBlank()).ifPresent(b::modelAlias);
         Optional.ofNullable(env.get("CLOSECAST_PORT")).filter(s -> !s.isBlank())
                 .ifPresent(v -> b.port(integer(v, "CLOSECAST_PORT", envWhere)));
@@ -225,11 +264,57 @@ public record ServingConfig(String host,
         Optional.ofNullable(env.get("CLOSECAST_MODEL_CACHE_DIR")).filter(s -> !s.isBlank())
                 .ifPresent(v -> b.modelCacheDir(Path.of(v)));
         Optional.ofNullable(env.get("CLOSECAST_DATA_DIR")).filter(s -> !s.isBlank()).ifPresent(v -> b.dataDir(Path.of(v)));
-        if (b.modelName == null) {
-            throw new ServingException("model.name is required (the registered model to serve, e.g. closecast-petr4), found none in "
-                    + where + " or CLOSECAST_MODEL_NAME");
+        if (b.models.isEmpty()) {
+            throw new ServingException("model.name or models is required (the registered models to serve, e.g. closecast-petr4), "
+                    + "found none in " + where + ", CLOSECAST_MODEL_NAME or CLOSECAST_MODEL_NAMES");
         }
         return b.build();
+    }
+
+    /**
+     * The {@code models} list: each item a registered model's name, or an object with {@code name} (required) and
+     * {@code alias} (defaulted to {@code model.alias}).
+     */
+    static List<Builder.Entry> servedModels(Config list, String where) {
+        if (list.type() != Config.Type.LIST) {
+            throw new ServingException("models must be a list of registered model names or {name, alias} objects, found "
+                    + list.type().name().toLowerCase(Locale.ROOT) + " in " + where);
+        }
+        List<Builder.Entry> out = new ArrayList<>();
+        for (Config item : list.asNodeList().orElse(List.of())) {
+            String at = "models[" + item.name() + "]";
+            if (item.type() == Config.Type.VALUE) {
+                out.add(new Builder.Entry(item.asString().get(), Optional.empty()));
+                continue;
+            }
+            if (item.type() != Config.Type.OBJECT) {
+                throw new ServingException(at + " must be a model name or {name, alias}, found a list in " + where);
+            }
+            for (Config field : item.asNodeList().orElse(List.of())) {
+                if (!MODEL_ITEM_KEYS.contains(field.name())) {
+                    throw new ServingException("unknown key " + at + "." + field.name() + " in " + where + "; known keys of a"
+                            + " models item: " + String.join(", ", MODEL_ITEM_KEYS));
+                }
+            }
+            String name = item.get("name").asString().filter(s -> !s.isBlank()).orElseThrow(() -> new ServingException(
+                    at + ".name is required (the registered model to serve), found none in " + where));
+            out.add(new Builder.Entry(name, item.get("alias").asString().filter(s -> !s.isBlank())));
+        }
+        return out;
+    }
+
+    /** {@code CLOSECAST_MODEL_NAMES}: {@code NAME} or {@code NAME@ALIAS}, comma separated. */
+    static List<Builder.Entry> servedModels(String csv) {
+        List<Builder.Entry> out = new ArrayList<>();
+        for (String item : splitKeys(csv)) {
+            int at = item.indexOf('@');
+            if (at == 0 || at == item.length() - 1) {
+                throw new ServingException("CLOSECAST_MODEL_NAMES items must be NAME or NAME@ALIAS, found '" + item + "'");
+            }
+            out.add(at < 0 ? new Builder.Entry(item, Optional.empty())
+                    : new Builder.Entry(item.substring(0, at).strip(), Optional.of(item.substring(at + 1).strip())));
+        }
+        return out;
     }
 
     static List<String> splitKeys(String csv) {
@@ -289,13 +374,17 @@ public record ServingConfig(String host,
         }
     }
 
-    /** Builds a config in code; every part but the model name has a default. */
+    /** Builds a config in code; every part but the model names has a default. */
     public static final class Builder {
+        /** A model to serve; without an alias it follows {@link #modelAlias(String)}. */
+        record Entry(String name, Optional<String> alias) {
+        }
+
         private String host = "0.0.0.0";
         private int port = 8080;
         private int writeQueueLength = DEFAULT_WRITE_QUEUE_LENGTH;
         private String trackingUri;
-        private String modelName;
+        private List<Entry> models = List.of();
         private String modelAlias = "production";
         private Duration pollInterval = Duration.ofSeconds(30);
         private Duration retryInitial = Duration.ofSeconds(1);
@@ -330,8 +419,23 @@ public record ServingConfig(String host,
         public Builder port(int v) { port = v; return this; }
         public Builder writeQueueLength(int v) { writeQueueLength = v; return this; }
         public Builder trackingUri(String v) { trackingUri = v; return this; }
-        public Builder modelName(String v) { modelName = v; return this; }
+        /** Serves this one registered model (replaces earlier names). */
+        public Builder modelName(String v) { models = List.of(new Entry(v, Optional.empty())); return this; }
+        /** The alias a model follows unless it names its own. */
         public Builder modelAlias(String v) { modelAlias = v; return this; }
+        /** Serves these registered models, each following {@link #modelAlias(String)} (replaces earlier names). */
+        public Builder models(String... names) {
+            models = java.util.Arrays.stream(names).map(n -> new Entry(n, Optional.empty())).toList();
+            return this;
+        }
+        /** Adds one model following its own alias. */
+        public Builder addModel(String name, String alias) {
+            List<Entry> more = new ArrayList<>(models);
+            more.add(new Entry(name, Optional.of(alias)));
+            models = List.copyOf(more);
+            return this;
+        }
+        Builder models(List<Entry> v) { models = List.copyOf(v); return this; }
         public Builder pollInterval(Duration v) { pollInterval = v; return this; }
         public Builder retryInitial(Duration v) { retryInitial = v; return this; }
         public Builder retryMax(Duration v) { retryMax = v; return this; }
@@ -359,10 +463,11 @@ public record ServingConfig(String host,
         public Builder downloadTimeout(Duration v) { downloadTimeout = v; return this; }
 
         public ServingConfig build() {
-            if (modelName == null) {
-                throw new ServingException("model.name is required (the registered model to serve), found none");
+            if (models.isEmpty()) {
+                throw new ServingException("model.name or models is required (the registered models to serve), found none");
             }
-            return new ServingConfig(host, port, writeQueueLength, Optional.ofNullable(trackingUri), modelName, modelAlias,
+            List<ServedModel> served = models.stream().map(e -> new ServedModel(e.name(), e.alias().orElse(modelAlias))).toList();
+            return new ServingConfig(host, port, writeQueueLength, Optional.ofNullable(trackingUri), served,
                     new ModelManager.Settings(pollInterval, retryInitial, retryMax, warmupRounds, serveCachedOnOutage), apiKeys,
                     Optional.ofNullable(apiKeysFile), openHealth, openMetrics, openOpenapi, openDashboard, maxBodyBytes,
                     Optional.ofNullable(webhookSecret).filter(s -> !s.isBlank()), webhookMaxSkew, modelCacheDir,

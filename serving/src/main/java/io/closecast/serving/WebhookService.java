@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/webhooks/mlflow}: MLflow 3 registry webhooks. A signed {@code model_version_alias.created} event
- * for the served model and alias triggers an immediate check (the watcher would find the move on its next poll
+ * for a served model and the alias it follows triggers an immediate check of that model (the watcher would find the move on its next poll
  * anyway). Authenticated by the HMAC signature, not by API key; refused (403) when no webhook secret is configured.
  */
 final class WebhookService implements HttpService {
@@ -24,17 +24,13 @@ final class WebhookService implements HttpService {
     static final HeaderName DELIVERY_ID = HeaderNames.create("X-MLflow-Delivery-Id");
     static final HeaderName TIMESTAMP = HeaderNames.create("X-MLflow-Timestamp");
 
-    private final ModelManager models;
+    private final ModelFleet models;
     private final Optional<WebhookVerifier> verifier;
-    private final String modelName;
-    private final String alias;
     private final long maxBodyBytes;
 
-    WebhookService(ModelManager models, Optional<WebhookVerifier> verifier, String modelName, String alias, long maxBodyBytes) {
+    WebhookService(ModelFleet models, Optional<WebhookVerifier> verifier, long maxBodyBytes) {
         this.models = models;
         this.verifier = verifier;
-        this.modelName = modelName;
-        this.alias = alias;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -54,13 +50,15 @@ final class WebhookService implements HttpService {
         String entity = root.path("entity").asText("");
         String action = root.path("action").asText("");
         JsonNode data = root.path("data");
-        boolean relevant = entity.equals("model_version_alias")
-                && data.path("name").asText("").equals(modelName)
-                && data.path("alias").asText("").equals(alias);
+        String alias = data.path("alias").asText("");
+        Optional<ModelManager> target = entity.equals("model_version_alias")
+                ? models.find(data.path("name").asText("")).filter(m -> m.alias().equals(alias))
+                : Optional.empty();
+        boolean relevant = target.isPresent();
         if (relevant) {
-            LOG.info("Webhook {}: {} {}.{} -> v{}; checking now", header(req, DELIVERY_ID), entity, action,
-                    alias, data.path("version").asText("?"));
-            models.checkNow();
+            LOG.info("Webhook {}: {} {} {}.{} -> v{}; checking now", header(req, DELIVERY_ID), entity, target.get().name(),
+                    action, alias, data.path("version").asText("?"));
+            target.get().checkNow();
         }
         StringBuilder sb = new StringBuilder(96);
         sb.append("{\"accepted\":true,\"check_triggered\":").append(relevant).append(",\"event\":");

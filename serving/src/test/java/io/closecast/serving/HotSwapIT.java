@@ -82,7 +82,7 @@ class HotSwapIT {
                     String.valueOf(service.models().status().lastFailure()));
 
             String metrics = new TestClient(service.port()).get("/metrics").body();
-            assertTrue(metrics.contains("closecast_model_info{name=\"closecast-test\",run_id=\"run-4\",scope=\"application\",version=\"4\",} 1.0"), metrics);
+            assertTrue(metrics.contains("closecast_model_info{model=\"closecast-test\",name=\"closecast-test\",run_id=\"run-4\",scope=\"application\",version=\"4\",} 1.0"), metrics);
             assertFalse(metrics.contains("run_id=\"run-2\""), "only the serving version has closecast_model_info");
         }
     }
@@ -101,7 +101,7 @@ class HotSwapIT {
             RoutesIT.assertError(predict, 503, null);
             assertEquals(503, client.get("/v1/model").statusCode());
             assertEquals(200, client.get("/health/live").statusCode());
-            assertTrue(client.get("/metrics").body().contains("closecast_model_ready{scope=\"application\",} 0.0"));
+            assertTrue(client.get("/metrics").body().contains("closecast_model_ready{model=\"closecast-test\",scope=\"application\",} 0.0"));
 
             source.down(false);
             TestClient.await("ready after the source came up", Duration.ofSeconds(10), service.models()::ready);
@@ -109,7 +109,7 @@ class HotSwapIT {
             assertEquals(200, ready.statusCode(), ready.body());
             assertEquals("7", TestClient.json(ready).at("/model/version").asText());
             assertEquals(200, client.post("/v1/predict", "application/json", "{\"closes\": [1,2,3,4,5]}").statusCode());
-            assertTrue(client.get("/metrics").body().contains("closecast_model_ready{scope=\"application\",} 1.0"));
+            assertTrue(client.get("/metrics").body().contains("closecast_model_ready{model=\"closecast-test\",scope=\"application\",} 1.0"));
         }
     }
 

@@ -34,7 +34,7 @@ class MlflowModelSourceTest {
     void theSourceDescribesAliasAndServer() {
         ServingConfig config = ServingConfig.builder().modelName("closecast-msft").modelAlias("staging")
                 .trackingUri("http://mlflow.example:5000/").build();
-        ModelSource source = new MlflowModelSourceFactory().create(config, Map.of());
+        ModelSource source = new MlflowModelSourceFactory().create(config, Map.of()).getFirst();
         assertEquals("models:/closecast-msft@staging at http://mlflow.example:5000", source.describe());
     }
 

@@ -141,7 +141,7 @@ class ModelManagerTest {
 
     @SuppressWarnings("removal")
     private static long failures() {
-        return Metrics.globalRegistry().counter("closecast_model_check_failures", List.of()).map(c -> c.count()).orElse(0L);
+        return Metrics.globalRegistry().counter("closecast_model_check_failures", List.of(io.helidon.metrics.api.Tag.create("model", TestModelSource.NAME))).map(c -> c.count()).orElse(0L);
     }
 
     @Test

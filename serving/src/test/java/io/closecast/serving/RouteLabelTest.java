@@ -19,5 +19,12 @@ class RouteLabelTest {
         assertEquals(ServingMetrics.OTHER_ROUTE, m.routeLabel("/v1/samples/MSFT/more"));
         assertEquals(ServingMetrics.OTHER_ROUTE, m.routeLabel("/dashboardx/app.js"));
         assertEquals("/v1/feedback/summary", m.routeLabel("/v1/feedback/summary"));
+        assertEquals("/v1/models", m.routeLabel("/v1/models"));
+        assertEquals("/v1/models/{name}", m.routeLabel("/v1/models/closecast-MSFT"));
+        assertEquals("/v1/models/{name}/predict", m.routeLabel("/v1/models/closecast-MSFT/predict"));
+        assertEquals("/v1/models/{name}/predict/csv", m.routeLabel("/v1/models/closecast-PETR4.SA/predict/csv"));
+        assertEquals(ServingMetrics.OTHER_ROUTE, m.routeLabel("/v1/models//predict"));
+        assertEquals(ServingMetrics.OTHER_ROUTE, m.routeLabel("/v1/models/x/predictx"));
+        assertEquals(ServingMetrics.OTHER_ROUTE, m.routeLabel("/v1/models/x/predict/csv/more"));
     }
 }

@@ -187,10 +187,10 @@ class RoutesIT {
                 "closecast_request_duration_seconds_count{route=\"/v1/predict\"",
                 "closecast_predictions_total{",
                 "closecast_model_load_duration_seconds_bucket{",
-                "closecast_model_info{name=\"closecast-test\",run_id=\"run-1\",scope=\"application\",version=\"1\",} 1.0",
-                "closecast_model_ready{scope=\"application\",} 1.0",
-                "closecast_model_reloads_total{result=\"success\"",
-                "closecast_model_reloads_total{result=\"failure\"",
+                "closecast_model_info{model=\"closecast-test\",name=\"closecast-test\",run_id=\"run-1\",scope=\"application\",version=\"1\",} 1.0",
+                "closecast_model_ready{model=\"closecast-test\",scope=\"application\",} 1.0",
+                "closecast_model_reloads_total{model=\"closecast-test\",result=\"success\"",
+                "closecast_model_reloads_total{model=\"closecast-test\",result=\"failure\"",
                 "jvm_memory_used_bytes{area=\"heap\"",
                 "jvm_gc_collections_total{gc=")) {
             assertTrue(text.contains(expected), "expected " + expected + " in /metrics:\n" + text);
@@ -204,7 +204,8 @@ class RoutesIT {
         assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("application/yaml"));
         for (String path : List.of("openapi: 3", "/v1/predict:", "/v1/predict/csv:", "/invocations:", "/v1/model:",
                 "/health/live:", "/health/ready:", "/ping:", "/health:", "/version:", "/metrics:", "/openapi:",
-                "/v1/webhooks/mlflow:", "ApiError")) {
+                "/v1/webhooks/mlflow:", "/v1/models:", "/v1/models/{name}:", "/v1/models/{name}/predict:",
+                "/v1/models/{name}/predict/csv:", "ModelRequired", "ApiError")) {
             assertTrue(res.body().contains(path), "expected " + path + " in /openapi");
         }
     }

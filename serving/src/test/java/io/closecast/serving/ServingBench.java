@@ -63,6 +63,11 @@ public final class ServingBench {
         int connections = args.length > 2 ? Integer.parseInt(args[2]) : 16;
         ModelSource source = new ModelSource() {
             @Override
+            public String name() {
+                return "closecast-bench";
+            }
+
+            @Override
             public java.util.Optional<VersionRef> resolve() {
                 return java.util.Optional.of(VersionRef.create("closecast-bench", "1", "run-bench"));
             }

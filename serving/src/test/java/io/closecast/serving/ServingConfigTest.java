@@ -24,8 +24,7 @@ class ServingConfigTest {
     @Test
     void theShippedYamlLoadsWithItsDefaults() {
         ServingConfig c = ServingConfig.load(YAML, Map.of());
-        assertEquals("closecast-petr4", c.modelName());
-        assertEquals("production", c.modelAlias());
+        assertEquals(List.of(new ServingConfig.ServedModel("closecast-petr4", "production")), c.models());
         assertEquals(8080, c.port());
         assertEquals(ServingConfig.DEFAULT_WRITE_QUEUE_LENGTH, c.writeQueueLength());
         assertEquals(Duration.ofSeconds(30), c.loader().pollInterval());
@@ -43,8 +42,7 @@ class ServingConfigTest {
                 "CLOSECAST_MODEL_ALIAS", "staging", "CLOSECAST_PORT", "9090", "CLOSECAST_API_KEYS", " k1, k2 ,,",
                 "CLOSECAST_POLL_INTERVAL", "500ms", "CLOSECAST_WEBHOOK_SECRET", "s"));
         assertEquals(Optional.of("http://mlflow:5000"), c.trackingUri());
-        assertEquals("closecast-msft", c.modelName());
-        assertEquals("staging", c.modelAlias());
+        assertEquals(List.of(new ServingConfig.ServedModel("closecast-msft", "staging")), c.models());
         assertEquals(9090, c.port());
         assertEquals(List.of("k1", "k2"), c.apiKeys());
         assertEquals(Duration.ofMillis(500), c.loader().pollInterval());
@@ -78,7 +76,7 @@ class ServingConfigTest {
         assertEquals("model.poll-interval must be a duration such as 500ms, 30s, 10m, 1h or PT30S, found 'soon' (" + yaml + ")", e.getMessage());
         Files.writeString(yaml, "server:\n  port: 8080\n");
         ServingException n = assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of()));
-        assertTrue(n.getMessage().startsWith("model.name is required"), n.getMessage());
+        assertTrue(n.getMessage().startsWith("model.name or models is required"), n.getMessage());
         ServingException p = assertThrows(ServingException.class,
                 () -> ServingConfig.load(YAML, Map.of("CLOSECAST_PORT", "eighty")));
         assertEquals("CLOSECAST_PORT must be an integer, found 'eighty' (environment)", p.getMessage());
@@ -88,6 +86,62 @@ class ServingConfigTest {
                 q.getMessage());
         Files.writeString(yaml, "server:\n  write-queue-length: 0\nmodel:\n  name: m\n");
         assertEquals(0, ServingConfig.load(yaml, Map.of()).writeQueueLength());
+    }
+
+    @Test
+    void aFleetIsAListOfNamesOrNameAliasObjects(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("fleet.yaml");
+        Files.writeString(yaml, "model:\n  alias: champion\nmodels:\n  - closecast-MSFT\n  - name: closecast-AAPL\n"
+                + "    alias: staging\n");
+        assertEquals(List.of(new ServingConfig.ServedModel("closecast-MSFT", "champion"),
+                new ServingConfig.ServedModel("closecast-AAPL", "staging")), ServingConfig.load(yaml, Map.of()).models());
+        Files.writeString(yaml, "models: [closecast-MSFT, closecast-AAPL]\n");
+        assertEquals(List.of(new ServingConfig.ServedModel("closecast-MSFT", "production"),
+                new ServingConfig.ServedModel("closecast-AAPL", "production")), ServingConfig.load(yaml, Map.of()).models());
+        // the environment replaces the YAML's models, as CLOSECAST_MODEL_NAME replaces model.name
+        assertEquals(List.of(new ServingConfig.ServedModel("closecast-X", "production"),
+                        new ServingConfig.ServedModel("closecast-Y", "canary")),
+                ServingConfig.load(yaml, Map.of("CLOSECAST_MODEL_NAMES", "closecast-X, closecast-Y@canary")).models());
+        assertEquals(List.of(new ServingConfig.ServedModel("closecast-petr4", "production"),
+                        new ServingConfig.ServedModel("closecast-vale3", "production")),
+                ServingConfig.load(YAML, Map.of("CLOSECAST_MODEL_NAMES", "closecast-petr4,closecast-vale3")).models());
+        assertEquals(List.of(new ServingConfig.ServedModel("closecast-Z", "production")),
+                ServingConfig.load(yaml, Map.of("CLOSECAST_MODEL_NAME", "closecast-Z")).models());
+    }
+
+    @Test
+    void theShippedFleetExampleLoads() {
+        assertEquals(List.of(new ServingConfig.ServedModel("closecast-MSFT", "production"),
+                new ServingConfig.ServedModel("closecast-AAPL", "production"),
+                new ServingConfig.ServedModel("closecast-PETR4.SA", "champion")),
+                ServingConfig.load(YAML.resolveSibling("serving-fleet.yaml"), Map.of()).models());
+    }
+
+    @Test
+    void aBadFleetSaysWhatIsWrong(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("fleet.yaml");
+        Files.writeString(yaml, "models:\n  - name: closecast-MSFT\n    alais: staging\n");
+        ServingException typo = assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of()));
+        assertTrue(typo.getMessage().startsWith("unknown key models[0].alais in " + yaml + "; known keys of a models item: name, alias"),
+                typo.getMessage());
+        Files.writeString(yaml, "models:\n  - alias: staging\n");
+        ServingException noName = assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of()));
+        assertTrue(noName.getMessage().startsWith("models[0].name is required"), noName.getMessage());
+        Files.writeString(yaml, "model:\n  name: a\nmodels: [b]\n");
+        ServingException both = assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of()));
+        assertTrue(both.getMessage().startsWith("set model.name (one model) or models (several), found both"), both.getMessage());
+        Files.writeString(yaml, "models: [a, b, a]\n");
+        ServingException twice = assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of()));
+        assertEquals("models must name each registered model once, found a twice", twice.getMessage());
+        Files.writeString(yaml, "models:\n  name: a\n");
+        ServingException notAList = assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of()));
+        assertTrue(notAList.getMessage().startsWith("models must be a list"), notAList.getMessage());
+        ServingException envBoth = assertThrows(ServingException.class, () -> ServingConfig.load(YAML,
+                Map.of("CLOSECAST_MODEL_NAME", "a", "CLOSECAST_MODEL_NAMES", "b,c")));
+        assertTrue(envBoth.getMessage().contains("found both in the environment"), envBoth.getMessage());
+        ServingException badItem = assertThrows(ServingException.class, () -> ServingConfig.load(YAML,
+                Map.of("CLOSECAST_MODEL_NAMES", "a,@b")));
+        assertEquals("CLOSECAST_MODEL_NAMES items must be NAME or NAME@ALIAS, found '@b'", badItem.getMessage());
     }
 
     @Test

@@ -12,6 +12,7 @@ class TestModelSource implements ModelSource {
 
     static final String NAME = "closecast-test";
 
+    private final String name;
     private final int window;
     private final int maxHorizon;
     private final Map<String, DriftForecaster> loaded = new ConcurrentHashMap<>();
@@ -22,6 +23,11 @@ class TestModelSource implements ModelSource {
     private volatile boolean down;
 
     TestModelSource(int window, int maxHorizon, String aliasVersion) {
+        this(NAME, window, maxHorizon, aliasVersion);
+    }
+
+    TestModelSource(String name, int window, int maxHorizon, String aliasVersion) {
+        this.name = name;
         this.window = window;
         this.maxHorizon = maxHorizon;
         this.aliasVersion = aliasVersion;
@@ -63,7 +69,7 @@ class TestModelSource implements ModelSource {
             throw new IOException("Connection refused: test registry is down");
         }
         String v = aliasVersion;
-        return v == null ? Optional.empty() : Optional.of(VersionRef.create(NAME, v, "run-" + v));
+        return v == null ? Optional.empty() : Optional.of(VersionRef.create(name, v, "run-" + v));
     }
 
     @Override
@@ -78,7 +84,12 @@ class TestModelSource implements ModelSource {
     }
 
     @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
     public String describe() {
-        return "models:/" + NAME + "@production (test)";
+        return "models:/" + name + "@production (test)";
     }
 }
