@@ -5,7 +5,11 @@ const KEY_STORAGE = 'closecast.apiKey';
 const CONTEXT_DAYS = 90; // closes shown before the forecast when the input has more than the model's window
 const SVG = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
-const state = { model: null, samples: [], opened: false, runs: 0 };
+const state = { model: null, samples: [], opened: false, runs: 0, fleet: [], picked: null };
+
+// One model: the single-model routes. A fleet (several models): the picked model's /v1/models/{name} routes.
+function modelPath() { return state.picked ? '/v1/models/' + encodeURIComponent(state.picked) : '/v1/model'; }
+function predictPath() { return state.picked ? modelPath() + '/predict' : '/v1/predict'; }
 
 // ---------- API ----------
 function apiKey() { return sessionStorage.getItem(KEY_STORAGE) || ''; }
@@ -153,7 +157,7 @@ function renderModel(m) {
 
 async function loadModel(retry) {
   try {
-    const m = await api('/v1/model');
+    const m = await api(modelPath());
     state.model = m;
     if (state.modelError) { clearError(); state.modelError = false; }
     renderModel(m);
@@ -172,6 +176,42 @@ async function loadModel(retry) {
     return false;
   }
 }
+
+// ---------- a fleet: which model ----------
+// GET /v1/models lists the models the service serves; with several, a picker chooses one (?model=NAME opens on it).
+async function loadFleet() {
+  let list;
+  try {
+    list = await api('/v1/models');
+  } catch (err) {
+    return; // an older service, or no key yet: the single-model routes say what is wrong
+  }
+  state.fleet = list.models || [];
+  const row = $('model-pick-row');
+  if (state.fleet.length < 2) { state.picked = null; row.hidden = true; return; }
+  const select = $('model-pick');
+  select.replaceChildren();
+  for (const x of state.fleet) {
+    const served = x.serving_version ? ' v' + x.serving_version : '';
+    select.append(el('option', { value: x.name }, x.name + served + (x.condition === 'serving' ? '' : ' (' + x.condition.replace('_', ' ') + ')')));
+  }
+  const asked = new URLSearchParams(location.search).get('model');
+  const names = state.fleet.map((x) => x.name);
+  const first = (state.fleet.find((x) => x.condition === 'serving') || state.fleet[0]).name;
+  state.picked = names.includes(state.picked) ? state.picked : (names.includes(asked) ? asked : first);
+  select.value = state.picked;
+  $('model-pick-note').textContent = state.fleet.length + ' models in this service';
+  row.hidden = false;
+}
+$('model-pick').addEventListener('change', async () => {
+  clearError();
+  state.picked = $('model-pick').value;
+  state.opened = false;
+  const url = new URL(location.href);
+  url.searchParams.set('model', state.picked);
+  history.replaceState(null, '', url);
+  await openOnModel();
+});
 
 // ---------- samples ----------
 async function loadSamples() {
@@ -210,6 +250,12 @@ $('symbol').addEventListener('change', () => { clearError(); symbolWarning(); })
 // ---------- online accuracy ----------
 async function loadAccuracy() {
   const body = $('accuracy-body');
+  if (state.picked) {
+    body.className = 'muted';
+    body.replaceChildren(document.createTextNode('Online accuracy is kept by a single-model service; in a fleet '),
+      el('code', {}, 'POST /v1/feedback'), document.createTextNode(' answers 409 (docs/serving.md, "A fleet of models").'));
+    return;
+  }
   try {
     const s = await api('/v1/feedback/summary');
     body.replaceChildren();
@@ -298,14 +344,14 @@ async function run() {
       const s = await api('/v1/samples/' + encodeURIComponent(symbol) + '?days=' + days + '&column=' + encodeURIComponent(m.features[0]));
       history = { dates: s.dates, values: s.closes };
       const w = m.window_length;
-      result = await api('/v1/predict', {
+      result = await api(predictPath(), {
         method: 'POST', headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ closes: s.closes.slice(-w), dates: s.dates.slice(-w), horizon: horizon }),
       });
       title = symbol + ' ' + s.column + ': last ' + s.closes.length + ' days and the next ' + result.horizon;
     } else if (source() === 'paste') {
       const closes = pasted();
-      result = await api('/v1/predict', {
+      result = await api(predictPath(), {
         method: 'POST', headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ closes: closes, horizon: horizon }),
       });
@@ -315,7 +361,7 @@ async function run() {
       const file = $('csv-file').files[0];
       if (!file) { throw { code: 'no_file', message: 'csv: expected a file to upload, found none (choose one above)' }; }
       const text = await file.text();
-      result = await api('/v1/predict/csv?horizon=' + encodeURIComponent(String(horizon)), {
+      result = await api(predictPath() + '/csv?horizon=' + encodeURIComponent(String(horizon)), {
         method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: text,
       });
       history = csvHistory(text, m.features[0]) || { dates: null, values: [] };
@@ -434,9 +480,14 @@ function renderTable(history, result) {
 // ---------- start ----------
 async function loadAll() {
   if (apiKey()) { showKeyBox(); }
+  await loadFleet();
+  await openOnModel();
+}
+
+// The picked (or only) model: its card, then on first opening its forecast for its own symbol, without a click.
+async function openOnModel() {
   if (await loadModel(true)) {
     await Promise.all([loadSamples(), loadAccuracy()]);
-    // on opening, the production model's forecast for its own symbol, without a click
     const m = state.model;
     if (!state.opened && m.symbol && state.samples.some((x) => x.symbol === m.symbol) && source() === 'sample') {
       state.opened = true;

@@ -68,6 +68,11 @@ class DashboardIT {
                 .apiKeys(keys).dataDir(ROOT.resolve("data")).build();
         service = Main.start(config, new TestModelSource(WINDOW, 10, "7"));
         TestClient.await("model ready", Duration.ofSeconds(20), service.models()::ready);
+        return browse();
+    }
+
+    /** A headless Chromium for the running {@link #service}. */
+    private TestClient browse() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -216,6 +221,50 @@ class DashboardIT {
         assertTrue(warning.getText().startsWith("This model was trained and evaluated on MSFT closes only"), warning.getText());
         new Select(driver.findElement(By.id("symbol"))).selectByValue("MSFT");
         assertFalse(driver.findElement(By.id("symbol-warning")).isDisplayed());
+    }
+
+    @Test
+    void inAFleetAPickerChoosesTheModelAndItsRoutes() throws IOException {
+        ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).models("fleet-msft", "fleet-aapl")
+                .dataDir(ROOT.resolve("data")).build();
+        service = Main.start(config, List.of(new TestModelSource("fleet-msft", WINDOW, 10, "7"),
+                new TestModelSource("fleet-aapl", 12, 10, "3")));
+        TestClient client = browse();
+        TestClient.await("both models ready", Duration.ofSeconds(20), service.fleet()::ready);
+        driver.get(base() + "/");
+        // opens on the first model, its forecast from its own route (the single-model routes answer 409 in a fleet)
+        Select pick = new Select(new WebDriverWait(driver, Duration.ofSeconds(15))
+                .until(d -> d.findElement(By.id("model-pick")).isDisplayed() ? d.findElement(By.id("model-pick")) : null));
+        assertEquals(List.of("fleet-msft", "fleet-aapl"), pick.getOptions().stream().map(o -> o.getAttribute("value")).toList());
+        assertEquals("fleet-msft", pick.getFirstSelectedOption().getAttribute("value"));
+        assertForecastOf(client, "fleet-msft", WINDOW, points(5));
+        assertTrue(waitForText(By.id("accuracy-body")).startsWith("Online accuracy is kept by a single-model service"),
+                text(By.id("accuracy-body")));
+
+        // another model: its card, its window and its route; the address remembers it
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('chart').replaceChildren();");
+        pick.selectByValue("fleet-aapl");
+        assertForecastOf(client, "fleet-aapl", 12, points(5));
+        assertTrue(text(By.id("forecast-table")).contains("Model fleet-aapl v3"), text(By.id("forecast-table")));
+        assertTrue(driver.getCurrentUrl().endsWith("?model=fleet-aapl"), driver.getCurrentUrl());
+        driver.navigate().refresh();
+        assertEquals("fleet-aapl", new Select(new WebDriverWait(driver, Duration.ofSeconds(15))
+                .until(d -> d.findElement(By.id("model-pick")).isDisplayed() ? d.findElement(By.id("model-pick")) : null))
+                .getFirstSelectedOption().getAttribute("value"));
+        assertForecastOf(client, "fleet-aapl", 12, points(5));
+    }
+
+    /** The points drawn are {@code model}'s answer from its own route for the last {@code window} MSFT closes. */
+    private static void assertForecastOf(TestClient client, String model, int window, List<WebElement> points)
+            throws IOException {
+        JsonNode sample = TestClient.json(client.get("/v1/samples/MSFT?days=" + window));
+        JsonNode expected = TestClient.json(client.post("/v1/models/" + model + "/predict", "application/json",
+                "{\"closes\": " + sample.get("closes") + ", \"horizon\": 5}"));
+        assertEquals(model, expected.at("/model/name").asText());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(expected.get("predictions").get(i).asDouble(),
+                    Double.parseDouble(points.get(i).getAttribute("data-value")), 1e-9, model + " point " + i);
+        }
     }
 
     @Test
