@@ -1,3 +1,4 @@
+import io.closecast.model.EpochDecision;
 import io.closecast.model.EpochListener;
 import io.closecast.model.EpochStats;
 import io.closecast.model.HeadActivation;
@@ -129,15 +130,15 @@ public class TrainBench {
         List<EpochStats> stats = new ArrayList<>();
         switch (variant) {
             case "closecast", "fused" -> Trainer.create(SPEC, spec.withEngine(TrainingEngine.FUSED))
-                    .train(train, val, stats::add);
-            case "dl4j" -> Trainer.create(SPEC, spec.withEngine(TrainingEngine.DL4J)).train(train, val, stats::add);
+                    .train(train, val, collect(stats));
+            case "dl4j" -> Trainer.create(SPEC, spec.withEngine(TrainingEngine.DL4J)).train(train, val, collect(stats));
             case "dl4j-cache-device" -> {
                 // DL4J's LSTM re-runs its forward pass inside backprop unless the layer caches it
                 MultiLayerConfiguration conf = LstmNetworkFactory.configuration(SPEC, spec);
                 conf.getConfs().forEach(c -> c.setCacheMode(org.deeplearning4j.nn.conf.CacheMode.DEVICE));
                 MultiLayerNetwork net = new MultiLayerNetwork(conf);
                 net.init();
-                Trainer.create(SPEC, spec.withEngine(TrainingEngine.DL4J)).train(net, train, val, stats::add);
+                Trainer.create(SPEC, spec.withEngine(TrainingEngine.DL4J)).train(net, train, val, collect(stats));
             }
             case "dl4j-ncw", "dl4j-nwc-ws-none", "dl4j-nwc-ws-single" -> {
                 MultiLayerConfiguration conf = LstmNetworkFactory.configuration(SPEC, spec);
@@ -157,12 +158,20 @@ public class TrainBench {
                 if (variant.equals("dl4j-ncw")) {
                     throw new UnsupportedOperationException("ncw: see samediff/closecast");
                 }
-                Trainer.create(SPEC, spec.withEngine(TrainingEngine.DL4J)).train(net, train, val, stats::add);
+                Trainer.create(SPEC, spec.withEngine(TrainingEngine.DL4J)).train(net, train, val, collect(stats));
             }
             case "samediff" -> sameDiff(train, val, epochs, batch, stats);
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         }
         report(variant, batch, stats, val);
+    }
+
+    /** A listener that keeps every epoch's stats and lets training go on. */
+    static EpochListener collect(List<EpochStats> into) {
+        return e -> {
+            into.add(e);
+            return EpochDecision.CONTINUE;
+        };
     }
 
     /** Trains dl4j and fused in two threads that pass a baton after every epoch: their epochs alternate. */
@@ -185,6 +194,7 @@ public class TrainBench {
                 if (e.epoch() < epochs) {
                     dl4jTurn.acquireUninterruptibly();
                 }
+                return EpochDecision.CONTINUE;
             });
         });
         Thread b = new Thread(() -> {
@@ -195,6 +205,7 @@ public class TrainBench {
                 if (e.epoch() < epochs) {
                     fusedTurn.acquireUninterruptibly();
                 }
+                return EpochDecision.CONTINUE;
             });
         });
         a.start();

@@ -27,8 +27,10 @@ if [[ -z "${BENCH_PYTHON:-}" && ! -x bench/.venv/bin/python ]]; then
   bench/.venv/bin/pip install -q torch numpy
 fi
 
-./mvnw -B -q -o -pl training -am package -DskipTests >/dev/null 2>&1 || ./mvnw -B -q -pl training -am package -DskipTests
-./mvnw -B -q -o -pl training dependency:build-classpath -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
+# one reactor build: closecast-training's class path names closecast-model, which is never installed into ~/.m2
+# (the last module of the reactor, training, writes the file last)
+CLASSPATH_ARGS=(-pl training -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$PWD/$OUT/classpath.txt")
+./mvnw -B -q -o "${CLASSPATH_ARGS[@]}" >/dev/null 2>&1 || ./mvnw -B -q "${CLASSPATH_ARGS[@]}"
 CP="training/target/classes:model/target/classes:$(cat "$OUT/classpath.txt")"
 . scripts/lib/java.sh
 mapfile -t FLAGS < <(closecast_jvm_flags "$JAVA" 4g)

@@ -108,7 +108,7 @@ function renderModel(m) {
   // rows: the point metrics, then interval coverage and score per level (interval widths and the up-day share are
   // not rows of their own: the up-day share is the bar beside directional accuracy)
   const names = Object.keys(m.test_metrics).filter((k) => k.startsWith('test_')).map((k) => k.slice(5))
-    .filter((n) => n !== 'up_day_share' && !n.startsWith('interval_width_')).sort();
+    .filter((n) => n !== 'up_share' && n !== 'up_day_share' && !n.startsWith('interval_width_')).sort();
   if (names.length === 0) {
     body.append(el('p', { class: 'muted' }, 'No test metrics recorded with this version.'));
     return;
@@ -124,7 +124,9 @@ function renderModel(m) {
     let baseline;
     let baselineName;
     if (n === 'directional_accuracy') {
-      baseline = m.test_metrics.test_up_day_share; // "always up" is the bar, not the naive forecast's 0 moves
+      // "always up" is the bar, not the naive forecast's 0 moves; versions trained before 2026-12-01 logged it as
+      // test_up_day_share
+      baseline = m.test_metrics.test_up_share ?? m.test_metrics.test_up_day_share;
       baselineName = 'up-day share';
     } else if (interval) {
       baseline = m.test_metrics['baseline_test_' + n];

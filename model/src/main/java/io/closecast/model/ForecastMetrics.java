@@ -69,26 +69,6 @@ public record ForecastMetrics(double mae, double rmse, double mape, double smape
         return of(actual, repeated, lastObserved);
     }
 
-    /**
-     * The share of (window, step) pairs whose actual price is above the window's last price: the directional
-     * accuracy of always forecasting "up", the bar a directional accuracy has to clear (the naive forecast,
-     * which never moves, scores only the unchanged days).
-     */
-    public static double upShare(double[][] actual, double[] lastObserved) {
-        int up = 0;
-        int n = 0;
-        for (int i = 0; i < actual.length; i++) {
-            for (double a : actual[i]) {
-                up += a > lastObserved[i] ? 1 : 0;
-                n++;
-            }
-        }
-        if (n == 0) {
-            throw new ModelException("the up-day share needs at least one actual price, found none");
-        }
-        return (double) up / n;
-    }
-
     /** {@code prefix + name} to value, e.g. {@code test_mae}; names as logged to MLflow. */
     public Map<String, Double> toMap(String prefix) {
         Map<String, Double> map = new LinkedHashMap<>();

@@ -1,10 +1,8 @@
 package io.closecast.model;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -13,18 +11,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * Reads and writes daily prices in Yahoo's download layout: {@code Date,Open,High,Low,Close,Adj Close,Volume},
- * ISO dates. Reading finds the columns by their header names (any order, any case, a UTF-8 byte order mark and
- * other columns ignored); {@code Adj Close} may be missing, and is then taken equal to Close (the series says so, and
- * {@link PriceChecks} reports {@link FindingKind#MISSING_ADJ_CLOSE}). Empty, {@code null} and {@code NaN} cells read
- * as missing values (NaN) so that {@link PriceChecks} can report them; anything else that is not a number is an error
- * naming the line. Writing always writes {@link #HEADER}.
+ * ISO dates. Reading goes through {@link PriceTable}, the one reader of price files: columns by their header names
+ * (any order, any case, a UTF-8 byte order mark and other columns ignored); {@code Adj Close} may be missing, and is
+ * then taken equal to Close (the series says so, and {@link PriceChecks} reports {@link FindingKind#MISSING_ADJ_CLOSE}). Empty, {@code null} and {@code NaN} cells read
+ * as missing values (NaN) so that {@link PriceChecks} can report them; anything else that is not a decimal number is
+ * a {@link PriceFileException} naming the line, the column and the value. Writing always writes {@link #HEADER}.
  */
 public final class PriceCsv {
 
@@ -50,27 +48,40 @@ public final class PriceCsv {
 
     /** Reads CSV text; {@code source} names it in error messages. */
     public static PriceSeries read(Reader reader, String symbol, String source) {
-        List<PriceBar> bars = new ArrayList<>();
-        try {
-            BufferedReader lines = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
-            String header = lines.readLine();
-            if (header == null) {
-                throw new ModelException("price file " + source + " is empty, expected the header " + HEADER);
-            }
-            Layout layout = Layout.of(header, source);
-            String line;
-            int lineNo = 1;
-            while ((line = lines.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                bars.add(parse(line, lineNo, source, layout));
-            }
-            return new PriceSeries(symbol, source, bars, layout.index()[PriceColumn.ADJ_CLOSE.ordinal()] < 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        PriceTable table = PriceTable.read(reader, source, HEADER);
+        OptionalInt date = table.column("Date");
+        int[] index = new int[COLUMNS.length];
+        List<String> missing = new ArrayList<>();
+        if (date.isEmpty()) {
+            missing.add("Date");
         }
+        for (PriceColumn c : COLUMNS) {
+            index[c.ordinal()] = table.column(c.header()).orElse(-1);
+            if (index[c.ordinal()] < 0 && c != PriceColumn.ADJ_CLOSE) {
+                missing.add(c.header());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new PriceFileException("price file " + source + " line 1: missing required column"
+                    + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
+                    + " (expected the columns of " + HEADER + " in any order, Adj Close optional), found "
+                    + table.headerLine(), source, 1, null, "the columns of " + HEADER, table.headerLine());
+        }
+        boolean adjFromClose = index[PriceColumn.ADJ_CLOSE.ordinal()] < 0;
+        List<PriceBar> bars = new ArrayList<>(table.rows());
+        double[] v = new double[COLUMNS.length];
+        for (int r = 0; r < table.rows(); r++) {
+            LocalDate day = table.date(r, date.getAsInt());
+            for (PriceColumn c : COLUMNS) {
+                int at = index[c.ordinal()];
+                v[c.ordinal()] = at < 0 ? Double.NaN : table.numberOrMissing(r, at);
+            }
+            if (adjFromClose) {
+                v[PriceColumn.ADJ_CLOSE.ordinal()] = v[PriceColumn.CLOSE.ordinal()];
+            }
+            bars.add(new PriceBar(day, v[0], v[1], v[2], v[3], v[4], v[5]));
+        }
+        return new PriceSeries(symbol, source, bars, adjFromClose);
     }
 
     /** Parses CSV text held in a string (tests, small inputs). */
@@ -121,90 +132,6 @@ public final class PriceCsv {
     public static String symbolOf(Path file) {
         String name = file.getFileName().toString();
         return name.toLowerCase(Locale.ROOT).endsWith(".csv") ? name.substring(0, name.length() - 4) : name;
-    }
-
-    /** Where each column is: {@code index[column.ordinal()]}, -1 for a missing Adj Close; the Date column; the width. */
-    private record Layout(int date, int[] index, int width) {
-        static Layout of(String headerLine, String source) {
-            String header = headerLine.startsWith("\uFEFF") ? headerLine.substring(1) : headerLine;
-            String[] names = header.split(",", -1);
-            int date = -1;
-            int[] index = new int[COLUMNS.length];
-            java.util.Arrays.fill(index, -1);
-            for (int i = 0; i < names.length; i++) {
-                String name = names[i].strip().replace("\"", "");
-                if (name.equalsIgnoreCase("Date")) {
-                    date = date < 0 ? i : duplicate(name, source, header);
-                }
-                for (PriceColumn c : COLUMNS) {
-                    if (name.equalsIgnoreCase(c.header())) {
-                        index[c.ordinal()] = index[c.ordinal()] < 0 ? i : duplicate(name, source, header);
-                    }
-                }
-            }
-            List<String> missing = new ArrayList<>();
-            if (date < 0) {
-                missing.add("Date");
-            }
-            for (PriceColumn c : COLUMNS) {
-                if (index[c.ordinal()] < 0 && c != PriceColumn.ADJ_CLOSE) {
-                    missing.add(c.header());
-                }
-            }
-            if (!missing.isEmpty()) {
-                throw new ModelException("price file " + source + " line 1: missing required column"
-                        + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
-                        + " (expected the columns of " + HEADER + " in any order, Adj Close optional), found "
-                        + header.strip());
-            }
-            return new Layout(date, index, names.length);
-        }
-
-        private static int duplicate(String name, String source, String header) {
-            throw new ModelException("price file " + source + " line 1: column " + name + " appears twice in " + header.strip());
-        }
-    }
-
-    private static PriceBar parse(String line, int lineNo, String source, Layout layout) {
-        String[] cells = line.split(",", -1);
-        if (cells.length != layout.width()) {
-            throw new ModelException("price file " + source + " line " + lineNo + ": expected " + layout.width()
-                    + " cells as in the header, found " + cells.length + ": " + line);
-        }
-        LocalDate date;
-        try {
-            date = LocalDate.parse(cells[layout.date()].strip());
-        } catch (DateTimeParseException e) {
-            throw new ModelException("price file " + source + " line " + lineNo
-                    + ": Date must be an ISO date like 2024-01-02, found '" + cells[layout.date()] + "'");
-        }
-        double[] v = new double[COLUMNS.length];
-        for (PriceColumn c : COLUMNS) {
-            int at = layout.index()[c.ordinal()];
-            v[c.ordinal()] = at < 0 ? Double.NaN : number(cells[at], c, lineNo, source);
-        }
-        int adj = PriceColumn.ADJ_CLOSE.ordinal();
-        if (layout.index()[adj] < 0) {
-            v[adj] = v[PriceColumn.CLOSE.ordinal()];
-        }
-        return new PriceBar(date, v[0], v[1], v[2], v[3], v[4], v[5]);
-    }
-
-    private static double number(String cell, PriceColumn column, int lineNo, String source) {
-        String s = cell.strip();
-        if (s.isEmpty() || s.equalsIgnoreCase("null") || s.equalsIgnoreCase("nan")) {
-            return Double.NaN;
-        }
-        try {
-            double d = Double.parseDouble(s);
-            if (Double.isInfinite(d)) {
-                throw new NumberFormatException();
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw new ModelException("price file " + source + " line " + lineNo + ": " + column.header()
-                    + " must be a number (or empty/null when missing), found '" + cell + "'");
-        }
     }
 
     private static String format(double value, boolean integral) {

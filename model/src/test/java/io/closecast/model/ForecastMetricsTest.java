@@ -47,12 +47,4 @@ class ForecastMetricsTest {
         assertEquals("metrics need as many forecasts as actuals and last prices, found 1 forecasts, 2 actuals, 2 last prices",
                 e.getMessage());
     }
-
-    @Test
-    void upShareIsTheShareOfStepsAboveTheLastPrice() {
-        assertEquals(0.5, ForecastMetrics.upShare(new double[][] {{11, 9}, {10, 12}}, new double[] {10, 10}), 1e-12);
-        assertEquals(ForecastMetrics.upShare(new double[][] {{11}, {12}}, new double[] {10, 10}),
-                ForecastMetrics.of(new double[][] {{11}, {12}}, new double[][] {{20}, {20}}, new double[] {10, 10}).directionalAccuracy(),
-                "always up scores the up-day share");
-    }
 }

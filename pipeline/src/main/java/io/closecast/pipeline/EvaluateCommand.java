@@ -23,6 +23,7 @@ import io.closecast.mlflow.Run;
 import io.closecast.mlflow.RunSpec;
 import io.closecast.mlflow.RunStatus;
 import io.closecast.model.Backtest;
+import io.closecast.model.Csv;
 import io.closecast.model.DateRange;
 import io.closecast.model.ForecastEvaluation;
 import io.closecast.model.ForecastModel;
@@ -212,24 +213,23 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     private static void writeForecasts(Path file, Backtest b, ForecastEvaluation.Reference reference) throws IOException {
         int horizon = b.actual()[0].length;
-        StringBuilder csv = new StringBuilder("date,last_close");
+        List<Object> header = new ArrayList<>(List.of("date", "last_close"));
         for (int h = 1; h <= horizon; h++) {
-            csv.append(",actual_h").append(h).append(",forecast_h").append(h).append(",naive_h").append(h)
-                    .append(",drift_h").append(h).append(",error_h").append(h);
+            header.addAll(List.of("actual_h" + h, "forecast_h" + h, "naive_h" + h, "drift_h" + h, "error_h" + h));
         }
-        csv.append('\n');
+        Csv csv = new Csv().row(header);
         for (int i = 0; i < b.days(); i++) {
-            csv.append(b.dates().get(i)).append(',').append(b.last()[i]);
+            List<Object> row = new ArrayList<>(List.of(b.dates().get(i), b.last()[i]));
             for (int h = 0; h < horizon; h++) {
-                csv.append(',').append(b.actual()[i][h])
-                        .append(',').append(String.format(Locale.ROOT, "%.6f", b.predicted()[i][h]))
-                        .append(',').append(b.last()[i])
-                        .append(',').append(String.format(Locale.ROOT, "%.6f", b.last()[i] + (h + 1) * reference.drift()))
-                        .append(',').append(String.format(Locale.ROOT, "%.6f", b.predicted()[i][h] - b.actual()[i][h]));
+                row.add(b.actual()[i][h]);
+                row.add(String.format(Locale.ROOT, "%.6f", b.predicted()[i][h]));
+                row.add(b.last()[i]);
+                row.add(String.format(Locale.ROOT, "%.6f", b.last()[i] + (h + 1) * reference.drift()));
+                row.add(String.format(Locale.ROOT, "%.6f", b.predicted()[i][h] - b.actual()[i][h]));
             }
-            csv.append('\n');
+            csv.row(row);
         }
-        Files.writeString(file, csv, StandardCharsets.UTF_8);
+        Files.writeString(file, csv.toString(), StandardCharsets.UTF_8);
     }
 
     private static void writePlots(Path dir, Backtest b, String label) {

@@ -4,6 +4,7 @@ import io.closecast.mlflow.Metric;
 import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.Run;
 import io.closecast.mlflow.RunStatus;
+import io.closecast.model.Csv;
 
 import java.io.IOException;
 import java.io.PrintWriter;

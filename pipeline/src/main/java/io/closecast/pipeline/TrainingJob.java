@@ -27,6 +27,7 @@ import io.closecast.mlflow.Run;
 import io.closecast.mlflow.RunSpec;
 import io.closecast.mlflow.RunStatus;
 import io.closecast.model.BaselineIntervals;
+import io.closecast.model.Csv;
 import io.closecast.model.DatasetBuilder;
 import io.closecast.model.DatasetInfo;
 import io.closecast.model.DroppedRow;
@@ -269,7 +270,6 @@ public final class TrainingJob {
         metrics.put("epochs_trained", (double) result.epochs().size());
         metrics.put("train_seconds", trainSeconds);
         metrics.put("test_windows", (double) data.test().size());
-        metrics.put("test_up_day_share", ForecastMetrics.upShare(data.test().targetPrices(), data.test().lastPrices()));
         Optional<IntervalCalibration> intervals = calibrate(config.intervals(), result, data);
         Optional<IntervalEvaluation> testIntervals = intervals.map(c -> evaluateIntervals(config.intervals(), c, test, data));
         testIntervals.ifPresent(e -> metrics.putAll(e.toMap("test_", "baseline_test_")));
@@ -556,21 +556,22 @@ public final class TrainingJob {
     private static void writePredictions(Path file, Evaluation test) throws IOException {
         WindowSet part = test.part();
         int horizon = test.predicted().length == 0 ? 0 : test.predicted()[0].length;
-        StringBuilder csv = new StringBuilder("date,last_input_date,last_close");
+        List<Object> header = new ArrayList<>(List.of("date", "last_input_date", "last_close"));
         for (int h = 1; h <= horizon; h++) {
-            csv.append(",actual_h").append(h).append(",forecast_h").append(h);
+            header.addAll(List.of("actual_h" + h, "forecast_h" + h));
         }
-        csv.append(",naive\n");
+        header.add("naive");
+        Csv csv = new Csv().row(header);
         for (int i = 0; i < part.size(); i++) {
-            csv.append(part.targetDates().get(i)).append(',').append(part.lastInputDates().get(i)).append(',')
-                    .append(part.lastPrices()[i]);
+            List<Object> row = new ArrayList<>(List.of(part.targetDates().get(i), part.lastInputDates().get(i), part.lastPrices()[i]));
             for (int h = 0; h < horizon; h++) {
-                csv.append(',').append(part.targetPrices()[i][h]).append(',')
-                        .append(String.format(Locale.ROOT, "%.6f", test.predicted()[i][h]));
+                row.add(part.targetPrices()[i][h]);
+                row.add(String.format(Locale.ROOT, "%.6f", test.predicted()[i][h]));
             }
-            csv.append(',').append(part.lastPrices()[i]).append('\n');
+            row.add(part.lastPrices()[i]);
+            csv.row(row);
         }
-        Files.writeString(file, csv, StandardCharsets.UTF_8);
+        Files.writeString(file, csv.toString(), StandardCharsets.UTF_8);
     }
 
     private static void writeDropped(Path dir, List<DroppedRow> dropped) throws IOException {

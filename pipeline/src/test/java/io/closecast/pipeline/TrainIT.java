@@ -74,8 +74,9 @@ class TrainIT {
                         > run.metric(prefix + "interval_width_" + level).orElseThrow().value(), "the score is the width plus misses");
             }
         }
-        double up = run.metric("test_up_day_share").orElseThrow().value();
-        assertTrue(up > 0.2 && up < 0.8, "test_up_day_share " + up);
+        double up = run.metric("test_up_share").orElseThrow().value();
+        assertTrue(up > 0.2 && up < 0.8, "test_up_share " + up);
+        assertTrue(run.metric("test_up_day_share").isEmpty(), "one name for the up share: test_up_share");
         assertEquals(1, run.inputs().size(), "the dataset input");
         List<String> files = client.listArtifactsRecursively(run.id(), "").stream().map(FileInfo::path).toList();
         for (String expected : List.of("model/MLmodel", "model/MANIFEST.sha256", "model/lstm-weights.bin",

@@ -5,8 +5,11 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.closecast.model.PriceFileException;
+import io.closecast.model.PriceTable;
 
 /** Validation of request values against the serving model; every failure names the field, the value and what was expected. */
 final class Inputs {
@@ -72,6 +75,49 @@ final class Inputs {
         return v;
     }
 
+    /** The last {@code length} days of a CSV body's price column, oldest first, with their dates. */
+    record CsvWindow(double[] prices, List<LocalDate> dates) {
+    }
+
+    /**
+     * The last window of a CSV body in the Yahoo daily layout, read by the model's {@link PriceTable}: only the
+     * {@code Date} column and the model's price column are required (any case, any order), rows ascend by date, and
+     * the window's prices are decimal numbers &gt; 0. Errors name the field {@code csv line N COLUMN}.
+     */
+    static CsvWindow csvWindow(String body, String column, int length) {
+        try {
+            PriceTable table = PriceTable.parse(body, "csv", "Date and " + column);
+            OptionalInt dateCol = table.column("Date");
+            OptionalInt priceCol = table.column(column);
+            if (dateCol.isEmpty() || priceCol.isEmpty()) {
+                throw ApiException.badField("csv.header", "expected columns Date and " + column
+                        + " (the model's price column), found " + Json.abbreviate(table.headerLine()));
+            }
+            if (table.rows() < length) {
+                throw ApiException.badField("csv", "expected at least " + length
+                        + " rows (the model's window length), found " + table.rows());
+            }
+            double[] prices = new double[length];
+            List<LocalDate> dates = new ArrayList<>(length);
+            int first = table.rows() - length;
+            for (int r = first; r < table.rows(); r++) {
+                LocalDate date = table.date(r, dateCol.getAsInt());
+                if (!dates.isEmpty() && !date.isAfter(dates.getLast())) {
+                    throw ApiException.badField("csv line " + table.line(r) + " Date", "expected a date after "
+                            + dates.getLast() + " (rows ascend by date), found " + date);
+                }
+                dates.add(date);
+                prices[r - first] = price(table.number(r, priceCol.getAsInt()), table.cell(r, priceCol.getAsInt()),
+                        "csv line " + table.line(r) + " " + column);
+            }
+            return new CsvWindow(prices, dates);
+        } catch (PriceFileException e) {
+            String field = e.line() == 0 ? "csv" : e.column().map(c -> "csv line " + e.line() + " " + c)
+                    .orElse(e.line() == 1 ? "csv.header" : "csv line " + e.line());
+            throw ApiException.badField(field, "expected " + e.expected() + ", found " + Json.abbreviate(e.found()));
+        }
+    }
+
     /** The horizon: an integer 1..maxHorizon; absent means 1. */
     static int horizon(JsonNode n, String field, int maxHorizon) {
         if (n == null || n.isMissingNode()) {
@@ -127,7 +173,7 @@ final class Inputs {
     }
 
     /** The latest date accepted: later ones (ISO allows +999999999-12-31) would overflow the calendar. */
-    static final LocalDate LATEST = LocalDate.of(9999, 12, 31);
+    static final LocalDate LATEST = PriceTable.LATEST;
 
     static LocalDate date(String text, String field) {
         LocalDate date;

@@ -63,7 +63,7 @@ final class InvocationsService implements HttpService {
             if (type.equals("text/csv")) {
                 int horizon = req.query().contains("horizon")
                         ? Inputs.horizon(req.query().get("horizon"), "horizon", info.maxHorizon()) : 1;
-                YahooCsv.Window w = YahooCsv.lastWindow(new String(body, StandardCharsets.UTF_8),
+                Inputs.CsvWindow w = Inputs.csvWindow(new String(body, StandardCharsets.UTF_8),
                         info.priceColumn(), info.windowLength());
                 Json.numbers(sb, PredictService.forecast(lease, w.prices(), horizon));
                 lease.meters().predictions(1);

@@ -74,7 +74,7 @@ final class PredictService implements HttpService {
             int horizon = req.query().contains("horizon")
                     ? Inputs.horizon(req.query().get("horizon"), "horizon", info.maxHorizon())
                     : 1;
-            YahooCsv.Window w = YahooCsv.lastWindow(body, info.priceColumn(), info.windowLength());
+            Inputs.CsvWindow w = Inputs.csvWindow(body, info.priceColumn(), info.windowLength());
             answer(res, lease, w.prices(), horizon, Optional.of(w.dates().getLast()));
         }
     }

@@ -1,13 +1,13 @@
 package io.closecast.serving;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,12 +16,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.closecast.model.PriceFileException;
+import io.closecast.model.PriceTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The bundled price files the dashboard offers: every {@code *.csv} in one directory in the Yahoo daily layout
- * ({@code Date,Open,High,Low,Close,Adj Close,Volume}, ascending dates). The symbol is the file name without
+ * ({@code Date,Open,High,Low,Close,Adj Close,Volume}, ascending dates), read by the model's {@link PriceTable}; every
+ * column that holds a decimal number on every row is offered. The symbol is the file name without
  * {@code .csv} ({@code PETR4.SA}). A missing directory means no samples; a file that does not parse is left out
  * with a logged reason. Files are re-read when they change.
  */
@@ -110,7 +113,7 @@ public final class Samples {
             Optional<Series> series;
             try {
                 series = Optional.of(parse(file));
-            } catch (ServingException e) {
+            } catch (ServingException | PriceFileException e) {
                 LOG.warn("Sample {} left out: {}", file, e.getMessage());
                 series = Optional.empty();
             }
@@ -125,66 +128,29 @@ public final class Samples {
     static Series parse(Path file) throws IOException {
         String name = file.getFileName().toString();
         String symbol = name.substring(0, name.length() - ".csv".length());
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (lines.isEmpty()) {
-            throw new ServingException(file + ": expected a header line with Date and Close, found an empty file");
+        PriceTable table;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            table = PriceTable.read(reader, file.toString(), "Date and Close");
         }
-        String[] header = lines.getFirst().split(",", -1);
-        int dateCol = -1;
-        for (int i = 0; i < header.length; i++) {
-            header[i] = header[i].strip();
-            if (header[i].equals("Date")) {
-                dateCol = i;
-            }
-        }
-        if (dateCol < 0) {
-            throw new ServingException(file + " line 1: expected a Date column, found " + lines.getFirst());
-        }
-        List<LocalDate> dates = new ArrayList<>(lines.size());
-        List<double[]> rows = new ArrayList<>(lines.size());
-        boolean[] numeric = new boolean[header.length];
-        java.util.Arrays.fill(numeric, true);
-        numeric[dateCol] = false;
-        for (int ln = 1; ln < lines.size(); ln++) {
-            String line = lines.get(ln);
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] cells = line.split(",", -1);
-            if (cells.length != header.length) {
-                throw new ServingException(file + " line " + (ln + 1) + ": expected " + header.length + " cells, found " + cells.length);
-            }
-            LocalDate d;
-            try {
-                d = LocalDate.parse(cells[dateCol].strip());
-            } catch (DateTimeParseException e) {
-                throw new ServingException(file + " line " + (ln + 1) + ": expected an ISO date, found '" + cells[dateCol] + "'");
-            }
+        int dateCol = table.column("Date").orElseThrow(() -> new ServingException(
+                file + " line 1: expected a Date column, found " + table.headerLine()));
+        List<LocalDate> dates = new ArrayList<>(table.rows());
+        for (int r = 0; r < table.rows(); r++) {
+            LocalDate d = table.date(r, dateCol);
             if (!dates.isEmpty() && !d.isAfter(dates.getLast())) {
-                throw new ServingException(file + " line " + (ln + 1) + ": expected a date after " + dates.getLast() + ", found " + d);
+                throw new ServingException(file + " line " + table.line(r) + ": expected a date after " + dates.getLast() + ", found " + d);
             }
             dates.add(d);
-            double[] row = new double[header.length];
-            for (int i = 0; i < header.length; i++) {
-                if (numeric[i]) {
-                    try {
-                        row[i] = Double.parseDouble(cells[i].strip());
-                        numeric[i] = Double.isFinite(row[i]);
-                    } catch (NumberFormatException e) {
-                        numeric[i] = false;
-                    }
-                }
-            }
-            rows.add(row);
         }
         Map<String, double[]> columns = new LinkedHashMap<>();
-        for (int i = 0; i < header.length; i++) {
-            if (numeric[i]) {
-                double[] col = new double[rows.size()];
+        List<String> header = table.header();
+        for (int c = 0; c < header.size(); c++) {
+            if (c != dateCol && table.isNumeric(c)) {
+                double[] col = new double[table.rows()];
                 for (int r = 0; r < col.length; r++) {
-                    col[r] = rows.get(r)[i];
+                    col[r] = table.number(r, c);
                 }
-                columns.put(header[i], col);
+                columns.put(header.get(c), col);
             }
         }
         if (!columns.containsKey("Close")) {

@@ -33,7 +33,7 @@ class DriftForecaster implements Forecaster {
         return new ModelInfo(name, version, "run-" + version, "production", LocalDate.of(2010, 1, 4),
                 LocalDate.of(2022, 12, 30), window, maxHorizon, List.of("Close"),
                 Map.of("test_mae", 0.42, "naive_test_mae", 0.45, "test_directional_accuracy", 0.56,
-                        "naive_test_directional_accuracy", 0.004, "test_up_day_share", 0.53, "test_coverage_80", 0.79,
+                        "naive_test_directional_accuracy", 0.004, "test_up_share", 0.53, "test_coverage_80", 0.79,
                         "baseline_test_coverage_80", 0.84, "test_interval_score_80", 9.5, "baseline_test_interval_score_80", 10.25),
                 Instant.now(), "MSFT");
     }

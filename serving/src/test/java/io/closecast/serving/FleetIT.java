@@ -145,9 +145,9 @@ class FleetIT {
             assertTrue(models.get(1).get("in_sync").asBoolean());
 
             HttpResponse<String> unknown = http.post("/v1/models/closecast-nope/predict", "application/json", window);
-            JsonNode err = RoutesIT.assertError(unknown, 404, null);
+            JsonNode err = RoutesTest.assertError(unknown, 404, null);
             assertTrue(err.get("message").asText().contains("closecast-nope"), unknown.body());
-            RoutesIT.assertError(http.post("/v1/predict", "application/json", window), 409, null);
+            RoutesTest.assertError(http.post("/v1/predict", "application/json", window), 409, null);
 
             String metrics = http.get("/metrics", "Accept", "text/plain").body();
             assertTrue(metrics.contains("closecast_model_info{model=\"" + a + "\",name=\"" + a + "\",run_id="), metrics);

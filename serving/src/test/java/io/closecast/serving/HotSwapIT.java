@@ -98,7 +98,7 @@ class HotSwapIT {
             assertEquals("DOWN", TestClient.json(notReady).get("status").asText());
             assertTrue(TestClient.json(notReady).get("reason").asText().contains("unreachable"), notReady.body());
             HttpResponse<String> predict = client.post("/v1/predict", "application/json", "{\"closes\": [1,2,3,4,5]}");
-            RoutesIT.assertError(predict, 503, null);
+            RoutesTest.assertError(predict, 503, null);
             assertEquals(503, client.get("/v1/model").statusCode());
             assertEquals(200, client.get("/health/live").statusCode());
             assertTrue(client.get("/metrics").body().contains("closecast_model_ready{model=\"closecast-test\",scope=\"application\",} 0.0"));

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code GET /metrics} passes {@code promtool check metrics} (Debian's promtool, installed when missing): no
+ * {@code GET /metrics} counts requests per route and status, with the model's and the JVM's meters, and passes {@code promtool check metrics} (Debian's promtool, installed when missing): no
  * findings at all, after requests on several routes, a prediction and a model load have filled every family.
  */
 class MetricsFormatIT {
@@ -49,6 +49,43 @@ class MetricsFormatIT {
                     "closecast_model_ready{model=\"closecast-other\"", "closecast_predictions_total{model=\"closecast-other\"",
                     "jvm_memory_used_bytes")) {
                 assertTrue(metrics.body().contains(family), "expected " + family + " in /metrics");
+            }
+        }
+    }
+
+    @Test
+    void metricsArePrometheusText() {
+        ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).modelName(TestModelSource.NAME).build();
+        try (RunningService service = Main.start(config, new TestModelSource(5, 10, "1"))) {
+            TestClient.await("model ready", Duration.ofSeconds(20), service.models()::ready);
+            TestClient client = new TestClient(service.port());
+            long bad = service.metrics().requests("/v1/predict", 400);
+            long other = service.metrics().requests(ServingMetrics.OTHER_ROUTE, 404);
+            client.get("/no/such/path/" + System.nanoTime());
+            RoutesTest.ok(client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3, 4, 5], \"horizon\": 1}"));
+            client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3], \"horizon\": 1}");
+            // recorded by the filter right after the response is sent, so wait for it; the registry is JVM-wide and
+            // other ITs' services in this JVM may still count requests, so at least our own must be there
+            TestClient.await("the 400 counted", Duration.ofSeconds(5), () -> service.metrics().requests("/v1/predict", 400) >= bad + 1);
+            TestClient.await("the unknown path counted as route=other", Duration.ofSeconds(5),
+                    () -> service.metrics().requests(ServingMetrics.OTHER_ROUTE, 404) >= other + 1);
+            HttpResponse<String> res = client.get("/metrics", "Accept", "text/plain");
+            assertEquals(200, res.statusCode());
+            String text = res.body();
+            for (String expected : List.of(
+                    "closecast_requests_total{route=\"/v1/predict\",scope=\"application\",status=\"200\",}",
+                    "closecast_requests_total{route=\"/v1/predict\",scope=\"application\",status=\"400\",}",
+                    "closecast_request_duration_seconds_bucket{route=\"/v1/predict\",scope=\"application\",le=\"0.001\",}",
+                    "closecast_request_duration_seconds_count{route=\"/v1/predict\"",
+                    "closecast_predictions_total{",
+                    "closecast_model_load_duration_seconds_bucket{",
+                    "closecast_model_info{model=\"closecast-test\",name=\"closecast-test\",run_id=\"run-1\",scope=\"application\",version=\"1\",} 1.0",
+                    "closecast_model_ready{model=\"closecast-test\",scope=\"application\",} 1.0",
+                    "closecast_model_reloads_total{model=\"closecast-test\",result=\"success\"",
+                    "closecast_model_reloads_total{model=\"closecast-test\",result=\"failure\"",
+                    "jvm_memory_used_bytes{area=\"heap\"",
+                    "jvm_gc_collections_total{gc=")) {
+                assertTrue(text.contains(expected), "expected " + expected + " in /metrics:\n" + text);
             }
         }
     }

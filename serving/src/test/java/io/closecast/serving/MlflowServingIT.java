@@ -142,7 +142,7 @@ class MlflowServingIT {
             assertEquals(bands, TestClient.json(twice).get("intervals").get(1), twice.body());
             HttpResponse<String> plain = http.post("/invocations", "application/json", "{\"inputs\": [" + inputs + "]}");
             assertFalse(TestClient.json(plain).has("intervals"), "intervals only when asked for: " + plain.body());
-            RoutesIT.assertError(http.post("/invocations", "application/json",
+            RoutesTest.assertError(http.post("/invocations", "application/json",
                     "{\"inputs\": [" + inputs + "], \"params\": {\"intervals\": \"yes\"}}"), 400, "params.intervals");
 
             HttpResponse<String> info = http.get("/v1/model");

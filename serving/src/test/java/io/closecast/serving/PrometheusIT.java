@@ -153,18 +153,18 @@ class PrometheusIT {
                 "{\"date\": \"2024-12-27\", \"actual\": 99, \"predicted\": 100, \"last\": 97, \"version\": \"4\"}"};
         for (int round = 0; round < 6; round++) { // spread over several scrapes, so rates and quantiles have two samples
             for (int i = 0; i < 20; i++) {
-                RoutesIT.ok(c.post("/v1/predict", "application/json", "{\"closes\": [100, 101, 102, 103, " + (104 + i) + "], \"horizon\": 3}"));
+                RoutesTest.ok(c.post("/v1/predict", "application/json", "{\"closes\": [100, 101, 102, 103, " + (104 + i) + "], \"horizon\": 3}"));
             }
-            RoutesIT.assertError(c.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3]}"), 400, "closes");
-            RoutesIT.assertError(c.get("/no/such/path"), 404, null);
-            RoutesIT.ok(c.get("/v1/model"));
+            RoutesTest.assertError(c.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3]}"), 400, "closes");
+            RoutesTest.assertError(c.get("/no/such/path"), 404, null);
+            RoutesTest.ok(c.get("/v1/model"));
             if (round < feedback.length) {
-                RoutesIT.ok(c.post("/v1/feedback", "application/json", feedback[round]));
+                RoutesTest.ok(c.post("/v1/feedback", "application/json", feedback[round]));
             }
             if (round == 0) { // 50 days of version 5 with their intervals: 30 inside the 80 % one
                 for (int day = 0; day < 50; day++) {
                     String lower = day < 30 ? "95" : "100.5";
-                    RoutesIT.ok(c.post("/v1/feedback", "application/json", "{\"date\": \"" + LocalDate.of(2024, 1, 1).plusDays(day)
+                    RoutesTest.ok(c.post("/v1/feedback", "application/json", "{\"date\": \"" + LocalDate.of(2024, 1, 1).plusDays(day)
                             + "\", \"actual\": 100, \"predicted\": 101, \"last\": 99, \"version\": \"5\", \"intervals\": ["
                             + "{\"level\": 0.8, \"lower\": " + lower + ", \"upper\": 105}, {\"level\": 0.95, \"lower\": 90, \"upper\": 110}]}"));
                 }

@@ -27,16 +27,16 @@ class SecurityIT {
             TestClient.await("ready", Duration.ofSeconds(20), service.models()::ready);
             String body = "{\"closes\": [1,2,3,4,5]}";
 
-            RoutesIT.assertError(client.post("/v1/predict", "application/json", body), 401, null);
-            RoutesIT.assertError(client.get("/v1/model"), 401, null);
-            RoutesIT.assertError(client.post("/v1/predict", "application/json", body, "X-API-Key", "wrong"), 403, null);
-            RoutesIT.assertError(client.post("/v1/predict", "application/json", body, "Authorization", "Bearer fixed-key-"), 403, null);
-            RoutesIT.assertError(client.post("/v1/predict", "application/json", body, "Authorization", "Basic Zm9vOmJhcg=="), 401, null);
+            RoutesTest.assertError(client.post("/v1/predict", "application/json", body), 401, null);
+            RoutesTest.assertError(client.get("/v1/model"), 401, null);
+            RoutesTest.assertError(client.post("/v1/predict", "application/json", body, "X-API-Key", "wrong"), 403, null);
+            RoutesTest.assertError(client.post("/v1/predict", "application/json", body, "Authorization", "Bearer fixed-key-"), 403, null);
+            RoutesTest.assertError(client.post("/v1/predict", "application/json", body, "Authorization", "Basic Zm9vOmJhcg=="), 401, null);
             assertEquals(200, client.post("/v1/predict", "application/json", body, "X-API-Key", "fixed-key-a").statusCode());
             assertEquals(200, client.post("/v1/predict", "application/json", body, "Authorization", "Bearer fixed-key-b").statusCode());
             assertEquals(200, client.get("/v1/model", "X-API-Key", "file-key-one").statusCode());
             // an unknown path needs a key too: no probing without one
-            RoutesIT.assertError(client.get("/v2/secret"), 401, null);
+            RoutesTest.assertError(client.get("/v2/secret"), 401, null);
 
             assertEquals(200, client.get("/health/live").statusCode());
             assertEquals(200, client.get("/health/ready").statusCode());
@@ -57,8 +57,8 @@ class SecurityIT {
                 .apiKeys(List.of("k")).openHealth(false).openMetrics(false).build();
         try (RunningService service = Main.start(config, new TestModelSource(5, 10, "1"))) {
             TestClient client = new TestClient(service.port());
-            RoutesIT.assertError(client.get("/metrics"), 401, null);
-            RoutesIT.assertError(client.get("/health/ready"), 401, null);
+            RoutesTest.assertError(client.get("/metrics"), 401, null);
+            RoutesTest.assertError(client.get("/health/ready"), 401, null);
             assertEquals(200, client.get("/metrics", "X-API-Key", "k").statusCode());
             assertEquals(200, client.get("/health/live", "X-API-Key", "k").statusCode());
         }
@@ -68,7 +68,7 @@ class SecurityIT {
     void webhookIsRefusedWithoutASecret() {
         ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).modelName(TestModelSource.NAME).build();
         try (RunningService service = Main.start(config, new TestModelSource(5, 10, "1"))) {
-            RoutesIT.assertError(new TestClient(service.port()).post("/v1/webhooks/mlflow", "application/json", "{}"), 403, null);
+            RoutesTest.assertError(new TestClient(service.port()).post("/v1/webhooks/mlflow", "application/json", "{}"), 403, null);
         }
     }
 }

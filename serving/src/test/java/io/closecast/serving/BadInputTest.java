@@ -11,6 +11,11 @@ import java.util.List;
 import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.DirectClient;
+import io.helidon.webserver.testing.junit5.RoutingTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,26 +23,40 @@ import org.junit.jupiter.api.Test;
 /**
  * Hundreds of malformed bodies (random bytes, truncated JSON, wrong types, huge numbers, NaN, nested garbage, wrong
  * lengths) against /v1/predict, /v1/predict/csv and /invocations: every answer must be a 4xx with a JSON error body,
- * never a 5xx; and the server must still answer a good request afterwards.
+ * never a 5xx; and the service must still answer a good request afterwards. No socket: Helidon's {@code @RoutingTest}
+ * hands the requests to the service's routing ({@link Main#routing}) through {@link DirectClient}; what the web server
+ * itself answers on the wire (bad request lines, headers, smuggling) is {@link WireIT}'s.
  */
-class BadInputIT {
+@RoutingTest
+class BadInputTest {
 
-    static RunningService service;
-    static TestClient client;
+    static ModelFleet models;
+    private final RouteClient client;
+
+    BadInputTest(DirectClient client) {
+        this.client = new RouteClient(client);
+    }
+
+    @SetUpRoute
+    @SuppressWarnings("removal") // the registry Main uses (Helidon's MetricsObserver reports the global one)
+    static void routing(HttpRouting.Builder routing) {
+        ServingConfig config = ServingConfig.builder().modelName(TestModelSource.NAME)
+                .pollInterval(Duration.ofMinutes(10)).maxBodyBytes(64 * 1024).build();
+        ServingMetrics metrics = ServingMetrics.create(Metrics.globalRegistry(), Main.ROUTES);
+        models = ModelFleet.create(List.of(new TestModelSource(5, 10, "1")), config.loader(), metrics);
+        models.start();
+        Main.routing(routing, config, models, metrics);
+    }
 
     @BeforeAll
-    static void start() {
-        ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).modelName(TestModelSource.NAME)
-                .pollInterval(Duration.ofMinutes(10)).maxBodyBytes(64 * 1024).build();
-        service = Main.start(config, new TestModelSource(5, 10, "1"));
-        client = new TestClient(service.port());
-        TestClient.await("model ready", Duration.ofSeconds(20), service.models()::ready);
+    static void ready() {
+        TestClient.await("model ready", Duration.ofSeconds(20), models::ready);
     }
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
+        if (models != null) {
+            models.close();
         }
     }
 
@@ -84,6 +103,7 @@ class BadInputIT {
             int s = res.statusCode();
             assertTrue(s >= 400 && s < 500, "expected a 4xx for " + c.path() + " " + c.contentType() + " body "
                     + c.what() + ", found " + s + ": " + res.body());
+            assertTrue(s != 404, "every case reaches its route (a 404 would pass without testing it): " + c.path() + " " + res.body());
             JsonNode err = TestClient.json(res).get("error");
             assertTrue(err != null && err.hasNonNull("code") && err.hasNonNull("message"),
                     "expected a JSON error body for " + c.what() + ", found " + res.body());
