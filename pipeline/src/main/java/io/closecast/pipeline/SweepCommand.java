@@ -30,6 +30,11 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--trial", description = "Run only trial I again (same params and seed) under the same parent run.")
     Integer trial;
 
+    @Option(names = "--spark", paramLabel = "MASTER_URL",
+            description = {"Run the trials as Spark tasks on this master (local[2], spark://HOST:7077, k8s://...),",
+                    "as sweep.executor: spark with sweep.spark.master does."})
+    String spark;
+
     @Option(names = "--register", description = "Register the best trial as a model version of mlflow.registered-model.")
     boolean register;
 
@@ -61,6 +66,20 @@ public final class SweepCommand implements Callable<Integer> {
         }
         Optional<TrainingUi.Settings> uiSettings = ui.settings(spec);
         SweepRunner.SweepFile sweep = SweepRunner.SweepFile.read(file, ProjectRoot.of(file));
+        if (spark != null) {
+            if (!SweepSpec.validMaster(spark)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--spark must be a Spark master URL (local[N],"
+                        + " spark://HOST:PORT, k8s://https://HOST:PORT, yarn), found '" + spark + "'");
+            }
+            if (uiSettings.isPresent()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--ui runs with local trials only, not with --spark");
+            }
+            sweep = sweep.withSpec(sweep.spec().onSpark(spark));
+        }
+        if (uiSettings.isPresent() && sweep.spec().executor() != SweepSpec.Executor.LOCAL) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ui runs with local trials only, not with"
+                    + " sweep.executor " + ConfigSection.kebab(sweep.spec().executor()));
+        }
         if (trial != null && (trial < 0 || trial >= Math.max(sweep.spec().trials(), trials == null ? 0 : trials))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--trial must be between 0 and "
                     + (sweep.spec().trials() - 1) + ", found " + trial);

@@ -57,7 +57,16 @@ public final class SweepRunner {
     /** A sweep file read: the base training config, the sweep section, the text and where it came from. */
     public record SweepFile(Path path, String text, YamlConfig yaml, TrainConfig base, SweepSpec spec) {
         public static SweepFile read(Path path, Path baseDir) {
-            YamlConfig yaml = YamlConfig.load(path);
+            try {
+                return parse(path, Files.readString(path), baseDir);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read sweep file " + path + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** A sweep file's {@code text} as read from {@code path} (which need not exist here: a Spark executor). */
+        public static SweepFile parse(Path path, String text, Path baseDir) {
+            YamlConfig yaml = YamlConfig.parse(text, path.toString());
             ConfigSection root = yaml.root();
             for (String key : root.keys()) {
                 if (!List.of("data", "model", "training", "evaluation", "mlflow", "sweep").contains(key)) {
@@ -72,11 +81,12 @@ public final class SweepRunner {
                 Object sample = entry.getValue().sample(SearchMethod.trialRandom(spec.seed(), 0));
                 TrainConfig.read(yaml.withOverride(entry.getKey(), sample), baseDir);
             }
-            try {
-                return new SweepFile(path, Files.readString(path), yaml, base, spec);
-            } catch (IOException e) {
-                throw new ConfigException("cannot read sweep file " + path + ": " + e.getMessage(), e);
-            }
+            return new SweepFile(path, text, yaml, base, spec);
+        }
+
+        /** The same file with another sweep section (the command line's {@code --spark}). */
+        public SweepFile withSpec(SweepSpec other) {
+            return new SweepFile(path, text, yaml, base, other);
         }
     }
 
@@ -121,7 +131,8 @@ public final class SweepRunner {
         }
         String sweepId = sweepId(file);
         String experimentId = RunMetadata.experiment(client, file.base()).id();
-        SweepState state = SweepState.open(client, clock, console, file, experimentId, sweepId, trials);
+        SweepState state = SweepState.open(client, clock, console, file, experimentId, sweepId, trials,
+                options.onlyTrial());
         String parentId = state.parentId();
         if (options.ui().isPresent() && !state.children().isEmpty()) {
             restoreUiStats(parentId, options.ui().get(), options.workDir());
@@ -143,11 +154,12 @@ public final class SweepRunner {
                 }
             }
         }
-        TrialScheduler scheduler = new LocalTrialScheduler(Math.max(1, Math.min(spec.parallel(), todo.size())));
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / scheduler.slots());
-        console.printf(Locale.ROOT, "sweep %s (parent run %s): %d trials, %d done, %d to run, %d in parallel x %d threads%n",
+        TrialScheduler scheduler = scheduler(spec, todo.size(), file.path().getFileName() + " sweep " + sweepId);
+        int threads = scheduler.threadsPerTrial();
+        console.printf(Locale.ROOT, "sweep %s (parent run %s): %d trials, %d done, %d to run, %d in parallel x %d threads%s%n",
                 sweepId, parentId, trials, rows.size() - (int) todo.stream().filter(rows::containsKey).count(),
-                todo.size(), scheduler.slots(), threads);
+                todo.size(), scheduler.slots(), threads, spec.executor() == SweepSpec.Executor.SPARK
+                        ? " on Spark " + spec.spark().master().orElse("(spark-submit's master)") : "");
         console.flush();
         options.ui().ifPresent(ui -> {
             if (file.base().training().engine() != TrainingEngine.DL4J) {
@@ -162,8 +174,8 @@ public final class SweepRunner {
         SweepProgress progress = new SweepProgress(console, trials, spec);
         rows.values().forEach(progress::restored);
 
-        TrialRunner runner = new TrialRunner(client, clock, file, experimentId, parentId, sweepId, threads, curves,
-                progress, options.workDir(), options.ui());
+        TrialRunner runner = new TrialRunner(client, clock, file, experimentId, parentId, sweepId, threads,
+                TrialRunner.Curves.inMemory(curves), progress, options.workDir(), options.ui());
         Iterator<Integer> pending = todo.iterator();
         SearchMethod method = spec.searchMethod();
         TrialScheduler.Source source = new TrialScheduler.Source() {
@@ -215,6 +227,25 @@ public final class SweepRunner {
         }
         report.printTable(spec, all, best);
         return new Summary(parentId, sweepId, all, best, version);
+    }
+
+    /**
+     * The scheduler for {@code sweep.executor}: threads of this JVM ({@code sweep.parallel}, at most one per trial to
+     * run), or the {@link TrialScheduler.Provider} of another executor found on the class path.
+     */
+    static TrialScheduler scheduler(SweepSpec spec, int toRun, String name) {
+        if (spec.executor() == SweepSpec.Executor.LOCAL) {
+            return new LocalTrialScheduler(Math.max(1, Math.min(spec.parallel(), toRun)));
+        }
+        for (TrialScheduler.Provider provider : java.util.ServiceLoader.load(TrialScheduler.Provider.class)) {
+            if (provider.executor() == spec.executor()) {
+                return provider.create(spec, name);
+            }
+        }
+        throw new ConfigException("sweep.executor " + ConfigSection.kebab(spec.executor()) + " needs the closecast-"
+                + ConfigSection.kebab(spec.executor()) + " module on the class path, found none: bin/closecast adds it"
+                + " for sweep --spark URL and for a sweep file with executor: spark (build it with ./mvnw -pl spark -am"
+                + " package -DskipTests)");
     }
 
     /**
