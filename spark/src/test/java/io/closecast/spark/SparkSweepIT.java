@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 class SparkSweepIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int TRIALS = 6;
+    private static final int TRIALS = 4;
 
     @Test
     void aSweepSurvivesLosingAWorkerAndEveryTrialEndsExactlyOnce() throws Exception {
