@@ -18,7 +18,9 @@ rounds="${1:-3}"
 export MLFLOW_TRACKING_URI="${MLFLOW_TRACKING_URI:-$(registry-server/mlflow-server.sh start --port 5000)}"
 export SPARK_LOCAL_IP=127.0.0.1
 stamp="$(date -u +%Y-%m-%dT%H%M)"
-work="$(mktemp -d)"
+# inside the checkout, so that the configs' data/MSFT.csv resolves against it (their project root)
+work="$(pwd)/target/bench-spark-$stamp"
+mkdir -p "$work"
 cluster="$work/cluster"
 trap 'spark/cluster.sh stop --data "$cluster" || true; rm -rf "$work"' EXIT
 

@@ -174,8 +174,11 @@ public final class SweepRunner {
         SweepProgress progress = new SweepProgress(console, trials, spec);
         rows.values().forEach(progress::restored);
 
-        TrialRunner runner = new TrialRunner(client, clock, file, experimentId, parentId, sweepId, threads,
-                TrialRunner.Curves.inMemory(curves), progress, options.workDir(), options.ui());
+        // --trial I runs beside other processes' trials (an Indexed Job): pruning compares with their curves in MLflow
+        TrialRunner.Curves compared = options.onlyTrial().isPresent()
+                ? new MlflowCurves(client, experimentId, parentId, spec) : TrialRunner.Curves.inMemory(curves);
+        TrialRunner runner = new TrialRunner(client, clock, file, experimentId, parentId, sweepId, threads, compared,
+                progress, options.workDir(), options.ui());
         Iterator<Integer> pending = todo.iterator();
         SearchMethod method = spec.searchMethod();
         TrialScheduler.Source source = new TrialScheduler.Source() {

@@ -34,7 +34,8 @@ import org.apache.spark.launcher.JavaModuleOptions;
  *
  * <p>closecast's code reaches the executors as jars at the same paths on every worker ({@code local:} URIs in
  * {@code spark.jars}): the pipeline's runtime class path and this module's jar, which {@code bin/closecast} passes in
- * the system property {@value #EXECUTOR_JARS}; in the pipeline image they are at the same paths in every pod.
+ * the system property {@value #EXECUTOR_JARS}; in the pipeline image they are at the same paths in every pod, and its
+ * entrypoint passes them to spark-submit as {@code --jars}.
  */
 public final class SparkTrialScheduler implements TrialScheduler {
     /** System property: the jars the executors need (closecast's and its libraries but Spark's), path-separated. */
@@ -74,7 +75,9 @@ public final class SparkTrialScheduler implements TrialScheduler {
         boolean local = LOCAL.matcher(master).matches();
         if (!local) {
             conf.setIfMissing("spark.cores.max", Integer.toString(cores));
-            conf.setIfMissing("spark.jars", executorJars());
+            if (!conf.contains("spark.jars")) { // spark-submit --jars sets it (the pipeline image's entrypoint)
+                conf.set("spark.jars", executorJars());
+            }
             appendJavaOptions(conf, "spark.executor.extraJavaOptions", executorJavaOptions());
         }
         return new SparkTrialScheduler(conf, cores / settings.taskCpus(), settings.taskCpus());

@@ -77,6 +77,14 @@ class SparkTrialSchedulerTest {
         PipelineException jars = assertThrows(PipelineException.class,
                 () -> SparkTrialScheduler.create(spec("{master: 'spark://127.0.0.1:7077', cores: 2}"), "t"));
         assertTrue(jars.getMessage().contains("need closecast's jars"), jars.getMessage());
+        System.setProperty("spark.jars", "local:///app/spark/closecast-spark.jar");
+        try {
+            assertEquals("local:///app/spark/closecast-spark.jar", SparkTrialScheduler.create(
+                    spec("{master: 'spark://127.0.0.1:7077', cores: 2}"), "t").conf().get("spark.jars"),
+                    "spark-submit's --jars are kept");
+        } finally {
+            System.clearProperty("spark.jars");
+        }
         assertEquals(4, SparkTrialScheduler.cores("spark://h:7077", new SparkConf(false)
                 .set("spark.executor.instances", "2").set("spark.executor.cores", "2")));
         assertEquals(3, SparkTrialScheduler.cores("k8s://https://k:6443", new SparkConf(false).set("spark.cores.max", "3")));
