@@ -6,8 +6,8 @@
 #   spark-2w   on the same cluster, sweep.spark.cores 2 (two executors, one on each of the two 1-core workers)
 # ROUNDS times (default 3), the variants interleaved and rotated each round, each a whole `bin/closecast sweep`
 # command timed (JVM start, Spark context and executors, MLflow logging included) and each a fresh experiment (no
-# resume). Per variant: the median wall time, trials per hour, the median trial run (MLflow start to end), and
-# Spark's overhead per trial against local-p2. Writes bench/results/spark-sweep-<UTC time>.{csv,md}.
+# resume). Per variant: the median wall time, trials per hour, start-up, the median trial run, idle time per trial
+# (bench/spark_sweep_report.py, from MLflow) and Spark's overhead per trial against local-p2. Writes bench/results/spark-sweep-<UTC time>.{csv,md}.
 # Needs: MLFLOW_TRACKING_URI (else starts the local MLflow server on 5000); the cluster comes from spark/cluster.sh
 # (pyspark 4.2.0, installed on first use) on ports 7280-7289.
 #
@@ -68,28 +68,6 @@ print(len(runs), round(statistics.median((r.info.end_time - r.info.start_time) /
 done
 
 machine="$(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GB; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-python3 - "$csv" "$machine" "$rounds" > "bench/results/spark-sweep-$stamp.md" <<'PY'
-import csv, statistics, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-machine, rounds = sys.argv[2], sys.argv[3]
-by = {}
-for r in rows:
-    by.setdefault(r["variant"], []).append(r)
-med = {v: statistics.median(float(r["wall_s"]) for r in rs) for v, rs in by.items()}
-trial = {v: statistics.median(float(r["median_trial_s"]) for r in rs) for v, rs in by.items()}
-n = int(rows[0]["trials"])
-print(f"# Sweeps on Spark vs local threads ({sys.argv[1].split('/')[-1][12:-4]} UTC)\n")
-print(f"`bench/spark-sweep.sh {rounds}`: {n} trials (quickstart space, 4 epochs, no pruning), {rounds} rounds, variants")
-print("interleaved and rotated; whole `bin/closecast sweep` commands timed. Machine: " + machine + ".\n")
-print("| variant | slots | wall time per round (s) | median wall (s) | trials / hour | median trial run (s) | overhead per trial vs local-p2 |")
-print("|---|---:|---|---:|---:|---:|---:|")
-slots = {"local-p2": 2, "spark-1w": 1, "spark-2w": 2}
-for v in ["local-p2", "spark-1w", "spark-2w"]:
-    walls = ", ".join(r["wall_s"] for r in by[v])
-    over = "-" if v == "local-p2" else f"{(med[v] - med['local-p2']) / n:+.1f} s"
-    print(f"| {v} | {slots[v]} | {walls} | {med[v]:.1f} | {n * 3600 / med[v]:.0f} | {trial[v]:.2f} | {over} |")
-print("\nOverhead per trial = (median wall - local-p2's median wall) / trials: what Spark adds per trial on this machine")
-print("(context and executor start-up spread over the trials, one Spark job per trial, a fresh MLflow client and")
-print("sweep-file parse per task). The trial run column is each trial's MLflow run, start to end, inside its slot.")
-PY
+registry-server/mlflow-server.sh python bench/spark_sweep_report.py "$csv" "$machine" "$rounds" \
+  > "bench/results/spark-sweep-$stamp.md"
 cat "bench/results/spark-sweep-$stamp.md"

@@ -130,6 +130,10 @@ public final class SweepRunner {
             trials = Math.min(trials, spec.searchMethod().capacity());
         }
         String sweepId = sweepId(file);
+        String name = file.path().getFileName() + " sweep " + sweepId;
+        // another executor's settings are checked before anything is written to MLflow
+        Optional<TrialScheduler> elsewhere = spec.executor() == SweepSpec.Executor.LOCAL ? Optional.empty()
+                : Optional.of(scheduler(spec, trials, name));
         String experimentId = RunMetadata.experiment(client, file.base()).id();
         SweepState state = SweepState.open(client, clock, console, file, experimentId, sweepId, trials,
                 options.onlyTrial());
@@ -154,7 +158,7 @@ public final class SweepRunner {
                 }
             }
         }
-        TrialScheduler scheduler = scheduler(spec, todo.size(), file.path().getFileName() + " sweep " + sweepId);
+        TrialScheduler scheduler = elsewhere.orElseGet(() -> scheduler(spec, todo.size(), name));
         int threads = scheduler.threadsPerTrial();
         console.printf(Locale.ROOT, "sweep %s (parent run %s): %d trials, %d done, %d to run, %d in parallel x %d threads%s%n",
                 sweepId, parentId, trials, rows.size() - (int) todo.stream().filter(rows::containsKey).count(),

@@ -35,6 +35,12 @@ final class SparkCluster implements AutoCloseable {
     /** Starts a master and {@code workers} workers of one core each, and waits until every worker registered. */
     static SparkCluster start(int workers) throws IOException, InterruptedException {
         Path dir = Files.createDirectories(root().resolve("spark/target/it-cluster"));
+        // pyspark into spark/.venv first (minutes on a clean machine), so that the processes below start at once
+        Process install = process(dir.resolve("install.log"), "install");
+        if (!install.waitFor(15, java.util.concurrent.TimeUnit.MINUTES) || install.exitValue() != 0) {
+            install.destroyForcibly();
+            throw new IllegalStateException("spark/cluster.sh install failed:\n" + Files.readString(dir.resolve("install.log")));
+        }
         java.util.Set<Integer> taken = new java.util.HashSet<>();
         int port = freePort(taken);
         int webUi = freePort(taken);
