@@ -3,7 +3,8 @@
 
     check_kubernetes.py [--root DIR] [--kubernetes-version V]... [--kubectl]
 
-Each kustomization (deploy/kubernetes, deploy/kubernetes/sweep/trials, deploy/kubernetes/sweep/finish) is rendered
+Each kustomization (deploy/kubernetes, deploy/kubernetes/sweep/trials, deploy/kubernetes/sweep/finish,
+deploy/kubernetes/sweep/spark) is rendered
 here (namespace, labels, configMapGenerator, images: the parts of kustomize these files use; any other key is an
 error, so the renderer cannot silently ignore one), then:
   - every resource validates against the Kubernetes JSON schemas of each version named (default 1.33.0 and
@@ -27,7 +28,12 @@ error, so the renderer cannot silently ignore one), then:
     minAvailable is below the autoscaler's minReplicas (else no node could be drained);
   - the sweep: the Indexed Job runs `sweep CONFIG --trial $(JOB_COMPLETION_INDEX)`, CONFIG is in the repository,
     completions is its sweep.trials, parallelism is 1 (see docs/operations.md for why), the finish Job runs the same
-    CONFIG with --register, and the config's mlflow.registered-model is the model the serving Deployment serves.
+    CONFIG with --register, and the config's mlflow.registered-model is the model the serving Deployment serves;
+  - the sweep on Spark: its Job runs `spark-submit --master k8s://... --deploy-mode cluster` with the pipeline image's
+    closecast-spark jar (where docker/pipeline.Dockerfile puts it), spark.kubernetes.container.image is the Job's own
+    image, the driver's service account is the Job's and a Role bound to it may create, watch and delete pods,
+    services and configmaps, the namespace is the Job's, the driver's MLFLOW_TRACKING_URI is the trials Job's, and the
+    application runs `sweep CONFIG --spark MASTER` with CONFIG in configs/ and MASTER the submission's.
 With --kubectl, `kubectl kustomize DIR` renders each kustomization too and that output is validated as well.
 Exit status: 0 when there is no error, 1 otherwise.
 """
@@ -44,7 +50,8 @@ import yaml
 
 import kubernetes_validate
 
-KUSTOMIZATIONS = ["deploy/kubernetes", "deploy/kubernetes/sweep/trials", "deploy/kubernetes/sweep/finish"]
+KUSTOMIZATIONS = ["deploy/kubernetes", "deploy/kubernetes/sweep/trials", "deploy/kubernetes/sweep/finish",
+                  "deploy/kubernetes/sweep/spark"]
 DEFAULT_VERSIONS = ["1.33.0", "1.37.0"]
 KUSTOMIZATION_KEYS = {"apiVersion", "kind", "namespace", "labels", "resources", "configMapGenerator", "images"}
 IMAGES = {
@@ -533,6 +540,84 @@ def check_sweep(report, root, trials_docs, finish_docs, main_docs):
                      f"expected the model the sweep registers ({config} mlflow.registered-model: {registered}), found {served}")
 
 
+SPARK_JAR = "local:///app/spark/closecast-spark.jar"
+SPARK_DRIVER_NEEDS = {"pods": {"create", "get", "list", "watch", "delete"}, "services": {"create", "get", "delete"},
+                      "configmaps": {"create", "get", "delete"}}
+
+
+def spark_submit(args):
+    """spark-submit's arguments split: ({option: value} with --conf as {'conf': {key: value}}, app jar, app args)."""
+    options, confs, i = {}, {}, 1
+    while i < len(args) and str(args[i]).startswith("--") and i + 1 < len(args):
+        if args[i] == "--conf":
+            key, _, value = str(args[i + 1]).partition("=")
+            confs[key] = value
+        else:
+            options[args[i]] = args[i + 1]
+        i += 2
+    options["conf"] = confs
+    return options, (args[i] if i < len(args) else None), list(args[i + 1:])
+
+
+def check_spark_sweep(report, root, docs, trials_docs):
+    jobs = [d for d in docs if d.get("kind") == "Job"]
+    if not report.check(len(jobs) == 1, "deploy/kubernetes/sweep/spark", f"expected one Job, found {len(jobs)}"):
+        return
+    job = jobs[0]
+    where = f"{job['metadata']['x-source']} Job/{job['metadata']['name']}"
+    pod = pod_specs(job)[0]
+    c = (pod.get("containers") or [{}])[0]
+    args = [str(a) for a in c.get("args") or []]
+    if not report.check(args[:1] == ["spark-submit"], where, f"expected args [spark-submit, ...], found {args}"):
+        return
+    options, jar, app = spark_submit(args)
+    confs = options["conf"]
+    master = options.get("--master", "")
+    report.check(master.startswith("k8s://https://"), where, f"expected --master k8s://https://..., found '{master}'")
+    report.check(options.get("--deploy-mode") == "cluster", where,
+                 f"expected --deploy-mode cluster, found {options.get('--deploy-mode')}")
+    with open(os.path.join(root, IMAGES["closecast-pipeline"]), encoding="utf-8") as f:
+        dockerfile = f.read()
+    report.check(jar == SPARK_JAR and SPARK_JAR[len("local://"):] in dockerfile, where,
+                 f"expected the application jar {SPARK_JAR} (copied there by {IMAGES['closecast-pipeline']}), found {jar}")
+    report.check(confs.get("spark.kubernetes.container.image") == c.get("image"), where,
+                 f"expected spark.kubernetes.container.image to be the Job's image '{c.get('image')}' (the driver and "
+                 f"executors run the same image), found '{confs.get('spark.kubernetes.container.image')}'")
+    namespace = job["metadata"].get("namespace")
+    report.check(confs.get("spark.kubernetes.namespace") == namespace, where,
+                 f"expected spark.kubernetes.namespace {namespace}, found {confs.get('spark.kubernetes.namespace')}")
+    account = confs.get("spark.kubernetes.authenticate.driver.serviceAccountName")
+    report.check(account is not None and pod.get("serviceAccountName") == account, where,
+                 f"expected the driver's service account to be the Job's ({pod.get('serviceAccountName')}), found {account}")
+    accounts = {d["metadata"]["name"] for d in docs if d.get("kind") == "ServiceAccount"}
+    report.check(account in accounts, where, f"expected a ServiceAccount {account} in the kustomization, found {sorted(accounts)}")
+    roles = {d["metadata"]["name"]: d for d in docs if d.get("kind") == "Role"}
+    granted = {}
+    for binding in (d for d in docs if d.get("kind") == "RoleBinding"):
+        if any(s.get("kind") == "ServiceAccount" and s.get("name") == account for s in binding.get("subjects") or []):
+            role = roles.get((binding.get("roleRef") or {}).get("name"))
+            for rule in (role or {}).get("rules") or []:
+                if "" in (rule.get("apiGroups") or []):
+                    for resource in rule.get("resources") or []:
+                        granted.setdefault(resource, set()).update(rule.get("verbs") or [])
+    for resource, verbs in SPARK_DRIVER_NEEDS.items():
+        report.check(verbs <= granted.get(resource, set()), where,
+                     f"expected {account} to be bound to a Role that may {sorted(verbs)} {resource} (the driver creates "
+                     f"its executor pods, its Service and ConfigMap), found {sorted(granted.get(resource, set()))}")
+    trials = [d for d in trials_docs if d.get("kind") == "Job"]
+    if trials:
+        want = env_value(pod_specs(trials[0])[0]["containers"][0], "MLFLOW_TRACKING_URI")
+        got = confs.get("spark.kubernetes.driverEnv.MLFLOW_TRACKING_URI")
+        report.check(got == want, where, f"expected the driver's MLFLOW_TRACKING_URI to be the trials Job's ({want}), found {got}")
+    if not report.check(len(app) >= 4 and app[0] == "sweep" and "--spark" in app, where,
+                        f"expected the application's arguments [sweep, CONFIG, --spark, MASTER, ...], found {app}"):
+        return
+    report.check(os.path.isfile(os.path.join(root, app[1])) and app[1].startswith("configs/"), where,
+                 f"expected CONFIG in configs/ (the image copies configs/ to /app/configs), found {app[1]}")
+    given = app[app.index("--spark") + 1] if app.index("--spark") + 1 < len(app) else None
+    report.check(given == master, where, f"expected sweep --spark {master} (the submission's master), found {given}")
+
+
 def check(root, versions=None, kubectl=False, rendered=None):
     """rendered: {kustomization dir: docs} to check instead of rendering the files (the tests use it)."""
     report = Report()
@@ -551,6 +636,7 @@ def check(root, versions=None, kubectl=False, rendered=None):
     check_secret_refs(report, root, everything, docs_text)
     check_mlflow(report, everything)
     check_sweep(report, root, docs.get(KUSTOMIZATIONS[1], []), docs.get(KUSTOMIZATIONS[2], []), docs.get(KUSTOMIZATIONS[0], []))
+    check_spark_sweep(report, root, docs.get(KUSTOMIZATIONS[3], []), docs.get(KUSTOMIZATIONS[1], []))
     if kubectl:
         for k in KUSTOMIZATIONS:
             out = subprocess.run(["kubectl", "kustomize", os.path.join(root, k)], capture_output=True, text=True)

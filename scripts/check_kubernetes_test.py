@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_kubernetes as ck  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-MAIN, TRIALS, FINISH = ck.KUSTOMIZATIONS
+MAIN, TRIALS, FINISH, SPARK = ck.KUSTOMIZATIONS
 VERSIONS = ["1.33.0"]  # one version keeps the tests quick; the real check runs every version
 
 
@@ -235,6 +235,56 @@ class CheckKubernetesTest(unittest.TestCase):
         d = self.docs()
         self.set_env(self.serving_container(d), "CLOSECAST_MODEL_NAME", "closecast-petr4")
         self.assert_error(d, "CLOSECAST_MODEL_NAME", "closecast-quickstart")
+
+    def spark_submit(self, d):
+        return self.find(d, SPARK, "Job", "closecast-sweep-spark")["spec"]["template"]["spec"]["containers"][0]
+
+    def set_conf(self, container, key, value):
+        args = container["args"]
+        for i, a in enumerate(args):
+            if a.startswith(key + "="):
+                args[i] = f"{key}={value}"
+                return
+        raise AssertionError(f"no --conf {key} in {args}")
+
+    def test_spark_image_not_the_jobs_own(self):
+        d = self.docs()
+        self.set_conf(self.spark_submit(d), "spark.kubernetes.container.image", "closecast-pipeline:v2")
+        self.assert_error(d, "spark.kubernetes.container.image to be the Job's image", "closecast-pipeline:v2")
+
+    def test_spark_in_client_mode(self):
+        d = self.docs()
+        args = self.spark_submit(d)["args"]
+        args[args.index("--deploy-mode") + 1] = "client"
+        self.assert_error(d, "--deploy-mode cluster")
+
+    def test_spark_driver_account_without_pod_rights(self):
+        d = self.docs()
+        role = self.find(d, SPARK, "Role", "closecast-spark")
+        role["rules"][0]["resources"] = ["configmaps", "services"]
+        self.assert_error(d, "may ['create', 'delete', 'get', 'list', 'watch'] pods")
+
+    def test_spark_driver_account_not_the_jobs(self):
+        d = self.docs()
+        self.set_conf(self.spark_submit(d), "spark.kubernetes.authenticate.driver.serviceAccountName", "default")
+        self.assert_error(d, "driver's service account to be the Job's")
+
+    def test_spark_sweep_on_another_master(self):
+        d = self.docs()
+        args = self.spark_submit(d)["args"]
+        args[args.index("--spark") + 1] = "local[2]"
+        self.assert_error(d, "expected sweep --spark k8s://", "local[2]")
+
+    def test_spark_driver_on_another_mlflow(self):
+        d = self.docs()
+        self.set_conf(self.spark_submit(d), "spark.kubernetes.driverEnv.MLFLOW_TRACKING_URI", "http://mlflow:5001")
+        self.assert_error(d, "driver's MLFLOW_TRACKING_URI", "http://mlflow:5001")
+
+    def test_spark_application_jar_the_image_does_not_have(self):
+        d = self.docs()
+        args = self.spark_submit(d)["args"]
+        args[args.index("local:///app/spark/closecast-spark.jar")] = "local:///opt/closecast.jar"
+        self.assert_error(d, "application jar local:///app/spark/closecast-spark.jar")
 
 
 class RenderTest(unittest.TestCase):

@@ -37,6 +37,11 @@ public final class SweepCommand implements Callable<Integer> {
             description = "With a fleet file (data.symbols): run only this symbol's sweep (repeatable).")
     List<String> symbols;
 
+    @Option(names = "--spark", paramLabel = "MASTER_URL",
+            description = {"Run the trials as Spark tasks on this master (local[2], spark://HOST:7077, k8s://...),",
+                    "as sweep.executor: spark with sweep.spark.master does."})
+    String spark;
+
     @Option(names = "--register", description = "Register the best trial as a model version of mlflow.registered-model.")
     boolean register;
 
@@ -68,6 +73,21 @@ public final class SweepCommand implements Callable<Integer> {
         }
         Optional<TrainingUi.Settings> uiSettings = ui.settings(spec);
         List<SweepRunner.SweepFile> fleet = selected(SweepRunner.SweepFile.readAll(file, ProjectRoot.of(file)));
+        if (spark != null) {
+            if (!SweepSpec.validMaster(spark)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--spark must be a Spark master URL (local[N],"
+                        + " spark://HOST:PORT, k8s://https://HOST:PORT, yarn), found '" + spark + "'");
+            }
+            if (uiSettings.isPresent()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--ui runs with local trials only, not with --spark");
+            }
+            fleet = fleet.stream().map(f -> f.withSpec(f.spec().onSpark(spark))).toList();
+        }
+        SweepSpec.Executor executor = fleet.getFirst().spec().executor();
+        if (uiSettings.isPresent() && executor != SweepSpec.Executor.LOCAL) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ui runs with local trials only, not with"
+                    + " sweep.executor " + ConfigSection.kebab(executor));
+        }
         int available = fleet.getFirst().spec().trials();
         if (trial != null && (trial < 0 || trial >= Math.max(available, trials == null ? 0 : trials))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--trial must be between 0 and "

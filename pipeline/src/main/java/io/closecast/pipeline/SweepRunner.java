@@ -79,13 +79,24 @@ public final class SweepRunner {
          * {@code data.symbol}.
          */
         public static List<SweepFile> readAll(Path path, Path baseDir) {
-            YamlConfig yaml = YamlConfig.load(path);
-            String text;
             try {
-                text = Files.readString(path);
+                return parseAll(path, Files.readString(path), baseDir);
             } catch (IOException e) {
                 throw new ConfigException("cannot read sweep file " + path + ": " + e.getMessage(), e);
             }
+        }
+
+        /** The sweep of {@code symbol} in a sweep file's {@code text} as read from {@code path} (which need not exist here: a Spark executor). */
+        public static SweepFile parse(Path path, String text, Path baseDir, String symbol) {
+            List<SweepFile> files = parseAll(path, text, baseDir);
+            return files.stream().filter(f -> f.symbol().equals(symbol)).findFirst().orElseThrow(() -> new ConfigException(
+                    "sweep file " + path + " has no symbol " + symbol + "; its symbols: "
+                            + files.stream().map(SweepFile::symbol).toList()));
+        }
+
+        /** {@link #readAll} of a sweep file's {@code text} as read from {@code path}. */
+        public static List<SweepFile> parseAll(Path path, String text, Path baseDir) {
+            YamlConfig yaml = YamlConfig.parse(text, path.toString());
             ConfigSection data = yaml.root().section("data");
             if (!data.has("symbols")) {
                 return List.of(of(path, text, yaml, baseDir));
@@ -164,6 +175,11 @@ public final class SweepRunner {
         public String symbol() {
             return base.data().symbol();
         }
+
+        /** The same file with another sweep section (the command line's {@code --spark}). */
+        public SweepFile withSpec(SweepSpec other) {
+            return new SweepFile(path, text, yaml, base, other);
+        }
     }
 
     /** What a finished sweep of one symbol reports. */
@@ -213,6 +229,12 @@ public final class SweepRunner {
         if (fleet.isEmpty()) {
             throw new IllegalArgumentException("a sweep needs at least one symbol");
         }
+        SweepSpec first = fleet.getFirst().spec();
+        String name = fleet.getFirst().path().getFileName() + (fleet.size() == 1 ? " sweep " + sweepId(fleet.getFirst())
+                : " fleet " + fleet.stream().map(SweepFile::symbol).toList());
+        // another executor's settings are checked before anything is written to MLflow
+        Optional<TrialScheduler> elsewhere = first.executor() == SweepSpec.Executor.LOCAL ? Optional.empty()
+                : Optional.of(scheduler(first, Integer.MAX_VALUE, name));
         Map<String, Member> members = new LinkedHashMap<>();
         for (SweepFile file : fleet) {
             members.put(file.symbol(), open(file, options, fleet.size() > 1));
@@ -227,14 +249,14 @@ public final class SweepRunner {
             client.setTags(m.state.parentId(), tags);
         }
         int todo = members.values().stream().mapToInt(m -> m.todo.size()).sum();
-        SweepSpec first = fleet.getFirst().spec();
-        TrialScheduler scheduler = new LocalTrialScheduler(Math.max(1, Math.min(first.parallel(), todo)));
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / scheduler.slots());
+        TrialScheduler scheduler = elsewhere.orElseGet(() -> scheduler(first, todo, name));
+        int threads = scheduler.threadsPerTrial();
         for (Member m : members.values()) {
             console.printf(Locale.ROOT, "sweep %s%s (parent run %s): %d trials, %d done, %d to run, %d in parallel x %d"
-                            + " threads%n", m.sweepId, m.label.isEmpty() ? "" : " of " + m.file.symbol(),
+                            + " threads%s%n", m.sweepId, m.label.isEmpty() ? "" : " of " + m.file.symbol(),
                     m.state.parentId(), m.trials, m.rows.size() - (int) m.todo.stream().filter(m.rows::containsKey).count(),
-                    m.todo.size(), scheduler.slots(), threads);
+                    m.todo.size(), scheduler.slots(), threads, first.executor() == SweepSpec.Executor.SPARK
+                            ? " on Spark " + first.spark().master().orElse("(spark-submit's master)") : "");
         }
         console.flush();
         options.ui().ifPresent(ui -> {
@@ -248,8 +270,12 @@ public final class SweepRunner {
         });
         console.flush();
         for (Member m : members.values()) {
+            // --trial I runs beside other processes' trials (an Indexed Job): pruning compares with their curves in MLflow
+            TrialRunner.Curves compared = options.onlyTrial().isPresent()
+                    ? new MlflowCurves(client, m.state.experimentId(), m.state.parentId(), m.spec)
+                    : TrialRunner.Curves.inMemory(m.curves);
             m.runner = new TrialRunner(client, clock, m.file, m.state.experimentId(), m.state.parentId(), m.sweepId,
-                    threads, m.curves, m.progress, options.workDir(), options.ui());
+                    threads, compared, m.progress, options.workDir(), options.ui());
         }
 
         List<Member> order = List.copyOf(members.values());
@@ -272,7 +298,17 @@ public final class SweepRunner {
                 members.get(row.symbol()).ended(row);
             }
         };
-        TrialScheduler.Runner runner = trial -> members.get(trial.symbol()).runner.run(trial);
+        TrialScheduler.Runner runner = new TrialScheduler.Runner() {
+            @Override
+            public TrialRow run(TrialScheduler.Trial trial) {
+                return members.get(trial.symbol()).runner.run(trial);
+            }
+
+            @Override
+            public RemoteTrial remote(TrialScheduler.Trial trial) {
+                return members.get(trial.symbol()).runner.remote(trial);
+            }
+        };
         Runnable closeAll = () -> members.values().forEach(m -> m.state.closeOnInterrupt());
         Thread hook = new Thread(closeAll);
         Runtime.getRuntime().addShutdownHook(hook);
@@ -352,7 +388,8 @@ public final class SweepRunner {
         }
         String sweepId = sweepId(file);
         String experimentId = RunMetadata.experiment(client, file.base()).id();
-        SweepState state = SweepState.open(client, clock, console, file, experimentId, sweepId, trials);
+        SweepState state = SweepState.open(client, clock, console, file, experimentId, sweepId, trials,
+                options.onlyTrial());
         if (options.ui().isPresent() && !state.children().isEmpty()) {
             restoreUiStats(state.parentId(), options.ui().get(), options.workDir());
         }
@@ -386,6 +423,25 @@ public final class SweepRunner {
         }
         report.printTable(m.spec, all, best);
         return new Summary(m.file.symbol(), m.state.parentId(), m.sweepId, all, best, version);
+    }
+
+    /**
+     * The scheduler for {@code sweep.executor}: threads of this JVM ({@code sweep.parallel}, at most one per trial to
+     * run), or the {@link TrialScheduler.Provider} of another executor found on the class path.
+     */
+    static TrialScheduler scheduler(SweepSpec spec, int toRun, String name) {
+        if (spec.executor() == SweepSpec.Executor.LOCAL) {
+            return new LocalTrialScheduler(Math.max(1, Math.min(spec.parallel(), toRun)));
+        }
+        for (TrialScheduler.Provider provider : java.util.ServiceLoader.load(TrialScheduler.Provider.class)) {
+            if (provider.executor() == spec.executor()) {
+                return provider.create(spec, name);
+            }
+        }
+        throw new ConfigException("sweep.executor " + ConfigSection.kebab(spec.executor()) + " needs the closecast-"
+                + ConfigSection.kebab(spec.executor()) + " module on the class path, found none: bin/closecast adds it"
+                + " for sweep --spark URL and for a sweep file with executor: spark (build it with ./mvnw -pl spark -am"
+                + " package -DskipTests)");
     }
 
     /**

@@ -21,7 +21,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * at once, pruning, limits, and the parameter space over any config key.
  */
 public record SweepSpec(String metric, Goal goal, Method method, SearchSpace space, int trials, int parallel,
-                        long seed, Optional<Pruning> pruning, Optional<Duration> trialTimeLimit, Register register) {
+                        long seed, Optional<Pruning> pruning, Optional<Duration> trialTimeLimit, Register register,
+                        Executor executor, Spark spark) {
 
     public enum Goal { MINIMIZE, MAXIMIZE }
 
@@ -29,6 +30,34 @@ public record SweepSpec(String metric, Goal goal, Method method, SearchSpace spa
 
     /** Which trial becomes a model version with {@code --register}. */
     public enum Register { BEST, NONE }
+
+    /** Where the trials run: threads of this JVM, or tasks on a Spark cluster. */
+    public enum Executor { LOCAL, SPARK }
+
+    /**
+     * {@code sweep.spark}: the master URL ({@code local[2]}, {@code spark://host:7077}, {@code k8s://...}; empty when
+     * it comes from {@code --spark} or spark-submit), the executor cores the sweep uses (empty: the N of
+     * {@code local[N]}, else Spark's {@code spark.cores.max} or instances x cores), and the cores one trial takes
+     * ({@code spark.task.cpus}, also the trial's training threads).
+     */
+    public record Spark(Optional<String> master, Optional<Integer> cores, int taskCpus) {
+        public static final Spark DEFAULT = new Spark(Optional.empty(), Optional.empty(), 1);
+
+        public Spark {
+            if (taskCpus < 1) {
+                throw new IllegalArgumentException("sweep.spark.task-cpus must be >= 1, found " + taskCpus);
+            }
+            if (cores.isPresent() && cores.get() < taskCpus) {
+                throw new IllegalArgumentException("sweep.spark.cores must be >= sweep.spark.task-cpus (" + taskCpus
+                        + "), found " + cores.get());
+            }
+        }
+
+        /** The same settings with another master URL (the command line's {@code --spark}). */
+        public Spark withMaster(String url) {
+            return new Spark(Optional.of(url), cores, taskCpus);
+        }
+    }
 
     /** Median stopping settings. */
     public record Pruning(int warmupEpochs, int minTrials) {
@@ -41,6 +70,12 @@ public record SweepSpec(String metric, Goal goal, Method method, SearchSpace spa
         if (metric.isBlank()) {
             throw new IllegalArgumentException("sweep.metric must name a metric");
         }
+    }
+
+    /** This sweep run on Spark with the master {@code url} (the command line's {@code --spark}). */
+    public SweepSpec onSpark(String url) {
+        return new SweepSpec(metric, goal, method, space, trials, parallel, seed, pruning, trialTimeLimit, register,
+                Executor.SPARK, spark.withMaster(url));
     }
 
     /** The search method for this sweep, seeded with the sweep seed. */
@@ -88,8 +123,35 @@ public record SweepSpec(String metric, Goal goal, Method method, SearchSpace spa
         }
         Optional<Duration> limit = sweep.string("trial-time-limit").map(text -> parseDuration(sweep, "trial-time-limit", text));
         Register register = sweep.choice("register", Register.class, Register.BEST);
+        Executor executor = sweep.choice("executor", Executor.class, Executor.LOCAL);
+        Spark spark = Spark.DEFAULT;
+        if (sweep.has("spark")) {
+            ConfigSection s = sweep.section("spark");
+            Optional<String> master = s.string("master");
+            if (master.isPresent() && !validMaster(master.get())) {
+                throw s.error("master", "must be a Spark master URL: local, local[N], local[*], spark://HOST:PORT,"
+                        + " k8s://https://HOST:PORT or yarn", master.get());
+            }
+            int taskCpus = s.integer("task-cpus", 1, n -> n >= 1 && n <= 256, "between 1 and 256");
+            Optional<Integer> cores = s.has("cores")
+                    ? Optional.of(s.integer("cores", 1, n -> n >= taskCpus && n <= 65536,
+                            ">= sweep.spark.task-cpus (" + taskCpus + ")"))
+                    : Optional.empty();
+            s.finish();
+            spark = new Spark(master, cores, taskCpus);
+        }
+        if (executor == Executor.SPARK && spark.master().isEmpty()) {
+            throw sweep.error("executor", "spark needs sweep.spark.master (or closecast sweep --spark URL)", "spark");
+        }
         sweep.finish();
-        return new SweepSpec(metric, goal, method, space, trials, parallel, seed, pruning, limit, register);
+        return new SweepSpec(metric, goal, method, space, trials, parallel, seed, pruning, limit, register, executor,
+                spark);
+    }
+
+    /** Whether {@code url} looks like a master URL Spark accepts (what Spark itself checks is the last word). */
+    static boolean validMaster(String url) {
+        return url.matches("local(\\[(\\*|[1-9][0-9]*)(,[0-9]+)?])?") || url.matches("spark://[^\\s/]+(:[0-9]+)?(,[^\\s/]+(:[0-9]+)?)*")
+                || url.matches("k8s://\\S+") || url.equals("yarn");
     }
 
     static Duration parseDuration(ConfigSection section, String key, String text) {

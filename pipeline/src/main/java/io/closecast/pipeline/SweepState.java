@@ -33,10 +33,12 @@ final class SweepState {
     private final String symbol;
     private final Run parent;
     private final Map<Integer, Run> children;
+    private final Optional<Integer> onlyTrial;
 
     private SweepState(MlflowClient client, Clock clock, PrintWriter console, String experimentId, String symbol,
-                       Run parent, Map<Integer, Run> children) {
+                       Run parent, Map<Integer, Run> children, Optional<Integer> onlyTrial) {
         this.symbol = symbol;
+        this.onlyTrial = onlyTrial;
         this.client = client;
         this.clock = clock;
         this.console = console;
@@ -45,12 +47,16 @@ final class SweepState {
         this.children = children;
     }
 
-    /** Finds the sweep's parent run (reopening it) or creates it, and reads its trials. */
+    /**
+     * Finds the sweep's parent run (reopening it) or creates it, and reads its trials. With {@code onlyTrial}
+     * ({@code sweep --trial I}), only that trial's attempts count as this process's: other trials RUNNING may be running
+     * in other processes right now, and are left alone here and on interrupt.
+     */
     static SweepState open(MlflowClient client, Clock clock, PrintWriter console, SweepRunner.SweepFile file,
-                           String experimentId, String sweepId, int trials) {
+                           String experimentId, String sweepId, int trials, Optional<Integer> onlyTrial) {
         Run parent = findOrCreateParent(client, clock, file, experimentId, sweepId, trials);
         SweepState state = new SweepState(client, clock, console, experimentId, file.symbol(), parent,
-                children(client, experimentId, parent.id()));
+                children(client, experimentId, parent.id()), onlyTrial);
         state.closeLeftRunning();
         return state;
     }
@@ -114,9 +120,9 @@ final class SweepState {
      */
     void closeOnInterrupt() {
         try {
-            for (Run run : children(client, experimentId, parent.id()).values()) {
-                if (run.info().status() == RunStatus.RUNNING) {
-                    markInterrupted(run);
+            for (Map.Entry<Integer, Run> e : children(client, experimentId, parent.id()).entrySet()) {
+                if (e.getValue().info().status() == RunStatus.RUNNING && ours(e.getKey())) {
+                    markInterrupted(e.getValue());
                 }
             }
             client.setTags(parent.id(), Map.of("closecast.stop_reason", SweepRunner.INTERRUPTED));
@@ -130,7 +136,7 @@ final class SweepState {
     private void closeLeftRunning() {
         for (Map.Entry<Integer, Run> e : children.entrySet()) {
             Run run = e.getValue();
-            if (run.info().status() == RunStatus.RUNNING) {
+            if (run.info().status() == RunStatus.RUNNING && ours(e.getKey())) {
                 markInterrupted(run);
                 console.printf(Locale.ROOT, "trial %d of %s was left RUNNING by an interrupted sweep: closed as KILLED,"
                         + " re-running it%n", e.getKey(), symbol);
@@ -140,13 +146,18 @@ final class SweepState {
         console.flush();
     }
 
+    /** Whether trial {@code index} is this process's to close: every trial, or with --trial I only I. */
+    private boolean ours(int index) {
+        return onlyTrial.map(i -> i == index).orElse(true);
+    }
+
     private void markInterrupted(Run run) {
         client.setTags(run.id(), Map.of("closecast.stop_reason", SweepRunner.INTERRUPTED,
                 TrialStatus.TAG, TrialStatus.INTERRUPTED.key()));
         client.setTerminated(run.id(), RunStatus.KILLED, Instant.now(clock));
     }
 
-    private static SweepRunner.TrialRow row(String symbol, int index, Run child, SweepSpec spec) {
+    static SweepRunner.TrialRow row(String symbol, int index, Run child, SweepSpec spec) {
         Map<String, Object> point = child.tags().containsKey(SweepRunner.TAG_TRIAL_POINT)
                 ? SweepRunner.readPoint(child.tags().get(SweepRunner.TAG_TRIAL_POINT)) : Map.of();
         TrialStatus status = TrialStatus.of(child);

@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * and returns its row. Thread-safe: the scheduler runs several at once; the loss curves pruning compares are shared.
  */
 final class TrialRunner implements TrialScheduler.Runner {
+    /** The attempt number of a trial's run, when it ran through {@link #runOnce} (1 for the first). */
+    static final String TAG_ATTEMPT = "closecast.trial_attempt";
+
     private final MlflowClient client;
     private final Clock clock;
     private final SweepRunner.SweepFile file;
@@ -32,13 +35,13 @@ final class TrialRunner implements TrialScheduler.Runner {
     private final String parentId;
     private final String sweepId;
     private final int threads;
-    private final Map<Integer, Map<Long, Double>> curves;
+    private final Curves curves;
     private final SweepProgress progress;
     private final Path workDir;
     private final Optional<TrainingUi> ui;
 
     TrialRunner(MlflowClient client, Clock clock, SweepRunner.SweepFile file, String experimentId, String parentId,
-                String sweepId, int threads, Map<Integer, Map<Long, Double>> curves, SweepProgress progress, Path workDir,
+                String sweepId, int threads, Curves curves, SweepProgress progress, Path workDir,
                 Optional<TrainingUi> ui) {
         this.client = client;
         this.clock = clock;
@@ -53,8 +56,88 @@ final class TrialRunner implements TrialScheduler.Runner {
         this.ui = ui;
     }
 
+    /**
+     * The per-epoch values median pruning compares: this JVM's trials ({@link #inMemory}, a local sweep), or every
+     * trial of the parent as MLflow has them ({@link MlflowCurves}: trials on other machines).
+     */
+    interface Curves {
+        /** Records trial {@code index}'s (oriented) value at {@code epoch}. */
+        void record(int index, long epoch, double value);
+
+        /** The values the other trials reported at {@code epoch}. */
+        List<Double> others(int index, long epoch);
+
+        /** Curves shared by the trials of this JVM, starting from {@code ended} (the ended trials of a resumed sweep). */
+        static Curves inMemory(Map<Integer, Map<Long, Double>> ended) {
+            Map<Integer, Map<Long, Double>> curves = new ConcurrentHashMap<>(ended);
+            return new Curves() {
+                @Override
+                public void record(int index, long epoch, double value) {
+                    curves.computeIfAbsent(index, i -> new ConcurrentHashMap<>()).put(epoch, value);
+                }
+
+                @Override
+                public List<Double> others(int index, long epoch) {
+                    List<Double> others = new ArrayList<>();
+                    curves.forEach((trial, values) -> {
+                        if (trial != index && values.containsKey(epoch)) {
+                            others.add(values.get(epoch));
+                        }
+                    });
+                    return others;
+                }
+            };
+        }
+    }
+
+    @Override
+    public RemoteTrial remote(TrialScheduler.Trial trial) {
+        progress.started(trial.index(), trial.point());
+        return RemoteTrial.create(trial, file, client.config().trackingUri().toString(), experimentId, parentId, sweepId,
+                threads, progress);
+    }
+
+    /**
+     * Runs {@code trial} unless an attempt of it already ended: a task Spark runs again after losing an executor, a
+     * second process given the same trial. An ended attempt (finished, pruned, time-limited, failed) is returned as it
+     * is; attempts still RUNNING (left by a lost executor or process) are closed KILLED as "superseded by attempt N"
+     * and the trial runs as attempt N.
+     */
+    SweepRunner.TrialRow runOnce(TrialScheduler.Trial trial) {
+        List<Run> attempts = attempts(trial.index());
+        for (Run attempt : attempts.reversed()) {
+            TrialStatus status = TrialStatus.of(attempt);
+            if (attempt.info().status() != RunStatus.RUNNING && status != TrialStatus.INTERRUPTED) {
+                SweepRunner.TrialRow row = SweepState.row(file.symbol(), trial.index(), attempt, file.spec());
+                progress.finished(trial.index(), row.status(), row.value(), "attempt already ended: " + row.note());
+                return row;
+            }
+        }
+        int attempt = attempts.size() + 1;
+        for (Run earlier : attempts) {
+            if (earlier.info().status() == RunStatus.RUNNING) {
+                client.setTags(earlier.id(), Map.of("closecast.stop_reason", "superseded by attempt " + attempt,
+                        TrialStatus.TAG, TrialStatus.INTERRUPTED.key()));
+                client.setTerminated(earlier.id(), RunStatus.KILLED, Instant.now(clock));
+            }
+        }
+        return run(trial, attempt);
+    }
+
+    /** Every attempt of trial {@code index} under the parent, oldest first. */
+    private List<Run> attempts(int index) {
+        return client.searchAllRuns(io.closecast.mlflow.RunSearch.builder(experimentId)
+                .filter("tags.`mlflow.parentRunId` = '" + parentId + "' and tags.`" + SweepRunner.TAG_TRIAL + "` = '"
+                        + index + "'")
+                .orderBy("attributes.start_time ASC").build());
+    }
+
     @Override
     public SweepRunner.TrialRow run(TrialScheduler.Trial trial) {
+        return run(trial, 0);
+    }
+
+    private SweepRunner.TrialRow run(TrialScheduler.Trial trial, int attempt) {
         int index = trial.index();
         Map<String, Object> point = trial.point();
         SweepSpec spec = file.spec();
@@ -65,15 +148,16 @@ final class TrialRunner implements TrialScheduler.Runner {
             progress.finished(index, TrialStatus.FAILED, Optional.empty(), e.getMessage());
             return recordConfigFailure(index, point, e.getMessage());
         }
-        Map<Long, Double> curve = new ConcurrentHashMap<>();
-        curves.put(index, curve);
         AtomicReference<TrialStatus> stoppedAs = new AtomicReference<>(TrialStatus.PRUNED);
-        TrainingJob.EpochHook hook = hook(index, curve, stoppedAs);
+        TrainingJob.EpochHook hook = hook(index, stoppedAs);
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(SweepRunner.TAG_SWEEP_ID, sweepId);
         tags.put(SweepRunner.TAG_TRIAL, Integer.toString(index));
         tags.put(SweepRunner.TAG_TRIAL_POINT, SweepRunner.writePoint(point));
         tags.put("closecast.sweep_run_id", parentId);
+        if (attempt > 0) {
+            tags.put(TAG_ATTEMPT, Integer.toString(attempt));
+        }
         tags.put(RunMetadata.NOTE, RunMetadata.trial(file, index, parentId, point));
         progress.started(index, point);
         TrainingJob.Options jobOptions = new TrainingJob.Options("trial-" + index, Optional.of(parentId), tags, hook,
@@ -122,7 +206,7 @@ final class TrialRunner implements TrialScheduler.Runner {
     }
 
     /** After each epoch: record the curve, then stop for the time limit, or when the median pruner says so. */
-    private TrainingJob.EpochHook hook(int index, Map<Long, Double> curve, AtomicReference<TrialStatus> stoppedAs) {
+    private TrainingJob.EpochHook hook(int index, AtomicReference<TrialStatus> stoppedAs) {
         SweepSpec spec = file.spec();
         Instant start = Instant.now(clock);
         Optional<MedianPruner> pruner = spec.pruning().map(SweepSpec.Pruning::pruner);
@@ -130,7 +214,7 @@ final class TrialRunner implements TrialScheduler.Runner {
         return stats -> {
             double value = metric.equals("train_loss") ? stats.trainLoss() : stats.valLoss();
             double oriented = spec.goal() == SweepSpec.Goal.MINIMIZE || !metric.equals(spec.metric()) ? value : -value;
-            curve.put((long) stats.epoch(), oriented);
+            curves.record(index, stats.epoch(), oriented);
             progress.epoch(index, stats.epoch(), file.base().training().maxEpochs(), value);
             Optional<Duration> limit = spec.trialTimeLimit();
             Duration elapsed = Duration.between(start, Instant.now(clock));
@@ -141,12 +225,7 @@ final class TrialRunner implements TrialScheduler.Runner {
             if (pruner.isEmpty()) {
                 return Optional.empty();
             }
-            List<Double> others = new ArrayList<>();
-            curves.forEach((trial, values) -> {
-                if (trial != index && values.containsKey((long) stats.epoch())) {
-                    others.add(values.get((long) stats.epoch()));
-                }
-            });
+            List<Double> others = curves.others(index, stats.epoch());
             stoppedAs.set(TrialStatus.PRUNED);
             return pruner.get().shouldPrune(stats.epoch(), oriented, others).map(reason -> "pruned: " + reason);
         };

@@ -112,8 +112,16 @@ class SweepIT {
         // --trial i runs exactly that trial again, with the same params and seed: the same metrics.
         Run bestRun = client.getRun(best);
         String index = bestRun.tags().get(SweepRunner.TAG_TRIAL);
+        // ... and leaves the other trials' RUNNING runs alone: they may be another process's (an Indexed Job's pods)
+        String other = index.equals("0") ? "1" : "0";
+        Run elsewhere = client.createRun(io.closecast.mlflow.RunSpec.builder(experimentId, "trial-" + other)
+                .parentRunId(parent.id()).tag(SweepRunner.TAG_TRIAL, other).build());
         CliProcess.Result replay = CliProcess.run(300, "sweep", config.toString(), "--trial", index);
         assertEquals(0, replay.code(), replay.out());
+        assertEquals(RunStatus.RUNNING, client.getRun(elsewhere.id()).info().status(),
+                "--trial " + index + " left trial " + other + "'s running attempt alone: " + replay.out());
+        client.setTags(elsewhere.id(), Map.of(TrialStatus.TAG, TrialStatus.INTERRUPTED.key()));
+        client.setTerminated(elsewhere.id(), RunStatus.KILLED);
         Run again = children(experimentId, parent.id()).stream()
                 .filter(r -> index.equals(r.tags().get(SweepRunner.TAG_TRIAL)) && !r.id().equals(best)
                         && r.info().status() == RunStatus.FINISHED)

@@ -2,12 +2,15 @@ package io.closecast.pipeline;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class SweepSpecTest {
     @Test
@@ -70,5 +73,46 @@ class SweepSpecTest {
                 "sweep: {space: {a: [1]}, trial-time-limit: soon}", "s.yaml").root()));
         assertEquals("sweep.trial-time-limit must be a duration such as 500ms, 30s, 10m, 1h or PT30S, found soon (s.yaml line 1)",
                 limit.getMessage());
+    }
+
+    @Test
+    void readsTheSparkExecutorAndItsSettings() {
+        SweepSpec spec = SweepSpec.read(YamlConfig.parse("""
+                sweep:
+                  executor: spark
+                  spark: {master: "spark://10.0.0.5:7077", cores: 8, task-cpus: 2}
+                  space: {a: [1]}
+                """, "s.yaml").root());
+        assertEquals(SweepSpec.Executor.SPARK, spec.executor());
+        assertEquals(new SweepSpec.Spark(Optional.of("spark://10.0.0.5:7077"), Optional.of(8), 2), spec.spark());
+        SweepSpec local = SweepSpec.read(YamlConfig.parse("sweep: {space: {a: [1]}}", "s.yaml").root());
+        assertEquals(SweepSpec.Executor.LOCAL, local.executor());
+        assertEquals(SweepSpec.Spark.DEFAULT, local.spark());
+        SweepSpec onSpark = local.onSpark("local[2]");
+        assertEquals(SweepSpec.Executor.SPARK, onSpark.executor());
+        assertEquals(Optional.of("local[2]"), onSpark.spark().master());
+    }
+
+    @Test
+    void badSparkSettingsNameTheKeyAndWhatWasExpected() {
+        ConfigException unknown = assertThrows(ConfigException.class, () -> SweepSpec.read(YamlConfig.parse(
+                "sweep: {space: {a: [1]}, spark: {master: 'local[2]', task-cpu: 2}}", "s.yaml").root()));
+        assertTrue(unknown.getMessage().contains("sweep.spark.task-cpu"), unknown.getMessage());
+        ConfigException master = assertThrows(ConfigException.class, () -> SweepSpec.read(YamlConfig.parse(
+                "sweep: {space: {a: [1]}, spark: {master: 'http://x:7077'}}", "s.yaml").root()));
+        assertTrue(master.getMessage().contains("sweep.spark.master must be a Spark master URL"), master.getMessage());
+        assertTrue(master.getMessage().contains("found http://x:7077"), master.getMessage());
+        ConfigException cores = assertThrows(ConfigException.class, () -> SweepSpec.read(YamlConfig.parse(
+                "sweep: {space: {a: [1]}, spark: {master: 'local[2]', cores: 1, task-cpus: 2}}", "s.yaml").root()));
+        assertTrue(cores.getMessage().contains("sweep.spark.cores must be >= sweep.spark.task-cpus (2)"), cores.getMessage());
+        ConfigException noMaster = assertThrows(ConfigException.class, () -> SweepSpec.read(YamlConfig.parse(
+                "sweep: {space: {a: [1]}, executor: spark}", "s.yaml").root()));
+        assertTrue(noMaster.getMessage().contains("spark needs sweep.spark.master"), noMaster.getMessage());
+        ConfigException executor = assertThrows(ConfigException.class, () -> SweepSpec.read(YamlConfig.parse(
+                "sweep: {space: {a: [1]}, executor: ray}", "s.yaml").root()));
+        assertTrue(executor.getMessage().contains("sweep.executor"), executor.getMessage());
+        assertTrue(SweepSpec.validMaster("local[*]") && SweepSpec.validMaster("local") && SweepSpec.validMaster("local[4,2]")
+                && SweepSpec.validMaster("spark://a:7077,b:7077") && SweepSpec.validMaster("k8s://https://k:6443"));
+        assertFalse(SweepSpec.validMaster("local[0]") || SweepSpec.validMaster("spark:/a") || SweepSpec.validMaster(""));
     }
 }

@@ -1,0 +1,75 @@
+package io.closecast.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import io.closecast.mlflow.MlflowClient;
+import io.closecast.mlflow.Run;
+import io.closecast.mlflow.RunSearch;
+import io.closecast.mlflow.RunSpec;
+import io.closecast.mlflow.RunStatus;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What an executor does with a trial's payload, against a real MLflow, without Spark: it trains the trial once as the
+ * parent's child run; run again (a task Spark retries) it returns the ended attempt instead of training again; a
+ * RUNNING attempt (a lost executor's) is closed KILLED as superseded and the trial runs as the next attempt.
+ */
+class RemoteTrialIT {
+
+    @Test
+    void aRetriedTaskReturnsTheEndedAttemptAndSupersedesARunningOne() throws Exception {
+        String experiment = ItServers.unique("closecast-it-remote");
+        String text;
+        try (var in = RemoteTrialIT.class.getResourceAsStream("/it/parallel-sweep.yaml")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("EXPERIMENT", experiment);
+        }
+        Path root = ItServers.root();
+        SweepRunner.SweepFile file = SweepRunner.SweepFile.parse(root.resolve("pipeline/target/it-configs/remote.yaml"),
+                text, root, "MSFT");
+        try (MlflowClient client = ItServers.client()) {
+            String experimentId = client.getOrCreateExperiment(experiment).id();
+            Run parent = client.createRun(RunSpec.builder(experimentId, "sweep").tag(TrainingJob.TAG_KIND, "sweep").build());
+            SweepProgress progress = new SweepProgress(new PrintWriter(OutputStream.nullOutputStream()), 2, file.spec(), "");
+            TrialScheduler.Trial first = new TrialScheduler.Trial("MSFT", 0, Map.of("training.learning-rate", 0.005));
+            String payload = RemoteTrial.create(first, file, ItServers.trackingUri(), experimentId, parent.id(), "sweep-it",
+                    1, progress).payload();
+
+            RemoteTrial driverSide = RemoteTrial.create(first, file, ItServers.trackingUri(), experimentId, parent.id(),
+                    "sweep-it", 1, progress);
+            SweepRunner.TrialRow trained = driverSide.ended(RemoteTrial.execute(payload));
+            assertEquals(TrialStatus.FINISHED, trained.status(), trained.toString());
+            SweepRunner.TrialRow again = driverSide.ended(RemoteTrial.execute(payload));
+            assertEquals(trained.runId(), again.runId(), "the retry returns the ended attempt");
+            assertEquals(trained.value(), again.value());
+            assertEquals(1, attempts(client, experimentId, parent.id(), 0).size(), "trained once");
+            assertEquals("1", client.getRun(trained.runId()).tags().get(TrialRunner.TAG_ATTEMPT));
+
+            TrialScheduler.Trial second = new TrialScheduler.Trial("MSFT", 1, Map.of("training.learning-rate", 0.002));
+            Run lost = client.createRun(RunSpec.builder(experimentId, "trial-1").parentRunId(parent.id())
+                    .tag(SweepRunner.TAG_TRIAL, "1").build());
+            SweepRunner.TrialRow retried = RemoteTrial.create(second, file, ItServers.trackingUri(), experimentId,
+                    parent.id(), "sweep-it", 1, progress).ended(RemoteTrial.execute(RemoteTrial.create(second, file,
+                    ItServers.trackingUri(), experimentId, parent.id(), "sweep-it", 1, progress).payload()));
+            Run closed = client.getRun(lost.id());
+            assertEquals(RunStatus.KILLED, closed.info().status());
+            assertEquals("superseded by attempt 2", closed.tags().get("closecast.stop_reason"));
+            assertEquals("interrupted", closed.tags().get(TrialStatus.TAG));
+            assertNotEquals(lost.id(), retried.runId());
+            assertEquals("2", client.getRun(retried.runId()).tags().get(TrialRunner.TAG_ATTEMPT));
+            assertEquals(RunStatus.FINISHED, client.getRun(retried.runId()).info().status());
+        }
+    }
+
+    private static List<Run> attempts(MlflowClient client, String experimentId, String parentId, int index) {
+        return client.searchAllRuns(RunSearch.builder(experimentId).filter("tags.`mlflow.parentRunId` = '" + parentId
+                + "' and tags.`" + SweepRunner.TAG_TRIAL + "` = '" + index + "'").build());
+    }
+}
