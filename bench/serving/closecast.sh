@@ -4,8 +4,8 @@
 # Starts a private MLflow server (port $BENCH_MLFLOW_PORT, default 5077, store under bench/serving/.build/mlflow,
 # fresh each time), trains bench/serving/closecast-model.yaml (the peers' architecture) and registers it as
 # closecast-bench, promotes it to @production with --force (its accuracy is not what is measured), then runs
-# bench/serving/run.sh with closecast started by bin/closecast-serve on port $BENCH_CLOSECAST_PORT (default 8092)
-# beside the peers, and the same version served by `mlflow models serve` (peer mlflow-closecast: the bundle's
+# bench/serving/run.sh with closecast started by bin/closecast-serve on port $BENCH_CLOSECAST_PORT (default 8092;
+# --closecast-variant and --closecast-build targets on the next ports, side by side with it) beside the peers, and the same version served by `mlflow models serve` (peer mlflow-closecast: the bundle's
 # python_function flavor, no Java). Stops the MLflow server at the end. Options after the script name go to run.sh.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,7 +13,6 @@ root="$(cd "$here/../.." && pwd)"
 mlflow_port="${BENCH_MLFLOW_PORT:-5077}"
 port="${BENCH_CLOSECAST_PORT:-8092}"
 store="$here/.build/mlflow"
-cache="$here/.build/closecast-cache"
 uri="http://127.0.0.1:$mlflow_port"
 mkdir -p "$here/.build"
 
@@ -32,8 +31,8 @@ rm -rf "$pyfunc"
 "$root/registry-server/mlflow-server.sh" python -c 'import sys, mlflow.artifacts; mlflow.artifacts.download_artifacts(sys.argv[1], dst_path=sys.argv[2])' \
   "models:/closecast-bench/$version" "$pyfunc" >/dev/null
 
-rm -rf "$cache"
+# run.sh gives each started closecast target its port (CLOSECAST_PORT) and a fresh model cache
 "$here/run.sh" --closecast-url "http://127.0.0.1:$port" --closecast-pyfunc-model "$pyfunc" \
   --peers "keras keras-pob mlflow mlflow-closecast" \
-  --closecast-cmd "env CLOSECAST_TRACKING_URI=$uri CLOSECAST_MODEL_NAME=closecast-bench CLOSECAST_PORT=$port CLOSECAST_MODEL_CACHE_DIR=$cache $root/bin/closecast-serve" \
+  --closecast-cmd "env CLOSECAST_TRACKING_URI=$uri CLOSECAST_MODEL_NAME=closecast-bench $root/bin/closecast-serve" \
   "$@"
