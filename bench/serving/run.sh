@@ -8,7 +8,8 @@
 #                        [--peers "keras keras-pob mlflow"] [--keras-workers 2] [--ports "18611 18612"] [--warmup 10s]
 #                        [--mlflow-flavor pytorch|keras] [--closecast-same-weights] [--rounds 3]
 #                        [--closecast-variant "JVM FLAGS"]... [--closecast-build NAME=DIR]... [--wrk-threads 1]
-#                        [--closecast-pyfunc-model DIR] [--closecast-env "NAME=VALUE ..."]
+#                        [--closecast-pyfunc-model DIR] [--closecast-env "VAR=VALUE ..."]
+#                        [--closecast-build-env NAME "VAR=VALUE ..."]
 # Each concurrency level runs --rounds times (c levels interleaved per round); the table shows medians.
 # --closecast-same-weights: closecast serves weights.json's network, so its answer must equal the reference too.
 # --closecast-variant: with --closecast-cmd, also runs closecast started by the same command with CLOSECAST_JAVA_OPTS set
@@ -20,7 +21,8 @@
 # Started closecast targets (closecast, its variants and builds) run side by side: each gets CLOSECAST_PORT (the
 #   --closecast-url port, then the next ones) and its own fresh CLOSECAST_MODEL_CACHE_DIR under the run directory;
 #   all are started and warmed up first, then every round runs each target in turn (the order reversed every other
-#   round), so they share the machine's minutes. --closecast-env: more variables for every started closecast target.
+#   round), so they share the machine's minutes. --closecast-env: more variables for every started closecast target
+#   (repeatable, added up); --closecast-build-env NAME: more for build NAME only (after the others, so they win).
 # --closecast-pyfunc-model: a closecast model directory (a downloaded version); peer mlflow-closecast serves it with
 #   `mlflow models serve` through its python_function flavor (the NumPy loader in the bundle, no Java).
 # --wrk-threads: wrk's threads (at most one per connection). One thread drives 64 connections at well over what
@@ -32,10 +34,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
 closecast_url="" closecast_cmd="" closecast_path="/v1/predict" closecast_headers="" closecast_variants=() closecast_builds=()
-pyfunc_model="" closecast_env=""
+pyfunc_model="" closecast_env="" build_envs=()
 duration="10s" connections="1 16 64" peers="keras keras-pob mlflow" mlflow_flavor=pytorch closecast_same_weights=no rounds=3 keras_workers=2 ports="18611 18612" warmup="10s" wrk_threads=1
 ready_timeout=300
-usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --closecast-url) closecast_url="${2:?--closecast-url needs a URL like http://127.0.0.1:8080}"; shift 2 ;;
@@ -45,7 +47,8 @@ while [ $# -gt 0 ]; do
     --closecast-same-weights) closecast_same_weights=yes; shift ;;
     --closecast-variant) closecast_variants+=("${2:?--closecast-variant needs JVM flags, e.g. -Djdk.pollerMode=2}"); shift 2 ;;
     --closecast-build) closecast_builds+=("${2:?--closecast-build needs NAME=DIR, e.g. base=/work/closecast-base}"); shift 2 ;;
-    --closecast-env) closecast_env="${2?--closecast-env needs NAME=VALUE pairs}"; shift 2 ;;
+    --closecast-env) closecast_env+="${closecast_env:+ }${2?--closecast-env needs VAR=VALUE pairs}"; shift 2 ;;
+    --closecast-build-env) build_envs+=("${2:?--closecast-build-env needs a build NAME and VAR=VALUE pairs}	${3?--closecast-build-env needs VAR=VALUE pairs after the NAME}"); shift 3 ;;
     --closecast-header) closecast_headers+="${2:?--closecast-header needs 'Name: value'}"$'\n'; shift 2 ;;
     --duration) duration="${2:?--duration needs e.g. 10s}"; shift 2 ;;
     --connections) connections="${2:?--connections needs e.g. \"1 16 64\"}"; shift 2 ;;
@@ -95,7 +98,21 @@ if [ ${#closecast_builds[@]} -gt 0 ]; then
   done
 fi
 for kv in $closecast_env; do
-  [[ "$kv" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*$ ]] || die "--closecast-env: expected NAME=VALUE pairs separated by spaces, found '$kv'"
+  [[ "$kv" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*$ ]] || die "--closecast-env: expected VAR=VALUE pairs separated by spaces, found '$kv'"
+done
+# build_env NAME: the --closecast-build-env variables of build NAME
+build_env() {
+  local e out=""
+  for e in "${build_envs[@]}"; do [ "${e%%	*}" != "$1" ] || out+="${out:+ }${e#*	}"; done
+  echo "$out"
+}
+for e in "${build_envs[@]}"; do
+  n="${e%%	*}" found=no
+  for b in "${closecast_builds[@]}"; do [ "${b%%=*}" != "$n" ] || found=yes; done
+  [ $found = yes ] || die "--closecast-build-env: expected the NAME of a --closecast-build, found '$n'"
+  for kv in ${e#*	}; do
+    [[ "$kv" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*$ ]] || die "--closecast-build-env $n: expected VAR=VALUE pairs separated by spaces, found '$kv'"
+  done
 done
 if [ -n "$closecast_url" ]; then
   [[ "$closecast_url" =~ ^https?://[^/]+$ ]] || die "--closecast-url: expected a base URL like http://127.0.0.1:8080 (no path), found '$closecast_url'"
@@ -284,7 +301,9 @@ for i in "${!cc_names[@]}"; do
   name="${cc_names[$i]}" cmd="${cc_cmds[$i]}"
   if [ -n "$cmd" ]; then
     port=$((base_port + i)) url="${closecast_url%:*}:$((base_port + i))"
-    cmd="CLOSECAST_PORT=$port CLOSECAST_MODEL_CACHE_DIR=$run/cache-$name${closecast_env:+ $closecast_env} $cmd"
+    extra="$closecast_env"
+    [ "${cc_roles[$i]}" != closecast-build ] || extra+="${extra:+ }$(build_env "${name#closecast-}")"
+    cmd="CLOSECAST_PORT=$port CLOSECAST_MODEL_CACHE_DIR=$run/cache-$name${extra:+ $extra} $cmd"
     echo "== $name ($url$closecast_path)" >&2
     port_free "$port" || die "--closecast-cmd: expected port $port to be free before starting $name, found it in use"
     t0="$(now)"
