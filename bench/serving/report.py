@@ -1,6 +1,7 @@
 """Turns one run directory of bench/serving/run.sh into the markdown results table.
 Usage: python report.py RUN_DIR OUT_MD   (exit 1 when an answer check failed or a load run had errors)
-RUN_DIR holds targets.tsv (name, role, url, settings, startup seconds or "-", shares_weights),
+RUN_DIR holds targets.tsv (name, role, url, settings, startup seconds or "-", shares_weights; role is closecast,
+closecast-variant, closecast-build or peer), load.tsv (target, connections, round, 1-minute load at its start),
 wrk-NAME-cC-rR.txt (wrk output with a BENCHJSON line, per round R), rss-NAME-cC.txt (summed VmRSS samples in kB),
 response-NAME.json (one answer to the benchmark body) and machine.txt."""
 import json
@@ -103,6 +104,7 @@ def main():
                     continue
                 x = wrk_result(p)
                 x["rps"] = x["requests"] / (x["duration_us"] / 1e6)
+                x["round"] = r
                 x["errors"] = sum(x[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors",
                                                  "timeouts"))
                 rs.append(x)
@@ -117,14 +119,16 @@ def main():
                     "p99_us": statistics.median(x["p99_us"] for x in rs),
                     "errors": sum(x["errors"] for x in rs),
                     "requests": statistics.median(x["requests"] for x in rs),
-                    "rss": rss_stats(os.path.join(run, f"rss-{t['name']}-c{c}.txt"))}
+                    "rss": rss_stats(os.path.join(run, f"rss-{t['name']}-c{c}.txt")),
+                    "rounds": {x["round"]: x for x in rs}}
 
     peers = [t for t in targets if t["role"] == "peer"]
     closecast = [t for t in targets if t["role"] == "closecast"]
     lines = [f"# Serving benchmark: closecast vs the peers a user would pick", "",
              f"Run `{os.path.basename(run)}`; wrk for {open(os.path.join(run, 'duration.txt')).read().strip()} per "
              f"concurrency level and round, {rounds} round(s), medians shown (req/s min-max over rounds in brackets); "
-             f"after a short warm-up; one target at a time, each started fresh and stopped after; wrk with "
+             f"after a short warm-up; each target started fresh and stopped after, the peers one at a time, the closecast "
+             f"targets side by side with their rounds interleaved; wrk with "
              f"{wrk_threads(run)} thread(s) per level (at most one per connection).",
              "Body: 60 real PETR4.SA closes (the last 60 rows of data/PETR4.SA.csv), horizon 1.", "",
              "## Throughput and latency", "",
@@ -152,18 +156,26 @@ def main():
             if (cc, c) in res and pr:
                 best = max(pr)
                 lines.append(f"| {c} | {best[1]} ({best[0]:.1f} req/s) | {res[(cc, c)]['rps'] / best[0]:.2f}x |")
-    variants = [t for t in targets if t["role"] == "closecast-variant"]
-    if closecast and variants:
+    others = [t for t in targets if t["role"] in ("closecast-variant", "closecast-build")]
+    if closecast and others:
         cc = closecast[0]["name"]
-        lines += ["", f"## {cc} beside its variants (the same service, other JVM flags; settings below)", "",
-                  "| variant | connections | req/s variant / closecast | p50 ms closecast / variant | p99 ms closecast / variant |",
-                  "|---|---:|---:|---:|---:|"]
-        for v in variants:
+        lines += ["", f"## {cc} beside its variants (other JVM flags) and other builds (another checkout), settings below", "",
+                  "Started side by side, rounds interleaved (each round runs every target in turn, the order reversed "
+                  "every other round): the per-round ratios compare minutes the targets shared.", "",
+                  "| target | connections | req/s target / closecast: median of per-round ratios (rounds) "
+                  "| p50 ms closecast / target | p99 ms closecast / target | p50 target / closecast: median of per-round ratios |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for v in others:
             for c in conns:
                 a, b = res.get((cc, c)), res.get((v["name"], c))
                 if a and b:
-                    lines.append(f"| {v['name']} | {c} | {b['rps'] / a['rps']:.2f}x | {ms(a['p50_us'])} / {ms(b['p50_us'])} | "
-                                 f"{ms(a['p99_us'])} / {ms(b['p99_us'])} |")
+                    paired = sorted(set(a["rounds"]) & set(b["rounds"]))
+                    rps_ratios = [b["rounds"][r]["rps"] / a["rounds"][r]["rps"] for r in paired]
+                    p50_ratios = [b["rounds"][r]["p50_us"] / a["rounds"][r]["p50_us"] for r in paired]
+                    lines.append(f"| {v['name']} | {c} | {statistics.median(rps_ratios):.2f}x "
+                                 f"({' / '.join(f'{x:.2f}' for x in rps_ratios)}) | "
+                                 f"{ms(a['p50_us'])} / {ms(b['p50_us'])} | {ms(a['p99_us'])} / {ms(b['p99_us'])} | "
+                                 f"{statistics.median(p50_ratios):.2f}x ({' / '.join(f'{x:.2f}' for x in p50_ratios)}) |")
     lines += ["", "## Targets, settings, start-up", "", "| target | role | endpoint | settings | start-up to ready (s) |",
               "|---|---|---|---|---:|"]
     for t in targets:
@@ -171,7 +183,14 @@ def main():
     lines += ["", f"## Answer check (reference: float64 NumPy forward pass of weights.json = {ref:.6f}; "
                   f"tolerance {SCALED_TOL:g} on the scaled output)", "", "| target | first prediction | check |",
               "|---|---:|---|"] + check_rows
-    lines += ["", "## Machine", "", "```", open(os.path.join(run, "machine.txt")).read().rstrip(), "```"]
+    lines += ["", "## Machine", "", "```", open(os.path.join(run, "machine.txt")).read().rstrip()]
+    load_path = os.path.join(run, "load.tsv")  # one line per measured round: target, connections, round, load
+    if os.path.exists(load_path):
+        loads = [float(line.split("\t")[3]) for line in open(load_path) if line.strip()]
+        if loads:
+            lines.append(f"1-minute load average as each measured round started: min {min(loads):.2f}, "
+                         f"median {statistics.median(loads):.2f}, max {max(loads):.2f} ({len(loads)} rounds)")
+    lines += ["```"]
     if failed:
         lines += ["", "## Problems", ""] + [f"- {x}" for x in failed]
     text = "\n".join(lines) + "\n"

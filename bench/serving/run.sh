@@ -7,12 +7,22 @@
 #                        [--closecast-header "X-API-Key: KEY"] [--duration 10s] [--connections "1 16 64"]
 #                        [--peers "keras keras-pob mlflow"] [--keras-workers 2] [--ports "18611 18612"] [--warmup 10s]
 #                        [--mlflow-flavor pytorch|keras] [--closecast-same-weights] [--rounds 3]
-#                        [--closecast-variant "JVM FLAGS"]... [--wrk-threads 1] [--closecast-pyfunc-model DIR]
+#                        [--closecast-variant "JVM FLAGS"]... [--closecast-build NAME=DIR]... [--wrk-threads 1]
+#                        [--closecast-pyfunc-model DIR] [--closecast-env "VAR=VALUE ..."]
+#                        [--closecast-build-env NAME "VAR=VALUE ..."]
 # Each concurrency level runs --rounds times (c levels interleaved per round); the table shows medians.
 # --closecast-same-weights: closecast serves weights.json's network, so its answer must equal the reference too.
 # --closecast-variant: with --closecast-cmd, also runs closecast started by the same command with CLOSECAST_JAVA_OPTS set
 #   to these flags (after the launcher's own, so they win), named closecast-v1, -v2, ...; the report compares each
 #   with closecast. Repeatable.
+# --closecast-build NAME=DIR: with --closecast-cmd, also runs another closecast checkout DIR (built: its
+#   serving/target), started by the same command with its bin/closecast-serve in place of the command's; named
+#   closecast-NAME, compared with closecast like a variant. Repeatable.
+# Started closecast targets (closecast, its variants and builds) run side by side: each gets CLOSECAST_PORT (the
+#   --closecast-url port, then the next ones) and its own fresh CLOSECAST_MODEL_CACHE_DIR under the run directory;
+#   all are started and warmed up first, then every round runs each target in turn (the order reversed every other
+#   round), so they share the machine's minutes. --closecast-env: more variables for every started closecast target
+#   (repeatable, added up); --closecast-build-env NAME: more for build NAME only (after the others, so they win).
 # --closecast-pyfunc-model: a closecast model directory (a downloaded version); peer mlflow-closecast serves it with
 #   `mlflow models serve` through its python_function flavor (the NumPy loader in the bundle, no Java).
 # --wrk-threads: wrk's threads (at most one per connection). One thread drives 64 connections at well over what
@@ -23,10 +33,11 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
-closecast_url="" closecast_cmd="" closecast_path="/v1/predict" closecast_headers="" closecast_variants=() pyfunc_model=""
+closecast_url="" closecast_cmd="" closecast_path="/v1/predict" closecast_headers="" closecast_variants=() closecast_builds=()
+pyfunc_model="" closecast_env="" build_envs=()
 duration="10s" connections="1 16 64" peers="keras keras-pob mlflow" mlflow_flavor=pytorch closecast_same_weights=no rounds=3 keras_workers=2 ports="18611 18612" warmup="10s" wrk_threads=1
 ready_timeout=300
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --closecast-url) closecast_url="${2:?--closecast-url needs a URL like http://127.0.0.1:8080}"; shift 2 ;;
@@ -35,6 +46,9 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="${2:?--rounds needs a number}"; shift 2 ;;
     --closecast-same-weights) closecast_same_weights=yes; shift ;;
     --closecast-variant) closecast_variants+=("${2:?--closecast-variant needs JVM flags, e.g. -Djdk.pollerMode=2}"); shift 2 ;;
+    --closecast-build) closecast_builds+=("${2:?--closecast-build needs NAME=DIR, e.g. base=/work/closecast-base}"); shift 2 ;;
+    --closecast-env) closecast_env+="${closecast_env:+ }${2?--closecast-env needs VAR=VALUE pairs}"; shift 2 ;;
+    --closecast-build-env) build_envs+=("${2:?--closecast-build-env needs a build NAME and VAR=VALUE pairs}	${3?--closecast-build-env needs VAR=VALUE pairs after the NAME}"); shift 3 ;;
     --closecast-header) closecast_headers+="${2:?--closecast-header needs 'Name: value'}"$'\n'; shift 2 ;;
     --duration) duration="${2:?--duration needs e.g. 10s}"; shift 2 ;;
     --connections) connections="${2:?--connections needs e.g. \"1 16 64\"}"; shift 2 ;;
@@ -71,8 +85,39 @@ fi
 if [ ${#closecast_variants[@]} -gt 0 ] && [ -z "$closecast_cmd" ]; then
   die "--closecast-variant: expected --closecast-cmd too (the variant is that command with other JVM flags), found none"
 fi
+if [ ${#closecast_builds[@]} -gt 0 ]; then
+  [ -n "$closecast_cmd" ] || die "--closecast-build: expected --closecast-cmd too (the build is started by that command with its own bin/closecast-serve), found none"
+  [[ "$closecast_cmd" =~ [^[:space:]]*bin/closecast-serve ]] \
+    || die "--closecast-build: expected --closecast-cmd to run bin/closecast-serve (replaced by each build's), found '$closecast_cmd'"
+  for b in "${closecast_builds[@]}"; do
+    [[ "$b" =~ ^[A-Za-z0-9._-]+=.+$ ]] || die "--closecast-build: expected NAME=DIR with NAME of letters, digits, '.', '_' or '-', found '$b'"
+    d="${b#*=}"
+    [ -x "$d/bin/closecast-serve" ] || die "--closecast-build ${b%%=*}: expected a closecast checkout with bin/closecast-serve at '$d', found none"
+    [ -d "$d/serving/target/lib" ] && [ -d "$d/serving/target/classes" ] \
+      || die "--closecast-build ${b%%=*}: expected '$d' built (serving/target/lib and classes: ./mvnw -pl serving -am package -DskipTests), found it unbuilt"
+  done
+fi
+for kv in $closecast_env; do
+  [[ "$kv" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*$ ]] || die "--closecast-env: expected VAR=VALUE pairs separated by spaces, found '$kv'"
+done
+# build_env NAME: the --closecast-build-env variables of build NAME
+build_env() {
+  local e out=""
+  for e in "${build_envs[@]}"; do [ "${e%%	*}" != "$1" ] || out+="${out:+ }${e#*	}"; done
+  echo "$out"
+}
+for e in "${build_envs[@]}"; do
+  n="${e%%	*}" found=no
+  for b in "${closecast_builds[@]}"; do [ "${b%%=*}" != "$n" ] || found=yes; done
+  [ $found = yes ] || die "--closecast-build-env: expected the NAME of a --closecast-build, found '$n'"
+  for kv in ${e#*	}; do
+    [[ "$kv" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*$ ]] || die "--closecast-build-env $n: expected VAR=VALUE pairs separated by spaces, found '$kv'"
+  done
+done
 if [ -n "$closecast_url" ]; then
   [[ "$closecast_url" =~ ^https?://[^/]+$ ]] || die "--closecast-url: expected a base URL like http://127.0.0.1:8080 (no path), found '$closecast_url'"
+  [ -z "$closecast_cmd" ] || [[ "$closecast_url" =~ :[0-9]+$ ]] \
+    || die "--closecast-cmd: expected --closecast-url with a port (the started targets listen there and on the next ports), found '$closecast_url'"
 fi
 
 # --- tools and the Python environment ------------------------------------------------------------------------------
@@ -81,15 +126,18 @@ if ! command -v wrk >/dev/null; then
   apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
 fi
 command -v curl >/dev/null || die "curl: expected on PATH, found none"
-venv="$here/.venv"
+# BENCH_SERVING_VENV: an existing environment to use as it is (e.g. another checkout's bench/serving/.venv)
+venv="${BENCH_SERVING_VENV:-$here/.venv}"
 py="$venv/bin/python"
 if ! [ -x "$py" ] || ! "$py" -c "import keras, tensorflow, fastapi, uvicorn, mlflow" 2>/dev/null; then
+  [ -z "${BENCH_SERVING_VENV:-}" ] || die "BENCH_SERVING_VENV: expected a Python environment with keras, tensorflow, fastapi, uvicorn and mlflow at '$venv', found none (unset it to create bench/serving/.venv)"
   echo "creating $venv (pip install -r requirements.txt)" >&2
   [ -x "$py" ] || python3 -m venv "$venv"
   "$py" -m pip install -q -r "$here/requirements.txt"
 fi
 if [[ " $peers " == *" mlflow "* ]] && [ "$mlflow_flavor" = pytorch ] && ! "$py" -c "import torch" 2>/dev/null; then
   # PyPI's Linux torch wheel is the CUDA build: it needs its nvidia-* wheels (about 3 GB, pip's cache helps) even on CPU.
+  [ -z "${BENCH_SERVING_VENV:-}" ] || die "BENCH_SERVING_VENV: expected torch in '$venv' for the mlflow peer, found none (--mlflow-flavor keras avoids it)"
   echo "installing torch==2.15.0 from PyPI for the mlflow peer (--mlflow-flavor keras avoids it)" >&2
   "$py" -m pip install -q torch==2.15.0
 fi
@@ -127,10 +175,9 @@ fi
 started=()   # process-group leaders we started
 cleanup() {
   local pid
-  for pid in "${started[@]}"; do
-    kill -TERM -- "-$pid" 2>/dev/null || true
-  done
+  # one at a time (closecast targets of one checkout write the same class-data archive when they exit)
   for pid in "${started[@]}"; do  # wait for the whole process group (uvicorn workers too), then force
+    kill -TERM -- "-$pid" 2>/dev/null || true
     for _ in $(seq 100); do pgrep -g "$pid" >/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$pid" 2>/dev/null || true
     for _ in $(seq 50); do pgrep -g "$pid" >/dev/null || break; sleep 0.1; done
@@ -194,10 +241,9 @@ rss_kb() {
   echo "$total"
 }
 
-# bench NAME URL BODY_FILE HEADERS ROOT_PIDS...: answer check, warm-up, then wrk at each concurrency
-bench() {
-  local name="$1" url="$2" body="$3" headers="$4"; shift 4
-  local roots=("$@") hdr=()
+# prepare NAME URL BODY_FILE HEADERS: the answer check and the warm-up
+prepare() {
+  local name="$1" url="$2" body="$3" headers="$4" hdr=()
   while IFS= read -r h; do [ -n "$h" ] && hdr+=(-H "$h"); done <<<"$headers"
   curl -s --max-time 60 -H 'Content-Type: application/json' "${hdr[@]}" --data-binary @"$body" "$url" \
     > "$run/response-$name.json" || true
@@ -205,55 +251,92 @@ bench() {
   export BENCH_BODY="$body" BENCH_HEADERS="$headers"
   local maxc; maxc="$(echo $connections | tr ' ' '\n' | sort -n | tail -1)"
   wrk -t "$((maxc < wrk_threads ? maxc : wrk_threads))" -c "$maxc" -d "$warmup" --timeout 60s -s "$here/post.lua" "$url" > "$run/warmup-$name.txt" 2>&1 || true
+}
+
+# measure NAME URL BODY_FILE HEADERS ROUND C ROOT_PIDS...: one wrk run at C connections, sampling the RSS of the roots
+measure() {
+  local name="$1" url="$2" body="$3" headers="$4" r="$5" c="$6"; shift 6
+  local roots=("$@") rss="$run/rss-$name-c$c.txt" out="$run/wrk-$name-c$c-r$r.txt"
+  export BENCH_BODY="$body" BENCH_HEADERS="$headers"
+  ( while true; do rss_kb "${roots[@]}" >> "$rss"; sleep 0.5; done ) &
+  local sampler=$!
+  printf '%s\t%s\t%s\t%s\n' "$name" "$c" "$r" "$(cut -d' ' -f1 /proc/loadavg)" >> "$run/load.tsv"
+  wrk -t "$((c < wrk_threads ? c : wrk_threads))" -c "$c" -d "$duration" --timeout 60s --latency \
+    -s "$here/post.lua" "$url" > "$out" 2>&1 || echo "run.sh: wrk failed for $name c=$c round $r" >&2
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+  echo "  $name c=$c round $r: $(grep -E 'Requests/sec' "$out" | tr -s ' ')" >&2
+}
+
+# bench NAME URL BODY_FILE HEADERS ROOT_PIDS...: answer check, warm-up, then wrk at each concurrency, round by round
+bench() {
+  local name="$1" url="$2" body="$3" headers="$4"; shift 4
+  prepare "$name" "$url" "$body" "$headers"
   local r c
   for r in $(seq "$rounds"); do
-    for c in $connections; do
-      local rss="$run/rss-$name-c$c.txt" out="$run/wrk-$name-c$c-r$r.txt"
-      ( while true; do rss_kb "${roots[@]}" >> "$rss"; sleep 0.5; done ) &
-      local sampler=$!
-      wrk -t "$((c < wrk_threads ? c : wrk_threads))" -c "$c" -d "$duration" --timeout 60s --latency \
-        -s "$here/post.lua" "$url" > "$out" 2>&1 || echo "run.sh: wrk failed for $name c=$c round $r" >&2
-      kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
-      echo "  $name c=$c round $r: $(grep -E 'Requests/sec' "$out" | tr -s ' ')" >&2
-    done
+    for c in $connections; do measure "$name" "$url" "$body" "$headers" "$r" "$c" "$@"; done
   done
 }
 
 # --- closecast -----------------------------------------------------------------------------------------------------
-# closecast_target NAME ROLE CMD: starts CMD (when given), times it to ready, runs the load, stops it
-closecast_target() {
-  local name="$1" role="$2" cmd="$3" port settings
-  echo "== $name ($closecast_url$closecast_path)" >&2
-  port="$(port_of "$closecast_url")"
-  if [ -n "$cmd" ]; then
-    port_free "$port" || die "--closecast-cmd: expected port $port to be free before starting, found it in use"
-    t0="$(now)"
-    start "$name" "$run/$name.log" bash -c "$cmd"
-    cc_pid=$last_pid
-    wait_ready "$closecast_url/health/ready" "$cc_pid" "$run/$name.log"
-    roots=("$cc_pid"); startup_txt="$(printf '%.1f' "$startup")"
-  else
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$closecast_url/health/ready" || true)" = 200 ] \
-      || die "--closecast-url: expected $closecast_url/health/ready to answer 200, found no ready service"
-    mapfile -t roots < <(listener_pids "$port")
-    startup_txt="- (already running)"
-  fi
-  [ ${#roots[@]} -gt 0 ] || echo "run.sh: no local process listens on port $port: RSS not sampled" >&2
-  settings="already running at the given URL"
-  [ -z "$cmd" ] || settings="started by \`$cmd\`"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$role" "POST $closecast_url$closecast_path" "$settings" "$startup_txt" \
-    "$closecast_same_weights" >> "$run/targets.tsv"
-  bench "$name" "$closecast_url$closecast_path" "$run/body.json" "$closecast_headers" "${roots[@]}"
-  cleanup
-}
+# Every closecast target (closecast, its variants, other builds) is started, timed to ready and warmed up; then the
+# rounds run each target in turn (reversed every other round), so a comparison between them shares the same minutes.
+cc_names=() cc_roles=() cc_cmds=() cc_urls=() cc_roots=()
 if [ -n "$closecast_url" ]; then
-  closecast_target closecast closecast "$closecast_cmd"
+  cc_names+=(closecast); cc_roles+=(closecast); cc_cmds+=("$closecast_cmd")
   i=0
   for flags in "${closecast_variants[@]}"; do
     i=$((i + 1))
-    closecast_target "closecast-v$i" closecast-variant "CLOSECAST_JAVA_OPTS=$(printf '%q' "$flags") $closecast_cmd"
+    cc_names+=("closecast-v$i"); cc_roles+=(closecast-variant)
+    cc_cmds+=("CLOSECAST_JAVA_OPTS=$(printf '%q' "$flags") $closecast_cmd")
+  done
+  for b in "${closecast_builds[@]}"; do
+    [[ "$closecast_cmd" =~ [^[:space:]]*bin/closecast-serve ]]
+    launcher="${BASH_REMATCH[0]}" dir="$(cd "${b#*=}" && pwd)"
+    cc_names+=("closecast-${b%%=*}"); cc_roles+=(closecast-build)
+    cc_cmds+=("${closecast_cmd/"$launcher"/"$dir/bin/closecast-serve"}")
   done
 fi
+base_port="$(port_of "$closecast_url")"
+for i in "${!cc_names[@]}"; do
+  name="${cc_names[$i]}" cmd="${cc_cmds[$i]}"
+  if [ -n "$cmd" ]; then
+    port=$((base_port + i)) url="${closecast_url%:*}:$((base_port + i))"
+    extra="$closecast_env"
+    [ "${cc_roles[$i]}" != closecast-build ] || extra+="${extra:+ }$(build_env "${name#closecast-}")"
+    cmd="CLOSECAST_PORT=$port CLOSECAST_MODEL_CACHE_DIR=$run/cache-$name${extra:+ $extra} $cmd"
+    echo "== $name ($url$closecast_path)" >&2
+    port_free "$port" || die "--closecast-cmd: expected port $port to be free before starting $name, found it in use"
+    t0="$(now)"
+    start "$name" "$run/$name.log" bash -c "$cmd"
+    wait_ready "$url/health/ready" "$last_pid" "$run/$name.log"
+    roots="$last_pid" startup_txt="$(printf '%.1f' "$startup")" settings="started by \`$cmd\`"
+  else
+    url="$closecast_url"
+    echo "== $name ($url$closecast_path)" >&2
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url/health/ready" || true)" = 200 ] \
+      || die "--closecast-url: expected $url/health/ready to answer 200, found no ready service"
+    roots="$(listener_pids "$base_port" | tr '\n' ' ')"
+    startup_txt="- (already running)" settings="already running at the given URL"
+  fi
+  [ -n "$roots" ] || echo "run.sh: no local process listens on $url: RSS not sampled" >&2
+  cc_urls+=("$url$closecast_path"); cc_roots+=("$roots")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${cc_roles[$i]}" "POST $url$closecast_path" "$settings" "$startup_txt" \
+    "$closecast_same_weights" >> "$run/targets.tsv"
+done
+for i in "${!cc_names[@]}"; do prepare "${cc_names[$i]}" "${cc_urls[$i]}" "$run/body.json" "$closecast_headers"; done
+order=("${!cc_names[@]}")
+for r in $(seq "$rounds"); do
+  [ ${#order[@]} -gt 0 ] || break
+  for c in $connections; do
+    for i in "${order[@]}"; do
+      # shellcheck disable=SC2086
+      measure "${cc_names[$i]}" "${cc_urls[$i]}" "$run/body.json" "$closecast_headers" "$r" "$c" ${cc_roots[$i]}
+    done
+  done
+  mapfile -t order < <(printf '%s\n' "${order[@]}" | tac)
+done
+cleanup
+rm -rf "$run"/cache-*
 
 # --- peers ---------------------------------------------------------------------------------------------------------
 for peer in $peers; do

@@ -62,17 +62,17 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
         for (int i = 0; i < window; i++) {
             int t = start + lookback() + i;
             double p = prices[t];
-            requirePrice(p, "prices[" + t + "]");
+            requirePrice(prices, t);
             double value;
             if (transform == TargetTransform.LEVEL) {
                 value = p;
             } else if (transform == TargetTransform.WINDOW_RELATIVE) {
                 double last = prices[prices.length - 1];
-                requirePrice(last, "prices[" + (prices.length - 1) + "]");
+                requirePrice(prices, prices.length - 1);
                 value = p / last - 1;
             } else {
                 double prev = prices[t - 1];
-                requirePrice(prev, "prices[" + (t - 1) + "]");
+                requirePrice(prices, t - 1);
                 value = Math.log(p / prev);
             }
             input[i][0] = (float) scaler.scale(0, value);
@@ -161,6 +161,17 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
         double prev = bars.get(i - 1).value(target.column());
         requirePrice(prev, target + " on " + bars.get(i - 1).date());
         return Math.log(bars.get(i).value(target.column()) / prev);
+    }
+
+    /**
+     * {@link #requirePrice(double, String)} of {@code prices[index]}, naming it only when it fails: encode runs on
+     * every request, and building the names there eagerly was ~120 string concatenations (~4 KB) per forecast.
+     */
+    private static void requirePrice(double[] prices, int index) {
+        double p = prices[index];
+        if (!(p > 0) || !Double.isFinite(p)) {
+            requirePrice(p, "prices[" + index + "]");
+        }
     }
 
     private static void requirePrice(double p, String where) {

@@ -84,7 +84,9 @@ final class PredictService implements HttpService {
         ForecastModel.Forecast forecast = forecastWithIntervals(lease, window, horizon);
         double[] predictions = forecast.prices();
         lease.meters().predictions(1);
-        StringBuilder sb = new StringBuilder(256 + horizon * 48);
+        // sized for the whole answer (predictions, dates, naive: ~48 chars a step; each interval level ~40 a step
+        // and its keys) so it is not copied while it grows
+        StringBuilder sb = new StringBuilder(256 + horizon * 48 + forecast.intervals().size() * (32 + horizon * 40));
         sb.append("{\"model\":{\"name\":");
         Json.quote(sb, info.name());
         sb.append(",\"version\":");
