@@ -20,28 +20,11 @@ cmd="${1:-}"; shift || true
 
 log() { echo "[spark-cluster] $*" >&2; }
 
-find_python() {
-  for py in "${CLOSECAST_PYTHON:-}" python3.13 python3.12 python3.11 python3.10 python3; do
-    [ -n "$py" ] || continue
-    if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
-      command -v "$py"; return 0
-    fi
-  done
-  log "no Python 3.10+ found (tried CLOSECAST_PYTHON, python3.13 ... python3); install one for pyspark"
-  return 1
-}
+# shellcheck source=../scripts/lib/python-venv.sh
+. "$root/scripts/lib/python-venv.sh"
 
 install() {
-  local stamp="$venv/.requirements.sha256" want
-  want="$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)"
-  if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-    return 0
-  fi
-  local py; py="$(find_python)"
-  log "creating $venv with $("$py" --version) and installing $(grep -m1 '^pyspark' "$here/requirements.txt") (first time: a few minutes, ~450 MB)"
-  [ -d "$venv" ] || "$py" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-  echo "$want" > "$stamp"
+  venv_install "$venv" "$here/requirements.txt" bin/python "for pyspark" "first time: a few minutes, ~450 MB"
 }
 
 spark_home() {
