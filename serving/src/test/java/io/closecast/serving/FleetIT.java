@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.closecast.mlflow.MlflowClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One service for two registered models in a real MLflow registry, each a real (tiny) LSTM bundle: under load on
@@ -29,36 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refused while both keep serving; an unknown model is a 404 naming it; a restart while the registry is down serves
  * each model's last served version from the cache.
  */
-class FleetIT {
-
-    @TempDir
-    static Path work;
-
-    private static RegistryFixture fixture;
-    private static String uri;
-    private static MlflowClient client;
-
-    @BeforeAll
-    static void trainAndConnect() {
-        uri = RegistryFixture.trackingUri();
-        client = RegistryFixture.client(uri);
-        fixture = RegistryFixture.train(work);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (client != null) {
-            client.close();
-        }
-    }
-
-    private static String body(double[] window) {
-        StringBuilder sb = new StringBuilder("{\"closes\":[");
-        for (int i = 0; i < window.length; i++) {
-            sb.append(i > 0 ? "," : "").append(window[i]);
-        }
-        return sb.append("],\"horizon\":1}").toString();
-    }
+class FleetIT extends RegistryTestBase {
 
     private static String version(RunningService service, String model) {
         return service.fleet().get(model).status().serving().map(ModelInfo::version).orElse("");
@@ -82,7 +48,7 @@ class FleetIT {
             ServingMetrics.ModelMeters metersB = service.metrics().model(b);
             long bLoads = metersB.reloadSuccesses();
             java.time.Instant bLoadedAt = service.fleet().get(b).status().serving().orElseThrow().loadedAt();
-            String window = body(fixture.lastCloses(RegistryFixture.WINDOW));
+            String window = TestClient.predictBody(fixture.lastCloses(RegistryFixture.WINDOW), 1);
 
             AtomicBoolean run = new AtomicBoolean(true);
             Map<String, AtomicLong> ok = Map.of(a, new AtomicLong(), b, new AtomicLong());
@@ -173,7 +139,7 @@ class FleetIT {
             assertEquals("1", version(service, b));
             assertTrue(service.fleet().get(a).status().fromCache() && service.fleet().get(b).status().fromCache());
             HttpResponse<String> res = new TestClient(service.port()).post("/v1/models/" + b + "/predict", "application/json",
-                    body(fixture.lastCloses(RegistryFixture.WINDOW)));
+                    TestClient.predictBody(fixture.lastCloses(RegistryFixture.WINDOW), 1));
             assertEquals(200, res.statusCode(), res.body());
             assertEquals(b, TestClient.json(res).at("/model/name").asText());
         }

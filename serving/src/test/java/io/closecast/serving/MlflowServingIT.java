@@ -22,38 +22,14 @@ import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.Stage;
 import io.closecast.model.ForecastInterval;
 import io.closecast.model.ForecastModel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The service against a real MLflow server and a real (tiny) LSTM: promoted versions load from the registry,
  * answer what the model answers, move under load, a broken bundle is refused, and an MLflow outage at start
  * only delays readiness.
  */
-class MlflowServingIT {
-
-    @TempDir
-    static Path work;
-
-    private static RegistryFixture fixture;
-    private static String uri;
-    private static MlflowClient client;
-
-    @BeforeAll
-    static void trainAndConnect() {
-        uri = RegistryFixture.trackingUri();
-        client = RegistryFixture.client(uri);
-        fixture = RegistryFixture.train(work);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (client != null) {
-            client.close();
-        }
-    }
+class MlflowServingIT extends RegistryTestBase {
 
     private static ServingConfig config(String trackingUri, String model, Path cache) {
         return ServingConfig.builder().host("127.0.0.1").port(0).trackingUri(trackingUri).modelName(model)
@@ -63,14 +39,6 @@ class MlflowServingIT {
 
     private static RunningService start(ServingConfig config) {
         return Main.start(config, new MlflowModelSourceFactory().create(config, java.util.Map.of()));
-    }
-
-    private static String predictBody(double[] window, int horizon) {
-        StringBuilder sb = new StringBuilder("{\"closes\":[");
-        for (int i = 0; i < window.length; i++) {
-            sb.append(i > 0 ? "," : "").append(window[i]);
-        }
-        return sb.append("],\"horizon\":").append(horizon).append('}').toString();
     }
 
     private static String servedVersion(RunningService service) {
@@ -91,7 +59,7 @@ class MlflowServingIT {
             assertEquals(RegistryFixture.WINDOW, local.requiredHistory());
             double[] window = fixture.lastCloses(local.requiredHistory());
 
-            HttpResponse<String> one = http.post("/v1/predict", "application/json", predictBody(window, 1));
+            HttpResponse<String> one = http.post("/v1/predict", "application/json", TestClient.predictBody(window, 1));
             assertEquals(200, one.statusCode(), one.body());
             assertEquals("1", one.headers().firstValue("X-Model-Version").orElse(""));
             double served = TestClient.json(one).get("predictions").get(0).asDouble();
@@ -100,7 +68,7 @@ class MlflowServingIT {
             double dl4j = fixture.dl4jNextClose(window);
             assertEquals(dl4j, served, 1e-5 * Math.max(1, Math.abs(dl4j)), "served vs the training side's DL4J output");
 
-            HttpResponse<String> five = http.post("/v1/predict", "application/json", predictBody(window, 5));
+            HttpResponse<String> five = http.post("/v1/predict", "application/json", TestClient.predictBody(window, 5));
             assertEquals(200, five.statusCode(), five.body());
             double[] expected = local.forecast(window, 5);
             JsonNode predictions = TestClient.json(five).get("predictions");
@@ -112,7 +80,7 @@ class MlflowServingIT {
             // the served intervals equal the training side's for the same window: the test part's last window
             int last = fixture.data.test().size() - 1;
             HttpResponse<String> banded = http.post("/v1/predict", "application/json",
-                    predictBody(fixture.testWindowCloses(last), 1));
+                    TestClient.predictBody(fixture.testWindowCloses(last), 1));
             assertEquals(200, banded.statusCode(), banded.body());
             JsonNode bands = TestClient.json(banded).get("intervals");
             List<ForecastInterval> trainingSide = fixture.trainingIntervals(last);
@@ -222,7 +190,7 @@ class MlflowServingIT {
             TestClient.await("v1 ready", Duration.ofSeconds(30), service.models()::ready);
             double[] window = fixture.lastCloses(RegistryFixture.WINDOW);
             double expected = v1.load().forecast(window, 1)[0];
-            String body = predictBody(window, 1);
+            String body = TestClient.predictBody(window, 1);
             AtomicBoolean run = new AtomicBoolean(true);
             AtomicLong ok = new AtomicLong();
             ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -293,7 +261,7 @@ class MlflowServingIT {
             assertEquals(503, down.statusCode(), down.body());
             assertTrue(TestClient.json(down).get("reason").asText().contains("unreachable"), down.body());
             assertEquals(503, http.post("/v1/predict", "application/json",
-                    predictBody(fixture.lastCloses(RegistryFixture.WINDOW), 1)).statusCode());
+                    TestClient.predictBody(fixture.lastCloses(RegistryFixture.WINDOW), 1)).statusCode());
 
             mlflowServer("start", "--port", Integer.toString(port), "--data", data.toString(), "--fresh");
             try (MlflowClient late = RegistryFixture.client(lateUri)) {
@@ -310,7 +278,7 @@ class MlflowServingIT {
                 mlflowServer("stop", "--data", data.toString());
                 Thread.sleep(500);
                 HttpResponse<String> stillServing = http.post("/v1/predict", "application/json",
-                        predictBody(fixture.lastCloses(RegistryFixture.WINDOW), 1));
+                        TestClient.predictBody(fixture.lastCloses(RegistryFixture.WINDOW), 1));
                 assertEquals(200, stillServing.statusCode(), "a loaded model keeps serving while MLflow is down: "
                         + stillServing.body());
 
@@ -325,7 +293,7 @@ class MlflowServingIT {
                     assertFalse(state.get("registry").get("reachable").asBoolean(), cached.body());
                     assertEquals(v1.number() + "", state.get("serving_version").asText(), cached.body());
                     HttpResponse<String> answer = again.post("/v1/predict", "application/json",
-                            predictBody(fixture.lastCloses(RegistryFixture.WINDOW), 1));
+                            TestClient.predictBody(fixture.lastCloses(RegistryFixture.WINDOW), 1));
                     assertEquals(200, answer.statusCode(), answer.body());
                     assertEquals(stillServing.body(), answer.body(), "the cached bundle answers as the downloaded one did");
                     assertTrue(TestClient.json(again.get("/v1/model")).get("state").get("from_cache").asBoolean());

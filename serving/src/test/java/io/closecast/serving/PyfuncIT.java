@@ -22,12 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.closecast.mlflow.MlflowClient;
 import io.closecast.model.PriceColumn;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A closecast model version used as an MLflow user would, with MLflow's own Python tools and no Java: the registry
@@ -36,32 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * forecasts, through {@code mlflow.pyfunc.load_model}, {@code mlflow models predict} and {@code mlflow models serve}.
  * A version registered before sources were resolved ({@code runs:/...}) is still served.
  */
-class PyfuncIT {
+class PyfuncIT extends RegistryTestBase {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How closely the NumPy loader (float64 math) must agree with the Java service (float32 kernels). */
     private static final double RELATIVE = 1e-6;
     private static final int WINDOWS = 256;
-
-    @TempDir
-    static Path work;
-
-    private static RegistryFixture fixture;
-    private static String uri;
-    private static MlflowClient client;
-
-    @BeforeAll
-    static void trainAndConnect() {
-        uri = RegistryFixture.trackingUri();
-        client = RegistryFixture.client(uri);
-        fixture = RegistryFixture.train(work);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (client != null) {
-            client.close();
-        }
-    }
 
     @Test
     void mlflowsOwnToolsServeAndForecastAClosecastModelAsJavaDoes() throws Exception {

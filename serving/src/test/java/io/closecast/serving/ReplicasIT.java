@@ -21,11 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.closecast.mlflow.MlflowClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two service processes ({@code bin/closecast-serve}, each with its own model cache, as two pods would be) behind one
@@ -34,36 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
  * new version, and not one request fails; a replica killed under that load costs no request either (the proxy's
  * retries and health check) and comes back into rotation once restarted.
  */
-class ReplicasIT {
+class ReplicasIT extends RegistryTestBase {
 
     private static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
     private static final String KEY = "replicas-it-key";
     private static final int CLIENTS = 4;
 
-    @TempDir
-    static Path work;
-
-    private static RegistryFixture fixture;
-    private static MlflowClient client;
-    private static String uri;
-
+    /** HAProxy from Debian, and the replicas' API key file beside the trained model ({@link RegistryTestBase}). */
     @BeforeAll
-    static void trainAndConnect() {
+    static void haproxyAndKey() {
         DebianPackages.ensure("the replicas test (ReplicasIT)", List.of(HAPROXY), "haproxy");
-        uri = RegistryFixture.trackingUri();
-        client = RegistryFixture.client(uri);
-        fixture = RegistryFixture.train(work);
         try {
             Files.writeString(work.resolve("api-keys"), "# one key a line\n" + KEY + "\n");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (client != null) {
-            client.close();
         }
     }
 
@@ -171,7 +152,7 @@ class ReplicasIT {
 
         static Load start(int proxyPort, double[] window, double expected) {
             Load load = new Load();
-            String body = body(window);
+            String body = TestClient.predictBody(window, 1);
             for (int t = 0; t < CLIENTS; t++) {
                 TestClient http = new TestClient(proxyPort);
                 load.clients.add(Thread.ofPlatform().name("replicas-it-client-" + t).start(() -> load.loop(http, body, expected)));
@@ -227,10 +208,6 @@ class ReplicasIT {
         }
     }
 
-    private static String body(double[] window) {
-        return "{\"closes\":" + java.util.Arrays.toString(window) + ",\"horizon\":1}";
-    }
-
     /**
      * Starts two replicas of {@code model} on {@code port1} and {@code port2}, waits until both serve version 1, then
      * HAProxy on {@code proxyPort} in front of them, until both answer through it; every process goes to
@@ -250,7 +227,7 @@ class ReplicasIT {
 
     private static void awaitBothThroughProxy(int proxyPort, double[] window) throws IOException {
         TestClient proxy = new TestClient(proxyPort);
-        String body = body(window);
+        String body = TestClient.predictBody(window, 1);
         Set<String> warm = ConcurrentHashMap.newKeySet();
         awaitOrLogs("both replicas answering through HAProxy", Duration.ofSeconds(30), () -> {
             try {

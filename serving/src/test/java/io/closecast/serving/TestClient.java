@@ -54,6 +54,15 @@ final class TestClient {
         }
     }
 
+    /** A {@code /v1/predict} body: {@code closes}, oldest first, and the {@code horizon}. */
+    static String predictBody(double[] closes, int horizon) {
+        StringBuilder sb = new StringBuilder("{\"closes\":[");
+        for (int i = 0; i < closes.length; i++) {
+            sb.append(i > 0 ? "," : "").append(closes[i]);
+        }
+        return sb.append("],\"horizon\":").append(horizon).append('}').toString();
+    }
+
     static JsonNode json(HttpResponse<String> res) {
         try {
             return MAPPER.readTree(res.body());
