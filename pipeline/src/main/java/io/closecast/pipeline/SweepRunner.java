@@ -88,23 +88,34 @@ public final class SweepRunner {
 
         /** The sweep of {@code symbol} in a sweep file's {@code text} as read from {@code path} (which need not exist here: a Spark executor). */
         public static SweepFile parse(Path path, String text, Path baseDir, String symbol) {
-            List<SweepFile> files = parseAll(path, text, baseDir);
-            return files.stream().filter(f -> f.symbol().equals(symbol)).findFirst().orElseThrow(() -> new ConfigException(
-                    "sweep file " + path + " has no symbol " + symbol + "; its symbols: "
-                            + files.stream().map(SweepFile::symbol).toList()));
+            List<SweepFile> files = parse(path, text, baseDir, Optional.of(symbol));
+            if (files.isEmpty()) {
+                throw new ConfigException("sweep file " + path + " has no symbol " + symbol + "; its symbols: "
+                        + parseAll(path, text, baseDir).stream().map(SweepFile::symbol).toList());
+            }
+            return files.getFirst();
         }
 
         /** {@link #readAll} of a sweep file's {@code text} as read from {@code path}. */
         public static List<SweepFile> parseAll(Path path, String text, Path baseDir) {
+            return parse(path, text, baseDir, Optional.empty());
+        }
+
+        /** The sweeps of the file's symbols, or of {@code only} (none when the file has no such symbol). */
+        private static List<SweepFile> parse(Path path, String text, Path baseDir, Optional<String> only) {
             YamlConfig yaml = YamlConfig.parse(text, path.toString());
             ConfigSection data = yaml.root().section("data");
             if (!data.has("symbols")) {
-                return List.of(of(path, text, yaml, baseDir));
+                SweepFile file = of(path, text, yaml, baseDir);
+                return only.isEmpty() || only.get().equals(file.symbol()) ? List.of(file) : List.of();
             }
             List<String> symbols = fleetSymbols(yaml.root());
             String file = data.string("file", TrainConfig.DEFAULT_FILE);
             List<SweepFile> files = new ArrayList<>();
             for (String symbol : symbols) {
+                if (only.isPresent() && !only.get().equals(symbol)) {
+                    continue; // an executor binds its trial's symbol only
+                }
                 YamlConfig one = yaml.without("data.symbols").withOverride("data.symbol", symbol)
                         .withOverride("data.file", file.replace(TrainConfig.SYMBOL, symbol));
                 files.add(of(path, text, one, baseDir));

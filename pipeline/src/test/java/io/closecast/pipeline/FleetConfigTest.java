@@ -42,6 +42,17 @@ class FleetConfigTest {
     }
 
     @Test
+    void anExecutorParsesItsTrialsSymbolAsReadAllDoes() throws IOException {
+        Path file = write("  symbols: [MSFT, PETR4.SA]\n", "");
+        String text = Files.readString(file);
+        SweepRunner.SweepFile petr = SweepRunner.SweepFile.parse(file, text, dir, "PETR4.SA");
+        assertEquals(SweepRunner.SweepFile.readAll(file, dir).get(1).base().resolved(), petr.base().resolved());
+        ConfigException none = assertThrows(ConfigException.class,
+                () -> SweepRunner.SweepFile.parse(file, text, dir, "AAPL"));
+        assertEquals("sweep file " + file + " has no symbol AAPL; its symbols: [MSFT, PETR4.SA]", none.getMessage());
+    }
+
+    @Test
     void aSweepOfOneSymbolKeepsItsIdWhenWrittenAsAFleetOfOne() throws IOException {
         Path single = write("  symbol: MSFT\n", "");
         String id = SweepRunner.sweepId(SweepRunner.SweepFile.read(single, dir));
