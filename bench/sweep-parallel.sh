@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 trials="${1:-6}"
 export MLFLOW_TRACKING_URI="${MLFLOW_TRACKING_URI:-$(registry-server/mlflow-server.sh start --port 5000)}"
-work="$(mktemp -d)"
+# The configs live inside the project, so their relative data path (data/MSFT.csv) resolves against its root.
+mkdir -p bench/.build
+work="$(mktemp -d bench/.build/sweep-parallel.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 stamp="$(date +%s)"
 declare -A seconds

@@ -203,10 +203,10 @@ class CheckKubernetesTest(unittest.TestCase):
         self.set_env(c, "MLFLOW_BACKEND_STORE_URI", "postgresql://mlflow:x@postgres:5432/mlflow")
         self.assert_error(d, "postgresql+psycopg2://")
 
-    def test_parallel_trials(self):
+    def test_more_pods_than_trials(self):
         d = self.docs()
-        self.find(d, TRIALS, "Job", "closecast-sweep-trials")["spec"]["parallelism"] = 3
-        self.assert_error(d, "Job/closecast-sweep-trials", "parallelism 1")
+        self.find(d, TRIALS, "Job", "closecast-sweep-trials")["spec"]["parallelism"] = 7
+        self.assert_error(d, "Job/closecast-sweep-trials", "parallelism between 1 and completions (6)")
 
     def test_completions_differ_from_sweep_trials(self):
         d = self.docs()

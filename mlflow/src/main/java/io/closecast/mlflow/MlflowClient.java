@@ -170,6 +170,15 @@ public final class MlflowClient implements AutoCloseable {
         http.post("runs/update", http.object().put("run_id", runId).put("status", RunStatus.RUNNING.name()));
     }
 
+    /**
+     * Moves the run to MLflow's trash ({@code lifecycle_stage} deleted: gone from searches and the UI's run list,
+     * restorable, removed for good by {@code mlflow gc}).
+     */
+    public void deleteRun(String runId) {
+        Checks.notBlank(runId, "run id");
+        http.post("runs/delete", http.object().put("run_id", runId));
+    }
+
     /** Ends the run now with FINISHED, FAILED or KILLED. */
     public void setTerminated(String runId, RunStatus status) {
         setTerminated(runId, status, Instant.now());

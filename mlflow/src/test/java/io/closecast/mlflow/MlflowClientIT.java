@@ -139,6 +139,18 @@ class MlflowClientIT {
         assertEquals(List.of("trial-4", "trial-3", "trial-2", "trial-1", "trial-0"),
                 all.stream().map(r -> r.info().runName()).toList());
         assertEquals(6, client.searchAllRuns(RunSearch.builder(exp.id()).build()).size());
+
+        // a child moved under another parent (a sweep's duplicate parent merged into the first one), then the
+        // emptied parent deleted: gone from searches, kept in the trash
+        Run other = client.createRun(RunSpec.create(exp.id(), "duplicate-sweep"));
+        Run moved = client.createRun(RunSpec.builder(exp.id(), "trial-5").parentRunId(other.id()).build());
+        client.setTags(moved.id(), Map.of(Tag.PARENT_RUN_ID, parent.id()));
+        client.deleteRun(other.id());
+        client.deleteRun(other.id()); // two processes merging the same duplicate: the second delete is no error
+        assertEquals(6, client.searchAllRuns(children).size());
+        assertEquals(Optional.of(parent.id()), client.getRun(moved.id()).parentRunId());
+        assertEquals("deleted", client.getRun(other.id()).info().lifecycleStage());
+        assertEquals(7, client.searchAllRuns(RunSearch.builder(exp.id()).build()).size());
     }
 
     @Test

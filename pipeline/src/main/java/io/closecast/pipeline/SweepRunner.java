@@ -418,22 +418,35 @@ public final class SweepRunner {
         return m;
     }
 
-    /** One symbol's end: the parent's counts, best and summary, the best registered, the console table. */
+    /**
+     * One symbol's end: the parent's counts, best and summary, the best registered, the console table. After
+     * {@code --trial I} (other processes may run the other trials right now) the trials are read back from MLflow, and
+     * the parent is finished only once every trial has ended: by the last process to end, whichever it is.
+     */
     private Summary finish(Member m, Options options) {
-        List<TrialRow> all = new ArrayList<>(m.rows.values());
+        SweepState state = options.onlyTrial().isPresent() ? m.state.now() : m.state;
+        Map<Integer, TrialRow> rows = options.onlyTrial().isPresent() ? state.endedRows(m.spec) : m.rows;
+        List<Integer> open = options.onlyTrial().isEmpty() ? List.of() : java.util.stream.IntStream.range(0, m.trials)
+                .filter(i -> state.needsRun(i) || state.running(i)).boxed().toList();
+        List<TrialRow> all = new ArrayList<>(rows.values());
         Optional<TrialRow> best = all.stream().filter(r -> r.status() == TrialStatus.FINISHED && r.value().isPresent())
                 .min(Comparator.comparingDouble(r -> m.spec.loss(r.value().orElseThrow())));
         SweepReport report = new SweepReport(client, console);
-        report.finishParent(m.state.parentId(), m.spec, all, best, options.workDir());
+        if (open.isEmpty()) {
+            report.finishParent(state.parentId(), m.spec, all, best, options.workDir());
+        } else {
+            console.printf(Locale.ROOT, "parent run %s left RUNNING: trial(s) %s not ended yet (running elsewhere or not"
+                    + " started); the last one to end finishes it%n", state.parentId(), open);
+        }
         Optional<ModelVersion> version = Optional.empty();
         if (options.register() && m.spec.register() == SweepSpec.Register.BEST && best.isPresent()) {
-            version = Optional.of(registerBest(m.file, m.state.parentId(), m.sweepId, best.get(), options.workDir()));
+            version = Optional.of(registerBest(m.file, state.parentId(), m.sweepId, best.get(), options.workDir()));
         }
         if (!m.label.isEmpty()) {
-            console.printf(Locale.ROOT, "%n%s (sweep %s, parent run %s):%n", m.label, m.sweepId, m.state.parentId());
+            console.printf(Locale.ROOT, "%n%s (sweep %s, parent run %s):%n", m.label, m.sweepId, state.parentId());
         }
         report.printTable(m.spec, all, best);
-        return new Summary(m.file.symbol(), m.state.parentId(), m.sweepId, all, best, version);
+        return new Summary(m.file.symbol(), state.parentId(), m.sweepId, all, best, version);
     }
 
     /**

@@ -6,11 +6,14 @@ import io.closecast.mlflow.Run;
 import io.closecast.mlflow.RunSearch;
 import io.closecast.mlflow.RunSpec;
 import io.closecast.mlflow.RunStatus;
+import io.closecast.mlflow.Tag;
 
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,13 +34,15 @@ final class SweepState {
     private final PrintWriter console;
     private final String experimentId;
     private final String symbol;
+    private final String sweepId;
     private final Run parent;
     private final Map<Integer, Run> children;
     private final Optional<Integer> onlyTrial;
 
     private SweepState(MlflowClient client, Clock clock, PrintWriter console, String experimentId, String symbol,
-                       Run parent, Map<Integer, Run> children, Optional<Integer> onlyTrial) {
+                       String sweepId, Run parent, Map<Integer, Run> children, Optional<Integer> onlyTrial) {
         this.symbol = symbol;
+        this.sweepId = sweepId;
         this.onlyTrial = onlyTrial;
         this.client = client;
         this.clock = clock;
@@ -54,11 +59,28 @@ final class SweepState {
      */
     static SweepState open(MlflowClient client, Clock clock, PrintWriter console, SweepRunner.SweepFile file,
                            String experimentId, String sweepId, int trials, Optional<Integer> onlyTrial) {
-        Run parent = findOrCreateParent(client, clock, file, experimentId, sweepId, trials);
-        SweepState state = new SweepState(client, clock, console, experimentId, file.symbol(), parent,
+        Run parent = findOrCreateParent(client, clock, console, file, experimentId, sweepId, trials);
+        SweepState state = new SweepState(client, clock, console, experimentId, file.symbol(), sweepId, parent,
                 children(client, experimentId, parent.id()), onlyTrial);
         state.closeLeftRunning();
         return state;
+    }
+
+    /**
+     * The sweep as MLflow has it now, after this process's trials: the parent every process agrees on (a process that
+     * started together with this one may have created a parent that comes first; this one's trials are then moved
+     * under it) and every trial's latest attempt, whoever ran it.
+     */
+    SweepState now() {
+        List<Run> found = new ArrayList<>(parents(client, experimentId, sweepId));
+        Run first = found.isEmpty() ? parent : first(found);
+        List<String> duplicates = new ArrayList<>(found.stream().map(Run::id).filter(id -> !id.equals(first.id())).toList());
+        if (!parent.id().equals(first.id()) && !duplicates.contains(parent.id())) {
+            duplicates.add(parent.id()); // already deleted by another process's merge, its trials not yet moved
+        }
+        merge(client, console, experimentId, first.id(), duplicates);
+        return new SweepState(client, clock, console, experimentId, symbol, sweepId, first,
+                children(client, experimentId, first.id()), onlyTrial);
     }
 
     String experimentId() {
@@ -87,11 +109,17 @@ final class SweepState {
                 : Optional.of(SweepRunner.readPoint(run.tags().get(SweepRunner.TAG_TRIAL_POINT)));
     }
 
-    /** The rows of the trials that ended (not interrupted), by index. */
+    /** Whether trial {@code index}'s latest attempt is RUNNING (with {@code --trial}: in another process, maybe). */
+    boolean running(int index) {
+        Run run = children.get(index);
+        return run != null && run.info().status() == RunStatus.RUNNING;
+    }
+
+    /** The rows of the trials that ended (not interrupted, not running), by index. */
     Map<Integer, SweepRunner.TrialRow> endedRows(SweepSpec spec) {
         Map<Integer, SweepRunner.TrialRow> rows = new TreeMap<>();
         children.forEach((index, child) -> {
-            if (!needsRun(index)) {
+            if (!needsRun(index) && !running(index)) {
                 rows.put(index, row(symbol, index, child, spec));
             }
         });
@@ -102,7 +130,7 @@ final class SweepState {
     Map<Integer, Map<Long, Double>> endedCurves(SweepSpec spec) {
         Map<Integer, Map<Long, Double>> curves = new ConcurrentHashMap<>();
         children.forEach((index, child) -> {
-            if (!needsRun(index)) {
+            if (!needsRun(index) && !running(index)) {
                 Map<Long, Double> curve = new ConcurrentHashMap<>();
                 for (Metric m : client.metricHistory(child.id(), SweepRunner.pruneMetric(spec))) {
                     curve.put(m.step(), m.value());
@@ -115,8 +143,9 @@ final class SweepState {
 
     /**
      * Ctrl-C / SIGTERM: every trial in flight and the parent are recorded KILLED with the reason
-     * {@link SweepRunner#INTERRUPTED}; a resumed sweep runs those trials again. Best effort: with MLflow unreachable,
-     * the resumed sweep closes them instead.
+     * {@link SweepRunner#INTERRUPTED}; a resumed sweep runs those trials again. With {@code --trial I} only trial I's
+     * attempt is, and the parent is left as it is (other processes' trials run under it). Best effort: with MLflow
+     * unreachable, the resumed sweep closes them instead.
      */
     void closeOnInterrupt() {
         try {
@@ -124,6 +153,9 @@ final class SweepState {
                 if (e.getValue().info().status() == RunStatus.RUNNING && ours(e.getKey())) {
                     markInterrupted(e.getValue());
                 }
+            }
+            if (onlyTrial.isPresent()) {
+                return;
             }
             client.setTags(parent.id(), Map.of("closecast.stop_reason", SweepRunner.INTERRUPTED));
             client.setTerminated(parent.id(), RunStatus.KILLED);
@@ -181,17 +213,40 @@ final class SweepState {
         return byTrial;
     }
 
-    private static Run findOrCreateParent(MlflowClient client, Clock clock, SweepRunner.SweepFile file,
-                                          String experimentId, String sweepId, int trials) {
-        List<Run> found = client.searchAllRuns(RunSearch.builder(experimentId)
+    /** The sweep's parent runs, earliest first: one, or more when processes that started together each created one. */
+    private static List<Run> parents(MlflowClient client, String experimentId, String sweepId) {
+        return client.searchAllRuns(RunSearch.builder(experimentId)
                 .filter("tags.`" + SweepRunner.TAG_SWEEP_ID + "` = '" + sweepId + "' and tags.`" + TrainingJob.TAG_KIND
                         + "` = 'sweep'")
                 .orderBy("attributes.start_time ASC").build());
+    }
+
+    /**
+     * The parent every process settles on: the earliest started, then the smallest run id. Once every process has
+     * created its own (each creates at most one, and only when it found none), all of them pick the same one, whatever
+     * their clocks.
+     */
+    static Run first(List<Run> parents) {
+        return parents.stream().min(Comparator.comparing((Run r) -> r.info().startTime()).thenComparing(Run::id))
+                .orElseThrow();
+    }
+
+    /**
+     * Finds the parent, else creates it and then looks again (create, then resolve): when {@code sweep --trial}
+     * processes start together (an Indexed Job's pods), each may find none and create one; they then all settle on
+     * {@link #first} and the others' trials are moved under it ({@link #merge}). Only the first gets the sweep's params
+     * and file, by the process that created it.
+     */
+    private static Run findOrCreateParent(MlflowClient client, Clock clock, PrintWriter console,
+                                          SweepRunner.SweepFile file, String experimentId, String sweepId, int trials) {
+        List<Run> found = parents(client, experimentId, sweepId);
         if (!found.isEmpty()) {
-            Run parent = found.getFirst();
+            Run parent = first(found);
             client.reopenRun(parent.id());
             client.logParams(parent.id(), Map.of("sweep.trials.requested." + Instant.now(clock).toEpochMilli(),
                     Integer.toString(trials)));
+            merge(client, console, experimentId, parent.id(), found.stream().map(Run::id)
+                    .filter(id -> !id.equals(parent.id())).toList());
             return parent;
         }
         String name = file.path().getFileName().toString().replaceAll("\\.ya?ml$", "") + "-sweep-" + sweepId.substring(0, 6);
@@ -200,7 +255,26 @@ final class SweepState {
                 .tag("closecast.version", Versions.closecast()).tag("mlflow.source.name", "closecast sweep")
                 .tag(RunMetadata.USER, Commands.user()).tag(RunMetadata.NOTE, RunMetadata.sweep(file, trials));
         Versions.gitCommit().ifPresent(c -> spec.tag("mlflow.source.git.commit", c));
-        Run parent = client.createRun(spec.build());
+        Run created = client.createRun(spec.build());
+        found = new ArrayList<>(parents(client, experimentId, sweepId));
+        if (found.stream().noneMatch(r -> r.id().equals(created.id()))) {
+            found.add(created);
+        }
+        Run parent = first(found);
+        if (!parent.id().equals(created.id())) {
+            console.printf(Locale.ROOT, "sweep %s: another process created its parent run %s at the same time: using"
+                    + " that one%n", sweepId, parent.id());
+            client.reopenRun(parent.id());
+        } else {
+            describe(client, file, parent);
+        }
+        merge(client, console, experimentId, parent.id(), found.stream().map(Run::id)
+                .filter(id -> !id.equals(parent.id())).toList());
+        return parent;
+    }
+
+    /** The sweep's params and its file on a parent run this process created. */
+    private static void describe(MlflowClient client, SweepRunner.SweepFile file, Run parent) {
         Map<String, String> params = new LinkedHashMap<>();
         SweepSpec s = file.spec();
         params.put("sweep.metric", s.metric());
@@ -214,6 +288,30 @@ final class SweepState {
         s.space().params().forEach((key, domain) -> params.put("space." + key, SweepReport.describe(domain)));
         client.logParams(parent.id(), params);
         client.uploadFile(parent.id(), file.path(), "sweep");
-        return parent;
+    }
+
+    /**
+     * Moves the trials of duplicate parent runs under {@code parentId} and deletes the duplicates (to MLflow's trash).
+     * Any process may do it, more than once: a trial already moved is not found under a duplicate again.
+     */
+    private static void merge(MlflowClient client, PrintWriter console, String experimentId, String parentId,
+                              List<String> duplicates) {
+        for (String duplicate : duplicates) {
+            List<Run> trials = client.searchAllRuns(RunSearch.builder(experimentId)
+                    .filter("tags.`mlflow.parentRunId` = '" + duplicate + "'").build());
+            for (Run trial : trials) {
+                client.setTags(trial.id(), Map.of(Tag.PARENT_RUN_ID, parentId));
+            }
+            boolean deletedHere = !"deleted".equals(client.getRun(duplicate).info().lifecycleStage());
+            if (deletedHere) {
+                client.deleteRun(duplicate);
+            }
+            if (deletedHere || !trials.isEmpty()) {
+                console.printf(Locale.ROOT, "parent run %s duplicated the sweep's parent %s (processes started"
+                        + " together): %d trial(s) moved under %s, the duplicate deleted%n", duplicate, parentId,
+                        trials.size(), parentId);
+            }
+        }
+        console.flush();
     }
 }

@@ -130,6 +130,75 @@ class SweepIT {
         assertEquals(bestRun.metric("test_mae").orElseThrow().value(), again.metric("test_mae").orElseThrow().value(), 1e-9);
     }
 
+    /**
+     * {@code sweep --trial I} processes running at once, as an Indexed Job's pods do: the parent is finished only by the
+     * last one to end, with every trial; a parent created by another process that comes first (here one started a
+     * second earlier, as a pod with a clock behind would) is settled on by all of them, the trials moved under it and
+     * the other deleted; a duplicate found at the start is merged the same way.
+     */
+    @Test
+    void trialProcessesAtOnceSettleOnOneParentAndTheLastToEndFinishesIt() throws Exception {
+        String experiment = ItServers.unique("closecast-it-sweep-pods");
+        Path config = CliProcess.config("tiny-sweep.yaml", experiment);
+        CliProcess.Result first = CliProcess.run(300, "sweep", config.toString(), "--trials", "3", "--trial", "0");
+        assertEquals(0, first.code(), first.out());
+        assertTrue(first.out().contains("left RUNNING: trial(s) [1, 2] not ended yet"), first.out());
+        String experimentId = client.findExperimentByName(experiment).orElseThrow().id();
+        Run started = parents(experimentId).getFirst();
+        assertEquals(RunStatus.RUNNING, client.getRun(started.id()).info().status(), "two trials have not run yet");
+        assertEquals(1, children(experimentId, started.id()).size());
+
+        Path log1 = Files.createTempFile("closecast-pod-1", ".log");
+        Path log2 = Files.createTempFile("closecast-pod-2", ".log");
+        Process pod1 = CliProcess.builder(log1, "sweep", config.toString(), "--trials", "3", "--trial", "1").start();
+        Process pod2 = CliProcess.builder(log2, "sweep", config.toString(), "--trials", "3", "--trial", "2").start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        awaitRunningTrial(pod1, log1, experimentId, started.id(), deadline);
+        // while they run, a parent appears that every process must settle on (the earliest started)
+        Run earlier = client.createRun(io.closecast.mlflow.RunSpec.builder(experimentId, "raced-parent")
+                .startTime(started.info().startTime().minusSeconds(1))
+                .tag(SweepRunner.TAG_SWEEP_ID, started.tags().get(SweepRunner.TAG_SWEEP_ID))
+                .tag("closecast.kind", "sweep").build());
+        assertTrue(pod1.waitFor(5, TimeUnit.MINUTES) && pod2.waitFor(5, TimeUnit.MINUTES),
+                Files.readString(log1) + Files.readString(log2));
+        String out = Files.readString(log1) + Files.readString(log2);
+        assertEquals(0, pod1.exitValue(), out);
+        assertEquals(0, pod2.exitValue(), out);
+
+        assertEquals(List.of(earlier.id()), parents(experimentId).stream().map(Run::id).toList(), out);
+        assertEquals("deleted", client.getRun(started.id()).info().lifecycleStage());
+        assertEquals(0, children(experimentId, started.id()).size(), "no trial is left under the deleted parent");
+        List<Run> trials = children(experimentId, earlier.id());
+        assertEquals(Set.of("0", "1", "2"), trials.stream().map(r -> r.tags().get(SweepRunner.TAG_TRIAL))
+                .collect(Collectors.toSet()), out);
+        assertTrue(trials.stream().noneMatch(r -> r.info().status() == RunStatus.RUNNING), out);
+        Run parent = client.getRun(earlier.id());
+        assertEquals(RunStatus.FINISHED, parent.info().status(), "the last process to end finished it: " + out);
+        assertEquals(3.0, parent.metric("trials_finished").orElseThrow().value()
+                + parent.metric("trials_pruned").orElseThrow().value()
+                + parent.metric("trials_failed").orElseThrow().value(), "every trial counted, not one process's: " + out);
+        assertTrue(trials.stream().anyMatch(r -> r.id().equals(parent.tags().get("closecast.best_run_id"))), out);
+
+        // a duplicate found at the start (a pod that created one at the same moment) is merged into the first
+        Run duplicate = client.createRun(io.closecast.mlflow.RunSpec.builder(experimentId, "duplicate-parent")
+                .startTime(started.info().startTime().plusSeconds(5))
+                .tag(SweepRunner.TAG_SWEEP_ID, started.tags().get(SweepRunner.TAG_SWEEP_ID))
+                .tag("closecast.kind", "sweep").build());
+        CliProcess.Result again = CliProcess.run(300, "sweep", config.toString(), "--trials", "3", "--trial", "2");
+        assertEquals(0, again.code(), again.out());
+        assertTrue(again.out().contains("parent run " + duplicate.id() + " duplicated the sweep's parent " + earlier.id()),
+                again.out());
+        assertEquals(List.of(earlier.id()), parents(experimentId).stream().map(Run::id).toList());
+        assertEquals(RunStatus.FINISHED, client.getRun(earlier.id()).info().status(), again.out());
+        // --trial runs its trial again (a re-run by hand): a fourth attempt, under the first parent as the others
+        assertEquals(4, children(experimentId, earlier.id()).size(), again.out());
+    }
+
+    private static List<Run> parents(String experimentId) {
+        return client.searchAllRuns(RunSearch.builder(experimentId).filter("tags.`closecast.kind` = 'sweep'")
+                .orderBy("attributes.start_time ASC").build());
+    }
+
     /** Waits until a child run of the sweep is RUNNING (a trial in flight) and returns its id. */
     private static String awaitRunningTrial(Process sweep, Path log, String experimentId, String parentId, long deadline)
             throws Exception {
