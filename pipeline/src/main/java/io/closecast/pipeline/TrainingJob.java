@@ -127,8 +127,11 @@ public final class TrainingJob {
         }
     }
 
-    /** How a training ended. */
-    public enum Outcome { FINISHED, FAILED, KILLED }
+    /**
+     * How a training ended. {@code SUPERSEDED}: another process closed the run while it trained (a sweep's retry of a
+     * trial whose executor was taken for lost), so this one left the run as that process recorded it.
+     */
+    public enum Outcome { FINISHED, FAILED, KILLED, SUPERSEDED }
 
     /** The run, how it ended, why, its test metrics (when finished), and the model version (when registered). */
     public record Result(String runId, Outcome outcome, String reason, Map<String, Double> metrics,
@@ -188,6 +191,11 @@ public final class TrainingJob {
         try {
             client.logParams(runId, config.resolved());
             Trained trained = train(config, runId, options, epochs);
+            Optional<String> closed = closedElsewhere(runId);
+            if (closed.isPresent()) {
+                LOG.warn("run {} was closed by another process while it trained ({}): left as it is", runId, closed.get());
+                return new Result(runId, Outcome.SUPERSEDED, closed.get(), Map.of(), epochs, Optional.empty());
+            }
             if (trained.stopReason().isPresent()) {
                 String reason = trained.stopReason().get();
                 client.setTags(runId, Map.of("closecast.stopped_at_epoch", Integer.toString(epochs.size()),
@@ -214,6 +222,19 @@ public final class TrainingJob {
             }
             return new Result(runId, Outcome.FAILED, reason, Map.of(), epochs, Optional.empty());
         }
+    }
+
+    /**
+     * Why the run is no longer RUNNING, when another process ended it while this one trained: a sweep that took this
+     * attempt's executor for lost closes it as superseded and runs the trial again; this attempt must not then end it
+     * FINISHED beside the retry. (Checked once, when training ends: a close in the moment between the check and this
+     * process's end is not caught.)
+     */
+    private Optional<String> closedElsewhere(String runId) {
+        Run now = client.getRun(runId);
+        return now.info().status() == RunStatus.RUNNING ? Optional.empty()
+                : Optional.of(now.tags().getOrDefault("closecast.stop_reason", "ended " + now.info().status()
+                        + " by another process"));
     }
 
     private Trained train(TrainConfig config, String runId, Options options, List<EpochStats> epochs) {

@@ -175,8 +175,11 @@ final class TrialRunner implements TrialScheduler.Runner {
             case FINISHED -> TrialStatus.FINISHED;
             case KILLED -> stoppedAs.get();
             case FAILED -> TrialStatus.FAILED;
+            case SUPERSEDED -> TrialStatus.INTERRUPTED; // the retry's process recorded it so: left as it is
         };
-        client.setTags(result.runId(), Map.of(TrialStatus.TAG, status.key()));
+        if (result.outcome() != TrainingJob.Outcome.SUPERSEDED) {
+            client.setTags(result.runId(), Map.of(TrialStatus.TAG, status.key()));
+        }
         Optional<Double> value = status == TrialStatus.FINISHED
                 ? SweepRunner.objective(spec.metric(), result.metrics(), result.epochs()) : Optional.empty();
         progress.finished(index, status, value, result.reason());

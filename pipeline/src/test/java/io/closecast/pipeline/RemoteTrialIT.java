@@ -1,7 +1,9 @@
 package io.closecast.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -9,6 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.Run;
@@ -20,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What an executor does with a trial's payload, against a real MLflow, without Spark: it trains the trial once as the
  * parent's child run; run again (a task Spark retries) it returns the ended attempt instead of training again; a
- * RUNNING attempt (a lost executor's) is closed KILLED as superseded and the trial runs as the next attempt.
+ * RUNNING attempt (a lost executor's) is closed KILLED as superseded and the trial runs as the next attempt; an
+ * attempt superseded while it still trains (an executor taken for lost but alive) does not end its run FINISHED.
  */
 class RemoteTrialIT {
 
@@ -65,6 +72,46 @@ class RemoteTrialIT {
             assertNotEquals(lost.id(), retried.runId());
             assertEquals("2", client.getRun(retried.runId()).tags().get(TrialRunner.TAG_ATTEMPT));
             assertEquals(RunStatus.FINISHED, client.getRun(retried.runId()).info().status());
+
+            // an executor taken for lost but still alive: the retry supersedes its attempt while it trains; when it
+            // ends it leaves that run as the retry recorded it (not FINISHED beside the retry's) and says superseded
+            TrialScheduler.Trial third = new TrialScheduler.Trial("MSFT", 2, Map.of("training.learning-rate", 0.003,
+                    "training.max-epochs", 200, "training.patience", 200));
+            RemoteTrial task = RemoteTrial.create(third, file, ItServers.trackingUri(), experimentId, parent.id(),
+                    "sweep-it", 1, progress);
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            try {
+                Future<String> alive = executor.submit(() -> RemoteTrial.execute(task.payload()));
+                Run slow = awaitRunning(client, experimentId, parent.id(), 2, alive);
+                SweepRunner.TrialRow retry = task.ended(RemoteTrial.execute(task.payload()));
+                SweepRunner.TrialRow late = task.ended(alive.get(5, TimeUnit.MINUTES));
+                assertNotEquals(slow.id(), retry.runId(), "the retry ran as a new attempt");
+                assertEquals(RunStatus.FINISHED, client.getRun(retry.runId()).info().status());
+                Run superseded = client.getRun(slow.id());
+                assertEquals(RunStatus.KILLED, superseded.info().status(), "the late attempt did not end it FINISHED");
+                assertEquals("superseded by attempt 2", superseded.tags().get("closecast.stop_reason"));
+                assertEquals("interrupted", superseded.tags().get(TrialStatus.TAG));
+                assertEquals(slow.id(), late.runId());
+                assertEquals(TrialStatus.INTERRUPTED, late.status(), late.toString());
+            } finally {
+                executor.shutdownNow();
+            }
+        }
+    }
+
+    /** Waits until trial {@code index} has a RUNNING attempt, while {@code task} trains it. */
+    private static Run awaitRunning(MlflowClient client, String experimentId, String parentId, int index,
+                                    Future<String> task) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (true) {
+            for (Run run : attempts(client, experimentId, parentId, index)) {
+                if (run.info().status() == RunStatus.RUNNING) {
+                    return run;
+                }
+            }
+            assertFalse(task.isDone(), "the attempt ended before it could be superseded");
+            assertTrue(System.nanoTime() < deadline, "no RUNNING attempt of trial " + index + " in 2 minutes");
+            Thread.sleep(50);
         }
     }
 
