@@ -281,7 +281,15 @@ final class SweepState {
         params.put("sweep.goal", ConfigSection.kebab(s.goal()));
         params.put("sweep.method", ConfigSection.kebab(s.method()));
         params.put("sweep.seed", Long.toString(s.seed()));
-        params.put("sweep.parallel", Integer.toString(s.parallel()));
+        params.put("sweep.executor", ConfigSection.kebab(s.executor()));
+        if (s.executor() == SweepSpec.Executor.LOCAL) {
+            params.put("sweep.parallel", Integer.toString(s.parallel()));
+        } else {
+            // sweep.parallel does not apply on Spark: the slots are the cores over the cores per trial
+            params.put("sweep.spark.master", s.spark().master().orElse("(spark-submit's)"));
+            params.put("sweep.spark.cores", s.spark().cores().map(String::valueOf).orElse("(the application's)"));
+            params.put("sweep.spark.task-cpus", Integer.toString(s.spark().taskCpus()));
+        }
         params.put("sweep.pruning", s.pruning().map(p -> "median warmup=" + p.warmupEpochs() + " min-trials=" + p.minTrials())
                 .orElse("off"));
         params.put("sweep.trial-time-limit", s.trialTimeLimit().map(Duration::toString).orElse("none"));
