@@ -10,6 +10,7 @@ const state = { model: null, samples: [], opened: false, runs: 0, fleet: [], pic
 // One model: the single-model routes. A fleet (several models): the picked model's /v1/models/{name} routes.
 function modelPath() { return state.picked ? '/v1/models/' + encodeURIComponent(state.picked) : '/v1/model'; }
 function predictPath() { return state.picked ? modelPath() + '/predict' : '/v1/predict'; }
+function feedbackPath() { return state.picked ? modelPath() + '/feedback' : '/v1/feedback'; }
 
 // ---------- API ----------
 function apiKey() { return sessionStorage.getItem(KEY_STORAGE) || ''; }
@@ -250,21 +251,20 @@ function symbolWarning() {
 $('symbol').addEventListener('change', () => { clearError(); symbolWarning(); });
 
 // ---------- online accuracy ----------
+// One model: /v1/feedback/summary. A fleet: the picked model's own, /v1/models/{name}/feedback/summary.
 async function loadAccuracy() {
   const body = $('accuracy-body');
-  if (state.picked) {
-    body.className = 'muted';
-    body.replaceChildren(document.createTextNode('Online accuracy is kept by a single-model service; in a fleet '),
-      el('code', {}, 'POST /v1/feedback'), document.createTextNode(' answers 409 (docs/serving.md, "A fleet of models").'));
-    return;
-  }
+  const picked = state.picked;
   try {
-    const s = await api('/v1/feedback/summary');
+    const s = await api(feedbackPath() + '/summary');
+    if (state.picked !== picked) { return; } // another model was picked meanwhile: its own answer fills the card
     body.replaceChildren();
+    body.dataset.model = s.model || '';
     body.className = '';
     if (s.versions.length === 0) {
       body.className = 'muted';
-      body.append(document.createTextNode('No feedback yet. Clients report actual closes with '), el('code', {}, 'POST /v1/feedback'),
+      body.append(document.createTextNode('No feedback yet' + (state.picked ? ' for ' + state.picked : '') + '. Clients report actual closes with '),
+        el('code', {}, 'POST ' + feedbackPath()),
         document.createTextNode('; the model\u2019s MAE over the last ' + s.window + ' reported days appears here beside the naive forecast\u2019s.'));
       return;
     }
@@ -284,8 +284,10 @@ async function loadAccuracy() {
       table.append(tr);
     }
     body.append(table);
-    body.append(el('p', { class: 'muted' }, 'MASE = model MAE / naive MAE over the last ' + s.window + ' reported days; below 1 the model beats tomorrow = today.'));
+    body.append(el('p', { class: 'muted' }, (picked ? 'Feedback reported for ' + s.model + '. ' : '')
+      + 'MASE = model MAE / naive MAE over the last ' + s.window + ' reported days; below 1 the model beats tomorrow = today.'));
   } catch (err) {
+    if (state.picked !== picked) { return; }
     body.className = 'muted';
     body.textContent = 'Online accuracy unavailable: ' + err.message;
   }

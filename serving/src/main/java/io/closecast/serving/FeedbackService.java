@@ -4,12 +4,15 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -23,6 +26,11 @@ import io.helidon.webserver.http.ServerResponse;
  * {@code "intervals": [{"level": 0.8, "lower": 419.9, "upper": 430.2}, ...]} (one per level: the day's step of
  * {@code /v1/predict}'s intervals). The service keeps no forecasts of its own: the client sends all the numbers.
  * {@code GET /v1/feedback/summary}: the online MAE, naive MAE and MASE per version ({@link OnlineAccuracy}).
+ * <p>
+ * The same for one model of a fleet at {@code POST /v1/models/{name}/feedback} and
+ * {@code GET /v1/models/{name}/feedback/summary} ({@code version} defaults to that model's serving version; an
+ * unknown name is a 404). Each served model has its own {@link OnlineAccuracy}, so two models' versions never mix;
+ * the single-model routes answer 409 when several models are configured.
  */
 final class FeedbackService implements HttpService {
 
@@ -31,24 +39,42 @@ final class FeedbackService implements HttpService {
     private static final Pattern VERSION = Pattern.compile("[0-9]{1,9}");
 
     private final ModelFleet models;
-    private final OnlineAccuracy accuracy;
+    private final Map<String, OnlineAccuracy> accuracy;
     private final long maxBodyBytes;
 
-    FeedbackService(ModelFleet models, OnlineAccuracy accuracy, long maxBodyBytes) {
+    /** One {@link OnlineAccuracy} per model of the fleet, in {@code registry}, over {@code window} days per version. */
+    FeedbackService(ModelFleet models, MeterRegistry registry, int window, long maxBodyBytes) {
         this.models = models;
-        this.accuracy = accuracy;
+        Map<String, OnlineAccuracy> byModel = new LinkedHashMap<>();
+        for (String name : models.names()) {
+            byModel.put(name, OnlineAccuracy.create(registry, name, window));
+        }
+        this.accuracy = Map.copyOf(byModel);
         this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/v1/feedback", this::feedback)
+        rules.post("/v1/feedback", (req, res) -> feedback(req, res, models.single("/v1/feedback")))
                 .any("/v1/feedback", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
-                .get("/v1/feedback/summary", this::summary)
-                .any("/v1/feedback/summary", (req, res) -> Responses.methodNotAllowed(req, res, "GET"));
+                .get("/v1/feedback/summary", (req, res) -> summary(res, models.single("/v1/feedback/summary")))
+                .any("/v1/feedback/summary", (req, res) -> Responses.methodNotAllowed(req, res, "GET"))
+                .post("/v1/models/{name}/feedback", (req, res) -> feedback(req, res, named(req)))
+                .any("/v1/models/{name}/feedback", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
+                .get("/v1/models/{name}/feedback/summary", (req, res) -> summary(res, named(req)))
+                .any("/v1/models/{name}/feedback/summary", (req, res) -> Responses.methodNotAllowed(req, res, "GET"));
     }
 
-    private void feedback(ServerRequest req, ServerResponse res) {
+    private ModelManager named(ServerRequest req) {
+        return models.get(req.path().pathParameters().get("name"));
+    }
+
+    /** The online accuracy of one served model (every model of the fleet has one). */
+    OnlineAccuracy accuracy(ModelManager model) {
+        return accuracy.get(model.name());
+    }
+
+    private void feedback(ServerRequest req, ServerResponse res, ModelManager model) {
         Bodies.requireType(req, "application/json");
         JsonNode root = Json.requireObject(Json.parse(Bodies.read(req, maxBodyBytes)));
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
@@ -62,12 +88,14 @@ final class FeedbackService implements HttpService {
         double actual = Inputs.price(required(root, "actual"), "actual");
         double predicted = Inputs.price(required(root, "predicted"), "predicted");
         double last = Inputs.price(required(root, "last"), "last");
-        String version = version(root.get("version"));
+        String version = version(root.get("version"), model);
         List<OnlineAccuracy.Interval> intervals = intervals(root.get("intervals"));
-        OnlineAccuracy.Summary s = accuracy.record(new OnlineAccuracy.Feedback(date, actual, predicted, last, version,
+        OnlineAccuracy.Summary s = accuracy(model).record(new OnlineAccuracy.Feedback(date, actual, predicted, last, version,
                 intervals));
         StringBuilder sb = new StringBuilder(256);
-        sb.append("{\"accepted\":{\"date\":\"").append(date).append("\",\"version\":");
+        sb.append("{\"model\":");
+        Json.quote(sb, model.name());
+        sb.append(",\"accepted\":{\"date\":\"").append(date).append("\",\"version\":");
         Json.quote(sb, version);
         sb.append(",\"abs_error\":").append(Math.abs(actual - predicted));
         sb.append(",\"naive_abs_error\":").append(Math.abs(actual - last));
@@ -85,10 +113,13 @@ final class FeedbackService implements HttpService {
         Responses.json(res, 200, sb);
     }
 
-    private void summary(ServerRequest req, ServerResponse res) {
+    private void summary(ServerResponse res, ModelManager model) {
+        OnlineAccuracy online = accuracy(model);
         StringBuilder sb = new StringBuilder(256);
-        sb.append("{\"window\":").append(accuracy.window()).append(",\"serving_version\":");
-        Optional<String> serving = models.single("/v1/feedback/summary").status().serving().map(ModelInfo::version);
+        sb.append("{\"model\":");
+        Json.quote(sb, model.name());
+        sb.append(",\"window\":").append(online.window()).append(",\"serving_version\":");
+        Optional<String> serving = model.status().serving().map(ModelInfo::version);
         if (serving.isPresent()) {
             Json.quote(sb, serving.get());
         } else {
@@ -96,7 +127,7 @@ final class FeedbackService implements HttpService {
         }
         sb.append(",\"versions\":[");
         boolean first = true;
-        for (OnlineAccuracy.Summary s : accuracy.summaries()) {
+        for (OnlineAccuracy.Summary s : online.summaries()) {
             if (!first) {
                 sb.append(',');
             }
@@ -203,10 +234,12 @@ final class FeedbackService implements HttpService {
         return Inputs.date(n.asText(), "date");
     }
 
-    private String version(JsonNode n) {
+    /** The reported version, or the model's serving version when none is given. */
+    private static String version(JsonNode n, ModelManager model) {
         if (n == null || n.isNull()) {
-            return models.single("/v1/feedback").status().serving().map(ModelInfo::version).orElseThrow(() -> ApiException.badField("version",
-                    "expected the model version the forecast came from (e.g. \"3\"), found nothing, and no version serves to default to"));
+            return model.status().serving().map(ModelInfo::version).orElseThrow(() -> ApiException.badField("version",
+                    "expected the version of " + model.name() + " the forecast came from (e.g. \"3\"), found nothing, "
+                            + "and no version of it serves to default to"));
         }
         String text = n.isTextual() || n.isIntegralNumber() ? n.asText() : "";
         if (!VERSION.matcher(text).matches()) {

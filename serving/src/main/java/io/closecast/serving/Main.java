@@ -36,6 +36,7 @@ public final class Main {
     /** The routes requests are counted and timed under. */
     static final List<String> ROUTES = List.of("/v1/predict", "/v1/predict/csv", "/invocations", "/v1/model",
             "/v1/models", "/v1/models/{name}", "/v1/models/{name}/predict", "/v1/models/{name}/predict/csv",
+            "/v1/models/{name}/feedback", "/v1/models/{name}/feedback/summary",
             "/v1/webhooks/mlflow", "/health/live", "/health/ready", "/ping", "/health", "/version", "/metrics", "/openapi",
             "/", "/dashboard/{asset}", "/v1/feedback", "/v1/feedback/summary", "/v1/samples", "/v1/samples/{symbol}");
 
@@ -141,7 +142,6 @@ public final class Main {
             openPrefixes.add("/dashboard/");
         }
         ApiKeys keys = ApiKeys.create(config.apiKeys(), config.apiKeysFile());
-        OnlineAccuracy accuracy = OnlineAccuracy.create(metrics.registry(), config.feedbackWindow());
         if (!keys.enabled()) {
             LOG.warn("No API keys configured (security.api-keys, CLOSECAST_API_KEYS, CLOSECAST_API_KEYS_FILE): every endpoint is open");
         }
@@ -154,7 +154,7 @@ public final class Main {
                         new HealthService(models, keys),
                         new WebhookService(models, verifier, config.maxBodyBytes()),
                         new OpenApiService(),
-                        new FeedbackService(models, accuracy, config.maxBodyBytes()),
+                        new FeedbackService(models, metrics.registry(), config.feedbackWindow(), config.maxBodyBytes()),
                         new SamplesService(models, Samples.create(config.dataDir())),
                         new DashboardService())
                 .any(Responses::notFound)

@@ -77,15 +77,19 @@ public final class ModelFleet implements AutoCloseable {
 
     /**
      * The one model, for the single-model routes ({@code /v1/predict}, {@code /invocations}, {@code /v1/model},
-     * {@code /v1/feedback}); with several models a 409 naming them and the {@code /v1/models/{name}/...} routes.
+     * {@code /v1/feedback}, {@code /v1/feedback/summary}); with several models a 409 naming them and the
+     * {@code /v1/models/{name}/...} routes to use instead (for feedback, the per-model feedback routes).
      */
     public ModelManager single(String route) {
         if (managers.size() == 1) {
             return managers.values().iterator().next();
         }
+        String instead = route.startsWith("/v1/feedback")
+                ? "POST /v1/models/{name}/feedback or GET /v1/models/{name}/feedback/summary"
+                : "/v1/models/{name}/predict, /v1/models/{name}/predict/csv or /v1/models/{name}";
         throw ApiException.create(409, "model_required", route + " serves only when exactly one model is configured; "
                 + "this service serves " + managers.size() + " (" + String.join(", ", managers.keySet())
-                + "): use /v1/models/{name}/predict, /v1/models/{name}/predict/csv or /v1/models/{name} (GET /v1/models lists them)");
+                + "): use " + instead + " (GET /v1/models lists them)");
     }
 
     /** The first configured model (the only one in a single-model service). */

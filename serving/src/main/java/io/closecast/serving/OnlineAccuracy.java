@@ -19,16 +19,18 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 
 /**
- * Online accuracy from feedback: for each model version, the last {@code window} reported days (by date; a day
- * reported again replaces the earlier report), the model's MAE, the naive forecast's MAE on the same days and
- * their ratio, MASE (&lt; 1: the model beats tomorrow = today). Exposed as gauges
- * {@code closecast_online_mae{version}}, {@code closecast_online_naive_mae{version}},
- * {@code closecast_online_mase{version}} (NaN while the naive MAE is 0) and the counter
- * {@code closecast_feedback_total}. Reports that carry the forecast's intervals also give, per version and level,
- * the share of the last {@value #COVERAGE_WINDOW} such reports whose actual close fell inside:
- * {@code closecast_online_coverage{version,level}} and how many reports it covers,
- * {@code closecast_online_coverage_reports{version,level}} (at most {@value #MAX_LEVELS} levels per version). At most {@link #MAX_VERSIONS} versions are kept (the least recently
- * reported one is dropped with its gauges), so clients cannot grow the label set without bound. Thread-safe.
+ * Online accuracy of one served model from feedback: for each of its versions, the last {@code window} reported days
+ * (by date; a day reported again replaces the earlier report), the model's MAE, the naive forecast's MAE on the same
+ * days and their ratio, MASE (&lt; 1: the model beats tomorrow = today). A service keeps one per served model (a fleet
+ * one per model), so two models' version "3" never mix. Exposed as gauges labelled with the model, as the other
+ * per-model meters ({@link ServingMetrics.ModelMeters}) are: {@code closecast_online_mae{model,version}},
+ * {@code closecast_online_naive_mae{model,version}}, {@code closecast_online_mase{model,version}} (NaN while the
+ * naive MAE is 0) and the counter {@code closecast_feedback_total{model}}. Reports that carry the forecast's
+ * intervals also give, per version and level, the share of the last {@value #COVERAGE_WINDOW} such reports whose
+ * actual close fell inside: {@code closecast_online_coverage{model,version,level}} and how many reports it covers,
+ * {@code closecast_online_coverage_reports{model,version,level}} (at most {@value #MAX_LEVELS} levels per version).
+ * At most {@link #MAX_VERSIONS} versions are kept per model (the least recently reported one is dropped with its
+ * gauges), so clients cannot grow the label set without bound. Thread-safe.
  */
 public final class OnlineAccuracy {
 
@@ -202,7 +204,8 @@ public final class OnlineAccuracy {
         }
 
         private void registerCoverage(double level) {
-            List<Tag> tags = List.of(Tag.create("version", version), Tag.create("level", Double.toString(level)));
+            List<Tag> tags = List.of(Tag.create("model", model), Tag.create("version", version),
+                    Tag.create("level", Double.toString(level)));
             gauges.add(gauge("closecast_online_coverage", "Share of the last " + COVERAGE_WINDOW
                             + " reported closes inside the forecast interval of this level (nominal: the level)", tags,
                     () -> summary.coverage(level).map(Coverage::coverage).orElse(Double.NaN)));
@@ -211,7 +214,7 @@ public final class OnlineAccuracy {
         }
 
         void register() {
-            List<Tag> tags = List.of(Tag.create("version", version));
+            List<Tag> tags = List.of(Tag.create("model", model), Tag.create("version", version));
             gauges.add(gauge("closecast_online_mae", "Mean absolute error of the model over the last reported days", tags,
                     () -> summary.mae()));
             gauges.add(gauge("closecast_online_naive_mae", "Mean absolute error of the naive forecast (tomorrow = today) on the same days",
@@ -228,23 +231,35 @@ public final class OnlineAccuracy {
     }
 
     private final MeterRegistry registry;
+    private final String model;
     private final int window;
     private final Counter received;
     private final LinkedHashMap<String, Track> tracks = new LinkedHashMap<>(16, 0.75f, true); // access order: eldest = least recently reported
 
-    private OnlineAccuracy(MeterRegistry registry, int window) {
+    private OnlineAccuracy(MeterRegistry registry, String model, int window) {
         if (window < 1 || window > MAX_WINDOW) {
             throw new ServingException("feedback.window must be 1.." + MAX_WINDOW + ", found " + window);
         }
         this.registry = Objects.requireNonNull(registry, "registry");
+        VersionRef.requireText(model, "model");
+        this.model = model;
         this.window = window;
         this.received = registry.getOrCreate(Counter.builder("closecast_feedback")
-                .description("Feedback reports accepted (POST /v1/feedback)"));
+                .description("Feedback reports accepted (POST /v1/feedback, POST /v1/models/{name}/feedback), by model")
+                .tags(List.of(Tag.create("model", model))));
     }
 
-    /** Tracks feedback in {@code registry} over the last {@code window} reported days per version. */
-    public static OnlineAccuracy create(MeterRegistry registry, int window) {
-        return new OnlineAccuracy(registry, window);
+    /**
+     * Tracks the feedback of one served model in {@code registry} over the last {@code window} reported days per
+     * version; its meters carry {@code model="MODEL"}.
+     */
+    public static OnlineAccuracy create(MeterRegistry registry, String model, int window) {
+        return new OnlineAccuracy(registry, model, window);
+    }
+
+    /** The registered model whose feedback this is. */
+    public String model() {
+        return model;
     }
 
     /** How many reported days each version's figures cover at most. */
@@ -285,7 +300,7 @@ public final class OnlineAccuracy {
         return out;
     }
 
-    /** Reports accepted since the counter was registered (in this registry). */
+    /** Reports accepted for this model since its counter was registered (in this registry). */
     public long received() {
         return received.count();
     }

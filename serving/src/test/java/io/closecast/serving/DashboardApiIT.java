@@ -50,10 +50,10 @@ class DashboardApiIT {
             assertEquals(0.75, summary.at("/versions/0/mase").asDouble(), 1e-12);
 
             String metrics = c.get("/metrics", "Accept", "text/plain").body();
-            for (String expected : List.of("closecast_online_mae{scope=\"application\",version=\"31\",} 1.5",
-                    "closecast_online_naive_mae{scope=\"application\",version=\"31\",} 2.0",
-                    "closecast_online_mase{scope=\"application\",version=\"31\",} 0.75",
-                    "closecast_feedback_total{scope=\"application\",}",
+            for (String expected : List.of("closecast_online_mae{model=\"closecast-test\",scope=\"application\",version=\"31\",} 1.5",
+                    "closecast_online_naive_mae{model=\"closecast-test\",scope=\"application\",version=\"31\",} 2.0",
+                    "closecast_online_mase{model=\"closecast-test\",scope=\"application\",version=\"31\",} 0.75",
+                    "closecast_feedback_total{model=\"closecast-test\",scope=\"application\",}",
                     "closecast_requests_total{route=\"/v1/feedback\",scope=\"application\",status=\"200\",}")) {
                 assertTrue(metrics.contains(expected), "expected " + expected + " in /metrics:\n" + metrics);
             }
@@ -74,9 +74,9 @@ class DashboardApiIT {
             assertEquals(2, second.at("/summary/coverage/0/reports").asInt());
             assertEquals(1.0, second.at("/summary/coverage/1/coverage").asDouble(), 1e-12);
             String metrics = c.get("/metrics", "Accept", "text/plain").body();
-            for (String expected : List.of("closecast_online_coverage{level=\"0.8\",scope=\"application\",version=\"34\",} 0.5",
-                    "closecast_online_coverage{level=\"0.95\",scope=\"application\",version=\"34\",} 1.0",
-                    "closecast_online_coverage_reports{level=\"0.8\",scope=\"application\",version=\"34\",} 2.0")) {
+            for (String expected : List.of("closecast_online_coverage{level=\"0.8\",model=\"closecast-test\",scope=\"application\",version=\"34\",} 0.5",
+                    "closecast_online_coverage{level=\"0.95\",model=\"closecast-test\",scope=\"application\",version=\"34\",} 1.0",
+                    "closecast_online_coverage_reports{level=\"0.8\",model=\"closecast-test\",scope=\"application\",version=\"34\",} 2.0")) {
                 assertTrue(metrics.contains(expected), "expected " + expected + " in /metrics:\n" + metrics);
             }
             String ok = "\"date\": \"2024-12-31\", \"actual\": 10, \"predicted\": 11, \"last\": 9";

@@ -231,6 +231,13 @@ class DashboardIT {
                 new TestModelSource("fleet-aapl", 12, 10, "3")));
         TestClient client = browse();
         TestClient.await("both models ready", Duration.ofSeconds(20), service.fleet()::ready);
+        // feedback for a version "7" of each model: fleet-msft's forecasts 1 off (naive 2), fleet-aapl's 4 off (naive 2)
+        for (String day : List.of("2024-12-27", "2024-12-30")) {
+            assertEquals(200, client.post("/v1/models/fleet-msft/feedback", "application/json", "{\"date\": \"" + day
+                    + "\", \"actual\": 100, \"predicted\": 101, \"last\": 98}").statusCode());
+            assertEquals(200, client.post("/v1/models/fleet-aapl/feedback", "application/json", "{\"date\": \"" + day
+                    + "\", \"actual\": 100, \"predicted\": 96, \"last\": 102, \"version\": \"7\"}").statusCode());
+        }
         driver.get(base() + "/");
         // opens on the first model, its forecast from its own route (the single-model routes answer 409 in a fleet)
         Select pick = new Select(new WebDriverWait(driver, Duration.ofSeconds(15))
@@ -238,8 +245,12 @@ class DashboardIT {
         assertEquals(List.of("fleet-msft", "fleet-aapl"), pick.getOptions().stream().map(o -> o.getAttribute("value")).toList());
         assertEquals("fleet-msft", pick.getFirstSelectedOption().getAttribute("value"));
         assertForecastOf(client, "fleet-msft", WINDOW, points(5));
-        assertTrue(waitForText(By.id("accuracy-body")).startsWith("Online accuracy is kept by a single-model service"),
-                text(By.id("accuracy-body")));
+        // the accuracy card is the picked model's own (GET /v1/models/{name}/feedback/summary)
+        WebElement msftRow = accuracyRow("fleet-msft", "7");
+        assertEquals("1", msftRow.findElement(By.className("mae")).getText());
+        assertEquals("2", msftRow.findElement(By.className("naive-mae")).getText());
+        assertEquals("0.5", msftRow.findElement(By.className("mase")).getText());
+        assertTrue(msftRow.getText().startsWith("v7 (serving) 2"), msftRow.getText());
 
         // another model: its card, its window and its route; the address remembers it
         ((JavascriptExecutor) driver).executeScript("document.getElementById('chart').replaceChildren();");
@@ -247,11 +258,26 @@ class DashboardIT {
         assertForecastOf(client, "fleet-aapl", 12, points(5));
         assertTrue(text(By.id("forecast-table")).contains("Model fleet-aapl v3"), text(By.id("forecast-table")));
         assertTrue(driver.getCurrentUrl().endsWith("?model=fleet-aapl"), driver.getCurrentUrl());
+        // fleet-aapl's own version 7, not fleet-msft's: MAE 4, MASE 2, and not the version fleet-aapl serves (3)
+        WebElement aaplRow = accuracyRow("fleet-aapl", "7");
+        assertEquals("4", aaplRow.findElement(By.className("mae")).getText());
+        assertEquals("2", aaplRow.findElement(By.className("mase")).getText());
+        assertTrue(aaplRow.getText().startsWith("v7 2"), aaplRow.getText());
+        assertEquals(1, driver.findElements(By.cssSelector("#accuracy-table tr[data-version]")).size(), text(By.id("accuracy-body")));
         driver.navigate().refresh();
         assertEquals("fleet-aapl", new Select(new WebDriverWait(driver, Duration.ofSeconds(15))
                 .until(d -> d.findElement(By.id("model-pick")).isDisplayed() ? d.findElement(By.id("model-pick")) : null))
                 .getFirstSelectedOption().getAttribute("value"));
         assertForecastOf(client, "fleet-aapl", 12, points(5));
+    }
+
+    /** The accuracy card's row of {@code version} once the card shows {@code model}'s online accuracy. */
+    private WebElement accuracyRow(String model, String version) {
+        return new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> {
+            List<WebElement> rows = d.findElements(By.cssSelector("#accuracy-body[data-model='" + model + "'] #accuracy-table tr[data-version='"
+                    + version + "']"));
+            return rows.isEmpty() ? null : rows.getFirst();
+        });
     }
 
     /** The points drawn are {@code model}'s answer from its own route for the last {@code window} MSFT closes. */

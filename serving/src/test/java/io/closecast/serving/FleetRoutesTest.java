@@ -188,6 +188,116 @@ class FleetRoutesTest {
         }
     }
 
+    private static final String FEEDBACK = "{\"date\": \"2024-12-30\", \"actual\": 100, \"predicted\": 101, \"last\": 98";
+
+    /** The entry of one version in a feedback summary, or a failure naming the summary. */
+    private static JsonNode version(Answer summary, String version) {
+        for (JsonNode v : summary.json().get("versions")) {
+            if (v.get("version").asText().equals(version)) {
+                return v;
+            }
+        }
+        throw new AssertionError("expected version " + version + " in " + summary.body());
+    }
+
+    private static List<String> versions(Answer summary) {
+        List<String> out = new java.util.ArrayList<>();
+        summary.json().get("versions").forEach(v -> out.add(v.get("version").asText()));
+        return out;
+    }
+
+    @Test
+    void eachModelKeepsItsOwnFeedbackEvenForTheSameVersionNumber() {
+        // both models get feedback for a version "3": fleet-msft's forecast 1 off (naive 2), fleet-aapl's 4 off (naive 2)
+        Answer msft = send(Method.POST, "/v1/models/fleet-msft/feedback", FEEDBACK + ", \"version\": \"3\", "
+                + "\"intervals\": [{\"level\": 0.8, \"lower\": 99, \"upper\": 102}]}");
+        assertEquals(200, msft.status(), msft.body());
+        assertEquals("fleet-msft", msft.json().get("model").asText());
+        assertEquals("3", msft.json().at("/accepted/version").asText());
+        assertEquals(1.0, msft.json().at("/summary/mae").asDouble(), 1e-12);
+        assertTrue(msft.json().at("/accepted/inside/0/inside").asBoolean(), msft.body());
+        Answer aapl = send(Method.POST, "/v1/models/fleet-aapl/feedback",
+                "{\"date\": \"2024-12-30\", \"actual\": 100, \"predicted\": 104, \"last\": 98, \"version\": \"3\", "
+                        + "\"intervals\": [{\"level\": 0.8, \"lower\": 101, \"upper\": 106}]}");
+        assertEquals(200, aapl.status(), aapl.body());
+        assertEquals(4.0, aapl.json().at("/summary/mae").asDouble(), 1e-12);
+        assertEquals(1, aapl.json().at("/summary/count").asInt(), "fleet-msft's report is not fleet-aapl's: " + aapl.body());
+        // without a version, each model's own serving version
+        Answer msftDefault = send(Method.POST, "/v1/models/fleet-msft/feedback", FEEDBACK + "}");
+        assertEquals("1", msftDefault.json().at("/accepted/version").asText(), msftDefault.body());
+        Answer aaplDefault = send(Method.POST, "/v1/models/fleet-aapl/feedback", FEEDBACK + "}");
+        assertEquals("7", aaplDefault.json().at("/accepted/version").asText(), aaplDefault.body());
+
+        Answer msftSummary = send(Method.GET, "/v1/models/fleet-msft/feedback/summary", null);
+        assertEquals(200, msftSummary.status(), msftSummary.body());
+        assertEquals("fleet-msft", msftSummary.json().get("model").asText());
+        assertEquals("1", msftSummary.json().get("serving_version").asText());
+        assertEquals(List.of("3", "1"), versions(msftSummary));
+        assertEquals(1, version(msftSummary, "3").get("count").asInt());
+        assertEquals(1.0, version(msftSummary, "3").get("mae").asDouble(), 1e-12);
+        assertEquals(0.5, version(msftSummary, "3").get("mase").asDouble(), 1e-12);
+        assertEquals(1.0, version(msftSummary, "3").at("/coverage/0/coverage").asDouble(), 1e-12);
+        Answer aaplSummary = send(Method.GET, "/v1/models/fleet-aapl/feedback/summary", null);
+        assertEquals("7", aaplSummary.json().get("serving_version").asText());
+        assertEquals(List.of("7", "3"), versions(aaplSummary));
+        assertEquals(4.0, version(aaplSummary, "3").get("mae").asDouble(), 1e-12);
+        assertEquals(2.0, version(aaplSummary, "3").get("mase").asDouble(), 1e-12);
+        assertEquals(0.0, version(aaplSummary, "3").at("/coverage/0/coverage").asDouble(), 1e-12);
+        Answer none = send(Method.GET, "/v1/models/fleet-none.SA/feedback/summary", null);
+        assertEquals(200, none.status(), none.body());
+        assertTrue(none.json().get("serving_version").isNull(), none.body());
+        assertEquals(0, none.json().get("versions").size(), none.body());
+
+        // and the gauges carry the model: version "3" is one series per model
+        assertEquals(0.5, online("closecast_online_mase", "fleet-msft", "3"), 1e-12);
+        assertEquals(2.0, online("closecast_online_mase", "fleet-aapl", "3"), 1e-12);
+    }
+
+    private static double online(String gauge, String model, String version) {
+        return Metrics.globalRegistry().gauge(gauge, List.of(io.helidon.metrics.api.Tag.create("model", model),
+                io.helidon.metrics.api.Tag.create("version", version))).orElseThrow().value().doubleValue();
+    }
+
+    @Test
+    void feedbackForAnUnknownModelIs404NamingIt() {
+        for (Answer a : List.of(send(Method.POST, "/v1/models/fleet-nope/feedback", FEEDBACK + "}"),
+                send(Method.GET, "/v1/models/fleet-nope/feedback/summary", null))) {
+            JsonNode err = error(a, 404, "model_not_found");
+            assertTrue(err.path("message").asText().contains("fleet-nope"), err.toString());
+            assertTrue(err.path("message").asText().contains("fleet-msft, fleet-aapl, fleet-none.SA, fleet-hook"), err.toString());
+        }
+        error(send(Method.GET, "/v1/models/fleet-msft/feedback", null), 405, "method_not_allowed");
+        error(send(Method.POST, "/v1/models/fleet-msft/feedback/summary", "{}"), 405, "method_not_allowed");
+    }
+
+    @Test
+    void theSingleModelFeedbackRoutesAre409NamingThePerModelRoutes() {
+        for (Answer a : List.of(send(Method.POST, "/v1/feedback", FEEDBACK + ", \"version\": \"1\"}"),
+                send(Method.GET, "/v1/feedback/summary", null))) {
+            JsonNode err = error(a, 409, "model_required");
+            assertTrue(err.path("message").asText().contains("POST /v1/models/{name}/feedback"), err.toString());
+            assertTrue(err.path("message").asText().contains("GET /v1/models/{name}/feedback/summary"), err.toString());
+            assertTrue(err.path("message").asText().contains("fleet-msft, fleet-aapl, fleet-none.SA, fleet-hook"), err.toString());
+        }
+    }
+
+    @Test
+    void perModelFeedbackChecksTheFieldsAsStrictly() {
+        JsonNode extra = error(send(Method.POST, "/v1/models/fleet-aapl/feedback", FEEDBACK + ", \"model\": \"x\"}"), 400, "invalid_field");
+        assertEquals("model", extra.path("field").asText(), extra.toString());
+        JsonNode badVersion = error(send(Method.POST, "/v1/models/fleet-aapl/feedback", FEEDBACK + ", \"version\": \"v7\"}"), 400,
+                "invalid_field");
+        assertEquals("version", badVersion.path("field").asText(), badVersion.toString());
+        JsonNode badLevel = error(send(Method.POST, "/v1/models/fleet-aapl/feedback", FEEDBACK
+                + ", \"intervals\": [{\"level\": 80, \"lower\": 1, \"upper\": 2}]}"), 400, "invalid_field");
+        assertEquals("intervals[0].level", badLevel.path("field").asText(), badLevel.toString());
+        // a model with no serving version has nothing to default to: the message names the model
+        JsonNode noDefault = error(send(Method.POST, "/v1/models/fleet-none.SA/feedback", FEEDBACK + "}"), 400, "invalid_field");
+        assertEquals("version", noDefault.path("field").asText(), noDefault.toString());
+        assertTrue(noDefault.path("message").asText().contains("fleet-none.SA"), noDefault.toString());
+        error(send(Method.POST, "/v1/models/fleet-aapl/feedback", "[1]"), 400, "malformed_body");
+    }
+
     @Test
     void predictionsAreCountedPerModel() {
         double before = count("fleet-aapl");

@@ -33,6 +33,17 @@ class MetricsFormatIT {
                     "{\"closes\": [1,2,3,4,5]}").statusCode());
             assertEquals(400, client.post("/v1/models/closecast-other/predict", "application/json", "{}").statusCode());
             assertEquals(409, client.post("/v1/predict", "application/json", "{\"closes\": [1,2,3,4,5]}").statusCode());
+            // feedback for both models, with the same version number "3" and intervals: the online families carry
+            // two series told apart by model
+            for (String model : List.of(TestModelSource.NAME, "closecast-other")) {
+                boolean other = model.equals("closecast-other"); // its forecast 4 off and its interval missing the close
+                assertEquals(200, client.post("/v1/models/" + model + "/feedback", "application/json",
+                        "{\"date\": \"2024-12-30\", \"actual\": 100, \"predicted\": " + (other ? 104 : 101)
+                                + ", \"last\": 98, \"version\": \"3\", \"intervals\": [{\"level\": 0.8, \"lower\": " + (other ? 101 : 99)
+                                + ", \"upper\": 106}]}")
+                        .statusCode());
+            }
+            assertEquals(409, client.post("/v1/feedback", "application/json", "{}").statusCode());
             client.get("/health/ready");
             HttpResponse<String> metrics = client.get("/metrics", "Accept", "text/plain");
             assertEquals(200, metrics.statusCode());
@@ -47,8 +58,18 @@ class MetricsFormatIT {
             for (String family : List.of("closecast_requests_total", "closecast_request_duration_seconds_bucket",
                     "closecast_model_alias_mismatch", "closecast_registry_up", "closecast_model_ready",
                     "closecast_model_ready{model=\"closecast-other\"", "closecast_predictions_total{model=\"closecast-other\"",
-                    "jvm_memory_used_bytes")) {
-                assertTrue(metrics.body().contains(family), "expected " + family + " in /metrics");
+                    "jvm_memory_used_bytes",
+                    "closecast_online_mae{model=\"closecast-test\",scope=\"application\",version=\"3\",} 1.0",
+                    "closecast_online_mae{model=\"closecast-other\",scope=\"application\",version=\"3\",} 4.0",
+                    "closecast_online_naive_mae{model=\"closecast-other\",scope=\"application\",version=\"3\",} 2.0",
+                    "closecast_online_mase{model=\"closecast-test\",scope=\"application\",version=\"3\",} 0.5",
+                    "closecast_online_mase{model=\"closecast-other\",scope=\"application\",version=\"3\",} 2.0",
+                    "closecast_online_coverage{level=\"0.8\",model=\"closecast-test\",scope=\"application\",version=\"3\",} 1.0",
+                    "closecast_online_coverage{level=\"0.8\",model=\"closecast-other\",scope=\"application\",version=\"3\",} 0.0",
+                    "closecast_online_coverage_reports{level=\"0.8\",model=\"closecast-other\",scope=\"application\",version=\"3\",} 1.0",
+                    "closecast_feedback_total{model=\"closecast-other\",scope=\"application\",}",
+                    "closecast_requests_total{route=\"/v1/models/{name}/feedback\",scope=\"application\",status=\"200\",}")) {
+                assertTrue(metrics.body().contains(family), "expected " + family + " in /metrics:\n" + metrics.body());
             }
         }
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class OnlineAccuracyTest {
 
     static final LocalDate D = LocalDate.of(2024, 12, 2);
+    static final String M = "closecast-accuracy-test";
 
     static OnlineAccuracy.Feedback fb(int day, double actual, double predicted, double last, String version) {
         return new OnlineAccuracy.Feedback(D.plusDays(day), actual, predicted, last, version);
@@ -25,7 +26,7 @@ class OnlineAccuracyTest {
     @Test
     void maeNaiveMaeAndMaseOverTheLastWindowDays() {
         MeterRegistry registry = Metrics.globalRegistry();
-        OnlineAccuracy acc = OnlineAccuracy.create(registry, 3);
+        OnlineAccuracy acc = OnlineAccuracy.create(registry, M, 3);
         acc.record(fb(0, 100, 110, 100, "91")); // error 10, naive 0: falls out of the window below
         acc.record(fb(1, 100, 101, 98, "91"));
         acc.record(fb(2, 102, 101.5, 100, "91"));
@@ -38,7 +39,7 @@ class OnlineAccuracyTest {
         assertEquals(D.plusDays(3), s.last());
 
         // the gauges read the same figures
-        List<Tag> tags = List.of(Tag.create("version", "91"));
+        List<Tag> tags = List.of(Tag.create("model", M), Tag.create("version", "91"));
         assertEquals(1.0, registry.gauge("closecast_online_mae", tags).map(Gauge::value).orElseThrow().doubleValue(), 1e-12);
         assertEquals(2.0, registry.gauge("closecast_online_naive_mae", tags).map(Gauge::value).orElseThrow().doubleValue(), 1e-12);
         assertEquals(0.5, registry.gauge("closecast_online_mase", tags).map(Gauge::value).orElseThrow().doubleValue(), 1e-12);
@@ -54,7 +55,7 @@ class OnlineAccuracyTest {
     @Test
     void coverageIsTheShareInsideOverTheLast50ReportsPerLevelAndAGaugeShowsIt() {
         MeterRegistry registry = Metrics.globalRegistry();
-        OnlineAccuracy acc = OnlineAccuracy.create(registry, 100);
+        OnlineAccuracy acc = OnlineAccuracy.create(registry, M, 100);
         // 60 days: the first 10 all outside the 80 % interval (they fall out of the last 50), then 40 inside and 10
         // outside; the 95 % interval holds all but one; day 5 has no 95 % interval at all
         for (int day = 0; day < 60; day++) {
@@ -75,10 +76,10 @@ class OnlineAccuracyTest {
         OnlineAccuracy.Coverage c95 = s.coverage(0.95).orElseThrow();
         assertEquals(50, c95.reports());
         assertEquals(49, c95.inside());
-        List<Tag> tags80 = List.of(Tag.create("version", "93"), Tag.create("level", "0.8"));
+        List<Tag> tags80 = List.of(Tag.create("model", M), Tag.create("version", "93"), Tag.create("level", "0.8"));
         assertEquals(0.8, registry.gauge("closecast_online_coverage", tags80).map(Gauge::value).orElseThrow().doubleValue(), 1e-12);
         assertEquals(50, registry.gauge("closecast_online_coverage_reports", tags80).map(Gauge::value).orElseThrow().doubleValue());
-        assertEquals(0.98, registry.gauge("closecast_online_coverage", List.of(Tag.create("version", "93"),
+        assertEquals(0.98, registry.gauge("closecast_online_coverage", List.of(Tag.create("model", M), Tag.create("version", "93"),
                 Tag.create("level", "0.95"))).map(Gauge::value).orElseThrow().doubleValue(), 1e-12);
         // a report without intervals counts for accuracy and leaves the coverage alone
         acc.record(fb(60, 100, 100.1, 99.9, "93"));
@@ -90,11 +91,11 @@ class OnlineAccuracyTest {
 
     @Test
     void maseIsUnknownWhileNaiveIsPerfectAndVersionsAreKeptApart() {
-        OnlineAccuracy acc = OnlineAccuracy.create(Metrics.globalRegistry(), 100);
+        OnlineAccuracy acc = OnlineAccuracy.create(Metrics.globalRegistry(), M, 100);
         long before = acc.received();
         OnlineAccuracy.Summary flat = acc.record(fb(0, 50, 51, 50, "92"));
         assertFalse(flat.mase().isPresent(), "naive MAE 0: MASE not defined");
-        assertTrue(Double.isNaN(Metrics.globalRegistry().gauge("closecast_online_mase", List.of(Tag.create("version", "92")))
+        assertTrue(Double.isNaN(Metrics.globalRegistry().gauge("closecast_online_mase", List.of(Tag.create("model", M), Tag.create("version", "92")))
                 .map(Gauge::value).orElseThrow().doubleValue()));
         acc.record(fb(0, 50, 55, 40, "100"));
         assertEquals(List.of("100", "92"), acc.summaries().stream().map(OnlineAccuracy.Summary::version).toList());
@@ -106,15 +107,67 @@ class OnlineAccuracyTest {
     @Test
     void onlyTheMostRecentlyReportedVersionsKeepGauges() {
         MeterRegistry registry = Metrics.globalRegistry();
-        OnlineAccuracy acc = OnlineAccuracy.create(registry, 10);
+        OnlineAccuracy acc = OnlineAccuracy.create(registry, M, 10);
         for (int v = 0; v <= OnlineAccuracy.MAX_VERSIONS; v++) {
             acc.record(fb(0, 10, 11, 9, Integer.toString(500 + v)));
         }
         assertEquals(OnlineAccuracy.MAX_VERSIONS, acc.summaries().size());
         assertTrue(acc.summary("500").isEmpty(), "the least recently reported version is dropped");
-        assertTrue(registry.gauge("closecast_online_mae", List.of(Tag.create("version", "500"))).isEmpty());
-        assertTrue(registry.gauge("closecast_online_mae", List.of(Tag.create("version", "520"))).isPresent());
+        assertTrue(registry.gauge("closecast_online_mae", List.of(Tag.create("model", M), Tag.create("version", "500"))).isEmpty());
+        assertTrue(registry.gauge("closecast_online_mae", List.of(Tag.create("model", M), Tag.create("version", "520"))).isPresent());
         acc.close();
+    }
+
+    @Test
+    void twoModelsKeepTheirOwnWindowsVersionsAndGaugesEvenForTheSameVersionNumber() {
+        MeterRegistry registry = Metrics.globalRegistry();
+        OnlineAccuracy msft = OnlineAccuracy.create(registry, "closecast-acc-msft", 2);
+        OnlineAccuracy aapl = OnlineAccuracy.create(registry, "closecast-acc-aapl", 100);
+        long aaplBefore = aapl.received();
+        // both models serve a version "3"; msft's forecasts are 1 off (naive 2 off), aapl's 4 off (naive 2 off)
+        msft.record(fb(0, 100, 150, 100, "3")); // falls out of msft's window of 2
+        msft.record(fb(1, 100, 101, 98, "3"));
+        msft.record(new OnlineAccuracy.Feedback(D.plusDays(2), 100, 99, 102, "3",
+                List.of(new OnlineAccuracy.Interval(0.8, 98, 102))));
+        aapl.record(fb(1, 50, 54, 48, "3"));
+        aapl.record(new OnlineAccuracy.Feedback(D.plusDays(2), 50, 46, 52, "3",
+                List.of(new OnlineAccuracy.Interval(0.8, 51, 60))));
+        aapl.record(fb(3, 50, 54, 52, "4"));
+
+        OnlineAccuracy.Summary m3 = msft.summary("3").orElseThrow();
+        assertEquals(2, m3.count(), "msft's window is 2 days");
+        assertEquals(1.0, m3.mae(), 1e-12);
+        assertEquals(2.0, m3.naiveMae(), 1e-12);
+        assertEquals(0.5, m3.mase().getAsDouble(), 1e-12);
+        assertEquals(1.0, m3.coverage(0.8).orElseThrow().coverage(), 1e-12);
+        OnlineAccuracy.Summary a3 = aapl.summary("3").orElseThrow();
+        assertEquals(2, a3.count());
+        assertEquals(4.0, a3.mae(), 1e-12);
+        assertEquals(2.0, a3.mase().getAsDouble(), 1e-12);
+        assertEquals(0.0, a3.coverage(0.8).orElseThrow().coverage(), 1e-12);
+        assertEquals(List.of("3"), msft.summaries().stream().map(OnlineAccuracy.Summary::version).toList(),
+                "aapl's version 4 is not msft's");
+        assertEquals(List.of("4", "3"), aapl.summaries().stream().map(OnlineAccuracy.Summary::version).toList());
+        assertEquals(2, msft.window());
+        assertEquals(100, aapl.window());
+        assertEquals(3, aapl.received() - aaplBefore, "the counter is aapl's own");
+        assertEquals("closecast-acc-msft", msft.model());
+
+        // each model's gauges carry its name: the same version "3" is two series
+        List<Tag> msftTags = List.of(Tag.create("model", "closecast-acc-msft"), Tag.create("version", "3"));
+        List<Tag> aaplTags = List.of(Tag.create("model", "closecast-acc-aapl"), Tag.create("version", "3"));
+        assertEquals(0.5, registry.gauge("closecast_online_mase", msftTags).map(Gauge::value).orElseThrow().doubleValue(), 1e-12);
+        assertEquals(2.0, registry.gauge("closecast_online_mase", aaplTags).map(Gauge::value).orElseThrow().doubleValue(), 1e-12);
+        assertEquals(0.0, registry.gauge("closecast_online_coverage", List.of(Tag.create("model", "closecast-acc-aapl"),
+                Tag.create("version", "3"), Tag.create("level", "0.8"))).map(Gauge::value).orElseThrow().doubleValue(), 1e-12);
+        assertEquals(3.0, registry.counter("closecast_feedback", List.of(Tag.create("model", "closecast-acc-aapl")))
+                .orElseThrow().count() - aaplBefore, 1e-12);
+
+        // closing one model's accuracy removes its gauges only
+        msft.close();
+        assertTrue(registry.gauge("closecast_online_mase", msftTags).isEmpty());
+        assertTrue(registry.gauge("closecast_online_mase", aaplTags).isPresent(), "aapl's gauges stay");
+        aapl.close();
     }
 
     @Test
@@ -122,6 +175,8 @@ class OnlineAccuracyTest {
         assertEquals("actual must be a finite price > 0, found -1.0",
                 assertThrows(ServingException.class, () -> fb(0, -1, 1, 1, "1")).getMessage());
         assertEquals("feedback.window must be 1..100000, found 0",
-                assertThrows(ServingException.class, () -> OnlineAccuracy.create(Metrics.globalRegistry(), 0)).getMessage());
+                assertThrows(ServingException.class, () -> OnlineAccuracy.create(Metrics.globalRegistry(), M, 0)).getMessage());
+        assertEquals("model must not be blank, found ' '",
+                assertThrows(ServingException.class, () -> OnlineAccuracy.create(Metrics.globalRegistry(), " ", 10)).getMessage());
     }
 }

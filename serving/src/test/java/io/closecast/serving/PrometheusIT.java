@@ -72,7 +72,7 @@ class PrometheusIT {
                 awaitOrLog("the first scrape of the service", log,
                         () -> value(query(prom9, "up{job=\"closecast-serving\"}")).equals("1"));
                 // the counter lives in the JVM-wide registry, so other ITs in this JVM may have counted feedback before
-                double feedbackBefore = Double.parseDouble(value(query(prom9, "closecast_feedback_total")));
+                double feedbackBefore = Double.parseDouble(value(query(prom9, "closecast_feedback_total{model=\"closecast-test\"}")));
                 load(new TestClient(service.port()));
 
                 Map<String, String> failures = new LinkedHashMap<>();
@@ -94,10 +94,10 @@ class PrometheusIT {
                         + "\nPrometheus log:\n" + Files.readString(log));
 
                 // the online-accuracy gauges Prometheus stored are the service's figures
-                assertEquals(0.5, Double.parseDouble(value(query(prom9, "closecast_online_mase{version=\"4\"}"))), 1e-12);
-                assertEquals(0.6, Double.parseDouble(value(query(prom9, "closecast_online_coverage{version=\"5\",level=\"0.8\"}"))), 1e-12);
-                assertEquals(50, Double.parseDouble(value(query(prom9, "closecast_online_coverage_reports{version=\"5\",level=\"0.8\"}"))), 0.0);
-                assertEquals(feedbackBefore + 4 + 50, Double.parseDouble(value(query(prom9, "closecast_feedback_total"))), 0.0);
+                assertEquals(0.5, Double.parseDouble(value(query(prom9, "closecast_online_mase{model=\"closecast-test\",version=\"4\"}"))), 1e-12);
+                assertEquals(0.6, Double.parseDouble(value(query(prom9, "closecast_online_coverage{model=\"closecast-test\",version=\"5\",level=\"0.8\"}"))), 1e-12);
+                assertEquals(50, Double.parseDouble(value(query(prom9, "closecast_online_coverage_reports{model=\"closecast-test\",version=\"5\",level=\"0.8\"}"))), 0.0);
+                assertEquals(feedbackBefore + 4 + 50, Double.parseDouble(value(query(prom9, "closecast_feedback_total{model=\"closecast-test\"}"))), 0.0);
             } finally {
                 prom.destroy();
                 if (!prom.waitFor(20, TimeUnit.SECONDS)) {

@@ -23,6 +23,8 @@ class RouteLabelTest {
         assertEquals("/v1/models/{name}", m.routeLabel("/v1/models/closecast-MSFT"));
         assertEquals("/v1/models/{name}/predict", m.routeLabel("/v1/models/closecast-MSFT/predict"));
         assertEquals("/v1/models/{name}/predict/csv", m.routeLabel("/v1/models/closecast-PETR4.SA/predict/csv"));
+        assertEquals("/v1/models/{name}/feedback", m.routeLabel("/v1/models/closecast-MSFT/feedback"));
+        assertEquals("/v1/models/{name}/feedback/summary", m.routeLabel("/v1/models/closecast-MSFT/feedback/summary"));
         assertEquals(ServingMetrics.OTHER_ROUTE, m.routeLabel("/v1/models//predict"));
         assertEquals(ServingMetrics.OTHER_ROUTE, m.routeLabel("/v1/models/x/predictx"));
         assertEquals(ServingMetrics.OTHER_ROUTE, m.routeLabel("/v1/models/x/predict/csv/more"));

@@ -128,6 +128,36 @@ class RoutesTest {
     }
 
     @Test
+    void aFleetOfOneKeepsItsFeedbackOnceForTheSingleModelAndThePerModelRoutes() {
+        // one model: /v1/feedback serves, and /v1/models/{name}/feedback is the same model's same online accuracy
+        HttpResponse<String> single = client.post("/v1/feedback", "application/json",
+                "{\"date\": \"2023-03-01\", \"actual\": 100, \"predicted\": 101, \"last\": 98, \"version\": \"61\"}");
+        assertEquals(200, single.statusCode(), single.body());
+        assertEquals(TestModelSource.NAME, TestClient.json(single).get("model").asText());
+        HttpResponse<String> named = client.post("/v1/models/" + TestModelSource.NAME + "/feedback", "application/json",
+                "{\"date\": \"2023-03-02\", \"actual\": 100, \"predicted\": 103, \"last\": 98, \"version\": \"61\"}");
+        assertEquals(200, named.statusCode(), named.body());
+        assertEquals(2, TestClient.json(named).at("/summary/count").asInt(), named.body());
+        for (String path : List.of("/v1/feedback/summary", "/v1/models/" + TestModelSource.NAME + "/feedback/summary")) {
+            JsonNode summary = TestClient.json(ok(client.get(path)));
+            assertEquals(TestModelSource.NAME, summary.get("model").asText(), path);
+            assertEquals("1", summary.get("serving_version").asText(), path);
+            JsonNode v61 = null;
+            for (JsonNode v : summary.get("versions")) {
+                v61 = v.get("version").asText().equals("61") ? v : v61;
+            }
+            assertTrue(v61 != null, path + ": " + summary);
+            assertEquals(2, v61.get("count").asInt(), path);
+            assertEquals(2.0, v61.get("mae").asDouble(), 1e-12, path);
+            assertEquals(1.0, v61.get("mase").asDouble(), 1e-12, path);
+        }
+        // the version defaults to the serving one on both
+        assertEquals("1", TestClient.json(ok(client.post("/v1/feedback", "application/json",
+                "{\"date\": \"2023-03-03\", \"actual\": 100, \"predicted\": 101, \"last\": 98}"))).at("/accepted/version").asText());
+        assertEquals(404, client.get("/v1/models/closecast-other/feedback/summary").statusCode());
+    }
+
+    @Test
     void invocationsSpeakMlflowScoringFormats() {
         String split = "{\"dataframe_split\": {\"columns\": [\"Date\", \"Close\"], \"data\": "
                 + "[[\"d0\", 1], [\"d1\", 100], [\"d2\", 101], [\"d3\", 102], [\"d4\", 103], [\"d5\", 104]]}, \"params\": {\"horizon\": 2}}";
@@ -197,7 +227,8 @@ class RoutesTest {
         for (String path : List.of("openapi: 3", "/v1/predict:", "/v1/predict/csv:", "/invocations:", "/v1/model:",
                 "/health/live:", "/health/ready:", "/ping:", "/health:", "/version:", "/metrics:", "/openapi:",
                 "/v1/webhooks/mlflow:", "/v1/models:", "/v1/models/{name}:", "/v1/models/{name}/predict:",
-                "/v1/models/{name}/predict/csv:", "ModelRequired", "ApiError")) {
+                "/v1/models/{name}/predict/csv:", "/v1/feedback:", "/v1/feedback/summary:", "/v1/models/{name}/feedback:",
+                "/v1/models/{name}/feedback/summary:", "FeedbackSummary", "ModelRequired", "ApiError")) {
             assertTrue(res.body().contains(path), "expected " + path + " in /openapi");
         }
     }
