@@ -30,9 +30,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--trials", description = "Number of trials (overrides sweep.trials; larger extends a finished sweep).")
     Integer trials;
 
-    @Option(names = "--trial", paramLabel = "I", description = {"Run only trial I (again: same params and seed) under the sweep's parent run.",
-            "Several --trial processes may run at once (an Indexed Job's pods): they share one parent, and the last to",
-            "end finishes it."})
+    @Option(names = "--trial", paramLabel = "I", description = "Run only trial I (again: same params and seed) under the sweep's"
+            + " parent run. Several --trial processes may run at once (an Indexed Job's pods): they share one parent, and"
+            + " the last to end finishes it.")
     Integer trial;
 
     @Option(names = "--symbol", paramLabel = "SYMBOL",
