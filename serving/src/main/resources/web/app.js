@@ -477,7 +477,9 @@ function renderTable(history, result) {
   });
   const p = el('p', { class: 'muted' }, 'Model ' + result.model.name + ' v' + result.model.version + ', last close '
     + (history.values.length ? price(history.values[history.values.length - 1]) : '?')
-    + (result.dates ? '; days are the next business days (exchange holidays not known).' : '.'));
+    + (result.dates ? (result.calendar === 'us-equities'
+      ? '; days are the next US trading days (weekends and NYSE / Nasdaq holidays skipped).'
+      : '; days are the next weekdays (this exchange\u2019s holidays are not known).') : '.'));
   box.replaceChildren(table, p);
 }
 

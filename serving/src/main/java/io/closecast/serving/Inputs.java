@@ -1,6 +1,5 @@
 package io.closecast.serving;
 
-import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -186,22 +185,6 @@ final class Inputs {
             throw ApiException.badField(field, "expected an ISO date up to " + LATEST + ", found " + Json.abbreviate(text));
         }
         return date;
-    }
-
-    /**
-     * The next {@code count} business days (Monday to Friday) after {@code last}. Exchange holidays are not
-     * known here, so a holiday can appear as a forecast day.
-     */
-    static List<LocalDate> nextBusinessDays(LocalDate last, int count) {
-        List<LocalDate> out = new ArrayList<>(count);
-        LocalDate d = last;
-        while (out.size() < count) {
-            d = d.plusDays(1);
-            if (d.getDayOfWeek() != DayOfWeek.SATURDAY && d.getDayOfWeek() != DayOfWeek.SUNDAY) {
-                out.add(d);
-            }
-        }
-        return out;
     }
 
     /** Naive forecast: every next price equals the last one. */

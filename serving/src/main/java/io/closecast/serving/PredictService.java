@@ -8,6 +8,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closecast.model.ForecastInterval;
 import io.closecast.model.ForecastModel;
+import io.closecast.model.TradingCalendar;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -98,14 +99,15 @@ final class PredictService implements HttpService {
         Json.numbers(sb, predictions);
         if (lastDate.isPresent()) {
             sb.append(",\"dates\":[");
-            List<LocalDate> next = Inputs.nextBusinessDays(lastDate.get(), horizon);
+            TradingCalendar calendar = TradingCalendar.forSymbol(info.symbol());
+            List<LocalDate> next = calendar.next(lastDate.get(), horizon);
             for (int i = 0; i < next.size(); i++) {
                 if (i > 0) {
                     sb.append(',');
                 }
                 sb.append('"').append(next.get(i)).append('"');
             }
-            sb.append(']');
+            sb.append("],\"calendar\":\"").append(calendar.name()).append('"');
         }
         sb.append(",\"intervals\":");
         intervals(sb, forecast.intervals());

@@ -147,7 +147,7 @@ class BadInputTest {
         for (String unknown : new String[] {"horizn", "close", "Closes", "interval", "", "closes ", "\\u0000"}) {
             out.add("{\"closes\": [1,2,3,4,5], \"" + unknown + "\": 5}");
         }
-        // dates the business-day calendar would overflow on (valid ISO, far future)
+        // dates the trading-day calendar would overflow on (valid ISO, far future)
         for (String last : new String[] {"+999999999-12-31", "+10000-01-03", "+999999999-12-30"}) {
             out.add("{\"closes\": [1,2,3,4,5], \"horizon\": 10, \"dates\": [\"2024-01-02\",\"2024-01-03\","
                     + "\"2024-01-04\",\"2024-01-05\",\"" + last + "\"]}");

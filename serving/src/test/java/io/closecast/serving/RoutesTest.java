@@ -103,8 +103,10 @@ class RoutesTest {
                         + "[\"2024-12-20\", \"2024-12-23\", \"2024-12-24\", \"2024-12-26\", \"2024-12-27\"]}");
         assertEquals(200, res.statusCode(), res.body());
         JsonNode json = TestClient.json(res);
-        // 2024-12-27 is a Friday: the next business days are Monday, Tuesday, Wednesday
-        assertEquals("[\"2024-12-30\",\"2024-12-31\",\"2025-01-01\"]", json.get("dates").toString());
+        // 2024-12-27 is a Friday: the next trading days of the model's symbol (MSFT: the US markets) are Monday,
+        // Tuesday and Thursday (New Year's Day is a holiday)
+        assertEquals("[\"2024-12-30\",\"2024-12-31\",\"2025-01-02\"]", json.get("dates").toString());
+        assertEquals("us-equities", json.get("calendar").asText());
         assertEquals(List.of(12.5, 13.0, 13.5), doubles(json.get("predictions")));
     }
 
@@ -124,7 +126,8 @@ class RoutesTest {
         assertEquals(last[4] + 2 * drift, json.get("predictions").get(1).asDouble(), 1e-9);
         assertEquals(last[4], json.get("naive").get(1).asDouble(), 0);
         assertEquals(36.19, last[4], 1e-5, "PETR4 closed 36.19 on 2024-12-30 (SOURCES.md)");
-        assertEquals("[\"2024-12-31\",\"2025-01-01\"]", json.get("dates").toString());
+        // dated by the model's symbol's calendar (MSFT's: US markets closed on New Year's Day)
+        assertEquals("[\"2024-12-31\",\"2025-01-02\"]", json.get("dates").toString());
     }
 
     @Test
