@@ -426,8 +426,7 @@ public final class SweepRunner {
     private Summary finish(Member m, Options options) {
         SweepState state = options.onlyTrial().isPresent() ? m.state.now() : m.state;
         Map<Integer, TrialRow> rows = options.onlyTrial().isPresent() ? state.endedRows(m.spec) : m.rows;
-        List<Integer> open = options.onlyTrial().isEmpty() ? List.of() : java.util.stream.IntStream.range(0, m.trials)
-                .filter(i -> state.needsRun(i) || state.running(i)).boxed().toList();
+        List<Integer> open = options.onlyTrial().isPresent() ? state.notEnded(m.trials) : List.of();
         List<TrialRow> all = new ArrayList<>(rows.values());
         Optional<TrialRow> best = all.stream().filter(r -> r.status() == TrialStatus.FINISHED && r.value().isPresent())
                 .min(Comparator.comparingDouble(r -> m.spec.loss(r.value().orElseThrow())));

@@ -13,14 +13,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 /**
  * A sweep's persistent state, which lives in MLflow: the parent run (found again by the sweep id, so a sweep
@@ -72,13 +76,11 @@ final class SweepState {
      * under it) and every trial's latest attempt, whoever ran it.
      */
     SweepState now() {
-        List<Run> found = new ArrayList<>(parents(client, experimentId, sweepId));
+        List<Run> found = parents(client, experimentId, sweepId);
         Run first = found.isEmpty() ? parent : first(found);
-        List<String> duplicates = new ArrayList<>(found.stream().map(Run::id).filter(id -> !id.equals(first.id())).toList());
-        if (!parent.id().equals(first.id()) && !duplicates.contains(parent.id())) {
-            duplicates.add(parent.id()); // already deleted by another process's merge, its trials not yet moved
-        }
-        merge(client, console, experimentId, first.id(), duplicates);
+        Set<String> merged = new LinkedHashSet<>(ids(found));
+        merged.add(parent.id()); // this one's own, maybe deleted by another process's merge before its trials moved
+        merge(client, console, experimentId, first.id(), merged);
         return new SweepState(client, clock, console, experimentId, symbol, sweepId, first,
                 children(client, experimentId, first.id()), onlyTrial);
     }
@@ -113,6 +115,11 @@ final class SweepState {
     boolean running(int index) {
         Run run = children.get(index);
         return run != null && run.info().status() == RunStatus.RUNNING;
+    }
+
+    /** The trials of {@code 0 .. trials - 1} not ended: never started, interrupted, or RUNNING (elsewhere, maybe). */
+    List<Integer> notEnded(int trials) {
+        return IntStream.range(0, trials).filter(i -> needsRun(i) || running(i)).boxed().toList();
     }
 
     /** The rows of the trials that ended (not interrupted, not running), by index. */
@@ -203,14 +210,19 @@ final class SweepState {
 
     private static Map<Integer, Run> children(MlflowClient client, String experimentId, String parentId) {
         Map<Integer, Run> byTrial = new TreeMap<>();
-        for (Run run : client.searchAllRuns(RunSearch.builder(experimentId)
-                .filter("tags.`mlflow.parentRunId` = '" + parentId + "'").orderBy("attributes.start_time ASC").build())) {
+        for (Run run : attempts(client, experimentId, parentId)) {
             String index = run.tags().get(SweepRunner.TAG_TRIAL);
             if (index != null) {
                 byTrial.put(Integer.parseInt(index), run); // the latest attempt of a trial wins
             }
         }
         return byTrial;
+    }
+
+    /** Every child run of {@code parentId} (every attempt of every trial), oldest first. */
+    private static List<Run> attempts(MlflowClient client, String experimentId, String parentId) {
+        return client.searchAllRuns(RunSearch.builder(experimentId)
+                .filter("tags.`" + Tag.PARENT_RUN_ID + "` = '" + parentId + "'").orderBy("attributes.start_time ASC").build());
     }
 
     /** The sweep's parent runs, earliest first: one, or more when processes that started together each created one. */
@@ -245,8 +257,7 @@ final class SweepState {
             client.reopenRun(parent.id());
             client.logParams(parent.id(), Map.of("sweep.trials.requested." + Instant.now(clock).toEpochMilli(),
                     Integer.toString(trials)));
-            merge(client, console, experimentId, parent.id(), found.stream().map(Run::id)
-                    .filter(id -> !id.equals(parent.id())).toList());
+            merge(client, console, experimentId, parent.id(), ids(found));
             return parent;
         }
         String name = file.path().getFileName().toString().replaceAll("\\.ya?ml$", "") + "-sweep-" + sweepId.substring(0, 6);
@@ -268,9 +279,12 @@ final class SweepState {
         } else {
             describe(client, file, parent);
         }
-        merge(client, console, experimentId, parent.id(), found.stream().map(Run::id)
-                .filter(id -> !id.equals(parent.id())).toList());
+        merge(client, console, experimentId, parent.id(), ids(found));
         return parent;
+    }
+
+    private static List<String> ids(List<Run> runs) {
+        return runs.stream().map(Run::id).toList();
     }
 
     /** The sweep's params and its file on a parent run this process created. */
@@ -299,14 +313,17 @@ final class SweepState {
     }
 
     /**
-     * Moves the trials of duplicate parent runs under {@code parentId} and deletes the duplicates (to MLflow's trash).
-     * Any process may do it, more than once: a trial already moved is not found under a duplicate again.
+     * Moves the trials of the sweep's other parent runs ({@code parentIds} but {@code parentId}) under {@code parentId}
+     * and deletes those (to MLflow's trash). Any process may do it, more than once: a trial already moved is not found
+     * under a duplicate again.
      */
     private static void merge(MlflowClient client, PrintWriter console, String experimentId, String parentId,
-                              List<String> duplicates) {
-        for (String duplicate : duplicates) {
-            List<Run> trials = client.searchAllRuns(RunSearch.builder(experimentId)
-                    .filter("tags.`mlflow.parentRunId` = '" + duplicate + "'").build());
+                              Collection<String> parentIds) {
+        for (String duplicate : parentIds) {
+            if (duplicate.equals(parentId)) {
+                continue;
+            }
+            List<Run> trials = attempts(client, experimentId, duplicate);
             for (Run trial : trials) {
                 client.setTags(trial.id(), Map.of(Tag.PARENT_RUN_ID, parentId));
             }
