@@ -59,14 +59,10 @@ final class FeedbackService implements HttpService {
                 .any("/v1/feedback", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
                 .get("/v1/feedback/summary", (req, res) -> summary(res, models.single("/v1/feedback/summary")))
                 .any("/v1/feedback/summary", (req, res) -> Responses.methodNotAllowed(req, res, "GET"))
-                .post("/v1/models/{name}/feedback", (req, res) -> feedback(req, res, named(req)))
+                .post("/v1/models/{name}/feedback", (req, res) -> feedback(req, res, models.named(req)))
                 .any("/v1/models/{name}/feedback", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
-                .get("/v1/models/{name}/feedback/summary", (req, res) -> summary(res, named(req)))
+                .get("/v1/models/{name}/feedback/summary", (req, res) -> summary(res, models.named(req)))
                 .any("/v1/models/{name}/feedback/summary", (req, res) -> Responses.methodNotAllowed(req, res, "GET"));
-    }
-
-    private ModelManager named(ServerRequest req) {
-        return models.get(req.path().pathParameters().get("name"));
     }
 
     /** The online accuracy of one served model (every model of the fleet has one). */

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.helidon.webserver.http.ServerRequest;
+
 /**
  * The registered models one service serves, each kept by its own {@link ModelManager} (its own alias poll, hot swap,
  * refusals and cached start), in the order they were configured.
@@ -73,6 +75,11 @@ public final class ModelFleet implements AutoCloseable {
                     + String.join(", ", managers.keySet()) + ", found " + Json.abbreviate(name));
         }
         return manager;
+    }
+
+    /** The manager of the model a {@code /v1/models/{name}/...} route names, or a 404 as {@link #get(String)}. */
+    public ModelManager named(ServerRequest req) {
+        return get(req.path().pathParameters().get("name"));
     }
 
     /**

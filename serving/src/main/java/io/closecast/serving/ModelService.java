@@ -27,7 +27,7 @@ final class ModelService implements HttpService {
                 .any("/v1/model", (req, res) -> Responses.methodNotAllowed(req, res, "GET"))
                 .get("/v1/models", this::list)
                 .any("/v1/models", (req, res) -> Responses.methodNotAllowed(req, res, "GET"))
-                .get("/v1/models/{name}", (req, res) -> model(res, fleet.get(req.path().pathParameters().get("name"))))
+                .get("/v1/models/{name}", (req, res) -> model(res, fleet.named(req)))
                 .any("/v1/models/{name}", (req, res) -> Responses.methodNotAllowed(req, res, "GET"));
     }
 

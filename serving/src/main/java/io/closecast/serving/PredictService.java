@@ -39,14 +39,10 @@ final class PredictService implements HttpService {
                 .any("/v1/predict", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
                 .post("/v1/predict/csv", (req, res) -> predictCsv(req, res, models.single("/v1/predict/csv")))
                 .any("/v1/predict/csv", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
-                .post("/v1/models/{name}/predict", (req, res) -> predict(req, res, named(req)))
+                .post("/v1/models/{name}/predict", (req, res) -> predict(req, res, models.named(req)))
                 .any("/v1/models/{name}/predict", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
-                .post("/v1/models/{name}/predict/csv", (req, res) -> predictCsv(req, res, named(req)))
+                .post("/v1/models/{name}/predict/csv", (req, res) -> predictCsv(req, res, models.named(req)))
                 .any("/v1/models/{name}/predict/csv", (req, res) -> Responses.methodNotAllowed(req, res, "POST"));
-    }
-
-    private ModelManager named(ServerRequest req) {
-        return models.get(req.path().pathParameters().get("name"));
     }
 
     private void predict(ServerRequest req, ServerResponse res, ModelManager models) {
