@@ -21,7 +21,7 @@ closecast_java_options="--add-modules=jdk.incubator.vector --enable-native-acces
 case "${1:-}" in
   spark-submit)
     shift
-    exec "$spark_home/bin/spark-submit" --class io.closecast.pipeline.Closecast --jars "$(local_uris)" \
+    exec "$spark_home/bin/spark-submit" --class io.closecast.pipeline.cli.Closecast --jars "$(local_uris)" \
       --conf "spark.executor.extraJavaOptions=$closecast_java_options" \
       --conf "spark.driver.extraJavaOptions=$closecast_java_options" \
       "$@" ;;
@@ -38,5 +38,5 @@ case "${1:-}" in
       --app-id "$SPARK_APPLICATION_ID" --hostname "$SPARK_EXECUTOR_POD_IP" \
       --resourceProfileId "$SPARK_RESOURCE_PROFILE_ID" --podName "$SPARK_EXECUTOR_POD_NAME" ;;
   *)
-    exec java -cp "/app/classes:/app/lib/*" io.closecast.pipeline.Closecast "$@" ;;
+    exec java -cp "/app/classes:/app/lib/*" io.closecast.pipeline.cli.Closecast "$@" ;;
 esac

@@ -3,7 +3,7 @@
 Run once; the output is committed (forecast-evaluation-reference-v1.json) so the Java tests need no Python:
 
     /work/main/registry-server/.venv/bin/python model/src/test/python/forecast_evaluation_reference.py \
-        > model/src/test/resources/io/closecast/model/forecast-evaluation-reference-v1.json
+        > model/src/test/resources/io/closecast/model/evaluation/forecast-evaluation-reference-v1.json
 
 The Diebold-Mariano statistic is written out from its definition (Diebold & Mariano 1995; Harvey, Leybourne &
 Newbold 1997, the form of R's forecast::dm.test) with NumPy; p-values come from scipy.stats.t.

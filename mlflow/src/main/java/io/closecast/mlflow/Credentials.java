@@ -1,5 +1,6 @@
 package io.closecast.mlflow;
 
+
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.closecast.mlflow;
 
+
 import java.time.Duration;
 
 /**

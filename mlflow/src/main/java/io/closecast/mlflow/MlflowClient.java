@@ -1,5 +1,25 @@
 package io.closecast.mlflow;
 
+import io.closecast.mlflow.entities.DatasetInput;
+import io.closecast.mlflow.entities.Experiment;
+import io.closecast.mlflow.entities.FileInfo;
+import io.closecast.mlflow.entities.LogBatch;
+import io.closecast.mlflow.entities.Metric;
+import io.closecast.mlflow.entities.ModelVersion;
+import io.closecast.mlflow.entities.ModelVersionSpec;
+import io.closecast.mlflow.entities.Page;
+import io.closecast.mlflow.entities.Param;
+import io.closecast.mlflow.entities.RegisteredModel;
+import io.closecast.mlflow.entities.Run;
+import io.closecast.mlflow.entities.RunSearch;
+import io.closecast.mlflow.entities.RunSpec;
+import io.closecast.mlflow.entities.RunStatus;
+import io.closecast.mlflow.entities.Stage;
+import io.closecast.mlflow.entities.Tag;
+import io.closecast.mlflow.http.Errors;
+import io.closecast.mlflow.http.Http;
+import io.closecast.mlflow.http.Wire;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -467,8 +487,8 @@ public final class MlflowClient implements AutoCloseable {
     }
 
     /** A run id and a path under its artifact root, parsed from a model version source. */
-    record RunArtifact(String runId, String path) {
-        static RunArtifact parse(String source, Optional<String> versionRunId) {
+    public record RunArtifact(String runId, String path) {
+        public static RunArtifact parse(String source, Optional<String> versionRunId) {
             if (source.startsWith("runs:/")) {
                 String rest = source.substring("runs:/".length()).replaceAll("^/+", "");
                 int slash = rest.indexOf('/');
@@ -497,7 +517,7 @@ public final class MlflowClient implements AutoCloseable {
         return artifactRoots.computeIfAbsent(runId, id -> artifactRootOf(getRun(id).info().artifactUri(), id));
     }
 
-    static String artifactRootOf(String artifactUri, String runId) {
+    public static String artifactRootOf(String artifactUri, String runId) {
         URI uri;
         try {
             uri = URI.create(artifactUri);

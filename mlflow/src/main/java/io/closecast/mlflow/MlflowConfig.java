@@ -1,5 +1,6 @@
 package io.closecast.mlflow;
 
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.closecast.mlflow;
 
+import io.closecast.mlflow.entities.Param;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,5 +1,23 @@
 package io.closecast.mlflow;
 
+import io.closecast.mlflow.entities.Dataset;
+import io.closecast.mlflow.entities.DatasetInput;
+import io.closecast.mlflow.entities.Experiment;
+import io.closecast.mlflow.entities.FileInfo;
+import io.closecast.mlflow.entities.Metric;
+import io.closecast.mlflow.entities.ModelVersion;
+import io.closecast.mlflow.entities.ModelVersionSpec;
+import io.closecast.mlflow.entities.ModelVersionStatus;
+import io.closecast.mlflow.entities.Page;
+import io.closecast.mlflow.entities.Param;
+import io.closecast.mlflow.entities.RegisteredModel;
+import io.closecast.mlflow.entities.Run;
+import io.closecast.mlflow.entities.RunSearch;
+import io.closecast.mlflow.entities.RunSpec;
+import io.closecast.mlflow.entities.RunStatus;
+import io.closecast.mlflow.entities.Stage;
+import io.closecast.mlflow.entities.Tag;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,15 @@
 package io.closecast.mlflow;
 
+import io.closecast.mlflow.entities.Experiment;
+import io.closecast.mlflow.entities.Metric;
+import io.closecast.mlflow.entities.ModelVersion;
+import io.closecast.mlflow.entities.ModelVersionSpec;
+import io.closecast.mlflow.entities.Param;
+import io.closecast.mlflow.entities.Run;
+import io.closecast.mlflow.entities.RunSpec;
+import io.closecast.mlflow.entities.RunStatus;
+import io.closecast.mlflow.entities.Tag;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

@@ -1,5 +1,7 @@
 package io.closecast.model;
 
+import io.closecast.model.dataset.Samples;
+
 import java.util.Random;
 
 /** A tiny deterministic fixture: windows of a noisy sine and the next {@code horizon} values. */

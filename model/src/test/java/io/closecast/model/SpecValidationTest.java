@@ -1,5 +1,11 @@
 package io.closecast.model;
 
+import io.closecast.model.dataset.Samples;
+import io.closecast.model.lstm.HeadActivation;
+import io.closecast.model.lstm.ModelSpec;
+import io.closecast.model.train.Optimizer;
+import io.closecast.model.train.TrainingSpec;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -1,5 +1,8 @@
 package io.closecast.model;
 
+import io.closecast.model.prices.PriceCsv;
+import io.closecast.model.prices.PriceSeries;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 

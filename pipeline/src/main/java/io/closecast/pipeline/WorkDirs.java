@@ -7,12 +7,12 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Scratch directories of the commands: files written before upload, downloaded bundles. */
-final class WorkDirs {
+public final class WorkDirs {
     private WorkDirs() {
     }
 
     /** Deletes {@code dir} and everything under it; a missing directory is fine. */
-    static void delete(Path dir) throws IOException {
+    public static void delete(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -1,14 +1,16 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.cli.Closecast;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Runs the command line in-process and keeps its exit code, stdout and stderr. */
-record Cli(int code, String out, String err) {
+public record Cli(int code, String out, String err) {
 
-    static Cli run(String... args) {
+    public static Cli run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Closecast.run(new PrintWriter(out), new PrintWriter(err), args);
@@ -16,7 +18,7 @@ record Cli(int code, String out, String err) {
     }
 
     /** A bundled file under the repository's data/ folder. */
-    static Path data(String name) {
+    public static Path data(String name) {
         String root = System.getProperty("closecast.root");
         if (root != null && Files.isRegularFile(Path.of(root, "data", name))) {
             return Path.of(root, "data", name);

@@ -1,7 +1,7 @@
 package io.closecast.pipeline;
 
-import io.closecast.model.PriceCsv;
-import io.closecast.model.PriceSeries;
+import io.closecast.model.prices.PriceCsv;
+import io.closecast.model.prices.PriceSeries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -9,10 +9,10 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.closecast.mlflow.FileInfo;
+import io.closecast.mlflow.entities.FileInfo;
 import io.closecast.mlflow.MlflowClient;
-import io.closecast.mlflow.ModelVersion;
-import io.closecast.mlflow.Run;
+import io.closecast.mlflow.entities.ModelVersion;
+import io.closecast.mlflow.entities.Run;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

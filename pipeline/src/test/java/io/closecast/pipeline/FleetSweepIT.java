@@ -1,5 +1,9 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.config.TrainConfig;
+import io.closecast.pipeline.registry.Promotion;
+import io.closecast.pipeline.sweep.SweepRunner;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,10 +16,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.closecast.mlflow.MlflowClient;
-import io.closecast.mlflow.ModelVersion;
-import io.closecast.mlflow.Run;
-import io.closecast.mlflow.RunSearch;
-import io.closecast.mlflow.RunStatus;
+import io.closecast.mlflow.entities.ModelVersion;
+import io.closecast.mlflow.entities.Run;
+import io.closecast.mlflow.entities.RunSearch;
+import io.closecast.mlflow.entities.RunStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,15 +1,21 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.config.YamlConfig;
+import io.closecast.pipeline.sweep.SweepRunner;
+import io.closecast.pipeline.sweep.SweepSpec;
+import io.closecast.pipeline.sweep.TrialStatus;
+import io.closecast.pipeline.sweep.pruning.MlflowCurves;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
 
-import io.closecast.mlflow.Metric;
+import io.closecast.mlflow.entities.Metric;
 import io.closecast.mlflow.MlflowClient;
-import io.closecast.mlflow.Run;
-import io.closecast.mlflow.RunSpec;
-import io.closecast.mlflow.RunStatus;
+import io.closecast.mlflow.entities.Run;
+import io.closecast.mlflow.entities.RunSpec;
+import io.closecast.mlflow.entities.RunStatus;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,5 +1,9 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.cli.Commands;
+import io.closecast.pipeline.sweep.SweepRunner;
+import io.closecast.pipeline.tracking.RunMetadata;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,13 +15,13 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.closecast.mlflow.Experiment;
-import io.closecast.mlflow.Metric;
+import io.closecast.mlflow.entities.Experiment;
+import io.closecast.mlflow.entities.Metric;
 import io.closecast.mlflow.MlflowClient;
-import io.closecast.mlflow.ModelVersion;
-import io.closecast.mlflow.Run;
-import io.closecast.mlflow.RunSearch;
-import io.closecast.mlflow.RunStatus;
+import io.closecast.mlflow.entities.ModelVersion;
+import io.closecast.mlflow.entities.Run;
+import io.closecast.mlflow.entities.RunSearch;
+import io.closecast.mlflow.entities.RunStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.registry.Promotion;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +16,13 @@ import java.util.stream.Stream;
 
 import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.MlflowConfig;
-import io.closecast.mlflow.ModelVersion;
-import io.closecast.mlflow.ModelVersionSpec;
-import io.closecast.mlflow.Run;
-import io.closecast.mlflow.RunSearch;
-import io.closecast.mlflow.RunSpec;
-import io.closecast.mlflow.RunStatus;
-import io.closecast.mlflow.Stage;
+import io.closecast.mlflow.entities.ModelVersion;
+import io.closecast.mlflow.entities.ModelVersionSpec;
+import io.closecast.mlflow.entities.Run;
+import io.closecast.mlflow.entities.RunSearch;
+import io.closecast.mlflow.entities.RunSpec;
+import io.closecast.mlflow.entities.RunStatus;
+import io.closecast.mlflow.entities.Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -215,7 +217,7 @@ class PostgresMlflowIT {
                 for (int i = 0; i < 4; i++) {
                     runs.add(client.createRun(RunSpec.create(experimentId, "trial-" + i)));
                 }
-                io.closecast.mlflow.DatasetInput input = io.closecast.mlflow.DatasetInput.create(new io.closecast.mlflow.Dataset(
+                io.closecast.mlflow.entities.DatasetInput input = io.closecast.mlflow.entities.DatasetInput.create(new io.closecast.mlflow.entities.Dataset(
                         "MSFT-daily", "digest" + round, "local", "{}", "{}", "{}"), "training");
                 java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
                 List<java.util.concurrent.Future<?>> calls = new ArrayList<>();

@@ -1,8 +1,12 @@
 package io.closecast.pipeline;
 
-import io.closecast.model.PriceBar;
-import io.closecast.model.PriceCsv;
-import io.closecast.model.PriceSeries;
+import io.closecast.pipeline.data.PriceCache;
+import io.closecast.pipeline.data.YahooChartClient;
+import io.closecast.pipeline.data.YahooConfig;
+
+import io.closecast.model.prices.PriceBar;
+import io.closecast.model.prices.PriceCsv;
+import io.closecast.model.prices.PriceSeries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

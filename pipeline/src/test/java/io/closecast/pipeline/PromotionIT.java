@@ -1,5 +1,7 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.registry.Promotion;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -8,12 +10,12 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.closecast.mlflow.MlflowClient;
-import io.closecast.mlflow.ModelVersion;
-import io.closecast.mlflow.ModelVersionSpec;
-import io.closecast.mlflow.Run;
-import io.closecast.mlflow.RunSpec;
-import io.closecast.mlflow.RunStatus;
-import io.closecast.mlflow.Stage;
+import io.closecast.mlflow.entities.ModelVersion;
+import io.closecast.mlflow.entities.ModelVersionSpec;
+import io.closecast.mlflow.entities.Run;
+import io.closecast.mlflow.entities.RunSpec;
+import io.closecast.mlflow.entities.RunStatus;
+import io.closecast.mlflow.entities.Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,13 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.sweep.SweepProgress;
+import io.closecast.pipeline.sweep.SweepRunner;
+import io.closecast.pipeline.sweep.TrialRunner;
+import io.closecast.pipeline.sweep.TrialStatus;
+import io.closecast.pipeline.sweep.spi.RemoteTrial;
+import io.closecast.pipeline.sweep.spi.TrialScheduler;
+import io.closecast.pipeline.training.TrainingJob;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,10 +25,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.closecast.mlflow.MlflowClient;
-import io.closecast.mlflow.Run;
-import io.closecast.mlflow.RunSearch;
-import io.closecast.mlflow.RunSpec;
-import io.closecast.mlflow.RunStatus;
+import io.closecast.mlflow.entities.Run;
+import io.closecast.mlflow.entities.RunSearch;
+import io.closecast.mlflow.entities.RunSpec;
+import io.closecast.mlflow.entities.RunStatus;
 import org.junit.jupiter.api.Test;
 
 /**

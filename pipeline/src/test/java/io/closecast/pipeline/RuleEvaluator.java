@@ -1,5 +1,7 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.registry.Promotion;
+
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,9 +9,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
-import io.closecast.mlflow.ModelVersion;
-import io.closecast.model.Backtest;
-import io.closecast.model.ForecastEvaluation;
+import io.closecast.mlflow.entities.ModelVersion;
+import io.closecast.model.evaluation.Backtest;
+import io.closecast.model.evaluation.ForecastEvaluation;
 
 /**
  * The promotion ITs' evaluator: registered versions stand for models by their forecast rule (version tag

@@ -1,5 +1,8 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.sweep.SweepRunner;
+import io.closecast.pipeline.sweep.TrialStatus;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -10,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.closecast.mlflow.MlflowClient;
-import io.closecast.mlflow.Run;
-import io.closecast.mlflow.RunSearch;
-import io.closecast.mlflow.RunStatus;
+import io.closecast.mlflow.entities.Run;
+import io.closecast.mlflow.entities.RunSearch;
+import io.closecast.mlflow.entities.RunStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,7 +117,7 @@ class SweepIT {
         String index = bestRun.tags().get(SweepRunner.TAG_TRIAL);
         // ... and leaves the other trials' RUNNING runs alone: they may be another process's (an Indexed Job's pods)
         String other = index.equals("0") ? "1" : "0";
-        Run elsewhere = client.createRun(io.closecast.mlflow.RunSpec.builder(experimentId, "trial-" + other)
+        Run elsewhere = client.createRun(io.closecast.mlflow.entities.RunSpec.builder(experimentId, "trial-" + other)
                 .parentRunId(parent.id()).tag(SweepRunner.TAG_TRIAL, other).build());
         CliProcess.Result replay = CliProcess.run(300, "sweep", config.toString(), "--trial", index);
         assertEquals(0, replay.code(), replay.out());
@@ -155,7 +158,7 @@ class SweepIT {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         awaitRunningTrial(pod1, log1, experimentId, started.id(), deadline);
         // while they run, a parent appears that every process must settle on (the earliest started)
-        Run earlier = client.createRun(io.closecast.mlflow.RunSpec.builder(experimentId, "raced-parent")
+        Run earlier = client.createRun(io.closecast.mlflow.entities.RunSpec.builder(experimentId, "raced-parent")
                 .startTime(started.info().startTime().minusSeconds(1))
                 .tag(SweepRunner.TAG_SWEEP_ID, started.tags().get(SweepRunner.TAG_SWEEP_ID))
                 .tag("closecast.kind", "sweep").build());
@@ -180,7 +183,7 @@ class SweepIT {
         assertTrue(trials.stream().anyMatch(r -> r.id().equals(parent.tags().get("closecast.best_run_id"))), out);
 
         // a duplicate found at the start (a pod that created one at the same moment) is merged into the first
-        Run duplicate = client.createRun(io.closecast.mlflow.RunSpec.builder(experimentId, "duplicate-parent")
+        Run duplicate = client.createRun(io.closecast.mlflow.entities.RunSpec.builder(experimentId, "duplicate-parent")
                 .startTime(started.info().startTime().plusSeconds(5))
                 .tag(SweepRunner.TAG_SWEEP_ID, started.tags().get(SweepRunner.TAG_SWEEP_ID))
                 .tag("closecast.kind", "sweep").build());

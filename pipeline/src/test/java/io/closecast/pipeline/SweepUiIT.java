@@ -1,5 +1,8 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.sweep.SweepRunner;
+import io.closecast.pipeline.training.TrainingUi;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
@@ -16,11 +19,11 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import io.closecast.mlflow.FileInfo;
+import io.closecast.mlflow.entities.FileInfo;
 import io.closecast.mlflow.MlflowClient;
-import io.closecast.mlflow.Run;
-import io.closecast.mlflow.RunSearch;
-import io.closecast.mlflow.RunStatus;
+import io.closecast.mlflow.entities.Run;
+import io.closecast.mlflow.entities.RunSearch;
+import io.closecast.mlflow.entities.RunStatus;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

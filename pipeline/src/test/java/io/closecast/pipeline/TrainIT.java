@@ -1,18 +1,20 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.training.Refit;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.closecast.mlflow.FileInfo;
-import io.closecast.mlflow.Metric;
+import io.closecast.mlflow.entities.FileInfo;
+import io.closecast.mlflow.entities.Metric;
 import io.closecast.mlflow.MlflowClient;
-import io.closecast.mlflow.ModelVersion;
-import io.closecast.mlflow.Run;
-import io.closecast.mlflow.RunStatus;
-import io.closecast.model.ForecastModel;
+import io.closecast.mlflow.entities.ModelVersion;
+import io.closecast.mlflow.entities.Run;
+import io.closecast.mlflow.entities.RunStatus;
+import io.closecast.model.bundle.ForecastModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

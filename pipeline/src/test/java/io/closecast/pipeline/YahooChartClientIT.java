@@ -1,9 +1,13 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.data.ChartData;
+import io.closecast.pipeline.data.YahooChartClient;
+import io.closecast.pipeline.data.YahooConfig;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.closecast.model.PriceBar;
+import io.closecast.model.prices.PriceBar;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -1,5 +1,28 @@
 package io.closecast.serving;
 
+import io.closecast.serving.config.ServingConfig;
+import io.closecast.serving.dashboard.Samples;
+import io.closecast.serving.http.DashboardService;
+import io.closecast.serving.http.FeedbackService;
+import io.closecast.serving.http.HealthService;
+import io.closecast.serving.http.InvocationsService;
+import io.closecast.serving.http.ModelService;
+import io.closecast.serving.http.OpenApiService;
+import io.closecast.serving.http.PredictService;
+import io.closecast.serving.http.SamplesService;
+import io.closecast.serving.http.WebhookService;
+import io.closecast.serving.http.filter.ApiKeyFilter;
+import io.closecast.serving.http.filter.ConnectionGuard;
+import io.closecast.serving.http.filter.HeaderDeadline;
+import io.closecast.serving.http.filter.RequestMetricsFilter;
+import io.closecast.serving.http.support.Responses;
+import io.closecast.serving.models.ModelFleet;
+import io.closecast.serving.models.ModelSource;
+import io.closecast.serving.models.ModelSourceFactory;
+import io.closecast.serving.monitoring.ServingMetrics;
+import io.closecast.serving.security.ApiKeys;
+import io.closecast.serving.security.WebhookVerifier;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -10,7 +33,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 
-import io.closecast.model.LstmForecaster;
+import io.closecast.model.lstm.LstmForecaster;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.logging.common.LogConfig;
@@ -34,7 +57,7 @@ public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     /** The routes requests are counted and timed under. */
-    static final List<String> ROUTES = List.of("/v1/predict", "/v1/predict/csv", "/invocations", "/v1/model",
+    public static final List<String> ROUTES = List.of("/v1/predict", "/v1/predict/csv", "/invocations", "/v1/model",
             "/v1/models", "/v1/models/{name}", "/v1/models/{name}/predict", "/v1/models/{name}/predict/csv",
             "/v1/models/{name}/feedback", "/v1/models/{name}/feedback/summary",
             "/v1/webhooks/mlflow", "/health/live", "/health/ready", "/ping", "/health", "/version", "/metrics", "/openapi",
@@ -62,7 +85,7 @@ public final class Main {
         ServingConfig config = ServingConfig.load(yaml, System.getenv());
         ModelSourceFactory factory = ServiceLoader.load(ModelSourceFactory.class).findFirst()
                 .orElseThrow(() -> new ServingException("expected a ModelSourceFactory on the class path "
-                        + "(META-INF/services/io.closecast.serving.ModelSourceFactory), found none"));
+                        + "(META-INF/services/io.closecast.serving.models.ModelSourceFactory), found none"));
         RunningService service = start(config, factory.create(config));
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "closecast-shutdown"));
     }

@@ -1,5 +1,10 @@
 package io.closecast.serving;
 
+import io.closecast.serving.http.filter.HeaderDeadline;
+import io.closecast.serving.models.ModelFleet;
+import io.closecast.serving.models.ModelManager;
+import io.closecast.serving.monitoring.ServingMetrics;
+
 import io.helidon.webserver.WebServer;
 
 /** A started service: its web server, models and meters. Closing stops the server, then the models. */

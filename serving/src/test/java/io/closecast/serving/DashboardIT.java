@@ -1,5 +1,7 @@
 package io.closecast.serving;
 
+import io.closecast.serving.config.ServingConfig;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

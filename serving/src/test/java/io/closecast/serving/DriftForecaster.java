@@ -1,5 +1,8 @@
 package io.closecast.serving;
 
+import io.closecast.serving.models.Forecaster;
+import io.closecast.serving.models.ModelInfo;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -7,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.closecast.model.ForecastModel;
-import io.closecast.model.IntervalCalibration;
+import io.closecast.model.bundle.ForecastModel;
+import io.closecast.model.intervals.IntervalCalibration;
 
 /**
  * A small honest forecaster for tests: the next prices continue the window's mean daily change
@@ -16,7 +19,7 @@ import io.closecast.model.IntervalCalibration;
  * ran on a closed model. Its intervals come from the model core's {@link IntervalCalibration} with fixed quantiles
  * (1.6 and 2.5 times the window's volatility at step 1, for 80 % and 95 %).
  */
-class DriftForecaster implements Forecaster {
+public class DriftForecaster implements Forecaster {
 
     static final IntervalCalibration INTERVALS = new IntervalCalibration(IntervalCalibration.METHOD, List.of(0.8, 0.95),
             0.94, new double[][] {{1.6}, {2.5}}, 250, "2021-01-04", "2021-12-31", "validation");
@@ -25,11 +28,11 @@ class DriftForecaster implements Forecaster {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger calls = new AtomicInteger();
 
-    DriftForecaster(ModelInfo info) {
+    public DriftForecaster(ModelInfo info) {
         this.info = info;
     }
 
-    static ModelInfo info(String name, String version, int window, int maxHorizon) {
+    public static ModelInfo info(String name, String version, int window, int maxHorizon) {
         return new ModelInfo(name, version, "run-" + version, "production", LocalDate.of(2010, 1, 4),
                 LocalDate.of(2022, 12, 30), window, maxHorizon, List.of("Close"),
                 Map.of("test_mae", 0.42, "naive_test_mae", 0.45, "test_directional_accuracy", 0.56,
@@ -73,7 +76,7 @@ class DriftForecaster implements Forecaster {
         closed.set(true);
     }
 
-    boolean closed() {
+    public boolean closed() {
         return closed.get();
     }
 

@@ -1,5 +1,11 @@
 package io.closecast.serving;
 
+import io.closecast.serving.config.ServingConfig;
+import io.closecast.serving.http.RoutesTest;
+import io.closecast.serving.models.ModelInfo;
+import io.closecast.serving.monitoring.ServingMetrics;
+import io.closecast.serving.registry.MlflowModelSourceFactory;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,9 @@
 package io.closecast.serving;
 
+import io.closecast.serving.config.ServingConfig;
+import io.closecast.serving.http.RoutesTest;
+import io.closecast.serving.monitoring.ServingMetrics;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * {@code GET /metrics} counts requests per route and status, with the model's and the JVM's meters, and passes {@code promtool check metrics} (Debian's promtool, installed when missing): no
  * findings at all, after requests on several routes, a prediction and a model load have filled every family.
  */
-class MetricsFormatIT {
+public class MetricsFormatIT {
 
     @Test
     void metricsPassPromtoolCheckMetricsWithNoFinding() throws Exception {

@@ -1,5 +1,13 @@
 package io.closecast.serving;
 
+import io.closecast.serving.config.ServingConfig;
+import io.closecast.serving.http.RoutesTest;
+import io.closecast.serving.models.Forecaster;
+import io.closecast.serving.models.ModelInfo;
+import io.closecast.serving.models.VersionRef;
+import io.closecast.serving.registry.MlflowModelSource;
+import io.closecast.serving.registry.MlflowModelSourceFactory;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,9 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closecast.mlflow.MlflowClient;
-import io.closecast.mlflow.Stage;
-import io.closecast.model.ForecastInterval;
-import io.closecast.model.ForecastModel;
+import io.closecast.mlflow.entities.Stage;
+import io.closecast.model.intervals.ForecastInterval;
+import io.closecast.model.bundle.ForecastModel;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,5 +1,10 @@
 package io.closecast.serving;
 
+import io.closecast.serving.config.ServingConfig;
+import io.closecast.serving.dashboard.Samples;
+import io.closecast.serving.models.ModelInfo;
+import io.closecast.serving.registry.MlflowModelSourceFactory;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -22,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.closecast.model.PriceColumn;
+import io.closecast.model.prices.PriceColumn;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -113,24 +118,24 @@ class PyfuncIT extends RegistryTestBase {
      * STANDARD scaler against {@link ForecastModel#forecast}.
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(value = io.closecast.model.TargetTransform.class,
+    @org.junit.jupiter.params.provider.EnumSource(value = io.closecast.model.dataset.TargetTransform.class,
             names = {"LOG_RETURN", "WINDOW_RELATIVE"})
-    void theNumpyLoaderForecastsAReturnOrWindowRelativeModelAsJavaDoes(io.closecast.model.TargetTransform transform)
+    void theNumpyLoaderForecastsAReturnOrWindowRelativeModelAsJavaDoes(io.closecast.model.dataset.TargetTransform transform)
             throws Exception {
-        io.closecast.model.PreparedData data = io.closecast.model.DatasetBuilder.prepare(fixture.series,
-                io.closecast.model.DatasetSpec.builder().window(12).horizon(1)
+        io.closecast.model.dataset.PreparedData data = io.closecast.model.dataset.DatasetBuilder.prepare(fixture.series,
+                io.closecast.model.dataset.DatasetSpec.builder().window(12).horizon(1)
                         .transform(transform)
-                        .scaler(io.closecast.model.ScalerKind.STANDARD).build());
+                        .scaler(io.closecast.model.dataset.ScalerKind.STANDARD).build());
         io.closecast.training.TrainingResult trained = io.closecast.training.Trainer.create(
-                        io.closecast.model.ModelSpec.builder().lstmHiddenUnits(List.of(6, 4)).denseUnits(List.of(3))
+                        io.closecast.model.lstm.ModelSpec.builder().lstmHiddenUnits(List.of(6, 4)).denseUnits(List.of(3))
                                 .inputFeatures(1).horizon(1).build(),
-                        io.closecast.model.TrainingSpec.builder().maxEpochs(2).patience(5).batchSize(32).seed(11).threads(2).build())
-                .train(new io.closecast.model.Samples(data.train().inputs(), data.train().targets()),
-                        new io.closecast.model.Samples(data.validation().inputs(), data.validation().targets()),
-                        io.closecast.model.EpochListener.none());
+                        io.closecast.model.train.TrainingSpec.builder().maxEpochs(2).patience(5).batchSize(32).seed(11).threads(2).build())
+                .train(new io.closecast.model.dataset.Samples(data.train().inputs(), data.train().targets()),
+                        new io.closecast.model.dataset.Samples(data.validation().inputs(), data.validation().targets()),
+                        io.closecast.model.train.EpochListener.none());
         Path bundle = work.resolve(transform.name() + "-bundle");
-        io.closecast.model.ForecastModel java = io.closecast.training.BundleWriter.write(bundle, trained, data.codec(),
-                new io.closecast.training.BundleWriter.Provenance("run-log-return", "MSFT", data.trainRange(), data.testRange(),
+        io.closecast.model.bundle.ForecastModel java = io.closecast.training.bundle.BundleWriter.write(bundle, trained, data.codec(),
+                new io.closecast.training.bundle.BundleWriter.Provenance("run-log-return", "MSFT", data.trainRange(), data.testRange(),
                         data.dataset().sha256(), 11, "test", "model: log-return\n"), fixture.series.column(PriceColumn.CLOSE));
         assertEquals(12 + transform.lookback(), java.requiredHistory(), "window 12 + the transform's lookback");
         List<double[]> windows = windows(java.requiredHistory());

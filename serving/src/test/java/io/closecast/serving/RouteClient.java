@@ -24,23 +24,23 @@ import io.helidon.webserver.testing.junit5.DirectClient;
  * The route tests' client over Helidon's {@link DirectClient} (no socket: requests go straight into the routing),
  * with {@link TestClient}'s calls and answers as {@link HttpResponse}, so a test reads the same over the wire or not.
  */
-final class RouteClient {
+public final class RouteClient {
 
     private final DirectClient client;
 
-    RouteClient(DirectClient client) {
+    public RouteClient(DirectClient client) {
         this.client = client;
     }
 
-    HttpResponse<String> get(String path, String... headers) {
+    public HttpResponse<String> get(String path, String... headers) {
         return send(request(Method.GET, path), path, null, headers);
     }
 
-    HttpResponse<String> post(String path, String contentType, String body, String... headers) {
+    public HttpResponse<String> post(String path, String contentType, String body, String... headers) {
         return post(path, contentType, body.getBytes(StandardCharsets.UTF_8), headers);
     }
 
-    HttpResponse<String> post(String path, String contentType, byte[] body, String... headers) {
+    public HttpResponse<String> post(String path, String contentType, byte[] body, String... headers) {
         Http1ClientRequest req = request(Method.POST, path);
         if (contentType != null) {
             req.header(HeaderNames.CONTENT_TYPE, contentType);

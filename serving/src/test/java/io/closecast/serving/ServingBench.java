@@ -1,5 +1,11 @@
 package io.closecast.serving;
 
+import io.closecast.serving.config.ServingConfig;
+import io.closecast.serving.models.Forecaster;
+import io.closecast.serving.models.ModelInfo;
+import io.closecast.serving.models.ModelSource;
+import io.closecast.serving.models.VersionRef;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

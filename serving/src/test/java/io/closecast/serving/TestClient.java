@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** JDK HttpClient against a running service, plus small helpers for the route tests. */
-final class TestClient {
+public final class TestClient {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -63,7 +63,7 @@ final class TestClient {
         return sb.append("],\"horizon\":").append(horizon).append('}').toString();
     }
 
-    static JsonNode json(HttpResponse<String> res) {
+    public static JsonNode json(HttpResponse<String> res) {
         try {
             return MAPPER.readTree(res.body());
         } catch (IOException e) {
@@ -72,7 +72,7 @@ final class TestClient {
     }
 
     /** Waits until the condition holds, failing after the timeout. */
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
         long end = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
@@ -88,7 +88,7 @@ final class TestClient {
     }
 
     /** A strictly rising window of prices, 100, 101, ... */
-    static String closes(int n) {
+    public static String closes(int n) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < n; i++) {
             if (i > 0) {

@@ -1,5 +1,9 @@
 package io.closecast.serving;
 
+import io.closecast.serving.models.Forecaster;
+import io.closecast.serving.models.ModelSource;
+import io.closecast.serving.models.VersionRef;
+
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -8,9 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A model source whose versions the test controls: which version the alias points at, which fail, whether it is down. */
-class TestModelSource implements ModelSource {
+public class TestModelSource implements ModelSource {
 
-    static final String NAME = "closecast-test";
+    public static final String NAME = "closecast-test";
 
     private final String name;
     private final int window;
@@ -22,42 +26,42 @@ class TestModelSource implements ModelSource {
     private volatile String aliasVersion;
     private volatile boolean down;
 
-    TestModelSource(int window, int maxHorizon, String aliasVersion) {
+    public TestModelSource(int window, int maxHorizon, String aliasVersion) {
         this(NAME, window, maxHorizon, aliasVersion);
     }
 
-    TestModelSource(String name, int window, int maxHorizon, String aliasVersion) {
+    public TestModelSource(String name, int window, int maxHorizon, String aliasVersion) {
         this.name = name;
         this.window = window;
         this.maxHorizon = maxHorizon;
         this.aliasVersion = aliasVersion;
     }
 
-    TestModelSource pointAt(String version) {
+    public TestModelSource pointAt(String version) {
         aliasVersion = version;
         return this;
     }
 
-    TestModelSource down(boolean value) {
+    public TestModelSource down(boolean value) {
         down = value;
         return this;
     }
 
-    TestModelSource failOnLoad(String version) {
+    public TestModelSource failOnLoad(String version) {
         failing.add(version);
         return this;
     }
 
-    DriftForecaster loaded(String version) {
+    public DriftForecaster loaded(String version) {
         return loaded.get(version);
     }
 
-    int resolves() {
+    public int resolves() {
         return resolves.get();
     }
 
     /** How often {@link #load} was asked for {@code version}, failed attempts included. */
-    int loadAttempts(String version) {
+    public int loadAttempts(String version) {
         AtomicInteger n = loadAttempts.get(version);
         return n == null ? 0 : n.get();
     }

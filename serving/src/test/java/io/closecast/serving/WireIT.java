@@ -1,5 +1,7 @@
 package io.closecast.serving;
 
+import io.closecast.serving.config.ServingConfig;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * The wire itself, over raw sockets: request smuggling through bodies a route never read, the web server's own
  * errors as JSON, idle, header (slow loris) and body timeouts, and keep-alive still working for good requests.
  */
-class WireIT {
+public class WireIT {
 
     static final String KEY = "wire-test-key";
     static RunningService service;

@@ -1,7 +1,7 @@
 package io.closecast.spark;
 
-import io.closecast.pipeline.SweepSpec;
-import io.closecast.pipeline.TrialScheduler;
+import io.closecast.pipeline.sweep.SweepSpec;
+import io.closecast.pipeline.sweep.spi.TrialScheduler;
 
 /** {@code sweep.executor: spark} for the pipeline, found with {@link java.util.ServiceLoader}. */
 public final class SparkSchedulerProvider implements TrialScheduler.Provider {

@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.closecast.pipeline.PipelineException;
-import io.closecast.pipeline.RemoteTrial;
-import io.closecast.pipeline.SweepRunner;
-import io.closecast.pipeline.SweepSpec;
-import io.closecast.pipeline.TrialScheduler;
+import io.closecast.pipeline.sweep.spi.RemoteTrial;
+import io.closecast.pipeline.sweep.SweepRunner;
+import io.closecast.pipeline.sweep.SweepSpec;
+import io.closecast.pipeline.sweep.spi.TrialScheduler;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;

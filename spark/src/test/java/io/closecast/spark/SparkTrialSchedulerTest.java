@@ -10,11 +10,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.ServiceLoader;
 
-import io.closecast.pipeline.ConfigSection;
+import io.closecast.pipeline.config.ConfigSection;
 import io.closecast.pipeline.PipelineException;
-import io.closecast.pipeline.SweepSpec;
-import io.closecast.pipeline.TrialScheduler;
-import io.closecast.pipeline.YamlConfig;
+import io.closecast.pipeline.sweep.SweepSpec;
+import io.closecast.pipeline.sweep.spi.TrialScheduler;
+import io.closecast.pipeline.config.YamlConfig;
 import org.apache.spark.SparkConf;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.AfterEach;

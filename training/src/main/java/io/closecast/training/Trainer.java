@@ -1,12 +1,16 @@
 package io.closecast.training;
 
-import io.closecast.model.EpochListener;
-import io.closecast.model.EpochStats;
+import io.closecast.training.dl4j.LstmNetworkFactory;
+import io.closecast.training.dl4j.LstmNetworks;
+import io.closecast.training.fused.FusedLstmTrainer;
+
+import io.closecast.model.train.EpochListener;
+import io.closecast.model.train.EpochStats;
 import io.closecast.model.ModelException;
-import io.closecast.model.ModelSpec;
-import io.closecast.model.Samples;
-import io.closecast.model.TrainingEngine;
-import io.closecast.model.TrainingSpec;
+import io.closecast.model.lstm.ModelSpec;
+import io.closecast.model.dataset.Samples;
+import io.closecast.model.train.TrainingEngine;
+import io.closecast.model.train.TrainingSpec;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,10 @@
 package io.closecast.training;
 
-import io.closecast.model.EpochStats;
-import io.closecast.model.ModelSpec;
-import io.closecast.model.TrainingSpec;
+import io.closecast.training.dl4j.LstmNetworks;
+
+import io.closecast.model.train.EpochStats;
+import io.closecast.model.lstm.ModelSpec;
+import io.closecast.model.train.TrainingSpec;
 
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +17,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * numbers, which epoch was best, and why it ended before the epoch limit.
  *
  * @param stoppedEarly fewer epochs than {@code training.max-epochs} ran (early stopping or a listener's stop)
- * @param stopReason   the reason an {@link io.closecast.model.EpochListener} gave for stopping, or empty
+ * @param stopReason   the reason an {@link io.closecast.model.train.EpochListener} gave for stopping, or empty
  */
 public record TrainingResult(MultiLayerNetwork network, ModelSpec model, TrainingSpec training,
                              List<EpochStats> epochs, int bestEpoch, double bestValLoss, boolean stoppedEarly,

@@ -1,17 +1,20 @@
 package io.closecast.training;
 
-import io.closecast.model.Feature;
-import io.closecast.model.ForecastCodec;
-import io.closecast.model.ForecastModel;
-import io.closecast.model.IntervalCalibration;
-import io.closecast.model.LstmForecaster;
-import io.closecast.model.ModelBundle;
-import io.closecast.model.ModelSpec;
-import io.closecast.model.Scaler;
-import io.closecast.model.ScalerKind;
-import io.closecast.model.Target;
-import io.closecast.model.TargetTransform;
-import io.closecast.model.TrainingSpec;
+import io.closecast.training.dl4j.LstmNetworkFactory;
+import io.closecast.training.dl4j.LstmNetworks;
+
+import io.closecast.model.dataset.Feature;
+import io.closecast.model.dataset.ForecastCodec;
+import io.closecast.model.bundle.ForecastModel;
+import io.closecast.model.intervals.IntervalCalibration;
+import io.closecast.model.lstm.LstmForecaster;
+import io.closecast.model.bundle.ModelBundle;
+import io.closecast.model.lstm.ModelSpec;
+import io.closecast.model.dataset.Scaler;
+import io.closecast.model.dataset.ScalerKind;
+import io.closecast.model.dataset.Target;
+import io.closecast.model.dataset.TargetTransform;
+import io.closecast.model.train.TrainingSpec;
 
 import java.util.List;
 import java.util.Map;

@@ -1,13 +1,15 @@
 package io.closecast.training;
 
-import io.closecast.model.EpochListener;
-import io.closecast.model.HeadActivation;
-import io.closecast.model.LstmForecaster;
+import io.closecast.training.dl4j.LstmNetworks;
+
+import io.closecast.model.train.EpochListener;
+import io.closecast.model.lstm.HeadActivation;
+import io.closecast.model.lstm.LstmForecaster;
 import io.closecast.model.ModelException;
-import io.closecast.model.ModelSpec;
-import io.closecast.model.Samples;
+import io.closecast.model.lstm.ModelSpec;
+import io.closecast.model.dataset.Samples;
 import io.closecast.model.SineSamples;
-import io.closecast.model.TrainingSpec;
+import io.closecast.model.train.TrainingSpec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,15 +1,15 @@
 package io.closecast.training;
 
-import io.closecast.model.EpochDecision;
-import io.closecast.model.EpochListener;
-import io.closecast.model.EpochStats;
-import io.closecast.model.HeadActivation;
+import io.closecast.model.train.EpochDecision;
+import io.closecast.model.train.EpochListener;
+import io.closecast.model.train.EpochStats;
+import io.closecast.model.lstm.HeadActivation;
 import io.closecast.model.ModelException;
-import io.closecast.model.ModelSpec;
-import io.closecast.model.Optimizer;
-import io.closecast.model.Samples;
+import io.closecast.model.lstm.ModelSpec;
+import io.closecast.model.train.Optimizer;
+import io.closecast.model.dataset.Samples;
 import io.closecast.model.SineSamples;
-import io.closecast.model.TrainingSpec;
+import io.closecast.model.train.TrainingSpec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,14 +21,14 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-class TrainerTest {
+public class TrainerTest {
     static final int WINDOW = 12;
-    static final Samples TRAIN = SineSamples.create(192, WINDOW, 2, 0, 7);
-    static final Samples VAL = SineSamples.create(64, WINDOW, 2, 220, 7);
-    static final ModelSpec SPEC = ModelSpec.builder().lstmHiddenUnits(List.of(12, 8)).denseUnits(List.of(8))
+    public static final Samples TRAIN = SineSamples.create(192, WINDOW, 2, 0, 7);
+    public static final Samples VAL = SineSamples.create(64, WINDOW, 2, 220, 7);
+    public static final ModelSpec SPEC = ModelSpec.builder().lstmHiddenUnits(List.of(12, 8)).denseUnits(List.of(8))
             .headActivation(HeadActivation.TANH).inputFeatures(1).horizon(2).build();
 
-    static TrainingSpec.Builder training() {
+    public static TrainingSpec.Builder training() {
         return TrainingSpec.builder().learningRate(0.02).batchSize(32).maxEpochs(12).patience(12).seed(3).threads(2);
     }
 

@@ -1,6 +1,0 @@
-package io.closecast.mlflow;
-
-/** Registration state of a model version. */
-public enum ModelVersionStatus {
-    PENDING_REGISTRATION, FAILED_REGISTRATION, READY
-}

@@ -1,0 +1,11 @@
+package io.closecast.mlflow.entities;
+
+import java.util.List;
+import java.util.Optional;
+
+/** One page of a paged search; {@code nextPageToken} is present when more pages follow. */
+public record Page<T>(List<T> items, Optional<String> nextPageToken) {
+    public Page {
+        items = List.copyOf(items);
+    }
+}

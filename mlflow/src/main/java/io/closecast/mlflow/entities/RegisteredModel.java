@@ -1,0 +1,26 @@
+package io.closecast.mlflow.entities;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A registered model.
+ *
+ * @param aliases        alias -> version number
+ * @param latestVersions the latest version per stage, as MLflow reports them
+ */
+public record RegisteredModel(String name, Instant created, Instant lastUpdated, String description,
+                              Map<String, String> tags, Map<String, Integer> aliases,
+                              List<ModelVersion> latestVersions) {
+    public RegisteredModel {
+        tags = Map.copyOf(tags);
+        aliases = Map.copyOf(aliases);
+        latestVersions = List.copyOf(latestVersions);
+    }
+
+    public Optional<Integer> aliasVersion(String alias) {
+        return Optional.ofNullable(aliases.get(alias));
+    }
+}

@@ -1,7 +1,0 @@
-package io.closecast.model;
-
-/** How a {@link Scaler} maps each feature: to [0, 1] by its training min and max, or to mean 0 and sd 1. */
-public enum ScalerKind {
-    MIN_MAX,
-    STANDARD
-}

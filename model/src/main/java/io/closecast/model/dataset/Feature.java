@@ -1,0 +1,18 @@
+package io.closecast.model.dataset;
+
+/** An input column of the model. The first feature is always {@link #TARGET}. */
+public enum Feature {
+    /** The target as the transform sees it: the price (LEVEL) or its log return (LOG_RETURN). */
+    TARGET,
+    /** {@code ln(1 + volume)}. */
+    LOG_VOLUME,
+    /** {@code (High - Low) / Close}: the day's range relative to its close. */
+    HIGH_LOW_RANGE,
+    /** {@code ln(p[t] / p[t-1])} of the target column, useful beside a LEVEL target. */
+    LOG_RETURN;
+
+    /** Rows of history this feature consumes before its first value. */
+    public int lookback() {
+        return this == LOG_RETURN ? 1 : 0;
+    }
+}

@@ -1,0 +1,85 @@
+package io.closecast.model.evaluation;
+
+import io.closecast.model.ModelException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Accuracy of price forecasts against what happened, over every (window, horizon step) pair.
+ * <ul>
+ *   <li>{@code mae}, {@code rmse}: in price units; {@code mape}, {@code smape}: percent.</li>
+ *   <li>{@code mase}: this forecast's MAE divided by the naive forecast's MAE on the same days (the naive
+ *   forecast repeats the last observed price for every step). Below 1 beats naive; naive itself is 1.</li>
+ *   <li>{@code directionalAccuracy}: share of pairs where the forecast moves from the last observed price
+ *   in the same direction as the actual price did (a forecast of no change counts as right only when the
+ *   price did not change, so the naive forecast scores the share of unchanged days).</li>
+ * </ul>
+ */
+public record ForecastMetrics(double mae, double rmse, double mape, double smape, double mase,
+                              double directionalAccuracy, int count) {
+
+    /**
+     * Scores {@code predicted[i][h]} against {@code actual[i][h]}, where {@code lastObserved[i]} is the last
+     * price of window i (the naive forecast for every step of it).
+     */
+    public static ForecastMetrics of(double[][] actual, double[][] predicted, double[] lastObserved) {
+        if (actual.length != predicted.length || actual.length != lastObserved.length) {
+            throw new ModelException("metrics need as many forecasts as actuals and last prices, found "
+                    + predicted.length + " forecasts, " + actual.length + " actuals, " + lastObserved.length + " last prices");
+        }
+        if (actual.length == 0) {
+            throw new ModelException("metrics need at least one forecast, found none");
+        }
+        double absSum = 0, sqSum = 0, pctSum = 0, sPctSum = 0, naiveAbsSum = 0;
+        int n = 0, sameDirection = 0;
+        for (int i = 0; i < actual.length; i++) {
+            if (actual[i].length != predicted[i].length) {
+                throw new ModelException("forecast " + i + " has " + predicted[i].length + " steps but the actual has "
+                        + actual[i].length);
+            }
+            for (int h = 0; h < actual[i].length; h++) {
+                double a = actual[i][h];
+                double p = predicted[i][h];
+                double error = p - a;
+                absSum += Math.abs(error);
+                sqSum += error * error;
+                pctSum += Math.abs(error / a);
+                double denominator = Math.abs(a) + Math.abs(p);
+                sPctSum += denominator == 0 ? 0 : 2 * Math.abs(error) / denominator;
+                naiveAbsSum += Math.abs(lastObserved[i] - a);
+                if (Math.signum(p - lastObserved[i]) == Math.signum(a - lastObserved[i])) {
+                    sameDirection++;
+                }
+                n++;
+            }
+        }
+        double mae = absSum / n;
+        double naiveMae = naiveAbsSum / n;
+        double mase = naiveMae == 0 ? (mae == 0 ? 1.0 : Double.POSITIVE_INFINITY) : mae / naiveMae;
+        return new ForecastMetrics(mae, Math.sqrt(sqSum / n), 100 * pctSum / n, 100 * sPctSum / n, mase,
+                (double) sameDirection / n, n);
+    }
+
+    /** The naive forecast's metrics on the same days: the last observed price for every step. */
+    public static ForecastMetrics naive(double[][] actual, double[] lastObserved) {
+        double[][] repeated = new double[actual.length][];
+        for (int i = 0; i < actual.length; i++) {
+            repeated[i] = new double[actual[i].length];
+            java.util.Arrays.fill(repeated[i], lastObserved[i]);
+        }
+        return of(actual, repeated, lastObserved);
+    }
+
+    /** {@code prefix + name} to value, e.g. {@code test_mae}; names as logged to MLflow. */
+    public Map<String, Double> toMap(String prefix) {
+        Map<String, Double> map = new LinkedHashMap<>();
+        map.put(prefix + "mae", mae);
+        map.put(prefix + "rmse", rmse);
+        map.put(prefix + "mape", mape);
+        map.put(prefix + "smape", smape);
+        map.put(prefix + "mase", mase);
+        map.put(prefix + "directional_accuracy", directionalAccuracy);
+        return map;
+    }
+}

@@ -1,0 +1,65 @@
+package io.closecast.model.intervals;
+
+import io.closecast.model.ModelException;
+import io.closecast.model.dataset.ForecastCodec;
+import io.closecast.model.dataset.WindowSet;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Forecast intervals scored on one part's windows beside the constant-width baseline: what training runs,
+ * walk-forward folds and {@code closecast evaluate} log.
+ *
+ * @param model    the calibrated, volatility-scaled intervals' metrics, one per level
+ * @param baseline the baseline's ({@link BaselineIntervals}) on the same windows
+ */
+public record IntervalEvaluation(List<IntervalMetrics> model, List<IntervalMetrics> baseline) {
+
+    public IntervalEvaluation {
+        model = List.copyOf(model);
+        baseline = List.copyOf(baseline);
+    }
+
+    /**
+     * Scores {@code calibration}'s intervals around {@code predicted[i]} (the model's price forecasts of
+     * {@code part}'s windows, e.g. decoded {@code TrainingResult.predict} outputs) and the baseline's around the
+     * last prices, against {@code part}'s target prices.
+     */
+    public static IntervalEvaluation of(IntervalCalibration calibration, ForecastCodec codec, WindowSet part,
+                                        double[][] predicted, BaselineIntervals baseline) {
+        if (predicted.length != part.size()) {
+            throw new ModelException("interval evaluation needs one forecast per window (" + part.size() + "), found "
+                    + predicted.length);
+        }
+        List<List<ForecastInterval>> model = new ArrayList<>(part.size());
+        List<List<ForecastInterval>> naive = new ArrayList<>(part.size());
+        for (int i = 0; i < part.size(); i++) {
+            model.add(calibration.intervals(predicted[i], calibration.volatility(codec, part.inputs()[i])));
+            naive.add(baseline.intervals(part.lastPrices()[i], predicted[i].length));
+        }
+        return new IntervalEvaluation(IntervalMetrics.of(model, part.targetPrices()),
+                IntervalMetrics.of(naive, part.targetPrices()));
+    }
+
+    /** The volatility estimate of every window of {@code part}. */
+    public static double[] volatilities(IntervalSpec spec, ForecastCodec codec, WindowSet part) {
+        double[] v = new double[part.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = IntervalCalibration.volatility(codec, part.inputs()[i], spec.ewmaLambda());
+        }
+        return v;
+    }
+
+    /**
+     * {@code prefix + coverage_80}, {@code prefix + interval_score_80}, ... and the baseline's as
+     * {@code baselinePrefix + coverage_80}, ...; e.g. {@code test_} and {@code baseline_test_}.
+     */
+    public Map<String, Double> toMap(String prefix, String baselinePrefix) {
+        Map<String, Double> map = new LinkedHashMap<>(IntervalMetrics.toMap(model, prefix));
+        map.putAll(IntervalMetrics.toMap(baseline, baselinePrefix));
+        return map;
+    }
+}

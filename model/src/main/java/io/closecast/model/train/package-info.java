@@ -1,0 +1,6 @@
+/**
+ * What a trainer is told and tells back: the training spec, the optimiser choice, per-epoch statistics and
+ * the listener's continue / stop decision, and the engine choice. The trainers themselves live in the
+ * {@code training} module.
+ */
+package io.closecast.model.train;

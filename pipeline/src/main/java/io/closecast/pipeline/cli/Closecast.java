@@ -1,0 +1,137 @@
+package io.closecast.pipeline.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The {@code closecast} command line. Subcommands are classes listed in {@code subcommands} below (add
+ * {@code TrainCommand.class} and friends there). Exit codes: 0 ok, 1 failure (one line {@code error: ...} on
+ * stderr, the stack trace only with {@code --verbose}), 2 usage error.
+ */
+@Command(name = "closecast", mixinStandardHelpOptions = true, versionProvider = Closecast.Version.class,
+        description = "Forecasts a stock's next closing prices with LSTM networks; runs the ML life cycle around them.",
+        subcommands = {DataCommand.class, TrainCommand.class, SweepCommand.class, EvaluateCommand.class, ModelsCommand.class,
+                PromoteCommand.class, RollbackCommand.class, CommandLine.HelpCommand.class})
+public final class Closecast {
+
+    /** Exit code of a command that failed (bad data, unreachable server, ...). */
+    public static final int EXIT_FAILURE = 1;
+    /** Exit code of a command line that does not parse. */
+    public static final int EXIT_USAGE = 2;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(out, err, args));
+    }
+
+    /** Runs one command line with the given streams and returns its exit code (tests call this). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = commandLine();
+        cli.setOut(out);
+        cli.setErr(err);
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The configured command tree. */
+    public static CommandLine commandLine() {
+        Closecast root = new Closecast();
+        CommandLine cli = new CommandLine(root);
+        cli.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
+        cli.getCommandSpec().exitCodeOnExecutionException(EXIT_FAILURE);
+        CommandLine.IParameterExceptionHandler usageHandler = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, args) -> {
+            if (java.util.Arrays.asList(args).contains(JSON_OPTION)) {
+                printJsonError(e.getCommandLine().getOut(), "usage", e.getMessage(), EXIT_USAGE);
+                return EXIT_USAGE;
+            }
+            return usageHandler.handleParseException(e, args);
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            boolean json = wantsJson(parseResult);
+            if (e instanceof CommandLine.ParameterException usage) {
+                // Raised by a command that validates its options itself: a usage error like any other.
+                if (json) {
+                    printJsonError(commandLine.getOut(), "usage", usage.getMessage(), EXIT_USAGE);
+                    return EXIT_USAGE;
+                }
+                err.println(usage.getMessage());
+                usage.getCommandLine().usage(err);
+                err.flush();
+                return EXIT_USAGE;
+            }
+            String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            if (json) {
+                printJsonError(commandLine.getOut(), "failure", message, EXIT_FAILURE);
+            }
+            err.println("error: " + message.replace('\n', ' '));
+            if (root.verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return EXIT_FAILURE;
+        });
+        return cli;
+    }
+
+    /** The option that asks a command for JSON on stdout: its errors are then JSON on stdout too. */
+    static final String JSON_OPTION = "--json";
+
+    /** Whether the command that ran (the innermost subcommand) was given {@value #JSON_OPTION}. */
+    private static boolean wantsJson(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult leaf = parseResult;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        return leaf.hasMatchedOption(JSON_OPTION) && Boolean.TRUE.equals(leaf.matchedOptionValue(JSON_OPTION, false));
+    }
+
+    /** {@code {"error": {"kind": ..., "message": ..., "exit_code": n}}} on one line of stdout. */
+    static void printJsonError(PrintWriter out, String kind, String message, int exitCode) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("kind", kind);
+        error.put("message", message);
+        error.put("exit_code", exitCode);
+        try {
+            out.println(new ObjectMapper().writeValueAsString(Map.of("error", error)));
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        out.flush();
+    }
+
+    /** The project version, filtered into closecast-version.properties by Maven. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Closecast.class.getResourceAsStream("/closecast-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[]{"closecast " + p.getProperty("version", "unknown"),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.closecast.pipeline.cli;
+
+import io.closecast.pipeline.PipelineException;
+import io.closecast.pipeline.registry.Promotion;
+import io.closecast.pipeline.tracking.Mlflow;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+import io.closecast.mlflow.MlflowClient;
+import io.closecast.mlflow.entities.ModelVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code closecast models list|show|compare}: the registry as tables (or JSON). */
+@Command(name = "models", mixinStandardHelpOptions = true, description = "List, show and compare registered model versions.",
+        subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Show.class, ModelsCommand.Compare.class})
+public final class ModelsCommand {
+    static final List<String> METRICS = List.of("test_mae", "test_rmse", "test_mape", "test_mase",
+            "test_directional_accuracy", "test_majority_sign_accuracy", "test_up_share", "test_dm_abs_p_better",
+            "test_dm_sq_p_better", "test_drift_mase");
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Registered models with their versions, aliases, legacy stage and key test metrics.")
+    static final class ListVersions implements Callable<Integer> {
+        @Option(names = "--name", description = "Only this registered model.")
+        String name;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (MlflowClient client = Mlflow.connect()) {
+                String filter = name == null ? "" : "name = '" + name.replace("'", "\\'") + "'";
+                List<ModelVersion> versions = new ArrayList<>();
+                // search-model-versions answers without aliases: take them from each registered model.
+                Map<String, Map<Integer, List<String>>> aliases = new TreeMap<>();
+                for (ModelVersion v : client.searchModelVersions(filter, List.of())) {
+                    Map<Integer, List<String>> byVersion = aliases.computeIfAbsent(v.name(), n -> {
+                        Map<Integer, List<String>> map = new TreeMap<>();
+                        client.getRegisteredModel(n).aliases().forEach((alias, version) ->
+                                map.computeIfAbsent(version, k -> new ArrayList<>()).add(alias));
+                        return map;
+                    });
+                    versions.add(new ModelVersion(v.name(), v.version(), v.created(), v.lastUpdated(), v.stage(),
+                            v.description(), v.source(), v.runId(), v.status(), v.statusMessage(), v.tags(),
+                            byVersion.getOrDefault(v.version(), v.aliases())));
+                }
+                versions.sort(Comparator.comparing(ModelVersion::name).thenComparing(ModelVersion::version,
+                        Comparator.reverseOrder()));
+                print(out, versions, json);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "One version: NAME@alias, NAME/version, or NAME (its production version).")
+    static final class Show implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME[@alias|/version]")
+        String ref;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (MlflowClient client = Mlflow.connect()) {
+                ModelVersion v = resolve(client, ref);
+                if (json) {
+                    Commands.printJson(out, asMap(v));
+                } else {
+                    out.printf(Locale.ROOT, "%s version %d  stage %s  aliases %s%n  run %s%n  source %s%n  %s%n",
+                            v.name(), v.version(), v.stage().mlflowName(), v.aliases(), v.runId().orElse("-"), v.source(),
+                            v.description());
+                    new TreeMap<>(v.tags()).forEach((k, val) -> out.printf(Locale.ROOT, "  %-40s %s%n", k, val));
+                    out.flush();
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Test metrics of versions side by side, with the naive forecast's on the same days.")
+    static final class Compare implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1..*", paramLabel = "VERSION", arity = "1..*")
+        List<Integer> versions;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (MlflowClient client = Mlflow.connect()) {
+                List<ModelVersion> found = versions.stream().map(v -> client.getModelVersion(name, v)).toList();
+                if (json) {
+                    Commands.printJson(out, found.stream().map(ModelsCommand::asMap).toList());
+                    return 0;
+                }
+                StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-28s", "metric"));
+                found.forEach(v -> header.append(String.format(Locale.ROOT, " %14s %14s", "v" + v.version(), "naive")));
+                out.println(header);
+                for (String metric : METRICS) {
+                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-28s", metric));
+                    for (ModelVersion v : found) {
+                        line.append(String.format(Locale.ROOT, " %14s %14s", v.tag(metric).orElse("-"),
+                                v.tag("naive_" + metric).orElse("-")));
+                    }
+                    out.println(line);
+                }
+                StringBuilder extra = new StringBuilder(String.format(Locale.ROOT, "%-28s", "aliases / stage"));
+                found.forEach(v -> extra.append(String.format(Locale.ROOT, " %29s", v.aliases() + " " + v.stage().mlflowName())));
+                out.println(extra);
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    static ModelVersion resolve(MlflowClient client, String ref) {
+        if (ref.contains("@")) {
+            String[] parts = ref.split("@", 2);
+            return client.getModelVersionByAlias(parts[0], parts[1]);
+        }
+        if (ref.contains("/")) {
+            String[] parts = ref.split("/", 2);
+            try {
+                return client.getModelVersion(parts[0], Integer.parseInt(parts[1]));
+            } catch (NumberFormatException e) {
+                throw new PipelineException("version must be a number in NAME/VERSION, found '" + parts[1] + "'");
+            }
+        }
+        return client.getModelVersionByAlias(ref, Promotion.DEFAULT_ALIAS);
+    }
+
+    static Map<String, Object> asMap(ModelVersion v) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", v.name());
+        map.put("version", v.version());
+        map.put("stage", v.stage().mlflowName());
+        map.put("aliases", v.aliases());
+        map.put("run_id", v.runId().orElse(null));
+        map.put("source", v.source());
+        map.put("metrics", metrics(v.tags()));
+        map.put("tags", new TreeMap<>(v.tags()));
+        return map;
+    }
+
+    /** The version's metric tags (test_*, naive_test_*, wf_*, *_mase, ...) as JSON numbers; tags stay text, as MLflow keeps them. */
+    static Map<String, Double> metrics(Map<String, String> tags) {
+        Map<String, Double> metrics = new TreeMap<>();
+        tags.forEach((key, value) -> {
+            String name = key.substring(key.lastIndexOf('.') + 1);
+            if (name.startsWith("test_") || name.startsWith("naive_test_") || name.startsWith("wf_") || name.endsWith("_mase")
+                    || name.endsWith("_mae")) {
+                try {
+                    double number = Double.parseDouble(value.trim());
+                    if (Double.isFinite(number)) {
+                        metrics.put(key, number);
+                    }
+                } catch (NumberFormatException notANumber) {
+                    // a tag such as test_range: not a metric
+                }
+            }
+        });
+        return metrics;
+    }
+
+    private static void print(PrintWriter out, List<ModelVersion> versions, boolean json) {
+        if (json) {
+            Commands.printJson(out, versions.stream().map(ModelsCommand::asMap).toList());
+            return;
+        }
+        out.printf(Locale.ROOT, "%-28s %7s %-11s %-16s %10s %10s %10s %10s %9s %9s %10s %10s%n", "model", "version",
+                "stage", "aliases", "test_mae", "naive_mae", "test_mase", "dm_p", "direction", "majority", "eval_mase",
+                "gate");
+        for (ModelVersion v : versions) {
+            out.printf(Locale.ROOT, "%-28s %7d %-11s %-16s %10s %10s %10s %10s %9s %9s %10s %10s%n", v.name(), v.version(),
+                    v.stage().mlflowName(), String.join(",", v.aliases()), v.tag("test_mae").orElse("-"),
+                    v.tag("naive_test_mae").orElse("-"), v.tag("test_mase").orElse("-"),
+                    v.tag("test_dm_abs_p_better").orElse("-"), v.tag("test_directional_accuracy").orElse("-"),
+                    v.tag("test_majority_sign_accuracy").orElse("-"), v.tag("closecast.eval.mase").orElse("-"),
+                    v.tag("closecast.promotion.verdict").orElse("-"));
+        }
+        if (versions.isEmpty()) {
+            out.println("(no registered model versions)");
+        }
+        out.flush();
+    }
+}

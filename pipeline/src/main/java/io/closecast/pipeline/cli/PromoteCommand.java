@@ -1,0 +1,99 @@
+package io.closecast.pipeline.cli;
+
+import io.closecast.pipeline.WorkDirs;
+import io.closecast.pipeline.config.ProjectRoot;
+import io.closecast.pipeline.registry.Promotion;
+import io.closecast.pipeline.registry.RegistryEvaluator;
+import io.closecast.pipeline.tracking.Mlflow;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import io.closecast.mlflow.MlflowClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code closecast promote NAME --version V}: moves the alias through the gate. */
+@Command(name = "promote",
+        description = {"Move an alias (default production) to a model version, keeping the legacy stage Production in",
+                "step. The gate forecasts every day out of sample for the candidate (its held-out test period and any",
+                "later day of the price file) and refuses it with fewer than --days such days, with MASE >= --max-mase,",
+                "or when the Diebold-Mariano test finds it worse than the production version (5 %, one-sided) on days",
+                "out of sample for both; --require-significance also requires DM p < 0.05 against naive. Exit 1 when",
+                "refused: the alias stays where it was. --force --reason overrides the gate and is recorded as forced."})
+public final class PromoteCommand implements Callable<Integer> {
+
+    // Not mixinStandardHelpOptions: its -V/--version would clash with --version VERSION and picocli then drops the
+    // mixin, so --help stopped at the missing NAME (exit 2). closecast --version prints closecast's version.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "Registered model name.")
+    String name;
+
+    @Option(names = "--version", required = true, description = "Version to promote.")
+    int version;
+
+    @Option(names = "--alias", defaultValue = Promotion.DEFAULT_ALIAS, description = "Alias to move (default: ${DEFAULT-VALUE}).")
+    String alias;
+
+    @Option(names = "--max-mase", defaultValue = "1.0", description = "Gate: MASE must be below this (default: ${DEFAULT-VALUE}).")
+    double maxMase;
+
+    @Option(names = "--days", defaultValue = "" + Promotion.GatePolicy.DEFAULT_MIN_DAYS,
+            description = "Gate: out-of-sample days needed at least (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--require-significance", description = "Gate: also require Diebold-Mariano p < 0.05 against naive.")
+    boolean requireSignificance;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "Gate: price CSV to evaluate on (default: <data-dir>/<symbol>.csv).")
+    Path data;
+
+    @Option(names = "--data-dir", defaultValue = "data", description = {"Where <SYMBOL>.csv files are (default: ${DEFAULT-VALUE}); a relative path resolves against the",
+                    "project root (the closest directory at or above the current one holding data/ or configs/)."})
+    Path dataDir;
+
+    @Option(names = "--force", description = "Skip the gate (needs --reason).")
+    boolean force;
+
+    @Option(names = "--reason", description = "Why the gate is skipped; recorded on the version.")
+    String reason;
+
+    @Option(names = "--json", description = "Print the verdict as JSON.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (force && (reason == null || reason.isBlank())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--force needs --reason \"...\"");
+        }
+        if (!force && reason != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--reason is only for --force");
+        }
+        Path cache = Files.createTempDirectory("closecast-gate");
+        try (MlflowClient client = Mlflow.connect()) {
+            Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), Commands.user()).promote(
+                    new Promotion.Request(name, version, alias, new Promotion.GatePolicy(maxMase, days, requireSignificance,
+                            Promotion.GatePolicy.DEFAULT.alpha()),
+                            force ? Optional.of(reason) : Optional.empty()),
+                    new RegistryEvaluator(client, ProjectRoot.ofDirectory(Path.of("")).resolve(dataDir).normalize(),
+                            Optional.ofNullable(data).map(Path::toAbsolutePath), cache));
+            Commands.printVerdict(out, verdict, json);
+            return verdict.decision() == Promotion.Decision.REFUSED ? Closecast.EXIT_FAILURE : 0;
+        } finally {
+            WorkDirs.delete(cache);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * The bundled price files the dashboard offers as samples.
+ */
+package io.closecast.serving.dashboard;

@@ -1,0 +1,307 @@
+package io.closecast.serving.http;
+
+import io.closecast.serving.http.support.ApiException;
+import io.closecast.serving.http.support.Bodies;
+import io.closecast.serving.http.support.Inputs;
+import io.closecast.serving.http.support.Json;
+import io.closecast.serving.http.support.Responses;
+import io.closecast.serving.models.ModelFleet;
+import io.closecast.serving.models.ModelInfo;
+import io.closecast.serving.models.ModelManager;
+import io.closecast.serving.monitoring.ServingMetrics;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.closecast.model.bundle.ForecastModel;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * {@code POST /invocations}: MLflow's scoring protocol, so tools that call an MLflow model server can call this one.
+ * <ul>
+ *   <li>{@code application/json} with exactly one of {@code dataframe_split}, {@code dataframe_records},
+ *       {@code instances}, {@code inputs}, and optionally {@code params: {"horizon": n, "intervals": true}} (horizon
+ *       default 1; intervals default false: with true the answer also has {@code "intervals"}, for one window
+ *       {@code [{"level": 0.8, "lower": [..], "upper": [..]}, ..]} as {@code /v1/predict} returns them, for several
+ *       windows one such list per window).</li>
+ *   <li>A data frame (either JSON form, or a {@code text/csv} body) holds consecutive days as rows and must have the
+ *       model's price column (its name, e.g. {@code Close}, as the model's signature and input example spell it,
+ *       matched case-insensitively); the last window of that column is forecast.
+ *       Answer: {@code {"predictions": [p1..pn]}}.</li>
+ *   <li>{@code instances} / {@code inputs} as an array of prices is one window ({@code {"predictions": [p1..pn]}});
+ *       as an array of arrays it is several windows ({@code {"predictions": [[..], [..]]}}); {@code inputs} as an
+ *       object {@code {"<price column>": [..]}} is one window.</li>
+ * </ul>
+ */
+public final class InvocationsService implements HttpService {
+
+    private static final List<String> FORMATS = List.of("dataframe_split", "dataframe_records", "instances", "inputs");
+    private static final int MAX_WINDOWS = 1024;
+
+    private final ModelFleet models;
+    private final ServingMetrics metrics;
+    private final long maxBodyBytes;
+
+    public InvocationsService(ModelFleet models, ServingMetrics metrics, long maxBodyBytes) {
+        this.models = models;
+        this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/invocations", this::invocations)
+                .any("/invocations", (req, res) -> Responses.methodNotAllowed(req, res, "POST"));
+    }
+
+    private void invocations(ServerRequest req, ServerResponse res) {
+        String type = Bodies.requireType(req, "application/json", "text/csv");
+        byte[] body = Bodies.read(req, maxBodyBytes);
+        ModelManager manager = models.single("/invocations");
+        try (ModelManager.Lease lease = PredictService.lease(manager)) {
+            ModelInfo info = lease.info();
+            StringBuilder sb = new StringBuilder(256);
+            sb.append("{\"predictions\":");
+            if (type.equals("text/csv")) {
+                int horizon = req.query().contains("horizon")
+                        ? Inputs.horizon(req.query().get("horizon"), "horizon", info.maxHorizon()) : 1;
+                Inputs.CsvWindow w = Inputs.csvWindow(new String(body, StandardCharsets.UTF_8),
+                        info.priceColumn(), info.windowLength());
+                Json.numbers(sb, PredictService.forecast(lease, w.prices(), horizon));
+                lease.meters().predictions(1);
+            } else {
+                StringBuilder intervals = new StringBuilder();
+                json(Json.requireObject(Json.parse(body)), lease, sb, intervals);
+                if (!intervals.isEmpty()) {
+                    sb.append(",\"intervals\":").append(intervals);
+                }
+            }
+            sb.append('}');
+            res.header(Responses.MODEL_VERSION, info.version());
+            res.header(Responses.CLOSES_USED, Integer.toString(info.windowLength()));
+            Responses.json(res, 200, sb);
+        }
+    }
+
+    /** What {@code params} asks for. */
+    private record Params(int horizon, boolean intervals) {
+    }
+
+    private void json(JsonNode root, ModelManager.Lease lease, StringBuilder sb, StringBuilder intervals) {
+        ModelInfo info = lease.info();
+        String format = null;
+        TreeSet<String> keys = new TreeSet<>();
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            keys.add(key);
+            if (FORMATS.contains(key)) {
+                if (format != null) {
+                    throw ApiException.badField(key, "expected exactly one of " + FORMATS + ", found both " + format + " and " + key);
+                }
+                format = key;
+            } else if (!key.equals("params")) {
+                throw ApiException.badField(key, "expected only one of " + FORMATS + " and optionally params, found unknown field " + Json.abbreviate(key));
+            }
+        }
+        if (format == null) {
+            throw ApiException.malformed("expected a JSON object with exactly one of " + FORMATS + ", found fields " + keys);
+        }
+        Params params = params(root.get("params"), info);
+        JsonNode data = root.get(format);
+        switch (format) {
+            case "dataframe_split" -> one(sb, intervals, lease, dataframeSplit(data, info), params);
+            case "dataframe_records" -> one(sb, intervals, lease, dataframeRecords(data, info), params);
+            default -> tensor(sb, intervals, lease, data, format, params);
+        }
+    }
+
+    private static Params params(JsonNode params, ModelInfo info) {
+        if (params == null || params.isNull()) {
+            return new Params(1, false);
+        }
+        if (!params.isObject()) {
+            throw ApiException.badField("params", "expected an object such as {\"horizon\": 5, \"intervals\": true}, found "
+                    + Json.describe(params));
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
+            String key = it.next().getKey();
+            if (!key.equals("horizon") && !key.equals("intervals")) {
+                throw ApiException.badField("params." + key, "expected only params.horizon and params.intervals, found unknown parameter "
+                        + Json.abbreviate(key));
+            }
+        }
+        JsonNode intervals = params.get("intervals");
+        if (intervals != null && !intervals.isNull() && !intervals.isBoolean()) {
+            throw ApiException.badField("params.intervals", "expected true or false, found " + Json.describe(intervals));
+        }
+        return new Params(Inputs.horizon(params.get("horizon"), "params.horizon", info.maxHorizon()),
+                intervals != null && intervals.asBoolean(false));
+    }
+
+    /** One window's forecast into {@code sb}, and its intervals into {@code intervals} when asked for. */
+    private void forecast(StringBuilder sb, StringBuilder intervals, ModelManager.Lease lease, double[] window, Params params) {
+        if (params.intervals()) {
+            ForecastModel.Forecast f = PredictService.forecastWithIntervals(lease, window, params.horizon());
+            Json.numbers(sb, f.prices());
+            PredictService.intervals(intervals, f.intervals());
+        } else {
+            Json.numbers(sb, PredictService.forecast(lease, window, params.horizon()));
+        }
+    }
+
+    private void one(StringBuilder sb, StringBuilder intervals, ModelManager.Lease lease, double[] window, Params params) {
+        forecast(sb, intervals, lease, window, params);
+        lease.meters().predictions(1);
+    }
+
+    private void tensor(StringBuilder sb, StringBuilder intervals, ModelManager.Lease lease, JsonNode data, String field,
+                        Params params) {
+        ModelInfo info = lease.info();
+        if (data.isObject()) {
+            String key = data.size() == 1 ? priceKey(data, info) : null;
+            if (!field.equals("inputs") || key == null) {
+                throw ApiException.badField(field, "expected an object with the single key " + Json.abbreviate(info.priceColumn())
+                        + " (the model's price column), found keys " + keys(data));
+            }
+            one(sb, intervals, lease, Inputs.window(data.get(key), field + "." + key, info.windowLength()), params);
+            return;
+        }
+        if (!data.isArray() || data.isEmpty()) {
+            throw ApiException.badField(field, "expected an array of " + info.windowLength()
+                    + " prices or an array of such arrays, found " + Json.describe(data));
+        }
+        if (!data.get(0).isArray()) {
+            one(sb, intervals, lease, Inputs.window(data, field, info.windowLength()), params);
+            return;
+        }
+        if (data.size() > MAX_WINDOWS) {
+            throw ApiException.badField(field, "expected at most " + MAX_WINDOWS + " windows, found " + data.size());
+        }
+        List<double[]> windows = new ArrayList<>(data.size());
+        for (int i = 0; i < data.size(); i++) {
+            windows.add(Inputs.window(data.get(i), field + "[" + i + "]", info.windowLength()));
+        }
+        sb.append('[');
+        if (params.intervals()) {
+            intervals.append('[');
+        }
+        for (int i = 0; i < windows.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+                if (params.intervals()) {
+                    intervals.append(',');
+                }
+            }
+            forecast(sb, intervals, lease, windows.get(i), params);
+        }
+        sb.append(']');
+        if (params.intervals()) {
+            intervals.append(']');
+        }
+        lease.meters().predictions(windows.size());
+    }
+
+    private static double[] dataframeSplit(JsonNode split, ModelInfo info) {
+        if (!split.isObject()) {
+            throw ApiException.badField("dataframe_split", "expected an object {\"columns\": [...], \"data\": [[...]]}, found " + Json.describe(split));
+        }
+        JsonNode columns = split.get("columns");
+        JsonNode data = split.get("data");
+        if (columns == null || !columns.isArray()) {
+            throw ApiException.badField("dataframe_split.columns", "expected an array of column names, found " + Json.describe(columns));
+        }
+        if (data == null || !data.isArray()) {
+            throw ApiException.badField("dataframe_split.data", "expected an array of rows, found " + Json.describe(data));
+        }
+        int col = -1;
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).isTextual() && columns.get(i).asText().equalsIgnoreCase(info.priceColumn())) {
+                col = i;
+            }
+        }
+        if (col < 0) {
+            throw ApiException.badField("dataframe_split.columns", "expected a column " + Json.abbreviate(info.priceColumn())
+                    + " (the model's price column), found " + abbreviated(columns));
+        }
+        int n = info.windowLength();
+        if (data.size() < n) {
+            throw ApiException.badField("dataframe_split.data", "expected at least " + n
+                    + " rows (the model's window length), found " + data.size());
+        }
+        double[] window = new double[n];
+        int first = data.size() - n;
+        for (int r = 0; r < data.size(); r++) {
+            JsonNode row = data.get(r);
+            String f = "dataframe_split.data[" + r + "]";
+            if (!row.isArray() || row.size() != columns.size()) {
+                throw ApiException.badField(f, "expected a row of " + columns.size() + " values like columns, found " + Json.describe(row));
+            }
+            if (r >= first) {
+                window[r - first] = Inputs.price(row.get(col), f + "[" + col + "]");
+            }
+        }
+        return window;
+    }
+
+    private static double[] dataframeRecords(JsonNode records, ModelInfo info) {
+        if (!records.isArray()) {
+            throw ApiException.badField("dataframe_records", "expected an array of row objects, found " + Json.describe(records));
+        }
+        int n = info.windowLength();
+        if (records.size() < n) {
+            throw ApiException.badField("dataframe_records", "expected at least " + n
+                    + " rows (the model's window length), found " + records.size());
+        }
+        double[] window = new double[n];
+        int first = records.size() - n;
+        for (int r = 0; r < records.size(); r++) {
+            JsonNode row = records.get(r);
+            String f = "dataframe_records[" + r + "]";
+            if (!row.isObject()) {
+                throw ApiException.badField(f, "expected an object {\"" + info.priceColumn() + "\": price, ...}, found " + Json.describe(row));
+            }
+            String key = priceKey(row, info);
+            if (key == null) {
+                throw ApiException.badField(f + "." + info.priceColumn(), "expected the model's price column, found keys " + keys(row));
+            }
+            double p = Inputs.price(row.get(key), f + "." + key);
+            if (r >= first) {
+                window[r - first] = p;
+            }
+        }
+        return window;
+    }
+
+    /** The key of {@code obj} that names the model's price column, matched case-insensitively; null when none does. */
+    private static String priceKey(JsonNode obj, ModelInfo info) {
+        for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (key.equalsIgnoreCase(info.priceColumn())) {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    private static String keys(JsonNode obj) {
+        if (!obj.isObject()) {
+            return Json.describe(obj);
+        }
+        List<String> out = new ArrayList<>();
+        obj.fieldNames().forEachRemaining(k -> out.add(Json.abbreviate(k)));
+        return out.size() > 10 ? out.subList(0, 10) + "..." : out.toString();
+    }
+
+    private static String abbreviated(JsonNode columns) {
+        String s = columns.toString();
+        return s.length() > 120 ? s.substring(0, 120) + "..." : s;
+    }
+}

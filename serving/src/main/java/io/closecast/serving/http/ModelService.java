@@ -1,0 +1,182 @@
+package io.closecast.serving.http;
+
+import io.closecast.serving.http.support.Json;
+import io.closecast.serving.http.support.Responses;
+import io.closecast.serving.models.ModelFleet;
+import io.closecast.serving.models.ModelInfo;
+import io.closecast.serving.models.ModelManager;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * {@code GET /v1/model} (one model configured) and {@code GET /v1/models/{name}}: the serving version, its provenance
+ * and test metrics; 503 while none serves. {@code GET /v1/models}: every configured model, its state, the version
+ * that serves and what its alias points at.
+ */
+public final class ModelService implements HttpService {
+
+    private final ModelFleet fleet;
+
+    public ModelService(ModelFleet fleet) {
+        this.fleet = fleet;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/v1/model", (req, res) -> model(res, fleet.single("/v1/model")))
+                .any("/v1/model", (req, res) -> Responses.methodNotAllowed(req, res, "GET"))
+                .get("/v1/models", this::list)
+                .any("/v1/models", (req, res) -> Responses.methodNotAllowed(req, res, "GET"))
+                .get("/v1/models/{name}", (req, res) -> model(res, fleet.named(req)))
+                .any("/v1/models/{name}", (req, res) -> Responses.methodNotAllowed(req, res, "GET"));
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        StringBuilder sb = new StringBuilder(256 * fleet.size());
+        sb.append("{\"ready\":").append(fleet.ready()).append(",\"models\":[");
+        boolean first = true;
+        for (ModelManager m : fleet.all()) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            summary(sb, m);
+        }
+        sb.append("]}");
+        Responses.json(res, 200, sb);
+    }
+
+    /**
+     * One model as {@code GET /v1/models} lists it: {@code name}, {@code condition} ({@link ModelManager.Status#condition()}),
+     * {@code reason} (null while it serves), then the fields of {@link #state}.
+     */
+    static void summary(StringBuilder sb, ModelManager m) {
+        ModelManager.Status status = m.status();
+        sb.append("{\"name\":");
+        Json.quote(sb, m.name());
+        sb.append(",\"condition\":");
+        Json.quote(sb, status.condition());
+        sb.append(",\"reason\":");
+        if (status.reason().isPresent()) {
+            Json.quote(sb, status.reason().get());
+        } else {
+            sb.append("null");
+        }
+        sb.append(',');
+        int at = sb.length();
+        state(sb, status, m.alias());
+        sb.deleteCharAt(at); // the state object's fields, in this object
+    }
+
+    private void model(ServerResponse res, ModelManager models) {
+        try (ModelManager.Lease lease = PredictService.lease(models)) {
+            ModelInfo info = lease.info();
+            res.header(Responses.MODEL_VERSION, info.version());
+            StringBuilder sb = describe(info, models.sourceDescription());
+            sb.setLength(sb.length() - 1);
+            sb.append(",\"state\":");
+            state(sb, models.status(), models.alias());
+            sb.append('}');
+            Responses.json(res, 200, sb);
+        }
+    }
+
+    /**
+     * What serves against what the registry says, as JSON: {@code serving_version}, {@code alias},
+     * {@code alias_points_at} (null: points at none; "unknown": not resolved yet), {@code in_sync}, {@code refused}
+     * (version and reason, while the alias points at a refused version), {@code registry} (reachable, since when
+     * not, why), {@code from_cache}.
+     */
+    static void state(StringBuilder sb, ModelManager.Status status, String alias) {
+        sb.append("{\"serving_version\":");
+        if (status.serving().isPresent()) {
+            Json.quote(sb, status.serving().get().version());
+        } else {
+            sb.append("null");
+        }
+        sb.append(",\"alias\":");
+        Json.quote(sb, alias);
+        sb.append(",\"alias_points_at\":");
+        if (status.aliasTarget().isEmpty()) {
+            sb.append("\"unknown\"");
+        } else if (status.aliasTarget().get().isEmpty()) {
+            sb.append("null");
+        } else {
+            Json.quote(sb, status.aliasTarget().get().get().version());
+        }
+        sb.append(",\"in_sync\":").append(status.aliasTarget().isPresent() && !status.aliasMismatch());
+        sb.append(",\"refused\":");
+        if (status.refused().isPresent() && status.aliasTarget().flatMap(t -> t).isPresent()) {
+            sb.append("{\"version\":");
+            Json.quote(sb, status.aliasTarget().get().get().version());
+            sb.append(",\"reason\":");
+            Json.quote(sb, status.refused().get());
+            sb.append('}');
+        } else {
+            sb.append("null");
+        }
+        sb.append(",\"registry\":{\"reachable\":").append(status.registryDownSince().isEmpty());
+        status.registryDownSince().ifPresent(t -> sb.append(",\"unreachable_since\":\"").append(t).append('"'));
+        status.registryError().ifPresent(e -> {
+            sb.append(",\"error\":");
+            Json.quote(sb, e);
+        });
+        sb.append("},\"from_cache\":").append(status.fromCache()).append('}');
+    }
+
+    /** The model as JSON (also used by the readiness answer). */
+    static StringBuilder describe(ModelInfo info, String source) {
+        StringBuilder sb = new StringBuilder(512);
+        sb.append("{\"name\":");
+        Json.quote(sb, info.name());
+        sb.append(",\"version\":");
+        Json.quote(sb, info.version());
+        sb.append(",\"run_id\":");
+        Json.quote(sb, info.runId());
+        sb.append(",\"alias\":");
+        Json.quote(sb, info.alias());
+        sb.append(",\"source\":");
+        Json.quote(sb, source);
+        sb.append(",\"symbol\":");
+        if (info.symbol().isEmpty()) {
+            sb.append("null");
+        } else {
+            Json.quote(sb, info.symbol());
+        }
+        sb.append(",\"trained_from\":\"").append(info.trainedFrom()).append('"');
+        sb.append(",\"trained_to\":\"").append(info.trainedTo()).append('"');
+        sb.append(",\"window_length\":").append(info.windowLength());
+        sb.append(",\"max_horizon\":").append(info.maxHorizon());
+        sb.append(",\"features\":[");
+        for (int i = 0; i < info.features().size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Json.quote(sb, info.features().get(i));
+        }
+        sb.append("],\"test_metrics\":{");
+        boolean first = true;
+        for (Map.Entry<String, Double> e : new TreeMap<>(info.testMetrics()).entrySet()) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            Json.quote(sb, e.getKey());
+            sb.append(':');
+            double v = e.getValue();
+            if (Double.isFinite(v)) {
+                sb.append(v);
+            } else {
+                sb.append("null");
+            }
+        }
+        sb.append("},\"loaded_at\":\"").append(info.loadedAt()).append("\"}");
+        return sb;
+    }
+}

@@ -1,0 +1,181 @@
+package io.closecast.serving.http;
+
+import io.closecast.serving.http.support.ApiException;
+import io.closecast.serving.http.support.Bodies;
+import io.closecast.serving.http.support.Inputs;
+import io.closecast.serving.http.support.Json;
+import io.closecast.serving.http.support.Responses;
+import io.closecast.serving.models.ModelFleet;
+import io.closecast.serving.models.ModelInfo;
+import io.closecast.serving.models.ModelManager;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.closecast.model.intervals.ForecastInterval;
+import io.closecast.model.bundle.ForecastModel;
+import io.closecast.model.prices.TradingCalendar;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * {@code POST /v1/predict} (JSON prices in) and {@code POST /v1/predict/csv} (a Yahoo daily CSV in): the next
+ * closing prices from the serving model, with the naive forecast (tomorrow = today) beside them. The same for one
+ * model of several at {@code POST /v1/models/{name}/predict} and {@code POST /v1/models/{name}/predict/csv}; the
+ * single-model routes answer 409 when several models are configured.
+ */
+public final class PredictService implements HttpService {
+
+    /** The fields a {@code /v1/predict} body may have; any other is refused by name. */
+    static final java.util.Set<String> FIELDS = java.util.Set.of("closes", "horizon", "dates");
+
+    private final ModelFleet models;
+    private final long maxBodyBytes;
+
+    public PredictService(ModelFleet models, long maxBodyBytes) {
+        this.models = models;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/v1/predict", (req, res) -> predict(req, res, models.single("/v1/predict")))
+                .any("/v1/predict", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
+                .post("/v1/predict/csv", (req, res) -> predictCsv(req, res, models.single("/v1/predict/csv")))
+                .any("/v1/predict/csv", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
+                .post("/v1/models/{name}/predict", (req, res) -> predict(req, res, models.named(req)))
+                .any("/v1/models/{name}/predict", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
+                .post("/v1/models/{name}/predict/csv", (req, res) -> predictCsv(req, res, models.named(req)))
+                .any("/v1/models/{name}/predict/csv", (req, res) -> Responses.methodNotAllowed(req, res, "POST"));
+    }
+
+    private void predict(ServerRequest req, ServerResponse res, ModelManager models) {
+        Bodies.requireType(req, "application/json");
+        byte[] body = Bodies.read(req, maxBodyBytes);
+        JsonNode root = Json.requireObject(Json.parse(body));
+        Inputs.onlyFields(root, FIELDS, "");
+        try (ModelManager.Lease lease = lease(models)) {
+            ModelInfo info = lease.info();
+            JsonNode closes = root.get("closes");
+            double[] window = Inputs.window(closes, "closes", info.windowLength());
+            int horizon = Inputs.horizon(root.get("horizon"), "horizon", info.maxHorizon());
+            JsonNode datesNode = root.get("dates");
+            Optional<List<LocalDate>> dates = datesNode == null || datesNode.isNull()
+                    ? Optional.empty()
+                    : Optional.of(Inputs.dates(datesNode, "dates", closes.size()));
+            answer(res, lease, window, horizon, dates.map(d -> d.getLast()));
+        }
+    }
+
+    private void predictCsv(ServerRequest req, ServerResponse res, ModelManager models) {
+        Bodies.requireType(req, "text/csv", "text/plain");
+        String body = new String(Bodies.read(req, maxBodyBytes), StandardCharsets.UTF_8);
+        try (ModelManager.Lease lease = lease(models)) {
+            ModelInfo info = lease.info();
+            int horizon = req.query().contains("horizon")
+                    ? Inputs.horizon(req.query().get("horizon"), "horizon", info.maxHorizon())
+                    : 1;
+            Inputs.CsvWindow w = Inputs.csvWindow(body, info.priceColumn(), info.windowLength());
+            answer(res, lease, w.prices(), horizon, Optional.of(w.dates().getLast()));
+        }
+    }
+
+    private void answer(ServerResponse res, ModelManager.Lease lease, double[] window, int horizon, Optional<LocalDate> lastDate) {
+        ModelInfo info = lease.info();
+        ForecastModel.Forecast forecast = forecastWithIntervals(lease, window, horizon);
+        double[] predictions = forecast.prices();
+        lease.meters().predictions(1);
+        // sized for the whole answer (predictions, dates, naive: ~48 chars a step; each interval level ~40 a step
+        // and its keys) so it is not copied while it grows
+        StringBuilder sb = new StringBuilder(256 + horizon * 48 + forecast.intervals().size() * (32 + horizon * 40));
+        sb.append("{\"model\":{\"name\":");
+        Json.quote(sb, info.name());
+        sb.append(",\"version\":");
+        Json.quote(sb, info.version());
+        sb.append(",\"run_id\":");
+        Json.quote(sb, info.runId());
+        sb.append("},\"horizon\":").append(horizon).append(",\"closes_used\":").append(window.length)
+                .append(",\"predictions\":");
+        Json.numbers(sb, predictions);
+        if (lastDate.isPresent()) {
+            sb.append(",\"dates\":[");
+            TradingCalendar calendar = TradingCalendar.forSymbol(info.symbol());
+            List<LocalDate> next = calendar.next(lastDate.get(), horizon);
+            for (int i = 0; i < next.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                sb.append('"').append(next.get(i)).append('"');
+            }
+            sb.append("],\"calendar\":\"").append(calendar.name()).append('"');
+        }
+        sb.append(",\"intervals\":");
+        intervals(sb, forecast.intervals());
+        sb.append(",\"naive\":");
+        Json.numbers(sb, Inputs.naive(window, horizon));
+        sb.append('}');
+        res.header(Responses.MODEL_VERSION, info.version());
+        res.header(Responses.CLOSES_USED, Integer.toString(window.length));
+        Responses.json(res, 200, sb);
+    }
+
+    /** Leases the serving model or answers 503. */
+    static ModelManager.Lease lease(ModelManager models) {
+        return models.acquire().orElseThrow(() -> ApiException.create(503, "model_not_ready",
+                "model: expected a loaded version of " + models.name() + ", found none ("
+                        + models.status().reason().orElse("loading") + ")"));
+    }
+
+    /** Runs the model and checks its answer; a broken answer is the model's fault (500), never the caller's. */
+    static double[] forecast(ModelManager.Lease lease, double[] window, int horizon) {
+        double[] out = lease.forecaster().forecast(window, horizon);
+        check(lease, out, horizon);
+        return out;
+    }
+
+    private static void check(ModelManager.Lease lease, double[] out, int horizon) {
+        if (out == null || out.length != horizon) {
+            throw ApiException.create(500, "model_error", "model " + lease.info().name() + " v" + lease.info().version()
+                    + " returned " + (out == null ? "nothing" : out.length + " values") + ", expected " + horizon);
+        }
+        for (double v : out) {
+            if (!Double.isFinite(v)) {
+                throw ApiException.create(500, "model_error", "model " + lease.info().name() + " v"
+                        + lease.info().version() + " returned a non-finite value " + v);
+            }
+        }
+    }
+
+    /** {@link #forecast} with the version's intervals, checked the same way (a broken interval is a 500). */
+    static ForecastModel.Forecast forecastWithIntervals(ModelManager.Lease lease, double[] window, int horizon) {
+        ForecastModel.Forecast out = lease.forecaster().forecastWithIntervals(window, horizon);
+        check(lease, out.prices(), horizon);
+        for (ForecastInterval interval : out.intervals()) {
+            check(lease, interval.lower(), horizon);
+            check(lease, interval.upper(), horizon);
+        }
+        return out;
+    }
+
+    /** {@code [{"level":0.8,"lower":[...],"upper":[...]}, ...]}: one object per level, one bound per step. */
+    static void intervals(StringBuilder sb, List<ForecastInterval> intervals) {
+        sb.append('[');
+        for (int i = 0; i < intervals.size(); i++) {
+            ForecastInterval interval = intervals.get(i);
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append("{\"level\":").append(interval.level()).append(",\"lower\":");
+            Json.numbers(sb, interval.lower());
+            sb.append(",\"upper\":");
+            Json.numbers(sb, interval.upper());
+            sb.append('}');
+        }
+        sb.append(']');
+    }
+}

@@ -1,0 +1,36 @@
+package io.closecast.serving.http.support;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one error body every endpoint answers with:
+ * {@code {"error": {"code": "...", "message": "...", "field": "..."}}} ({@code field} only when one is at fault).
+ */
+public record ApiError(String code, String message, Optional<String> field) {
+
+    public ApiError {
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(field, "field");
+    }
+
+    public static ApiError create(String code, String message) {
+        return new ApiError(code, message, Optional.empty());
+    }
+
+    /** The JSON body. */
+    public byte[] toJson() {
+        StringBuilder sb = new StringBuilder(96 + message.length());
+        sb.append("{\"error\":{\"code\":");
+        Json.quote(sb, code);
+        sb.append(",\"message\":");
+        Json.quote(sb, message);
+        field.ifPresent(f -> {
+            sb.append(",\"field\":");
+            Json.quote(sb, f);
+        });
+        sb.append("}}");
+        return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

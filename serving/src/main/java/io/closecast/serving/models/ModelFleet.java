@@ -1,0 +1,151 @@
+package io.closecast.serving.models;
+
+import io.closecast.serving.ServingException;
+import io.closecast.serving.http.support.ApiException;
+import io.closecast.serving.http.support.Json;
+import io.closecast.serving.monitoring.ServingMetrics;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * The registered models one service serves, each kept by its own {@link ModelManager} (its own alias poll, hot swap,
+ * refusals and cached start), in the order they were configured.
+ * <p>
+ * Readiness: the service is ready when at least one model serves and every other one either serves or has no version
+ * to serve (the registry answered that its alias points at none). A model still loading, whose only version was
+ * refused, or whose registry does not answer (and which has no cached version) holds readiness back, so a new replica
+ * takes no traffic before it can answer for the models the old replicas answer for. A model without a version cannot
+ * be served by any replica: it answers 503 on its routes and does not take the others out of service.
+ */
+public final class ModelFleet implements AutoCloseable {
+
+    private final Map<String, ModelManager> managers;
+
+    private ModelFleet(Map<String, ModelManager> managers) {
+        if (managers.isEmpty()) {
+            throw new ServingException("a fleet needs at least one model, found none");
+        }
+        this.managers = managers;
+    }
+
+    /** One manager per source (not started yet), named by {@link ModelSource#name()}; names must be distinct. */
+    public static ModelFleet create(List<ModelSource> sources, ModelManager.Settings settings, ServingMetrics metrics) {
+        Map<String, ModelManager> managers = new LinkedHashMap<>();
+        for (ModelSource source : sources) {
+            if (managers.containsKey(source.name())) {
+                throw new ServingException("a fleet serves each registered model once, found " + source.name() + " twice");
+            }
+            managers.put(source.name(), ModelManager.create(source, settings, metrics));
+        }
+        return new ModelFleet(managers);
+    }
+
+    /** Starts every manager's background loader; returns immediately. */
+    public ModelFleet start() {
+        managers.values().forEach(ModelManager::start);
+        return this;
+    }
+
+    /** The managers in configured order. */
+    public Collection<ModelManager> all() {
+        return managers.values();
+    }
+
+    /** The configured model names in order. */
+    public List<String> names() {
+        return List.copyOf(managers.keySet());
+    }
+
+    public int size() {
+        return managers.size();
+    }
+
+    /** The manager of one model, or empty when the service is not configured to serve it. */
+    public Optional<ModelManager> find(String name) {
+        return Optional.ofNullable(managers.get(name));
+    }
+
+    /** The manager of one model, or a 404 naming it and the models served. */
+    public ModelManager get(String name) {
+        ModelManager manager = managers.get(name);
+        if (manager == null) {
+            throw ApiException.create(404, "model_not_found", "model: expected one of the served models "
+                    + String.join(", ", managers.keySet()) + ", found " + Json.abbreviate(name));
+        }
+        return manager;
+    }
+
+    /** The manager of the model a {@code /v1/models/{name}/...} route names, or a 404 as {@link #get(String)}. */
+    public ModelManager named(ServerRequest req) {
+        return get(req.path().pathParameters().get("name"));
+    }
+
+    /**
+     * The one model, for the single-model routes ({@code /v1/predict}, {@code /invocations}, {@code /v1/model},
+     * {@code /v1/feedback}, {@code /v1/feedback/summary}); with several models a 409 naming them and the
+     * {@code /v1/models/{name}/...} routes to use instead (for feedback, the per-model feedback routes).
+     */
+    public ModelManager single(String route) {
+        if (managers.size() == 1) {
+            return managers.values().iterator().next();
+        }
+        String instead = route.startsWith("/v1/feedback")
+                ? "POST /v1/models/{name}/feedback or GET /v1/models/{name}/feedback/summary"
+                : "/v1/models/{name}/predict, /v1/models/{name}/predict/csv or /v1/models/{name}";
+        throw ApiException.create(409, "model_required", route + " serves only when exactly one model is configured; "
+                + "this service serves " + managers.size() + " (" + String.join(", ", managers.keySet())
+                + "): use " + instead + " (GET /v1/models lists them)");
+    }
+
+    /** The first configured model (the only one in a single-model service). */
+    public ModelManager first() {
+        return managers.values().iterator().next();
+    }
+
+    /** Ready as the class comment says: one model serves, and every other one serves or has no version. */
+    public boolean ready() {
+        boolean any = false;
+        for (ModelManager m : managers.values()) {
+            String state = m.status().condition();
+            if (state.equals("serving")) {
+                any = true;
+            } else if (!state.equals("no_version")) {
+                return false;
+            }
+        }
+        return any;
+    }
+
+    /** Why the fleet is not ready, one reason per model that holds it back (empty when ready). */
+    public List<String> notReadyReasons() {
+        List<String> out = new ArrayList<>();
+        boolean any = false;
+        for (ModelManager m : managers.values()) {
+            ModelManager.Status status = m.status();
+            String state = status.condition();
+            any |= state.equals("serving");
+            if (!state.equals("serving") && !state.equals("no_version")) {
+                out.add(m.name() + ": " + status.reason().orElse(state));
+            }
+        }
+        if (out.isEmpty() && !any) {
+            for (ModelManager m : managers.values()) {
+                out.add(m.name() + ": " + m.status().reason().orElse("no version"));
+            }
+        }
+        return out;
+    }
+
+    /** Stops every loader and closes the serving versions once their requests are done. */
+    @Override
+    public void close() {
+        managers.values().forEach(ModelManager::close);
+    }
+}
