@@ -1,5 +1,7 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.registry.Promotion;
 import io.closecast.pipeline.sweep.SweepRunner;
@@ -57,17 +59,17 @@ class FleetSweepIT {
         List<Run> parents = client.searchAllRuns(RunSearch.builder(experimentId)
                 .filter("tags.`closecast.kind` = 'sweep'").build());
         assertEquals(2, parents.size(), "one parent run per symbol: " + parents);
-        Set<String> parentSymbols = parents.stream().map(p -> client.getRun(p.id()).tags().get(SweepRunner.TAG_SYMBOL))
+        Set<String> parentSymbols = parents.stream().map(p -> client.getRun(p.id()).tags().get(ClosecastTags.SYMBOL))
                 .collect(Collectors.toSet());
         assertEquals(Set.copyOf(SYMBOLS), parentSymbols);
         for (Run p : parents) {
             Run parent = client.getRun(p.id());
-            String symbol = parent.tags().get(SweepRunner.TAG_SYMBOL);
+            String symbol = parent.tags().get(ClosecastTags.SYMBOL);
             assertEquals(RunStatus.FINISHED, parent.info().status(), symbol);
-            assertEquals("MSFT,AAPL", parent.tags().get(SweepRunner.TAG_FLEET), "the parent names its fleet");
+            assertEquals("MSFT,AAPL", parent.tags().get(ClosecastTags.FLEET), "the parent names its fleet");
             List<Run> children = client.searchAllRuns(RunSearch.builder(experimentId)
                     .filter("tags.`mlflow.parentRunId` = '" + parent.id() + "'").build());
-            assertEquals(Set.of("0", "1"), children.stream().map(c -> c.tags().get(SweepRunner.TAG_TRIAL))
+            assertEquals(Set.of("0", "1"), children.stream().map(c -> c.tags().get(ClosecastTags.TRIAL_INDEX))
                     .collect(Collectors.toSet()), symbol + ": the grid's two trials, once each");
             assertEquals(2, children.size(), symbol + ": " + children);
             for (Run child : children) {
@@ -84,12 +86,12 @@ class FleetSweepIT {
             ModelVersion version = versions.getFirst();
             assertEquals(Optional.of(best), version.runId(), model + " holds " + symbol + "'s best trial");
             assertEquals(symbol, version.tags().get("closecast.symbol"));
-            String verdict = version.tags().get(Promotion.TAG_PREFIX + "verdict");
+            String verdict = version.tags().get(ClosecastTags.PROMOTION_PREFIX + "verdict");
             assertFalse(verdict == null || verdict.isBlank(), model + " went through its gate: " + version.tags());
             Optional<ModelVersion> production = client.findModelVersionByAlias(model, Promotion.DEFAULT_ALIAS);
             assertEquals(verdict.equals("passed"), production.isPresent(), model + ": verdict " + verdict
                     + ", production " + production);
-            assertTrue(sweep.out().contains(symbol + " (sweep " + parent.tags().get(SweepRunner.TAG_SWEEP_ID)),
+            assertTrue(sweep.out().contains(symbol + " (sweep " + parent.tags().get(ClosecastTags.SWEEP_ID)),
                     "the console table of " + symbol + " is labelled:\n" + sweep.out());
         }
         Map<String, Long> started = sweep.out().lines().filter(l -> l.contains(" start {"))

@@ -1,5 +1,7 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.pipeline.config.YamlConfig;
 import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.sweep.SweepSpec;
@@ -33,7 +35,7 @@ class MlflowCurvesIT {
             client.setTerminated(finished.id(), RunStatus.FINISHED);
             trial(client, experimentId, parent, 1, List.of(0.95, 0.85)); // running on another executor, 2 epochs so far
             Run lost = trial(client, experimentId, parent, 2, List.of(0.1, 0.1)); // a lost executor's attempt ...
-            client.setTags(lost.id(), Map.of(TrialStatus.TAG, TrialStatus.INTERRUPTED.key()));
+            client.setTags(lost.id(), Map.of(ClosecastTags.TRIAL_STATUS, TrialStatus.INTERRUPTED.key()));
             client.setTerminated(lost.id(), RunStatus.KILLED);
             Run retry = trial(client, experimentId, parent, 2, List.of(0.6)); // ... and its retry, which wins
             client.setTerminated(retry.id(), RunStatus.FINISHED);
@@ -50,7 +52,7 @@ class MlflowCurvesIT {
 
     private static Run trial(MlflowClient client, String experimentId, Run parent, int index, List<Double> valLoss) {
         Run run = client.createRun(RunSpec.builder(experimentId, "trial-" + index).parentRunId(parent.id())
-                .tag(SweepRunner.TAG_TRIAL, Integer.toString(index)).build());
+                .tag(ClosecastTags.TRIAL_INDEX, Integer.toString(index)).build());
         for (int epoch = 1; epoch <= valLoss.size(); epoch++) {
             client.logMetrics(run.id(), List.of(Metric.create("val_loss", valLoss.get(epoch - 1), epoch)));
         }

@@ -1,6 +1,8 @@
 package io.closecast.pipeline;
 
-import io.closecast.pipeline.cli.Commands;
+import io.closecast.pipeline.tracking.ClosecastTags;
+
+import io.closecast.pipeline.cli.CommandSupport;
 import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.tracking.RunMetadata;
 
@@ -87,13 +89,13 @@ class ParallelSweepIT {
         assertTrue(exp.tags().getOrDefault(RunMetadata.NOTE, "").startsWith("closecast LSTM forecasts of MSFT"), exp.tags().toString());
         assertEquals(experiment, exp.tags().get("closecast.registered_model"));
         Run parent = parent(exp.id());
-        assertEquals(Commands.user(), parent.tags().get(RunMetadata.USER));
+        assertEquals(CommandSupport.user(), parent.tags().get(RunMetadata.USER));
         String description = parent.tags().getOrDefault(RunMetadata.NOTE, "");
         assertTrue(description.startsWith("Sweep of 4 trials (random search, minimize val_loss)"), description);
         assertTrue(description.contains("pipeline/target/it-configs/closecast-it-"), "names the config file: " + description);
         for (Run trial : children(exp.id(), parent.id())) {
-            assertEquals(Commands.user(), trial.tags().get(RunMetadata.USER));
-            assertTrue(trial.tags().getOrDefault(RunMetadata.NOTE, "").startsWith("Trial " + trial.tags().get(SweepRunner.TAG_TRIAL)
+            assertEquals(CommandSupport.user(), trial.tags().get(RunMetadata.USER));
+            assertTrue(trial.tags().getOrDefault(RunMetadata.NOTE, "").startsWith("Trial " + trial.tags().get(ClosecastTags.TRIAL_INDEX)
                     + " of the sweep in parent run " + parent.id()), trial.tags().get(RunMetadata.NOTE));
         }
     }

@@ -1,5 +1,7 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.pipeline.sweep.SweepProgress;
 import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.sweep.TrialRunner;
@@ -51,7 +53,7 @@ class RemoteTrialIT {
                 text, root, "MSFT");
         try (MlflowClient client = ItServers.client()) {
             String experimentId = client.getOrCreateExperiment(experiment).id();
-            Run parent = client.createRun(RunSpec.builder(experimentId, "sweep").tag(TrainingJob.TAG_KIND, "sweep").build());
+            Run parent = client.createRun(RunSpec.builder(experimentId, "sweep").tag(ClosecastTags.KIND, "sweep").build());
             SweepProgress progress = new SweepProgress(new PrintWriter(OutputStream.nullOutputStream()), 2, file.spec(), "");
             TrialScheduler.Trial first = new TrialScheduler.Trial("MSFT", 0, Map.of("training.learning-rate", 0.005));
             String payload = RemoteTrial.create(first, file, ItServers.trackingUri(), experimentId, parent.id(), "sweep-it",
@@ -65,20 +67,20 @@ class RemoteTrialIT {
             assertEquals(trained.runId(), again.runId(), "the retry returns the ended attempt");
             assertEquals(trained.value(), again.value());
             assertEquals(1, attempts(client, experimentId, parent.id(), 0).size(), "trained once");
-            assertEquals("1", client.getRun(trained.runId()).tags().get(TrialRunner.TAG_ATTEMPT));
+            assertEquals("1", client.getRun(trained.runId()).tags().get(ClosecastTags.TRIAL_ATTEMPT));
 
             TrialScheduler.Trial second = new TrialScheduler.Trial("MSFT", 1, Map.of("training.learning-rate", 0.002));
             Run lost = client.createRun(RunSpec.builder(experimentId, "trial-1").parentRunId(parent.id())
-                    .tag(SweepRunner.TAG_TRIAL, "1").build());
+                    .tag(ClosecastTags.TRIAL_INDEX, "1").build());
             SweepRunner.TrialRow retried = RemoteTrial.create(second, file, ItServers.trackingUri(), experimentId,
                     parent.id(), "sweep-it", 1, progress).ended(RemoteTrial.execute(RemoteTrial.create(second, file,
                     ItServers.trackingUri(), experimentId, parent.id(), "sweep-it", 1, progress).payload()));
             Run closed = client.getRun(lost.id());
             assertEquals(RunStatus.KILLED, closed.info().status());
             assertEquals("superseded by attempt 2", closed.tags().get("closecast.stop_reason"));
-            assertEquals("interrupted", closed.tags().get(TrialStatus.TAG));
+            assertEquals("interrupted", closed.tags().get(ClosecastTags.TRIAL_STATUS));
             assertNotEquals(lost.id(), retried.runId());
-            assertEquals("2", client.getRun(retried.runId()).tags().get(TrialRunner.TAG_ATTEMPT));
+            assertEquals("2", client.getRun(retried.runId()).tags().get(ClosecastTags.TRIAL_ATTEMPT));
             assertEquals(RunStatus.FINISHED, client.getRun(retried.runId()).info().status());
 
             // an executor taken for lost but still alive: the retry supersedes its attempt while it trains; when it
@@ -98,7 +100,7 @@ class RemoteTrialIT {
                 Run superseded = client.getRun(slow.id());
                 assertEquals(RunStatus.KILLED, superseded.info().status(), "the late attempt did not end it FINISHED");
                 assertEquals("superseded by attempt 2", superseded.tags().get("closecast.stop_reason"));
-                assertEquals("interrupted", superseded.tags().get(TrialStatus.TAG));
+                assertEquals("interrupted", superseded.tags().get(ClosecastTags.TRIAL_STATUS));
                 assertEquals(slow.id(), late.runId());
                 assertEquals(TrialStatus.INTERRUPTED, late.status(), late.toString());
             } finally {
@@ -125,6 +127,6 @@ class RemoteTrialIT {
 
     private static List<Run> attempts(MlflowClient client, String experimentId, String parentId, int index) {
         return client.searchAllRuns(RunSearch.builder(experimentId).filter("tags.`mlflow.parentRunId` = '" + parentId
-                + "' and tags.`" + SweepRunner.TAG_TRIAL + "` = '" + index + "'").build());
+                + "' and tags.`" + ClosecastTags.TRIAL_INDEX + "` = '" + index + "'").build());
     }
 }

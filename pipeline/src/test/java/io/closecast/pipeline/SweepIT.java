@@ -1,5 +1,7 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.sweep.TrialStatus;
 
@@ -81,12 +83,12 @@ class SweepIT {
         Run closed = client.getRun(inFlight);
         assertEquals(RunStatus.KILLED, closed.info().status());
         assertEquals(SweepRunner.INTERRUPTED, closed.tags().get("closecast.stop_reason"));
-        assertEquals("interrupted", closed.tags().get(TrialStatus.TAG));
+        assertEquals("interrupted", closed.tags().get(ClosecastTags.TRIAL_STATUS));
         Map<String, Integer> endedPerTrial = new HashMap<>();
         for (Run run : after) {
             boolean interrupted = SweepRunner.INTERRUPTED.equals(run.tags().get("closecast.stop_reason"));
             if (!interrupted) {
-                endedPerTrial.merge(run.tags().get(SweepRunner.TAG_TRIAL), 1, Integer::sum);
+                endedPerTrial.merge(run.tags().get(ClosecastTags.TRIAL_INDEX), 1, Integer::sum);
             }
         }
         assertEquals(Set.of("0", "1", "2", "3", "4", "5"), endedPerTrial.keySet(), "every trial of the grid ran");
@@ -114,19 +116,19 @@ class SweepIT {
 
         // --trial i runs exactly that trial again, with the same params and seed: the same metrics.
         Run bestRun = client.getRun(best);
-        String index = bestRun.tags().get(SweepRunner.TAG_TRIAL);
+        String index = bestRun.tags().get(ClosecastTags.TRIAL_INDEX);
         // ... and leaves the other trials' RUNNING runs alone: they may be another process's (an Indexed Job's pods)
         String other = index.equals("0") ? "1" : "0";
         Run elsewhere = client.createRun(io.closecast.mlflow.entities.RunSpec.builder(experimentId, "trial-" + other)
-                .parentRunId(parent.id()).tag(SweepRunner.TAG_TRIAL, other).build());
+                .parentRunId(parent.id()).tag(ClosecastTags.TRIAL_INDEX, other).build());
         CliProcess.Result replay = CliProcess.run(300, "sweep", config.toString(), "--trial", index);
         assertEquals(0, replay.code(), replay.out());
         assertEquals(RunStatus.RUNNING, client.getRun(elsewhere.id()).info().status(),
                 "--trial " + index + " left trial " + other + "'s running attempt alone: " + replay.out());
-        client.setTags(elsewhere.id(), Map.of(TrialStatus.TAG, TrialStatus.INTERRUPTED.key()));
+        client.setTags(elsewhere.id(), Map.of(ClosecastTags.TRIAL_STATUS, TrialStatus.INTERRUPTED.key()));
         client.setTerminated(elsewhere.id(), RunStatus.KILLED);
         Run again = children(experimentId, parent.id()).stream()
-                .filter(r -> index.equals(r.tags().get(SweepRunner.TAG_TRIAL)) && !r.id().equals(best)
+                .filter(r -> index.equals(r.tags().get(ClosecastTags.TRIAL_INDEX)) && !r.id().equals(best)
                         && r.info().status() == RunStatus.FINISHED)
                 .findFirst().orElseThrow();
         assertEquals(bestRun.params(), again.params());
@@ -160,7 +162,7 @@ class SweepIT {
         // while they run, a parent appears that every process must settle on (the earliest started)
         Run earlier = client.createRun(io.closecast.mlflow.entities.RunSpec.builder(experimentId, "raced-parent")
                 .startTime(started.info().startTime().minusSeconds(1))
-                .tag(SweepRunner.TAG_SWEEP_ID, started.tags().get(SweepRunner.TAG_SWEEP_ID))
+                .tag(ClosecastTags.SWEEP_ID, started.tags().get(ClosecastTags.SWEEP_ID))
                 .tag("closecast.kind", "sweep").build());
         assertTrue(pod1.waitFor(5, TimeUnit.MINUTES) && pod2.waitFor(5, TimeUnit.MINUTES),
                 Files.readString(log1) + Files.readString(log2));
@@ -172,7 +174,7 @@ class SweepIT {
         assertEquals("deleted", client.getRun(started.id()).info().lifecycleStage());
         assertEquals(0, children(experimentId, started.id()).size(), "no trial is left under the deleted parent");
         List<Run> trials = children(experimentId, earlier.id());
-        assertEquals(Set.of("0", "1", "2"), trials.stream().map(r -> r.tags().get(SweepRunner.TAG_TRIAL))
+        assertEquals(Set.of("0", "1", "2"), trials.stream().map(r -> r.tags().get(ClosecastTags.TRIAL_INDEX))
                 .collect(Collectors.toSet()), out);
         assertTrue(trials.stream().noneMatch(r -> r.info().status() == RunStatus.RUNNING), out);
         Run parent = client.getRun(earlier.id());
@@ -185,7 +187,7 @@ class SweepIT {
         // a duplicate found at the start (a pod that created one at the same moment) is merged into the first
         Run duplicate = client.createRun(io.closecast.mlflow.entities.RunSpec.builder(experimentId, "duplicate-parent")
                 .startTime(started.info().startTime().plusSeconds(5))
-                .tag(SweepRunner.TAG_SWEEP_ID, started.tags().get(SweepRunner.TAG_SWEEP_ID))
+                .tag(ClosecastTags.SWEEP_ID, started.tags().get(ClosecastTags.SWEEP_ID))
                 .tag("closecast.kind", "sweep").build());
         CliProcess.Result again = CliProcess.run(300, "sweep", config.toString(), "--trials", "3", "--trial", "2");
         assertEquals(0, again.code(), again.out());
@@ -246,7 +248,7 @@ class SweepIT {
         Run killed = client.getRun(inFlight);
         assertEquals(RunStatus.KILLED, killed.info().status());
         assertEquals(SweepRunner.INTERRUPTED, killed.tags().get("closecast.stop_reason"));
-        assertEquals("interrupted", killed.tags().get(TrialStatus.TAG));
+        assertEquals("interrupted", killed.tags().get(ClosecastTags.TRIAL_STATUS));
         assertEquals(RunStatus.KILLED, client.getRun(parentId).info().status());
     }
 }

@@ -1,5 +1,7 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.training.TrainingUi;
 
@@ -116,11 +118,11 @@ class SweepUiIT {
             assertEquals(2, trials.size(), "two trials: " + trials);
             Set<String> expected = new TreeSet<>();
             for (Run trial : trials) {
-                String session = SweepRunner.uiSession(Integer.parseInt(trial.tags().get(SweepRunner.TAG_TRIAL)), trial.id());
+                String session = SweepRunner.uiSession(Integer.parseInt(trial.tags().get(ClosecastTags.TRIAL_INDEX)), trial.id());
                 expected.add(session);
                 assertEquals(RunStatus.FINISHED, trial.info().status(), trial.tags().toString());
                 assertEquals("dl4j", trial.param("training.engine").orElseThrow(), "the trial's params name the engine");
-                assertEquals(session, trial.tags().get(SweepRunner.TAG_UI_SESSION));
+                assertEquals(session, trial.tags().get(ClosecastTags.UI_SESSION_ID));
             }
 
             String artifact = TrainingUi.ARTIFACT_DIR + "/" + TrainingUi.STATS_FILE;
@@ -143,7 +145,7 @@ class SweepUiIT {
             } finally {
                 storage.close();
             }
-            assertEquals(expected, trials.stream().map(t -> t.tags().get(SweepRunner.TAG_UI_SESSION))
+            assertEquals(expected, trials.stream().map(t -> t.tags().get(ClosecastTags.UI_SESSION_ID))
                     .collect(Collectors.toCollection(TreeSet::new)));
 
             // Trial 0 again under the same parent: the new stats file keeps the earlier sessions and adds the new one.

@@ -1,7 +1,7 @@
 package io.closecast.serving;
 
 import io.closecast.serving.config.ServingConfig;
-import io.closecast.serving.dashboard.Samples;
+import io.closecast.serving.dashboard.SampleFiles;
 import io.closecast.serving.http.DashboardService;
 import io.closecast.serving.http.FeedbackService;
 import io.closecast.serving.http.HealthService;
@@ -178,7 +178,7 @@ public final class Main {
                         new WebhookService(models, verifier, config.maxBodyBytes()),
                         new OpenApiService(),
                         new FeedbackService(models, metrics.registry(), config.feedbackWindow(), config.maxBodyBytes()),
-                        new SamplesService(models, Samples.create(config.dataDir())),
+                        new SamplesService(models, SampleFiles.create(config.dataDir())),
                         new DashboardService())
                 .any(Responses::notFound)
                 // ConnectionGuard maps failures as they pass; this catches what a filter outside it could raise

@@ -1,7 +1,7 @@
 package io.closecast.model.dataset;
 
 import io.closecast.model.ModelException;
-import io.closecast.model.bundle.Json;
+import io.closecast.model.bundle.BundleJson;
 
 import java.util.Arrays;
 import java.util.List;
@@ -94,11 +94,11 @@ public record Scaler(ScalerKind kind, List<String> features, double[] offset, do
     }
 
     public String toJson() {
-        return Json.write(this);
+        return BundleJson.write(this);
     }
 
     public static Scaler fromJson(String json) {
-        return Json.read(json, Scaler.class);
+        return BundleJson.read(json, Scaler.class);
     }
 
     @Override

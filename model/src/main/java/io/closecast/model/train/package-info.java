@@ -1,5 +1,5 @@
 /**
- * What a trainer is told and tells back: the training spec, the optimiser choice, per-epoch statistics and
+ * What a trainer is told and tells back: the training spec, the optimizer choice, per-epoch statistics and
  * the listener's continue / stop decision, and the engine choice. The trainers themselves live in the
  * {@code training} module.
  */

@@ -1,11 +1,13 @@
 package io.closecast.pipeline.cli;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.pipeline.Charts;
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.WorkDirs;
-import io.closecast.pipeline.registry.ModelSource;
+import io.closecast.pipeline.registry.LoadedModel;
 import io.closecast.pipeline.registry.OutOfTime;
-import io.closecast.pipeline.tracking.Mlflow;
+import io.closecast.pipeline.tracking.MlflowConnection;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -53,7 +55,6 @@ import picocli.CommandLine.Parameters;
                 "and headline numbers go into the version's tags. A range before the model's test period (its",
                 "training or validation data) is refused unless --allow-in-sample."})
 public final class EvaluateCommand implements Callable<Integer> {
-    static final String TAG_PREFIX = "closecast.eval.";
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "models:/NAME@ALIAS, models:/NAME/VERSION or runs:/RUN_ID/PATH.")
     String uri;
@@ -83,7 +84,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** The evaluation's outcome: the run, the days, the statistics. */
-    record Outcome(String runId, ModelSource source, Path dataFile, DateRange range, boolean inSample,
+    record Outcome(String runId, LoadedModel source, Path dataFile, DateRange range, boolean inSample,
                    LocalDate outOfSampleFrom, String baselinesFittedOn, Backtest backtest) {
         ForecastEvaluation evaluation() {
             return backtest.evaluation();
@@ -97,7 +98,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--horizon must be >= 1, found " + horizon);
         }
         Path work = Files.createTempDirectory("closecast-evaluate");
-        try (MlflowClient client = Mlflow.connect()) {
+        try (MlflowClient client = MlflowConnection.connect()) {
             Outcome outcome = evaluate(client, new Request(uri, Optional.ofNullable(data),
                     Optional.ofNullable(from), Optional.ofNullable(to), horizon, allowInSample,
                     Optional.ofNullable(experiment)), work);
@@ -115,7 +116,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     static Outcome evaluate(MlflowClient client, Request request, Path work) throws IOException {
-        ModelSource source = ModelSource.load(client, request.uri(), work.resolve("model"));
+        LoadedModel source = LoadedModel.load(client, request.uri(), work.resolve("model"));
         ForecastModel model = source.model();
         String symbol = model.mlmodel().setting("symbol");
         Path file = request.data().orElse(Path.of("data", symbol + ".csv"));
@@ -145,20 +146,20 @@ public final class EvaluateCommand implements Callable<Integer> {
         String experimentId = request.experiment().map(name -> client.getOrCreateExperiment(name).id())
                 .orElseGet(() -> experimentOf(client, source.runId()));
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("closecast.run_type", "evaluation");
-        tags.put(TAG_PREFIX + "model_uri", request.uri());
-        tags.put(TAG_PREFIX + "source_run_id", source.runId());
+        tags.put(ClosecastTags.RUN_TYPE, "evaluation");
+        tags.put(ClosecastTags.EVAL_PREFIX + "model_uri", request.uri());
+        tags.put(ClosecastTags.EVAL_PREFIX + "source_run_id", source.runId());
         source.version().ifPresent(v -> {
-            tags.put(TAG_PREFIX + "model_name", v.name());
-            tags.put(TAG_PREFIX + "model_version", Integer.toString(v.version()));
+            tags.put(ClosecastTags.EVAL_PREFIX + "model_name", v.name());
+            tags.put(ClosecastTags.EVAL_PREFIX + "model_version", Integer.toString(v.version()));
         });
-        tags.put(TAG_PREFIX + "range", backtest.range().toString());
-        tags.put(TAG_PREFIX + "days", Integer.toString(backtest.days()));
-        tags.put(TAG_PREFIX + "in_sample", Boolean.toString(inSample));
-        tags.put(TAG_PREFIX + "out_of_sample_from", oos.toString());
-        tags.put(TAG_PREFIX + "data_file", file.toString());
-        tags.put(TAG_PREFIX + "data_sha256", ModelBundle.sha256(file));
-        tags.put(TAG_PREFIX + "baselines_fitted_on", baselines.fittedOn());
+        tags.put(ClosecastTags.EVAL_PREFIX + "range", backtest.range().toString());
+        tags.put(ClosecastTags.EVAL_PREFIX + "days", Integer.toString(backtest.days()));
+        tags.put(ClosecastTags.EVAL_PREFIX + "in_sample", Boolean.toString(inSample));
+        tags.put(ClosecastTags.EVAL_PREFIX + "out_of_sample_from", oos.toString());
+        tags.put(ClosecastTags.EVAL_PREFIX + "data_file", file.toString());
+        tags.put(ClosecastTags.EVAL_PREFIX + "data_sha256", ModelBundle.sha256(file));
+        tags.put(ClosecastTags.EVAL_PREFIX + "baselines_fitted_on", baselines.fittedOn());
         tags.put("mlflow.source.name", "closecast evaluate");
         RunSpec.Builder spec = RunSpec.builder(experimentId, "evaluate " + source.label() + " " + backtest.range());
         tags.forEach(spec::tag);
@@ -199,18 +200,18 @@ public final class EvaluateCommand implements Callable<Integer> {
     private static void tagVersion(MlflowClient client, ModelVersion v, String runId, Backtest backtest, boolean inSample) {
         ForecastEvaluation.Step s = backtest.evaluation().first();
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put(TAG_PREFIX + "run_id", runId);
-        tags.put(TAG_PREFIX + "at", Instant.now().toString());
-        tags.put(TAG_PREFIX + "range", backtest.range().toString());
-        tags.put(TAG_PREFIX + "days", Integer.toString(backtest.days()));
-        tags.put(TAG_PREFIX + "in_sample", Boolean.toString(inSample));
-        tags.put(TAG_PREFIX + "mase", format(s.mase()));
-        tags.put(TAG_PREFIX + "mae", format(s.mae()));
-        tags.put(TAG_PREFIX + "naive_mae", format(s.naiveMae()));
-        tags.put(TAG_PREFIX + "dm_abs_p_better", format(s.dmAbsolute().pBetter()));
-        tags.put(TAG_PREFIX + "dm_sq_p_better", format(s.dmSquared().pBetter()));
-        tags.put(TAG_PREFIX + "directional_accuracy", format(s.directionalAccuracy()));
-        tags.put(TAG_PREFIX + "majority_sign_accuracy", format(s.majoritySignAccuracy()));
+        tags.put(ClosecastTags.EVAL_PREFIX + "run_id", runId);
+        tags.put(ClosecastTags.EVAL_PREFIX + "at", Instant.now().toString());
+        tags.put(ClosecastTags.EVAL_PREFIX + "range", backtest.range().toString());
+        tags.put(ClosecastTags.EVAL_PREFIX + "days", Integer.toString(backtest.days()));
+        tags.put(ClosecastTags.EVAL_PREFIX + "in_sample", Boolean.toString(inSample));
+        tags.put(ClosecastTags.EVAL_PREFIX + "mase", format(s.mase()));
+        tags.put(ClosecastTags.EVAL_PREFIX + "mae", format(s.mae()));
+        tags.put(ClosecastTags.EVAL_PREFIX + "naive_mae", format(s.naiveMae()));
+        tags.put(ClosecastTags.EVAL_PREFIX + "dm_abs_p_better", format(s.dmAbsolute().pBetter()));
+        tags.put(ClosecastTags.EVAL_PREFIX + "dm_sq_p_better", format(s.dmSquared().pBetter()));
+        tags.put(ClosecastTags.EVAL_PREFIX + "directional_accuracy", format(s.directionalAccuracy()));
+        tags.put(ClosecastTags.EVAL_PREFIX + "majority_sign_accuracy", format(s.majoritySignAccuracy()));
         tags.forEach((k, val) -> client.setModelVersionTag(v.name(), v.version(), k, val));
     }
 
@@ -282,7 +283,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             List<Map<String, Double>> steps = new ArrayList<>();
             o.evaluation().steps().forEach(s -> steps.add(s.metrics()));
             map.put("steps", steps);
-            Commands.printJson(out, map);
+            CommandSupport.printJson(out, map);
             return;
         }
         out.printf(Locale.ROOT, "%s on %s %s: %d days%s (MLflow run %s)%n", o.source().label(), o.dataFile(), o.range(),

@@ -1,8 +1,10 @@
 package io.closecast.pipeline.cli;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.registry.Promotion;
-import io.closecast.pipeline.tracking.Mlflow;
+import io.closecast.pipeline.tracking.MlflowConnection;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -44,7 +46,7 @@ public final class ModelsCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (MlflowClient client = Mlflow.connect()) {
+            try (MlflowClient client = MlflowConnection.connect()) {
                 String filter = name == null ? "" : "name = '" + name.replace("'", "\\'") + "'";
                 List<ModelVersion> versions = new ArrayList<>();
                 // search-model-versions answers without aliases: take them from each registered model.
@@ -83,10 +85,10 @@ public final class ModelsCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (MlflowClient client = Mlflow.connect()) {
+            try (MlflowClient client = MlflowConnection.connect()) {
                 ModelVersion v = resolve(client, ref);
                 if (json) {
-                    Commands.printJson(out, asMap(v));
+                    CommandSupport.printJson(out, asMap(v));
                 } else {
                     out.printf(Locale.ROOT, "%s version %d  stage %s  aliases %s%n  run %s%n  source %s%n  %s%n",
                             v.name(), v.version(), v.stage().mlflowName(), v.aliases(), v.runId().orElse("-"), v.source(),
@@ -117,10 +119,10 @@ public final class ModelsCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (MlflowClient client = Mlflow.connect()) {
+            try (MlflowClient client = MlflowConnection.connect()) {
                 List<ModelVersion> found = versions.stream().map(v -> client.getModelVersion(name, v)).toList();
                 if (json) {
-                    Commands.printJson(out, found.stream().map(ModelsCommand::asMap).toList());
+                    CommandSupport.printJson(out, found.stream().map(ModelsCommand::asMap).toList());
                     return 0;
                 }
                 StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-28s", "metric"));
@@ -194,7 +196,7 @@ public final class ModelsCommand {
 
     private static void print(PrintWriter out, List<ModelVersion> versions, boolean json) {
         if (json) {
-            Commands.printJson(out, versions.stream().map(ModelsCommand::asMap).toList());
+            CommandSupport.printJson(out, versions.stream().map(ModelsCommand::asMap).toList());
             return;
         }
         out.printf(Locale.ROOT, "%-28s %7s %-11s %-16s %10s %10s %10s %10s %9s %9s %10s %10s%n", "model", "version",
@@ -205,8 +207,8 @@ public final class ModelsCommand {
                     v.stage().mlflowName(), String.join(",", v.aliases()), v.tag("test_mae").orElse("-"),
                     v.tag("naive_test_mae").orElse("-"), v.tag("test_mase").orElse("-"),
                     v.tag("test_dm_abs_p_better").orElse("-"), v.tag("test_directional_accuracy").orElse("-"),
-                    v.tag("test_majority_sign_accuracy").orElse("-"), v.tag("closecast.eval.mase").orElse("-"),
-                    v.tag("closecast.promotion.verdict").orElse("-"));
+                    v.tag("test_majority_sign_accuracy").orElse("-"), v.tag(ClosecastTags.EVAL_MASE).orElse("-"),
+                    v.tag(ClosecastTags.PROMOTION_VERDICT).orElse("-"));
         }
         if (versions.isEmpty()) {
             out.println("(no registered model versions)");

@@ -4,7 +4,7 @@ import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.ProjectRoot;
 import io.closecast.pipeline.registry.Promotion;
 import io.closecast.pipeline.registry.RegistryEvaluator;
-import io.closecast.pipeline.tracking.Mlflow;
+import io.closecast.pipeline.tracking.MlflowConnection;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -83,14 +83,14 @@ public final class PromoteCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--reason is only for --force");
         }
         Path cache = Files.createTempDirectory("closecast-gate");
-        try (MlflowClient client = Mlflow.connect()) {
-            Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), Commands.user()).promote(
+        try (MlflowClient client = MlflowConnection.connect()) {
+            Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), CommandSupport.user()).promote(
                     new Promotion.Request(name, version, alias, new Promotion.GatePolicy(maxMase, days, requireSignificance,
                             Promotion.GatePolicy.DEFAULT.alpha()),
                             force ? Optional.of(reason) : Optional.empty()),
                     new RegistryEvaluator(client, ProjectRoot.ofDirectory(Path.of("")).resolve(dataDir).normalize(),
                             Optional.ofNullable(data).map(Path::toAbsolutePath), cache));
-            Commands.printVerdict(out, verdict, json);
+            CommandSupport.printVerdict(out, verdict, json);
             return verdict.decision() == Promotion.Decision.REFUSED ? Closecast.EXIT_FAILURE : 0;
         } finally {
             WorkDirs.delete(cache);

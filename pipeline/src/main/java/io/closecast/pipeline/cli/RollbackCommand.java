@@ -1,7 +1,7 @@
 package io.closecast.pipeline.cli;
 
 import io.closecast.pipeline.registry.Promotion;
-import io.closecast.pipeline.tracking.Mlflow;
+import io.closecast.pipeline.tracking.MlflowConnection;
 
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -35,15 +35,15 @@ public final class RollbackCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (MlflowClient client = Mlflow.connect()) {
-            Promotion.Rollback rollback = new Promotion(client, Clock.systemUTC(), Commands.user()).rollback(name, alias);
+        try (MlflowClient client = MlflowConnection.connect()) {
+            Promotion.Rollback rollback = new Promotion(client, Clock.systemUTC(), CommandSupport.user()).rollback(name, alias);
             if (json) {
                 Map<String, Object> map = new LinkedHashMap<>();
                 map.put("name", rollback.name());
                 map.put("alias", rollback.alias());
                 map.put("from_version", rollback.from());
                 map.put("to_version", rollback.to());
-                Commands.printJson(out, map);
+                CommandSupport.printJson(out, map);
             } else {
                 out.printf("%s@%s: version %d -> version %d (rolled back)%n", rollback.name(), rollback.alias(),
                         rollback.from(), rollback.to());

@@ -9,7 +9,7 @@ import io.closecast.pipeline.registry.Promotion;
 import io.closecast.pipeline.registry.RegistryEvaluator;
 import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.sweep.SweepSpec;
-import io.closecast.pipeline.tracking.Mlflow;
+import io.closecast.pipeline.tracking.MlflowConnection;
 import io.closecast.pipeline.training.TrainingUi;
 
 import java.io.IOException;
@@ -109,7 +109,7 @@ public final class SweepCommand implements Callable<Integer> {
         }
         Path work = Files.createTempDirectory("closecast-sweep");
         Optional<TrainingUi> trainingUi = Optional.empty();
-        try (MlflowClient client = Mlflow.connect()) {
+        try (MlflowClient client = MlflowConnection.connect()) {
             if (uiSettings.isPresent()) {
                 trainingUi = Optional.of(TrainingUi.start(uiSettings.get(), work.resolve("ui")));
             }
@@ -122,14 +122,14 @@ public final class SweepCommand implements Callable<Integer> {
                 SweepRunner.SweepFile sweep = fleet.get(i);
                 if (promote && summary.registered().isPresent()) {
                     var version = summary.registered().get();
-                    Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), Commands.user()).promote(
+                    Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), CommandSupport.user()).promote(
                             new Promotion.Request(version.name(), version.version(), Promotion.DEFAULT_ALIAS,
                                     new Promotion.GatePolicy(Promotion.GatePolicy.DEFAULT.maxMase(), gateDays,
                                             requireSignificance, Promotion.GatePolicy.DEFAULT.alpha()), Optional.empty()),
                             new RegistryEvaluator(client, sweep.base().data().file().toAbsolutePath().getParent(),
                                     Optional.of(sweep.base().data().file().toAbsolutePath()), work.resolve("gate")
                                     .resolve(TrainConfig.slug(sweep.symbol()))));
-                    Commands.printVerdict(out, verdict, false);
+                    CommandSupport.printVerdict(out, verdict, false);
                 }
                 if (summary.best().isEmpty()) {
                     unfinished.add((fleet.size() > 1 ? summary.symbol() + ": " : "") + "sweep " + summary.sweepId()

@@ -1,12 +1,14 @@
 package io.closecast.pipeline.cli;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.ProjectRoot;
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.config.YamlConfig;
 import io.closecast.pipeline.sweep.SweepRunner;
-import io.closecast.pipeline.tracking.Mlflow;
+import io.closecast.pipeline.tracking.MlflowConnection;
 import io.closecast.pipeline.tracking.RunMetadata;
 import io.closecast.pipeline.training.TrainingJob;
 import io.closecast.pipeline.training.TrainingUi;
@@ -60,7 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + " hooks for DL4J's StatsListener (DL4J epochs are slower)%n", read.training().engine().key());
         }
         TrainConfig train = uiSettings.isPresent() ? read.withEngine(TrainingEngine.DL4J) : read;
-        try (MlflowClient client = Mlflow.connect()) {
+        try (MlflowClient client = MlflowConnection.connect()) {
             String experimentId = RunMetadata.experiment(client, train).id();
             Path work = Files.createTempDirectory("closecast-train");
             Optional<TrainingUi> trainingUi = Optional.empty();
@@ -76,7 +78,7 @@ public final class TrainCommand implements Callable<Integer> {
                     out.printf("training UI: %s  (stats every %d iterations)%n", started.url(), started.settings().frequency());
                     out.flush();
                     options = options.withListeners(runId -> {
-                        client.setTags(runId, Map.of(SweepRunner.TAG_UI_SESSION, "train-" + runId));
+                        client.setTags(runId, Map.of(ClosecastTags.UI_SESSION_ID, "train-" + runId));
                         return started.listeners("train-" + runId, "train");
                     });
                 }
@@ -87,7 +89,7 @@ public final class TrainCommand implements Callable<Integer> {
                     out.printf("training UI stopped; its stats are artifact %s/%s of run %s%n", TrainingUi.ARTIFACT_DIR,
                             TrainingUi.STATS_FILE, result.runId());
                 }
-                out.printf("run %s %s: %s%n", result.runId(), result.outcome(), Mlflow.runUrl(client, experimentId,
+                out.printf("run %s %s: %s%n", result.runId(), result.outcome(), MlflowConnection.runUrl(client, experimentId,
                         result.runId()));
                 if (result.outcome() != TrainingJob.Outcome.FINISHED) {
                     throw new PipelineException("training failed: " + result.reason() + " (run " + result.runId()

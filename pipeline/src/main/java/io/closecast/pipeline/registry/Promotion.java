@@ -1,5 +1,7 @@
 package io.closecast.pipeline.registry;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.pipeline.PipelineException;
 
 import java.time.Clock;
@@ -28,7 +30,6 @@ import io.closecast.model.evaluation.ForecastEvaluation;
  */
 public final class Promotion {
     public static final String DEFAULT_ALIAS = "production";
-    public static final String TAG_PREFIX = "closecast.promotion.";
 
     private final MlflowClient client;
     private final Clock clock;
@@ -122,15 +123,15 @@ public final class Promotion {
                     Optional.empty(), Optional.empty());
         }
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put(TAG_PREFIX + "alias", request.alias());
-        tags.put(TAG_PREFIX + "by", user);
-        tags.put(TAG_PREFIX + "at", Instant.now(clock).toString());
-        previous.ifPresent(v -> tags.put(TAG_PREFIX + "production_version", Integer.toString(v)));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "alias", request.alias());
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "by", user);
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "at", Instant.now(clock).toString());
+        previous.ifPresent(v -> tags.put(ClosecastTags.PROMOTION_PREFIX + "production_version", Integer.toString(v)));
 
         Verdict verdict;
         if (request.forceReason().isPresent()) {
-            tags.put(TAG_PREFIX + "verdict", "forced");
-            tags.put(TAG_PREFIX + "reason", request.forceReason().get());
+            tags.put(ClosecastTags.PROMOTION_PREFIX + "verdict", "forced");
+            tags.put(ClosecastTags.PROMOTION_PREFIX + "reason", request.forceReason().get());
             verdict = new Verdict(request.name(), request.version(), request.alias(), Decision.FORCED,
                     "forced: " + request.forceReason().get(), previous, Optional.empty(), Optional.empty());
         } else {
@@ -168,8 +169,8 @@ public final class Promotion {
         int target = earlier.get(earlier.size() - 1);
         moveAlias(name, alias, target);
         writeHistory(name, alias, earlier);
-        client.setModelVersionTag(name, current.version(), TAG_PREFIX + "rolled_back_at", Instant.now(clock).toString());
-        client.setModelVersionTag(name, current.version(), TAG_PREFIX + "rolled_back_by", user);
+        client.setModelVersionTag(name, current.version(), ClosecastTags.PROMOTION_PREFIX + "rolled_back_at", Instant.now(clock).toString());
+        client.setModelVersionTag(name, current.version(), ClosecastTags.PROMOTION_PREFIX + "rolled_back_by", user);
         return new Rollback(name, alias, current.version(), target);
     }
 
@@ -186,7 +187,7 @@ public final class Promotion {
     }
 
     static String historyTag(String alias) {
-        return "closecast.alias." + alias + ".history";
+        return ClosecastTags.ALIAS_PREFIX + alias + ".history";
     }
 
     private void writeHistory(String name, String alias, List<Integer> versions) {
@@ -207,11 +208,11 @@ public final class Promotion {
         GatePolicy policy = request.policy();
         LocalDate from = evaluator.outOfSampleFrom(candidate);
         Optional<Evaluation> score = evaluator.evaluate(candidate, from);
-        tags.put(TAG_PREFIX + "out_of_sample_from", from.toString());
-        tags.put(TAG_PREFIX + "min_days", Integer.toString(policy.minDays()));
-        tags.put(TAG_PREFIX + "require_significance", Boolean.toString(policy.requireSignificance()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "out_of_sample_from", from.toString());
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "min_days", Integer.toString(policy.minDays()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "require_significance", Boolean.toString(policy.requireSignificance()));
         int days = score.map(Evaluation::days).orElse(0);
-        tags.put(TAG_PREFIX + "days", Integer.toString(days));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "days", Integer.toString(days));
         Optional<Comparison> comparison = Optional.empty();
         String refusal;
         if (score.isEmpty() || days < policy.minDays()) {
@@ -246,8 +247,8 @@ public final class Promotion {
         }
         boolean passed = refusal.isEmpty();
         String reason = passed ? passedReason(score.orElseThrow(), current, comparison, policy) : refusal;
-        tags.put(TAG_PREFIX + "verdict", passed ? "passed" : "refused");
-        tags.put(TAG_PREFIX + "reason", reason);
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "verdict", passed ? "passed" : "refused");
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "reason", reason);
         return new Verdict(request.name(), request.version(), request.alias(),
                 passed ? Decision.PROMOTED : Decision.REFUSED, reason, current.map(ModelVersion::version), score,
                 comparison);
@@ -260,7 +261,7 @@ public final class Promotion {
         Optional<Evaluation> c = evaluator.evaluate(candidate, from);
         Optional<Evaluation> p = evaluator.evaluate(production, from);
         if (c.isEmpty() || p.isEmpty()) {
-            tags.put(TAG_PREFIX + "comparison", "none: no days out of sample for both (candidate from " + candidateFrom
+            tags.put(ClosecastTags.PROMOTION_PREFIX + "comparison", "none: no days out of sample for both (candidate from " + candidateFrom
                     + ", production version " + production.version() + " from " + productionFrom + ")");
             return Optional.empty();
         }
@@ -282,7 +283,7 @@ public final class Promotion {
             }
         }
         if (pairs.size() < 3) {
-            tags.put(TAG_PREFIX + "comparison", "none: " + pairs.size() + " days forecast by both from " + from);
+            tags.put(ClosecastTags.PROMOTION_PREFIX + "comparison", "none: " + pairs.size() + " days forecast by both from " + from);
             return Optional.empty();
         }
         double[] a = pairs.stream().mapToDouble(x -> x[0]).toArray();
@@ -294,32 +295,32 @@ public final class Promotion {
         DieboldMariano.Result dm = DieboldMariano.test(a, b, 1, DieboldMariano.Loss.ABSOLUTE);
         Comparison comparison = new Comparison(DateRange.create(common.getFirst(), common.getLast()), common.size(),
                 cMase, pMase, dm);
-        tags.put(TAG_PREFIX + "comparison", "production version " + production.version() + " on " + comparison.range()
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "comparison", "production version " + production.version() + " on " + comparison.range()
                 + " (" + comparison.days() + " days)");
-        tags.put(TAG_PREFIX + "comparison_candidate_mase", format(cMase));
-        tags.put(TAG_PREFIX + "production_mase", format(pMase));
-        tags.put(TAG_PREFIX + "dm_vs_production_stat", format(dm.statistic()));
-        tags.put(TAG_PREFIX + "dm_vs_production_p_worse", format(dm.pWorse()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "comparison_candidate_mase", format(cMase));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "production_mase", format(pMase));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "dm_vs_production_stat", format(dm.statistic()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "dm_vs_production_p_worse", format(dm.pWorse()));
         return Optional.of(comparison);
     }
 
     private static void putScores(Map<String, String> tags, Evaluation s) {
         ForecastEvaluation.Step step = s.step();
-        tags.put(TAG_PREFIX + "window", s.window());
-        tags.put(TAG_PREFIX + "candidate_mase", format(step.mase()));
-        tags.put(TAG_PREFIX + "candidate_mae", format(step.mae()));
-        tags.put(TAG_PREFIX + "candidate_rmse", format(step.rmse()));
-        tags.put(TAG_PREFIX + "candidate_mape", format(step.mape()));
-        tags.put(TAG_PREFIX + "naive_mae", format(step.naiveMae()));
-        tags.put(TAG_PREFIX + "drift_mase", format(step.driftMase()));
-        tags.put(TAG_PREFIX + "dm_abs_stat", format(step.dmAbsolute().statistic()));
-        tags.put(TAG_PREFIX + "dm_abs_p_better", format(step.dmAbsolute().pBetter()));
-        tags.put(TAG_PREFIX + "dm_sq_stat", format(step.dmSquared().statistic()));
-        tags.put(TAG_PREFIX + "dm_sq_p_better", format(step.dmSquared().pBetter()));
-        tags.put(TAG_PREFIX + "directional_accuracy", format(step.directionalAccuracy()));
-        tags.put(TAG_PREFIX + "majority_sign_accuracy", format(step.majoritySignAccuracy()));
-        tags.put(TAG_PREFIX + "up_share", format(step.upShare()));
-        tags.put(TAG_PREFIX + "forecast_up_share", format(step.forecastUpShare()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "window", s.window());
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "candidate_mase", format(step.mase()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "candidate_mae", format(step.mae()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "candidate_rmse", format(step.rmse()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "candidate_mape", format(step.mape()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "naive_mae", format(step.naiveMae()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "drift_mase", format(step.driftMase()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "dm_abs_stat", format(step.dmAbsolute().statistic()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "dm_abs_p_better", format(step.dmAbsolute().pBetter()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "dm_sq_stat", format(step.dmSquared().statistic()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "dm_sq_p_better", format(step.dmSquared().pBetter()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "directional_accuracy", format(step.directionalAccuracy()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "majority_sign_accuracy", format(step.majoritySignAccuracy()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "up_share", format(step.upShare()));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "forecast_up_share", format(step.forecastUpShare()));
     }
 
     private static String passedReason(Evaluation candidate, Optional<ModelVersion> current,

@@ -1,5 +1,7 @@
 package io.closecast.pipeline.registry;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.training.Refit;
 import io.closecast.pipeline.training.TrainingJob;
@@ -40,24 +42,24 @@ public final class Registrar {
                 tags.put(k, String.format(Locale.ROOT, "%.6g", m.value()));
             }
         }
-        tags.put("closecast.symbol", config.data().symbol());
+        tags.put(ClosecastTags.SYMBOL, config.data().symbol());
         tags.putAll(extraTags);
         String path = TrainingJob.MODEL_PATH;
-        String testRange = run.tags().getOrDefault("closecast.data.test_range", "?");
+        String testRange = run.tags().getOrDefault(ClosecastTags.DATA_TEST_RANGE, "?");
         if (config.tracking().refit()) {
             Refit.Result refit = Refit.run(client, config, runId, workDir, console);
             path = refit.artifact();
-            tags.put("closecast.refit", "true");
-            tags.put("closecast.trained_to", refit.trainedTo().toString());
-            tags.put("closecast.metrics_from", "the held-out model (artifact " + TrainingJob.MODEL_PATH + " of run "
+            tags.put(ClosecastTags.REFIT, "true");
+            tags.put(ClosecastTags.TRAINED_TO, refit.trainedTo().toString());
+            tags.put(ClosecastTags.METRICS_FROM, "the held-out model (artifact " + TrainingJob.MODEL_PATH + " of run "
                     + runId + ", tested on " + testRange + "); the registered weights are refit on all data");
         } else {
-            tags.put("closecast.refit", "false");
-            tags.put("closecast.metrics_from", "this model (tested on " + testRange + ")");
+            tags.put(ClosecastTags.REFIT, "false");
+            tags.put(ClosecastTags.METRICS_FROM, "this model (tested on " + testRange + ")");
         }
         ModelVersion version = client.createModelVersion(ModelVersionSpec.create(name, runId, path).withTags(tags)
                 .withDescription(description + (config.tracking().refit()
-                        ? "; refit on all data to " + tags.get("closecast.trained_to") + " (test metrics: the held-out model's)"
+                        ? "; refit on all data to " + tags.get(ClosecastTags.TRAINED_TO) + " (test metrics: the held-out model's)"
                         : "")));
         return version;
     }

@@ -81,14 +81,14 @@ public final class RegistryEvaluator implements Promotion.Evaluator {
             } catch (java.io.IOException e) {
                 throw new PipelineException("cannot clear " + dir + ": " + e.getMessage(), e);
             }
-            ForecastModel registered = ModelSource.load(client, "models:/" + key, dir.resolve("version")).model();
+            ForecastModel registered = LoadedModel.load(client, "models:/" + key, dir.resolve("version")).model();
             Object refit = registered.mlmodel().flavor().getOrDefault("refit", false);
             if (!Boolean.parseBoolean(String.valueOf(refit))) {
                 return registered;
             }
             // a refit version is judged by the held-out model it was selected as: out of sample from its test period
             String heldOut = String.valueOf(registered.mlmodel().flavor().getOrDefault("heldout_model", TrainingJob.MODEL_PATH));
-            return ModelSource.load(client, "runs:/" + registered.mlmodel().runId() + "/" + heldOut,
+            return LoadedModel.load(client, "runs:/" + registered.mlmodel().runId() + "/" + heldOut,
                     dir.resolve("heldout")).model();
         });
     }

@@ -1,5 +1,7 @@
 package io.closecast.pipeline.sweep;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.pipeline.Charts;
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.sweep.search.ParamDomain;
@@ -54,8 +56,8 @@ final class SweepReport {
                 }
             }
             metrics.put("best_" + spec.metric(), best.get().value().orElseThrow());
-            tags.put("closecast.best_run_id", best.get().runId());
-            tags.put("closecast.best_trial", Integer.toString(best.get().index()));
+            tags.put(ClosecastTags.BEST_RUN_ID, best.get().runId());
+            tags.put(ClosecastTags.BEST_TRIAL, Integer.toString(best.get().index()));
         }
         client.logMetrics(parentId, metrics.entrySet().stream().map(e -> Metric.create(e.getKey(), e.getValue())).toList());
         client.setTags(parentId, tags);

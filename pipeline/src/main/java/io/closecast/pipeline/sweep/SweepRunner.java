@@ -1,5 +1,7 @@
 package io.closecast.pipeline.sweep;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.config.ConfigException;
 import io.closecast.pipeline.config.ConfigSection;
@@ -50,15 +52,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * (CSV, PNG and console), and optionally the best trial as a model version.
  */
 public final class SweepRunner {
-    public static final String TAG_SWEEP_ID = "closecast.sweep_id";
-    public static final String TAG_TRIAL = "closecast.trial_index";
-    static final String TAG_TRIAL_POINT = "closecast.trial_point";
     public static final String INTERRUPTED = "sweep interrupted before the trial ended";
-    public static final String TAG_UI_SESSION = "closecast.ui.session_id";
-    /** On each parent run: the symbol its trials forecast. */
-    public static final String TAG_SYMBOL = "closecast.symbol";
-    /** On each parent run of a fleet: the fleet's symbols, comma-separated. */
-    public static final String TAG_FLEET = "closecast.fleet";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -268,9 +262,9 @@ public final class SweepRunner {
         String symbols = String.join(",", members.keySet());
         for (Member m : members.values()) {
             Map<String, String> tags = new LinkedHashMap<>();
-            tags.put(TAG_SYMBOL, m.file.symbol());
+            tags.put(ClosecastTags.SYMBOL, m.file.symbol());
             if (fleet.size() > 1) {
-                tags.put(TAG_FLEET, symbols);
+                tags.put(ClosecastTags.FLEET, symbols);
             }
             client.setTags(m.state.parentId(), tags);
         }
@@ -551,7 +545,7 @@ public final class SweepRunner {
         ui.close();
         for (String parentId : parentIds) {
             client.uploadFile(parentId, ui.statsFile(), TrainingUi.ARTIFACT_DIR);
-            client.setTags(parentId, Map.of("closecast.ui.stats", TrainingUi.ARTIFACT_DIR + "/" + TrainingUi.STATS_FILE));
+            client.setTags(parentId, Map.of(ClosecastTags.UI_STATS, TrainingUi.ARTIFACT_DIR + "/" + TrainingUi.STATS_FILE));
             console.printf(Locale.ROOT, "training UI stopped; its stats (%d session(s)) are artifact %s/%s of run %s%n",
                     sessions, TrainingUi.ARTIFACT_DIR, TrainingUi.STATS_FILE, parentId);
         }
@@ -571,14 +565,14 @@ public final class SweepRunner {
             return version;
         }
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("closecast.sweep_run_id", parentId);
-        tags.put(TAG_SWEEP_ID, sweepId);
-        tags.put(TAG_TRIAL, Integer.toString(best.index()));
+        tags.put(ClosecastTags.SWEEP_RUN_ID, parentId);
+        tags.put(ClosecastTags.SWEEP_ID, sweepId);
+        tags.put(ClosecastTags.TRIAL_INDEX, Integer.toString(best.index()));
         TrainConfig config = TrialRunner.trialConfig(file, best.index(), best.point(),
                 Runtime.getRuntime().availableProcessors(), false);
         ModelVersion version = Registrar.register(client, console, config, best.runId(), tags,
                 "Best trial " + best.index() + " of sweep run " + parentId, workDir);
-        client.setTags(parentId, Map.of("closecast.registered_version", name + "/" + version.version()));
+        client.setTags(parentId, Map.of(ClosecastTags.REGISTERED_VERSION, name + "/" + version.version()));
         console.printf(Locale.ROOT, "registered the best trial (%d, run %s) as %s version %d%n", best.index(), best.runId(),
                 name, version.version());
         console.flush();

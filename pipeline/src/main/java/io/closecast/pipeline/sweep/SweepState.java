@@ -1,9 +1,11 @@
 package io.closecast.pipeline.sweep;
 
-import io.closecast.pipeline.cli.Commands;
+import io.closecast.pipeline.tracking.ClosecastTags;
+
+import io.closecast.pipeline.cli.CommandSupport;
 import io.closecast.pipeline.config.ConfigSection;
 import io.closecast.pipeline.tracking.RunMetadata;
-import io.closecast.pipeline.tracking.Versions;
+import io.closecast.pipeline.tracking.Provenance;
 import io.closecast.pipeline.training.TrainingJob;
 
 import io.closecast.mlflow.entities.Metric;
@@ -113,8 +115,8 @@ public final class SweepState {
     /** The point an earlier attempt of trial {@code index} ran, to run exactly that again. */
     Optional<Map<String, Object>> earlierPoint(int index) {
         Run run = children.get(index);
-        return run == null || !run.tags().containsKey(SweepRunner.TAG_TRIAL_POINT) ? Optional.empty()
-                : Optional.of(SweepRunner.readPoint(run.tags().get(SweepRunner.TAG_TRIAL_POINT)));
+        return run == null || !run.tags().containsKey(ClosecastTags.TRIAL_POINT) ? Optional.empty()
+                : Optional.of(SweepRunner.readPoint(run.tags().get(ClosecastTags.TRIAL_POINT)));
     }
 
     /** Whether trial {@code index}'s latest attempt is RUNNING (with {@code --trial}: in another process, maybe). */
@@ -170,7 +172,7 @@ public final class SweepState {
             if (onlyTrial.isPresent()) {
                 return;
             }
-            client.setTags(parent.id(), Map.of("closecast.stop_reason", SweepRunner.INTERRUPTED));
+            client.setTags(parent.id(), Map.of(ClosecastTags.STOP_REASON, SweepRunner.INTERRUPTED));
             client.setTerminated(parent.id(), RunStatus.KILLED);
         } catch (RuntimeException e) {
             // MLflow unreachable while shutting down: resume closes the runs instead.
@@ -197,27 +199,27 @@ public final class SweepState {
     }
 
     private void markInterrupted(Run run) {
-        client.setTags(run.id(), Map.of("closecast.stop_reason", SweepRunner.INTERRUPTED,
-                TrialStatus.TAG, TrialStatus.INTERRUPTED.key()));
+        client.setTags(run.id(), Map.of(ClosecastTags.STOP_REASON, SweepRunner.INTERRUPTED,
+                ClosecastTags.TRIAL_STATUS, TrialStatus.INTERRUPTED.key()));
         client.setTerminated(run.id(), RunStatus.KILLED, Instant.now(clock));
     }
 
     static SweepRunner.TrialRow row(String symbol, int index, Run child, SweepSpec spec) {
-        Map<String, Object> point = child.tags().containsKey(SweepRunner.TAG_TRIAL_POINT)
-                ? SweepRunner.readPoint(child.tags().get(SweepRunner.TAG_TRIAL_POINT)) : Map.of();
+        Map<String, Object> point = child.tags().containsKey(ClosecastTags.TRIAL_POINT)
+                ? SweepRunner.readPoint(child.tags().get(ClosecastTags.TRIAL_POINT)) : Map.of();
         TrialStatus status = TrialStatus.of(child);
         Optional<Double> value = Optional.empty();
         if (status == TrialStatus.FINISHED) {
             value = child.metric(SweepRunner.objectiveKey(spec.metric())).map(Metric::value);
         }
-        String note = child.tags().getOrDefault("closecast.stop_reason", child.tags().getOrDefault(TrainingJob.TAG_FAILURE, ""));
+        String note = child.tags().getOrDefault(ClosecastTags.STOP_REASON, child.tags().getOrDefault(ClosecastTags.FAILURE_REASON, ""));
         return new SweepRunner.TrialRow(symbol, index, child.id(), status, point, value, note);
     }
 
     private static Map<Integer, Run> children(MlflowClient client, String experimentId, String parentId) {
         Map<Integer, Run> byTrial = new TreeMap<>();
         for (Run run : attempts(client, experimentId, parentId)) {
-            String index = run.tags().get(SweepRunner.TAG_TRIAL);
+            String index = run.tags().get(ClosecastTags.TRIAL_INDEX);
             if (index != null) {
                 byTrial.put(Integer.parseInt(index), run); // the latest attempt of a trial wins
             }
@@ -234,7 +236,7 @@ public final class SweepState {
     /** The sweep's parent runs, earliest first: one, or more when processes that started together each created one. */
     private static List<Run> parents(MlflowClient client, String experimentId, String sweepId) {
         return client.searchAllRuns(RunSearch.builder(experimentId)
-                .filter("tags.`" + SweepRunner.TAG_SWEEP_ID + "` = '" + sweepId + "' and tags.`" + TrainingJob.TAG_KIND
+                .filter("tags.`" + ClosecastTags.SWEEP_ID + "` = '" + sweepId + "' and tags.`" + ClosecastTags.KIND
                         + "` = 'sweep'")
                 .orderBy("attributes.start_time ASC").build());
     }
@@ -268,10 +270,10 @@ public final class SweepState {
         }
         String name = file.path().getFileName().toString().replaceAll("\\.ya?ml$", "") + "-sweep-" + sweepId.substring(0, 6);
         RunSpec.Builder spec = RunSpec.builder(experimentId, name).startTime(Instant.now(clock))
-                .tag(SweepRunner.TAG_SWEEP_ID, sweepId).tag(TrainingJob.TAG_KIND, "sweep")
-                .tag("closecast.version", Versions.closecast()).tag("mlflow.source.name", "closecast sweep")
-                .tag(RunMetadata.USER, Commands.user()).tag(RunMetadata.NOTE, RunMetadata.sweep(file, trials));
-        Versions.gitCommit().ifPresent(c -> spec.tag("mlflow.source.git.commit", c));
+                .tag(ClosecastTags.SWEEP_ID, sweepId).tag(ClosecastTags.KIND, "sweep")
+                .tag(ClosecastTags.VERSION, Provenance.closecast()).tag("mlflow.source.name", "closecast sweep")
+                .tag(RunMetadata.USER, CommandSupport.user()).tag(RunMetadata.NOTE, RunMetadata.sweep(file, trials));
+        Provenance.gitCommit().ifPresent(c -> spec.tag("mlflow.source.git.commit", c));
         Run created = client.createRun(spec.build());
         found = new ArrayList<>(parents(client, experimentId, sweepId));
         if (found.stream().noneMatch(r -> r.id().equals(created.id()))) {

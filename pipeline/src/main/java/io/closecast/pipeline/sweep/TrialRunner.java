@@ -1,6 +1,8 @@
 package io.closecast.pipeline.sweep;
 
-import io.closecast.pipeline.cli.Commands;
+import io.closecast.pipeline.tracking.ClosecastTags;
+
+import io.closecast.pipeline.cli.CommandSupport;
 import io.closecast.pipeline.config.ProjectRoot;
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.config.YamlConfig;
@@ -37,8 +39,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * and returns its row. Thread-safe: the scheduler runs several at once; the loss curves pruning compares are shared.
  */
 public final class TrialRunner implements TrialScheduler.Runner {
-    /** The attempt number of a trial's run, when it ran through {@link #runOnce} (1 for the first). */
-    public static final String TAG_ATTEMPT = "closecast.trial_attempt";
 
     private final MlflowClient client;
     private final Clock clock;
@@ -128,8 +128,8 @@ public final class TrialRunner implements TrialScheduler.Runner {
         int attempt = attempts.size() + 1;
         for (Run earlier : attempts) {
             if (earlier.info().status() == RunStatus.RUNNING) {
-                client.setTags(earlier.id(), Map.of("closecast.stop_reason", "superseded by attempt " + attempt,
-                        TrialStatus.TAG, TrialStatus.INTERRUPTED.key()));
+                client.setTags(earlier.id(), Map.of(ClosecastTags.STOP_REASON, "superseded by attempt " + attempt,
+                        ClosecastTags.TRIAL_STATUS, TrialStatus.INTERRUPTED.key()));
                 client.setTerminated(earlier.id(), RunStatus.KILLED, Instant.now(clock));
             }
         }
@@ -139,7 +139,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
     /** Every attempt of trial {@code index} under the parent, oldest first. */
     private List<Run> attempts(int index) {
         return client.searchAllRuns(io.closecast.mlflow.entities.RunSearch.builder(experimentId)
-                .filter("tags.`mlflow.parentRunId` = '" + parentId + "' and tags.`" + SweepRunner.TAG_TRIAL + "` = '"
+                .filter("tags.`mlflow.parentRunId` = '" + parentId + "' and tags.`" + ClosecastTags.TRIAL_INDEX + "` = '"
                         + index + "'")
                 .orderBy("attributes.start_time ASC").build());
     }
@@ -163,12 +163,12 @@ public final class TrialRunner implements TrialScheduler.Runner {
         AtomicReference<TrialStatus> stoppedAs = new AtomicReference<>(TrialStatus.PRUNED);
         TrainingJob.EpochHook hook = hook(index, stoppedAs);
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put(SweepRunner.TAG_SWEEP_ID, sweepId);
-        tags.put(SweepRunner.TAG_TRIAL, Integer.toString(index));
-        tags.put(SweepRunner.TAG_TRIAL_POINT, SweepRunner.writePoint(point));
-        tags.put("closecast.sweep_run_id", parentId);
+        tags.put(ClosecastTags.SWEEP_ID, sweepId);
+        tags.put(ClosecastTags.TRIAL_INDEX, Integer.toString(index));
+        tags.put(ClosecastTags.TRIAL_POINT, SweepRunner.writePoint(point));
+        tags.put(ClosecastTags.SWEEP_RUN_ID, parentId);
         if (attempt > 0) {
-            tags.put(TAG_ATTEMPT, Integer.toString(attempt));
+            tags.put(ClosecastTags.TRIAL_ATTEMPT, Integer.toString(attempt));
         }
         tags.put(RunMetadata.NOTE, RunMetadata.trial(file, index, parentId, point));
         progress.started(index, point);
@@ -177,7 +177,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
         if (ui.isPresent()) {
             jobOptions = jobOptions.withListeners(runId -> {
                 String session = SweepRunner.uiSession(index, runId);
-                client.setTags(runId, Map.of(SweepRunner.TAG_UI_SESSION, session));
+                client.setTags(runId, Map.of(ClosecastTags.UI_SESSION_ID, session));
                 return ui.get().listeners(session, SweepRunner.uiWorker(index));
             });
         }
@@ -190,7 +190,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
             case SUPERSEDED -> TrialStatus.INTERRUPTED; // the retry's process recorded it so: left as it is
         };
         if (result.outcome() != TrainingJob.Outcome.SUPERSEDED) {
-            client.setTags(result.runId(), Map.of(TrialStatus.TAG, status.key()));
+            client.setTags(result.runId(), Map.of(ClosecastTags.TRIAL_STATUS, status.key()));
         }
         Optional<Double> value = status == TrialStatus.FINISHED
                 ? SweepRunner.objective(spec.metric(), result.metrics(), result.epochs()) : Optional.empty();
@@ -248,10 +248,10 @@ public final class TrialRunner implements TrialScheduler.Runner {
 
     private SweepRunner.TrialRow recordConfigFailure(int index, Map<String, Object> point, String reason) {
         Run run = client.createRun(RunSpec.builder(experimentId, "trial-" + index).parentRunId(parentId)
-                .tag(SweepRunner.TAG_SWEEP_ID, sweepId).tag(SweepRunner.TAG_TRIAL, Integer.toString(index))
-                .tag(SweepRunner.TAG_TRIAL_POINT, SweepRunner.writePoint(point))
-                .tag(TrainingJob.TAG_KIND, "trial").tag(TrainingJob.TAG_FAILURE, reason)
-                .tag(TrialStatus.TAG, TrialStatus.FAILED.key()).tag(RunMetadata.USER, Commands.user())
+                .tag(ClosecastTags.SWEEP_ID, sweepId).tag(ClosecastTags.TRIAL_INDEX, Integer.toString(index))
+                .tag(ClosecastTags.TRIAL_POINT, SweepRunner.writePoint(point))
+                .tag(ClosecastTags.KIND, "trial").tag(ClosecastTags.FAILURE_REASON, reason)
+                .tag(ClosecastTags.TRIAL_STATUS, TrialStatus.FAILED.key()).tag(RunMetadata.USER, CommandSupport.user())
                 .tag(RunMetadata.NOTE, RunMetadata.trial(file, index, parentId, point)).build());
         client.setTerminated(run.id(), RunStatus.FAILED);
         return new SweepRunner.TrialRow(file.symbol(), index, run.id(), TrialStatus.FAILED, point, Optional.empty(), reason);

@@ -1,5 +1,7 @@
 package io.closecast.pipeline.sweep;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.mlflow.entities.Run;
 import io.closecast.mlflow.entities.RunStatus;
 
@@ -9,7 +11,7 @@ import java.util.Map;
 /**
  * How a sweep's trial ended. MLflow has three terminal states; a sweep needs five: a pruned trial and one stopped by
  * its time limit are both KILLED runs in MLflow, and so is a trial cut short by an interrupted sweep (which a resumed
- * sweep runs again). The trial's run carries the status in the tag {@value #TAG}.
+ * sweep runs again). The trial's run carries the status in the tag {@value #ClosecastTags.TRIAL_STATUS}.
  */
 public enum TrialStatus {
     /** Trained to its end and evaluated: it competes for best. */
@@ -22,9 +24,6 @@ public enum TrialStatus {
     FAILED(RunStatus.FAILED),
     /** The sweep was interrupted while it ran; a resumed sweep runs it again. */
     INTERRUPTED(RunStatus.KILLED);
-
-    /** The run tag that records a trial's status. */
-    public static final String TAG = "closecast.trial_status";
 
     private final RunStatus runStatus;
 
@@ -43,12 +42,12 @@ public enum TrialStatus {
     }
 
     /**
-     * The status of an ended trial's run: its {@value #TAG} tag, or for runs of sweeps older than the tag, from the
+     * The status of an ended trial's run: its {@value #ClosecastTags.TRIAL_STATUS} tag, or for runs of sweeps older than the tag, from the
      * MLflow status and the stop reason.
      */
     public static TrialStatus of(Run run) {
         Map<String, String> tags = run.tags();
-        String recorded = tags.get(TAG);
+        String recorded = tags.get(ClosecastTags.TRIAL_STATUS);
         if (recorded != null) {
             for (TrialStatus s : values()) {
                 if (s.key().equals(recorded)) {
@@ -56,7 +55,7 @@ public enum TrialStatus {
                 }
             }
         }
-        String reason = tags.getOrDefault("closecast.stop_reason", "");
+        String reason = tags.getOrDefault(ClosecastTags.STOP_REASON, "");
         return switch (run.info().status()) {
             case FINISHED -> FINISHED;
             case KILLED -> reason.equals(SweepRunner.INTERRUPTED) ? INTERRUPTED

@@ -37,8 +37,8 @@ public final class RunMetadata {
                 + " nested run per trial. Every run logs val_loss per epoch and test metrics beside the naive forecast"
                 + " (naive_test_*); the best is registered as " + config.tracking().registeredModel() + ".");
         wanted.put(EXPERIMENT_KIND, CUSTOM_MODEL_DEVELOPMENT);
-        wanted.put("closecast.registered_model", config.tracking().registeredModel());
-        wanted.put("closecast.symbol", config.data().symbol());
+        wanted.put(ClosecastTags.REGISTERED_MODEL, config.tracking().registeredModel());
+        wanted.put(ClosecastTags.SYMBOL, config.data().symbol());
         wanted.forEach((key, value) -> {
             if (!experiment.tags().containsKey(key)) {
                 client.setExperimentTag(experiment.id(), key, value);
@@ -50,7 +50,7 @@ public final class RunMetadata {
     /** The description of a single training run. */
     public static String training(TrainConfig config, Path configFile) {
         return "Training of one LSTM on " + what(config) + ", from config " + configFile.toAbsolutePath().normalize()
-                + " (closecast train, closecast " + Versions.closecast() + ").";
+                + " (closecast train, closecast " + Provenance.closecast() + ").";
     }
 
     /** The description of a sweep's parent run. */
@@ -59,7 +59,7 @@ public final class RunMetadata {
         return "Sweep of " + trials + " trials (" + ConfigSection.kebab(spec.method()) + " search, "
                 + ConfigSection.kebab(spec.goal()) + " " + spec.metric() + ") over " + spec.space().params().keySet()
                 + " on " + what(file.base()) + ", from config " + file.path().toAbsolutePath().normalize()
-                + " (closecast sweep, closecast " + Versions.closecast() + "). Each trial is a nested run.";
+                + " (closecast sweep, closecast " + Provenance.closecast() + "). Each trial is a nested run.";
     }
 
     /** The description of one trial run. */

@@ -1,10 +1,12 @@
 package io.closecast.pipeline.training;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.TrainConfig;
-import io.closecast.pipeline.registry.ModelSource;
-import io.closecast.pipeline.tracking.Versions;
+import io.closecast.pipeline.registry.LoadedModel;
+import io.closecast.pipeline.tracking.Provenance;
 
 import io.closecast.mlflow.entities.Metric;
 import io.closecast.mlflow.MlflowClient;
@@ -66,7 +68,7 @@ public final class Refit {
         Path work = workDir.resolve(runId).resolve("refit");
         WorkDirs.delete(work);
         Files.createDirectories(work);
-        ForecastModel heldOut = ModelSource.load(client, "runs:/" + runId + "/" + TrainingJob.MODEL_PATH,
+        ForecastModel heldOut = LoadedModel.load(client, "runs:/" + runId + "/" + TrainingJob.MODEL_PATH,
                 work.resolve("heldout")).model();
         int epochs = client.getRun(runId).metric("best_epoch").map(Metric::value).map(Double::intValue)
                 .orElseThrow(() -> new PipelineException("run " + runId + " has no best_epoch metric: refit needs the"
@@ -90,7 +92,7 @@ public final class Refit {
         PriceSeries clean = DatasetBuilder.clean(series, config.dataset()).cleaned()
                 .between(LocalDate.MIN, data.test().lastInputDates().getLast());
         BundleWriter.Provenance provenance = new BundleWriter.Provenance(runId, config.data().symbol(), trained,
-                data.testRange(), data.dataset().sha256(), t.seed(), Versions.closecast(),
+                data.testRange(), data.dataset().sha256(), t.seed(), Provenance.closecast(),
                 Files.readString(work.resolve("heldout").resolve("config.yaml")), true);
         Path bundle = work.resolve(ARTIFACT);
         double[] history = clean.column(config.dataset().target().column());
@@ -100,8 +102,8 @@ public final class Refit {
             BundleWriter.write(bundle, result, data.codec(), provenance, history);
         }
         client.uploadDirectory(runId, bundle, ARTIFACT);
-        client.setTags(runId, Map.of("closecast.refit.artifact", ARTIFACT, "closecast.refit.trained_to",
-                trained.to().toString(), "closecast.refit.epochs", Integer.toString(epochs)));
+        client.setTags(runId, Map.of(ClosecastTags.REFIT_ARTIFACT, ARTIFACT, ClosecastTags.REFIT_TRAINED_TO,
+                trained.to().toString(), ClosecastTags.REFIT_EPOCHS, Integer.toString(epochs)));
         return new Result(ARTIFACT, trained.to());
     }
 

@@ -1,15 +1,17 @@
 package io.closecast.pipeline.training;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.pipeline.Charts;
 import io.closecast.pipeline.PipelineException;
-import io.closecast.pipeline.cli.Commands;
+import io.closecast.pipeline.cli.CommandSupport;
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.data.PriceCache;
 import io.closecast.pipeline.data.YahooChartClient;
 import io.closecast.pipeline.data.YahooConfig;
 import io.closecast.pipeline.registry.Registrar;
 import io.closecast.pipeline.tracking.RunMetadata;
-import io.closecast.pipeline.tracking.Versions;
+import io.closecast.pipeline.tracking.Provenance;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -76,8 +78,6 @@ import org.slf4j.LoggerFactory;
 public final class TrainingJob {
     /** Where the model bundle goes in the run's artifacts (and what model versions point at). */
     public static final String MODEL_PATH = "model";
-    public static final String TAG_FAILURE = "closecast.failure_reason";
-    public static final String TAG_KIND = "closecast.kind";
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
 
@@ -187,14 +187,14 @@ public final class TrainingJob {
     public Result run(TrainConfig config, String experimentId, Options options) {
         RunSpec.Builder spec = RunSpec.builder(experimentId, options.runName())
                 .startTime(Instant.now(clock))
-                .tag(TAG_KIND, options.parentRunId().isPresent() ? "trial" : "train")
-                .tag("closecast.seed", Long.toString(config.training().seed()))
-                .tag("closecast.version", Versions.closecast())
+                .tag(ClosecastTags.KIND, options.parentRunId().isPresent() ? "trial" : "train")
+                .tag(ClosecastTags.SEED, Long.toString(config.training().seed()))
+                .tag(ClosecastTags.VERSION, Provenance.closecast())
                 .tag("mlflow.source.type", "LOCAL")
                 .tag("mlflow.source.name", "closecast")
-                .tag(RunMetadata.USER, Commands.user())
+                .tag(RunMetadata.USER, CommandSupport.user())
                 .tags(options.tags());
-        Versions.gitCommit().ifPresent(commit -> spec.tag("mlflow.source.git.commit", commit));
+        Provenance.gitCommit().ifPresent(commit -> spec.tag("mlflow.source.git.commit", commit));
         options.parentRunId().ifPresent(spec::parentRunId);
         Run run = client.createRun(spec.build());
         String runId = run.info().runId();
@@ -209,8 +209,8 @@ public final class TrainingJob {
             }
             if (trained.stopReason().isPresent()) {
                 String reason = trained.stopReason().get();
-                client.setTags(runId, Map.of("closecast.stopped_at_epoch", Integer.toString(epochs.size()),
-                        "closecast.stop_reason", reason));
+                client.setTags(runId, Map.of(ClosecastTags.STOPPED_AT_EPOCH, Integer.toString(epochs.size()),
+                        ClosecastTags.STOP_REASON, reason));
                 logLossCurve(runId, epochs, options.workDir(), "stopped at epoch " + epochs.size());
                 client.setTerminated(runId, RunStatus.KILLED, Instant.now(clock));
                 return new Result(runId, Outcome.KILLED, reason, Map.of(), epochs, Optional.empty());
@@ -226,7 +226,7 @@ public final class TrainingJob {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             LOG.warn("training run {} failed: {}", runId, reason, e);
             try {
-                client.setTags(runId, Map.of(TAG_FAILURE, truncate(reason, 4000)));
+                client.setTags(runId, Map.of(ClosecastTags.FAILURE_REASON, truncate(reason, 4000)));
                 client.setTerminated(runId, RunStatus.FAILED, Instant.now(clock));
             } catch (RuntimeException mlflowDown) {
                 LOG.error("could not mark run {} FAILED: {}", runId, mlflowDown.getMessage());
@@ -244,7 +244,7 @@ public final class TrainingJob {
     private Optional<String> closedElsewhere(String runId) {
         Run now = client.getRun(runId);
         return now.info().status() == RunStatus.RUNNING ? Optional.empty()
-                : Optional.of(now.tags().getOrDefault("closecast.stop_reason", "ended " + now.info().status()
+                : Optional.of(now.tags().getOrDefault(ClosecastTags.STOP_REASON, "ended " + now.info().status()
                         + " by another process"));
     }
 
@@ -264,11 +264,11 @@ public final class TrainingJob {
         client.logInputs(runId, List.of(DatasetInput.create(new Dataset(info.name(), info.digest(), info.sourceType(),
                 info.source(), info.schema(), info.profile()), "training")));
         Map<String, String> dataTags = new LinkedHashMap<>();
-        dataTags.put("closecast.data.train_range", data.trainRange().toString());
-        data.validationRange().ifPresent(r -> dataTags.put("closecast.data.validation_range", r.toString()));
-        dataTags.put("closecast.data.test_range", data.testRange().toString());
-        dataTags.put("closecast.data.sha256", info.sha256());
-        dataTags.put("closecast.data.dropped_rows", Integer.toString(data.dropped().size()));
+        dataTags.put(ClosecastTags.DATA_TRAIN_RANGE, data.trainRange().toString());
+        data.validationRange().ifPresent(r -> dataTags.put(ClosecastTags.DATA_VALIDATION_RANGE, r.toString()));
+        dataTags.put(ClosecastTags.DATA_TEST_RANGE, data.testRange().toString());
+        dataTags.put(ClosecastTags.DATA_SHA256, info.sha256());
+        dataTags.put(ClosecastTags.DATA_DROPPED_ROWS, Integer.toString(data.dropped().size()));
         client.setTags(runId, dataTags);
         console.printf(Locale.ROOT, "%s%n", data.describe());
         for (String warning : data.rangeWarnings()) {
@@ -276,7 +276,7 @@ public final class TrainingJob {
             LOG.warn("run {}: {}", runId, warning);
         }
         if (!data.rangeWarnings().isEmpty()) {
-            client.setTags(runId, Map.of("closecast.data.range_warning", truncate(String.join(" | ", data.rangeWarnings()), 4000)));
+            client.setTags(runId, Map.of(ClosecastTags.DATA_RANGE_WARNING, truncate(String.join(" | ", data.rangeWarnings()), 4000)));
         }
         console.flush();
 
@@ -306,19 +306,19 @@ public final class TrainingJob {
         Optional<IntervalEvaluation> testIntervals = intervals.map(c -> evaluateIntervals(config.intervals(), c, test, data));
         testIntervals.ifPresent(e -> metrics.putAll(e.toMap("test_", "baseline_test_")));
         if (intervals.isEmpty()) {
-            client.setTags(runId, Map.of("closecast.intervals", "none: no validation windows to calibrate on"));
+            client.setTags(runId, Map.of(ClosecastTags.INTERVALS, "none: no validation windows to calibrate on"));
         }
         if (config.walkForward().isPresent()) {
             metrics.putAll(walkForward(config, series, runId, options));
         }
-        Versions.peakRssMegabytes().ifPresent(mb -> metrics.put("peak_rss_mb", mb));
+        Provenance.peakRssMegabytes().ifPresent(mb -> metrics.put("peak_rss_mb", mb));
         client.logMetrics(runId, metrics.entrySet().stream().map(e -> Metric.create(e.getKey(), e.getValue())).toList());
 
         PriceSeries clean = DatasetBuilder.clean(series, config.dataset()).cleaned()
                 .between(LocalDate.MIN, data.test().lastInputDates().getLast());
         BundleWriter.Provenance provenance = new BundleWriter.Provenance(runId, config.data().symbol(),
                 data.trainRange(), data.testRange(), data.dataset().sha256(), config.training().seed(),
-                Versions.closecast(), resolvedYaml(config, options.configText()));
+                Provenance.closecast(), resolvedYaml(config, options.configText()));
         double[] history = clean.column(config.dataset().target().column());
         if (intervals.isPresent()) {
             BundleWriter.write(model, result, data.codec(), provenance, history, intervals.get());
@@ -490,7 +490,7 @@ public final class TrainingJob {
             maseSum += test.model().mase();
             maeSum += test.model().mae();
             naiveMaeSum += test.naive().mae();
-            ranges.put("closecast.fold" + fold.number(), fold.toString());
+            ranges.put(ClosecastTags.FOLD_PREFIX + fold.number(), fold.toString());
         }
         metrics.put("wf_mean_test_mase", maseSum / folds.size());
         metrics.put("wf_mean_test_mae", maeSum / folds.size());
@@ -504,7 +504,7 @@ public final class TrainingJob {
     private ModelVersion register(TrainConfig config, String runId, Map<String, String> extra, Path workDir) {
         Map<String, String> tags = new LinkedHashMap<>();
         extra.forEach((k, v) -> {
-            if (k.startsWith("closecast.sweep")) {
+            if (k.startsWith(ClosecastTags.SWEEP_PREFIX)) {
                 tags.put(k, v);
             }
         });

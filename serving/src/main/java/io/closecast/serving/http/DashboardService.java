@@ -2,7 +2,7 @@ package io.closecast.serving.http;
 
 import io.closecast.serving.ServingException;
 import io.closecast.serving.http.support.ApiException;
-import io.closecast.serving.http.support.Json;
+import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.http.support.Responses;
 
 import java.io.IOException;
@@ -62,7 +62,7 @@ public final class DashboardService implements HttpService {
     private void asset(ServerRequest req, ServerResponse res) {
         String name = req.path().pathParameters().get("asset");
         if (name.equals("index.html") || !assets.containsKey(name)) {
-            throw ApiException.create(404, "not_found", "asset: expected one of app.css, app.js, found " + Json.abbreviate(name));
+            throw ApiException.create(404, "not_found", "asset: expected one of app.css, app.js, found " + JsonText.abbreviate(name));
         }
         send(res, name);
     }

@@ -3,7 +3,7 @@ package io.closecast.serving.http;
 import io.closecast.serving.http.support.ApiException;
 import io.closecast.serving.http.support.Bodies;
 import io.closecast.serving.http.support.Inputs;
-import io.closecast.serving.http.support.Json;
+import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelInfo;
@@ -82,12 +82,12 @@ public final class FeedbackService implements HttpService {
 
     private void feedback(ServerRequest req, ServerResponse res, ModelManager model) {
         Bodies.requireType(req, "application/json");
-        JsonNode root = Json.requireObject(Json.parse(Bodies.read(req, maxBodyBytes)));
+        JsonNode root = JsonText.requireObject(JsonText.parse(Bodies.read(req, maxBodyBytes)));
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
                 throw ApiException.badField(name, "expected only the fields actual, date, intervals, last, predicted, version, found "
-                        + Json.abbreviate(name));
+                        + JsonText.abbreviate(name));
             }
         }
         LocalDate date = date(root.get("date"));
@@ -100,9 +100,9 @@ public final class FeedbackService implements HttpService {
                 intervals));
         StringBuilder sb = new StringBuilder(256);
         sb.append("{\"model\":");
-        Json.quote(sb, model.name());
+        JsonText.quote(sb, model.name());
         sb.append(",\"accepted\":{\"date\":\"").append(date).append("\",\"version\":");
-        Json.quote(sb, version);
+        JsonText.quote(sb, version);
         sb.append(",\"abs_error\":").append(Math.abs(actual - predicted));
         sb.append(",\"naive_abs_error\":").append(Math.abs(actual - last));
         sb.append(",\"inside\":[");
@@ -123,11 +123,11 @@ public final class FeedbackService implements HttpService {
         OnlineAccuracy online = accuracy(model);
         StringBuilder sb = new StringBuilder(256);
         sb.append("{\"model\":");
-        Json.quote(sb, model.name());
+        JsonText.quote(sb, model.name());
         sb.append(",\"window\":").append(online.window()).append(",\"serving_version\":");
         Optional<String> serving = model.status().serving().map(ModelInfo::version);
         if (serving.isPresent()) {
-            Json.quote(sb, serving.get());
+            JsonText.quote(sb, serving.get());
         } else {
             sb.append("null");
         }
@@ -146,7 +146,7 @@ public final class FeedbackService implements HttpService {
 
     static void summary(StringBuilder sb, OnlineAccuracy.Summary s) {
         sb.append("{\"version\":");
-        Json.quote(sb, s.version());
+        JsonText.quote(sb, s.version());
         sb.append(",\"count\":").append(s.count());
         sb.append(",\"mae\":").append(s.mae());
         sb.append(",\"naive_mae\":").append(s.naiveMae());
@@ -177,7 +177,7 @@ public final class FeedbackService implements HttpService {
         }
         if (!n.isArray() || n.size() > OnlineAccuracy.MAX_LEVELS) {
             throw ApiException.badField("intervals", "expected an array of at most " + OnlineAccuracy.MAX_LEVELS
-                    + " objects {\"level\": 0.8, \"lower\": price, \"upper\": price}, found " + Json.describe(n));
+                    + " objects {\"level\": 0.8, \"lower\": price, \"upper\": price}, found " + JsonText.describe(n));
         }
         List<OnlineAccuracy.Interval> out = new ArrayList<>(n.size());
         Set<Double> levels = new HashSet<>();
@@ -186,19 +186,19 @@ public final class FeedbackService implements HttpService {
             JsonNode item = n.get(i);
             if (!item.isObject()) {
                 throw ApiException.badField(f, "expected an object {\"level\": 0.8, \"lower\": price, \"upper\": price}, found "
-                        + Json.describe(item));
+                        + JsonText.describe(item));
             }
             for (Iterator<String> names = item.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (!INTERVAL_FIELDS.contains(name)) {
                     throw ApiException.badField(f + "." + name, "expected only the fields level, lower, upper, found "
-                            + Json.abbreviate(name));
+                            + JsonText.abbreviate(name));
                 }
             }
             JsonNode levelNode = item.get("level");
             if (levelNode == null || !levelNode.isNumber() || !(levelNode.asDouble() > 0 && levelNode.asDouble() < 1)) {
                 throw ApiException.badField(f + ".level", "expected a coverage level strictly between 0 and 1 (e.g. 0.8), found "
-                        + Json.describe(levelNode));
+                        + JsonText.describe(levelNode));
             }
             double level = levelNode.asDouble();
             if (!levels.add(level)) {
@@ -235,7 +235,7 @@ public final class FeedbackService implements HttpService {
             throw ApiException.badField("date", "expected an ISO date (yyyy-MM-dd), found nothing (the field is required)");
         }
         if (!n.isTextual()) {
-            throw ApiException.badField("date", "expected an ISO date (yyyy-MM-dd), found " + Json.describe(n));
+            throw ApiException.badField("date", "expected an ISO date (yyyy-MM-dd), found " + JsonText.describe(n));
         }
         return Inputs.date(n.asText(), "date");
     }
@@ -249,7 +249,7 @@ public final class FeedbackService implements HttpService {
         }
         String text = n.isTextual() || n.isIntegralNumber() ? n.asText() : "";
         if (!VERSION.matcher(text).matches()) {
-            throw ApiException.badField("version", "expected a registry version number such as \"3\", found " + Json.describe(n));
+            throw ApiException.badField("version", "expected a registry version number such as \"3\", found " + JsonText.describe(n));
         }
         return text;
     }

@@ -1,7 +1,7 @@
 package io.closecast.serving.http;
 
 import io.closecast.serving.http.filter.ApiKeyFilter;
-import io.closecast.serving.http.support.Json;
+import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelManager;
@@ -57,7 +57,7 @@ public final class HealthService implements HttpService {
     private void version(ServerRequest req, ServerResponse res) {
         StringBuilder sb = new StringBuilder(64);
         sb.append("{\"version\":");
-        Json.quote(sb, VERSION);
+        JsonText.quote(sb, VERSION);
         sb.append('}');
         Responses.json(res, 200, sb);
     }
@@ -86,7 +86,7 @@ public final class HealthService implements HttpService {
             sb.append("{\"status\":").append(ready ? "\"UP\"" : "\"DOWN\"");
             if (!ready && detailed) {
                 sb.append(",\"reason\":");
-                Json.quote(sb, String.join("; ", fleet.notReadyReasons()));
+                JsonText.quote(sb, String.join("; ", fleet.notReadyReasons()));
             }
             if (!detailed) {
                 sb.append(",\"details\":\"present an API key for the models, their state and the reasons\"");
@@ -101,19 +101,19 @@ public final class HealthService implements HttpService {
                 sb.append(',');
             }
             first = false;
-            Json.quote(sb, m.name());
+            JsonText.quote(sb, m.name());
             sb.append(':');
             if (detailed) {
                 single(sb, m, true);
                 ModelManager.Status status = m.status();
                 sb.setLength(sb.length() - 1);
                 sb.append(",\"condition\":");
-                Json.quote(sb, status.condition());
+                JsonText.quote(sb, status.condition());
                 sb.append('}');
             } else {
                 ModelManager.Status status = m.status();
                 sb.append("{\"status\":").append(status.ready() ? "\"UP\"" : "\"DOWN\"").append(",\"condition\":");
-                Json.quote(sb, status.condition());
+                JsonText.quote(sb, status.condition());
                 sb.append(",\"serving_version\":");
                 version(sb, status);
                 sb.append('}');
@@ -125,7 +125,7 @@ public final class HealthService implements HttpService {
 
     private static void version(StringBuilder sb, ModelManager.Status status) {
         if (status.serving().isPresent()) {
-            Json.quote(sb, status.serving().get().version());
+            JsonText.quote(sb, status.serving().get().version());
         } else {
             sb.append("null");
         }
@@ -145,13 +145,13 @@ public final class HealthService implements HttpService {
             sb.append(ModelService.describe(status.serving().get(), models.sourceDescription()));
         } else {
             sb.append("{\"status\":\"DOWN\",\"reason\":");
-            Json.quote(sb, status.reason().orElse("no model version loaded"));
+            JsonText.quote(sb, status.reason().orElse("no model version loaded"));
         }
         sb.append(",\"state\":");
         ModelService.state(sb, status, models.alias());
         status.lastFailure().ifPresent(f -> {
             sb.append(",\"last_failure\":");
-            Json.quote(sb, f);
+            JsonText.quote(sb, f);
         });
         sb.append('}');
     }

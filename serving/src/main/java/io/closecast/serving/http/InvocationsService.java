@@ -3,7 +3,7 @@ package io.closecast.serving.http;
 import io.closecast.serving.http.support.ApiException;
 import io.closecast.serving.http.support.Bodies;
 import io.closecast.serving.http.support.Inputs;
-import io.closecast.serving.http.support.Json;
+import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelInfo;
@@ -75,11 +75,11 @@ public final class InvocationsService implements HttpService {
                         ? Inputs.horizon(req.query().get("horizon"), "horizon", info.maxHorizon()) : 1;
                 Inputs.CsvWindow w = Inputs.csvWindow(new String(body, StandardCharsets.UTF_8),
                         info.priceColumn(), info.windowLength());
-                Json.numbers(sb, PredictService.forecast(lease, w.prices(), horizon));
+                JsonText.numbers(sb, PredictService.forecast(lease, w.prices(), horizon));
                 lease.meters().predictions(1);
             } else {
                 StringBuilder intervals = new StringBuilder();
-                json(Json.requireObject(Json.parse(body)), lease, sb, intervals);
+                json(JsonText.requireObject(JsonText.parse(body)), lease, sb, intervals);
                 if (!intervals.isEmpty()) {
                     sb.append(",\"intervals\":").append(intervals);
                 }
@@ -108,7 +108,7 @@ public final class InvocationsService implements HttpService {
                 }
                 format = key;
             } else if (!key.equals("params")) {
-                throw ApiException.badField(key, "expected only one of " + FORMATS + " and optionally params, found unknown field " + Json.abbreviate(key));
+                throw ApiException.badField(key, "expected only one of " + FORMATS + " and optionally params, found unknown field " + JsonText.abbreviate(key));
             }
         }
         if (format == null) {
@@ -129,18 +129,18 @@ public final class InvocationsService implements HttpService {
         }
         if (!params.isObject()) {
             throw ApiException.badField("params", "expected an object such as {\"horizon\": 5, \"intervals\": true}, found "
-                    + Json.describe(params));
+                    + JsonText.describe(params));
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
             String key = it.next().getKey();
             if (!key.equals("horizon") && !key.equals("intervals")) {
                 throw ApiException.badField("params." + key, "expected only params.horizon and params.intervals, found unknown parameter "
-                        + Json.abbreviate(key));
+                        + JsonText.abbreviate(key));
             }
         }
         JsonNode intervals = params.get("intervals");
         if (intervals != null && !intervals.isNull() && !intervals.isBoolean()) {
-            throw ApiException.badField("params.intervals", "expected true or false, found " + Json.describe(intervals));
+            throw ApiException.badField("params.intervals", "expected true or false, found " + JsonText.describe(intervals));
         }
         return new Params(Inputs.horizon(params.get("horizon"), "params.horizon", info.maxHorizon()),
                 intervals != null && intervals.asBoolean(false));
@@ -150,10 +150,10 @@ public final class InvocationsService implements HttpService {
     private void forecast(StringBuilder sb, StringBuilder intervals, ModelManager.Lease lease, double[] window, Params params) {
         if (params.intervals()) {
             ForecastModel.Forecast f = PredictService.forecastWithIntervals(lease, window, params.horizon());
-            Json.numbers(sb, f.prices());
+            JsonText.numbers(sb, f.prices());
             PredictService.intervals(intervals, f.intervals());
         } else {
-            Json.numbers(sb, PredictService.forecast(lease, window, params.horizon()));
+            JsonText.numbers(sb, PredictService.forecast(lease, window, params.horizon()));
         }
     }
 
@@ -168,7 +168,7 @@ public final class InvocationsService implements HttpService {
         if (data.isObject()) {
             String key = data.size() == 1 ? priceKey(data, info) : null;
             if (!field.equals("inputs") || key == null) {
-                throw ApiException.badField(field, "expected an object with the single key " + Json.abbreviate(info.priceColumn())
+                throw ApiException.badField(field, "expected an object with the single key " + JsonText.abbreviate(info.priceColumn())
                         + " (the model's price column), found keys " + keys(data));
             }
             one(sb, intervals, lease, Inputs.window(data.get(key), field + "." + key, info.windowLength()), params);
@@ -176,7 +176,7 @@ public final class InvocationsService implements HttpService {
         }
         if (!data.isArray() || data.isEmpty()) {
             throw ApiException.badField(field, "expected an array of " + info.windowLength()
-                    + " prices or an array of such arrays, found " + Json.describe(data));
+                    + " prices or an array of such arrays, found " + JsonText.describe(data));
         }
         if (!data.get(0).isArray()) {
             one(sb, intervals, lease, Inputs.window(data, field, info.windowLength()), params);
@@ -211,15 +211,15 @@ public final class InvocationsService implements HttpService {
 
     private static double[] dataframeSplit(JsonNode split, ModelInfo info) {
         if (!split.isObject()) {
-            throw ApiException.badField("dataframe_split", "expected an object {\"columns\": [...], \"data\": [[...]]}, found " + Json.describe(split));
+            throw ApiException.badField("dataframe_split", "expected an object {\"columns\": [...], \"data\": [[...]]}, found " + JsonText.describe(split));
         }
         JsonNode columns = split.get("columns");
         JsonNode data = split.get("data");
         if (columns == null || !columns.isArray()) {
-            throw ApiException.badField("dataframe_split.columns", "expected an array of column names, found " + Json.describe(columns));
+            throw ApiException.badField("dataframe_split.columns", "expected an array of column names, found " + JsonText.describe(columns));
         }
         if (data == null || !data.isArray()) {
-            throw ApiException.badField("dataframe_split.data", "expected an array of rows, found " + Json.describe(data));
+            throw ApiException.badField("dataframe_split.data", "expected an array of rows, found " + JsonText.describe(data));
         }
         int col = -1;
         for (int i = 0; i < columns.size(); i++) {
@@ -228,7 +228,7 @@ public final class InvocationsService implements HttpService {
             }
         }
         if (col < 0) {
-            throw ApiException.badField("dataframe_split.columns", "expected a column " + Json.abbreviate(info.priceColumn())
+            throw ApiException.badField("dataframe_split.columns", "expected a column " + JsonText.abbreviate(info.priceColumn())
                     + " (the model's price column), found " + abbreviated(columns));
         }
         int n = info.windowLength();
@@ -242,7 +242,7 @@ public final class InvocationsService implements HttpService {
             JsonNode row = data.get(r);
             String f = "dataframe_split.data[" + r + "]";
             if (!row.isArray() || row.size() != columns.size()) {
-                throw ApiException.badField(f, "expected a row of " + columns.size() + " values like columns, found " + Json.describe(row));
+                throw ApiException.badField(f, "expected a row of " + columns.size() + " values like columns, found " + JsonText.describe(row));
             }
             if (r >= first) {
                 window[r - first] = Inputs.price(row.get(col), f + "[" + col + "]");
@@ -253,7 +253,7 @@ public final class InvocationsService implements HttpService {
 
     private static double[] dataframeRecords(JsonNode records, ModelInfo info) {
         if (!records.isArray()) {
-            throw ApiException.badField("dataframe_records", "expected an array of row objects, found " + Json.describe(records));
+            throw ApiException.badField("dataframe_records", "expected an array of row objects, found " + JsonText.describe(records));
         }
         int n = info.windowLength();
         if (records.size() < n) {
@@ -266,7 +266,7 @@ public final class InvocationsService implements HttpService {
             JsonNode row = records.get(r);
             String f = "dataframe_records[" + r + "]";
             if (!row.isObject()) {
-                throw ApiException.badField(f, "expected an object {\"" + info.priceColumn() + "\": price, ...}, found " + Json.describe(row));
+                throw ApiException.badField(f, "expected an object {\"" + info.priceColumn() + "\": price, ...}, found " + JsonText.describe(row));
             }
             String key = priceKey(row, info);
             if (key == null) {
@@ -293,10 +293,10 @@ public final class InvocationsService implements HttpService {
 
     private static String keys(JsonNode obj) {
         if (!obj.isObject()) {
-            return Json.describe(obj);
+            return JsonText.describe(obj);
         }
         List<String> out = new ArrayList<>();
-        obj.fieldNames().forEachRemaining(k -> out.add(Json.abbreviate(k)));
+        obj.fieldNames().forEachRemaining(k -> out.add(JsonText.abbreviate(k)));
         return out.size() > 10 ? out.subList(0, 10) + "..." : out.toString();
     }
 

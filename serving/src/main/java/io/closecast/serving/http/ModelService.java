@@ -1,6 +1,6 @@
 package io.closecast.serving.http;
 
-import io.closecast.serving.http.support.Json;
+import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelInfo;
@@ -59,12 +59,12 @@ public final class ModelService implements HttpService {
     static void summary(StringBuilder sb, ModelManager m) {
         ModelManager.Status status = m.status();
         sb.append("{\"name\":");
-        Json.quote(sb, m.name());
+        JsonText.quote(sb, m.name());
         sb.append(",\"condition\":");
-        Json.quote(sb, status.condition());
+        JsonText.quote(sb, status.condition());
         sb.append(",\"reason\":");
         if (status.reason().isPresent()) {
-            Json.quote(sb, status.reason().get());
+            JsonText.quote(sb, status.reason().get());
         } else {
             sb.append("null");
         }
@@ -96,27 +96,27 @@ public final class ModelService implements HttpService {
     static void state(StringBuilder sb, ModelManager.Status status, String alias) {
         sb.append("{\"serving_version\":");
         if (status.serving().isPresent()) {
-            Json.quote(sb, status.serving().get().version());
+            JsonText.quote(sb, status.serving().get().version());
         } else {
             sb.append("null");
         }
         sb.append(",\"alias\":");
-        Json.quote(sb, alias);
+        JsonText.quote(sb, alias);
         sb.append(",\"alias_points_at\":");
         if (status.aliasTarget().isEmpty()) {
             sb.append("\"unknown\"");
         } else if (status.aliasTarget().get().isEmpty()) {
             sb.append("null");
         } else {
-            Json.quote(sb, status.aliasTarget().get().get().version());
+            JsonText.quote(sb, status.aliasTarget().get().get().version());
         }
         sb.append(",\"in_sync\":").append(status.aliasTarget().isPresent() && !status.aliasMismatch());
         sb.append(",\"refused\":");
         if (status.refused().isPresent() && status.aliasTarget().flatMap(t -> t).isPresent()) {
             sb.append("{\"version\":");
-            Json.quote(sb, status.aliasTarget().get().get().version());
+            JsonText.quote(sb, status.aliasTarget().get().get().version());
             sb.append(",\"reason\":");
-            Json.quote(sb, status.refused().get());
+            JsonText.quote(sb, status.refused().get());
             sb.append('}');
         } else {
             sb.append("null");
@@ -125,7 +125,7 @@ public final class ModelService implements HttpService {
         status.registryDownSince().ifPresent(t -> sb.append(",\"unreachable_since\":\"").append(t).append('"'));
         status.registryError().ifPresent(e -> {
             sb.append(",\"error\":");
-            Json.quote(sb, e);
+            JsonText.quote(sb, e);
         });
         sb.append("},\"from_cache\":").append(status.fromCache()).append('}');
     }
@@ -134,20 +134,20 @@ public final class ModelService implements HttpService {
     static StringBuilder describe(ModelInfo info, String source) {
         StringBuilder sb = new StringBuilder(512);
         sb.append("{\"name\":");
-        Json.quote(sb, info.name());
+        JsonText.quote(sb, info.name());
         sb.append(",\"version\":");
-        Json.quote(sb, info.version());
+        JsonText.quote(sb, info.version());
         sb.append(",\"run_id\":");
-        Json.quote(sb, info.runId());
+        JsonText.quote(sb, info.runId());
         sb.append(",\"alias\":");
-        Json.quote(sb, info.alias());
+        JsonText.quote(sb, info.alias());
         sb.append(",\"source\":");
-        Json.quote(sb, source);
+        JsonText.quote(sb, source);
         sb.append(",\"symbol\":");
         if (info.symbol().isEmpty()) {
             sb.append("null");
         } else {
-            Json.quote(sb, info.symbol());
+            JsonText.quote(sb, info.symbol());
         }
         sb.append(",\"trained_from\":\"").append(info.trainedFrom()).append('"');
         sb.append(",\"trained_to\":\"").append(info.trainedTo()).append('"');
@@ -158,7 +158,7 @@ public final class ModelService implements HttpService {
             if (i > 0) {
                 sb.append(',');
             }
-            Json.quote(sb, info.features().get(i));
+            JsonText.quote(sb, info.features().get(i));
         }
         sb.append("],\"test_metrics\":{");
         boolean first = true;
@@ -167,7 +167,7 @@ public final class ModelService implements HttpService {
                 sb.append(',');
             }
             first = false;
-            Json.quote(sb, e.getKey());
+            JsonText.quote(sb, e.getKey());
             sb.append(':');
             double v = e.getValue();
             if (Double.isFinite(v)) {

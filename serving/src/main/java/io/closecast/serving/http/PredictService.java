@@ -3,7 +3,7 @@ package io.closecast.serving.http;
 import io.closecast.serving.http.support.ApiException;
 import io.closecast.serving.http.support.Bodies;
 import io.closecast.serving.http.support.Inputs;
-import io.closecast.serving.http.support.Json;
+import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelInfo;
@@ -57,7 +57,7 @@ public final class PredictService implements HttpService {
     private void predict(ServerRequest req, ServerResponse res, ModelManager models) {
         Bodies.requireType(req, "application/json");
         byte[] body = Bodies.read(req, maxBodyBytes);
-        JsonNode root = Json.requireObject(Json.parse(body));
+        JsonNode root = JsonText.requireObject(JsonText.parse(body));
         Inputs.onlyFields(root, FIELDS, "");
         try (ModelManager.Lease lease = lease(models)) {
             ModelInfo info = lease.info();
@@ -94,14 +94,14 @@ public final class PredictService implements HttpService {
         // and its keys) so it is not copied while it grows
         StringBuilder sb = new StringBuilder(256 + horizon * 48 + forecast.intervals().size() * (32 + horizon * 40));
         sb.append("{\"model\":{\"name\":");
-        Json.quote(sb, info.name());
+        JsonText.quote(sb, info.name());
         sb.append(",\"version\":");
-        Json.quote(sb, info.version());
+        JsonText.quote(sb, info.version());
         sb.append(",\"run_id\":");
-        Json.quote(sb, info.runId());
+        JsonText.quote(sb, info.runId());
         sb.append("},\"horizon\":").append(horizon).append(",\"closes_used\":").append(window.length)
                 .append(",\"predictions\":");
-        Json.numbers(sb, predictions);
+        JsonText.numbers(sb, predictions);
         if (lastDate.isPresent()) {
             sb.append(",\"dates\":[");
             TradingCalendar calendar = TradingCalendar.forSymbol(info.symbol());
@@ -117,7 +117,7 @@ public final class PredictService implements HttpService {
         sb.append(",\"intervals\":");
         intervals(sb, forecast.intervals());
         sb.append(",\"naive\":");
-        Json.numbers(sb, Inputs.naive(window, horizon));
+        JsonText.numbers(sb, Inputs.naive(window, horizon));
         sb.append('}');
         res.header(Responses.MODEL_VERSION, info.version());
         res.header(Responses.CLOSES_USED, Integer.toString(window.length));
@@ -171,9 +171,9 @@ public final class PredictService implements HttpService {
                 sb.append(',');
             }
             sb.append("{\"level\":").append(interval.level()).append(",\"lower\":");
-            Json.numbers(sb, interval.lower());
+            JsonText.numbers(sb, interval.lower());
             sb.append(",\"upper\":");
-            Json.numbers(sb, interval.upper());
+            JsonText.numbers(sb, interval.upper());
             sb.append('}');
         }
         sb.append(']');

@@ -2,7 +2,7 @@ package io.closecast.serving.http;
 
 import io.closecast.serving.http.support.ApiException;
 import io.closecast.serving.http.support.Bodies;
-import io.closecast.serving.http.support.Json;
+import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelManager;
@@ -54,7 +54,7 @@ public final class WebhookService implements HttpService {
         Bodies.requireType(req, "application/json");
         byte[] body = Bodies.read(req, maxBodyBytes);
         v.verify(header(req, DELIVERY_ID), header(req, TIMESTAMP), header(req, SIGNATURE), body);
-        JsonNode root = Json.requireObject(Json.parse(body));
+        JsonNode root = JsonText.requireObject(JsonText.parse(body));
         String entity = root.path("entity").asText("");
         String action = root.path("action").asText("");
         JsonNode data = root.path("data");
@@ -70,7 +70,7 @@ public final class WebhookService implements HttpService {
         }
         StringBuilder sb = new StringBuilder(96);
         sb.append("{\"accepted\":true,\"check_triggered\":").append(relevant).append(",\"event\":");
-        Json.quote(sb, entity + "." + action);
+        JsonText.quote(sb, entity + "." + action);
         sb.append('}');
         Responses.json(res, 202, sb);
     }

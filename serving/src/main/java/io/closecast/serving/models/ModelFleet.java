@@ -2,7 +2,7 @@ package io.closecast.serving.models;
 
 import io.closecast.serving.ServingException;
 import io.closecast.serving.http.support.ApiException;
-import io.closecast.serving.http.support.Json;
+import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.monitoring.ServingMetrics;
 
 import java.util.ArrayList;
@@ -77,7 +77,7 @@ public final class ModelFleet implements AutoCloseable {
         ModelManager manager = managers.get(name);
         if (manager == null) {
             throw ApiException.create(404, "model_not_found", "model: expected one of the served models "
-                    + String.join(", ", managers.keySet()) + ", found " + Json.abbreviate(name));
+                    + String.join(", ", managers.keySet()) + ", found " + JsonText.abbreviate(name));
         }
         return manager;
     }

@@ -2,7 +2,7 @@ package io.closecast.serving.registry;
 
 import io.closecast.serving.ServingException;
 import io.closecast.serving.config.ServingConfig;
-import io.closecast.serving.http.support.Json;
+import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.models.Forecaster;
 import io.closecast.serving.models.ModelInfo;
 import io.closecast.serving.models.ModelSource;
@@ -98,7 +98,7 @@ public final class MlflowModelSource implements ModelSource {
     private static void requireSafeName(String name, String field) {
         if (!SAFE_NAME.matcher(name).matches() || name.contains("..")) {
             throw new ServingException(field + " must be 1-255 letters, digits, '.', '_' or '-' starting with a letter or"
-                    + " digit and without '..', found " + Json.abbreviate(name));
+                    + " digit and without '..', found " + JsonText.abbreviate(name));
         }
     }
 
@@ -126,7 +126,7 @@ public final class MlflowModelSource implements ModelSource {
 
     private VersionRef ref(ModelVersion v) {
         if (!modelName.equals(v.name())) {
-            throw new ServingException("the registry answered for model " + Json.abbreviate(v.name()) + " v" + v.version()
+            throw new ServingException("the registry answered for model " + JsonText.abbreviate(v.name()) + " v" + v.version()
                     + ", expected " + modelName + " (the model asked for)");
         }
         String runId = v.runId().filter(s -> !s.isBlank()).orElseThrow(() -> new ServingException(
@@ -139,11 +139,11 @@ public final class MlflowModelSource implements ModelSource {
     public Forecaster load(VersionRef ref) {
         int number = versionNumber(ref);
         if (!modelName.equals(ref.name())) {
-            throw new ServingException("expected to load model " + modelName + ", found a request for " + Json.abbreviate(ref.name()));
+            throw new ServingException("expected to load model " + modelName + ", found a request for " + JsonText.abbreviate(ref.name()));
         }
         ModelVersion version = client.getModelVersion(ref.name(), number);
         if (!modelName.equals(version.name()) || version.version() != number) {
-            throw new ServingException("the registry answered with model " + Json.abbreviate(version.name()) + " v"
+            throw new ServingException("the registry answered with model " + JsonText.abbreviate(version.name()) + " v"
                     + version.version() + ", expected " + modelName + " v" + number);
         }
         Path target = bundleDir(ref);
@@ -195,7 +195,7 @@ public final class MlflowModelSource implements ModelSource {
         VersionRef ref = VersionRef.create(served.path("name").asText(""), served.path("version").asText(""),
                 served.path("run_id").asText(""));
         if (!modelName.equals(ref.name())) {
-            throw new ServingException(file + " names model " + Json.abbreviate(ref.name()) + ", expected " + modelName);
+            throw new ServingException(file + " names model " + JsonText.abbreviate(ref.name()) + ", expected " + modelName);
         }
         Map<String, String> tags = new LinkedHashMap<>();
         served.path("tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));

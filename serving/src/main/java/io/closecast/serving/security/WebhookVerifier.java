@@ -2,7 +2,7 @@ package io.closecast.serving.security;
 
 import io.closecast.serving.ServingException;
 import io.closecast.serving.http.support.ApiException;
-import io.closecast.serving.http.support.Json;
+import io.closecast.serving.http.support.JsonText;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -54,7 +54,7 @@ public final class WebhookVerifier {
         try {
             seconds = Long.parseLong(timestamp.strip());
         } catch (NumberFormatException e) {
-            throw ApiException.badField("X-MLflow-Timestamp", "expected Unix seconds, found " + Json.abbreviate(timestamp));
+            throw ApiException.badField("X-MLflow-Timestamp", "expected Unix seconds, found " + JsonText.abbreviate(timestamp));
         }
         long skew = Math.abs(clock.instant().getEpochSecond() - seconds);
         if (skew > maxSkew.toSeconds()) {

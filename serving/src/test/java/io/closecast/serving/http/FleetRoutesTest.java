@@ -4,7 +4,7 @@ import io.closecast.serving.Main;
 import io.closecast.serving.TestClient;
 import io.closecast.serving.TestModelSource;
 import io.closecast.serving.config.ServingConfig;
-import io.closecast.serving.http.support.Json;
+import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelInfo;
 import io.closecast.serving.monitoring.ServingMetrics;
@@ -62,7 +62,7 @@ class FleetRoutesTest {
 
     private record Answer(int status, String body) {
         JsonNode json() {
-            return Json.parse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return JsonText.parse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 

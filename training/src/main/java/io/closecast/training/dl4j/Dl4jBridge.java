@@ -1,6 +1,6 @@
 package io.closecast.training.dl4j;
 
-import io.closecast.training.fused.GradientOptimiser;
+import io.closecast.training.fused.GradientOptimizer;
 import io.closecast.training.fused.ParameterLayout;
 
 import io.closecast.model.ModelException;
@@ -136,20 +136,20 @@ public final class Dl4jBridge {
      * 1e-8; RMSProp: decay 0.95, epsilon 1e-8), over {@code size} parameters. AdamW is Adam here: its decoupled decay
      * is the network's {@code WeightDecay} regularizer, applied after the step.
      */
-    public static GradientOptimiser optimiser(Optimizer optimizer, double learningRate, int size) {
+    public static GradientOptimizer optimizer(Optimizer optimizer, double learningRate, int size) {
         float lr = (float) learningRate;
         return switch (optimizer) {
             case ADAM, ADAMW -> {
                 Adam defaults = new Adam();
-                yield new GradientOptimiser.Adam(lr, (float) defaults.getBeta1(), (float) defaults.getBeta2(),
+                yield new GradientOptimizer.Adam(lr, (float) defaults.getBeta1(), (float) defaults.getBeta2(),
                         (float) defaults.getEpsilon(), size);
             }
             case RMSPROP -> {
                 RmsProp defaults = new RmsProp();
                 float epsilon = (float) defaults.getEpsilon();
-                yield new GradientOptimiser.RmsProp(lr, (float) defaults.getRmsDecay(), epsilon, epsilon, size);
+                yield new GradientOptimizer.RmsProp(lr, (float) defaults.getRmsDecay(), epsilon, epsilon, size);
             }
-            case SGD -> new GradientOptimiser.Sgd(lr);
+            case SGD -> new GradientOptimizer.Sgd(lr);
         };
     }
 }

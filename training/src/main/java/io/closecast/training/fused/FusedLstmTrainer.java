@@ -38,7 +38,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * parts are summed in a fixed order, so a given thread count is deterministic. Not thread-safe itself.
  *
  * <p>This class is the math (forward, backward, the update step's order). Where each parameter lives is
- * {@link ParameterLayout}; the update rules are {@link GradientOptimiser}s; everything taken from or given back to
+ * {@link ParameterLayout}; the update rules are {@link GradientOptimizer}s; everything taken from or given back to
  * DL4J (parameters, regularization, ND4J's updater defaults, what the engine cannot train) is {@link Dl4jBridge}.
  */
 public final class FusedLstmTrainer implements AutoCloseable {
@@ -68,7 +68,7 @@ public final class FusedLstmTrainer implements AutoCloseable {
     private final HeadActivation activation;
     // the regularized parameters as the network's config lists them
     private final List<Dl4jBridge.Regularized> regularized;
-    private final GradientOptimiser optimiser;
+    private final GradientOptimizer optimizer;
 
     private final float[] params;
     private final float[] grad;
@@ -106,7 +106,7 @@ public final class FusedLstmTrainer implements AutoCloseable {
         int size = layout.size();
         params = Dl4jBridge.readParams(network, layout, model);
         grad = new float[size];
-        optimiser = Dl4jBridge.optimiser(training.optimizer(), training.learningRate(), size);
+        optimizer = Dl4jBridge.optimizer(training.optimizer(), training.learningRate(), size);
         regularized = Dl4jBridge.regularization(network, layout, training.learningRate());
         iteration = network.getIterationCount();
         parts = Math.max(1, Math.min(training.threads(), training.batchSize() / MIN_ROWS_PER_THREAD));
@@ -267,7 +267,7 @@ public final class FusedLstmTrainer implements AutoCloseable {
                 }
             }
         }
-        optimiser.step(g, iteration);
+        optimizer.step(g, iteration);
         for (Dl4jBridge.Regularized r : regularized) {
             float scale = r.decay();
             if (scale != 0f) {

@@ -1,5 +1,7 @@
 package io.closecast.pipeline.sweep.pruning;
 
+import io.closecast.pipeline.tracking.ClosecastTags;
+
 import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.sweep.SweepSpec;
 import io.closecast.pipeline.sweep.SweepState;
@@ -48,7 +50,7 @@ public final class MlflowCurves implements TrialRunner.Curves {
         Map<Integer, Run> latest = new TreeMap<>();
         for (Run run : client.searchAllRuns(RunSearch.builder(experimentId)
                 .filter("tags.`mlflow.parentRunId` = '" + parentId + "'").orderBy("attributes.start_time ASC").build())) {
-            String trial = run.tags().get(SweepRunner.TAG_TRIAL);
+            String trial = run.tags().get(ClosecastTags.TRIAL_INDEX);
             if (trial != null) {
                 latest.put(Integer.parseInt(trial), run);
             }

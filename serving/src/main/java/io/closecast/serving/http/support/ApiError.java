@@ -23,12 +23,12 @@ public record ApiError(String code, String message, Optional<String> field) {
     public byte[] toJson() {
         StringBuilder sb = new StringBuilder(96 + message.length());
         sb.append("{\"error\":{\"code\":");
-        Json.quote(sb, code);
+        JsonText.quote(sb, code);
         sb.append(",\"message\":");
-        Json.quote(sb, message);
+        JsonText.quote(sb, message);
         field.ifPresent(f -> {
             sb.append(",\"field\":");
-            Json.quote(sb, f);
+            JsonText.quote(sb, f);
         });
         sb.append("}}");
         return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);

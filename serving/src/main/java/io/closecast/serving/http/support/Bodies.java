@@ -73,7 +73,7 @@ public final class Bodies {
         } catch (RuntimeException e) {
             // the web server's decoding of the body (a chunk size that is not a number, too large, ...)
             throw ApiException.malformed("body: expected a well-formed HTTP/1.1 body (Content-Length or chunked), found "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : Json.abbreviate(e.getMessage())));
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : JsonText.abbreviate(e.getMessage())));
         }
         if (deadline.isPresent() && System.nanoTime() - deadline.get().nanos() > 0) {
             throw ApiException.create(408, "body_timeout", "body: expected the whole body within "
@@ -103,14 +103,14 @@ public final class Bodies {
             found = (type.mediaType().type() + "/" + type.mediaType().subtype()).toLowerCase(Locale.ROOT);
         } catch (RuntimeException e) {
             throw ApiException.create(415, "unsupported_media_type", expected + ", found the unparseable "
-                    + Json.abbreviate(raw.get()));
+                    + JsonText.abbreviate(raw.get()));
         }
         for (String a : accepted) {
             if (a.equals(found)) {
                 return a;
             }
         }
-        throw ApiException.create(415, "unsupported_media_type", expected + ", found " + Json.abbreviate(found));
+        throw ApiException.create(415, "unsupported_media_type", expected + ", found " + JsonText.abbreviate(found));
     }
 
 }

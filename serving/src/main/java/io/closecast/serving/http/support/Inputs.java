@@ -25,7 +25,7 @@ public final class Inputs {
             throw ApiException.badField(field, "expected an array of at least " + length + " prices, found nothing (the field is required)");
         }
         if (!node.isArray()) {
-            throw ApiException.badField(field, "expected an array of at least " + length + " prices, found " + Json.describe(node));
+            throw ApiException.badField(field, "expected an array of at least " + length + " prices, found " + JsonText.describe(node));
         }
         if (node.size() < length) {
             throw ApiException.badField(field, "expected at least " + length
@@ -51,7 +51,7 @@ public final class Inputs {
             String name = names.next();
             if (!allowed.contains(name)) {
                 throw ApiException.badField(name, "expected only the fields " + new java.util.TreeSet<>(allowed)
-                        + (where.isEmpty() ? "" : " of " + where) + ", found unknown field " + Json.abbreviate(name));
+                        + (where.isEmpty() ? "" : " of " + where) + ", found unknown field " + JsonText.abbreviate(name));
             }
         }
     }
@@ -59,14 +59,14 @@ public final class Inputs {
     /** One price: a finite JSON number &gt; 0. */
     public static double price(JsonNode n, String field) {
         if (n == null || !n.isNumber()) {
-            throw ApiException.badField(field, "expected a number > 0, found " + Json.describe(n));
+            throw ApiException.badField(field, "expected a number > 0, found " + JsonText.describe(n));
         }
         return price(n.doubleValue(), n.asText(), field);
     }
 
     public static double price(double v, String text, String field) {
         if (!Double.isFinite(v)) {
-            throw ApiException.badField(field, "expected a finite number > 0, found " + Json.abbreviate(text) + " (out of range)");
+            throw ApiException.badField(field, "expected a finite number > 0, found " + JsonText.abbreviate(text) + " (out of range)");
         }
         if (v <= 0) {
             throw ApiException.badField(field, "expected a price > 0, found " + text);
@@ -90,7 +90,7 @@ public final class Inputs {
             OptionalInt priceCol = table.column(column);
             if (dateCol.isEmpty() || priceCol.isEmpty()) {
                 throw ApiException.badField("csv.header", "expected columns Date and " + column
-                        + " (the model's price column), found " + Json.abbreviate(table.headerLine()));
+                        + " (the model's price column), found " + JsonText.abbreviate(table.headerLine()));
             }
             if (table.rows() < length) {
                 throw ApiException.badField("csv", "expected at least " + length
@@ -113,7 +113,7 @@ public final class Inputs {
         } catch (PriceFileException e) {
             String field = e.line() == 0 ? "csv" : e.column().map(c -> "csv line " + e.line() + " " + c)
                     .orElse(e.line() == 1 ? "csv.header" : "csv line " + e.line());
-            throw ApiException.badField(field, "expected " + e.expected() + ", found " + Json.abbreviate(e.found()));
+            throw ApiException.badField(field, "expected " + e.expected() + ", found " + JsonText.abbreviate(e.found()));
         }
     }
 
@@ -123,7 +123,7 @@ public final class Inputs {
             return 1;
         }
         if (!n.isIntegralNumber() && !(n.isNumber() && n.doubleValue() == Math.rint(n.doubleValue()))) {
-            throw ApiException.badField(field, "expected an integer 1.." + maxHorizon + ", found " + Json.describe(n));
+            throw ApiException.badField(field, "expected an integer 1.." + maxHorizon + ", found " + JsonText.describe(n));
         }
         return horizon(n.asText(), n.doubleValue(), field, maxHorizon);
     }
@@ -134,7 +134,7 @@ public final class Inputs {
         try {
             v = Long.parseLong(text.strip());
         } catch (NumberFormatException e) {
-            throw ApiException.badField(field, "expected an integer 1.." + maxHorizon + ", found " + Json.abbreviate(text));
+            throw ApiException.badField(field, "expected an integer 1.." + maxHorizon + ", found " + JsonText.abbreviate(text));
         }
         return horizon(text, v, field, maxHorizon);
     }
@@ -142,7 +142,7 @@ public final class Inputs {
     private static int horizon(String text, double v, String field, int maxHorizon) {
         if (v < 1 || v > maxHorizon) {
             throw ApiException.badField(field, "expected an integer 1.." + maxHorizon
-                    + " (the model's maximum horizon), found " + Json.abbreviate(text));
+                    + " (the model's maximum horizon), found " + JsonText.abbreviate(text));
         }
         return (int) v;
     }
@@ -150,7 +150,7 @@ public final class Inputs {
     /** Dates aligned with the prices: ISO dates, strictly increasing, {@code length} of them. */
     public static List<LocalDate> dates(JsonNode node, String field, int length) {
         if (!node.isArray()) {
-            throw ApiException.badField(field, "expected an array of " + length + " ISO dates (yyyy-MM-dd), found " + Json.describe(node));
+            throw ApiException.badField(field, "expected an array of " + length + " ISO dates (yyyy-MM-dd), found " + JsonText.describe(node));
         }
         if (node.size() != length) {
             throw ApiException.badField(field, "expected " + length + " dates, one per price, found " + node.size());
@@ -160,7 +160,7 @@ public final class Inputs {
             JsonNode d = node.get(i);
             String f = field + "[" + i + "]";
             if (!d.isTextual()) {
-                throw ApiException.badField(f, "expected an ISO date (yyyy-MM-dd), found " + Json.describe(d));
+                throw ApiException.badField(f, "expected an ISO date (yyyy-MM-dd), found " + JsonText.describe(d));
             }
             LocalDate date = date(d.asText(), f);
             if (!out.isEmpty() && !date.isAfter(out.getLast())) {
@@ -179,10 +179,10 @@ public final class Inputs {
         try {
             date = LocalDate.parse(text);
         } catch (DateTimeParseException e) {
-            throw ApiException.badField(field, "expected an ISO date (yyyy-MM-dd), found " + Json.abbreviate(text));
+            throw ApiException.badField(field, "expected an ISO date (yyyy-MM-dd), found " + JsonText.abbreviate(text));
         }
         if (date.isAfter(LATEST)) {
-            throw ApiException.badField(field, "expected an ISO date up to " + LATEST + ", found " + Json.abbreviate(text));
+            throw ApiException.badField(field, "expected an ISO date up to " + LATEST + ", found " + JsonText.abbreviate(text));
         }
         return date;
     }

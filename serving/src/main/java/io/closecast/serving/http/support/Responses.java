@@ -46,7 +46,7 @@ public final class Responses {
     /** The catch-all route: no endpoint has this path. */
     public static void notFound(ServerRequest req, ServerResponse res) {
         error(res, 404, ApiError.create("not_found", "path: expected one of the documented endpoints (GET /openapi), found "
-                + req.prologue().method().text() + " " + Json.abbreviate(req.path().path())));
+                + req.prologue().method().text() + " " + JsonText.abbreviate(req.path().path())));
     }
 
     /** Registered after an endpoint's own methods: the path exists but not for this method. */
@@ -101,7 +101,7 @@ public final class Responses {
 
     private static String clientProblem(Throwable e) {
         String m = e.getMessage();
-        return m == null || m.isBlank() ? "a request the server could not parse" : Json.abbreviate(m.length() > 120 ? m.substring(0, 120) : m);
+        return m == null || m.isBlank() ? "a request the server could not parse" : JsonText.abbreviate(m.length() > 120 ? m.substring(0, 120) : m);
     }
 
     private static String kind(Throwable e) {
@@ -123,7 +123,7 @@ public final class Responses {
             String errorCode = code == 413 ? "body_too_large" : code == 431 ? "headers_too_large" : code < 500 ? "bad_request" : "internal_error";
             String text = code < 500
                     ? "request: expected well-formed HTTP/1.1, found " + (message == null || message.isBlank()
-                    ? "a request the server could not parse" : Json.abbreviate(message))
+                    ? "a request the server could not parse" : JsonText.abbreviate(message))
                     : "the server failed to answer this request; the failure is logged";
             return DirectHandler.TransportResponse.builder()
                     .status(Status.create(code))

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
-class JsonTest {
+class JsonTextTest {
 
     @Test
     void theFastDoubleParserReadsExactlyWhatDoubleParseDoubleReads() {
@@ -27,7 +27,7 @@ class JsonTest {
             });
         }
         String body = "{\"closes\":[" + String.join(",", numbers) + "]}";
-        JsonNode closes = Json.parse(body.getBytes(StandardCharsets.UTF_8)).get("closes");
+        JsonNode closes = JsonText.parse(body.getBytes(StandardCharsets.UTF_8)).get("closes");
         assertEquals(numbers.size(), closes.size());
         for (int i = 0; i < numbers.size(); i++) {
             assertEquals(Double.doubleToLongBits(Double.parseDouble(numbers.get(i))),

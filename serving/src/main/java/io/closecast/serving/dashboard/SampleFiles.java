@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * {@code .csv} ({@code PETR4.SA}). A missing directory means no samples; a file that does not parse is left out
  * with a logged reason. Files are re-read when they change.
  */
-public final class Samples {
+public final class SampleFiles {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Samples.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SampleFiles.class);
 
     /**
      * One file's daily series.
@@ -63,12 +63,12 @@ public final class Samples {
     private final Path dir;
     private final Map<Path, Cached> cache = new ConcurrentHashMap<>();
 
-    private Samples(Path dir) {
+    private SampleFiles(Path dir) {
         this.dir = Objects.requireNonNull(dir, "dir");
     }
 
-    public static Samples create(Path dir) {
-        return new Samples(dir);
+    public static SampleFiles create(Path dir) {
+        return new SampleFiles(dir);
     }
 
     public Path dir() {

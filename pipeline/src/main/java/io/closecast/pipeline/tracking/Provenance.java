@@ -10,13 +10,13 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /** Provenance of a run: closecast's version, the git commit of the checkout, this process's peak memory. */
-public final class Versions {
-    private Versions() {
+public final class Provenance {
+    private Provenance() {
     }
 
     public static String closecast() {
         Properties p = new Properties();
-        try (InputStream in = Versions.class.getResourceAsStream("/closecast-version.properties")) {
+        try (InputStream in = Provenance.class.getResourceAsStream("/closecast-version.properties")) {
             if (in != null) {
                 p.load(in);
             }

@@ -8,14 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /** The one JSON mapper of the data classes. */
-public final class Json {
+public final class BundleJson {
 
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
             .configure(SerializationFeature.INDENT_OUTPUT, true)
             .findAndRegisterModules();
 
-    private Json() {
+    private BundleJson() {
     }
 
     public static String write(Object value) {

@@ -6,10 +6,10 @@ import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.MlflowConfig;
 
 /** How the command line reaches MLflow: the standard MLflow environment, with a local default. */
-public final class Mlflow {
+public final class MlflowConnection {
     static final String DEFAULT_URI = "http://127.0.0.1:5000";
 
-    private Mlflow() {
+    private MlflowConnection() {
     }
 
     public static MlflowClient connect() {

@@ -18,10 +18,10 @@ import io.closecast.model.bundle.ForecastModel;
  * @param version the registered version, when the URI names one
  * @param runId   the run whose artifacts hold the model
  */
-public record ModelSource(String uri, ForecastModel model, Optional<ModelVersion> version, String runId) {
+public record LoadedModel(String uri, ForecastModel model, Optional<ModelVersion> version, String runId) {
 
     /** Resolves {@code uri}, downloads the model into {@code dir} (created, must be empty) and loads it. */
-    public static ModelSource load(MlflowClient client, String uri, Path dir) {
+    public static LoadedModel load(MlflowClient client, String uri, Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -31,7 +31,7 @@ public record ModelSource(String uri, ForecastModel model, Optional<ModelVersion
             ModelVersion version = resolveVersion(client, uri);
             client.downloadModelVersion(version, dir);
             ForecastModel model = ForecastModel.load(dir);
-            return new ModelSource(uri, model, Optional.of(version), version.runId().orElse(model.mlmodel().runId()));
+            return new LoadedModel(uri, model, Optional.of(version), version.runId().orElse(model.mlmodel().runId()));
         }
         if (uri.startsWith("runs:/")) {
             String rest = uri.substring("runs:/".length()).replaceAll("^/+", "");
@@ -41,7 +41,7 @@ public record ModelSource(String uri, ForecastModel model, Optional<ModelVersion
             }
             String runId = rest.substring(0, slash);
             client.downloadDirectory(runId, rest.substring(slash + 1), dir);
-            return new ModelSource(uri, ForecastModel.load(dir), Optional.empty(), runId);
+            return new LoadedModel(uri, ForecastModel.load(dir), Optional.empty(), runId);
         }
         throw new PipelineException("MODEL must be models:/NAME@ALIAS, models:/NAME/VERSION or runs:/RUN_ID/PATH, found '"
                 + uri + "'");

@@ -14,11 +14,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import picocli.CommandLine;
 
 /** Shared by the commands: who is acting, verdicts, JSON output. (The training UI flags are {@link UiOptions}.) */
-public final class Commands {
+public final class CommandSupport {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .findAndRegisterModules();
 
-    private Commands() {
+    private CommandSupport() {
     }
 
     /** Who promotes: CLOSECAST_USER, else the OS user. */

@@ -7,11 +7,11 @@ import java.util.Arrays;
 /**
  * An update rule: turns the gradient of one mini-batch (already divided by the batch size, clipped, with L2 added)
  * into the step to subtract from the parameters, in place, keeping its own state. The same interface for every
- * rule, as Tribuo's {@code StochasticGradientOptimiser}; the math is ND4J's native updaters' in {@code float}, so the
- * fused trainer's updates equal DL4J's. Hyper-parameters come from the caller ({@link Dl4jBridge#optimiser} passes
+ * rule, as Tribuo's {@code StochasticGradientOptimizer}; the math is ND4J's native updaters' in {@code float}, so the
+ * fused trainer's updates equal DL4J's. Hyper-parameters come from the caller ({@link Dl4jBridge#optimizer} passes
  * ND4J's defaults). Not thread-safe.
  */
-public interface GradientOptimiser {
+public interface GradientOptimizer {
 
     /**
      * Replaces {@code gradient} by the step to subtract; {@code iteration} counts the updates done before this one
@@ -20,7 +20,7 @@ public interface GradientOptimiser {
     void step(float[] gradient, int iteration);
 
     /** Plain gradient descent: {@code step = lr * g}. */
-    record Sgd(float learningRate) implements GradientOptimiser {
+    record Sgd(float learningRate) implements GradientOptimizer {
         @Override
         public void step(float[] g, int iteration) {
             for (int i = 0; i < g.length; i++) {
@@ -30,7 +30,7 @@ public interface GradientOptimiser {
     }
 
     /** Adam, as ND4J's {@code adam_updater}: bias correction folded into the step size. */
-    public final class Adam implements GradientOptimiser {
+    public final class Adam implements GradientOptimizer {
         private final float learningRate;
         private final float beta1;
         private final float beta2;
@@ -69,7 +69,7 @@ public interface GradientOptimiser {
     }
 
     /** RMSProp, as ND4J's {@code rms_prop_updater}; its state starts at epsilon, as ND4J's does. */
-    public final class RmsProp implements GradientOptimiser {
+    public final class RmsProp implements GradientOptimizer {
         private final float learningRate;
         private final float decay;
         private final float epsilon;

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /** Strict JSON reading (Jackson tree) and small, allocation-light JSON writing for the request path. */
-public final class Json {
+public final class JsonText {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
@@ -31,7 +31,7 @@ public final class Json {
             .disable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
-    private Json() {
+    private JsonText() {
     }
 
     /** Parses a whole body into a tree; malformed input becomes a 400 naming the line and column. */
