@@ -1,7 +1,7 @@
 package io.closecast.model.dataset;
 
 import io.closecast.model.ModelException;
-import io.closecast.model.bundle.BundleJson;
+import io.closecast.model.ModelJson;
 import io.closecast.model.prices.DateRange;
 import io.closecast.model.prices.PriceColumn;
 import io.closecast.model.prices.PriceCsv;
@@ -41,15 +41,15 @@ public record DatasetInfo(String name, String digest, String sha256, String sour
     /** Describes the rows of {@code used} (sorted, cleaned); {@code dropped} counts the rows the checks removed. */
     public static DatasetInfo create(PriceSeries used, int dropped) {
         String sha = sha256(used);
-        ObjectNode source = BundleJson.MAPPER.createObjectNode().put("uri", used.source());
-        ObjectNode schema = BundleJson.MAPPER.createObjectNode();
+        ObjectNode source = ModelJson.MAPPER.createObjectNode().put("uri", used.source());
+        ObjectNode schema = ModelJson.MAPPER.createObjectNode();
         ArrayNode cols = schema.putArray("mlflow_colspec");
         cols.addObject().put("type", "string").put("name", "Date").put("required", true);
         for (PriceColumn c : PriceColumn.values()) {
             cols.addObject().put("type", "double").put("name", c.header()).put("required", true);
         }
         DateRange range = DateRange.create(used.firstDate(), used.lastDate());
-        ObjectNode profile = BundleJson.MAPPER.createObjectNode()
+        ObjectNode profile = ModelJson.MAPPER.createObjectNode()
                 .put("num_rows", used.size())
                 .put("num_elements", used.size() * 7L)
                 .put("first_date", range.from().toString())

@@ -1,7 +1,7 @@
 package io.closecast.model.dataset;
 
 import io.closecast.model.ModelException;
-import io.closecast.model.bundle.BundleJson;
+import io.closecast.model.ModelJson;
 import io.closecast.model.prices.PriceBar;
 
 import java.util.List;
@@ -120,11 +120,11 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
     }
 
     public String toJson() {
-        return BundleJson.write(this);
+        return ModelJson.write(this);
     }
 
     public static ForecastCodec fromJson(String json) {
-        return BundleJson.read(json, ForecastCodec.class);
+        return ModelJson.read(json, ForecastCodec.class);
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.closecast.model.dataset;
 
 import io.closecast.model.ModelException;
-import io.closecast.model.bundle.BundleJson;
+import io.closecast.model.ModelJson;
 
 import java.util.Arrays;
 import java.util.List;
@@ -94,11 +94,11 @@ public record Scaler(ScalerKind kind, List<String> features, double[] offset, do
     }
 
     public String toJson() {
-        return BundleJson.write(this);
+        return ModelJson.write(this);
     }
 
     public static Scaler fromJson(String json) {
-        return BundleJson.read(json, Scaler.class);
+        return ModelJson.read(json, Scaler.class);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.closecast.model.intervals;
 
 import io.closecast.model.ModelException;
-import io.closecast.model.bundle.BundleJson;
+import io.closecast.model.ModelJson;
 import io.closecast.model.dataset.ForecastCodec;
 import io.closecast.model.dataset.Scaler;
 import io.closecast.model.dataset.WindowSet;
@@ -279,11 +279,11 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
     }
 
     public String toJson() {
-        return BundleJson.write(this);
+        return ModelJson.write(this);
     }
 
     public static IntervalCalibration fromJson(String json) {
-        return BundleJson.read(json, IntervalCalibration.class);
+        return ModelJson.read(json, IntervalCalibration.class);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.closecast.model.bundle;
+package io.closecast.model;
 
 import io.closecast.model.ModelException;
 
@@ -8,14 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /** The one JSON mapper of the data classes. */
-public final class BundleJson {
+public final class ModelJson {
 
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
             .configure(SerializationFeature.INDENT_OUTPUT, true)
             .findAndRegisterModules();
 
-    private BundleJson() {
+    private ModelJson() {
     }
 
     public static String write(Object value) {
