@@ -1,14 +1,14 @@
-import io.closecast.model.EpochDecision;
-import io.closecast.model.EpochListener;
-import io.closecast.model.EpochStats;
-import io.closecast.model.HeadActivation;
-import io.closecast.model.LstmForecaster;
-import io.closecast.model.ModelSpec;
-import io.closecast.model.Samples;
-import io.closecast.model.TrainingEngine;
-import io.closecast.model.TrainingSpec;
-import io.closecast.training.LstmNetworkFactory;
-import io.closecast.training.LstmNetworks;
+import io.closecast.model.train.EpochDecision;
+import io.closecast.model.train.EpochListener;
+import io.closecast.model.train.EpochStats;
+import io.closecast.model.lstm.HeadActivation;
+import io.closecast.model.lstm.LstmForecaster;
+import io.closecast.model.lstm.ModelSpec;
+import io.closecast.model.dataset.Samples;
+import io.closecast.model.train.TrainingEngine;
+import io.closecast.model.train.TrainingSpec;
+import io.closecast.training.dl4j.LstmNetworkFactory;
+import io.closecast.training.dl4j.LstmNetworks;
 import io.closecast.training.Trainer;
 
 import java.io.IOException;

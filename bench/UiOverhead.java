@@ -1,9 +1,9 @@
-import io.closecast.model.HeadActivation;
-import io.closecast.model.ModelSpec;
-import io.closecast.model.TrainingEngine;
-import io.closecast.model.TrainingSpec;
-import io.closecast.pipeline.TrainingUi;
-import io.closecast.training.LstmNetworkFactory;
+import io.closecast.model.lstm.HeadActivation;
+import io.closecast.model.lstm.ModelSpec;
+import io.closecast.model.train.TrainingEngine;
+import io.closecast.model.train.TrainingSpec;
+import io.closecast.pipeline.training.TrainingUi;
+import io.closecast.training.dl4j.LstmNetworkFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
