@@ -1,5 +1,6 @@
 package io.closecast.pipeline.cli;
 
+import io.closecast.pipeline.tracking.RunMetadata;
 import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.ProjectRoot;
 import io.closecast.pipeline.registry.Promotion;
@@ -84,7 +85,7 @@ public final class PromoteCommand implements Callable<Integer> {
         }
         Path cache = Files.createTempDirectory("closecast-gate");
         try (MlflowClient client = MlflowConnection.connect()) {
-            Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), CommandSupport.user()).promote(
+            Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), RunMetadata.user()).promote(
                     new Promotion.Request(name, version, alias, new Promotion.GatePolicy(maxMase, days, requireSignificance,
                             Promotion.GatePolicy.DEFAULT.alpha()),
                             force ? Optional.of(reason) : Optional.empty()),

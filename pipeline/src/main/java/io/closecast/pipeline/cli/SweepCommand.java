@@ -1,5 +1,6 @@
 package io.closecast.pipeline.cli;
 
+import io.closecast.pipeline.tracking.RunMetadata;
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.ConfigSection;
@@ -122,7 +123,7 @@ public final class SweepCommand implements Callable<Integer> {
                 SweepRunner.SweepFile sweep = fleet.get(i);
                 if (promote && summary.registered().isPresent()) {
                     var version = summary.registered().get();
-                    Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), CommandSupport.user()).promote(
+                    Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), RunMetadata.user()).promote(
                             new Promotion.Request(version.name(), version.version(), Promotion.DEFAULT_ALIAS,
                                     new Promotion.GatePolicy(Promotion.GatePolicy.DEFAULT.maxMase(), gateDays,
                                             requireSignificance, Promotion.GatePolicy.DEFAULT.alpha()), Optional.empty()),
