@@ -1,8 +1,8 @@
 package io.closecast.pipeline.cli;
 
-import io.closecast.pipeline.tracking.RunMetadata;
 import io.closecast.pipeline.registry.Promotion;
 import io.closecast.pipeline.tracking.MlflowConnection;
+import io.closecast.pipeline.tracking.RunMetadata;
 
 import java.io.PrintWriter;
 import java.time.Clock;

@@ -47,7 +47,7 @@ public final class RegistryEvaluator implements Promotion.Evaluator {
     }
 
     @Override
-    public Optional<Promotion.Evaluation> evaluate(ModelVersion version, LocalDate from) {
+    public Optional<Gate.Evaluation> evaluate(ModelVersion version, LocalDate from) {
         ForecastModel model = model(version);
         String symbol = model.mlmodel().setting("symbol");
         Path file = dataFile.orElse(dataDir.resolve(symbol + ".csv"));
@@ -69,7 +69,7 @@ public final class RegistryEvaluator implements Promotion.Evaluator {
             }
             throw e;
         }
-        return Optional.of(new Promotion.Evaluation(backtest, symbol + " " + backtest.range() + " ("
+        return Optional.of(new Gate.Evaluation(backtest, symbol + " " + backtest.range() + " ("
                 + backtest.days() + " days)"));
     }
 
