@@ -178,7 +178,6 @@ public final class TrainingJob {
                         + " by another process"));
     }
 
-
     private HeldOutTraining.Trained train(TrainConfig config, String runId, Options options, List<EpochStats> epochs) {
         try {
             return training.train(config, runId, options, epochs);
