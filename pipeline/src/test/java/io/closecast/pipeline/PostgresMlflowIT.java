@@ -1,5 +1,6 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.registry.Gate;
 import io.closecast.pipeline.registry.Promotion;
 
 import java.io.IOException;
@@ -260,7 +261,7 @@ class PostgresMlflowIT {
     }
 
     private static Promotion.Request request(String name, int version, Optional<String> force) {
-        return new Promotion.Request(name, version, "production", Promotion.GatePolicy.DEFAULT, force);
+        return new Promotion.Request(name, version, "production", Gate.Policy.DEFAULT, force);
     }
 
     /** One value (or rows joined by newlines) from MLflow's database, through {@code postgres.sh psql}. */

@@ -1,5 +1,6 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.registry.Gate;
 import io.closecast.pipeline.registry.Promotion;
 
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ class PromotionIT {
     }
 
     private static Promotion.Request request(String name, int version, Optional<String> force) {
-        return new Promotion.Request(name, version, "production", Promotion.GatePolicy.DEFAULT, force);
+        return new Promotion.Request(name, version, "production", Gate.Policy.DEFAULT, force);
     }
 
     @Test
@@ -159,7 +160,7 @@ class PromotionIT {
 
         // The same version with the minimum lowered to 40 days passes, judged on those 50 days only.
         Promotion.Verdict lowered = promotion.promote(new Promotion.Request(name, late, "production",
-                new Promotion.GatePolicy(1.0, 40, false, 0.05), Optional.empty()), EVALUATOR);
+                new Gate.Policy(1.0, 40, false, 0.05), Optional.empty()), EVALUATOR);
         assertEquals(Promotion.Decision.PROMOTED, lowered.decision(), lowered.reason());
         assertEquals(50, lowered.candidate().orElseThrow().days());
     }
@@ -171,7 +172,7 @@ class PromotionIT {
         // Halfway to the true price plus noise: MASE just below 1, DM p above 5 %.
         int v = version(name, "noisy");
         Promotion.Verdict strict = promotion.promote(new Promotion.Request(name, v, "production",
-                Promotion.GatePolicy.DEFAULT.withRequireSignificance(true), Optional.empty()), EVALUATOR);
+                Gate.Policy.DEFAULT.withRequireSignificance(true), Optional.empty()), EVALUATOR);
         assertEquals(Promotion.Decision.REFUSED, strict.decision(), strict.reason());
         assertTrue(strict.reason().contains("but not significantly better than naive (Diebold-Mariano p = "), strict.reason());
         double p = strict.candidate().orElseThrow().step().dmAbsolute().pBetter();

@@ -1,5 +1,6 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.registry.Gate;
 import io.closecast.pipeline.registry.Promotion;
 
 import java.time.LocalDate;
@@ -51,7 +52,7 @@ final class RuleEvaluator implements Promotion.Evaluator {
     }
 
     @Override
-    public Optional<Promotion.Evaluation> evaluate(ModelVersion version, LocalDate from) {
+    public Optional<Gate.Evaluation> evaluate(ModelVersion version, LocalDate from) {
         String rule = version.tag("it.rule").orElseThrow();
         List<LocalDate> dates = new ArrayList<>();
         List<double[]> rows = new ArrayList<>();
@@ -80,7 +81,7 @@ final class RuleEvaluator implements Promotion.Evaluator {
         ForecastEvaluation evaluation = ForecastEvaluation.of(actual, predicted, last,
                 ForecastEvaluation.Reference.fit(Arrays.copyOf(prices, 2)));
         Backtest backtest = new Backtest(dates, last, actual, predicted, evaluation);
-        return Optional.of(new Promotion.Evaluation(backtest, "synthetic " + backtest.range() + " (" + dates.size()
+        return Optional.of(new Gate.Evaluation(backtest, "synthetic " + backtest.range() + " (" + dates.size()
                 + " days)"));
     }
 }

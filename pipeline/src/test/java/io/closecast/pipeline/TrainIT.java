@@ -1,6 +1,6 @@
 package io.closecast.pipeline;
 
-import io.closecast.pipeline.training.Refit;
+import io.closecast.pipeline.registry.Refit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,11 @@ package io.closecast.pipeline.cli;
 
 import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.ProjectRoot;
+import io.closecast.pipeline.registry.Gate;
 import io.closecast.pipeline.registry.Promotion;
 import io.closecast.pipeline.registry.RegistryEvaluator;
 import io.closecast.pipeline.tracking.MlflowConnection;
+import io.closecast.pipeline.tracking.RunMetadata;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -47,7 +49,7 @@ public final class PromoteCommand implements Callable<Integer> {
     @Option(names = "--max-mase", defaultValue = "1.0", description = "Gate: MASE must be below this (default: ${DEFAULT-VALUE}).")
     double maxMase;
 
-    @Option(names = "--days", defaultValue = "" + Promotion.GatePolicy.DEFAULT_MIN_DAYS,
+    @Option(names = "--days", defaultValue = "" + Gate.Policy.DEFAULT_MIN_DAYS,
             description = "Gate: out-of-sample days needed at least (default: ${DEFAULT-VALUE}).")
     int days;
 
@@ -84,9 +86,9 @@ public final class PromoteCommand implements Callable<Integer> {
         }
         Path cache = Files.createTempDirectory("closecast-gate");
         try (MlflowClient client = MlflowConnection.connect()) {
-            Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), CommandSupport.user()).promote(
-                    new Promotion.Request(name, version, alias, new Promotion.GatePolicy(maxMase, days, requireSignificance,
-                            Promotion.GatePolicy.DEFAULT.alpha()),
+            Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), RunMetadata.user()).promote(
+                    new Promotion.Request(name, version, alias, new Gate.Policy(maxMase, days, requireSignificance,
+                            Gate.Policy.DEFAULT.alpha()),
                             force ? Optional.of(reason) : Optional.empty()),
                     new RegistryEvaluator(client, ProjectRoot.ofDirectory(Path.of("")).resolve(dataDir).normalize(),
                             Optional.ofNullable(data).map(Path::toAbsolutePath), cache));

@@ -2,6 +2,7 @@ package io.closecast.pipeline.cli;
 
 import io.closecast.pipeline.registry.Promotion;
 import io.closecast.pipeline.tracking.MlflowConnection;
+import io.closecast.pipeline.tracking.RunMetadata;
 
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -36,7 +37,7 @@ public final class RollbackCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (MlflowClient client = MlflowConnection.connect()) {
-            Promotion.Rollback rollback = new Promotion(client, Clock.systemUTC(), CommandSupport.user()).rollback(name, alias);
+            Promotion.Rollback rollback = new Promotion(client, Clock.systemUTC(), RunMetadata.user()).rollback(name, alias);
             if (json) {
                 Map<String, Object> map = new LinkedHashMap<>();
                 map.put("name", rollback.name());

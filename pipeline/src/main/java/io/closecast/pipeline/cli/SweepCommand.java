@@ -5,12 +5,14 @@ import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.ConfigSection;
 import io.closecast.pipeline.config.ProjectRoot;
 import io.closecast.pipeline.config.TrainConfig;
+import io.closecast.pipeline.registry.Gate;
 import io.closecast.pipeline.registry.Promotion;
 import io.closecast.pipeline.registry.RegistryEvaluator;
 import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.sweep.SweepSpec;
 import io.closecast.pipeline.tracking.MlflowConnection;
 import io.closecast.pipeline.training.TrainingUi;
+import io.closecast.pipeline.tracking.RunMetadata;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,7 +67,7 @@ public final class SweepCommand implements Callable<Integer> {
     @CommandLine.Mixin
     UiOptions ui;
 
-    @Option(names = "--gate-days", defaultValue = "" + Promotion.GatePolicy.DEFAULT_MIN_DAYS,
+    @Option(names = "--gate-days", defaultValue = "" + Gate.Policy.DEFAULT_MIN_DAYS,
             description = "Out-of-sample days the promotion gate needs at least (default: ${DEFAULT-VALUE}).")
     int gateDays;
 
@@ -122,10 +124,10 @@ public final class SweepCommand implements Callable<Integer> {
                 SweepRunner.SweepFile sweep = fleet.get(i);
                 if (promote && summary.registered().isPresent()) {
                     var version = summary.registered().get();
-                    Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), CommandSupport.user()).promote(
+                    Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), RunMetadata.user()).promote(
                             new Promotion.Request(version.name(), version.version(), Promotion.DEFAULT_ALIAS,
-                                    new Promotion.GatePolicy(Promotion.GatePolicy.DEFAULT.maxMase(), gateDays,
-                                            requireSignificance, Promotion.GatePolicy.DEFAULT.alpha()), Optional.empty()),
+                                    new Gate.Policy(Gate.Policy.DEFAULT.maxMase(), gateDays,
+                                            requireSignificance, Gate.Policy.DEFAULT.alpha()), Optional.empty()),
                             new RegistryEvaluator(client, sweep.base().data().file().toAbsolutePath().getParent(),
                                     Optional.of(sweep.base().data().file().toAbsolutePath()), work.resolve("gate")
                                     .resolve(TrainConfig.slug(sweep.symbol()))));

@@ -7,6 +7,7 @@ import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.ProjectRoot;
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.config.YamlConfig;
+import io.closecast.pipeline.registry.Registrar;
 import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.tracking.MlflowConnection;
 import io.closecast.pipeline.tracking.RunMetadata;
@@ -18,11 +19,13 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import io.closecast.mlflow.MlflowClient;
+import io.closecast.mlflow.entities.ModelVersion;
 import io.closecast.model.train.TrainingEngine;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -71,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
                         : config.getFileName().toString().replaceAll("\\.ya?ml$", "") + "-seed" + train.training().seed();
                 TrainingJob.Options options = new TrainingJob.Options(name, Optional.empty(),
                         Map.of(RunMetadata.NOTE, RunMetadata.training(train, config)),
-                        TrainingJob.EpochHook.none(), register, work, Files.readString(config));
+                        TrainingJob.EpochHook.none(), work, Files.readString(config));
                 if (uiSettings.isPresent()) {
                     TrainingUi started = TrainingUi.start(uiSettings.get(), work.resolve("ui"));
                     trainingUi = Optional.of(started);
@@ -82,7 +85,11 @@ public final class TrainCommand implements Callable<Integer> {
                         return started.listeners("train-" + runId, "train");
                     });
                 }
-                TrainingJob.Result result = new TrainingJob(client, Clock.systemUTC(), out).run(train, experimentId, options);
+                TrainingJob job = new TrainingJob(client, Clock.systemUTC(), out);
+                TrainingJob.Result result = job.run(train, experimentId, options);
+                if (register && result.outcome() == TrainingJob.Outcome.FINISHED) {
+                    result = register(client, job, train, result, work, out);
+                }
                 if (trainingUi.isPresent()) {
                     trainingUi.get().close();
                     client.uploadFile(result.runId(), trainingUi.get().statsFile(), TrainingUi.ARTIFACT_DIR);
@@ -100,6 +107,26 @@ public final class TrainCommand implements Callable<Integer> {
                 trainingUi.ifPresent(TrainingUi::close);
                 WorkDirs.delete(work);
             }
+        }
+    }
+
+    /**
+     * {@code --register}: the finished run as a model version ({@link Registrar}); when that fails, the run is marked
+     * FAILED with the reason, as a training that failed.
+     */
+    private static TrainingJob.Result register(MlflowClient client, TrainingJob job, TrainConfig config,
+                                               TrainingJob.Result finished, Path work, PrintWriter out) {
+        String runId = finished.runId();
+        try {
+            ModelVersion version = Registrar.register(client, out, config, runId, Map.of(),
+                    "Trained by run " + runId + " on " + config.data().symbol(), work);
+            String name = version.name();
+            out.printf(Locale.ROOT, "registered %s version %d (models:/%s/%d)%n", name, version.version(), name,
+                    version.version());
+            out.flush();
+            return finished;
+        } catch (RuntimeException e) {
+            return job.fail(runId, e, finished.epochs());
         }
     }
 }

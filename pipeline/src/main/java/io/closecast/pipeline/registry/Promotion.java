@@ -17,13 +17,12 @@ import java.util.Optional;
 import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.entities.ModelVersion;
 import io.closecast.mlflow.entities.Stage;
-import io.closecast.model.evaluation.Backtest;
 import io.closecast.model.prices.DateRange;
 import io.closecast.model.evaluation.DieboldMariano;
 import io.closecast.model.evaluation.ForecastEvaluation;
 
 /**
- * Moves an alias (default {@code production}) between versions of a registered model, through a gate,
+ * Moves an alias (default {@code production}) between versions of a registered model, through the {@link Gate},
  * keeping the legacy stage {@code Production} in step and the alias's history in a registered-model tag
  * ({@code closecast.alias.<alias>.history}: the versions that held it, oldest first), so that rollback
  * needs no guessing. Every verdict is written to the candidate's version tags.
@@ -41,71 +40,28 @@ public final class Promotion {
         this.user = user;
     }
 
-    /**
-     * When a candidate may be promoted, judged only on days out of sample for it: at least {@code minDays} of them,
-     * MASE below {@code maxMase}, not worse than production by the Diebold-Mariano test (absolute errors, one-sided,
-     * level {@code alpha}) on days out of sample for both, and with {@code requireSignificance} also better than
-     * naive by the same test.
-     */
-    public record GatePolicy(double maxMase, int minDays, boolean requireSignificance, double alpha) {
-        public static final int DEFAULT_MIN_DAYS = 120;
-        public static final GatePolicy DEFAULT = new GatePolicy(1.0, DEFAULT_MIN_DAYS, false, 0.05);
-
-        public GatePolicy {
-            if (!(maxMase > 0)) {
-                throw new PipelineException("--max-mase must be > 0, found " + maxMase);
-            }
-            if (minDays < 3) {
-                throw new PipelineException("--days must be >= 3, found " + minDays);
-            }
-            if (!(alpha > 0 && alpha < 1)) {
-                throw new PipelineException("the gate's significance level must be in (0, 1), found " + alpha);
-            }
-        }
-
-        public GatePolicy withRequireSignificance(boolean value) {
-            return new GatePolicy(maxMase, minDays, value, alpha);
-        }
-    }
-
-    /** One version's rolling-origin forecasts on the gate's days, and a description of them. */
-    public record Evaluation(Backtest backtest, String window) {
-        public ForecastEvaluation.Step step() {
-            return backtest.evaluation().first();
-        }
-
-        public int days() {
-            return backtest.days();
-        }
-    }
-
-    /** Candidate and production on the days out of sample for both, and the Diebold-Mariano test between them. */
-    public record Comparison(DateRange range, int days, double candidateMase, double productionMase,
-                             DieboldMariano.Result dm) {
-    }
-
     /** Evaluates registered versions on out-of-sample days of the gate's data. */
     public interface Evaluator {
         /** The first day out of sample for the version (the held-out test period, or after a refit's data end). */
         LocalDate outOfSampleFrom(ModelVersion version);
 
         /** Next-day forecasts of every day of the gate's data from {@code from} on; empty with fewer than 3 days. */
-        Optional<Evaluation> evaluate(ModelVersion version, LocalDate from);
+        Optional<Gate.Evaluation> evaluate(ModelVersion version, LocalDate from);
     }
 
     public enum Decision { PROMOTED, REFUSED, FORCED, ALREADY }
 
     /** What {@link #promote} decided and why, with the scores it decided on. */
     public record Verdict(String name, int version, String alias, Decision decision, String reason,
-                          Optional<Integer> previousVersion, Optional<Evaluation> candidate,
-                          Optional<Comparison> comparison) {
+                          Optional<Integer> previousVersion, Optional<Gate.Evaluation> candidate,
+                          Optional<Gate.Comparison> comparison) {
         public boolean moved() {
             return decision == Decision.PROMOTED || decision == Decision.FORCED;
         }
     }
 
     /** A promotion request. {@code forceReason} present means: skip the gate, record the reason. */
-    public record Request(String name, int version, String alias, GatePolicy policy, Optional<String> forceReason) {
+    public record Request(String name, int version, String alias, Gate.Policy policy, Optional<String> forceReason) {
         public Request {
             if (forceReason.isPresent() && forceReason.get().isBlank()) {
                 throw new PipelineException("--force needs --reason with a non-empty text");
@@ -203,63 +159,34 @@ public final class Promotion {
         }
     }
 
+    /** The gate's I/O: evaluates the candidate (and production), records the scores as tags, asks {@link Gate}. */
     private Verdict gate(Request request, Evaluator evaluator, ModelVersion candidate, Optional<ModelVersion> current,
                          Map<String, String> tags) {
-        GatePolicy policy = request.policy();
+        Gate.Policy policy = request.policy();
         LocalDate from = evaluator.outOfSampleFrom(candidate);
-        Optional<Evaluation> score = evaluator.evaluate(candidate, from);
+        Optional<Gate.Evaluation> score = evaluator.evaluate(candidate, from);
         tags.put(ClosecastTags.PROMOTION_PREFIX + "out_of_sample_from", from.toString());
         tags.put(ClosecastTags.PROMOTION_PREFIX + "min_days", Integer.toString(policy.minDays()));
         tags.put(ClosecastTags.PROMOTION_PREFIX + "require_significance", Boolean.toString(policy.requireSignificance()));
-        int days = score.map(Evaluation::days).orElse(0);
-        tags.put(ClosecastTags.PROMOTION_PREFIX + "days", Integer.toString(days));
-        Optional<Comparison> comparison = Optional.empty();
-        String refusal;
-        if (score.isEmpty() || days < policy.minDays()) {
-            refusal = String.format(Locale.ROOT, "refused: %d out-of-sample days (%s), the gate needs at least %d;"
-                            + " the version's out-of-sample days start %s (--days lowers the minimum, --data adds days)",
-                    days, score.map(Evaluation::window).orElse("no forecastable days on or after " + from),
-                    policy.minDays(), from);
-            score.ifPresent(s -> putScores(tags, s));
-        } else {
-            Evaluation s = score.get();
-            putScores(tags, s);
-            ForecastEvaluation.Step step = s.step();
-            if (!(step.mase() < policy.maxMase())) {
-                refusal = String.format(Locale.ROOT, "refused: MASE %.4f is not below %.4f (MAE %.4f vs naive %.4f on %s)",
-                        step.mase(), policy.maxMase(), step.mae(), step.naiveMae(), s.window());
-            } else if (policy.requireSignificance() && !(step.dmAbsolute().pBetter() < policy.alpha())) {
-                refusal = String.format(Locale.ROOT, "refused: MASE %.4f but not significantly better than naive"
-                                + " (Diebold-Mariano p = %.4f, needs < %.2f with --require-significance) on %s",
-                        step.mase(), step.dmAbsolute().pBetter(), policy.alpha(), s.window());
-            } else {
-                refusal = "";
-            }
-            if (current.isPresent()) {
-                comparison = compare(evaluator, candidate, from, current.get(), tags);
-                if (refusal.isEmpty() && comparison.isPresent() && comparison.get().dm().pWorse() < policy.alpha()) {
-                    Comparison c = comparison.get();
-                    refusal = String.format(Locale.ROOT, "refused: worse than production version %d by the Diebold-Mariano"
-                                    + " test (p = %.4f < %.2f; MASE %.4f vs %.4f on %s, %d days)", current.get().version(),
-                            c.dm().pWorse(), policy.alpha(), c.candidateMase(), c.productionMase(), c.range(), c.days());
-                }
-            }
-        }
-        boolean passed = refusal.isEmpty();
-        String reason = passed ? passedReason(score.orElseThrow(), current, comparison, policy) : refusal;
-        tags.put(ClosecastTags.PROMOTION_PREFIX + "verdict", passed ? "passed" : "refused");
-        tags.put(ClosecastTags.PROMOTION_PREFIX + "reason", reason);
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "days", Integer.toString(score.map(Gate.Evaluation::days).orElse(0)));
+        score.ifPresent(s -> putScores(tags, s));
+        Optional<Gate.Comparison> comparison = Gate.enoughDays(policy, score) && current.isPresent()
+                ? compare(evaluator, candidate, from, current.get(), tags) : Optional.empty();
+        Gate.Judgement judgement = Gate.judge(policy, from, score,
+                current.map(production -> new Gate.Production(production.version(), comparison)));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "verdict", judgement.passed() ? "passed" : "refused");
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "reason", judgement.reason());
         return new Verdict(request.name(), request.version(), request.alias(),
-                passed ? Decision.PROMOTED : Decision.REFUSED, reason, current.map(ModelVersion::version), score,
-                comparison);
+                judgement.passed() ? Decision.PROMOTED : Decision.REFUSED, judgement.reason(),
+                current.map(ModelVersion::version), score, comparison);
     }
 
-    private static Optional<Comparison> compare(Evaluator evaluator, ModelVersion candidate, LocalDate candidateFrom,
+    private static Optional<Gate.Comparison> compare(Evaluator evaluator, ModelVersion candidate, LocalDate candidateFrom,
                                                 ModelVersion production, Map<String, String> tags) {
         LocalDate productionFrom = evaluator.outOfSampleFrom(production);
         LocalDate from = candidateFrom.isAfter(productionFrom) ? candidateFrom : productionFrom;
-        Optional<Evaluation> c = evaluator.evaluate(candidate, from);
-        Optional<Evaluation> p = evaluator.evaluate(production, from);
+        Optional<Gate.Evaluation> c = evaluator.evaluate(candidate, from);
+        Optional<Gate.Evaluation> p = evaluator.evaluate(production, from);
         if (c.isEmpty() || p.isEmpty()) {
             tags.put(ClosecastTags.PROMOTION_PREFIX + "comparison", "none: no days out of sample for both (candidate from " + candidateFrom
                     + ", production version " + production.version() + " from " + productionFrom + ")");
@@ -293,7 +220,7 @@ public final class Promotion {
         double cMase = java.util.Arrays.stream(a).map(Math::abs).average().orElseThrow() / naiveMae;
         double pMase = java.util.Arrays.stream(b).map(Math::abs).average().orElseThrow() / naiveMae;
         DieboldMariano.Result dm = DieboldMariano.test(a, b, 1, DieboldMariano.Loss.ABSOLUTE);
-        Comparison comparison = new Comparison(DateRange.create(common.getFirst(), common.getLast()), common.size(),
+        Gate.Comparison comparison = new Gate.Comparison(DateRange.create(common.getFirst(), common.getLast()), common.size(),
                 cMase, pMase, dm);
         tags.put(ClosecastTags.PROMOTION_PREFIX + "comparison", "production version " + production.version() + " on " + comparison.range()
                 + " (" + comparison.days() + " days)");
@@ -304,7 +231,7 @@ public final class Promotion {
         return Optional.of(comparison);
     }
 
-    private static void putScores(Map<String, String> tags, Evaluation s) {
+    private static void putScores(Map<String, String> tags, Gate.Evaluation s) {
         ForecastEvaluation.Step step = s.step();
         tags.put(ClosecastTags.PROMOTION_PREFIX + "window", s.window());
         tags.put(ClosecastTags.PROMOTION_PREFIX + "candidate_mase", format(step.mase()));
@@ -321,21 +248,6 @@ public final class Promotion {
         tags.put(ClosecastTags.PROMOTION_PREFIX + "majority_sign_accuracy", format(step.majoritySignAccuracy()));
         tags.put(ClosecastTags.PROMOTION_PREFIX + "up_share", format(step.upShare()));
         tags.put(ClosecastTags.PROMOTION_PREFIX + "forecast_up_share", format(step.forecastUpShare()));
-    }
-
-    private static String passedReason(Evaluation candidate, Optional<ModelVersion> current,
-                                       Optional<Comparison> comparison, GatePolicy policy) {
-        ForecastEvaluation.Step s = candidate.step();
-        String vsProduction = current.isEmpty() ? ", no production version yet"
-                : comparison.map(c -> String.format(Locale.ROOT, ", not worse than production version %d (MASE %.4f vs"
-                                + " %.4f on %s, Diebold-Mariano p = %.4f)", current.get().version(), c.candidateMase(),
-                        c.productionMase(), c.range(), c.dm().pWorse()))
-                .orElse(", not compared with production version " + current.get().version()
-                        + ": no days are out of sample for both");
-        return String.format(Locale.ROOT, "passed: MASE %.4f below %.4f (Diebold-Mariano p = %.4f vs naive%s)%s on %s",
-                s.mase(), policy.maxMase(), s.dmAbsolute().pBetter(),
-                policy.requireSignificance() ? ", required < " + policy.alpha() : ", not required", vsProduction,
-                candidate.window());
     }
 
     private static String format(double value) {

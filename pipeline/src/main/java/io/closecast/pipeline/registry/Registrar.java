@@ -3,8 +3,7 @@ package io.closecast.pipeline.registry;
 import io.closecast.pipeline.tracking.ClosecastTags;
 
 import io.closecast.pipeline.config.TrainConfig;
-import io.closecast.pipeline.training.Refit;
-import io.closecast.pipeline.training.TrainingJob;
+import io.closecast.pipeline.training.RunArtifacts;
 
 import io.closecast.mlflow.entities.Metric;
 import io.closecast.mlflow.MlflowClient;
@@ -44,14 +43,14 @@ public final class Registrar {
         }
         tags.put(ClosecastTags.SYMBOL, config.data().symbol());
         tags.putAll(extraTags);
-        String path = TrainingJob.MODEL_PATH;
+        String path = RunArtifacts.MODEL_PATH;
         String testRange = run.tags().getOrDefault(ClosecastTags.DATA_TEST_RANGE, "?");
         if (config.tracking().refit()) {
             Refit.Result refit = Refit.run(client, config, runId, workDir, console);
             path = refit.artifact();
             tags.put(ClosecastTags.REFIT, "true");
             tags.put(ClosecastTags.TRAINED_TO, refit.trainedTo().toString());
-            tags.put(ClosecastTags.METRICS_FROM, "the held-out model (artifact " + TrainingJob.MODEL_PATH + " of run "
+            tags.put(ClosecastTags.METRICS_FROM, "the held-out model (artifact " + RunArtifacts.MODEL_PATH + " of run "
                     + runId + ", tested on " + testRange + "); the registered weights are refit on all data");
         } else {
             tags.put(ClosecastTags.REFIT, "false");

@@ -2,7 +2,7 @@ package io.closecast.pipeline.registry;
 
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.WorkDirs;
-import io.closecast.pipeline.training.TrainingJob;
+import io.closecast.pipeline.training.RunArtifacts;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ public final class RegistryEvaluator implements Promotion.Evaluator {
     }
 
     @Override
-    public Optional<Promotion.Evaluation> evaluate(ModelVersion version, LocalDate from) {
+    public Optional<Gate.Evaluation> evaluate(ModelVersion version, LocalDate from) {
         ForecastModel model = model(version);
         String symbol = model.mlmodel().setting("symbol");
         Path file = dataFile.orElse(dataDir.resolve(symbol + ".csv"));
@@ -69,7 +69,7 @@ public final class RegistryEvaluator implements Promotion.Evaluator {
             }
             throw e;
         }
-        return Optional.of(new Promotion.Evaluation(backtest, symbol + " " + backtest.range() + " ("
+        return Optional.of(new Gate.Evaluation(backtest, symbol + " " + backtest.range() + " ("
                 + backtest.days() + " days)"));
     }
 
@@ -87,7 +87,7 @@ public final class RegistryEvaluator implements Promotion.Evaluator {
                 return registered;
             }
             // a refit version is judged by the held-out model it was selected as: out of sample from its test period
-            String heldOut = String.valueOf(registered.mlmodel().flavor().getOrDefault("heldout_model", TrainingJob.MODEL_PATH));
+            String heldOut = String.valueOf(registered.mlmodel().flavor().getOrDefault("heldout_model", RunArtifacts.MODEL_PATH));
             return LoadedModel.load(client, "runs:/" + registered.mlmodel().runId() + "/" + heldOut,
                     dir.resolve("heldout")).model();
         });

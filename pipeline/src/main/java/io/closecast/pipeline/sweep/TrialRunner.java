@@ -173,7 +173,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
         tags.put(RunMetadata.NOTE, RunMetadata.trial(file, index, parentId, point));
         progress.started(index, point);
         TrainingJob.Options jobOptions = new TrainingJob.Options("trial-" + index, Optional.of(parentId), tags, hook,
-                false, workDir, "");
+                workDir, "");
         if (ui.isPresent()) {
             jobOptions = jobOptions.withListeners(runId -> {
                 String session = SweepRunner.uiSession(index, runId);

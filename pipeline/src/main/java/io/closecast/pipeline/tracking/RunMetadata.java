@@ -25,6 +25,12 @@ public final class RunMetadata {
     /** MLflow's kind for classic model training (the UI's "Machine learning" mode). */
     public static final String CUSTOM_MODEL_DEVELOPMENT = "custom_model_development";
 
+    /** Who acts (starts a run, promotes, rolls back): CLOSECAST_USER, else the OS user. */
+    public static String user() {
+        String user = System.getenv("CLOSECAST_USER");
+        return user != null && !user.isBlank() ? user : System.getProperty("user.name", "unknown");
+    }
+
     private RunMetadata() {
     }
 

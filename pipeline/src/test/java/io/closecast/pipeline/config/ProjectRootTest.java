@@ -2,7 +2,7 @@ package io.closecast.pipeline.config;
 
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.sweep.SweepRunner;
-import io.closecast.pipeline.training.TrainingJob;
+import io.closecast.pipeline.data.PriceLoader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,7 +47,7 @@ class ProjectRootTest {
         Path file = project.resolve("configs/mine.yaml");
         Files.writeString(file, "data:\n  symbol: NOPE\n  file: data/NOPE.csv\n");
         TrainConfig config = TrainConfig.read(YamlConfig.load(file), ProjectRoot.of(file));
-        PipelineException e = assertThrows(PipelineException.class, () -> TrainingJob.loadPrices(config));
+        PipelineException e = assertThrows(PipelineException.class, () -> PriceLoader.load(config));
         assertTrue(e.getMessage().startsWith("data.file " + project.resolve("data/NOPE.csv") + " does not exist"), e.getMessage());
         assertTrue(e.getMessage().contains("project root"), e.getMessage());
     }

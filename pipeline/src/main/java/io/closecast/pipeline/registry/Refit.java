@@ -1,12 +1,13 @@
-package io.closecast.pipeline.training;
+package io.closecast.pipeline.registry;
 
 import io.closecast.pipeline.tracking.ClosecastTags;
 
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.TrainConfig;
-import io.closecast.pipeline.registry.LoadedModel;
+import io.closecast.pipeline.data.PriceLoader;
 import io.closecast.pipeline.tracking.Provenance;
+import io.closecast.pipeline.training.RunArtifacts;
 
 import io.closecast.mlflow.entities.Metric;
 import io.closecast.mlflow.MlflowClient;
@@ -68,13 +69,13 @@ public final class Refit {
         Path work = workDir.resolve(runId).resolve("refit");
         WorkDirs.delete(work);
         Files.createDirectories(work);
-        ForecastModel heldOut = LoadedModel.load(client, "runs:/" + runId + "/" + TrainingJob.MODEL_PATH,
+        ForecastModel heldOut = LoadedModel.load(client, "runs:/" + runId + "/" + RunArtifacts.MODEL_PATH,
                 work.resolve("heldout")).model();
         int epochs = client.getRun(runId).metric("best_epoch").map(Metric::value).map(Double::intValue)
                 .orElseThrow(() -> new PipelineException("run " + runId + " has no best_epoch metric: refit needs the"
                         + " held-out model's epoch count (set training.refit: false to register the held-out model)"));
 
-        PriceSeries series = TrainingJob.loadPrices(config);
+        PriceSeries series = PriceLoader.load(config);
         PreparedData data = DatasetBuilder.prepare(series, config.dataset());
         Samples all = concat(data.train(), data.validation(), data.test());
         TrainingSpec t = config.training();

@@ -1,0 +1,87 @@
+package io.closecast.pipeline.training;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.closecast.model.dataset.PreparedData;
+import io.closecast.model.dataset.WindowSet;
+import io.closecast.model.evaluation.ForecastEvaluation;
+import io.closecast.model.evaluation.ForecastMetrics;
+import io.closecast.model.intervals.BaselineIntervals;
+import io.closecast.model.intervals.IntervalCalibration;
+import io.closecast.model.intervals.IntervalEvaluation;
+import io.closecast.model.intervals.IntervalSpec;
+import io.closecast.training.TrainingResult;
+
+/**
+ * Model and naive forecasts on a part's windows, in prices, and the out-of-sample statistics of
+ * {@link ForecastEvaluation} (drift and majority sign fitted on the training part's closes). Pure: no MLflow, no files.
+ */
+record HeldOutEvaluation(WindowSet part, double[][] predicted, ForecastMetrics model, ForecastMetrics naive,
+                         ForecastEvaluation stats) {
+
+    /** The trained network's forecasts of {@code part}, decoded to prices, beside the naive forecast. */
+    static HeldOutEvaluation of(TrainingResult result, WindowSet part, PreparedData data) {
+        float[][] scaled = result.predict(part.inputs());
+        double[][] predicted = new double[part.size()][];
+        for (int i = 0; i < part.size(); i++) {
+            predicted[i] = data.codec().decode(scaled[i], part.lastPrices()[i]);
+        }
+        return new HeldOutEvaluation(part, predicted, ForecastMetrics.of(part.targetPrices(), predicted, part.lastPrices()),
+                ForecastMetrics.naive(part.targetPrices(), part.lastPrices()),
+                ForecastEvaluation.of(part.targetPrices(), predicted, part.lastPrices(),
+                        ForecastEvaluation.Reference.fit(trainingCloses(data))));
+    }
+
+    /**
+     * The held-out test metrics of a trained run: the model's ({@code test_}), the naive forecast's
+     * ({@code naive_test_}) and the finite out-of-sample statistics ({@code test_}), in the order MLflow gets them.
+     */
+    Map<String, Double> testMetrics() {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.putAll(model.toMap("test_"));
+        metrics.putAll(naive.toMap("naive_test_"));
+        putFinite(metrics, stats.metrics("test_"));
+        return metrics;
+    }
+
+    /** The training part's closes in order: the first window's last input, then every training target's step 1. */
+    static double[] trainingCloses(PreparedData data) {
+        WindowSet train = data.train();
+        double[] closes = new double[train.size() + 1];
+        closes[0] = train.lastPrices()[0];
+        for (int i = 0; i < train.size(); i++) {
+            closes[i + 1] = train.targetPrices()[i][0];
+        }
+        return closes;
+    }
+
+    /** MLflow refuses NaN and infinite values: such a statistic (e.g. DM of two identical forecasts) is left out. */
+    static void putFinite(Map<String, Double> into, Map<String, Double> values) {
+        values.forEach((k, v) -> {
+            if (Double.isFinite(v)) {
+                into.put(k, v);
+            }
+        });
+    }
+
+    /**
+     * The interval calibration of a trained network: conformal quantiles of its residuals on the validation
+     * windows (which it did not train on; early stopping only chose the epoch). Empty without validation windows.
+     */
+    static Optional<IntervalCalibration> calibrate(IntervalSpec spec, TrainingResult result, PreparedData data) {
+        if (data.validation().isEmpty()) {
+            return Optional.empty();
+        }
+        HeldOutEvaluation validation = of(result, data.validation(), data);
+        return Optional.of(IntervalCalibration.calibrate(spec, data.codec(), data.validation(), validation.predicted(),
+                "validation"));
+    }
+
+    /** The calibrated intervals on this part beside the constant-width baseline fitted on the training windows. */
+    IntervalEvaluation intervals(IntervalSpec spec, IntervalCalibration calibration, PreparedData data) {
+        BaselineIntervals baseline = BaselineIntervals.fit(spec, data.train().targetPrices(), data.train().lastPrices());
+        return IntervalEvaluation.of(calibration, data.codec(), part, predicted, baseline);
+    }
+}
