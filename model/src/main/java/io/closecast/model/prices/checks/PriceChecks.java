@@ -25,7 +25,7 @@ public final class PriceChecks {
     private PriceChecks() {
     }
 
-    /** Relative tolerance of the Low <= Close <= High check: downloads round the three independently. */
+    /** Relative tolerance of the {@code Low <= Close <= High} check: downloads round the three independently. */
     public static final double RANGE_TOLERANCE = 1e-9;
 
     /**
