@@ -46,7 +46,8 @@ public record Backtest(List<LocalDate> dates, double[] last, double[][] actual, 
      * @param horizon steps ahead per forecast, 1 to {@link ForecastModel#maxHorizon()}
      * @param reference the baselines' drift and majority sign, fit on the training prices
      * @return every origin's forecast and actuals with their evaluation
-     * @throws ModelException when the horizon is out of range or the range leaves no full forecast
+     * @throws ModelException when the horizon is out of range, the series is not sorted by date or the range leaves
+     *                        no full forecast
      */
     public static Backtest run(ForecastModel model, PriceSeries series, DateRange range, int horizon,
                                ForecastEvaluation.Reference reference) {

@@ -58,7 +58,7 @@ public record ForecastInterval(double level, double[] lower, double[] upper) {
     /**
      * Horizon steps this interval covers.
      *
-     * @return the bounds per side
+     * @return the length of {@link #lower()} and {@link #upper()}
      */
     public int steps() {
         return lower.length;
