@@ -147,7 +147,10 @@ public final class DieboldMariano {
         return sum / d.length;
     }
 
-    /** {@code P(T <= t)} for Student's t with {@code df} degrees of freedom, through the regularized incomplete beta function. */
+    /**
+     * {@code P(T <= t)} for Student's t with {@code df} degrees of freedom, through the regularized incomplete beta
+     * function.
+     */
     static double studentTCdf(double t, double df) {
         if (df < 1) {
             throw new ModelException("Student's t needs df >= 1, found " + df);
