@@ -11,7 +11,12 @@ import java.util.List;
 public final class Csv {
     private final StringBuilder out = new StringBuilder();
 
-    /** Appends one record; each field is written as {@link String#valueOf(Object)}. */
+    /**
+     * Appends one record; each field is written as {@link String#valueOf(Object)}.
+     *
+     * @param fields the record's fields in order; an empty list writes an empty line
+     * @return this writer, for chaining
+     */
     public Csv row(List<?> fields) {
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) {
@@ -23,12 +28,22 @@ public final class Csv {
         return this;
     }
 
-    /** Appends one record. */
+    /**
+     * Appends one record.
+     *
+     * @param fields the record's fields in order, each written as {@link String#valueOf(Object)}
+     * @return this writer, for chaining
+     */
     public Csv row(Object... fields) {
         return row(List.of(fields));
     }
 
-    /** One field, quoted when it must be. */
+    /**
+     * One field, quoted when it must be.
+     *
+     * @param value the field's text, as written
+     * @return {@code value} itself, or quoted with its quotes doubled when it holds a comma, a quote or a line break
+     */
     public static String field(String value) {
         if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
             return value;
@@ -39,6 +54,9 @@ public final class Csv {
     /**
      * Reads RFC 4180 text: records end at a line break outside quotes ({@code \r\n} or {@code \n}), a field in
      * quotes may hold commas, line breaks and doubled quotes. A last record without a line break counts.
+     *
+     * @param text CSV text, e.g. a whole file; may be empty
+     * @return the records in order, each its fields unquoted; empty for empty text
      */
     public static List<List<String>> read(String text) {
         List<List<String>> records = new ArrayList<>();
@@ -78,7 +96,12 @@ public final class Csv {
         return records;
     }
 
-    /** The fields of one line (a record without line breaks). */
+    /**
+     * The fields of one line (a record without line breaks).
+     *
+     * @param line one line of CSV text, without its line break
+     * @return its fields unquoted; one empty field for an empty line
+     */
     public static List<String> fields(String line) {
         List<List<String>> records = read(line);
         return records.isEmpty() ? List.of("") : records.getFirst();

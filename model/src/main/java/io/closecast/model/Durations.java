@@ -21,7 +21,12 @@ public final class Durations {
     private Durations() {
     }
 
-    /** The duration {@code text} says, or empty when it is not one of the accepted forms (or is negative). */
+    /**
+     * The duration {@code text} says, or empty when it is not one of the accepted forms (or is negative).
+     *
+     * @param text the configured value, e.g. {@code 30s} or {@code PT30S}; surrounding blanks and case are ignored
+     * @return the duration, or empty when {@code text} is none of the accepted forms ({@link #EXPECTED})
+     */
     public static Optional<Duration> parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         Matcher m = SHORT.matcher(t);

@@ -18,6 +18,13 @@ public final class ModelJson {
     private ModelJson() {
     }
 
+    /**
+     * Writes {@code value} as indented JSON, as bundle files hold it.
+     *
+     * @param value a record or map that Jackson can write
+     * @return its JSON text
+     * @throws ModelException when Jackson cannot write it
+     */
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
@@ -26,6 +33,15 @@ public final class ModelJson {
         }
     }
 
+    /**
+     * Reads JSON written by {@link #write}; an unknown property fails.
+     *
+     * @param json the JSON text, e.g. a bundle file's content
+     * @param type the type to read into
+     * @param <T> that type
+     * @return the value read
+     * @throws ModelException when the text is not valid JSON of {@code type}
+     */
     public static <T> T read(String json, Class<T> type) {
         try {
             return MAPPER.readValue(json, type);

@@ -46,7 +46,13 @@ public final class ForecastModel {
         }
     }
 
-    /** Verifies the bundle in {@code dir} against its manifest and loads it. */
+    /**
+     * Verifies the bundle in {@code dir} against its manifest and loads it.
+     *
+     * @param dir the bundle's directory (holding {@code MLmodel} and its manifest)
+     * @return the model, ready to forecast
+     * @throws ModelException when a file does not match the manifest or cannot be read
+     */
     public static ForecastModel load(Path dir) {
         ModelBundle.MlModel mlmodel = ModelBundle.verify(dir);
         try {
@@ -61,31 +67,64 @@ public final class ForecastModel {
         }
     }
 
-    /** A model from parts already in memory (training evaluates with it before the bundle is written). */
+    /**
+     * A model from parts already in memory (training evaluates with it before the bundle is written).
+     *
+     * @param mlmodel the MLmodel content the bundle will have (its flavor settings give the ranges)
+     * @param network the trained network
+     * @param codec how prices become network inputs and outputs become prices
+     * @return a model without intervals
+     */
     public static ForecastModel create(ModelBundle.MlModel mlmodel, LstmForecaster network, ForecastCodec codec) {
         return new ForecastModel(mlmodel, network, codec, Optional.empty());
     }
 
-    /** A model from parts already in memory, with its interval calibration. */
+    /**
+     * A model from parts already in memory, with its interval calibration.
+     *
+     * @param mlmodel the MLmodel content the bundle will have (its flavor settings give the ranges)
+     * @param network the trained network
+     * @param codec how prices become network inputs and outputs become prices
+     * @param intervals the interval calibration its forecasts carry
+     * @return a model whose {@link #forecastWithIntervals} gives intervals
+     */
     public static ForecastModel create(ModelBundle.MlModel mlmodel, LstmForecaster network, ForecastCodec codec,
                                        IntervalCalibration intervals) {
         return new ForecastModel(mlmodel, network, codec, Optional.of(intervals));
     }
 
+    /**
+     * The bundle's MLmodel content.
+     *
+     * @return the run, the flavor settings and the signature the bundle was written with
+     */
     public ModelBundle.MlModel mlmodel() {
         return mlmodel;
     }
 
+    /**
+     * How this model encodes prices and decodes its outputs.
+     *
+     * @return the codec read from the bundle
+     */
     public ForecastCodec codec() {
         return codec;
     }
 
-    /** The interval calibration of the bundle; empty for bundles written before closecast had intervals. */
+    /**
+     * The interval calibration of the bundle; empty for bundles written before closecast had intervals.
+     *
+     * @return the calibration, or empty
+     */
     public Optional<IntervalCalibration> intervals() {
         return intervals;
     }
 
-    /** The dates of the model's training part (the bundle's {@code train_range}). */
+    /**
+     * The dates of the model's training part (the bundle's {@code train_range}).
+     *
+     * @return the first and last training days
+     */
     public DateRange trainRange() {
         return parseRange("train_range");
     }
@@ -94,6 +133,8 @@ public final class ForecastModel {
      * The first day that is out of sample for this model's weights: the day after {@code trained_to} for a version
      * refit on all data ({@code refit: true}), else the first day of the held-out test period ({@code test_range}),
      * since everything before it was training or validation.
+     *
+     * @return the first day the weights never saw
      */
     public LocalDate outOfSampleFrom() {
         if (Boolean.parseBoolean(String.valueOf(mlmodel.flavor().getOrDefault("refit", "false")))) {
@@ -111,17 +152,30 @@ public final class ForecastModel {
         return DateRange.create(LocalDate.parse(text.substring(0, dots)), LocalDate.parse(text.substring(dots + 2)));
     }
 
-    /** How many recent prices a forecast needs. */
+    /**
+     * How many recent prices a forecast needs.
+     *
+     * @return prices (or bars) a forecast needs at least, oldest first
+     */
     public int requiredHistory() {
         return codec.requiredHistory();
     }
 
-    /** The horizon the network was trained for (longer forecasts are built step by step). */
+    /**
+     * The horizon the network was trained for (longer forecasts are built step by step).
+     *
+     * @return steps the network forecasts in one pass
+     */
     public int trainedHorizon() {
         return codec.horizon();
     }
 
-    /** The longest forecast this model gives: its trained horizon, or up to {@value #MAX_HORIZON} days step by step when it uses prices only. */
+    /**
+     * The longest forecast this model gives: its trained horizon, or up to {@value #MAX_HORIZON} days step by step when
+     * it uses prices only.
+     *
+     * @return the largest {@code horizon} {@link #forecast(double[], int)} accepts, in trading days
+     */
     public int maxHorizon() {
         return codec.features().size() == 1 ? Math.max(MAX_HORIZON, codec.horizon()) : codec.horizon();
     }
@@ -130,6 +184,11 @@ public final class ForecastModel {
      * Forecasts the next {@code horizon} prices from recent prices of the target column (oldest first, at
      * least {@link #requiredHistory()}). Beyond the trained horizon, forecasts are appended to the history
      * and the network is asked again.
+     *
+     * @param prices recent prices of the target column, oldest first, at least {@link #requiredHistory()}
+     * @param horizon trading days to forecast, 1 to {@link #maxHorizon()}
+     * @return the forecast prices, step 1 first, in the prices' units
+     * @throws ModelException when the horizon is out of range or too few prices are given
      */
     public double[] forecast(double[] prices, int horizon) {
         requireHorizon(horizon);
@@ -164,7 +223,13 @@ public final class ForecastModel {
         return result;
     }
 
-    /** Forecasts the trained horizon from recent bars (models with more features than the price need bars). */
+    /**
+     * Forecasts the trained horizon from recent bars (models with more features than the price need bars).
+     *
+     * @param bars recent bars, oldest first, at least {@link #requiredHistory()}
+     * @return the forecast prices of the trained horizon, step 1 first
+     * @throws ModelException when too few bars are given
+     */
     public double[] forecast(List<PriceBar> bars) {
         if (bars.isEmpty()) {
             throw new ModelException("bars must hold at least " + requiredHistory() + " rows, found none");
@@ -173,7 +238,12 @@ public final class ForecastModel {
         return codec.decode(network.predict(codec.encode(new ArrayList<>(bars))), last);
     }
 
-    /** A price forecast with its intervals (one per calibrated level; none when the bundle has no calibration). */
+    /**
+     * A price forecast with its intervals (one per calibrated level; none when the bundle has no calibration).
+     *
+     * @param prices the forecast prices, step 1 first
+     * @param intervals one interval per calibrated level; empty without a calibration
+     */
     public record Forecast(double[] prices, List<ForecastInterval> intervals) {
         public Forecast {
             intervals = List.copyOf(intervals);
@@ -183,6 +253,11 @@ public final class ForecastModel {
     /**
      * {@link #forecast(double[], int)} with the intervals around it: the calibration's quantiles times the
      * volatility of the encoded input window (the same number training computed for the same prices).
+     *
+     * @param prices recent prices of the target column, oldest first, at least {@link #requiredHistory()}
+     * @param horizon trading days to forecast, 1 to {@link #maxHorizon()}
+     * @return the forecast prices and their intervals (none when the bundle has no calibration)
+     * @throws ModelException when the horizon is out of range or too few prices are given
      */
     public Forecast forecastWithIntervals(double[] prices, int horizon) {
         requireHorizon(horizon);

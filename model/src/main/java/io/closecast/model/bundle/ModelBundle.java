@@ -59,6 +59,9 @@ public final class ModelBundle {
      * Writes the {@value #PYFUNC_FLAVOR} flavor's files into {@code dir}: the NumPy loader as
      * {@code code/closecast_pyfunc.py} (it reads the bundle's weights and codec) and the Python environment
      * ({@code requirements.txt}, {@code python_env.yaml}, {@code conda.yaml}). {@link #seal} then declares the flavor.
+     *
+     * @param dir the bundle's directory, created already
+     * @throws ModelException when a file cannot be written
      */
     public static void writePythonLoader(Path dir) {
         try (InputStream loader = ModelBundle.class.getResourceAsStream(PYFUNC_MODULE + ".py")) {
@@ -79,6 +82,10 @@ public final class ModelBundle {
      * Writes {@code MLmodel} from {@code mlmodel} and a manifest over every file in {@code dir}. When the bundle
      * holds the NumPy loader ({@link #writePythonLoader}), the MLmodel file declares the {@value #PYFUNC_FLAVOR}
      * flavor and the {@code horizon} parameter too.
+     *
+     * @param dir the bundle's directory, holding every file of the bundle already
+     * @param mlmodel what the MLmodel file says
+     * @throws ModelException when a file cannot be read or written
      */
     public static void seal(Path dir, MlModel mlmodel) {
         try {
@@ -96,6 +103,10 @@ public final class ModelBundle {
     /**
      * Checks every file listed in the manifest (present, same SHA-256) and that no unlisted file was added,
      * then reads the MLmodel file. Throws {@link ModelException} naming the first file that does not match.
+     *
+     * @param dir the bundle's directory
+     * @return the MLmodel file's content
+     * @throws ModelException naming the first file that is missing, added or changed
      */
     public static MlModel verify(Path dir) {
         Path manifestFile = dir.resolve(MANIFEST);
@@ -152,7 +163,13 @@ public final class ModelBundle {
         return sums;
     }
 
-    /** Hex SHA-256 of a file. */
+    /**
+     * Hex SHA-256 of a file.
+     *
+     * @param file a readable file
+     * @return its SHA-256 as 64 lower-case hex digits
+     * @throws IOException when the file cannot be read
+     */
     public static String sha256(Path file) throws IOException {
         MessageDigest digest;
         try {
@@ -181,6 +198,15 @@ public final class ModelBundle {
     /**
      * The MLmodel file's content as closecast writes it. {@code flavor} holds the closecast-dl4j flavor's
      * settings (file names, window, horizon, ...); signature columns are MLflow's JSON column specs.
+     *
+     * @param runId the MLflow run that logged the bundle
+     * @param artifactPath the bundle's path among the run's artifacts
+     * @param created when it was written, as MLflow's {@code utc_time_created}
+     * @param modelUuid the bundle's own id
+     * @param flavor the closecast-dl4j flavor's settings (file names, window, horizon, ranges, ...)
+     * @param signatureInputs MLflow's JSON column spec of the inputs
+     * @param signatureOutputs MLflow's JSON column spec of the outputs
+     * @param inputExampleFile the input example's file name in the bundle
      */
     public record MlModel(String runId, String artifactPath, String created, String modelUuid,
                           Map<String, Object> flavor, String signatureInputs, String signatureOutputs,
@@ -231,7 +257,13 @@ public final class ModelBundle {
                     root.path("saved_input_example_info").path("artifact_path").asText(""));
         }
 
-        /** A flavor setting as text; fails naming the key when absent. */
+        /**
+         * A flavor setting as text; fails naming the key when absent.
+         *
+         * @param key a flavor setting's key, e.g. {@code codec}
+         * @return its value as text
+         * @throws ModelException when the flavor has no such setting
+         */
         public String setting(String key) {
             Object value = flavor.get(key);
             if (value == null) {

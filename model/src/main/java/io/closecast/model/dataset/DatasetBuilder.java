@@ -22,6 +22,15 @@ public final class DatasetBuilder {
     private DatasetBuilder() {
     }
 
+    /**
+     * Cleans {@code series} as the spec's checks and policy say, splits it, fits the scaler on the training rows and
+     * cuts every part into scaled windows.
+     *
+     * @param series the raw price series, in any order
+     * @param spec the target, features, window, horizon, split, scaler, checks and policy
+     * @return the scaled windows of each part with the codec and the dataset's description
+     * @throws ModelException when the series fails its checks, or is too short for the window, horizon and split
+     */
     public static PreparedData prepare(PriceSeries series, DatasetSpec spec) {
         CheckPolicy.Result checked = spec.policy().apply(PriceChecks.run(series, spec.checks()));
         PriceSeries clean = checked.requireNoFailures();
@@ -165,7 +174,14 @@ public final class DatasetBuilder {
         return warnings;
     }
 
-    /** The cleaned series the spec's checks and policy leave (what {@link #prepare} windows), or an error. */
+    /**
+     * The cleaned series the spec's checks and policy leave (what {@link #prepare} windows), or an error.
+     *
+     * @param series the raw price series
+     * @param spec the dataset spec whose checks and policy apply
+     * @return the cleaned series with the dropped rows, warnings and failures ({@link
+     *         CheckPolicy.Result#requireNoFailures()} for the error)
+     */
     public static CheckPolicy.Result clean(PriceSeries series, DatasetSpec spec) {
         return spec.policy().apply(PriceChecks.run(series, spec.checks()));
     }

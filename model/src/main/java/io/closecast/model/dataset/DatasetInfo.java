@@ -23,6 +23,16 @@ import java.util.Objects;
  * {@code sha256} is the SHA-256 of the rows used, written in the CSV layout of {@link PriceCsv};
  * {@code digest} is its first 32 hex characters (MLflow keeps at most 36). {@code source} is JSON
  * ({@code {"uri": ...}}), {@code schema} is MLflow's column spec JSON, {@code profile} holds row count and dates.
+ *
+ * @param name the dataset's name: the series' symbol
+ * @param digest the first 32 hex characters of {@code sha256}
+ * @param sha256 SHA-256 of the rows used, 64 hex characters
+ * @param sourceType {@code http} for a URL source, else {@code local}
+ * @param source JSON {@code {"uri": ...}}
+ * @param schema MLflow's column spec JSON of the price columns
+ * @param profile JSON with the row count, first and last dates, dropped rows and the SHA-256
+ * @param rows rows used
+ * @param range the first and last dates of the rows used
  */
 public record DatasetInfo(String name, String digest, String sha256, String sourceType, String source, String schema,
                           String profile, int rows, DateRange range) {
@@ -38,7 +48,13 @@ public record DatasetInfo(String name, String digest, String sha256, String sour
         Objects.requireNonNull(range, "range");
     }
 
-    /** Describes the rows of {@code used} (sorted, cleaned); {@code dropped} counts the rows the checks removed. */
+    /**
+     * Describes the rows of {@code used} (sorted, cleaned); {@code dropped} counts the rows the checks removed.
+     *
+     * @param used the rows used, sorted and cleaned; not empty
+     * @param dropped rows the checks removed, >= 0
+     * @return the description MLflow logs as the run's dataset input
+     */
     public static DatasetInfo create(PriceSeries used, int dropped) {
         String sha = sha256(used);
         ObjectNode source = ModelJson.MAPPER.createObjectNode().put("uri", used.source());
@@ -61,7 +77,12 @@ public record DatasetInfo(String name, String digest, String sha256, String sour
                 compact(profile), used.size(), range);
     }
 
-    /** SHA-256 (hex) of the series written as CSV by {@link PriceCsv}, header included. */
+    /**
+     * SHA-256 (hex) of the series written as CSV by {@link PriceCsv}, header included.
+     *
+     * @param series the bars to hash, in their order
+     * @return 64 lower-case hex digits
+     */
     public static String sha256(PriceSeries series) {
         StringWriter text = new StringWriter(series.size() * 80);
         try {

@@ -11,7 +11,11 @@ public enum Feature {
     /** {@code ln(p[t] / p[t-1])} of the target column, useful beside a LEVEL target. */
     LOG_RETURN;
 
-    /** Rows of history this feature consumes before its first value. */
+    /**
+     * Rows of history this feature consumes before its first value.
+     *
+     * @return 1 for a return, else 0
+     */
     public int lookback() {
         return this == LOG_RETURN ? 1 : 0;
     }

@@ -12,6 +12,13 @@ import java.util.Objects;
  * compute features identically. Plain arrays, no ND4J: serving encodes a recent price window into a
  * model input {@code [window][features]} and decodes the model's scaled output {@code [horizon]} back into
  * prices. Saved with the model as JSON.
+ *
+ * @param target the price column the model forecasts
+ * @param transform level or log return
+ * @param features the features per time step, {@link Feature#TARGET} first
+ * @param window time steps per model input, >= 1
+ * @param horizon values per model output, >= 1
+ * @param scaler the fitted scaler, one entry per feature
  */
 public record ForecastCodec(Target target, TargetTransform transform, List<Feature> features, int window, int horizon,
                             Scaler scaler) {
@@ -33,7 +40,11 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
         }
     }
 
-    /** Rows of history consumed before the first feature row. */
+    /**
+     * Rows of history consumed before the first feature row.
+     *
+     * @return 0 or 1
+     */
     public int lookback() {
         int lookback = transform.lookback();
         for (Feature f : features) {
@@ -42,7 +53,11 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
         return lookback;
     }
 
-    /** How many recent prices (or bars) {@link #encode} needs: the window plus the lookback. */
+    /**
+     * How many recent prices (or bars) {@link #encode} needs: the window plus the lookback.
+     *
+     * @return {@code window + lookback()}
+     */
     public int requiredHistory() {
         return window + lookback();
     }
@@ -50,6 +65,12 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
     /**
      * Encodes the most recent {@link #requiredHistory()} prices of the target column (oldest first) into a
      * scaled model input {@code [window][1]}. Only for codecs whose single feature is TARGET.
+     *
+     * @param prices recent prices of the target column, oldest first, at least {@link #requiredHistory()}; only the
+     *               last are used
+     * @return the scaled input {@code [window][1]}
+     * @throws ModelException when the codec has more features than the target, too few prices are given or one is
+     *                        not finite and > 0
      */
     public float[][] encode(double[] prices) {
         if (features.size() != 1) {
@@ -84,7 +105,14 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
         return input;
     }
 
-    /** Encodes the most recent {@link #requiredHistory()} bars (oldest first) into a scaled input {@code [window][features]}. */
+    /**
+     * Encodes the most recent {@link #requiredHistory()} bars (oldest first) into a scaled input {@code
+     * [window][features]}.
+     *
+     * @param bars recent bars, oldest first, at least {@link #requiredHistory()}; only the last are used
+     * @return the scaled input {@code [window][features]}
+     * @throws ModelException when too few bars are given or a feature value is not a finite number
+     */
     public float[][] encode(List<PriceBar> bars) {
         int need = requiredHistory();
         if (bars.size() < need) {
@@ -107,7 +135,14 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
         return input;
     }
 
-    /** Turns the model's scaled output for one window ({@code horizon} values) into prices, from the last known price. */
+    /**
+     * Turns the model's scaled output for one window ({@code horizon} values) into prices, from the last known price.
+     *
+     * @param scaledOutput the model's output for one window, {@code horizon} values
+     * @param lastPrice the last known price of the target column
+     * @return {@code horizon} prices, step 1 first
+     * @throws ModelException when the output does not hold {@code horizon} values
+     */
     public double[] decode(float[] scaledOutput, double lastPrice) {
         if (scaledOutput.length != horizon) {
             throw new ModelException("model output must hold " + horizon + " values (the horizon), found " + scaledOutput.length);
@@ -119,10 +154,22 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
         return transform.toPrices(values, lastPrice);
     }
 
+    /**
+     * The codec as a bundle's codec file holds it.
+     *
+     * @return indented JSON
+     */
     public String toJson() {
         return ModelJson.write(this);
     }
 
+    /**
+     * Reads {@link #toJson()}'s output.
+     *
+     * @param json the JSON text
+     * @return the codec
+     * @throws ModelException when the text is not such JSON
+     */
     public static ForecastCodec fromJson(String json) {
         return ModelJson.read(json, ForecastCodec.class);
     }

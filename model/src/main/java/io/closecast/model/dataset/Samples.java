@@ -5,6 +5,9 @@ import io.closecast.model.ModelException;
 /**
  * Scaled training samples as plain arrays: {@code x[n][window][features]} and {@code y[n][horizon]}.
  * The arrays are not copied (they can be large); do not change them while a trainer uses them.
+ *
+ * @param x the scaled inputs {@code [n][window][features]}, at least one window, all of one shape
+ * @param y the scaled targets {@code [n][horizon]}, one row per window
  */
 public record Samples(float[][][] x, float[][] y) {
 
@@ -41,18 +44,38 @@ public record Samples(float[][][] x, float[][] y) {
         }
     }
 
+    /**
+     * Windows held.
+     *
+     * @return {@code n}, at least 1
+     */
     public int count() {
         return x.length;
     }
 
+    /**
+     * Time steps per window.
+     *
+     * @return at least 1
+     */
     public int window() {
         return x[0].length;
     }
 
+    /**
+     * Features per time step.
+     *
+     * @return at least 1
+     */
     public int features() {
         return x[0][0].length;
     }
 
+    /**
+     * Targets per window.
+     *
+     * @return at least 1
+     */
     public int horizon() {
         return y[0].length;
     }

@@ -11,6 +11,11 @@ import java.util.Objects;
  * A per-feature affine scaler, {@code scaled = (x - offset) / scale}, fitted on training rows only.
  * MIN_MAX: offset = min, scale = max - min. STANDARD: offset = mean, scale = population sd.
  * A constant feature gets scale 1. Saved with the model as JSON ({@link #toJson()} / {@link #fromJson}).
+ *
+ * @param kind how it was fitted: MIN_MAX or STANDARD
+ * @param features the features' names, in input order
+ * @param offset per feature: the min (MIN_MAX) or mean (STANDARD), finite
+ * @param scale per feature: max - min (MIN_MAX) or the population sd (STANDARD), > 0; 1 for a constant feature
  */
 public record Scaler(ScalerKind kind, List<String> features, double[] offset, double[] scale) {
 
@@ -31,7 +36,17 @@ public record Scaler(ScalerKind kind, List<String> features, double[] offset, do
         }
     }
 
-    /** Fits on rows {@code [from, to)} of {@code rows[row][feature]}. */
+    /**
+     * Fits on rows {@code [from, to)} of {@code rows[row][feature]}.
+     *
+     * @param kind MIN_MAX or STANDARD
+     * @param features the features' names, one per column of {@code rows}
+     * @param rows the unscaled values {@code [row][feature]}
+     * @param from the first training row
+     * @param to one past the last training row
+     * @return the fitted scaler
+     * @throws ModelException when {@code [from, to)} holds no row
+     */
     public static Scaler fit(ScalerKind kind, List<String> features, double[][] rows, int from, int to) {
         int n = to - from;
         if (n < 1) {
@@ -71,14 +86,33 @@ public record Scaler(ScalerKind kind, List<String> features, double[] offset, do
         return new Scaler(kind, features, offset, scale);
     }
 
+    /**
+     * Features scaled.
+     *
+     * @return the number of features
+     */
     public int size() {
         return features.size();
     }
 
+    /**
+     * Scales one value.
+     *
+     * @param feature the feature's index
+     * @param value an unscaled value
+     * @return {@code (value - offset) / scale}
+     */
     public double scale(int feature, double value) {
         return (value - offset[feature]) / scale[feature];
     }
 
+    /**
+     * Undoes {@link #scale}.
+     *
+     * @param feature the feature's index
+     * @param scaled a scaled value
+     * @return {@code scaled * scale + offset}
+     */
     public double unscale(int feature, double scaled) {
         return scaled * scale[feature] + offset[feature];
     }
@@ -93,10 +127,22 @@ public record Scaler(ScalerKind kind, List<String> features, double[] offset, do
         return scale.clone();
     }
 
+    /**
+     * The scaler as JSON.
+     *
+     * @return indented JSON
+     */
     public String toJson() {
         return ModelJson.write(this);
     }
 
+    /**
+     * Reads {@link #toJson()}'s output.
+     *
+     * @param json the JSON text
+     * @return the scaler
+     * @throws ModelException when the text is not such JSON
+     */
     public static Scaler fromJson(String json) {
         return ModelJson.read(json, Scaler.class);
     }

@@ -13,6 +13,11 @@ public enum Target {
         this.column = column;
     }
 
+    /**
+     * The column this target reads.
+     *
+     * @return the price column
+     */
     public PriceColumn column() {
         return column;
     }

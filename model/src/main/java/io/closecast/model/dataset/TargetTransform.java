@@ -21,12 +21,22 @@ public enum TargetTransform {
     LOG_RETURN,
     WINDOW_RELATIVE;
 
-    /** Rows of history the transform consumes before its first value (1 for returns). */
+    /**
+     * Rows of history the transform consumes before its first value (1 for returns).
+     *
+     * @return 1 for LOG_RETURN, 0 for LEVEL
+     */
     public int lookback() {
         return this == LOG_RETURN ? 1 : 0;
     }
 
-    /** Turns H forecast values (unscaled) back into H prices, starting from {@code lastPrice}. */
+    /**
+     * Turns H forecast values (unscaled) back into H prices, starting from {@code lastPrice}.
+     *
+     * @param values the forecast values, unscaled: prices for LEVEL, daily log returns for LOG_RETURN
+     * @param lastPrice the last known price, the base of the returns
+     * @return one price per value, step 1 first
+     */
     public double[] toPrices(double[] values, double lastPrice) {
         double[] prices = new double[values.length];
         double cumulative = 0;

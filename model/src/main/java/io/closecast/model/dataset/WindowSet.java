@@ -14,6 +14,15 @@ import java.util.Optional;
  * its raw target prices {@code targetPrices[i][h]}, the dates of its first and last targets, and the date and
  * target-column price of its last input day ({@code lastPrices[i]}: the naive forecast and the base for reconstructing prices).
  * The arrays are shared, not copied: treat them as read-only.
+ *
+ * @param part the part's name: {@code train}, {@code validation} or {@code test}
+ * @param inputs the scaled inputs {@code [window][step][feature]}
+ * @param targets the scaled targets {@code [window][h]}
+ * @param targetPrices the raw target prices {@code [window][h]}
+ * @param targetDates each window's first target date
+ * @param lastTargetDates each window's last target date
+ * @param lastInputDates each window's last input date
+ * @param lastPrices each window's last input price of the target column
  */
 public record WindowSet(String part, float[][][] inputs, float[][] targets, double[][] targetPrices,
                         List<LocalDate> targetDates, List<LocalDate> lastTargetDates, List<LocalDate> lastInputDates,
@@ -33,15 +42,29 @@ public record WindowSet(String part, float[][][] inputs, float[][] targets, doub
         }
     }
 
+    /**
+     * Windows in this part.
+     *
+     * @return 0 or more
+     */
     public int size() {
         return inputs.length;
     }
 
+    /**
+     * Whether this part has no window.
+     *
+     * @return true when it has none
+     */
     public boolean isEmpty() {
         return inputs.length == 0;
     }
 
-    /** The first and last target dates of this part's windows (the last window's last target), if any. */
+    /**
+     * The first and last target dates of this part's windows (the last window's last target), if any.
+     *
+     * @return the range; empty when the part has no window
+     */
     public Optional<DateRange> targetRange() {
         if (isEmpty()) {
             return Optional.empty();
@@ -49,7 +72,11 @@ public record WindowSet(String part, float[][][] inputs, float[][] targets, doub
         return Optional.of(DateRange.create(targetDates.getFirst(), lastTargetDates.getLast()));
     }
 
-    /** The naive forecast (tomorrow = today) for every window and horizon step: the last input price repeated. */
+    /**
+     * The naive forecast (tomorrow = today) for every window and horizon step: the last input price repeated.
+     *
+     * @return {@code [window][h]} prices
+     */
     public double[][] naivePrices() {
         double[][] naive = new double[size()][];
         for (int i = 0; i < naive.length; i++) {

@@ -22,6 +22,12 @@ import java.util.Objects;
  * from the bars up to and including the origin, and every one of its {@code H} target days lies within the range.
  * {@code last[i]} is the origin's price (the naive forecast), {@code actual[i][h]} the price {@code h + 1} trading
  * days later. The series must be sorted by date (as {@link PriceCsv} files are).
+ *
+ * @param dates the target day of each step-1 forecast, ascending
+ * @param last each origin's price (the naive forecast), one per date
+ * @param actual the true prices {@code [origin][step]}, {@code H} per origin
+ * @param predicted the model's forecasts {@code [origin][step]}, in price units
+ * @param evaluation their statistics beside the baselines
  */
 public record Backtest(List<LocalDate> dates, double[] last, double[][] actual, double[][] predicted,
                        ForecastEvaluation evaluation) {
@@ -31,7 +37,18 @@ public record Backtest(List<LocalDate> dates, double[] last, double[][] actual, 
         Objects.requireNonNull(evaluation, "evaluation");
     }
 
-    /** Forecasts every target day of {@code range} in {@code series} {@code horizon} steps ahead. */
+    /**
+     * Forecasts every target day of {@code range} in {@code series} {@code horizon} steps ahead.
+     *
+     * @param model the trained model to forecast with
+     * @param series the price history, sorted by date; the bars before the range feed the first forecast
+     * @param range the target days to forecast; every origin's {@code horizon} target days lie within it
+     * @param horizon steps ahead per forecast, 1 to {@link ForecastModel#maxHorizon()}
+     * @param reference the baselines' drift and majority sign, fit on the training prices
+     * @return every origin's forecast and actuals with their evaluation
+     * @throws ModelException when the horizon is out of range, the series is not sorted by date or the range leaves
+     *                        no full forecast
+     */
     public static Backtest run(ForecastModel model, PriceSeries series, DateRange range, int horizon,
                                ForecastEvaluation.Reference reference) {
         if (horizon < 1 || horizon > model.maxHorizon()) {
@@ -85,17 +102,30 @@ public record Backtest(List<LocalDate> dates, double[] last, double[][] actual, 
         return new Backtest(dates, l, a, p, ForecastEvaluation.of(a, p, l, reference));
     }
 
-    /** The range actually forecast: the first and last step-1 target days. */
+    /**
+     * The range actually forecast: the first and last step-1 target days.
+     *
+     * @return the first and last target days of step 1
+     */
     public DateRange range() {
         return DateRange.create(dates.getFirst(), dates.getLast());
     }
 
-    /** Forecast days (origins). */
+    /**
+     * Forecast days (origins).
+     *
+     * @return the number of origins, one forecast each
+     */
     public int days() {
         return dates.size();
     }
 
-    /** The model's errors (forecast - actual) of one step (1-based), in date order. */
+    /**
+     * The model's errors (forecast - actual) of one step (1-based), in date order.
+     *
+     * @param step the horizon step, 1 to {@code H}
+     * @return one error per origin in price units; positive where the forecast was too high
+     */
     public double[] errors(int step) {
         double[] e = new double[dates.size()];
         for (int i = 0; i < e.length; i++) {

@@ -28,7 +28,11 @@ public final class DieboldMariano {
             return this == ABSOLUTE ? Math.abs(error) : error * error;
         }
 
-        /** Lower-case name for metric keys: {@code abs}, {@code sq}. */
+        /**
+         * Lower-case name for metric keys: {@code abs}, {@code sq}.
+         *
+         * @return {@code abs} or {@code sq}
+         */
         public String key() {
             return this == ABSOLUTE ? "abs" : "sq";
         }
@@ -42,17 +46,29 @@ public final class DieboldMariano {
      * @param n         days compared
      */
     public record Result(double statistic, int horizon, int n) {
-        /** Two-sided p-value: the two forecasts are equally accurate. */
+        /**
+         * Two-sided p-value: the two forecasts are equally accurate.
+         *
+         * @return the probability, 0 to 1, of a statistic at least this far from 0 under equal accuracy
+         */
         public double pTwoSided() {
             return 2 * Math.min(studentTCdf(statistic, n - 1), 1 - studentTCdf(statistic, n - 1));
         }
 
-        /** One-sided p-value of "the forecast under test has the lower expected loss". */
+        /**
+         * One-sided p-value of "the forecast under test has the lower expected loss".
+         *
+         * @return a probability, 0 to 1; small values say the forecast under test is more accurate
+         */
         public double pBetter() {
             return studentTCdf(statistic, n - 1);
         }
 
-        /** One-sided p-value of "the forecast under test has the higher expected loss". */
+        /**
+         * One-sided p-value of "the forecast under test has the higher expected loss".
+         *
+         * @return a probability, 0 to 1; small values say the forecast under test is less accurate
+         */
         public double pWorse() {
             return 1 - studentTCdf(statistic, n - 1);
         }
@@ -61,7 +77,16 @@ public final class DieboldMariano {
     private DieboldMariano() {
     }
 
-    /** Tests {@code e1} (forecast under test) against {@code e2} (reference) for {@code horizon}-step forecasts. */
+    /**
+     * Tests {@code e1} (forecast under test) against {@code e2} (reference) for {@code horizon}-step forecasts.
+     *
+     * @param e1 errors (forecast - actual) of the forecast under test, one per day in date order
+     * @param e2 errors of the reference on the same days
+     * @param horizon steps ahead of the forecasts (at least 1), which sets the autocovariance lags
+     * @param loss the loss applied to each error
+     * @return the statistic, the horizon used and the days compared
+     * @throws ModelException when the error arrays differ in length or are fewer than {@code horizon + 2}
+     */
     public static Result test(double[] e1, double[] e2, int horizon, Loss loss) {
         if (e1.length != e2.length) {
             throw new ModelException("Diebold-Mariano needs errors on the same days, found " + e1.length + " and "
@@ -122,7 +147,10 @@ public final class DieboldMariano {
         return sum / d.length;
     }
 
-    /** P(T <= t) for Student's t with {@code df} degrees of freedom, through the regularized incomplete beta function. */
+    /**
+     * {@code P(T <= t)} for Student's t with {@code df} degrees of freedom, through the regularized incomplete beta
+     * function.
+     */
     static double studentTCdf(double t, double df) {
         if (df < 1) {
             throw new ModelException("Student's t needs df >= 1, found " + df);

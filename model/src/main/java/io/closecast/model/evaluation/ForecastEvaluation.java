@@ -27,6 +27,9 @@ import java.util.Objects;
  *   <li>Diebold-Mariano against naive ({@link DieboldMariano}, HLN-corrected, horizon {@code h}) for absolute and
  *   squared errors: the statistic, the one-sided p-value of "better than naive" and the two-sided p-value.</li>
  * </ul>
+ *
+ * @param steps one entry per horizon step from step 1, never empty
+ * @param reference what the baselines learnt from the training data
  */
 public record ForecastEvaluation(List<Step> steps, Reference reference) {
 
@@ -41,6 +44,10 @@ public record ForecastEvaluation(List<Step> steps, Reference reference) {
     /**
      * What the baselines learn from the training data: the drift (mean daily change) and the majority sign of the
      * daily changes (+1 up, -1 down; up on a tie), with the training data's up-day share.
+     *
+     * @param drift mean daily price change over the training prices, in price units per day
+     * @param majoritySign +1 when the training prices rose at least as often as they fell, else -1
+     * @param trainingUpShare share of training days, 0 to 1, on which the price rose
      */
     public record Reference(double drift, int majoritySign, double trainingUpShare) {
         public Reference {
@@ -49,7 +56,13 @@ public record ForecastEvaluation(List<Step> steps, Reference reference) {
             }
         }
 
-        /** Fits the baselines on training prices (oldest first, at least two). */
+        /**
+         * Fits the baselines on training prices (oldest first, at least two).
+         *
+         * @param trainingPrices the training part's prices, oldest first, at least two
+         * @return the drift, the majority sign and the up-day share of those prices
+         * @throws ModelException when fewer than two prices are given
+         */
         public static Reference fit(double[] trainingPrices) {
             int n = trainingPrices.length;
             if (n < 2) {
@@ -70,13 +83,37 @@ public record ForecastEvaluation(List<Step> steps, Reference reference) {
         }
     }
 
-    /** The statistics of one horizon step. */
+    /**
+     * The statistics of one horizon step.
+     *
+     * @param step the horizon step, from 1
+     * @param count forecasts scored
+     * @param mae mean absolute error, in price units
+     * @param rmse root mean squared error, in price units
+     * @param mape mean absolute percentage error, in percent
+     * @param mase MAE relative to naive's on the same days; below 1 beats naive
+     * @param naiveMae the naive forecast's MAE, in price units
+     * @param naiveRmse the naive forecast's RMSE, in price units
+     * @param naiveMape the naive forecast's MAPE, in percent
+     * @param driftMae the drift forecast's MAE, in price units
+     * @param driftMase the drift forecast's MAE relative to naive's
+     * @param directionalAccuracy share, 0 to 1, of days whose forecast moved the way the price did
+     * @param forecastUpShare share, 0 to 1, of forecasts above the last price
+     * @param upShare share, 0 to 1, of days on which the price rose
+     * @param majoritySignAccuracy share, 0 to 1, of days the training data's majority sign called right
+     * @param dmAbsolute Diebold-Mariano against naive on absolute errors
+     * @param dmSquared Diebold-Mariano against naive on squared errors
+     */
     public record Step(int step, int count, double mae, double rmse, double mape, double mase,
                        double naiveMae, double naiveRmse, double naiveMape, double driftMae, double driftMase,
                        double directionalAccuracy, double forecastUpShare, double upShare, double majoritySignAccuracy,
                        DieboldMariano.Result dmAbsolute, DieboldMariano.Result dmSquared) {
 
-        /** Metric name to value, names as logged to MLflow (without prefix or step). */
+        /**
+         * Metric name to value, names as logged to MLflow (without prefix or step).
+         *
+         * @return metric name (e.g. {@code mase}, {@code dm_abs_p_better}) to value, in insertion order
+         */
         public Map<String, Double> metrics() {
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("mae", mae);
@@ -105,7 +142,16 @@ public record ForecastEvaluation(List<Step> steps, Reference reference) {
         }
     }
 
-    /** Evaluates forecasts; every origin needs the same number of steps. */
+    /**
+     * Evaluates forecasts; every origin needs the same number of steps.
+     *
+     * @param actual the true prices {@code [origin][step]}
+     * @param predicted the forecasts {@code [origin][step]}, in price units
+     * @param last each origin's last observed price (the naive forecast)
+     * @param reference the baselines' drift and majority sign
+     * @return the statistics of every horizon step
+     * @throws ModelException when the arrays differ in length or in steps per origin, or hold fewer than 3 origins
+     */
     public static ForecastEvaluation of(double[][] actual, double[][] predicted, double[] last, Reference reference) {
         int n = actual.length;
         if (predicted.length != n || last.length != n) {
@@ -178,7 +224,11 @@ public record ForecastEvaluation(List<Step> steps, Reference reference) {
         return naiveMae == 0 ? (mae == 0 ? 1.0 : Double.POSITIVE_INFINITY) : mae / naiveMae;
     }
 
-    /** The first horizon step: the next-day forecast the service gives. */
+    /**
+     * The first horizon step: the next-day forecast the service gives.
+     *
+     * @return the statistics of horizon step 1
+     */
     public Step first() {
         return steps.getFirst();
     }
@@ -187,6 +237,9 @@ public record ForecastEvaluation(List<Step> steps, Reference reference) {
      * Every statistic, keyed {@code prefix + name} for step 1 and {@code prefix + "h" + step + "_" + name} for later
      * steps, e.g. {@code eval_mase}, {@code eval_h5_dm_abs_p_better}. Other evaluations (intervals) can be merged
      * into the same map.
+     *
+     * @param prefix put before every name, e.g. {@code eval_}; may be empty
+     * @return metric key to value, step 1 first
      */
     public Map<String, Double> metrics(String prefix) {
         Map<String, Double> map = new LinkedHashMap<>();

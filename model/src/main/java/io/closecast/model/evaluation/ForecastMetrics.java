@@ -15,6 +15,14 @@ import java.util.Map;
  *   in the same direction as the actual price did (a forecast of no change counts as right only when the
  *   price did not change, so the naive forecast scores the share of unchanged days).</li>
  * </ul>
+ *
+ * @param mae mean absolute error, in price units
+ * @param rmse root mean squared error, in price units
+ * @param mape mean absolute percentage error, in percent
+ * @param smape symmetric mean absolute percentage error, in percent
+ * @param mase MAE relative to the naive forecast's on the same days; below 1 beats naive
+ * @param directionalAccuracy share, 0 to 1, of pairs moving the way the price did
+ * @param count forecast values scored (windows times steps)
  */
 public record ForecastMetrics(double mae, double rmse, double mape, double smape, double mase,
                               double directionalAccuracy, int count) {
@@ -22,6 +30,12 @@ public record ForecastMetrics(double mae, double rmse, double mape, double smape
     /**
      * Scores {@code predicted[i][h]} against {@code actual[i][h]}, where {@code lastObserved[i]} is the last
      * price of window i (the naive forecast for every step of it).
+     *
+     * @param actual the true prices {@code [window][step]}
+     * @param predicted the forecasts {@code [window][step]}, in price units
+     * @param lastObserved each window's last price
+     * @return the metrics over every window and step
+     * @throws ModelException when the arrays differ in length
      */
     public static ForecastMetrics of(double[][] actual, double[][] predicted, double[] lastObserved) {
         if (actual.length != predicted.length || actual.length != lastObserved.length) {
@@ -61,7 +75,13 @@ public record ForecastMetrics(double mae, double rmse, double mape, double smape
                 (double) sameDirection / n, n);
     }
 
-    /** The naive forecast's metrics on the same days: the last observed price for every step. */
+    /**
+     * The naive forecast's metrics on the same days: the last observed price for every step.
+     *
+     * @param actual the true prices {@code [window][step]}
+     * @param lastObserved each window's last price, repeated as its forecast for every step
+     * @return the naive forecast's metrics (its {@code mase} is 1)
+     */
     public static ForecastMetrics naive(double[][] actual, double[] lastObserved) {
         double[][] repeated = new double[actual.length][];
         for (int i = 0; i < actual.length; i++) {
@@ -71,7 +91,12 @@ public record ForecastMetrics(double mae, double rmse, double mape, double smape
         return of(actual, repeated, lastObserved);
     }
 
-    /** {@code prefix + name} to value, e.g. {@code test_mae}; names as logged to MLflow. */
+    /**
+     * {@code prefix + name} to value, e.g. {@code test_mae}; names as logged to MLflow.
+     *
+     * @param prefix put before every name, e.g. {@code test_}; may be empty
+     * @return metric key to value, in a fixed order
+     */
     public Map<String, Double> toMap(String prefix) {
         Map<String, Double> map = new LinkedHashMap<>();
         map.put(prefix + "mae", mae);

@@ -26,7 +26,14 @@ public final class WalkForward {
     private WalkForward() {
     }
 
-    /** How many folds, and how long their parts are, in trading days. */
+    /**
+     * How many folds, and how long their parts are, in trading days.
+     *
+     * @param folds number of folds, at least 1
+     * @param testDays trading days in each fold's test part, at least 1
+     * @param validationDays trading days of validation before each test part; 0 for none
+     * @param trainDays trading days of training (rolling); 0 for everything before (expanding)
+     */
     public record Spec(int folds, int testDays, int validationDays, int trainDays) {
         public Spec {
             if (folds < 1) {
@@ -43,13 +50,28 @@ public final class WalkForward {
             }
         }
 
-        /** Expanding training window. */
+        /**
+         * Expanding training window.
+         *
+         * @param folds number of folds, at least 1
+         * @param testDays trading days per test part, at least 1
+         * @param validationDays trading days of validation before each test part; 0 for none
+         * @return a spec whose training parts start at the series' first day
+         */
         public static Spec expanding(int folds, int testDays, int validationDays) {
             return new Spec(folds, testDays, validationDays, 0);
         }
     }
 
-    /** One fold: its number (from 1), its split, and the explicit date ranges of its parts (rows, inclusive). */
+    /**
+     * One fold: its number (from 1), its split, and the explicit date ranges of its parts (rows, inclusive).
+     *
+     * @param number the fold's number, from 1, oldest first
+     * @param split the dates that split the series for this fold
+     * @param train the training part's first and last days
+     * @param validation the validation part's days; empty when the spec has no validation days
+     * @param test the test part's first and last days
+     */
     public record Fold(int number, Split.Dates split, DateRange train, Optional<DateRange> validation, DateRange test) {
         public Fold {
             Objects.requireNonNull(split, "split");
@@ -65,7 +87,15 @@ public final class WalkForward {
         }
     }
 
-    /** The folds over the series as the spec's checks and policy clean it. */
+    /**
+     * The folds over the series as the spec's checks and policy clean it.
+     *
+     * @param series the raw price series
+     * @param spec the dataset spec whose checks and policy clean the series
+     * @param wf how many folds and how long their parts are
+     * @return the folds, oldest first
+     * @throws ModelException when the cleaned series is too short for the folds, or fails its checks
+     */
     public static List<Fold> folds(PriceSeries series, DatasetSpec spec, Spec wf) {
         PriceSeries clean = DatasetBuilder.clean(series, spec).requireNoFailures();
         List<PriceBar> bars = clean.bars();
@@ -94,7 +124,14 @@ public final class WalkForward {
         return folds;
     }
 
-    /** The prepared data of one fold: the spec with the fold's split. */
+    /**
+     * The prepared data of one fold: the spec with the fold's split.
+     *
+     * @param series the raw price series
+     * @param spec the dataset spec, whose split the fold's replaces
+     * @param fold the fold to prepare
+     * @return the fold's windows, scaled as the spec says
+     */
     public static PreparedData prepare(PriceSeries series, DatasetSpec spec, Fold fold) {
         return DatasetBuilder.prepare(series, spec.withSplit(fold.split()));
     }

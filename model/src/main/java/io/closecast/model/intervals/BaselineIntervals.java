@@ -29,6 +29,12 @@ public record BaselineIntervals(List<Double> levels, double[][] lower, double[][
     /**
      * Fits on training windows: {@code targetPrices[i][h]} the prices h+1 days after window i's last price
      * {@code lastPrices[i]} (a {@link WindowSet}'s {@code targetPrices} and {@code lastPrices}).
+     *
+     * @param spec the levels to fit
+     * @param targetPrices {@code [window][step]}: the prices 1 to H trading days after each window's last price
+     * @param lastPrices each training window's last price
+     * @return one lower and one upper log-return quantile per level and step
+     * @throws ModelException when no window is given or the arrays differ in length
      */
     public static BaselineIntervals fit(IntervalSpec spec, double[][] targetPrices, double[] lastPrices) {
         if (targetPrices.length == 0 || targetPrices.length != lastPrices.length) {
@@ -62,7 +68,13 @@ public record BaselineIntervals(List<Double> levels, double[][] lower, double[][
         return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
     }
 
-    /** The baseline's intervals, one per level, for the {@code steps} days after {@code lastPrice}. */
+    /**
+     * The baseline's intervals, one per level, for the {@code steps} days after {@code lastPrice}.
+     *
+     * @param lastPrice the last observed price, in price units
+     * @param steps trading days after it, at most the fitted horizon
+     * @return one interval per level, in {@link #levels()} order
+     */
     public List<ForecastInterval> intervals(double lastPrice, int steps) {
         List<ForecastInterval> out = new ArrayList<>(levels.size());
         for (int l = 0; l < levels.size(); l++) {

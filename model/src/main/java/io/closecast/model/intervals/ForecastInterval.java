@@ -7,6 +7,10 @@ import java.util.Arrays;
 /**
  * A forecast interval at one nominal coverage level: {@code lower[h] <= price at step h+1 <= upper[h]} with
  * probability {@code level}, per horizon step. The arrays are copied in and out.
+ *
+ * @param level nominal coverage, strictly between 0 and 1 (e.g. 0.8)
+ * @param lower the lower bound of each step, in price units
+ * @param upper the upper bound of each step, as long as {@code lower}
  */
 public record ForecastInterval(double level, double[] lower, double[] upper) {
     public ForecastInterval {
@@ -31,19 +35,42 @@ public record ForecastInterval(double level, double[] lower, double[] upper) {
         return upper.clone();
     }
 
+    /**
+     * The lower bound of one step.
+     *
+     * @param step the horizon step, 0-based
+     * @return the bound, in price units
+     */
     public double lower(int step) {
         return lower[step];
     }
 
+    /**
+     * The upper bound of one step.
+     *
+     * @param step the horizon step, 0-based
+     * @return the bound, in price units
+     */
     public double upper(int step) {
         return upper[step];
     }
 
+    /**
+     * Horizon steps this interval covers.
+     *
+     * @return the length of {@link #lower()} and {@link #upper()}
+     */
     public int steps() {
         return lower.length;
     }
 
-    /** Whether {@code actual} falls inside the interval of step {@code step} (bounds included). */
+    /**
+     * Whether {@code actual} falls inside the interval of step {@code step} (bounds included).
+     *
+     * @param step the horizon step, 0-based
+     * @param actual the price that happened
+     * @return true when {@code lower(step) <= actual <= upper(step)}
+     */
     public boolean covers(int step, double actual) {
         return actual >= lower[step] && actual <= upper[step];
     }

@@ -88,10 +88,13 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
     /**
      * Calibrates on windows the model did not train on.
      *
+     * @param spec the levels and EWMA lambda
      * @param predicted  {@code predicted[i][h]}, the model's price forecasts of window i
      * @param actual     {@code actual[i][h]}, what happened
      * @param volatility {@code volatility[i]}, window i's volatility estimate ({@link #volatility(ForecastCodec, float[][], double)})
      * @param range      the calibration windows' target dates
+     * @param source where the calibration windows come from, e.g. {@code validation}; kept in the calibration
+     * @return the calibration: one quantile of the scores per level and step
      */
     public static IntervalCalibration calibrate(IntervalSpec spec, double[][] predicted, double[][] actual,
                                                 double[] volatility, DateRange range, String source) {
@@ -101,6 +104,14 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
     /**
      * Calibrates on a part's windows (the validation part: windows the network did not train on), given the
      * model's price forecasts of them, {@code predicted[i]} for {@code part}'s window i.
+     *
+     * @param spec the levels and EWMA lambda
+     * @param codec the model's codec, which unscales each window's returns for its volatility
+     * @param part the windows to calibrate on, not trained on
+     * @param predicted the model's price forecasts {@code [window][step]} of {@code part}'s windows
+     * @param source where the windows come from, e.g. {@code validation}; kept in the calibration
+     * @return the calibration
+     * @throws ModelException when {@code part} has no windows or the forecasts do not match it
      */
     public static IntervalCalibration calibrate(IntervalSpec spec, ForecastCodec codec, WindowSet part,
                                                 double[][] predicted, String source) {
@@ -118,6 +129,13 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
     /**
      * Calibrates from conformity scores already computed ({@link #scores}), e.g. pooled from several models'
      * out-of-sample windows: {@code scores[i][h]}.
+     *
+     * @param spec the levels and EWMA lambda
+     * @param scores {@code [window][step]} conformity scores, at least one window
+     * @param range the scored windows' target dates
+     * @param source where the windows come from; kept in the calibration
+     * @return the calibration: one quantile of the scores per level and step
+     * @throws ModelException when no score is given
      */
     public static IntervalCalibration fromScores(IntervalSpec spec, double[][] scores, DateRange range, String source) {
         if (scores.length == 0) {
@@ -140,7 +158,15 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
                 range.from().toString(), range.to().toString(), source);
     }
 
-    /** Conformity scores {@code |ln(actual / predicted)| / volatility} per window and step. */
+    /**
+     * Conformity scores {@code |ln(actual / predicted)| / volatility} per window and step.
+     *
+     * @param predicted the price forecasts {@code [window][step]}
+     * @param actual the prices that happened {@code [window][step]}
+     * @param volatility each window's volatility estimate, greater than 0
+     * @return {@code [window][step]} scores, in units of the window's volatility
+     * @throws ModelException when the arrays differ in length
+     */
     public static double[][] scores(double[][] predicted, double[][] actual, double[] volatility) {
         if (predicted.length != actual.length || predicted.length != volatility.length) {
             throw new ModelException("interval calibration needs one forecast, actual and volatility per window, found "
@@ -173,6 +199,10 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
     /**
      * The volatility estimate of a window of daily log returns (oldest first): the EWMA of their absolute values,
      * {@code sum lambda^age |r| / sum lambda^age} (age 0 = the last return), at least {@value #MIN_VOLATILITY}.
+     *
+     * @param logReturns daily log returns, oldest first; may be empty
+     * @param lambda the EWMA decay per day, between 0 and 1 (e.g. 0.94)
+     * @return the estimate, a daily log return at least {@value #MIN_VOLATILITY}
      */
     public static double volatility(double[] logReturns, double lambda) {
         double weighted = 0;
@@ -192,6 +222,11 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
      * The volatility estimate of one model input ({@code input[step][feature]}, scaled as the codec encodes it):
      * the target's daily log returns within the window, unscaled. Training and serving both call this on the
      * encoded input, so both see the same number for the same prices.
+     *
+     * @param codec the model's codec
+     * @param input one encoded window {@code [step][feature]}
+     * @param lambda the EWMA decay per day, between 0 and 1
+     * @return the estimate, a daily log return at least {@value #MIN_VOLATILITY}
      */
     public static double volatility(ForecastCodec codec, float[][] input, double lambda) {
         return volatility(logReturns(codec, input), lambda);
@@ -229,18 +264,32 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
         };
     }
 
-    /** This calibration's volatility estimate of a model input. */
+    /**
+     * This calibration's volatility estimate of a model input.
+     *
+     * @param codec the model's codec
+     * @param input one encoded window {@code [step][feature]}
+     * @return the estimate with this calibration's lambda
+     */
     public double volatility(ForecastCodec codec, float[][] input) {
         return volatility(codec, input, ewmaLambda);
     }
 
-    /** The calibrated horizon (steps with their own quantiles). */
+    /**
+     * The calibrated horizon (steps with their own quantiles).
+     *
+     * @return steps with their own quantiles; later steps scale the last by the square root of time
+     */
     @JsonIgnore
     public int steps() {
         return quantiles[0].length;
     }
 
-    /** The calibration windows' target dates. */
+    /**
+     * The calibration windows' target dates.
+     *
+     * @return the first and last target dates of the calibration windows
+     */
     @JsonIgnore
     public DateRange range() {
         return DateRange.create(LocalDate.parse(calibratedFrom), LocalDate.parse(calibratedTo));
@@ -256,13 +305,25 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
         return copy;
     }
 
-    /** The scaled quantile of level {@code l} (index into {@link #levels()}) at step {@code step} (0-based). */
+    /**
+     * The scaled quantile of level {@code l} (index into {@link #levels()}) at step {@code step} (0-based).
+     *
+     * @param l the level's index into {@link #levels()}
+     * @param step the horizon step, 0-based; beyond {@link #steps()} scaled from the last
+     * @return the quantile of the scores, in units of volatility
+     */
     public double quantile(int l, int step) {
         int steps = steps();
         return step < steps ? quantiles[l][step] : quantiles[l][steps - 1] * Math.sqrt((step + 1) / (double) steps);
     }
 
-    /** The intervals, one per level, around a price forecast made from an input of volatility {@code volatility}. */
+    /**
+     * The intervals, one per level, around a price forecast made from an input of volatility {@code volatility}.
+     *
+     * @param forecast the price forecast, step 1 first
+     * @param volatility the input window's volatility estimate ({@link #volatility(ForecastCodec, float[][])})
+     * @return one interval per level, in {@link #levels()} order
+     */
     public List<ForecastInterval> intervals(double[] forecast, double volatility) {
         List<ForecastInterval> out = new ArrayList<>(levels.size());
         for (int l = 0; l < levels.size(); l++) {
@@ -278,10 +339,22 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
         return out;
     }
 
+    /**
+     * The calibration as the bundle's {@code intervals.json} holds it.
+     *
+     * @return indented JSON
+     */
     public String toJson() {
         return ModelJson.write(this);
     }
 
+    /**
+     * Reads {@link #toJson()}'s output.
+     *
+     * @param json the JSON text
+     * @return the calibration
+     * @throws ModelException when the text is not such JSON
+     */
     public static IntervalCalibration fromJson(String json) {
         return ModelJson.read(json, IntervalCalibration.class);
     }

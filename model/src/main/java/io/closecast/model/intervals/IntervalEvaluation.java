@@ -27,6 +27,14 @@ public record IntervalEvaluation(List<IntervalMetrics> model, List<IntervalMetri
      * Scores {@code calibration}'s intervals around {@code predicted[i]} (the model's price forecasts of
      * {@code part}'s windows, e.g. decoded {@code TrainingResult.predict} outputs) and the baseline's around the
      * last prices, against {@code part}'s target prices.
+     *
+     * @param calibration the model's interval calibration
+     * @param codec the model's codec, for each window's volatility
+     * @param part the windows to score, e.g. the test part
+     * @param predicted the model's price forecasts {@code [window][step]} of {@code part}'s windows
+     * @param baseline the baseline's fitted intervals
+     * @return the model's and the baseline's metrics, one per level
+     * @throws ModelException when there is not one forecast per window
      */
     public static IntervalEvaluation of(IntervalCalibration calibration, ForecastCodec codec, WindowSet part,
                                         double[][] predicted, BaselineIntervals baseline) {
@@ -44,7 +52,14 @@ public record IntervalEvaluation(List<IntervalMetrics> model, List<IntervalMetri
                 IntervalMetrics.of(naive, part.targetPrices()));
     }
 
-    /** The volatility estimate of every window of {@code part}. */
+    /**
+     * The volatility estimate of every window of {@code part}.
+     *
+     * @param spec the EWMA lambda to use
+     * @param codec the model's codec
+     * @param part the windows
+     * @return one volatility estimate per window, a daily log return
+     */
     public static double[] volatilities(IntervalSpec spec, ForecastCodec codec, WindowSet part) {
         double[] v = new double[part.size()];
         for (int i = 0; i < v.length; i++) {
@@ -56,6 +71,10 @@ public record IntervalEvaluation(List<IntervalMetrics> model, List<IntervalMetri
     /**
      * {@code prefix + coverage_80}, {@code prefix + interval_score_80}, ... and the baseline's as
      * {@code baselinePrefix + coverage_80}, ...; e.g. {@code test_} and {@code baseline_test_}.
+     *
+     * @param prefix put before the model's metric names
+     * @param baselinePrefix put before the baseline's metric names
+     * @return metric key to value, the model's first
      */
     public Map<String, Double> toMap(String prefix, String baselinePrefix) {
         Map<String, Double> map = new LinkedHashMap<>(IntervalMetrics.toMap(model, prefix));

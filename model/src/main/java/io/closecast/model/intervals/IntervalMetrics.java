@@ -16,6 +16,12 @@ import java.util.Map;
  *   better: it rewards narrow intervals and penalises misses in proportion to how far they miss.</li>
  *   <li>{@code meanWidth}: the mean of {@code u - l}, in price units.</li>
  * </ul>
+ *
+ * @param level nominal coverage, strictly between 0 and 1
+ * @param coverage share, 0 to 1, of actual prices inside their interval
+ * @param intervalScore mean Winkler score, in price units (lower is better)
+ * @param meanWidth mean {@code upper - lower}, in price units
+ * @param count intervals scored (windows times steps)
  */
 public record IntervalMetrics(double level, double coverage, double intervalScore, double meanWidth, int count) {
 
@@ -23,6 +29,11 @@ public record IntervalMetrics(double level, double coverage, double intervalScor
      * Scores intervals against what happened: {@code intervals.get(i)} are window i's intervals (one per level, as
      * {@link IntervalCalibration#intervals} returns them), {@code actual[i][h]} its actual prices. One result per
      * level, in the order of window 0's intervals.
+     *
+     * @param intervals each window's intervals, one per level, the levels in the same order for every window
+     * @param actual the prices that happened {@code [window][step]}
+     * @return one result per level
+     * @throws ModelException when there is not one interval set per window
      */
     public static List<IntervalMetrics> of(List<List<ForecastInterval>> intervals, double[][] actual) {
         if (intervals.size() != actual.length) {
@@ -64,7 +75,16 @@ public record IntervalMetrics(double level, double coverage, double intervalScor
         return List.copyOf(out);
     }
 
-    /** The Winkler (interval) score of one interval {@code [lower, upper]} at miss rate {@code alpha} for actual {@code y}. */
+    /**
+     * The Winkler (interval) score of one interval {@code [lower, upper]} at miss rate {@code alpha} for actual {@code
+     * y}.
+     *
+     * @param lower the interval's lower bound
+     * @param upper its upper bound
+     * @param y the actual value
+     * @param alpha the miss rate, {@code 1 - level}
+     * @return the width plus {@code 2 / alpha} times the distance by which {@code y} falls outside
+     */
     public static double winkler(double lower, double upper, double y, double alpha) {
         double s = upper - lower;
         if (y < lower) {
@@ -78,6 +98,9 @@ public record IntervalMetrics(double level, double coverage, double intervalScor
     /**
      * {@code prefix + coverage_80}, {@code prefix + interval_score_80}, {@code prefix + interval_width_80} (for level
      * 0.8); names as logged to MLflow, e.g. {@code test_coverage_80} with prefix {@code test_}.
+     *
+     * @param prefix put before every name; may be empty
+     * @return metric key to value
      */
     public Map<String, Double> toMap(String prefix) {
         String name = IntervalSpec.levelName(level);
@@ -88,7 +111,13 @@ public record IntervalMetrics(double level, double coverage, double intervalScor
         return map;
     }
 
-    /** Every level's {@link #toMap}, in order. */
+    /**
+     * Every level's {@link #toMap}, in order.
+     *
+     * @param metrics one result per level
+     * @param prefix put before every name; may be empty
+     * @return every level's metric keys to values
+     */
     public static Map<String, Double> toMap(List<IntervalMetrics> metrics, String prefix) {
         Map<String, Double> map = new LinkedHashMap<>();
         metrics.forEach(m -> map.putAll(m.toMap(prefix)));

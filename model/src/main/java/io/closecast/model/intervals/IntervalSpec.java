@@ -41,12 +41,21 @@ public record IntervalSpec(List<Double> levels, double ewmaLambda) {
         }
     }
 
-    /** 80 % and 95 %, lambda 0.94. */
+    /**
+     * 80 % and 95 %, lambda 0.94.
+     *
+     * @return the default spec
+     */
     public static IntervalSpec defaults() {
         return new IntervalSpec(DEFAULT_LEVELS, DEFAULT_EWMA_LAMBDA);
     }
 
-    /** A level as it appears in metric names: 0.8 -> {@code 80}, 0.975 -> {@code 97_5}. */
+    /**
+     * A level as it appears in metric names: 0.8 -> {@code 80}, 0.975 -> {@code 97_5}.
+     *
+     * @param level a coverage level between 0 and 1
+     * @return the level in percent, the decimal point as {@code _}
+     */
     public static String levelName(double level) {
         return new BigDecimal(Double.toString(level)).movePointRight(2).stripTrailingZeros().toPlainString().replace('.', '_');
     }

@@ -9,12 +9,23 @@ import java.util.Locale;
 public enum HeadActivation {
     IDENTITY, RELU, TANH, SIGMOID;
 
-    /** The kebab-case name used in configs, e.g. {@code relu}. */
+    /**
+     * The kebab-case name used in configs, e.g. {@code relu}.
+     *
+     * @return the enum's name in lower case
+     */
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses a config value such as {@code relu}; fails naming the field and the allowed values. */
+    /**
+     * Parses a config value such as {@code relu}; fails naming the field and the allowed values.
+     *
+     * @param field the config key being read, named in the error, e.g. {@code model.head-activation}
+     * @param value the configured text; case and surrounding blanks are ignored
+     * @return the activation whose {@link #key()} it is
+     * @throws ModelException naming {@code field}, the value and the allowed values when none matches
+     */
     public static HeadActivation parse(String field, String value) {
         for (HeadActivation a : values()) {
             if (a.key().equals(value.trim().toLowerCase(Locale.ROOT))) {
@@ -28,7 +39,12 @@ public enum HeadActivation {
         return Arrays.stream(values()).map(HeadActivation::key).toArray(String[]::new);
     }
 
-    /** Applies this activation to one value, exactly as the network does. */
+    /**
+     * Applies this activation to one value, exactly as the network does.
+     *
+     * @param v a pre-activation
+     * @return the activation's value for it
+     */
     public float apply(float v) {
         return switch (this) {
             case IDENTITY -> v;

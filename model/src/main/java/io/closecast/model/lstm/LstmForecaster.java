@@ -37,12 +37,23 @@ public final class LstmForecaster {
         this.widest = w;
     }
 
-    /** A forecaster over these weights. */
+    /**
+     * A forecaster over these weights.
+     *
+     * @param weights the trained weights, with their spec
+     * @return a forecaster, safe to share between threads
+     */
     public static LstmForecaster create(LstmWeights weights) {
         return new LstmForecaster(weights);
     }
 
-    /** Reads {@code dir/}{@value LstmWeights#FILE_NAME} (or the file itself when {@code path} is a file). */
+    /**
+     * Reads {@code dir/}{@value LstmWeights#FILE_NAME} (or the file itself when {@code path} is a file).
+     *
+     * @param path a bundle directory or the weights file itself
+     * @return a forecaster over the weights read
+     * @throws ModelException when the file is missing or not a weights file
+     */
     public static LstmForecaster load(Path path) {
         Path file = path.toFile().isDirectory() ? path.resolve(LstmWeights.FILE_NAME) : path;
         return new LstmForecaster(LstmWeights.read(file));
@@ -87,11 +98,22 @@ public final class LstmForecaster {
         return a;
     }
 
+    /**
+     * The architecture of the network.
+     *
+     * @return the spec the weights were trained for
+     */
     public ModelSpec spec() {
         return spec;
     }
 
-    /** Predicts {@code horizon} values for one window {@code [time][features]} (already scaled). */
+    /**
+     * Predicts {@code horizon} values for one window {@code [time][features]} (already scaled).
+     *
+     * @param window one input window {@code [time][features]}, scaled as the codec encodes it, at least one step
+     * @return {@code horizon} outputs, in the targets' scaled units
+     * @throws ModelException when the window has no time step or a step has the wrong feature count
+     */
     public float[] predict(float[][] window) {
         if (window.length == 0) {
             throw new ModelException("window must have at least one time step, found 0");
@@ -144,7 +166,12 @@ public final class LstmForecaster {
         return result;
     }
 
-    /** Predicts every window of {@code windows[n][time][features]}. */
+    /**
+     * Predicts every window of {@code windows[n][time][features]}.
+     *
+     * @param windows input windows {@code [n][time][features]}, scaled; may be empty
+     * @return {@code [n][horizon]} outputs, in the targets' scaled units
+     */
     public float[][] predict(float[][][] windows) {
         float[][] out = new float[windows.length][];
         for (int i = 0; i < windows.length; i++) {

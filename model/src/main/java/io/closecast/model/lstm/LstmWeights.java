@@ -33,12 +33,25 @@ import java.util.List;
  * </pre>
  * Matrices are row-major {@code [in][out]}. LSTM gate columns follow DL4J's order: block input (tanh),
  * forget gate, output gate, input gate (sigmoid), each {@code u} wide; {@code x·W + h·RW + b}.
+ *
+ * @param spec the architecture the weights are for
+ * @param lstm the LSTM layers, bottom first
+ * @param dense the hidden dense layers, in order; empty for none
+ * @param output the output layer, {@code horizon} wide
  */
 public record LstmWeights(ModelSpec spec, List<Lstm> lstm, List<Dense> dense, Dense output) {
     public static final String FILE_NAME = "lstm-weights.bin";
     private static final byte[] MAGIC = "CCLSTMW1".getBytes(StandardCharsets.US_ASCII);
 
-    /** One LSTM layer: {@code w[in*4u]}, {@code rw[u*4u]}, {@code b[4u]}. */
+    /**
+     * One LSTM layer: {@code w[in*4u]}, {@code rw[u*4u]}, {@code b[4u]}.
+     *
+     * @param in input width
+     * @param units units per gate
+     * @param w the input weights {@code [in][4u]}, row-major
+     * @param rw the recurrent weights {@code [u][4u]}, row-major
+     * @param b the bias {@code [4u]}
+     */
     public record Lstm(int in, int units, float[] w, float[] rw, float[] b) {
         public Lstm {
             check("lstm.W", w, (long) in * 4 * units);
@@ -47,7 +60,14 @@ public record LstmWeights(ModelSpec spec, List<Lstm> lstm, List<Dense> dense, De
         }
     }
 
-    /** One dense layer: {@code w[in*out]}, {@code b[out]}. */
+    /**
+     * One dense layer: {@code w[in*out]}, {@code b[out]}.
+     *
+     * @param in input width
+     * @param out output width
+     * @param w the weights {@code [in][out]}, row-major
+     * @param b the bias {@code [out]}
+     */
     public record Dense(int in, int out, float[] w, float[] b) {
         public Dense {
             check("dense.W", w, (long) in * out);
@@ -93,7 +113,12 @@ public record LstmWeights(ModelSpec spec, List<Lstm> lstm, List<Dense> dense, De
         }
     }
 
-    /** Writes the weights to {@code file} in the format above. */
+    /**
+     * Writes the weights to {@code file} in the format above.
+     *
+     * @param file the file to write, replaced when it exists
+     * @throws ModelException when it cannot be written
+     */
     public void write(Path file) {
         try (OutputStream os = Files.newOutputStream(file);
              DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
@@ -126,7 +151,13 @@ public record LstmWeights(ModelSpec spec, List<Lstm> lstm, List<Dense> dense, De
         }
     }
 
-    /** Reads a file written by {@link #write}; fails naming the file when it is not one. */
+    /**
+     * Reads a file written by {@link #write}; fails naming the file when it is not one.
+     *
+     * @param file a weights file
+     * @return the weights it holds
+     * @throws ModelException naming the file when it is missing, not a weights file or inconsistent
+     */
     public static LstmWeights read(Path file) {
         try (InputStream is = Files.newInputStream(file);
              DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {

@@ -51,7 +51,11 @@ public record ModelSpec(List<Integer> lstmHiddenUnits, double dropout, List<Inte
         }
     }
 
-    /** A builder with defaults: one LSTM layer of 32 units, no dropout, no dense head, relu, 1 feature, horizon 1. */
+    /**
+     * A builder with defaults: one LSTM layer of 32 units, no dropout, no dense head, relu, 1 feature, horizon 1.
+     *
+     * @return a builder holding the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -68,36 +72,64 @@ public record ModelSpec(List<Integer> lstmHiddenUnits, double dropout, List<Inte
         private Builder() {
         }
 
+        /**
+         * @param units hidden units of each LSTM layer, first to last; at least one, each > 0; default [32]
+         * @return this builder
+         */
         public Builder lstmHiddenUnits(List<Integer> units) {
             this.lstmHiddenUnits = units;
             return this;
         }
 
+        /**
+         * @param dropout drop probability in [0, 1) after the first LSTM layer; default 0
+         * @return this builder
+         */
         public Builder dropout(double dropout) {
             this.dropout = dropout;
             return this;
         }
 
+        /**
+         * @param units units of each hidden dense layer before the output; empty (the default) for none
+         * @return this builder
+         */
         public Builder denseUnits(List<Integer> units) {
             this.denseUnits = units;
             return this;
         }
 
+        /**
+         * @param activation activation of the hidden dense layers; default relu
+         * @return this builder
+         */
         public Builder headActivation(HeadActivation activation) {
             this.headActivation = activation;
             return this;
         }
 
+        /**
+         * @param features features per time step, > 0; default 1
+         * @return this builder
+         */
         public Builder inputFeatures(int features) {
             this.inputFeatures = features;
             return this;
         }
 
+        /**
+         * @param horizon values predicted per window, > 0; default 1
+         * @return this builder
+         */
         public Builder horizon(int horizon) {
             this.horizon = horizon;
             return this;
         }
 
+        /**
+         * @return the spec
+         * @throws ModelException naming the key of the first value out of range
+         */
         public ModelSpec build() {
             return new ModelSpec(lstmHiddenUnits, dropout, denseUnits, headActivation, inputFeatures, horizon);
         }

@@ -15,7 +15,11 @@ public enum PriceColumn {
         this.header = header;
     }
 
-    /** The column's name in a CSV header, e.g. {@code Adj Close}. */
+    /**
+     * The column's name in a CSV header, e.g. {@code Adj Close}.
+     *
+     * @return the header name as Yahoo's CSV spells it
+     */
     public String header() {
         return header;
     }

@@ -38,7 +38,14 @@ public final class PriceCsv {
     private PriceCsv() {
     }
 
-    /** Reads a file; the symbol is the file name without {@code .csv} (e.g. {@code PETR4.SA}). */
+    /**
+     * Reads a file; the symbol is the file name without {@code .csv} (e.g. {@code PETR4.SA}).
+     *
+     * @param file a CSV file with {@link #HEADER}'s columns
+     * @return the bars in file order, with the file as their source
+     * @throws PriceFileException naming the line and column of the first cell that is not what the header says
+     * @throws ModelException when the file is missing or cannot be read
+     */
     public static PriceSeries read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ModelException("price file not found: expected a CSV file at " + file.toAbsolutePath());
@@ -50,7 +57,15 @@ public final class PriceCsv {
         }
     }
 
-    /** Reads CSV text; {@code source} names it in error messages. */
+    /**
+     * Reads CSV text; {@code source} names it in error messages.
+     *
+     * @param reader the CSV text; not closed
+     * @param symbol the symbol the bars are of, e.g. {@code MSFT}
+     * @param source names the text in error messages, e.g. a file path
+     * @return the bars in text order
+     * @throws PriceFileException naming the line and column of the first cell that is not what the header says
+     */
     public static PriceSeries read(Reader reader, String symbol, String source) {
         PriceTable table = PriceTable.read(reader, source, HEADER);
         OptionalInt date = table.column("Date");
@@ -88,12 +103,25 @@ public final class PriceCsv {
         return new PriceSeries(symbol, source, bars, adjFromClose);
     }
 
-    /** Parses CSV text held in a string (tests, small inputs). */
+    /**
+     * Parses CSV text held in a string (tests, small inputs).
+     *
+     * @param csv the CSV text, header first
+     * @param symbol the symbol the bars are of
+     * @return the bars in text order, source {@code <text>}
+     * @throws PriceFileException naming the line and column of the first bad cell
+     */
     public static PriceSeries parse(String csv, String symbol) {
         return read(new StringReader(csv), symbol, "<text>");
     }
 
-    /** Writes a series to a file atomically (a temporary file moved into place); creates parent folders. */
+    /**
+     * Writes a series to a file atomically (a temporary file moved into place); creates parent folders.
+     *
+     * @param series the bars to write, in their order
+     * @param file the file, replaced when it exists
+     * @throws ModelException when it cannot be written
+     */
     public static void write(PriceSeries series, Path file) {
         try {
             Path dir = file.toAbsolutePath().getParent();
@@ -116,7 +144,13 @@ public final class PriceCsv {
         }
     }
 
-    /** Writes the header and one line per bar, in the series' order. */
+    /**
+     * Writes the header and one line per bar, in the series' order.
+     *
+     * @param series the bars to write, in their order
+     * @param writer where to write; not closed
+     * @throws IOException when the writer fails
+     */
     public static void write(PriceSeries series, Writer writer) throws IOException {
         writer.write(HEADER);
         writer.write('\n');
@@ -132,7 +166,12 @@ public final class PriceCsv {
         }
     }
 
-    /** The symbol a cache file holds: its name without {@code .csv}. */
+    /**
+     * The symbol a cache file holds: its name without {@code .csv}.
+     *
+     * @param file a price file, e.g. {@code data/MSFT.csv}
+     * @return its file name without {@code .csv} (any case), e.g. {@code MSFT}
+     */
     public static String symbolOf(Path file) {
         String name = file.getFileName().toString();
         return name.toLowerCase(Locale.ROOT).endsWith(".csv") ? name.substring(0, name.length() - 4) : name;

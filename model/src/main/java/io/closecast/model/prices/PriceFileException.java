@@ -39,27 +39,47 @@ public final class PriceFileException extends ModelException {
                 source, line, null, expected, found);
     }
 
-    /** The file, or {@code <text>} for text read from memory, or the request body's name. */
+    /**
+     * The file, or {@code <text>} for text read from memory, or the request body's name.
+     *
+     * @return where the text came from
+     */
     public String source() {
         return source;
     }
 
-    /** The 1-based line at fault (1 = the header), or 0 when the whole file is (an empty file). */
+    /**
+     * The 1-based line at fault (1 = the header), or 0 when the whole file is (an empty file).
+     *
+     * @return the line number; 0 for the whole file
+     */
     public int line() {
         return line;
     }
 
-    /** The column of the cell at fault, by its header name, when one cell is. */
+    /**
+     * The column of the cell at fault, by its header name, when one cell is.
+     *
+     * @return the column's header name; empty when a whole line or the file is at fault
+     */
     public Optional<String> column() {
         return Optional.ofNullable(column);
     }
 
-    /** What was expected, e.g. {@code a decimal number}. */
+    /**
+     * What was expected, e.g. {@code a decimal number}.
+     *
+     * @return the expectation in words
+     */
     public String expected() {
         return expected;
     }
 
-    /** What was found (the cell's text, a cell count, the header line). */
+    /**
+     * What was found (the cell's text, a cell count, the header line).
+     *
+     * @return the text found
+     */
     public String found() {
         return found;
     }

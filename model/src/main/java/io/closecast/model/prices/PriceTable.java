@@ -48,6 +48,12 @@ public final class PriceTable {
     /**
      * Reads CSV text; {@code source} names it in error messages. {@code expectedHeader} says in the error for an
      * empty text what its first line should have been.
+     *
+     * @param reader the CSV text, header first; not closed
+     * @param source names the text in error messages, e.g. a file path
+     * @param expectedHeader the header line the caller wants, quoted in the error for an empty text
+     * @return the header and every non-blank row, cells stripped
+     * @throws PriceFileException when the text is empty or a row has a different number of cells than the header
      */
     public static PriceTable read(Reader reader, String source, String expectedHeader) {
         try {
@@ -93,21 +99,42 @@ public final class PriceTable {
         }
     }
 
-    /** Reads CSV text held in a string. */
+    /**
+     * Reads CSV text held in a string.
+     *
+     * @param csv the CSV text, header first
+     * @param source names the text in error messages
+     * @param expectedHeader the header line the caller wants, quoted in the error for an empty text
+     * @return the header and every non-blank row
+     * @throws PriceFileException as {@link #read} does
+     */
     public static PriceTable parse(String csv, String source, String expectedHeader) {
         return read(new StringReader(csv), source, expectedHeader);
     }
 
+    /**
+     * Where the text came from.
+     *
+     * @return the name given to {@link #read}
+     */
     public String source() {
         return source;
     }
 
-    /** The header line as found (without a byte order mark), for error messages. */
+    /**
+     * The header line as found (without a byte order mark), for error messages.
+     *
+     * @return the first line
+     */
     public String headerLine() {
         return headerLine;
     }
 
-    /** The column names as in the header, quotes and surrounding spaces removed. */
+    /**
+     * The column names as in the header, quotes and surrounding spaces removed.
+     *
+     * @return the names in column order
+     */
     public List<String> header() {
         return List.of(header);
     }
@@ -115,6 +142,8 @@ public final class PriceTable {
     /**
      * Where the column named {@code name} is (case-insensitive), or empty when there is none.
      *
+     * @param name a column name, e.g. {@code Adj Close}
+     * @return its 0-based index; empty when the header lacks it
      * @throws PriceFileException when the header names it twice
      */
     public OptionalInt column(String name) {
@@ -131,22 +160,44 @@ public final class PriceTable {
         return found < 0 ? OptionalInt.empty() : OptionalInt.of(found);
     }
 
-    /** The number of rows (lines after the header that are not blank). */
+    /**
+     * The number of rows (lines after the header that are not blank).
+     *
+     * @return data rows; 0 for a header-only file
+     */
     public int rows() {
         return rows.size();
     }
 
-    /** The 1-based line of a row in the file. */
+    /**
+     * The 1-based line of a row in the file.
+     *
+     * @param row the row, 0-based
+     * @return its line in the text (the header is line 1)
+     */
     public int line(int row) {
         return lines[row + 1];
     }
 
-    /** One cell's text, stripped, quotes removed. */
+    /**
+     * One cell's text, stripped, quotes removed.
+     *
+     * @param row the row, 0-based
+     * @param column the column, 0-based
+     * @return the text; empty for an empty cell
+     */
     public String cell(int row, int column) {
         return rows.get(row)[column];
     }
 
-    /** A cell holding an ISO date ({@code 2024-01-02}) up to {@link #LATEST}. */
+    /**
+     * A cell holding an ISO date ({@code 2024-01-02}) up to {@link #LATEST}.
+     *
+     * @param row the row, 0-based
+     * @param column the column, 0-based
+     * @return the date
+     * @throws PriceFileException naming the line and column when the cell is not such a date
+     */
     public LocalDate date(int row, int column) {
         String text = cell(row, column);
         try {
@@ -160,7 +211,14 @@ public final class PriceTable {
         throw PriceFileException.cell(source, line(row), header[column], "an ISO date like 2024-01-02", text);
     }
 
-    /** A cell holding a finite decimal number. */
+    /**
+     * A cell holding a finite decimal number.
+     *
+     * @param row the row, 0-based
+     * @param column the column, 0-based
+     * @return the number
+     * @throws PriceFileException naming the line and column when the cell is not a finite decimal
+     */
     public double number(int row, int column) {
         String text = cell(row, column);
         double v = decimal(text);
@@ -170,7 +228,15 @@ public final class PriceTable {
         return v;
     }
 
-    /** A cell holding a finite decimal number, or a missing value ({@code NaN}) for an empty, {@code null} or {@code NaN} cell. */
+    /**
+     * A cell holding a finite decimal number, or a missing value ({@code NaN}) for an empty, {@code null} or {@code
+     * NaN} cell.
+     *
+     * @param row the row, 0-based
+     * @param column the column, 0-based
+     * @return the number, or NaN for a missing value
+     * @throws PriceFileException naming the line and column when the cell is neither
+     */
     public double numberOrMissing(int row, int column) {
         String text = cell(row, column);
         if (text.isEmpty() || text.equalsIgnoreCase("null") || text.equalsIgnoreCase("nan")) {
@@ -183,7 +249,12 @@ public final class PriceTable {
         return v;
     }
 
-    /** True when every row holds a finite decimal number in this column. */
+    /**
+     * True when every row holds a finite decimal number in this column.
+     *
+     * @param column the column, 0-based
+     * @return true when no row's cell in it is missing or non-numeric (also with no rows)
+     */
     public boolean isNumeric(int column) {
         for (int r = 0; r < rows.size(); r++) {
             if (Double.isNaN(decimal(cell(r, column)))) {

@@ -42,18 +42,32 @@ public final class TradingCalendar {
         this.us = us;
     }
 
-    /** The calendar of {@code symbol} (Yahoo's spelling): US equities for a US listing, else weekdays. */
+    /**
+     * The calendar of {@code symbol} (Yahoo's spelling): US equities for a US listing, else weekdays.
+     *
+     * @param symbol a ticker as Yahoo spells it, e.g. {@code MSFT} or {@code PETR4.SA}
+     * @return the US equities calendar for a symbol without an exchange suffix, else the weekdays calendar
+     */
     public static TradingCalendar forSymbol(String symbol) {
         Objects.requireNonNull(symbol, "symbol");
         return US_SYMBOL.matcher(symbol).matches() ? US : WEEKDAYS;
     }
 
-    /** {@code us-equities} or {@code weekdays}. */
+    /**
+     * {@code us-equities} or {@code weekdays}.
+     *
+     * @return the calendar's name as {@code /v1/predict} reports it
+     */
     public String name() {
         return name;
     }
 
-    /** Whether the exchange trades on {@code day}. */
+    /**
+     * Whether the exchange trades on {@code day}.
+     *
+     * @param day any date
+     * @return false on weekends and, for US equities, on the exchanges' holidays and closures
+     */
     public boolean isTradingDay(LocalDate day) {
         DayOfWeek dow = day.getDayOfWeek();
         if (dow == DayOfWeek.SATURDAY || dow == DayOfWeek.SUNDAY) {
@@ -62,7 +76,13 @@ public final class TradingCalendar {
         return !us || !usHoliday(day);
     }
 
-    /** The next {@code count} trading days after {@code last}. */
+    /**
+     * The next {@code count} trading days after {@code last}.
+     *
+     * @param last the day to count from (itself not included), e.g. the last price's date
+     * @param count trading days wanted, >= 0
+     * @return the days in order; empty for 0
+     */
     public List<LocalDate> next(LocalDate last, int count) {
         List<LocalDate> out = new ArrayList<>(count);
         LocalDate d = last;

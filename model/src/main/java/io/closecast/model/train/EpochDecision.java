@@ -20,7 +20,13 @@ public final class EpochDecision {
         this.stopReason = stopReason;
     }
 
-    /** Stop after this epoch because of {@code reason}. */
+    /**
+     * Stop after this epoch because of {@code reason}.
+     *
+     * @param reason why, in words (e.g. the sweep pruned the trial), not blank
+     * @return a decision that ends training after this epoch
+     * @throws ModelException when the reason is blank
+     */
     public static EpochDecision stop(String reason) {
         Objects.requireNonNull(reason, "reason");
         if (reason.isBlank()) {
@@ -29,7 +35,11 @@ public final class EpochDecision {
         return new EpochDecision(Optional.of(reason));
     }
 
-    /** Why to stop, or empty to go on. */
+    /**
+     * Why to stop, or empty to go on.
+     *
+     * @return the reason given to {@link #stop}, or empty for {@link #CONTINUE}
+     */
     public Optional<String> stopReason() {
         return stopReason;
     }

@@ -12,7 +12,14 @@ package io.closecast.model.train;
  */
 public record EpochStats(int epoch, double trainLoss, double valLoss, long epochMillis, double valScore) {
 
-    /** An epoch without a validation score. */
+    /**
+     * An epoch without a validation score.
+     *
+     * @param epoch 1-based
+     * @param trainLoss mean mini-batch loss (MSE plus the L2 term) over the epoch
+     * @param valLoss MSE on the validation samples after the epoch
+     * @param epochMillis wall time of the epoch's training and validation, in milliseconds
+     */
     public EpochStats(int epoch, double trainLoss, double valLoss, long epochMillis) {
         this(epoch, trainLoss, valLoss, epochMillis, Double.NaN);
     }

@@ -13,12 +13,23 @@ import java.util.Locale;
 public enum Optimizer {
     ADAM, ADAMW, SGD, RMSPROP;
 
-    /** The config value, e.g. {@code adamw}. */
+    /**
+     * The config value, e.g. {@code adamw}.
+     *
+     * @return the enum's name in lower case
+     */
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses a config value such as {@code adam}; fails naming the field and the allowed values. */
+    /**
+     * Parses a config value such as {@code adam}; fails naming the field and the allowed values.
+     *
+     * @param field the config key being read, named in the error, e.g. {@code training.optimizer}
+     * @param value the configured text; case and surrounding blanks are ignored
+     * @return the constant whose {@link #key()} it is
+     * @throws ModelException naming {@code field}, the value and the allowed values when none matches
+     */
     public static Optimizer parse(String field, String value) {
         for (Optimizer o : values()) {
             if (o.key().equals(value.trim().toLowerCase(Locale.ROOT))) {

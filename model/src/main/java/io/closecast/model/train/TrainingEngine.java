@@ -13,12 +13,23 @@ import java.util.Locale;
 public enum TrainingEngine {
     FUSED, DL4J;
 
-    /** The config value, e.g. {@code fused}. */
+    /**
+     * The config value, e.g. {@code fused}.
+     *
+     * @return the enum's name in lower case
+     */
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses a config value such as {@code fused}; fails naming the field and the allowed values. */
+    /**
+     * Parses a config value such as {@code fused}; fails naming the field and the allowed values.
+     *
+     * @param field the config key being read, named in the error, e.g. {@code training.optimizer}
+     * @param value the configured text; case and surrounding blanks are ignored
+     * @return the constant whose {@link #key()} it is
+     * @throws ModelException naming {@code field}, the value and the allowed values when none matches
+     */
     public static TrainingEngine parse(String field, String value) {
         for (TrainingEngine e : values()) {
             if (e.key().equals(value.trim().toLowerCase(Locale.ROOT))) {

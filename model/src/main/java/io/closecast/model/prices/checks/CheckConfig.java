@@ -29,18 +29,41 @@ public record CheckConfig(int maxGapDays, double maxMove, int minRepeatedRun) {
         }
     }
 
+    /**
+     * The defaults for daily equities.
+     *
+     * @return gap 5 days, move 25%, repeated run 5
+     */
     public static CheckConfig defaults() {
         return new CheckConfig(DEFAULT_MAX_GAP_DAYS, DEFAULT_MAX_MOVE, DEFAULT_MIN_REPEATED_RUN);
     }
 
+    /**
+     * This config with another gap threshold.
+     *
+     * @param days longest normal gap in calendar days, >= 1
+     * @return a copy with only that changed
+     */
     public CheckConfig withMaxGapDays(int days) {
         return new CheckConfig(days, maxMove, minRepeatedRun);
     }
 
+    /**
+     * This config with another move threshold.
+     *
+     * @param move largest normal close-to-close move as a fraction, > 0 (0.25 for 25%)
+     * @return a copy with only that changed
+     */
     public CheckConfig withMaxMove(double move) {
         return new CheckConfig(maxGapDays, move, minRepeatedRun);
     }
 
+    /**
+     * This config with another repeated-run threshold.
+     *
+     * @param run shortest run of identical closes reported, >= 2
+     * @return a copy with only that changed
+     */
     public CheckConfig withMinRepeatedRun(int run) {
         return new CheckConfig(maxGapDays, maxMove, run);
     }

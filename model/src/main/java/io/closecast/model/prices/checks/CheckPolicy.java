@@ -17,6 +17,8 @@ import java.util.TreeMap;
  * What to do with each {@link FindingKind}: FAIL, DROP or WARN. The defaults ({@link FindingKind#defaultAction()}):
  * duplicates, unsorted rows and non-positive prices FAIL; missing values, Close outside [Low, High] and
  * zero-volume rows are DROPped; repeated prices, calendar gaps and large moves are WARNings.
+ *
+ * @param actions the action per kind; kinds left out take their default, so an empty map is the default policy
  */
 public record CheckPolicy(Map<FindingKind, CheckAction> actions) {
 
@@ -37,17 +39,35 @@ public record CheckPolicy(Map<FindingKind, CheckAction> actions) {
         actions = java.util.Collections.unmodifiableMap(all);
     }
 
+    /**
+     * The policy of every kind's {@link FindingKind#defaultAction()}.
+     *
+     * @return the default policy
+     */
     public static CheckPolicy defaults() {
         return new CheckPolicy(Map.of());
     }
 
-    /** This policy with one kind's action changed. */
+    /**
+     * This policy with one kind's action changed.
+     *
+     * @param kind the finding kind
+     * @param action what to do with it; one of {@link FindingKind#allowedActions()}
+     * @return a copy with only that kind's action changed
+     * @throws ModelException when the kind does not allow the action
+     */
     public CheckPolicy with(FindingKind kind, CheckAction action) {
         Map<FindingKind, CheckAction> changed = new EnumMap<>(actions);
         changed.put(kind, action);
         return new CheckPolicy(changed);
     }
 
+    /**
+     * The action this policy takes on a kind.
+     *
+     * @param kind the finding kind
+     * @return its action, never null
+     */
     public CheckAction action(FindingKind kind) {
         return actions.get(kind);
     }
@@ -55,6 +75,9 @@ public record CheckPolicy(Map<FindingKind, CheckAction> actions) {
     /**
      * Applies the policy: rows of DROP findings are removed (each with its reasons), the rest is sorted by
      * date. The result says which findings FAIL; {@link Result#requireNoFailures()} turns them into an error.
+     *
+     * @param report what the checks found in a series
+     * @return the cleaned series with the dropped rows, warnings and failures
      */
     public Result apply(CheckReport report) {
         List<Finding> failures = new ArrayList<>();
@@ -93,7 +116,14 @@ public record CheckPolicy(Map<FindingKind, CheckAction> actions) {
         return new Result(series.withBars(kept), dropped, warnings, failures);
     }
 
-    /** The cleaned series, the rows dropped with their reasons, and the findings that warn or fail. */
+    /**
+     * The cleaned series, the rows dropped with their reasons, and the findings that warn or fail.
+     *
+     * @param cleaned the series without the dropped rows, sorted by date
+     * @param dropped the rows removed, by date, each with its reasons
+     * @param warnings the findings whose action is WARN
+     * @param failures the findings whose action is FAIL; empty when the series passes
+     */
     public record Result(PriceSeries cleaned, List<DroppedRow> dropped, List<Finding> warnings, List<Finding> failures) {
 
         public Result {
@@ -103,11 +133,21 @@ public record CheckPolicy(Map<FindingKind, CheckAction> actions) {
             failures = List.copyOf(failures);
         }
 
+        /**
+         * Whether a finding fails under the policy.
+         *
+         * @return true when {@link #failures()} is not empty
+         */
         public boolean failed() {
             return !failures.isEmpty();
         }
 
-        /** The cleaned series, or an error listing (up to five of) the findings that FAIL under the policy. */
+        /**
+         * The cleaned series, or an error listing (up to five of) the findings that FAIL under the policy.
+         *
+         * @return the cleaned series
+         * @throws ModelException listing up to five failing findings when there is any
+         */
         public PriceSeries requireNoFailures() {
             if (failures.isEmpty()) {
                 return cleaned;

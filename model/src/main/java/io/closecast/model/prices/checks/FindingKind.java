@@ -34,12 +34,20 @@ public enum FindingKind {
         this.allowed = Set.copyOf(allowed);
     }
 
-    /** The action {@link CheckPolicy#defaults()} takes. */
+    /**
+     * The action {@link CheckPolicy#defaults()} takes.
+     *
+     * @return FAIL, DROP or WARN
+     */
     public CheckAction defaultAction() {
         return defaultAction;
     }
 
-    /** The actions a policy may choose for this kind. */
+    /**
+     * The actions a policy may choose for this kind.
+     *
+     * @return the allowed actions, never empty
+     */
     public Set<CheckAction> allowedActions() {
         return allowed;
     }

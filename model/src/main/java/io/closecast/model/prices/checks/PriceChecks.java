@@ -25,9 +25,16 @@ public final class PriceChecks {
     private PriceChecks() {
     }
 
-    /** Relative tolerance of the Low <= Close <= High check: downloads round the three independently. */
+    /** Relative tolerance of the {@code Low <= Close <= High} check: downloads round the three independently. */
     public static final double RANGE_TOLERANCE = 1e-9;
 
+    /**
+     * Runs every check on a series as read (any order, duplicates included).
+     *
+     * @param series the bars to check
+     * @param config the thresholds for gaps, moves and repeated prices
+     * @return every finding, by kind then date; none for a clean series
+     */
     public static CheckReport run(PriceSeries series, CheckConfig config) {
         List<Finding> found = new ArrayList<>();
         List<PriceBar> bars = series.bars();
