@@ -50,6 +50,16 @@ public final class Errors {
         return new MlflowException(text, status, "", null);
     }
 
+    /**
+     * Whether the server refused a create because the thing exists.
+     *
+     * @param e a failed call
+     * @return whether its error code is {@code RESOURCE_ALREADY_EXISTS}
+     */
+    public static boolean isAlreadyExists(MlflowException e) {
+        return e.errorCode().filter(RESOURCE_ALREADY_EXISTS::equals).isPresent();
+    }
+
     static String snippet(String body) {
         String flat = body.strip().replaceAll("\\s+", " ");
         return flat.length() <= SNIPPET ? flat : flat.substring(0, SNIPPET) + "...";

@@ -1,4 +1,7 @@
-package io.closecast.mlflow;
+package io.closecast.mlflow.artifacts;
+
+import io.closecast.mlflow.Checks;
+import io.closecast.mlflow.MlflowException;
 
 
 import java.time.Duration;
