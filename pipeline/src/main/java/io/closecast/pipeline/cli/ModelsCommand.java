@@ -51,10 +51,10 @@ public final class ModelsCommand {
                 List<ModelVersion> versions = new ArrayList<>();
                 // search-model-versions answers without aliases: take them from each registered model.
                 Map<String, Map<Integer, List<String>>> aliases = new TreeMap<>();
-                for (ModelVersion v : client.searchModelVersions(filter, List.of())) {
+                for (ModelVersion v : client.registry().searchModelVersions(filter, List.of())) {
                     Map<Integer, List<String>> byVersion = aliases.computeIfAbsent(v.name(), n -> {
                         Map<Integer, List<String>> map = new TreeMap<>();
-                        client.getRegisteredModel(n).aliases().forEach((alias, version) ->
+                        client.registry().getRegisteredModel(n).aliases().forEach((alias, version) ->
                                 map.computeIfAbsent(version, k -> new ArrayList<>()).add(alias));
                         return map;
                     });
@@ -120,7 +120,7 @@ public final class ModelsCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (MlflowClient client = MlflowConnection.connect()) {
-                List<ModelVersion> found = versions.stream().map(v -> client.getModelVersion(name, v)).toList();
+                List<ModelVersion> found = versions.stream().map(v -> client.registry().getModelVersion(name, v)).toList();
                 if (json) {
                     CommandSupport.printJson(out, found.stream().map(ModelsCommand::asMap).toList());
                     return 0;
@@ -148,17 +148,17 @@ public final class ModelsCommand {
     static ModelVersion resolve(MlflowClient client, String ref) {
         if (ref.contains("@")) {
             String[] parts = ref.split("@", 2);
-            return client.getModelVersionByAlias(parts[0], parts[1]);
+            return client.registry().getModelVersionByAlias(parts[0], parts[1]);
         }
         if (ref.contains("/")) {
             String[] parts = ref.split("/", 2);
             try {
-                return client.getModelVersion(parts[0], Integer.parseInt(parts[1]));
+                return client.registry().getModelVersion(parts[0], Integer.parseInt(parts[1]));
             } catch (NumberFormatException e) {
                 throw new PipelineException("version must be a number in NAME/VERSION, found '" + parts[1] + "'");
             }
         }
-        return client.getModelVersionByAlias(ref, Promotion.DEFAULT_ALIAS);
+        return client.registry().getModelVersionByAlias(ref, Promotion.DEFAULT_ALIAS);
     }
 
     static Map<String, Object> asMap(ModelVersion v) {

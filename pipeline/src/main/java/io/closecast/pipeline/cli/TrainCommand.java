@@ -85,7 +85,7 @@ public final class TrainCommand implements Callable<Integer> {
                 TrainingJob.Result result = new TrainingJob(client, Clock.systemUTC(), out).run(train, experimentId, options);
                 if (trainingUi.isPresent()) {
                     trainingUi.get().close();
-                    client.uploadFile(result.runId(), trainingUi.get().statsFile(), TrainingUi.ARTIFACT_DIR);
+                    client.artifacts().uploadFile(result.runId(), trainingUi.get().statsFile(), TrainingUi.ARTIFACT_DIR);
                     out.printf("training UI stopped; its stats are artifact %s/%s of run %s%n", TrainingUi.ARTIFACT_DIR,
                             TrainingUi.STATS_FILE, result.runId());
                 }

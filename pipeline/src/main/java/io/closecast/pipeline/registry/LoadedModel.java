@@ -29,7 +29,7 @@ public record LoadedModel(String uri, ForecastModel model, Optional<ModelVersion
         }
         if (uri.startsWith("models:/")) {
             ModelVersion version = resolveVersion(client, uri);
-            client.downloadModelVersion(version, dir);
+            client.registry().downloadModelVersion(version, dir);
             ForecastModel model = ForecastModel.load(dir);
             return new LoadedModel(uri, model, Optional.of(version), version.runId().orElse(model.mlmodel().runId()));
         }
@@ -40,7 +40,7 @@ public record LoadedModel(String uri, ForecastModel model, Optional<ModelVersion
                 throw new PipelineException("MODEL runs:/RUN_ID/PATH needs a run id and an artifact path, found '" + uri + "'");
             }
             String runId = rest.substring(0, slash);
-            client.downloadDirectory(runId, rest.substring(slash + 1), dir);
+            client.artifacts().downloadDirectory(runId, rest.substring(slash + 1), dir);
             return new LoadedModel(uri, ForecastModel.load(dir), Optional.empty(), runId);
         }
         throw new PipelineException("MODEL must be models:/NAME@ALIAS, models:/NAME/VERSION or runs:/RUN_ID/PATH, found '"
@@ -51,13 +51,13 @@ public record LoadedModel(String uri, ForecastModel model, Optional<ModelVersion
         String ref = uri.substring("models:/".length());
         int at = ref.indexOf('@');
         if (at > 0 && at < ref.length() - 1) {
-            return client.getModelVersionByAlias(ref.substring(0, at), ref.substring(at + 1));
+            return client.registry().getModelVersionByAlias(ref.substring(0, at), ref.substring(at + 1));
         }
         int slash = ref.lastIndexOf('/');
         if (slash > 0 && slash < ref.length() - 1) {
             String number = ref.substring(slash + 1);
             try {
-                return client.getModelVersion(ref.substring(0, slash), Integer.parseInt(number));
+                return client.registry().getModelVersion(ref.substring(0, slash), Integer.parseInt(number));
             } catch (NumberFormatException e) {
                 throw new PipelineException("the version in models:/NAME/VERSION must be a number, found '" + number + "'");
             }

@@ -330,11 +330,11 @@ public final class TrainingJob {
         Path predictions = Files.createDirectories(work.resolve("predictions"));
         writePredictions(predictions.resolve("test_predictions.csv"), test);
         writeDropped(work.resolve("data"), data.dropped());
-        client.uploadDirectory(runId, model, MODEL_PATH);
-        client.uploadDirectory(runId, plots, "plots");
-        client.uploadDirectory(runId, predictions, "predictions");
+        client.artifacts().uploadDirectory(runId, model, MODEL_PATH);
+        client.artifacts().uploadDirectory(runId, plots, "plots");
+        client.artifacts().uploadDirectory(runId, predictions, "predictions");
         if (Files.isDirectory(work.resolve("data"))) {
-            client.uploadDirectory(runId, work.resolve("data"), "data");
+            client.artifacts().uploadDirectory(runId, work.resolve("data"), "data");
         }
         console.printf(Locale.ROOT, "test: MAE %.4f  RMSE %.4f  MAPE %.2f%%  MASE %.4f  direction %.1f%%   "
                         + "naive: MAE %.4f  RMSE %.4f  MAPE %.2f%%%n", test.model().mae(), test.model().rmse(),
@@ -579,7 +579,7 @@ public final class TrainingJob {
         try {
             Path plots = Files.createDirectories(workDir.resolve(runId).resolve("plots"));
             writeLossChart(plots, epochs, note);
-            client.uploadFile(runId, plots.resolve("loss.png"), "plots");
+            client.artifacts().uploadFile(runId, plots.resolve("loss.png"), "plots");
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not log the loss curve of stopped run {}: {}", runId, e.getMessage());
         }
