@@ -2,7 +2,6 @@ package io.closecast.pipeline.cli;
 
 import io.closecast.pipeline.tracking.ClosecastTags;
 
-import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.registry.Promotion;
 import io.closecast.pipeline.tracking.MlflowConnection;
 
@@ -18,6 +17,7 @@ import java.util.concurrent.Callable;
 
 import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.entities.ModelVersion;
+import io.closecast.mlflow.registry.ModelUri;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,7 +86,7 @@ public final class ModelsCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (MlflowClient client = MlflowConnection.connect()) {
-                ModelVersion v = resolve(client, ref);
+                ModelVersion v = client.registry().getModelVersion(ModelUri.parseReference(ref, Promotion.DEFAULT_ALIAS));
                 if (json) {
                     CommandSupport.printJson(out, asMap(v));
                 } else {
@@ -143,22 +143,6 @@ public final class ModelsCommand {
             }
             return 0;
         }
-    }
-
-    static ModelVersion resolve(MlflowClient client, String ref) {
-        if (ref.contains("@")) {
-            String[] parts = ref.split("@", 2);
-            return client.registry().getModelVersionByAlias(parts[0], parts[1]);
-        }
-        if (ref.contains("/")) {
-            String[] parts = ref.split("/", 2);
-            try {
-                return client.registry().getModelVersion(parts[0], Integer.parseInt(parts[1]));
-            } catch (NumberFormatException e) {
-                throw new PipelineException("version must be a number in NAME/VERSION, found '" + parts[1] + "'");
-            }
-        }
-        return client.registry().getModelVersionByAlias(ref, Promotion.DEFAULT_ALIAS);
     }
 
     static Map<String, Object> asMap(ModelVersion v) {
