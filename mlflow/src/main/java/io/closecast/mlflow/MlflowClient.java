@@ -29,8 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A typed client for what closecast needs of MLflow 3: experiments, runs, proxied artifacts and the model
- * registry. Thread-safe; close it to release the HTTP client.
+ * A typed client for what closecast needs of MLflow 3: the tracking calls (experiments, runs, metrics, params, tags,
+ * searches, dataset inputs) here, a run's artifacts in {@link #artifacts()} and the model registry in
+ * {@link #registry()}, all over one HTTP stack. Thread-safe; close it to release the HTTP client.
  */
 public final class MlflowClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MlflowClient.class);
@@ -48,30 +49,59 @@ public final class MlflowClient implements AutoCloseable {
         this.registry = new ModelRegistry(http, this::getRun, artifacts);
     }
 
+    /**
+     * A client for the server the config names.
+     *
+     * @param config where the server is and how to talk to it
+     * @return a new client; close it when done
+     */
     public static MlflowClient create(MlflowConfig config) {
         return new MlflowClient(Checks.notNull(config, "MLflow config"));
     }
 
-    /** A client for the server named by {@code MLFLOW_TRACKING_URI} (and its credentials variables). */
+    /**
+     * A client for the server named by {@code MLFLOW_TRACKING_URI} (and its credentials variables).
+     *
+     * @return a new client; close it when done
+     * @throws MlflowException when {@code MLFLOW_TRACKING_URI} is unset or the variables are inconsistent
+     */
     public static MlflowClient fromEnvironment() {
         return create(MlflowConfig.fromEnvironment());
     }
 
+    /**
+     * The configuration this client was created with.
+     *
+     * @return the configuration
+     */
     public MlflowConfig config() {
         return config;
     }
 
+    /**
+     * The runs' artifacts through the server's artifact proxy.
+     *
+     * @return the artifact store, sharing this client's HTTP stack
+     */
     public ArtifactStore artifacts() {
         return artifacts;
     }
 
+    /**
+     * The model registry: registered models, versions, aliases, stages.
+     *
+     * @return the registry, sharing this client's HTTP stack
+     */
     public ModelRegistry registry() {
         return registry;
     }
 
-    // ------------------------------------------------------------------ experiments
-
-    /** The experiment with this name, created if missing (a concurrent creation is tolerated). */
+    /**
+     * The experiment with this name, created if missing (a concurrent creation is tolerated).
+     *
+     * @param name the experiment's name
+     * @return the experiment
+     */
     public Experiment getOrCreateExperiment(String name) {
         Checks.notBlank(name, "experiment name");
         Optional<Experiment> existing = findExperimentByName(name);
@@ -92,6 +122,12 @@ public final class MlflowClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The experiment with this name, if any.
+     *
+     * @param name the experiment's name
+     * @return the experiment, empty when there is none
+     */
     public Optional<Experiment> findExperimentByName(String name) {
         Checks.notBlank(name, "experiment name");
         try {
@@ -102,7 +138,14 @@ public final class MlflowClient implements AutoCloseable {
         }
     }
 
-    /** Sets a tag on an experiment ({@code mlflow.note.content} is its description in the UI). */
+    /**
+     * Sets a tag on an experiment ({@code mlflow.note.content} is its description in the UI).
+     *
+     * @param experimentId the experiment
+     * @param key          the tag key
+     * @param value        the tag value
+     * @throws MlflowNotFoundException when the experiment does not exist
+     */
     public void setExperimentTag(String experimentId, String key, String value) {
         Checks.notBlank(experimentId, "experiment id");
         Tag tag = Tag.create(key, value);
@@ -110,14 +153,25 @@ public final class MlflowClient implements AutoCloseable {
                 .put("key", tag.key()).put("value", tag.value()));
     }
 
+    /**
+     * The experiment with this id.
+     *
+     * @param experimentId the experiment
+     * @return the experiment
+     * @throws MlflowNotFoundException when it does not exist
+     */
     public Experiment getExperiment(String experimentId) {
         Checks.notBlank(experimentId, "experiment id");
         return Wire.experiment(http.get("experiments/get", Map.of("experiment_id", List.of(experimentId)))
                 .path("experiment"));
     }
 
-    // ------------------------------------------------------------------ runs
-
+    /**
+     * Starts a run.
+     *
+     * @param spec the experiment, name, parent, start time and tags
+     * @return the RUNNING run
+     */
     public Run createRun(RunSpec spec) {
         Checks.notNull(spec, "run spec");
         Run run = Wire.run(http.post("runs/create", Wire.createRun(spec)).path("run"));
@@ -126,12 +180,28 @@ public final class MlflowClient implements AutoCloseable {
         return run;
     }
 
+    /**
+     * The run with this id, with its data (metrics, params, tags) and inputs.
+     *
+     * @param runId the run
+     * @return the run
+     * @throws MlflowNotFoundException when it does not exist
+     */
     public Run getRun(String runId) {
         Checks.notBlank(runId, "run id");
         return Wire.run(http.get("runs/get", Map.of("run_id", List.of(runId))).path("run"));
     }
 
-    /** Logs everything through {@code runs/log-batch}, split into as many requests as MLflow's limits need. */
+    /**
+     * Logs everything through {@code runs/log-batch}, split into as many requests as MLflow's limits need (a retried
+     * request that was stored after all is accepted when the stored params hold the same values).
+     *
+     * @param runId   the run
+     * @param metrics metrics to log
+     * @param params  params to log (a param once logged cannot change)
+     * @param tags    tags to set
+     * @throws MlflowException when a param was logged before with another value
+     */
     public void logBatch(String runId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
         Checks.notBlank(runId, "run id");
         List<LogBatch> batches = LogBatch.split(metrics, params, tags);
@@ -139,70 +209,110 @@ public final class MlflowClient implements AutoCloseable {
             try {
                 http.post("runs/log-batch", Wire.logBatch(runId, batch));
             } catch (MlflowException e) {
-                if (!alreadyStored(e)) {
-                    throw e;
-                }
-                // A retried request whose first attempt was stored after all (the answer was lost): the server
-                // refuses the duplicate rows. Params must then hold exactly our values, or it is a real conflict.
-                Map<String, String> stored = getRun(runId).params();
-                for (Param param : batch.params()) {
-                    if (!param.value().equals(stored.get(param.key()))) {
-                        throw e;
-                    }
-                }
-                LOG.warn("log-batch to run {} was already stored by an earlier attempt: {}", runId, e.errorCode().orElse(""));
+                WriteConflicts.acceptStoredBatch(e, runId, batch.params(), () -> getRun(runId).params());
             }
         }
         LOG.debug("logged {} metrics, {} params, {} tags to run {} in {} request(s)", metrics.size(), params.size(),
                 tags.size(), runId, batches.size());
     }
 
+    /**
+     * Logs metrics, as {@link #logBatch} does.
+     *
+     * @param runId   the run
+     * @param metrics metrics to log
+     */
     public void logMetrics(String runId, List<Metric> metrics) {
         logBatch(runId, metrics, List.of(), List.of());
     }
 
+    /**
+     * Logs params, as {@link #logBatch} does.
+     *
+     * @param runId  the run
+     * @param params key to value
+     * @throws MlflowException when a param was logged before with another value
+     */
     public void logParams(String runId, Map<String, String> params) {
         logBatch(runId, List.of(), params.entrySet().stream().map(e -> Param.create(e.getKey(), e.getValue())).toList(),
                 List.of());
     }
 
+    /**
+     * Sets tags on a run, as {@link #logBatch} does.
+     *
+     * @param runId the run
+     * @param tags  key to value
+     */
     public void setTags(String runId, Map<String, String> tags) {
         logBatch(runId, List.of(), List.of(), tags.entrySet().stream().map(e -> Tag.create(e.getKey(), e.getValue()))
                 .toList());
     }
 
+    /**
+     * Deletes a tag from a run.
+     *
+     * @param runId the run
+     * @param key   the tag key
+     * @throws MlflowNotFoundException when the run or the tag does not exist
+     */
     public void deleteTag(String runId, String key) {
         Checks.notBlank(runId, "run id");
         Checks.notBlank(key, "tag key");
         http.post("runs/delete-tag", http.object().put("run_id", runId).put("key", key));
     }
 
+    /**
+     * Renames a run.
+     *
+     * @param runId   the run
+     * @param runName its new name
+     */
     public void setRunName(String runId, String runName) {
         Checks.notBlank(runId, "run id");
         Checks.notBlank(runName, "run name");
         http.post("runs/update", http.object().put("run_id", runId).put("run_name", runName));
     }
 
-    /** Marks an ended run RUNNING again (a resumed sweep's parent run). */
+    /**
+     * Marks an ended run RUNNING again (a resumed sweep's parent run).
+     *
+     * @param runId the run
+     */
     public void reopenRun(String runId) {
         Checks.notBlank(runId, "run id");
         http.post("runs/update", http.object().put("run_id", runId).put("status", RunStatus.RUNNING.name()));
     }
 
     /**
-     * Moves the run to MLflow's trash ({@code lifecycle_stage} deleted: gone from searches and the UI's run list,
-     * restorable, removed for good by {@code mlflow gc}).
+     * Moves the run to MLflow's trash: gone from searches and the UI's run list, removed for good by {@code mlflow gc}.
+     *
+     * @param runId the run
      */
     public void deleteRun(String runId) {
         Checks.notBlank(runId, "run id");
         http.post("runs/delete", http.object().put("run_id", runId));
     }
 
-    /** Ends the run now with FINISHED, FAILED or KILLED. */
+    /**
+     * Ends the run now with FINISHED, FAILED or KILLED.
+     *
+     * @param runId  the run
+     * @param status a terminal status
+     * @throws MlflowException when {@code status} is not terminal
+     */
     public void setTerminated(String runId, RunStatus status) {
         setTerminated(runId, status, Instant.now());
     }
 
+    /**
+     * Ends the run with FINISHED, FAILED or KILLED at {@code endTime}.
+     *
+     * @param runId   the run
+     * @param status  a terminal status
+     * @param endTime when the run ended
+     * @throws MlflowException when {@code status} is not terminal
+     */
     public void setTerminated(String runId, RunStatus status, Instant endTime) {
         Checks.notBlank(runId, "run id");
         Checks.notNull(status, "run status");
@@ -215,7 +325,12 @@ public final class MlflowClient implements AutoCloseable {
                 .put("end_time", endTime.toEpochMilli()));
     }
 
-    /** One page of runs. */
+    /**
+     * One page of runs.
+     *
+     * @param search the experiments, filter, order, page size and page token
+     * @return the page, with the token of the next one if there is one
+     */
     public Page<Run> searchRuns(RunSearch search) {
         Checks.notNull(search, "run search");
         JsonNode response = http.post("runs/search", Wire.searchRuns(search));
@@ -224,7 +339,12 @@ public final class MlflowClient implements AutoCloseable {
         return new Page<>(runs, Wire.pageToken(response));
     }
 
-    /** Every run matching, following page tokens. */
+    /**
+     * Every run matching, following page tokens.
+     *
+     * @param search the experiments, filter, order and page size
+     * @return every matching run
+     */
     public List<Run> searchAllRuns(RunSearch search) {
         List<Run> all = new ArrayList<>();
         Page<Run> page = searchRuns(search);
@@ -236,76 +356,42 @@ public final class MlflowClient implements AutoCloseable {
         return all;
     }
 
-    /** Every logged value of a metric, following page tokens, ordered by step then timestamp. */
+    /**
+     * Every logged value of a metric, following page tokens, ordered by step then timestamp.
+     *
+     * @param runId     the run
+     * @param metricKey the metric
+     * @return its values, empty when it was never logged
+     */
     public List<Metric> metricHistory(String runId, String metricKey) {
         Checks.notBlank(runId, "run id");
         Checks.notBlank(metricKey, "metric key");
-        List<Metric> all = new ArrayList<>();
-        Optional<String> token = Optional.empty();
-        do {
-            Map<String, List<String>> query = new LinkedHashMap<>();
-            query.put("run_id", List.of(runId));
-            query.put("metric_key", List.of(metricKey));
-            query.put("max_results", List.of(Integer.toString(HISTORY_PAGE)));
-            token.ifPresent(t -> query.put("page_token", List.of(t)));
-            JsonNode response = http.get("metrics/get-history", query);
-            response.path("metrics").forEach(m -> all.add(Wire.metric(m)));
-            token = Wire.pageToken(response);
-        } while (token.isPresent());
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        query.put("run_id", List.of(runId));
+        query.put("metric_key", List.of(metricKey));
+        query.put("max_results", List.of(Integer.toString(HISTORY_PAGE)));
+        List<Metric> all = new ArrayList<>(http.getAllPages("metrics/get-history", query, "metrics", Wire::metric));
         all.sort((a, b) -> a.step() != b.step() ? Long.compare(a.step(), b.step())
                 : a.timestamp().compareTo(b.timestamp()));
         return all;
     }
 
-    /** Attempts of {@link #logInputs} when a concurrent run registered the same dataset first. */
-    static final int LOG_INPUTS_ATTEMPTS = 5;
-
     /**
-     * Records datasets the run used ({@code runs/log-inputs}). Runs that log the same new dataset at the same time
-     * race in MLflow's store: one inserts the dataset row, the others get a unique-constraint error (SQLite's
-     * {@code UNIQUE constraint failed}, PostgreSQL's {@code duplicate key value}) although nothing was wrong. The call
-     * is then repeated: the store now finds the dataset and links it to the run.
+     * Records datasets the run used ({@code runs/log-inputs}), repeated when a concurrent run registered the same
+     * new dataset first (the store's race, see {@code WriteConflicts}).
+     *
+     * @param runId  the run
+     * @param inputs the datasets and their context tags (empty = nothing to do)
      */
     public void logInputs(String runId, List<DatasetInput> inputs) {
         Checks.notBlank(runId, "run id");
         if (inputs.isEmpty()) {
             return;
         }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                http.post("runs/log-inputs", Wire.logInputs(runId, inputs));
-                return;
-            } catch (MlflowException e) {
-                if (!isDuplicateDataset(e) || attempt == LOG_INPUTS_ATTEMPTS) {
-                    throw e;
-                }
-                LOG.debug("run {}: dataset registered concurrently by another run ({}); logging the inputs again",
-                        runId, e.getMessage());
-                try {
-                    Thread.sleep(20L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        WriteConflicts.retryDuplicateDataset(runId, () -> http.post("runs/log-inputs", Wire.logInputs(runId, inputs)));
     }
 
-    /** A store's unique-constraint answer to a dataset insert (MLflow passes the database error through as 400). */
-    static boolean isDuplicateDataset(MlflowException e) {
-        String message = String.valueOf(e.getMessage());
-        return Errors.isAlreadyExists(e) || message.contains("UNIQUE constraint failed: datasets")
-                || (message.contains("duplicate key value violates unique constraint") && message.contains("dataset"))
-                || (message.contains("IntegrityError") && message.contains("datasets"));
-    }
-
-    /** The database refused rows that are already there (SQLite and PostgreSQL wording). */
-    static boolean alreadyStored(MlflowException e) {
-        String message = e.getMessage() == null ? "" : e.getMessage();
-        return e.status() == 400 && (message.contains("UNIQUE constraint failed")
-                || message.contains("duplicate key value violates unique constraint"));
-    }
-
+    /** Releases the HTTP client; the artifact store and the registry share it. */
     @Override
     public void close() {
         http.close();

@@ -20,8 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -63,6 +67,30 @@ public final class Http implements AutoCloseable {
 
     public JsonNode get(String endpoint, Map<String, List<String>> query) {
         return sendJson("GET", API + endpoint + queryString(query), null);
+    }
+
+    /**
+     * Every item of a paged GET, following the answers' {@code next_page_token}.
+     *
+     * @param endpoint the API endpoint, e.g. {@code metrics/get-history}
+     * @param query    the query without a page token
+     * @param items    the field holding each page's items, e.g. {@code metrics}
+     * @param read     reads one item
+     * @param <T>      the items' type
+     * @return every item, page after page
+     */
+    public <T> List<T> getAllPages(String endpoint, Map<String, List<String>> query, String items,
+                                   Function<JsonNode, T> read) {
+        List<T> all = new ArrayList<>();
+        Optional<String> token = Optional.empty();
+        do {
+            Map<String, List<String>> page = new LinkedHashMap<>(query);
+            token.ifPresent(t -> page.put("page_token", List.of(t)));
+            JsonNode response = get(endpoint, page);
+            response.path(items).forEach(item -> all.add(read.apply(item)));
+            token = Wire.pageToken(response);
+        } while (token.isPresent());
+        return all;
     }
 
     public JsonNode post(String endpoint, JsonNode body) {

@@ -16,10 +16,8 @@ import io.closecast.mlflow.http.Errors;
 import io.closecast.mlflow.http.Http;
 import io.closecast.mlflow.http.Wire;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -211,23 +209,15 @@ public final class ModelRegistry {
      */
     public List<ModelVersion> searchModelVersions(String filter, List<String> orderBy) {
         Checks.notNull(filter, "filter");
-        List<ModelVersion> all = new ArrayList<>();
-        Optional<String> token = Optional.empty();
-        do {
-            Map<String, List<String>> query = new LinkedHashMap<>();
-            if (!filter.isBlank()) {
-                query.put("filter", List.of(filter));
-            }
-            query.put("max_results", List.of(Integer.toString(VERSION_PAGE)));
-            if (!orderBy.isEmpty()) {
-                query.put("order_by", List.copyOf(orderBy));
-            }
-            token.ifPresent(t -> query.put("page_token", List.of(t)));
-            JsonNode response = http.get("model-versions/search", query);
-            response.path("model_versions").forEach(v -> all.add(Wire.modelVersion(v)));
-            token = Wire.pageToken(response);
-        } while (token.isPresent());
-        return all;
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        if (!filter.isBlank()) {
+            query.put("filter", List.of(filter));
+        }
+        query.put("max_results", List.of(Integer.toString(VERSION_PAGE)));
+        if (!orderBy.isEmpty()) {
+            query.put("order_by", List.copyOf(orderBy));
+        }
+        return http.getAllPages("model-versions/search", query, "model_versions", Wire::modelVersion);
     }
 
     /**
