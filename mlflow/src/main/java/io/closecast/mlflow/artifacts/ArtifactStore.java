@@ -9,6 +9,7 @@ import io.closecast.mlflow.entities.FileInfo;
 import io.closecast.mlflow.entities.Run;
 import io.closecast.mlflow.http.Errors;
 import io.closecast.mlflow.http.Http;
+import io.closecast.mlflow.http.Urls;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -100,7 +101,7 @@ public final class ArtifactStore {
     public List<FileInfo> listArtifacts(String runId, String path) {
         String clean = ArtifactPaths.clean(path);
         String listed = artifactRoot(runId) + (clean.isEmpty() ? "" : "/" + clean);
-        JsonNode response = http.getAbsolute(Http.ARTIFACTS + "?path=" + Http.encode(listed));
+        JsonNode response = http.getAbsolute(Http.ARTIFACTS + "?path=" + Urls.encode(listed));
         List<FileInfo> files = new ArrayList<>();
         for (JsonNode f : response.path("files")) {
             String name = f.path("path").asText();
@@ -199,7 +200,7 @@ public final class ArtifactStore {
             throw new MlflowException("artifact path of a file to download must be non-empty, found '" + artifactPath
                     + "' (run " + runId + ")");
         }
-        http.download(Http.ARTIFACTS + "/" + Http.encodePath(artifactRoot(runId) + "/" + clean), target, maxBytes, deadline);
+        http.download(Http.ARTIFACTS + "/" + Urls.encodePath(artifactRoot(runId) + "/" + clean), target, maxBytes, deadline);
         return target;
     }
 
@@ -274,6 +275,6 @@ public final class ArtifactStore {
 
     private void put(String runId, String artifactPath, Path file) {
         String clean = ArtifactPaths.clean(artifactPath);
-        http.put(Http.ARTIFACTS + "/" + Http.encodePath(artifactRoot(runId) + "/" + clean), file);
+        http.put(Http.ARTIFACTS + "/" + Urls.encodePath(artifactRoot(runId) + "/" + clean), file);
     }
 }

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Maps a failed HTTP exchange to an {@link MlflowException}: the one place HTTP errors become exceptions. */
 public final class Errors {
+    /** MLflow's error code for a thing that does not exist. */
     public static final String RESOURCE_DOES_NOT_EXIST = "RESOURCE_DOES_NOT_EXIST";
+    /** MLflow's error code for a create of a thing that exists. */
     public static final String RESOURCE_ALREADY_EXISTS = "RESOURCE_ALREADY_EXISTS";
     private static final int SNIPPET = 200;
     private static final ObjectMapper JSON = new ObjectMapper();

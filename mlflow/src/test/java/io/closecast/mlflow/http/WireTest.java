@@ -137,8 +137,8 @@ class WireTest {
         query.put("filter", List.of("name = 'closecast-petr4'"));
         query.put("order_by", List.of("version_number DESC", "creation_timestamp ASC"));
         assertEquals("?filter=name%20%3D%20%27closecast-petr4%27&order_by=version_number%20DESC"
-                + "&order_by=creation_timestamp%20ASC", Http.queryString(query));
-        assertEquals("1/abc/artifacts/a%20b/c%2Bd.txt", Http.encodePath("1/abc/artifacts/a b/c+d.txt"));
+                + "&order_by=creation_timestamp%20ASC", Urls.queryString(query));
+        assertEquals("1/abc/artifacts/a%20b/c%2Bd.txt", Urls.encodePath("1/abc/artifacts/a b/c+d.txt"));
     }
 
     @Test
