@@ -19,9 +19,21 @@ import java.util.Map;
 public record MlflowConfig(URI trackingUri, Credentials credentials, Duration connectTimeout,
                            Duration requestTimeout, RetryPolicy retry) {
 
+    /** The connect timeout unless told otherwise: 10 s. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The request timeout unless told otherwise: 60 s. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * Checks the config and drops the URI's trailing slashes.
+     *
+     * @param trackingUri    the server's base URI, {@code http} or {@code https}, with a host, no query or fragment
+     * @param credentials    none, basic or bearer
+     * @param connectTimeout TCP connect timeout, {@code > 0}
+     * @param requestTimeout timeout of each request, {@code > 0}
+     * @param retry          retry policy
+     * @throws MlflowException when a part is missing or invalid
+     */
     public MlflowConfig {
         trackingUri = checkUri(Checks.notNull(trackingUri, "tracking URI"));
         Checks.notNull(credentials, "credentials");
@@ -30,7 +42,13 @@ public record MlflowConfig(URI trackingUri, Credentials credentials, Duration co
         Checks.notNull(retry, "retry");
     }
 
-    /** Defaults for everything but the URI: no credentials, 10 s connect, 60 s request, default retries. */
+    /**
+     * Defaults for everything but the URI: no credentials, 10 s connect, 60 s request, default retries.
+     *
+     * @param trackingUri the server's base URI
+     * @return the config
+     * @throws MlflowException when the URI is not an http(s) server address
+     */
     public static MlflowConfig create(String trackingUri) {
         return builder().trackingUri(trackingUri).build();
     }
@@ -39,12 +57,21 @@ public record MlflowConfig(URI trackingUri, Credentials credentials, Duration co
      * From the standard MLflow environment: {@code MLFLOW_TRACKING_URI} (required),
      * {@code MLFLOW_TRACKING_USERNAME} + {@code MLFLOW_TRACKING_PASSWORD} (basic) or {@code MLFLOW_TRACKING_TOKEN}
      * (bearer).
+     *
+     * @return the config
+     * @throws MlflowException when {@code MLFLOW_TRACKING_URI} is unset or the credentials variables are inconsistent
      */
     public static MlflowConfig fromEnvironment() {
         return fromEnvironment(System.getenv());
     }
 
-    /** Like {@link #fromEnvironment()} but reading the given variables (for tests and embedding). */
+    /**
+     * Like {@link #fromEnvironment()} but reading the given variables (for tests and embedding).
+     *
+     * @param env the variables
+     * @return the config
+     * @throws MlflowException when {@code MLFLOW_TRACKING_URI} is unset or the credentials variables are inconsistent
+     */
     public static MlflowConfig fromEnvironment(Map<String, String> env) {
         String uri = env.get("MLFLOW_TRACKING_URI");
         if (uri == null || uri.isBlank()) {
@@ -74,6 +101,11 @@ public record MlflowConfig(URI trackingUri, Credentials credentials, Duration co
         return hasToken ? Credentials.bearer(token) : Credentials.none();
     }
 
+    /**
+     * A builder with the defaults; only the tracking URI is required.
+     *
+     * @return the builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -115,6 +147,13 @@ public record MlflowConfig(URI trackingUri, Credentials credentials, Duration co
         private Builder() {
         }
 
+        /**
+         * Sets the server's base URI.
+         *
+         * @param uri e.g. {@code http://127.0.0.1:5000}
+         * @return this builder
+         * @throws MlflowException when it is blank or no valid URI
+         */
         public Builder trackingUri(String uri) {
             Checks.notBlank(uri, "MLflow tracking URI");
             try {
@@ -125,31 +164,67 @@ public record MlflowConfig(URI trackingUri, Credentials credentials, Duration co
             return this;
         }
 
+        /**
+         * Sets the server's base URI.
+         *
+         * @param uri e.g. {@code http://127.0.0.1:5000}
+         * @return this builder
+         */
         public Builder trackingUri(URI uri) {
             this.trackingUri = uri;
             return this;
         }
 
+        /**
+         * Sets how requests authenticate.
+         *
+         * @param credentials none, basic or bearer
+         * @return this builder
+         */
         public Builder credentials(Credentials credentials) {
             this.credentials = credentials;
             return this;
         }
 
+        /**
+         * Sets the TCP connect timeout.
+         *
+         * @param connectTimeout {@code > 0}
+         * @return this builder
+         */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = connectTimeout;
             return this;
         }
 
+        /**
+         * Sets the timeout of each request (per attempt).
+         *
+         * @param requestTimeout {@code > 0}
+         * @return this builder
+         */
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = requestTimeout;
             return this;
         }
 
+        /**
+         * Sets the retry policy.
+         *
+         * @param retry the policy
+         * @return this builder
+         */
         public Builder retry(RetryPolicy retry) {
             this.retry = retry;
             return this;
         }
 
+        /**
+         * The config.
+         *
+         * @return the config
+         * @throws MlflowException when a part is missing or invalid
+         */
         public MlflowConfig build() {
             return new MlflowConfig(trackingUri, credentials, connectTimeout, requestTimeout, retry);
         }

@@ -14,6 +14,15 @@ import java.time.Duration;
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double jitter) {
 
+    /**
+     * Checks the policy.
+     *
+     * @param maxAttempts    total attempts including the first, {@code >= 1}
+     * @param initialBackoff the wait before the first retry (before jitter)
+     * @param maxBackoff     the cap on any single wait, {@code >= initialBackoff}
+     * @param jitter         fraction in [0, 1] of each wait that is randomized away
+     * @throws MlflowException when a bound is broken
+     */
     public RetryPolicy {
         Checks.positive(maxAttempts, "retry.max-attempts");
         Checks.notNull(initialBackoff, "retry.initial-backoff");
@@ -27,17 +36,30 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         }
     }
 
-    /** 5 attempts, 250 ms doubling up to 8 s, half of each wait randomized. */
+    /**
+     * 5 attempts, 250 ms doubling up to 8 s, half of each wait randomized.
+     *
+     * @return the default policy
+     */
     public static RetryPolicy defaults() {
         return new RetryPolicy(5, Duration.ofMillis(250), Duration.ofSeconds(8), 0.5);
     }
 
-    /** A single attempt. */
+    /**
+     * A single attempt.
+     *
+     * @return a policy that never retries
+     */
     public static RetryPolicy none() {
         return new RetryPolicy(1, Duration.ZERO, Duration.ZERO, 0.0);
     }
 
-    /** Whether a response with this HTTP status is worth repeating: 429 and 5xx only. */
+    /**
+     * Whether a response with this HTTP status is worth repeating: 429 and 5xx only.
+     *
+     * @param status an HTTP status
+     * @return whether to retry it
+     */
     public boolean retries(int status) {
         return status == 429 || (status >= 500 && status <= 599);
     }
@@ -45,6 +67,11 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     /**
      * The wait before retry number {@code retry} (1 = first retry): {@code min(max, initial * 2^(retry-1))}
      * reduced by up to {@code jitter} of itself, using {@code random} in [0, 1).
+     *
+     * @param retry  the retry's number, {@code >= 1}
+     * @param random a random number in [0, 1)
+     * @return the wait
+     * @throws MlflowException when {@code retry} or {@code random} is out of range
      */
     public Duration backoff(int retry, double random) {
         Checks.positive(retry, "retry");

@@ -14,11 +14,11 @@ import java.util.UUID;
  * The real MLflow server the ITs talk to: {@code MLFLOW_TRACKING_URI} if set, else the one the build started
  * (system property {@code closecast.it.tracking-uri}). Fails, never skips, when none answers.
  */
-final class ItServer {
+public final class ItServer {
     private ItServer() {
     }
 
-    static String trackingUri() {
+    public static String trackingUri() {
         String env = System.getenv("MLFLOW_TRACKING_URI");
         String property = System.getProperty("closecast.it.tracking-uri");
         String uri;
@@ -43,11 +43,11 @@ final class ItServer {
         return uri;
     }
 
-    static MlflowClient client() {
+    public static MlflowClient client() {
         return MlflowClient.create(MlflowConfig.create(trackingUri()));
     }
 
-    static Path root() {
+    public static Path root() {
         String root = System.getProperty("closecast.root");
         if (root == null || root.isBlank()) {
             fail("system property closecast.root must name the closecast checkout (the build sets it), found none");
@@ -55,7 +55,7 @@ final class ItServer {
         return Path.of(root);
     }
 
-    static String unique(String prefix) {
+    public static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 

@@ -69,9 +69,9 @@ class LogBatchRetryTest {
 
     @Test
     void otherBadRequestsAreNotTakenForDuplicates() {
-        assertTrue(MlflowClient.alreadyStored(new MlflowException(DUPLICATE, 400, "BAD_REQUEST", null)));
-        assertTrue(!MlflowClient.alreadyStored(new MlflowException("INVALID_PARAMETER_VALUE: Changing param values is not allowed",
+        assertTrue(WriteConflicts.alreadyStored(new MlflowException(DUPLICATE, 400, "BAD_REQUEST", null)));
+        assertTrue(!WriteConflicts.alreadyStored(new MlflowException("INVALID_PARAMETER_VALUE: Changing param values is not allowed",
                 400, "INVALID_PARAMETER_VALUE", null)));
-        assertTrue(!MlflowClient.alreadyStored(new MlflowException(DUPLICATE, 500, "", null)));
+        assertTrue(!WriteConflicts.alreadyStored(new MlflowException(DUPLICATE, 500, "", null)));
     }
 }

@@ -5,17 +5,13 @@ import io.closecast.mlflow.entities.DatasetInput;
 import io.closecast.mlflow.entities.Experiment;
 import io.closecast.mlflow.entities.FileInfo;
 import io.closecast.mlflow.entities.Metric;
-import io.closecast.mlflow.entities.ModelVersion;
 import io.closecast.mlflow.entities.ModelVersionSpec;
-import io.closecast.mlflow.entities.ModelVersionStatus;
 import io.closecast.mlflow.entities.Page;
 import io.closecast.mlflow.entities.Param;
-import io.closecast.mlflow.entities.RegisteredModel;
 import io.closecast.mlflow.entities.Run;
 import io.closecast.mlflow.entities.RunSearch;
 import io.closecast.mlflow.entities.RunSpec;
 import io.closecast.mlflow.entities.RunStatus;
-import io.closecast.mlflow.entities.Stage;
 import io.closecast.mlflow.entities.Tag;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -211,103 +207,33 @@ class MlflowClientIT {
         write(src.resolve("network/weights.bin"), binary);
         write(src.resolve("network/deeper/notes with space.txt"), "ação ✓".getBytes(StandardCharsets.UTF_8));
         write(src.resolve("empty.txt"), new byte[0]);
-        client.uploadDirectory(run.id(), src, "bundle");
+        client.artifacts().uploadDirectory(run.id(), src, "bundle");
         Path single = tmp.resolve("single.json");
         write(single, "{\"a\": 1}".getBytes(StandardCharsets.UTF_8));
-        client.uploadFile(run.id(), single, "");
+        client.artifacts().uploadFile(run.id(), single, "");
 
-        List<FileInfo> top = client.listArtifacts(run.id(), "");
+        List<FileInfo> top = client.artifacts().listArtifacts(run.id(), "");
         assertEquals(Set.of(new FileInfo("bundle", true, 0), new FileInfo("single.json", false, 8)), Set.copyOf(top));
-        List<FileInfo> bundle = client.listArtifacts(run.id(), "bundle");
+        List<FileInfo> bundle = client.artifacts().listArtifacts(run.id(), "bundle");
         assertTrue(bundle.contains(new FileInfo("bundle/network", true, 0)), bundle.toString());
         assertTrue(bundle.contains(new FileInfo("bundle/MLmodel", false, Files.size(src.resolve("MLmodel")))), bundle.toString());
         assertEquals(Set.of("bundle/MLmodel", "bundle/empty.txt", "bundle/network/weights.bin",
                         "bundle/network/deeper/notes with space.txt"),
-                client.listArtifactsRecursively(run.id(), "bundle").stream().map(FileInfo::path)
+                client.artifacts().listArtifactsRecursively(run.id(), "bundle").stream().map(FileInfo::path)
                         .collect(Collectors.toSet()));
 
         Path out = tmp.resolve("out");
-        List<Path> written = client.downloadDirectory(run.id(), "bundle", out);
+        List<Path> written = client.artifacts().downloadDirectory(run.id(), "bundle", out);
         assertEquals(4, written.size());
         assertTreesEqual(src, out);
 
-        Path file = client.downloadFile(run.id(), "single.json", tmp.resolve("again/single.json"));
+        Path file = client.artifacts().downloadFile(run.id(), "single.json", tmp.resolve("again/single.json"));
         assertArrayEquals(Files.readAllBytes(single), Files.readAllBytes(file));
 
         MlflowException missing = assertThrows(MlflowNotFoundException.class,
-                () -> client.downloadFile(run.id(), "bundle/nope.bin", tmp.resolve("nope.bin")));
+                () -> client.artifacts().downloadFile(run.id(), "bundle/nope.bin", tmp.resolve("nope.bin")));
         assertTrue(missing.getMessage().contains("nope.bin"), missing.getMessage());
         assertFalse(Files.exists(tmp.resolve("nope.bin")));
-    }
-
-    @Test
-    void registryVersionsTagsAliasesAndDescriptions() throws Exception {
-        String name = ItServer.unique("it-model");
-        Run run = client.createRun(RunSpec.create(experiment.id(), "to-register"));
-        RegisteredModel model = client.createRegisteredModel(name, "first description");
-        assertEquals(name, model.name());
-        RegisteredModel again = client.createRegisteredModel(name);
-        assertEquals(model.created(), again.created());
-        assertEquals("first description", again.description());
-
-        client.updateRegisteredModelDescription(name, "LSTM forecaster");
-        client.setRegisteredModelTag(name, "target", "PETR4.SA");
-        RegisteredModel updated = client.getRegisteredModel(name);
-        assertEquals("LSTM forecaster", updated.description());
-        assertEquals(Map.of("target", "PETR4.SA"), updated.tags());
-
-        client.uploadFile(run.id(), writeTemp("MLmodel", "flavors: {}\n"), "model");
-        ModelVersion v1 = client.createModelVersion(ModelVersionSpec.create(name, run.id(), "model")
-                .withTags(Map.of("test_mae", "1.5")).withDescription("first"));
-        assertEquals(1, v1.version());
-        assertEquals(ModelVersionStatus.READY, v1.status());
-        assertEquals(client.getRun(run.id()).info().artifactUri() + "/model", v1.source());
-        assertTrue(v1.source().startsWith("mlflow-artifacts:/"), v1.source());
-        assertEquals(200, rawGetRoot("model-versions/get-artifact?name=" + name + "&version=1&path=MLmodel").statusCode(),
-                "MLflow serves the version's MLmodel through the registry");
-        assertEquals(v1.source(), rawGet("model-versions/get-download-uri?name=" + name + "&version=1")
-                .body().replaceAll("(?s).*\"artifact_uri\"\\s*:\\s*\"([^\"]*)\".*", "$1"));
-        assertEquals(Optional.of(run.id()), v1.runId());
-        assertEquals(Optional.of("1.5"), v1.tag("test_mae"));
-        ModelVersion v2 = client.createModelVersion(ModelVersionSpec.create(name, run.id(), "model"));
-        assertEquals(2, v2.version());
-
-        client.setModelVersionTag(name, 2, "verdict", "promoted");
-        client.setModelVersionTag(name, 2, "scratch", "x");
-        client.deleteModelVersionTag(name, 2, "scratch");
-        assertEquals(Map.of("verdict", "promoted"), client.getModelVersion(name, 2).tags());
-        assertEquals("second", client.updateModelVersionDescription(name, 2, "second").description());
-        assertEquals("second", client.getModelVersion(name, 2).description());
-
-        assertEquals(List.of(2, 1), client.searchModelVersions("name = '" + name + "'", List.of("version_number DESC"))
-                .stream().map(ModelVersion::version).toList());
-        assertEquals(List.of(1, 2), client.searchModelVersions("name = '" + name + "'", List.of("version_number ASC"))
-                .stream().map(ModelVersion::version).toList());
-
-        client.setAlias(name, "production", 1);
-        assertEquals(1, client.getModelVersionByAlias(name, "production").version());
-        client.setAlias(name, "production", 2);
-        ModelVersion byAlias = client.getModelVersionByAlias(name, "production");
-        assertEquals(2, byAlias.version());
-        assertEquals(List.of("production"), byAlias.aliases());
-        assertEquals(Optional.of(2), client.getRegisteredModel(name).aliasVersion("production"));
-        client.deleteAlias(name, "production");
-        assertEquals(Optional.empty(), client.findModelVersionByAlias(name, "production"));
-        Path fetched = Files.createTempDirectory("closecast-version");
-        assertEquals(List.of(fetched.resolve("MLmodel")), client.downloadModelVersion(v1, fetched));
-        assertEquals("flavors: {}\n", Files.readString(fetched.resolve("MLmodel")));
-        // a version registered the old way (source runs:/<run>/model) still downloads
-        java.net.http.HttpResponse<String> legacy = rawPost("model-versions/create", "{\"name\": \"" + name
-                + "\", \"source\": \"runs:/" + run.id() + "/model\", \"run_id\": \"" + run.id() + "\"}");
-        assertEquals(200, legacy.statusCode(), legacy.body());
-        ModelVersion old = client.getModelVersion(name, 3);
-        assertEquals("runs:/" + run.id() + "/model", old.source());
-        Path fetchedOld = Files.createTempDirectory("closecast-version");
-        assertEquals(List.of(fetchedOld.resolve("MLmodel")), client.downloadModelVersion(old, fetchedOld));
-        assertEquals("flavors: {}\n", Files.readString(fetchedOld.resolve("MLmodel")));
-        MlflowException gone = assertThrows(MlflowNotFoundException.class,
-                () -> client.getModelVersionByAlias(name, "production"));
-        assertTrue(gone.getMessage().contains("production"), gone.getMessage());
     }
 
     /**
@@ -349,60 +275,18 @@ class MlflowClientIT {
         }
     }
 
-    private static java.net.http.HttpResponse<String> rawGet(String path) throws Exception {
-        return raw(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ItServer.trackingUri() + "/api/2.0/mlflow/" + path))
-                .GET().build());
-    }
-
-    private static java.net.http.HttpResponse<String> rawGetRoot(String path) throws Exception {
-        return raw(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ItServer.trackingUri() + "/" + path)).GET().build());
-    }
-
-    private static java.net.http.HttpResponse<String> rawPost(String path, String json) throws Exception {
-        return raw(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ItServer.trackingUri() + "/api/2.0/mlflow/" + path))
-                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build());
-    }
-
-    private static java.net.http.HttpResponse<String> raw(java.net.http.HttpRequest request) throws Exception {
-        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
-            return http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
-        }
-    }
-
-    @Test
-    void stageTransitionArchivesThePreviousHolder() {
-        String name = ItServer.unique("it-stage");
-        Run run = client.createRun(RunSpec.create(experiment.id(), "staged"));
-        client.createRegisteredModel(name);
-        client.createModelVersion(ModelVersionSpec.create(name, run.id(), "model"));
-        client.createModelVersion(ModelVersionSpec.create(name, run.id(), "model"));
-        assertEquals(Stage.PRODUCTION, client.transitionStage(name, 1, Stage.PRODUCTION, true).stage());
-        assertEquals(Stage.PRODUCTION, client.transitionStage(name, 2, Stage.PRODUCTION, true).stage());
-        assertEquals(Stage.ARCHIVED, client.getModelVersion(name, 1).stage());
-        assertEquals(Stage.PRODUCTION, client.getModelVersion(name, 2).stage());
-        // without archiving, the old holder keeps its stage
-        client.transitionStage(name, 1, Stage.STAGING, false);
-        assertEquals(Stage.STAGING, client.getModelVersion(name, 1).stage());
-    }
-
     @Test
     void missingThingsNameThemselvesInTheError() {
         String name = ItServer.unique("no-such-model");
-        MlflowNotFoundException e = assertThrows(MlflowNotFoundException.class, () -> client.getRegisteredModel(name));
+        MlflowNotFoundException e = assertThrows(MlflowNotFoundException.class, () -> client.registry().getRegisteredModel(name));
         assertEquals(Optional.of("RESOURCE_DOES_NOT_EXIST"), e.errorCode());
         assertTrue(e.getMessage().startsWith("RESOURCE_DOES_NOT_EXIST: Registered Model with name=" + name
                 + " not found (HTTP 404 on GET /api/2.0/mlflow/registered-models/get?name=" + name + ")"), e.getMessage());
         MlflowNotFoundException run = assertThrows(MlflowNotFoundException.class, () -> client.getRun("0123456789abcdef"));
         assertTrue(run.getMessage().contains("0123456789abcdef"), run.getMessage());
         MlflowException badVersion = assertThrows(MlflowException.class,
-                () -> client.createModelVersion(ModelVersionSpec.create(name, "0123456789abcdef", "model")));
+                () -> client.registry().createModelVersion(ModelVersionSpec.create(name, "0123456789abcdef", "model")));
         assertTrue(badVersion.getMessage().contains(name), badVersion.getMessage());
-    }
-
-    private static Path writeTemp(String name, String text) throws IOException {
-        Path file = Files.createTempDirectory("closecast-it").resolve(name);
-        Files.writeString(file, text);
-        return file;
     }
 
     private static void write(Path path, byte[] bytes) throws IOException {

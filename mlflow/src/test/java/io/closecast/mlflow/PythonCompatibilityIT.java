@@ -61,14 +61,14 @@ class PythonCompatibilityIT {
             byte[] weights = new byte[70_000];
             new Random(7).nextBytes(weights);
             Files.write(bundle.resolve("network/inner/weights.bin"), weights);
-            client.uploadDirectory(parent.id(), bundle, "model");
+            client.artifacts().uploadDirectory(parent.id(), bundle, "model");
             client.setTerminated(parent.id(), RunStatus.FINISHED);
 
             String model = ItServer.unique("it-compat-model");
-            client.createRegisteredModel(model);
-            ModelVersion version = client.createModelVersion(ModelVersionSpec.create(model, parent.id(), "model")
+            client.registry().createRegisteredModel(model);
+            ModelVersion version = client.registry().createModelVersion(ModelVersionSpec.create(model, parent.id(), "model")
                     .withTags(Map.of("verdict", "promoted")));
-            client.setAlias(model, "production", version.version());
+            client.registry().setAlias(model, "production", version.version());
 
             JsonNode read = readWithPython(uri, List.of(parent.id(), child.id(), model, "production", "val_loss",
                     "model", tmp.resolve("python-download").toString()));

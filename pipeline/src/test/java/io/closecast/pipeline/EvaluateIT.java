@@ -72,7 +72,7 @@ class EvaluateIT {
 
     @Test
     void evaluateLogsItsOwnRunTagsTheVersionAndRefusesInSampleDays() throws Exception {
-        ModelVersion before = client.getModelVersion(name, 1);
+        ModelVersion before = client.registry().getModelVersion(name, 1);
         CliProcess.Result result = CliProcess.run(180, "evaluate", "models:/" + name + "/1", "--json");
         assertEquals(0, result.code(), result.out());
         JsonNode out = json(result);
@@ -86,12 +86,12 @@ class EvaluateIT {
         assertEquals(name, run.tags().get("closecast.eval.model_name"));
         assertEquals("1", run.tags().get("closecast.eval.model_version"));
         assertEquals(trainingRun.id(), run.tags().get("closecast.eval.source_run_id"));
-        List<String> files = client.listArtifactsRecursively(runId, "").stream().map(FileInfo::path).toList();
+        List<String> files = client.artifacts().listArtifactsRecursively(runId, "").stream().map(FileInfo::path).toList();
         for (String f : List.of("evaluation/forecasts.csv", "evaluation/forecast.png", "evaluation/errors.png")) {
             assertTrue(files.contains(f), f + " missing from " + files);
         }
         // MAE and MASE recomputed from the logged per-day forecasts.
-        Path csv = client.downloadFile(runId, "evaluation/forecasts.csv", work.resolve("forecasts.csv"));
+        Path csv = client.artifacts().downloadFile(runId, "evaluation/forecasts.csv", work.resolve("forecasts.csv"));
         List<String> lines = Files.readAllLines(csv);
         assertEquals("date,last_close,actual_h1,forecast_h1,naive_h1,drift_h1,error_h1", lines.getFirst());
         double abs = 0;
@@ -108,7 +108,7 @@ class EvaluateIT {
         assertEquals(abs / naiveAbs, out.get("steps").get(0).get("mase").asDouble(), 1e-5);
         assertTrue(run.metric("eval_dm_abs_p_better").isPresent() && run.metric("eval_majority_sign_accuracy").isPresent());
 
-        ModelVersion version = client.getModelVersion(name, 1);
+        ModelVersion version = client.registry().getModelVersion(name, 1);
         assertEquals(runId, version.tag("closecast.eval.run_id").orElseThrow());
         assertEquals(Integer.toString(n), version.tag("closecast.eval.days").orElseThrow());
         assertEquals(before.aliases(), version.aliases(), "evaluate moves no alias");
@@ -138,10 +138,10 @@ class EvaluateIT {
         assertEquals("refused", verdict.get("decision").asText());
         assertTrue(verdict.get("reason").asText().startsWith("refused: " + days + " out-of-sample days (MSFT "
                 + testStart() + ".."), verdict.get("reason").asText());
-        ModelVersion v = client.getModelVersion(name, 1);
+        ModelVersion v = client.registry().getModelVersion(name, 1);
         assertEquals(Integer.toString(days), v.tag("closecast.promotion.days").orElseThrow());
         assertEquals(testStart().toString(), v.tag("closecast.promotion.out_of_sample_from").orElseThrow());
-        assertTrue(client.findModelVersionByAlias(name, "production").isEmpty());
+        assertTrue(client.registry().findModelVersionByAlias(name, "production").isEmpty());
 
         // With the minimum lowered the gate decides on MASE over exactly those days.
         CliProcess.Result lowered = CliProcess.run(180, "promote", name, "--version", "1", "--days", "20", "--json");
@@ -159,7 +159,7 @@ class EvaluateIT {
         Files.writeString(config, Files.readString(config).replace("closecast-it-train", refitName));
         CliProcess.Result trained = CliProcess.run(300, "train", config.toString(), "--register");
         assertEquals(0, trained.code(), trained.out());
-        ModelVersion version = client.getModelVersion(refitName, 1);
+        ModelVersion version = client.registry().getModelVersion(refitName, 1);
         assertEquals("true", version.tag("closecast.refit").orElseThrow());
         Matcher m = Pattern.compile("run ([0-9a-f]{32}) FINISHED").matcher(trained.out());
         assertTrue(m.find(), trained.out());
@@ -169,7 +169,7 @@ class EvaluateIT {
         CliProcess.Result gate = CliProcess.run(180, "promote", refitName, "--version", "1", "--days", "20", "--json");
         JsonNode verdict = json(gate);
         assertEquals(rowsFrom(heldOutTestStart), verdict.get("days").asInt(), verdict.toString());
-        assertEquals(heldOutTestStart.toString(), client.getModelVersion(refitName, 1)
+        assertEquals(heldOutTestStart.toString(), client.registry().getModelVersion(refitName, 1)
                 .tag("closecast.promotion.out_of_sample_from").orElseThrow());
         // evaluating the refit version itself: every day of the file is in sample for its weights
         CliProcess.Result evaluate = CliProcess.run(180, "evaluate", "models:/" + refitName + "/1");

@@ -81,14 +81,14 @@ class FleetSweepIT {
 
             String model = experiment + "-" + TrainConfig.slug(symbol);
             String best = parent.tags().get("closecast.best_run_id");
-            List<ModelVersion> versions = client.searchModelVersions("name = '" + model + "'", List.of());
+            List<ModelVersion> versions = client.registry().searchModelVersions("name = '" + model + "'", List.of());
             assertEquals(1, versions.size(), model + ": " + versions);
             ModelVersion version = versions.getFirst();
             assertEquals(Optional.of(best), version.runId(), model + " holds " + symbol + "'s best trial");
             assertEquals(symbol, version.tags().get("closecast.symbol"));
             String verdict = version.tags().get(ClosecastTags.PROMOTION_PREFIX + "verdict");
             assertFalse(verdict == null || verdict.isBlank(), model + " went through its gate: " + version.tags());
-            Optional<ModelVersion> production = client.findModelVersionByAlias(model, Promotion.DEFAULT_ALIAS);
+            Optional<ModelVersion> production = client.registry().findModelVersionByAlias(model, Promotion.DEFAULT_ALIAS);
             assertEquals(verdict.equals("passed"), production.isPresent(), model + ": verdict " + verdict
                     + ", production " + production);
             assertTrue(sweep.out().contains(symbol + " (sweep " + parent.tags().get(ClosecastTags.SWEEP_ID)),

@@ -131,8 +131,8 @@ class ParallelSweepIT {
             }
 
             String best = ours.tags().get("closecast.best_run_id");
-            ModelVersion registered = client.searchModelVersions("run_id = '" + best + "'", List.of()).getFirst();
-            client.setAlias(experiment, "production", registered.version());
+            ModelVersion registered = client.registry().searchModelVersions("run_id = '" + best + "'", List.of()).getFirst();
+            client.registry().setAlias(experiment, "production", registered.version());
             ModelRegistry.ModelVersion version = official.getModelVersion(experiment, Integer.toString(registered.version()));
             assertEquals(best, version.getRunId());
             assertEquals(registered.source(), version.getSource());

@@ -104,11 +104,11 @@ class PostgresMlflowIT {
         String runId = run.info().runId();
         Path model = Files.createDirectories(work.resolve("model"));
         Files.writeString(model.resolve("MLmodel"), "flavors: {}\n");
-        client.uploadDirectory(runId, model, "model");
+        client.artifacts().uploadDirectory(runId, model, "model");
         client.setTerminated(runId, RunStatus.FINISHED);
 
         String name = ItServers.unique("closecast-it-pg-promote");
-        client.createRegisteredModel(name);
+        client.registry().createRegisteredModel(name);
         Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user");
         int bad = version(name, runId, "bad");
         int good = version(name, runId, "good");
@@ -117,14 +117,14 @@ class PostgresMlflowIT {
         Promotion.Verdict refused = promotion.promote(request(name, bad, Optional.empty()), EVALUATOR);
         assertEquals(Promotion.Decision.REFUSED, refused.decision(), refused.reason());
         assertTrue(refused.reason().startsWith("refused: MASE "), refused.reason());
-        assertTrue(client.findModelVersionByAlias(name, "production").isEmpty(), "a refused version does not move the alias");
-        assertEquals("refused", client.getModelVersion(name, bad).tag("closecast.promotion.verdict").orElseThrow());
+        assertTrue(client.registry().findModelVersionByAlias(name, "production").isEmpty(), "a refused version does not move the alias");
+        assertEquals("refused", client.registry().getModelVersion(name, bad).tag("closecast.promotion.verdict").orElseThrow());
         assertEquals(Optional.empty(), ItServers.pythonAlias(trackingUri, name, "production"));
 
         Promotion.Verdict promoted = promotion.promote(request(name, good, Optional.empty()), EVALUATOR);
         assertEquals(Promotion.Decision.PROMOTED, promoted.decision(), promoted.reason());
-        assertEquals(good, client.getModelVersionByAlias(name, "production").version());
-        ModelVersion goodVersion = client.getModelVersion(name, good);
+        assertEquals(good, client.registry().getModelVersionByAlias(name, "production").version());
+        ModelVersion goodVersion = client.registry().getModelVersion(name, good);
         assertEquals(Stage.PRODUCTION, goodVersion.stage());
         assertEquals("passed", goodVersion.tag("closecast.promotion.verdict").orElseThrow());
         assertTrue(Double.parseDouble(goodVersion.tag("closecast.promotion.candidate_mase").orElseThrow()) < 1.0,
@@ -133,18 +133,18 @@ class PostgresMlflowIT {
 
         Promotion.Verdict forced = promotion.promote(request(name, other, Optional.of("hotfix for a data bug")), EVALUATOR);
         assertEquals(Promotion.Decision.FORCED, forced.decision(), forced.reason());
-        ModelVersion forcedVersion = client.getModelVersion(name, other);
+        ModelVersion forcedVersion = client.registry().getModelVersion(name, other);
         assertEquals("forced", forcedVersion.tag("closecast.promotion.verdict").orElseThrow());
         assertEquals("hotfix for a data bug", forcedVersion.tag("closecast.promotion.reason").orElseThrow());
         assertEquals(Stage.PRODUCTION, forcedVersion.stage());
-        assertEquals(Stage.ARCHIVED, client.getModelVersion(name, good).stage(), "the old holder is archived");
+        assertEquals(Stage.ARCHIVED, client.registry().getModelVersion(name, good).stage(), "the old holder is archived");
         assertEquals(Optional.of(other), ItServers.pythonAlias(trackingUri, name, "production"));
         assertEquals(List.of(good, other), promotion.history(name, "production"));
 
         Promotion.Rollback rollback = promotion.rollback(name, "production");
         assertEquals(new Promotion.Rollback(name, "production", other, good), rollback);
-        assertEquals(good, client.getModelVersionByAlias(name, "production").version());
-        assertEquals(Stage.PRODUCTION, client.getModelVersion(name, good).stage());
+        assertEquals(good, client.registry().getModelVersionByAlias(name, "production").version());
+        assertEquals(Stage.PRODUCTION, client.registry().getModelVersion(name, good).stage());
         assertEquals(Optional.of(good), ItServers.pythonAlias(trackingUri, name, "production"));
 
         // The alias, stages and verdict tags are rows in PostgreSQL.
@@ -152,7 +152,7 @@ class PostgresMlflowIT {
                 + " where name = '" + name + "' and alias = 'production'"));
         assertEquals(Stage.PRODUCTION.mlflowName(), sql("select current_stage from model_versions where name = '"
                 + name + "' and version = " + good));
-        assertEquals(client.getModelVersion(name, other).stage().mlflowName(), sql("select current_stage from model_versions"
+        assertEquals(client.registry().getModelVersion(name, other).stage().mlflowName(), sql("select current_stage from model_versions"
                 + " where name = '" + name + "' and version = " + other), "the REST API reads the stage from PostgreSQL");
         assertEquals("3", sql("select count(*) from model_versions where name = '" + name + "'"));
         assertEquals("refused", sql("select value from model_version_tags where name = '" + name + "' and version = "
@@ -185,7 +185,7 @@ class PostgresMlflowIT {
         assertTrue(parent.metric("best_val_loss").isPresent(), "best_val_loss on the parent");
         assertTrue(parent.metric("best_test_mase").isPresent(), "best_test_mase on the parent");
         assertTrue(parent.metric("best_naive_test_mae").isPresent(), "the naive baseline beside the best trial");
-        List<ModelVersion> registered = client.searchModelVersions("run_id = '" + best + "'", List.of());
+        List<ModelVersion> registered = client.registry().searchModelVersions("run_id = '" + best + "'", List.of());
         assertEquals(1, registered.size(), "the best trial is registered once");
         ModelVersion version = registered.getFirst();
         assertEquals(SWEEP_MODEL, version.name());
@@ -256,7 +256,7 @@ class PostgresMlflowIT {
     }
 
     private static int version(String name, String runId, String rule) {
-        return client.createModelVersion(ModelVersionSpec.create(name, runId, "model")
+        return client.registry().createModelVersion(ModelVersionSpec.create(name, runId, "model")
                 .withTags(Map.of("it.rule", rule))).version();
     }
 

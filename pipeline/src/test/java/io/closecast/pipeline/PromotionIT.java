@@ -46,7 +46,7 @@ class PromotionIT {
         runId = run.info().runId();
         Path model = Files.createDirectories(work.resolve("model"));
         Files.writeString(model.resolve("MLmodel"), "flavors: {}\n");
-        client.uploadDirectory(runId, model, "model");
+        client.artifacts().uploadDirectory(runId, model, "model");
         client.setTerminated(runId, RunStatus.FINISHED);
     }
 
@@ -61,14 +61,14 @@ class PromotionIT {
 
     /** A version following {@code rule} whose out-of-sample days start on synthetic day {@code oos}. */
     private static int version(String name, String rule, int oos) {
-        if (client.searchModelVersions("name = '" + name + "'", List.of()).isEmpty()) {
+        if (client.registry().searchModelVersions("name = '" + name + "'", List.of()).isEmpty()) {
             try {
-                client.createRegisteredModel(name);
+                client.registry().createRegisteredModel(name);
             } catch (io.closecast.mlflow.MlflowException alreadyThere) {
                 // created by an earlier version() call
             }
         }
-        ModelVersion v = client.createModelVersion(ModelVersionSpec.create(name, runId, "model")
+        ModelVersion v = client.registry().createModelVersion(ModelVersionSpec.create(name, runId, "model")
                 .withTags(Map.of("it.rule", rule, "it.oos", Integer.toString(oos))));
         return v.version();
     }
@@ -88,15 +88,15 @@ class PromotionIT {
         Promotion.Verdict refused = promotion.promote(request(name, bad, Optional.empty()), EVALUATOR);
         assertEquals(Promotion.Decision.REFUSED, refused.decision());
         assertTrue(refused.reason().startsWith("refused: MASE "), refused.reason());
-        assertTrue(client.findModelVersionByAlias(name, "production").isEmpty(), "the alias did not move");
-        assertEquals("refused", client.getModelVersion(name, bad).tag("closecast.promotion.verdict").orElseThrow());
+        assertTrue(client.registry().findModelVersionByAlias(name, "production").isEmpty(), "the alias did not move");
+        assertEquals("refused", client.registry().getModelVersion(name, bad).tag("closecast.promotion.verdict").orElseThrow());
         assertEquals(Optional.empty(), ItServers.pythonAlias(name, "production"));
 
         Promotion.Verdict promoted = promotion.promote(request(name, good, Optional.empty()), EVALUATOR);
         assertEquals(Promotion.Decision.PROMOTED, promoted.decision(), promoted.reason());
-        assertEquals(good, client.getModelVersionByAlias(name, "production").version());
-        assertEquals(Stage.PRODUCTION, client.getModelVersion(name, good).stage());
-        ModelVersion goodTags = client.getModelVersion(name, good);
+        assertEquals(good, client.registry().getModelVersionByAlias(name, "production").version());
+        assertEquals(Stage.PRODUCTION, client.registry().getModelVersion(name, good).stage());
+        ModelVersion goodTags = client.registry().getModelVersion(name, good);
         assertEquals("passed", goodTags.tag("closecast.promotion.verdict").orElseThrow());
         assertEquals("it-user", goodTags.tag("closecast.promotion.by").orElseThrow());
         assertTrue(Double.parseDouble(goodTags.tag("closecast.promotion.candidate_mase").orElseThrow()) < 1.0);
@@ -104,24 +104,24 @@ class PromotionIT {
 
         Promotion.Verdict forced = promotion.promote(request(name, other, Optional.of("hotfix for a data bug")), EVALUATOR);
         assertEquals(Promotion.Decision.FORCED, forced.decision());
-        ModelVersion forcedVersion = client.getModelVersion(name, other);
+        ModelVersion forcedVersion = client.registry().getModelVersion(name, other);
         assertEquals("forced", forcedVersion.tag("closecast.promotion.verdict").orElseThrow());
         assertEquals("hotfix for a data bug", forcedVersion.tag("closecast.promotion.reason").orElseThrow());
         assertEquals(Stage.PRODUCTION, forcedVersion.stage());
-        assertEquals(Stage.ARCHIVED, client.getModelVersion(name, good).stage(), "the old holder is archived");
+        assertEquals(Stage.ARCHIVED, client.registry().getModelVersion(name, good).stage(), "the old holder is archived");
         assertEquals(Optional.of(other), ItServers.pythonAlias(name, "production"));
         assertEquals(List.of(good, other), promotion.history(name, "production"));
 
         Promotion.Rollback rollback = promotion.rollback(name, "production");
         assertEquals(new Promotion.Rollback(name, "production", other, good), rollback);
-        assertEquals(good, client.getModelVersionByAlias(name, "production").version());
-        assertEquals(Stage.PRODUCTION, client.getModelVersion(name, good).stage());
+        assertEquals(good, client.registry().getModelVersionByAlias(name, "production").version());
+        assertEquals(Stage.PRODUCTION, client.registry().getModelVersion(name, good).stage());
         assertEquals(Optional.of(good), ItServers.pythonAlias(name, "production"));
 
         PipelineException none = assertThrows(PipelineException.class, () -> promotion.rollback(name, "production"));
         assertEquals("cannot roll back " + name + "@production: version " + good
                 + " is the first version that held it (history: [" + good + "])", none.getMessage());
-        assertEquals(good, client.getModelVersionByAlias(name, "production").version(), "a refused rollback moves nothing");
+        assertEquals(good, client.registry().getModelVersionByAlias(name, "production").version(), "a refused rollback moves nothing");
     }
 
     @Test
@@ -137,8 +137,8 @@ class PromotionIT {
         assertTrue(verdict.reason().startsWith("refused: worse than production version " + good
                 + " by the Diebold-Mariano test"), verdict.reason());
         assertEquals(0.75, verdict.candidate().orElseThrow().step().mase(), 1e-9);
-        assertEquals(good, client.getModelVersionByAlias(name, "production").version());
-        ModelVersion tags = client.getModelVersion(name, quarter);
+        assertEquals(good, client.registry().getModelVersionByAlias(name, "production").version());
+        ModelVersion tags = client.registry().getModelVersion(name, quarter);
         assertTrue(Double.parseDouble(tags.tag("closecast.promotion.dm_vs_production_p_worse").orElseThrow()) < 0.05);
         assertEquals("200", tags.tag("closecast.promotion.days").orElseThrow());
     }
@@ -154,9 +154,9 @@ class PromotionIT {
         assertTrue(verdict.reason().startsWith("refused: 50 out-of-sample days (synthetic 2020-05-30..2020-07-18"),
                 verdict.reason());
         assertTrue(verdict.reason().contains("the gate needs at least 120"), verdict.reason());
-        assertEquals("50", client.getModelVersion(name, late).tag("closecast.promotion.days").orElseThrow());
-        assertEquals("2020-05-30", client.getModelVersion(name, late).tag("closecast.promotion.out_of_sample_from").orElseThrow());
-        assertTrue(client.findModelVersionByAlias(name, "production").isEmpty());
+        assertEquals("50", client.registry().getModelVersion(name, late).tag("closecast.promotion.days").orElseThrow());
+        assertEquals("2020-05-30", client.registry().getModelVersion(name, late).tag("closecast.promotion.out_of_sample_from").orElseThrow());
+        assertTrue(client.registry().findModelVersionByAlias(name, "production").isEmpty());
 
         // The same version with the minimum lowered to 40 days passes, judged on those 50 days only.
         Promotion.Verdict lowered = promotion.promote(new Promotion.Request(name, late, "production",

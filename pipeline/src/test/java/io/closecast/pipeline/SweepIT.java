@@ -102,7 +102,7 @@ class SweepIT {
                 "the learning rate of 1e-6 is pruned against the trials with 3e-3");
         for (Run pruned : after.stream().filter(r -> r.info().status() == RunStatus.KILLED
                 && r.tags().getOrDefault("closecast.stop_reason", "").startsWith("pruned: epoch")).toList()) {
-            assertTrue(client.listArtifacts(pruned.id(), "plots").stream().anyMatch(f -> f.path().equals("plots/loss.png")),
+            assertTrue(client.artifacts().listArtifacts(pruned.id(), "plots").stream().anyMatch(f -> f.path().equals("plots/loss.png")),
                     "a pruned trial keeps its loss curve, as finished trials do: " + pruned.id());
         }
         Run parentAfter = client.getRun(parent.id());
@@ -111,8 +111,8 @@ class SweepIT {
         assertTrue(after.stream().anyMatch(r -> r.id().equals(best) && r.info().status() == RunStatus.FINISHED));
         assertTrue(parentAfter.metric("best_val_loss").isPresent());
         assertTrue(parentAfter.metric("best_test_mase").isPresent());
-        assertTrue(client.listArtifacts(parent.id(), "summary").stream().anyMatch(f -> f.path().endsWith("trials.csv")));
-        assertEquals(1, client.searchModelVersions("run_id = '" + best + "'", List.of()).size(), "the best trial is registered");
+        assertTrue(client.artifacts().listArtifacts(parent.id(), "summary").stream().anyMatch(f -> f.path().endsWith("trials.csv")));
+        assertEquals(1, client.registry().searchModelVersions("run_id = '" + best + "'", List.of()).size(), "the best trial is registered");
 
         // --trial i runs exactly that trial again, with the same params and seed: the same metrics.
         Run bestRun = client.getRun(best);

@@ -126,11 +126,11 @@ class SweepUiIT {
             }
 
             String artifact = TrainingUi.ARTIFACT_DIR + "/" + TrainingUi.STATS_FILE;
-            FileInfo logged = client.listArtifacts(parent.id(), TrainingUi.ARTIFACT_DIR).stream()
+            FileInfo logged = client.artifacts().listArtifacts(parent.id(), TrainingUi.ARTIFACT_DIR).stream()
                     .filter(f -> f.path().equals(artifact)).findFirst()
                     .orElseThrow(() -> new AssertionError(artifact + " is not an artifact of the parent run"));
             assertTrue(logged.fileSize() > 0, "the stats file is not empty: " + logged);
-            Path copy = client.downloadFile(parent.id(), artifact, Files.createTempDirectory("closecast-ui-it")
+            Path copy = client.artifacts().downloadFile(parent.id(), artifact, Files.createTempDirectory("closecast-ui-it")
                     .resolve(TrainingUi.STATS_FILE));
             FileStatsStorage storage = new FileStatsStorage(copy.toFile());
             try {
@@ -158,7 +158,7 @@ class SweepUiIT {
                     .filter("tags.`mlflow.parentRunId` = '" + parent.id() + "'").build()).stream()
                     .filter(r -> trials.stream().noneMatch(t -> t.id().equals(r.id()))).findFirst().orElseThrow();
             expected.add(SweepRunner.uiSession(0, rerun.id()));
-            Path merged = client.downloadFile(parent.id(), artifact, Files.createTempDirectory("closecast-ui-it")
+            Path merged = client.artifacts().downloadFile(parent.id(), artifact, Files.createTempDirectory("closecast-ui-it")
                     .resolve(TrainingUi.STATS_FILE));
             FileStatsStorage all = new FileStatsStorage(merged.toFile());
             try {

@@ -80,17 +80,17 @@ class TrainIT {
         assertTrue(up > 0.2 && up < 0.8, "test_up_share " + up);
         assertTrue(run.metric("test_up_day_share").isEmpty(), "one name for the up share: test_up_share");
         assertEquals(1, run.inputs().size(), "the dataset input");
-        List<String> files = client.listArtifactsRecursively(run.id(), "").stream().map(FileInfo::path).toList();
+        List<String> files = client.artifacts().listArtifactsRecursively(run.id(), "").stream().map(FileInfo::path).toList();
         for (String expected : List.of("model/MLmodel", "model/MANIFEST.sha256", "model/lstm-weights.bin",
                 "model/network.zip", "model/codec.json", "model/config.yaml", "model/input_example.json", "model/intervals.json",
                 "plots/test_predictions.png", "plots/loss.png", "predictions/test_predictions.csv")) {
             assertTrue(files.contains(expected), expected + " missing from " + files);
         }
-        ModelVersion version = client.searchModelVersions("run_id = '" + run.id() + "'", List.of()).getFirst();
+        ModelVersion version = client.registry().searchModelVersions("run_id = '" + run.id() + "'", List.of()).getFirst();
         assertEquals(run.metric("test_mase").map(m -> String.format(java.util.Locale.ROOT, "%.6g", m.value())),
                 version.tag("test_mase"));
         Path bundle = Files.createDirectories(work.resolve("bundle"));
-        client.downloadModelVersion(version, bundle);
+        client.registry().downloadModelVersion(version, bundle);
         ForecastModel model = ForecastModel.load(bundle);
         assertEquals(2, model.trainedHorizon());
         assertEquals("MSFT", model.mlmodel().setting("symbol"));
@@ -116,7 +116,7 @@ class TrainIT {
                 "the held-out model's test period");
         assertEquals(run.metric("best_epoch").map(m -> Integer.toString((int) m.value())).orElseThrow(),
                 client.getRun(run.id()).tags().get("closecast.refit.epochs"));
-        Path heldOut = client.downloadFile(run.id(), "model/MLmodel", work.resolve("heldout-MLmodel"));
+        Path heldOut = client.artifacts().downloadFile(run.id(), "model/MLmodel", work.resolve("heldout-MLmodel"));
         assertFalse(Files.readString(heldOut).contains("refit: true"), "the held-out bundle is not a refit");
 
         // The same config and seed again: the same metrics (1 thread; DL4J on CPU is deterministic here).

@@ -40,10 +40,10 @@ class FleetIT extends RegistryTestBase {
     void onePromotionUnderLoadLeavesTheOtherModelUntouchedAndABrokenVersionIsRefused() throws Exception {
         String a = RegistryFixture.unique("closecast-fleet-a");
         String b = RegistryFixture.unique("closecast-fleet-b");
-        client.createRegisteredModel(a);
-        client.createRegisteredModel(b);
-        client.setAlias(a, "production", fixture.register(client, a, false).number());
-        client.setAlias(b, "production", fixture.register(client, b, false).number());
+        client.registry().createRegisteredModel(a);
+        client.registry().createRegisteredModel(b);
+        client.registry().setAlias(a, "production", fixture.register(client, a, false).number());
+        client.registry().setAlias(b, "production", fixture.register(client, b, false).number());
         ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).trackingUri(uri).models(a, b)
                 .pollInterval(Duration.ofMillis(100)).retryInitial(Duration.ofMillis(100)).retryMax(Duration.ofMillis(500))
                 .modelCacheDir(work.resolve("cache")).build();
@@ -81,11 +81,11 @@ class FleetIT extends RegistryTestBase {
                 }));
             }
             Thread.sleep(500);
-            client.setAlias(a, "production", fixture.register(client, a, false).number());
+            client.registry().setAlias(a, "production", fixture.register(client, a, false).number());
             TestClient.await(a + " v2 serving", Duration.ofSeconds(30), () -> version(service, a).equals("2"));
             Thread.sleep(500);
             long aFailures = service.metrics().model(a).reloadFailures();
-            client.setAlias(a, "production", fixture.register(client, a, true).number());
+            client.registry().setAlias(a, "production", fixture.register(client, a, true).number());
             TestClient.await(a + " v3 refused", Duration.ofSeconds(30),
                     () -> service.metrics().model(a).reloadFailures() > aFailures);
             Thread.sleep(500);

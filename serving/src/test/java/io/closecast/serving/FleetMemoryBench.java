@@ -76,10 +76,10 @@ public final class FleetMemoryBench {
                         bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
                     }
                 }
-                client.uploadDirectory(runId, bundle, "model");
-                client.createRegisteredModel(name);
-                ModelVersion version = client.createModelVersion(ModelVersionSpec.create(name, runId, "model"));
-                client.setAlias(name, "production", version.version());
+                client.artifacts().uploadDirectory(runId, bundle, "model");
+                client.registry().createRegisteredModel(name);
+                ModelVersion version = client.registry().createModelVersion(ModelVersionSpec.create(name, runId, "model"));
+                client.registry().setAlias(name, "production", version.version());
             }
             System.out.printf(Locale.ROOT, "registered %d models %s-1..%d; bundle %d bytes on disk%n", count, prefix, count, bytes);
         }

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.closecast.mlflow.DownloadLimits;
+import io.closecast.mlflow.artifacts.DownloadLimits;
 import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.MlflowConfig;
 import io.closecast.mlflow.MlflowException;

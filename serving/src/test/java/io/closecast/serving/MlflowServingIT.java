@@ -56,9 +56,9 @@ class MlflowServingIT extends RegistryTestBase {
     @Test
     void servesThePromotedVersionWithTheModelsOwnAnswers() throws Exception {
         String model = RegistryFixture.unique("closecast-it");
-        client.createRegisteredModel(model);
+        client.registry().createRegisteredModel(model);
         RegistryFixture.Registered v1 = fixture.register(client, model, false);
-        client.setAlias(model, "production", v1.number());
+        client.registry().setAlias(model, "production", v1.number());
         Path cache = work.resolve("cache-served");
         try (RunningService service = start(config(uri, model, cache))) {
             TestClient.await("v1 ready", Duration.ofSeconds(30), service.models()::ready);
@@ -144,19 +144,19 @@ class MlflowServingIT extends RegistryTestBase {
     @Test
     void resolvesTheAliasElseTheLegacyStageElseNothing() throws Exception {
         String model = RegistryFixture.unique("closecast-it-stage");
-        client.createRegisteredModel(model);
+        client.registry().createRegisteredModel(model);
         RegistryFixture.Registered v1 = fixture.register(client, model, false);
         RegistryFixture.Registered v2 = fixture.register(client, model, false);
         MlflowModelSource source = MlflowModelSource.create(client, model, "production", work.resolve("cache-stage"));
         assertEquals(Optional.empty(), source.resolve(), "nothing promoted: empty");
 
-        client.transitionStage(model, v1.number(), Stage.PRODUCTION, false);
+        client.registry().transitionStage(model, v1.number(), Stage.PRODUCTION, false);
         assertEquals(Optional.of(VersionRef.create(model, "1", v1.runId())), source.resolve(), "legacy stage Production");
         try (Forecaster f = source.load(source.resolve().orElseThrow())) {
             assertEquals("stage:Production", f.info().alias());
         }
 
-        client.setAlias(model, "production", v2.number());
+        client.registry().setAlias(model, "production", v2.number());
         assertEquals(Optional.of(VersionRef.create(model, "2", v2.runId())), source.resolve(), "the alias wins over the stage");
         assertEquals(Optional.empty(), MlflowModelSource.create(client, RegistryFixture.unique("no-such-model"),
                 "production", work.resolve("cache-none")).resolve());
@@ -165,9 +165,9 @@ class MlflowServingIT extends RegistryTestBase {
     @Test
     void anIncompleteDownloadIsReplacedAndATamperedCacheIsDownloadedAgain() throws Exception {
         String model = RegistryFixture.unique("closecast-it-cache");
-        client.createRegisteredModel(model);
+        client.registry().createRegisteredModel(model);
         RegistryFixture.Registered v1 = fixture.register(client, model, false);
-        client.setAlias(model, "production", v1.number());
+        client.registry().setAlias(model, "production", v1.number());
         Path cache = work.resolve("cache-repair");
         MlflowModelSource source = MlflowModelSource.create(client, model, "production", cache);
         VersionRef ref = source.resolve().orElseThrow();
@@ -191,9 +191,9 @@ class MlflowServingIT extends RegistryTestBase {
     @Test
     void promotionUnderLoadSwapsVersionsWithoutAFailedRequestAndABrokenVersionIsRefused() throws Exception {
         String model = RegistryFixture.unique("closecast-it-swap");
-        client.createRegisteredModel(model);
+        client.registry().createRegisteredModel(model);
         RegistryFixture.Registered v1 = fixture.register(client, model, false);
-        client.setAlias(model, "production", v1.number());
+        client.registry().setAlias(model, "production", v1.number());
         try (RunningService service = start(config(uri, model, work.resolve("cache-swap")))) {
             TestClient.await("v1 ready", Duration.ofSeconds(30), service.models()::ready);
             double[] window = fixture.lastCloses(RegistryFixture.WINDOW);
@@ -226,13 +226,13 @@ class MlflowServingIT extends RegistryTestBase {
                 Thread.sleep(300);
                 // the same weights in every version, so every answer must equal the model's own forecast
                 RegistryFixture.Registered v2 = fixture.register(client, model, false);
-                client.setAlias(model, "production", v2.number());
+                client.registry().setAlias(model, "production", v2.number());
                 TestClient.await("v2 serving", Duration.ofSeconds(30), () -> servedVersion(service).equals("2"));
                 Thread.sleep(300);
 
                 long failedBefore = service.metrics().reloadFailures();
                 RegistryFixture.Registered broken = fixture.register(client, model, true);
-                client.setAlias(model, "production", broken.number());
+                client.registry().setAlias(model, "production", broken.number());
                 TestClient.await("v3 refused", Duration.ofSeconds(30),
                         () -> service.metrics().reloadFailures() > failedBefore);
                 Thread.sleep(300);
@@ -273,12 +273,12 @@ class MlflowServingIT extends RegistryTestBase {
 
             mlflowServer("start", "--port", Integer.toString(port), "--data", data.toString(), "--fresh");
             try (MlflowClient late = RegistryFixture.client(lateUri)) {
-                late.createRegisteredModel(model);
+                late.registry().createRegisteredModel(model);
                 RegistryFixture.Registered v1 = fixture.register(late, model, false);
                 TestClient.await("no version promoted yet", Duration.ofSeconds(20),
                         () -> service.models().status().reason().orElse("").contains("points at none"));
                 assertEquals(503, http.get("/health/ready").statusCode());
-                late.setAlias(model, "production", v1.number());
+                late.registry().setAlias(model, "production", v1.number());
                 TestClient.await("ready after MLflow came up", Duration.ofSeconds(30), service.models()::ready);
                 HttpResponse<String> up = http.get("/health/ready");
                 assertEquals(200, up.statusCode(), up.body());

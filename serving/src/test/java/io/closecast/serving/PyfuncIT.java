@@ -46,9 +46,9 @@ class PyfuncIT extends RegistryTestBase {
     @Test
     void mlflowsOwnToolsServeAndForecastAClosecastModelAsJavaDoes() throws Exception {
         String model = RegistryFixture.unique("closecast-pyfunc");
-        client.createRegisteredModel(model);
+        client.registry().createRegisteredModel(model);
         RegistryFixture.Registered v1 = fixture.register(client, model, false);
-        client.setAlias(model, "production", v1.number());
+        client.registry().setAlias(model, "production", v1.number());
         assertTrue(v1.version().source().startsWith("mlflow-artifacts:/"), v1.version().source());
 
         ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).trackingUri(uri).modelName(model)
@@ -103,10 +103,10 @@ class PyfuncIT extends RegistryTestBase {
             // a version registered the old way (source runs:/<run>/model) is still served
             String legacyRun = fixture.register(client, model, false).runId();
             int legacy = registerLegacy(model, legacyRun);
-            client.setAlias(model, "production", legacy);
+            client.registry().setAlias(model, "production", legacy);
             TestClient.await("legacy version served", Duration.ofSeconds(30),
                     () -> service.models().status().serving().map(ModelInfo::version).orElse("").equals(Integer.toString(legacy)));
-            assertEquals("runs:/" + legacyRun + "/model", client.getModelVersion(model, legacy).source());
+            assertEquals("runs:/" + legacyRun + "/model", client.registry().getModelVersion(model, legacy).source());
             assertEquals(fromPredict, ok(http.post("/invocations", "application/json", payload.toString()))
                     .get("predictions").get(0).asDouble(), 1e-9, "the legacy version (same weights) forecasts alike");
         }

@@ -154,9 +154,9 @@ final class RegistryFixture {
                 throw new UncheckedIOException(e);
             }
         }
-        client.uploadDirectory(runId, bundle, "model");
-        client.createRegisteredModel(model);
-        ModelVersion version = client.createModelVersion(ModelVersionSpec.create(model, runId, "model").withTags(metricTags));
+        client.artifacts().uploadDirectory(runId, bundle, "model");
+        client.registry().createRegisteredModel(model);
+        ModelVersion version = client.registry().createModelVersion(ModelVersionSpec.create(model, runId, "model").withTags(metricTags));
         return new Registered(version, runId, bundle);
     }
 

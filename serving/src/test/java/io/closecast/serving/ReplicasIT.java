@@ -55,9 +55,9 @@ class ReplicasIT extends RegistryTestBase {
     @Test
     void aPromotionDuringLoadMovesBothReplicasToTheNewVersionWithoutAFailedRequest() throws Exception {
         String model = RegistryFixture.unique("closecast-replicas");
-        client.createRegisteredModel(model);
+        client.registry().createRegisteredModel(model);
         RegistryFixture.Registered v1 = fixture.register(client, model, false);
-        client.setAlias(model, "production", v1.number());
+        client.registry().setAlias(model, "production", v1.number());
         RegistryFixture.Registered v2 = fixture.register(client, model, false);
         double[] window = fixture.lastCloses(RegistryFixture.WINDOW);
         double expected = v1.load().forecast(window, 1)[0];
@@ -74,7 +74,7 @@ class ReplicasIT extends RegistryTestBase {
             Load load = Load.start(proxyPort, window, expected);
             Thread.sleep(2_000);
             long promoted = System.nanoTime();
-            client.setAlias(model, "production", v2.number()); // the promotion: the alias moves, nothing else is told
+            client.registry().setAlias(model, "production", v2.number()); // the promotion: the alias moves, nothing else is told
             awaitOrLogs("both replicas serving version 2", Duration.ofSeconds(60),
                     () -> servedVersion(direct1).equals("2") && servedVersion(direct2).equals("2"));
             long bothMoved = System.nanoTime();
@@ -102,9 +102,9 @@ class ReplicasIT extends RegistryTestBase {
     @Test
     void aReplicaKilledUnderLoadCostsNoRequestAndComesBackIntoRotation() throws Exception {
         String model = RegistryFixture.unique("closecast-replicas-kill");
-        client.createRegisteredModel(model);
+        client.registry().createRegisteredModel(model);
         RegistryFixture.Registered v1 = fixture.register(client, model, false);
-        client.setAlias(model, "production", v1.number());
+        client.registry().setAlias(model, "production", v1.number());
         double[] window = fixture.lastCloses(RegistryFixture.WINDOW);
         double expected = v1.load().forecast(window, 1)[0];
 

@@ -13,6 +13,17 @@ import io.closecast.mlflow.Checks;
  * @param profile    JSON profile text (e.g. row counts), empty when not known
  */
 public record Dataset(String name, String digest, String sourceType, String source, String schema, String profile) {
+    /**
+     * Checks the dataset.
+     *
+     * @param name       the name, non-blank
+     * @param digest     the content hash, non-blank
+     * @param sourceType the source type, non-blank
+     * @param source     where it came from
+     * @param schema     JSON schema text, "" when not known
+     * @param profile    JSON profile text, "" when not known
+     * @throws io.closecast.mlflow.MlflowException when a part is blank or missing
+     */
     public Dataset {
         Checks.notBlank(name, "dataset name");
         Checks.notBlank(digest, "dataset '" + name + "' digest");

@@ -10,11 +10,23 @@ import java.util.List;
  * at most 1000 metrics, 100 params, 100 tags, and 1000 items in all.
  */
 public record LogBatch(List<Metric> metrics, List<Param> params, List<Tag> tags) {
+    /** Most metrics in one request. */
     public static final int MAX_METRICS = 1000;
+    /** Most params in one request. */
     public static final int MAX_PARAMS = 100;
+    /** Most tags in one request. */
     public static final int MAX_TAGS = 100;
+    /** Most items of all kinds in one request. */
     public static final int MAX_ITEMS = 1000;
 
+    /**
+     * Checks and copies the batch.
+     *
+     * @param metrics metrics, at most {@value #MAX_METRICS}
+     * @param params  params, at most {@value #MAX_PARAMS}
+     * @param tags    tags, at most {@value #MAX_TAGS}
+     * @throws MlflowException when a limit is passed
+     */
     public LogBatch {
         metrics = List.copyOf(metrics);
         params = List.copyOf(params);
@@ -27,11 +39,23 @@ public record LogBatch(List<Metric> metrics, List<Param> params, List<Tag> tags)
         }
     }
 
+    /**
+     * How many items the batch holds.
+     *
+     * @return metrics, params and tags together
+     */
     public int size() {
         return metrics.size() + params.size() + tags.size();
     }
 
-    /** Splits any number of metrics, params and tags into the fewest-ish batches within the limits, order kept. */
+    /**
+     * Splits any number of metrics, params and tags into the fewest-ish batches within the limits, order kept.
+     *
+     * @param metrics metrics to log
+     * @param params  params to log
+     * @param tags    tags to set
+     * @return the batches, none when there is nothing
+     */
     public static List<LogBatch> split(List<Metric> metrics, List<Param> params, List<Tag> tags) {
         List<LogBatch> batches = new ArrayList<>();
         int m = 0;

@@ -2,5 +2,10 @@ package io.closecast.mlflow.entities;
 
 /** Registration state of a model version. */
 public enum ModelVersionStatus {
-    PENDING_REGISTRATION, FAILED_REGISTRATION, READY
+    /** Registered, its files not yet checked. */
+    PENDING_REGISTRATION,
+    /** Registration failed; see the status message. */
+    FAILED_REGISTRATION,
+    /** Usable. */
+    READY
 }

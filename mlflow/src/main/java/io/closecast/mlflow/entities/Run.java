@@ -9,10 +9,19 @@ import java.util.Optional;
 /**
  * A run: metadata, latest metric values, params, tags and dataset inputs.
  *
- * @param metrics the latest value of each metric (use {@link MlflowClient#metricHistory} for all steps)
+ * @param metrics the latest value of each metric (use {@code MlflowClient.metricHistory} for all steps)
  */
 public record Run(RunInfo info, List<Metric> metrics, Map<String, String> params, Map<String, String> tags,
                   List<DatasetInput> inputs) {
+    /**
+     * Copies the run's data.
+     *
+     * @param info    id, experiment, name, status, times, artifact URI
+     * @param metrics the latest value of each metric
+     * @param params  params
+     * @param tags    tags
+     * @param inputs  dataset inputs
+     */
     public Run {
         metrics = List.copyOf(metrics);
         params = Map.copyOf(params);
@@ -20,23 +29,50 @@ public record Run(RunInfo info, List<Metric> metrics, Map<String, String> params
         inputs = List.copyOf(inputs);
     }
 
+    /**
+     * The run's id.
+     *
+     * @return {@code info().runId()}
+     */
     public String id() {
         return info.runId();
     }
 
+    /**
+     * The latest value of a metric.
+     *
+     * @param key the metric
+     * @return its latest value, empty when never logged
+     */
     public Optional<Metric> metric(String key) {
         return metrics.stream().filter(m -> m.key().equals(key)).findFirst();
     }
 
+    /**
+     * A param's value.
+     *
+     * @param key the param
+     * @return its value, empty when not logged
+     */
     public Optional<String> param(String key) {
         return Optional.ofNullable(params.get(key));
     }
 
+    /**
+     * A tag's value.
+     *
+     * @param key the tag
+     * @return its value, empty when not set
+     */
     public Optional<String> tag(String key) {
         return Optional.ofNullable(tags.get(key));
     }
 
-    /** The parent run's id for a nested run. */
+    /**
+     * The parent run's id for a nested run.
+     *
+     * @return the parent's id, empty for a top-level run
+     */
     public Optional<String> parentRunId() {
         return tag(Tag.PARENT_RUN_ID);
     }

@@ -9,11 +9,25 @@ public record Tag(String key, String value) {
     /** MLflow's tag holding the run name. */
     public static final String RUN_NAME = "mlflow.runName";
 
+    /**
+     * Checks the tag.
+     *
+     * @param key   the key, non-blank
+     * @param value the value, given (may be "")
+     * @throws io.closecast.mlflow.MlflowException when the key is blank or the value null
+     */
     public Tag {
         Checks.notBlank(key, "tag key");
         Checks.notNull(value, "tag '" + key + "' value");
     }
 
+    /**
+     * A tag.
+     *
+     * @param key   the key, non-blank
+     * @param value the value, given (may be "")
+     * @return the tag
+     */
     public static Tag create(String key, String value) {
         return new Tag(key, value);
     }

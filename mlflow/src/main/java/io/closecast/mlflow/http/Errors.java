@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Maps a failed HTTP exchange to an {@link MlflowException}: the one place HTTP errors become exceptions. */
 public final class Errors {
+    /** MLflow's error code for a thing that does not exist. */
     public static final String RESOURCE_DOES_NOT_EXIST = "RESOURCE_DOES_NOT_EXIST";
+    /** MLflow's error code for a create of a thing that exists. */
     public static final String RESOURCE_ALREADY_EXISTS = "RESOURCE_ALREADY_EXISTS";
     private static final int SNIPPET = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,6 +50,16 @@ public final class Errors {
             return new MlflowNotFoundException(text, status, "");
         }
         return new MlflowException(text, status, "", null);
+    }
+
+    /**
+     * Whether the server refused a create because the thing exists.
+     *
+     * @param e a failed call
+     * @return whether its error code is {@code RESOURCE_ALREADY_EXISTS}
+     */
+    public static boolean isAlreadyExists(MlflowException e) {
+        return e.errorCode().filter(RESOURCE_ALREADY_EXISTS::equals).isPresent();
     }
 
     static String snippet(String body) {

@@ -2,6 +2,7 @@ package io.closecast.mlflow.http;
 
 import io.closecast.mlflow.MlflowConfig;
 import io.closecast.mlflow.MlflowException;
+import io.closecast.mlflow.MlflowNotFoundException;
 import io.closecast.mlflow.RetryPolicy;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,8 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -30,6 +34,7 @@ import org.slf4j.LoggerFactory;
 /** The HTTP stack: one retry, auth, timeout and error policy for every call. */
 public final class Http implements AutoCloseable {
     static final String API = "/api/2.0/mlflow/";
+    /** The artifact proxy's path on the server. */
     public static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
     private static final Logger LOG = LoggerFactory.getLogger(Http.class);
     /** Interrupts downloads that pass their deadline. */
@@ -45,6 +50,11 @@ public final class Http implements AutoCloseable {
     private final HttpClient client;
     private final ObjectMapper json = new ObjectMapper();
 
+    /**
+     * The HTTP stack for one server.
+     *
+     * @param config the server, its credentials, timeouts and retry policy
+     */
     public Http(MlflowConfig config) {
         this.config = config;
         this.client = HttpClient.newBuilder()
@@ -57,31 +67,109 @@ public final class Http implements AutoCloseable {
         return json;
     }
 
+    /**
+     * A new JSON object for a request body.
+     *
+     * @return an empty object
+     */
     public ObjectNode object() {
         return json.createObjectNode();
     }
 
+    /**
+     * GET an API endpoint.
+     *
+     * @param endpoint the endpoint under {@code /api/2.0/mlflow/}, e.g. {@code runs/get}
+     * @param query    the query parameters, each possibly repeated
+     * @return the answer's JSON
+     * @throws MlflowNotFoundException when the server answers that the thing does not exist
+     * @throws MlflowException         on any other failure, after the retries
+     */
     public JsonNode get(String endpoint, Map<String, List<String>> query) {
-        return sendJson("GET", API + endpoint + queryString(query), null);
+        return sendJson("GET", API + endpoint + Urls.queryString(query), null);
     }
 
+    /**
+     * Every item of a paged GET, following the answers' {@code next_page_token}.
+     *
+     * @param endpoint the API endpoint, e.g. {@code metrics/get-history}
+     * @param query    the query without a page token
+     * @param items    the field holding each page's items, e.g. {@code metrics}
+     * @param read     reads one item
+     * @param <T>      the items' type
+     * @return every item, page after page
+     */
+    public <T> List<T> getAllPages(String endpoint, Map<String, List<String>> query, String items,
+                                   Function<JsonNode, T> read) {
+        List<T> all = new ArrayList<>();
+        Optional<String> token = Optional.empty();
+        do {
+            Map<String, List<String>> page = new LinkedHashMap<>(query);
+            token.ifPresent(t -> page.put("page_token", List.of(t)));
+            JsonNode response = get(endpoint, page);
+            response.path(items).forEach(item -> all.add(read.apply(item)));
+            token = Wire.pageToken(response);
+        } while (token.isPresent());
+        return all;
+    }
+
+    /**
+     * POST a JSON body to an API endpoint.
+     *
+     * @param endpoint the endpoint under {@code /api/2.0/mlflow/}
+     * @param body     the request body
+     * @return the answer's JSON
+     * @throws MlflowNotFoundException when the server answers that the thing does not exist
+     * @throws MlflowException         on any other failure, after the retries
+     */
     public JsonNode post(String endpoint, JsonNode body) {
         return sendJson("POST", API + endpoint, body);
     }
 
+    /**
+     * PATCH an API endpoint with a JSON body.
+     *
+     * @param endpoint the endpoint under {@code /api/2.0/mlflow/}
+     * @param body     the request body
+     * @return the answer's JSON
+     * @throws MlflowNotFoundException when the server answers that the thing does not exist
+     * @throws MlflowException         on any other failure, after the retries
+     */
     public JsonNode patch(String endpoint, JsonNode body) {
         return sendJson("PATCH", API + endpoint, body);
     }
 
+    /**
+     * DELETE on an API endpoint with a JSON body.
+     *
+     * @param endpoint the endpoint under {@code /api/2.0/mlflow/}
+     * @param body     the request body
+     * @return the answer's JSON
+     * @throws MlflowNotFoundException when the server answers that the thing does not exist
+     * @throws MlflowException         on any other failure, after the retries
+     */
     public JsonNode delete(String endpoint, JsonNode body) {
         return sendJson("DELETE", API + endpoint, body);
     }
 
+    /**
+     * GET a server path outside the tracking API (the artifact proxy's listing).
+     *
+     * @param pathAndQuery the path from the server root, with its query
+     * @return the answer's JSON
+     * @throws MlflowNotFoundException when the server answers that the thing does not exist
+     */
     public JsonNode getAbsolute(String pathAndQuery) {
         return sendJson("GET", pathAndQuery, null);
     }
 
-    /** PUT the file's bytes to a server path. */
+    /**
+     * PUT the file's bytes to a server path.
+     *
+     * @param path the path from the server root
+     * @param file the file to send
+     * @throws MlflowException when the file cannot be read or the upload fails
+     */
     public void put(String path, Path file) {
         send("PUT", path, () -> {
             try {
@@ -96,6 +184,13 @@ public final class Http implements AutoCloseable {
      * GET a server path into the target file (written through a temporary sibling, then moved): at most
      * {@code maxBytes} are written, and the whole transfer must end before {@code deadline} ({@link System#nanoTime}),
      * enforced by interrupting the reading thread, so a body trickled in cannot hold the caller.
+     *
+     * @param path     the path from the server root
+     * @param target   the file to write (its parents are created)
+     * @param maxBytes the most bytes to accept
+     * @param deadline when the transfer must have ended, in {@link System#nanoTime} terms
+     * @throws MlflowNotFoundException when the file does not exist
+     * @throws MlflowException         when the body is larger, the deadline passes or the transfer fails
      */
     public void download(String path, Path target, long maxBytes, long deadline) {
         long left = deadline - System.nanoTime();
@@ -231,7 +326,7 @@ public final class Http implements AutoCloseable {
                 String location = response.headers().firstValue("Location").get();
                 readBody(response.body());
                 URI next = uri.resolve(location);
-                if (!sameOrigin(origin, next)) {
+                if (!Urls.sameOrigin(origin, next)) {
                     throw new MlflowException(method + " " + path + " was redirected to " + Errors.snippet(location)
                             + ": expected the same origin as " + config.trackingUri() + " (redirects to another origin are"
                             + " not followed)", status, "", null);
@@ -282,37 +377,7 @@ public final class Http implements AutoCloseable {
         }
     }
 
-    static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
-                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
-                && port(a) == port(b);
-    }
-
-    private static int port(URI u) {
-        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
-    }
-
-    static String queryString(Map<String, List<String>> query) {
-        StringBuilder out = new StringBuilder();
-        for (Map.Entry<String, List<String>> entry : query.entrySet()) {
-            for (String value : entry.getValue()) {
-                out.append(out.isEmpty() ? '?' : '&')
-                        .append(encode(entry.getKey())).append('=').append(encode(value));
-            }
-        }
-        return out.toString();
-    }
-
-    public static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    /** Encodes each segment of a slash-separated path, keeping the slashes. */
-    public static String encodePath(String path) {
-        return java.util.Arrays.stream(path.split("/", -1)).map(Http::encode)
-                .collect(java.util.stream.Collectors.joining("/"));
-    }
-
+    /** Releases the HTTP client. */
     @Override
     public void close() {
         client.close();

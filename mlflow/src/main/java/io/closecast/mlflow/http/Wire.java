@@ -35,6 +35,12 @@ public final class Wire {
 
     // ---- requests
 
+    /**
+     * The {@code runs/create} body.
+     *
+     * @param spec the run to create
+     * @return the body
+     */
     public static ObjectNode createRun(RunSpec spec) {
         ObjectNode body = JSON.createObjectNode();
         body.put("experiment_id", spec.experimentId());
@@ -44,6 +50,13 @@ public final class Wire {
         return body;
     }
 
+    /**
+     * The {@code runs/log-batch} body.
+     *
+     * @param runId the run
+     * @param batch metrics, params and tags within MLflow's limits
+     * @return the body
+     */
     public static ObjectNode logBatch(String runId, LogBatch batch) {
         ObjectNode body = JSON.createObjectNode();
         body.put("run_id", runId);
@@ -62,6 +75,13 @@ public final class Wire {
         return body;
     }
 
+    /**
+     * The {@code runs/log-inputs} body.
+     *
+     * @param runId  the run
+     * @param inputs the datasets and their input tags
+     * @return the body
+     */
     public static ObjectNode logInputs(String runId, List<DatasetInput> inputs) {
         ObjectNode body = JSON.createObjectNode();
         body.put("run_id", runId);
@@ -85,6 +105,12 @@ public final class Wire {
         return body;
     }
 
+    /**
+     * The {@code runs/search} body.
+     *
+     * @param search the search
+     * @return the body
+     */
     public static ObjectNode searchRuns(RunSearch search) {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode ids = body.putArray("experiment_ids");
@@ -102,6 +128,12 @@ public final class Wire {
         return body;
     }
 
+    /**
+     * MLflow's list of {@code {"key": k, "value": v}} objects.
+     *
+     * @param map key to value
+     * @return the list
+     */
     public static ArrayNode keyValues(Map<String, String> map) {
         ArrayNode array = JSON.createArrayNode();
         map.forEach((k, v) -> array.addObject().put("key", k).put("value", v));
@@ -110,11 +142,23 @@ public final class Wire {
 
     // ---- responses
 
+    /**
+     * Reads an experiment.
+     *
+     * @param node the {@code experiment} object
+     * @return the experiment
+     */
     public static Experiment experiment(JsonNode node) {
         return new Experiment(text(node, "experiment_id"), text(node, "name"), text(node, "artifact_location"),
                 text(node, "lifecycle_stage"), tagMap(node.path("tags")));
     }
 
+    /**
+     * Reads a run.
+     *
+     * @param node the {@code run} object
+     * @return the run
+     */
     public static Run run(JsonNode node) {
         JsonNode info = node.path("info");
         String runId = text(info, "run_id").isEmpty() ? text(info, "run_uuid") : text(info, "run_id");
@@ -136,11 +180,23 @@ public final class Wire {
         return new Run(runInfo, metrics, tagMap(data.path("params")), tagMap(data.path("tags")), inputs);
     }
 
+    /**
+     * Reads a metric.
+     *
+     * @param m a {@code metrics} item
+     * @return the metric
+     */
     public static Metric metric(JsonNode m) {
         return new Metric(text(m, "key"), number(m.path("value")), Instant.ofEpochMilli(m.path("timestamp").asLong(0)),
                 m.path("step").asLong(0));
     }
 
+    /**
+     * Reads a model version.
+     *
+     * @param node the {@code model_version} object
+     * @return the version
+     */
     public static ModelVersion modelVersion(JsonNode node) {
         List<String> aliases = new ArrayList<>();
         node.path("aliases").forEach(a -> aliases.add(a.asText()));
@@ -154,6 +210,12 @@ public final class Wire {
                 tagMap(node.path("tags")), aliases);
     }
 
+    /**
+     * Reads a registered model.
+     *
+     * @param node the {@code registered_model} object
+     * @return the model
+     */
     public static RegisteredModel registeredModel(JsonNode node) {
         Map<String, Integer> aliases = new LinkedHashMap<>();
         node.path("aliases").forEach(a -> aliases.put(text(a, "alias"), a.path("version").asInt()));
@@ -164,6 +226,12 @@ public final class Wire {
                 tagMap(node.path("tags")), aliases, latest);
     }
 
+    /**
+     * The token of the next page.
+     *
+     * @param response a paged answer
+     * @return its {@code next_page_token}, empty on the last page
+     */
     public static Optional<String> pageToken(JsonNode response) {
         String token = text(response, "next_page_token");
         return token.isEmpty() ? Optional.empty() : Optional.of(token);

@@ -1,7 +1,7 @@
 package io.closecast.mlflow.http;
 
-import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.MlflowException;
+import io.closecast.mlflow.artifacts.ArtifactPaths;
 import io.closecast.mlflow.entities.Dataset;
 import io.closecast.mlflow.entities.DatasetInput;
 import io.closecast.mlflow.entities.LogBatch;
@@ -15,6 +15,7 @@ import io.closecast.mlflow.entities.RunSpec;
 import io.closecast.mlflow.entities.RunStatus;
 import io.closecast.mlflow.entities.Stage;
 import io.closecast.mlflow.entities.Tag;
+import io.closecast.mlflow.registry.ModelUri;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -101,11 +102,11 @@ class WireTest {
     @Test
     void modelVersionSourceAndArtifactRoot() {
         assertEquals("runs:/abc/model", ModelVersionSpec.create("m", "abc", "/model").source());
-        assertEquals("1/abc/artifacts", MlflowClient.artifactRootOf("mlflow-artifacts:/1/abc/artifacts", "abc"));
+        assertEquals("1/abc/artifacts", ArtifactPaths.rootOf("mlflow-artifacts:/1/abc/artifacts", "abc"));
         assertEquals("1/abc/artifacts",
-                MlflowClient.artifactRootOf("mlflow-artifacts://host:5000/1/abc/artifacts/", "abc"));
+                ArtifactPaths.rootOf("mlflow-artifacts://host:5000/1/abc/artifacts/", "abc"));
         MlflowException e = assertThrows(MlflowException.class,
-                () -> MlflowClient.artifactRootOf("s3://bucket/1/abc/artifacts", "abc"));
+                () -> ArtifactPaths.rootOf("s3://bucket/1/abc/artifacts", "abc"));
         assertTrue(e.getMessage().contains("found 's3://bucket/1/abc/artifacts'"), e.getMessage());
     }
 
@@ -122,12 +123,11 @@ class WireTest {
 
     @Test
     void modelVersionSourcesResolveToRunArtifacts() {
-        assertEquals(new MlflowClient.RunArtifact("abc", "model"),
-                MlflowClient.RunArtifact.parse("runs:/abc/model", Optional.empty()));
-        assertEquals(new MlflowClient.RunArtifact("abc", "model/inner"),
-                MlflowClient.RunArtifact.parse("mlflow-artifacts:/1/abc/artifacts/model/inner", Optional.of("abc")));
+        assertEquals(ModelUri.ofRun("abc", "model"), ModelUri.parseSource("runs:/abc/model", Optional.empty()));
+        assertEquals(ModelUri.ofRun("abc", "model/inner"),
+                ModelUri.parseSource("mlflow-artifacts:/1/abc/artifacts/model/inner", Optional.of("abc")));
         MlflowException e = assertThrows(MlflowException.class,
-                () -> MlflowClient.RunArtifact.parse("models:/m-123", Optional.of("abc")));
+                () -> ModelUri.parseSource("models:/m-123", Optional.of("abc")));
         assertTrue(e.getMessage().endsWith("found 'models:/m-123' with run id abc"), e.getMessage());
     }
 
@@ -137,8 +137,8 @@ class WireTest {
         query.put("filter", List.of("name = 'closecast-petr4'"));
         query.put("order_by", List.of("version_number DESC", "creation_timestamp ASC"));
         assertEquals("?filter=name%20%3D%20%27closecast-petr4%27&order_by=version_number%20DESC"
-                + "&order_by=creation_timestamp%20ASC", Http.queryString(query));
-        assertEquals("1/abc/artifacts/a%20b/c%2Bd.txt", Http.encodePath("1/abc/artifacts/a b/c+d.txt"));
+                + "&order_by=creation_timestamp%20ASC", Urls.queryString(query));
+        assertEquals("1/abc/artifacts/a%20b/c%2Bd.txt", Urls.encodePath("1/abc/artifacts/a b/c+d.txt"));
     }
 
     @Test

@@ -179,7 +179,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             Path artifacts = Files.createDirectories(work.resolve("evaluation"));
             writeForecasts(artifacts.resolve("forecasts.csv"), backtest, baselines.reference());
             writePlots(artifacts, backtest, source.label());
-            client.uploadDirectory(runId, artifacts, "evaluation");
+            client.artifacts().uploadDirectory(runId, artifacts, "evaluation");
             client.setTerminated(runId, RunStatus.FINISHED);
         } catch (RuntimeException e) {
             client.setTerminated(runId, RunStatus.FAILED);
@@ -212,7 +212,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         tags.put(ClosecastTags.EVAL_PREFIX + "dm_sq_p_better", format(s.dmSquared().pBetter()));
         tags.put(ClosecastTags.EVAL_PREFIX + "directional_accuracy", format(s.directionalAccuracy()));
         tags.put(ClosecastTags.EVAL_PREFIX + "majority_sign_accuracy", format(s.majoritySignAccuracy()));
-        tags.forEach((k, val) -> client.setModelVersionTag(v.name(), v.version(), k, val));
+        tags.forEach((k, val) -> client.registry().setModelVersionTag(v.name(), v.version(), k, val));
     }
 
     static String format(double value) {

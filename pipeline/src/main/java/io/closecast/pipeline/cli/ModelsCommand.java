@@ -2,7 +2,6 @@ package io.closecast.pipeline.cli;
 
 import io.closecast.pipeline.tracking.ClosecastTags;
 
-import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.registry.Promotion;
 import io.closecast.pipeline.tracking.MlflowConnection;
 
@@ -18,6 +17,7 @@ import java.util.concurrent.Callable;
 
 import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.entities.ModelVersion;
+import io.closecast.mlflow.registry.ModelUri;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,10 +51,10 @@ public final class ModelsCommand {
                 List<ModelVersion> versions = new ArrayList<>();
                 // search-model-versions answers without aliases: take them from each registered model.
                 Map<String, Map<Integer, List<String>>> aliases = new TreeMap<>();
-                for (ModelVersion v : client.searchModelVersions(filter, List.of())) {
+                for (ModelVersion v : client.registry().searchModelVersions(filter, List.of())) {
                     Map<Integer, List<String>> byVersion = aliases.computeIfAbsent(v.name(), n -> {
                         Map<Integer, List<String>> map = new TreeMap<>();
-                        client.getRegisteredModel(n).aliases().forEach((alias, version) ->
+                        client.registry().getRegisteredModel(n).aliases().forEach((alias, version) ->
                                 map.computeIfAbsent(version, k -> new ArrayList<>()).add(alias));
                         return map;
                     });
@@ -86,7 +86,7 @@ public final class ModelsCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (MlflowClient client = MlflowConnection.connect()) {
-                ModelVersion v = resolve(client, ref);
+                ModelVersion v = client.registry().getModelVersion(ModelUri.parseReference(ref, Promotion.DEFAULT_ALIAS));
                 if (json) {
                     CommandSupport.printJson(out, asMap(v));
                 } else {
@@ -120,7 +120,7 @@ public final class ModelsCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (MlflowClient client = MlflowConnection.connect()) {
-                List<ModelVersion> found = versions.stream().map(v -> client.getModelVersion(name, v)).toList();
+                List<ModelVersion> found = versions.stream().map(v -> client.registry().getModelVersion(name, v)).toList();
                 if (json) {
                     CommandSupport.printJson(out, found.stream().map(ModelsCommand::asMap).toList());
                     return 0;
@@ -143,22 +143,6 @@ public final class ModelsCommand {
             }
             return 0;
         }
-    }
-
-    static ModelVersion resolve(MlflowClient client, String ref) {
-        if (ref.contains("@")) {
-            String[] parts = ref.split("@", 2);
-            return client.getModelVersionByAlias(parts[0], parts[1]);
-        }
-        if (ref.contains("/")) {
-            String[] parts = ref.split("/", 2);
-            try {
-                return client.getModelVersion(parts[0], Integer.parseInt(parts[1]));
-            } catch (NumberFormatException e) {
-                throw new PipelineException("version must be a number in NAME/VERSION, found '" + parts[1] + "'");
-            }
-        }
-        return client.getModelVersionByAlias(ref, Promotion.DEFAULT_ALIAS);
     }
 
     static Map<String, Object> asMap(ModelVersion v) {

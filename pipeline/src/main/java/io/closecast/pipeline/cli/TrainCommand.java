@@ -92,7 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 if (trainingUi.isPresent()) {
                     trainingUi.get().close();
-                    client.uploadFile(result.runId(), trainingUi.get().statsFile(), TrainingUi.ARTIFACT_DIR);
+                    client.artifacts().uploadFile(result.runId(), trainingUi.get().statsFile(), TrainingUi.ARTIFACT_DIR);
                     out.printf("training UI stopped; its stats are artifact %s/%s of run %s%n", TrainingUi.ARTIFACT_DIR,
                             TrainingUi.STATS_FILE, result.runId());
                 }

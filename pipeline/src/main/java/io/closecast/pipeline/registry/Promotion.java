@@ -70,8 +70,8 @@ public final class Promotion {
     }
 
     public Verdict promote(Request request, Evaluator evaluator) {
-        ModelVersion candidate = client.getModelVersion(request.name(), request.version());
-        Optional<ModelVersion> current = client.findModelVersionByAlias(request.name(), request.alias());
+        ModelVersion candidate = client.registry().getModelVersion(request.name(), request.version());
+        Optional<ModelVersion> current = client.registry().findModelVersionByAlias(request.name(), request.alias());
         Optional<Integer> previous = current.map(ModelVersion::version);
         if (previous.filter(v -> v == request.version()).isPresent()) {
             return new Verdict(request.name(), request.version(), request.alias(), Decision.ALREADY,
@@ -93,7 +93,7 @@ public final class Promotion {
         } else {
             verdict = gate(request, evaluator, candidate, current, tags);
         }
-        tags.forEach((k, v) -> client.setModelVersionTag(request.name(), request.version(), k, v));
+        tags.forEach((k, v) -> client.registry().setModelVersionTag(request.name(), request.version(), k, v));
         if (verdict.moved()) {
             moveAlias(request.name(), request.alias(), request.version());
             List<Integer> history = history(request.name(), request.alias());
@@ -109,7 +109,7 @@ public final class Promotion {
 
     /** Moves the alias back to the version that held it before the current one. */
     public Rollback rollback(String name, String alias) {
-        ModelVersion current = client.findModelVersionByAlias(name, alias).orElseThrow(() -> new PipelineException(
+        ModelVersion current = client.registry().findModelVersionByAlias(name, alias).orElseThrow(() -> new PipelineException(
                 "cannot roll back " + name + "@" + alias + ": the alias points at no version"));
         List<Integer> history = history(name, alias);
         // Drop the current holder (and anything after it), then find the latest earlier holder that still exists.
@@ -125,14 +125,14 @@ public final class Promotion {
         int target = earlier.get(earlier.size() - 1);
         moveAlias(name, alias, target);
         writeHistory(name, alias, earlier);
-        client.setModelVersionTag(name, current.version(), ClosecastTags.PROMOTION_PREFIX + "rolled_back_at", Instant.now(clock).toString());
-        client.setModelVersionTag(name, current.version(), ClosecastTags.PROMOTION_PREFIX + "rolled_back_by", user);
+        client.registry().setModelVersionTag(name, current.version(), ClosecastTags.PROMOTION_PREFIX + "rolled_back_at", Instant.now(clock).toString());
+        client.registry().setModelVersionTag(name, current.version(), ClosecastTags.PROMOTION_PREFIX + "rolled_back_by", user);
         return new Rollback(name, alias, current.version(), target);
     }
 
     /** The versions that held {@code alias}, oldest first, from the registered-model tag. */
     public List<Integer> history(String name, String alias) {
-        String text = client.getRegisteredModel(name).tags().getOrDefault(historyTag(alias), "");
+        String text = client.registry().getRegisteredModel(name).tags().getOrDefault(historyTag(alias), "");
         List<Integer> versions = new ArrayList<>();
         for (String part : text.split(",")) {
             if (!part.isBlank()) {
@@ -149,13 +149,13 @@ public final class Promotion {
     private void writeHistory(String name, String alias, List<Integer> versions) {
         // Keep the tag well under MLflow's value limit: the last 200 holders are plenty for rollbacks.
         List<Integer> kept = versions.size() > 200 ? versions.subList(versions.size() - 200, versions.size()) : versions;
-        client.setRegisteredModelTag(name, historyTag(alias), String.join(",", kept.stream().map(String::valueOf).toList()));
+        client.registry().setRegisteredModelTag(name, historyTag(alias), String.join(",", kept.stream().map(String::valueOf).toList()));
     }
 
     private void moveAlias(String name, String alias, int version) {
-        client.setAlias(name, alias, version);
+        client.registry().setAlias(name, alias, version);
         if (alias.equals(DEFAULT_ALIAS)) {
-            client.transitionStage(name, version, Stage.PRODUCTION, true);
+            client.registry().transitionStage(name, version, Stage.PRODUCTION, true);
         }
     }
 

@@ -102,7 +102,7 @@ public final class Refit {
         } else {
             BundleWriter.write(bundle, result, data.codec(), provenance, history);
         }
-        client.uploadDirectory(runId, bundle, ARTIFACT);
+        client.artifacts().uploadDirectory(runId, bundle, ARTIFACT);
         client.setTags(runId, Map.of(ClosecastTags.REFIT_ARTIFACT, ARTIFACT, ClosecastTags.REFIT_TRAINED_TO,
                 trained.to().toString(), ClosecastTags.REFIT_EPOCHS, Integer.toString(epochs)));
         return new Result(ARTIFACT, trained.to());

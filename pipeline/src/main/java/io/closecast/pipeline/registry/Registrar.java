@@ -30,7 +30,7 @@ public final class Registrar {
     public static ModelVersion register(MlflowClient client, PrintWriter console, TrainConfig config, String runId,
                                  Map<String, String> extraTags, String description, Path workDir) {
         String name = config.tracking().registeredModel();
-        client.createRegisteredModel(name, "closecast LSTM forecasts of " + config.data().symbol()
+        client.registry().createRegisteredModel(name, "closecast LSTM forecasts of " + config.data().symbol()
                 + " closing prices; versions carry their test metrics beside the naive forecast as tags.");
         Run run = client.getRun(runId);
         Map<String, String> tags = new LinkedHashMap<>();
@@ -56,7 +56,7 @@ public final class Registrar {
             tags.put(ClosecastTags.REFIT, "false");
             tags.put(ClosecastTags.METRICS_FROM, "this model (tested on " + testRange + ")");
         }
-        ModelVersion version = client.createModelVersion(ModelVersionSpec.create(name, runId, path).withTags(tags)
+        ModelVersion version = client.registry().createModelVersion(ModelVersionSpec.create(name, runId, path).withTags(tags)
                 .withDescription(description + (config.tracking().refit()
                         ? "; refit on all data to " + tags.get(ClosecastTags.TRAINED_TO) + " (test metrics: the held-out model's)"
                         : "")));

@@ -64,7 +64,7 @@ final class SweepReport {
         try {
             Path dir = Files.createDirectories(workDir.resolve(parentId).resolve("summary"));
             writeSummary(dir, spec, rows);
-            client.uploadDirectory(parentId, dir, "summary");
+            client.artifacts().uploadDirectory(parentId, dir, "summary");
         } catch (IOException e) {
             throw new PipelineException("cannot write the sweep summary: " + e.getMessage(), e);
         }

@@ -528,10 +528,10 @@ public final class SweepRunner {
     /** A resumed sweep's UI starts with the sessions of the stats file an earlier --ui run logged to the parent. */
     private void restoreUiStats(String parentId, TrainingUi ui, Path workDir) {
         String artifact = TrainingUi.ARTIFACT_DIR + "/" + TrainingUi.STATS_FILE;
-        if (client.listArtifacts(parentId, TrainingUi.ARTIFACT_DIR).stream().noneMatch(f -> f.path().equals(artifact))) {
+        if (client.artifacts().listArtifacts(parentId, TrainingUi.ARTIFACT_DIR).stream().noneMatch(f -> f.path().equals(artifact))) {
             return;
         }
-        Path earlier = client.downloadFile(parentId, artifact, workDir.resolve(parentId).resolve("ui-earlier")
+        Path earlier = client.artifacts().downloadFile(parentId, artifact, workDir.resolve(parentId).resolve("ui-earlier")
                 .resolve(TrainingUi.STATS_FILE));
         List<String> sessions = ui.importSessions(earlier);
         console.printf(Locale.ROOT, "training UI: %d earlier session(s) from the parent run's %s kept%n", sessions.size(),
@@ -544,7 +544,7 @@ public final class SweepRunner {
         int sessions = ui.sessions().size();
         ui.close();
         for (String parentId : parentIds) {
-            client.uploadFile(parentId, ui.statsFile(), TrainingUi.ARTIFACT_DIR);
+            client.artifacts().uploadFile(parentId, ui.statsFile(), TrainingUi.ARTIFACT_DIR);
             client.setTags(parentId, Map.of(ClosecastTags.UI_STATS, TrainingUi.ARTIFACT_DIR + "/" + TrainingUi.STATS_FILE));
             console.printf(Locale.ROOT, "training UI stopped; its stats (%d session(s)) are artifact %s/%s of run %s%n",
                     sessions, TrainingUi.ARTIFACT_DIR, TrainingUi.STATS_FILE, parentId);
@@ -554,8 +554,8 @@ public final class SweepRunner {
 
     private ModelVersion registerBest(SweepFile file, String parentId, String sweepId, TrialRow best, Path workDir) {
         String name = file.base().tracking().registeredModel();
-        client.createRegisteredModel(name, "closecast LSTM forecasts of " + file.base().data().symbol() + " closing prices");
-        List<ModelVersion> existing = client.searchModelVersions("name = '" + name + "' and run_id = '" + best.runId() + "'",
+        client.registry().createRegisteredModel(name, "closecast LSTM forecasts of " + file.base().data().symbol() + " closing prices");
+        List<ModelVersion> existing = client.registry().searchModelVersions("name = '" + name + "' and run_id = '" + best.runId() + "'",
                 List.of());
         if (!existing.isEmpty()) {
             ModelVersion version = existing.getFirst();

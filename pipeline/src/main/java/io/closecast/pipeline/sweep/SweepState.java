@@ -317,7 +317,7 @@ public final class SweepState {
         params.put("sweep.trial-time-limit", s.trialTimeLimit().map(Duration::toString).orElse("none"));
         s.space().params().forEach((key, domain) -> params.put("space." + key, SweepReport.describe(domain)));
         client.logParams(parent.id(), params);
-        client.uploadFile(parent.id(), file.path(), "sweep");
+        client.artifacts().uploadFile(parent.id(), file.path(), "sweep");
     }
 
     /**

@@ -77,11 +77,11 @@ public final class RunArtifacts {
         Path predictions = Files.createDirectories(work.resolve("predictions"));
         writePredictions(predictions.resolve("test_predictions.csv"), finished.test());
         writeDropped(work.resolve("data"), data.dropped());
-        client.uploadDirectory(runId, model, MODEL_PATH);
-        client.uploadDirectory(runId, plots, "plots");
-        client.uploadDirectory(runId, predictions, "predictions");
+        client.artifacts().uploadDirectory(runId, model, MODEL_PATH);
+        client.artifacts().uploadDirectory(runId, plots, "plots");
+        client.artifacts().uploadDirectory(runId, predictions, "predictions");
         if (Files.isDirectory(work.resolve("data"))) {
-            client.uploadDirectory(runId, work.resolve("data"), "data");
+            client.artifacts().uploadDirectory(runId, work.resolve("data"), "data");
         }
     }
 
@@ -96,7 +96,7 @@ public final class RunArtifacts {
         try {
             Path plots = Files.createDirectories(workDir.resolve(runId).resolve("plots"));
             writeLossChart(plots, epochs, note);
-            client.uploadFile(runId, plots.resolve("loss.png"), "plots");
+            client.artifacts().uploadFile(runId, plots.resolve("loss.png"), "plots");
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not log the loss curve of stopped run {}: {}", runId, e.getMessage());
         }

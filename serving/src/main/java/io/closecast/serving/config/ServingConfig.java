@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-import io.closecast.mlflow.DownloadLimits;
+import io.closecast.mlflow.artifacts.DownloadLimits;
 import io.closecast.mlflow.MlflowException;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;

@@ -28,7 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-import io.closecast.mlflow.DownloadLimits;
+import io.closecast.mlflow.artifacts.DownloadLimits;
 import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.entities.ModelVersion;
 import io.closecast.mlflow.entities.Stage;
@@ -104,13 +104,13 @@ public final class MlflowModelSource implements ModelSource {
 
     @Override
     public Optional<VersionRef> resolve() {
-        Optional<ModelVersion> byAlias = client.findModelVersionByAlias(modelName, alias);
+        Optional<ModelVersion> byAlias = client.registry().findModelVersionByAlias(modelName, alias);
         if (byAlias.isPresent()) {
             VersionRef ref = ref(byAlias.get());
             resolvedThrough.put(ref, alias);
             return Optional.of(ref);
         }
-        Optional<ModelVersion> byStage = client.searchModelVersions(
+        Optional<ModelVersion> byStage = client.registry().searchModelVersions(
                         "name = '" + modelName.replace("'", "\\'") + "'", List.of("version_number DESC")).stream()
                 .filter(v -> v.stage() == Stage.PRODUCTION)
                 .max(Comparator.comparingInt(ModelVersion::version));
@@ -141,7 +141,7 @@ public final class MlflowModelSource implements ModelSource {
         if (!modelName.equals(ref.name())) {
             throw new ServingException("expected to load model " + modelName + ", found a request for " + JsonText.abbreviate(ref.name()));
         }
-        ModelVersion version = client.getModelVersion(ref.name(), number);
+        ModelVersion version = client.registry().getModelVersion(ref.name(), number);
         if (!modelName.equals(version.name()) || version.version() != number) {
             throw new ServingException("the registry answered with model " + JsonText.abbreviate(version.name()) + " v"
                     + version.version() + ", expected " + modelName + " v" + number);
@@ -218,7 +218,7 @@ public final class MlflowModelSource implements ModelSource {
             Files.createDirectories(parent);
             removeStalePartials(parent, target.getFileName().toString());
             long start = System.nanoTime();
-            List<Path> files = client.downloadModelVersion(version, partial, limits);
+            List<Path> files = client.registry().downloadModelVersion(version, partial, limits);
             LOG.info("Downloaded {} ({} files from {}) in {} ms", ref, files.size(), version.source(),
                     (System.nanoTime() - start) / 1_000_000);
             ForecastModel model;

@@ -1,4 +1,7 @@
-package io.closecast.mlflow;
+package io.closecast.mlflow.artifacts;
+
+import io.closecast.mlflow.Checks;
+import io.closecast.mlflow.MlflowException;
 
 
 import java.time.Duration;
@@ -19,6 +22,16 @@ public record DownloadLimits(long maxFileBytes, long maxTotalBytes, int maxFiles
     /** Wide bounds for trusted servers (the pipeline): 1 GiB a file, 4 GiB in all, 100,000 files, 64 levels, 1 h. */
     public static final DownloadLimits GENEROUS = new DownloadLimits(1L << 30, 4L << 30, 100_000, 64, Duration.ofHours(1));
 
+    /**
+     * Checks the bounds.
+     *
+     * @param maxFileBytes  largest single file, {@code >= 1}
+     * @param maxTotalBytes largest sum of all files, {@code >= maxFileBytes}
+     * @param maxFiles      most files listed, {@code >= 1}
+     * @param maxDepth      deepest directory nesting, {@code >= 1}
+     * @param deadline      the whole download, {@code > 0}
+     * @throws MlflowException when a bound is broken
+     */
     public DownloadLimits {
         if (maxFileBytes < 1) {
             throw new MlflowException("download max file bytes must be >= 1, found " + maxFileBytes);
