@@ -2,6 +2,7 @@ package io.closecast.serving.config;
 
 import io.closecast.serving.ServingException;
 import io.closecast.serving.models.ModelManager;
+import io.closecast.serving.models.LoaderSettings;
 import io.closecast.serving.models.VersionRef;
 import io.closecast.serving.monitoring.OnlineAccuracy;
 
@@ -35,7 +36,7 @@ public record ServingConfig(String host,
                             int writeQueueLength,
                             Optional<String> trackingUri,
                             List<ServedModel> models,
-                            ModelManager.Settings loader,
+                            LoaderSettings loader,
                             List<String> apiKeys,
                             Optional<Path> apiKeysFile,
                             boolean openHealth,
@@ -473,7 +474,7 @@ public record ServingConfig(String host,
             }
             List<ServedModel> served = models.stream().map(e -> new ServedModel(e.name(), e.alias().orElse(modelAlias))).toList();
             return new ServingConfig(host, port, writeQueueLength, Optional.ofNullable(trackingUri), served,
-                    new ModelManager.Settings(pollInterval, retryInitial, retryMax, warmupRounds, serveCachedOnOutage), apiKeys,
+                    new LoaderSettings(pollInterval, retryInitial, retryMax, warmupRounds, serveCachedOnOutage), apiKeys,
                     Optional.ofNullable(apiKeysFile), openHealth, openMetrics, openOpenapi, openDashboard, maxBodyBytes,
                     Optional.ofNullable(webhookSecret).filter(s -> !s.isBlank()), webhookMaxSkew, modelCacheDir,
                     feedbackWindow, dataDir, new Timeouts(idleTimeout, headerTimeout, bodyTimeout),
