@@ -11,6 +11,6 @@ import java.util.List;
  * MLflow-backed source plugs in without changing the service.
  */
 public interface ModelSourceFactory {
-    /** One source per model in {@link ServingConfig#models()}, in that order. */
+    /** One source per model in {@code ServingConfig.registry().models()}, in that order. */
     List<ModelSource> create(ServingConfig config);
 }

@@ -37,7 +37,7 @@ public final class MlflowModelSourceFactory implements ModelSourceFactory {
 
     /** Like {@link #create(ServingConfig)} with the credentials read from {@code env}. */
     public List<ModelSource> create(ServingConfig config, Map<String, String> env) {
-        String uri = config.trackingUri().orElseThrow(() -> new ServingException(
+        String uri = config.registry().trackingUri().orElseThrow(() -> new ServingException(
                 "mlflow.tracking-uri is required to serve from the MLflow registry (e.g. http://127.0.0.1:5000), found none"
                         + " in the config, CLOSECAST_TRACKING_URI or MLFLOW_TRACKING_URI"));
         Map<String, String> withUri = new HashMap<>(env);
@@ -51,8 +51,8 @@ public final class MlflowModelSourceFactory implements ModelSourceFactory {
                 .retry(RETRY)
                 .build());
         // one client (one connection pool) for every model: they all ask the same registry
-        return config.models().stream()
-                .<ModelSource>map(m -> MlflowModelSource.create(client, m.name(), m.alias(), config.modelCacheDir(), config.download()))
+        return config.registry().models().stream()
+                .<ModelSource>map(m -> MlflowModelSource.create(client, m.name(), m.alias(), config.registry().modelCacheDir(), config.registry().download()))
                 .toList();
     }
 }

@@ -5,6 +5,7 @@ import io.closecast.serving.ServingException;
 import io.closecast.serving.TestClient;
 import io.closecast.serving.TestModelSource;
 import io.closecast.serving.config.ServingConfig;
+import io.closecast.serving.config.ServingConfigReader;
 import io.closecast.serving.monitoring.ServingMetrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,11 +97,11 @@ class ModelManagerTest {
         ServingException w = assertThrows(ServingException.class, () -> DriftForecaster.info("m", "1", 0, 3));
         assertTrue(w.getMessage().startsWith("windowLength must be > 0, found 0"), w.getMessage());
         ServingException d = assertThrows(ServingException.class,
-                () -> ServingConfig.duration("ten seconds", "model.poll-interval", "configs/serving.yaml"));
+                () -> ServingConfigReader.duration("ten seconds", "model.poll-interval", "configs/serving.yaml"));
         assertTrue(d.getMessage().contains("found 'ten seconds' (configs/serving.yaml)"), d.getMessage());
-        assertEquals(Duration.ofMillis(500), ServingConfig.duration("500ms", "k", "w"));
-        assertEquals(Duration.ofSeconds(30), ServingConfig.duration("PT30S", "k", "w"));
-        assertEquals(Duration.ofMinutes(2), ServingConfig.duration("2m", "k", "w"));
+        assertEquals(Duration.ofMillis(500), ServingConfigReader.duration("500ms", "k", "w"));
+        assertEquals(Duration.ofSeconds(30), ServingConfigReader.duration("PT30S", "k", "w"));
+        assertEquals(Duration.ofMinutes(2), ServingConfigReader.duration("2m", "k", "w"));
     }
 
     @SuppressWarnings("removal")

@@ -47,11 +47,11 @@ class MlflowModelSourceTest {
 
     @Test
     void cacheDirComesFromYamlThenEnvironment() {
-        assertEquals(Path.of("/tmp/closecast-models"), ServingConfig.load(ServingConfigTest.YAML, Map.of()).modelCacheDir());
+        assertEquals(Path.of("/tmp/closecast-models"), ServingConfig.load(ServingConfigTest.YAML, Map.of()).registry().modelCacheDir());
         assertEquals(Path.of("/var/cache/cc"), ServingConfig.load(ServingConfigTest.YAML,
-                Map.of("CLOSECAST_MODEL_CACHE_DIR", "/var/cache/cc")).modelCacheDir());
+                Map.of("CLOSECAST_MODEL_CACHE_DIR", "/var/cache/cc")).registry().modelCacheDir());
         assertEquals(Path.of(System.getProperty("java.io.tmpdir"), "closecast-models"),
-                ServingConfig.builder().modelName("m").build().modelCacheDir());
+                ServingConfig.builder().modelName("m").build().registry().modelCacheDir());
     }
 
     @Test
