@@ -18,7 +18,6 @@ import io.closecast.serving.http.filter.RequestMetricsFilter;
 import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelSource;
-import io.closecast.serving.models.ModelSourceFactory;
 import io.closecast.serving.monitoring.ServingMetrics;
 import io.closecast.serving.security.ApiKeys;
 import io.closecast.serving.security.WebhookVerifier;
@@ -85,7 +84,7 @@ public final class Main {
         ServingConfig config = ServingConfig.load(yaml, System.getenv());
         ModelSourceFactory factory = ServiceLoader.load(ModelSourceFactory.class).findFirst()
                 .orElseThrow(() -> new ServingException("expected a ModelSourceFactory on the class path "
-                        + "(META-INF/services/io.closecast.serving.models.ModelSourceFactory), found none"));
+                        + "(META-INF/services/io.closecast.serving.ModelSourceFactory), found none"));
         RunningService service = start(config, factory.create(config));
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "closecast-shutdown"));
     }

@@ -4,7 +4,7 @@ import io.closecast.serving.Main;
 import io.closecast.serving.ServingException;
 import io.closecast.serving.config.ServingConfig;
 import io.closecast.serving.models.ModelSource;
-import io.closecast.serving.models.ModelSourceFactory;
+import io.closecast.serving.ModelSourceFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,7 +17,7 @@ import io.closecast.mlflow.RetryPolicy;
 
 /**
  * Creates the {@link MlflowModelSource}s (one per served model, sharing one client) for {@link Main} (registered in
- * {@code META-INF/services/io.closecast.serving.models.ModelSourceFactory}). Credentials come from the standard MLflow
+ * {@code META-INF/services/io.closecast.serving.ModelSourceFactory}). Credentials come from the standard MLflow
  * variables ({@code MLFLOW_TRACKING_USERNAME}/{@code MLFLOW_TRACKING_PASSWORD} or {@code MLFLOW_TRACKING_TOKEN}).
  * Requests fail fast (2 s connect, 2 attempts): the model manager retries with its own backoff.
  */

@@ -4,7 +4,7 @@ import io.closecast.serving.ServingException;
 import io.closecast.serving.config.ServingConfig;
 import io.closecast.serving.config.ServingConfigTest;
 import io.closecast.serving.models.ModelSource;
-import io.closecast.serving.models.ModelSourceFactory;
+import io.closecast.serving.ModelSourceFactory;
 import io.closecast.serving.models.VersionRef;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
