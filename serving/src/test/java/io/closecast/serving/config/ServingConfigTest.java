@@ -1,7 +1,8 @@
 package io.closecast.serving.config;
 
 import io.closecast.serving.ServingException;
-import io.closecast.serving.http.support.ApiException;
+import io.closecast.serving.http.support.DomainErrors;
+import io.closecast.serving.security.WebhookRejectedException;
 import io.closecast.serving.security.WebhookVerifier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -156,11 +157,12 @@ public class ServingConfigTest {
         byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(EXPECTED_SIGNATURE, v.sign("d1", "1700000000", body));
         v.verify("d1", "1700000000", EXPECTED_SIGNATURE, body);
-        ApiException wrong = assertThrows(ApiException.class, () -> v.verify("d1", "1700000000", EXPECTED_SIGNATURE,
-                "{ }".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        assertEquals(401, wrong.status());
-        ApiException stale = assertThrows(ApiException.class, () -> v.verify("d1", "1699999000", EXPECTED_SIGNATURE, body));
-        assertEquals(400, stale.status());
+        WebhookRejectedException wrong = assertThrows(WebhookRejectedException.class, () -> v.verify("d1", "1700000000",
+                EXPECTED_SIGNATURE, "{ }".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(401, DomainErrors.toApi(wrong).orElseThrow().status());
+        WebhookRejectedException stale = assertThrows(WebhookRejectedException.class,
+                () -> v.verify("d1", "1699999000", EXPECTED_SIGNATURE, body));
+        assertEquals(400, DomainErrors.toApi(stale).orElseThrow().status());
     }
 
     static final String EXPECTED_SIGNATURE = "v1,G77iR07mhxRhj4uXzCbRdU/9tFV0ULbzSFKOaC7ieFc=";
