@@ -18,7 +18,6 @@ import io.closecast.serving.http.filter.RequestMetricsFilter;
 import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelSource;
-import io.closecast.serving.models.ModelSourceFactory;
 import io.closecast.serving.monitoring.ServingMetrics;
 import io.closecast.serving.security.ApiKeys;
 import io.closecast.serving.security.WebhookVerifier;
@@ -85,7 +84,7 @@ public final class Main {
         ServingConfig config = ServingConfig.load(yaml, System.getenv());
         ModelSourceFactory factory = ServiceLoader.load(ModelSourceFactory.class).findFirst()
                 .orElseThrow(() -> new ServingException("expected a ModelSourceFactory on the class path "
-                        + "(META-INF/services/io.closecast.serving.models.ModelSourceFactory), found none"));
+                        + "(META-INF/services/io.closecast.serving.ModelSourceFactory), found none"));
         RunningService service = start(config, factory.create(config));
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "closecast-shutdown"));
     }
@@ -100,22 +99,22 @@ public final class Main {
     public static RunningService start(ServingConfig config, List<ModelSource> sources) {
         MeterRegistry registry = Metrics.globalRegistry();
         ServingMetrics metrics = ServingMetrics.create(registry, ROUTES);
-        ModelFleet models = ModelFleet.create(sources, config.loader(), metrics);
+        ModelFleet models = ModelFleet.create(sources, config.registry().loader(), metrics);
         // each model resolves and downloads on its own thread while the web server starts
         models.start();
-        HeaderDeadline headerDeadline = new HeaderDeadline(config.timeouts().headers());
+        HeaderDeadline headerDeadline = new HeaderDeadline(config.server().timeouts().headers());
         WebServer server = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
+                .host(config.server().host())
+                .port(config.server().port())
                 // small request and response bodies: no Nagle delay; a socket silent for the idle timeout is closed
                 // in any state, also before its first byte (Helidon's idle check skips connections not yet
                 // identified as HTTP/1.1)
-                .connectionOptions(o -> o.tcpNoDelay(true).readTimeout(config.timeouts().idle()))
-                .writeQueueLength(config.writeQueueLength())
+                .connectionOptions(o -> o.tcpNoDelay(true).readTimeout(config.server().timeouts().idle()))
+                .writeQueueLength(config.server().writeQueueLength())
                 // idle keep-alive connections and request lines trickled in are closed by Helidon's idle check,
                 // headers trickled in by HeaderDeadline, bodies by Bodies.read (docs/serving.md)
-                .idleConnectionTimeout(config.timeouts().idle())
-                .idleConnectionPeriod(idlePeriod(config.timeouts().idle()))
+                .idleConnectionTimeout(config.server().timeouts().idle())
+                .idleConnectionPeriod(idlePeriod(config.server().timeouts().idle()))
                 .addProtocol(Http1Config.builder().addReceiveListener(headerDeadline).build())
                 // errors the web server answers itself (bad request line, headers, chunk sizes) as JSON too
                 .directHandlers(d -> {
@@ -146,39 +145,39 @@ public final class Main {
 
     /** All endpoints, the API-key and metrics filters, and the one place errors become JSON. */
     public static void routing(HttpRouting.Builder routing, ServingConfig config, ModelFleet models, ServingMetrics metrics) {
-        Optional<WebhookVerifier> verifier = config.webhookSecret()
-                .map(s -> WebhookVerifier.create(s, config.webhookMaxSkew(), Clock.systemUTC()));
+        Optional<WebhookVerifier> verifier = config.webhook().secret()
+                .map(s -> WebhookVerifier.create(s, config.webhook().maxSkew(), Clock.systemUTC()));
         Set<String> open = new HashSet<>();
         Set<String> openPrefixes = new HashSet<>();
         open.add("/v1/webhooks/mlflow"); // authenticated by its HMAC signature
-        if (config.openHealth()) {
+        if (config.security().openHealth()) {
             open.addAll(List.of("/health/live", "/health/ready", "/ping", "/health", "/version"));
         }
-        if (config.openMetrics()) {
+        if (config.security().openMetrics()) {
             open.add("/metrics");
         }
-        if (config.openOpenapi()) {
+        if (config.security().openOpenapi()) {
             open.add("/openapi");
         }
-        if (config.openDashboard()) {
+        if (config.security().openDashboard()) {
             open.add("/");
             openPrefixes.add("/dashboard/");
         }
-        ApiKeys keys = ApiKeys.create(config.apiKeys(), config.apiKeysFile());
+        ApiKeys keys = ApiKeys.create(config.security().apiKeys(), config.security().apiKeysFile());
         if (!keys.enabled()) {
             LOG.warn("No API keys configured (security.api-keys, CLOSECAST_API_KEYS, CLOSECAST_API_KEYS_FILE): every endpoint is open");
         }
         routing.addFilter(new RequestMetricsFilter(metrics))
-                .addFilter(new ConnectionGuard(config.timeouts().body()))
+                .addFilter(new ConnectionGuard(config.server().timeouts().body()))
                 .addFilter(new ApiKeyFilter(keys, open, openPrefixes))
-                .register(new PredictService(models, config.maxBodyBytes()),
-                        new InvocationsService(models, metrics, config.maxBodyBytes()),
+                .register(new PredictService(models, config.server().maxBodyBytes()),
+                        new InvocationsService(models, metrics, config.server().maxBodyBytes()),
                         new ModelService(models),
                         new HealthService(models, keys),
-                        new WebhookService(models, verifier, config.maxBodyBytes()),
+                        new WebhookService(models, verifier, config.server().maxBodyBytes()),
                         new OpenApiService(),
-                        new FeedbackService(models, metrics.registry(), config.feedbackWindow(), config.maxBodyBytes()),
-                        new SamplesService(models, SampleFiles.create(config.dataDir())),
+                        new FeedbackService(models, metrics.registry(), config.dashboard().feedbackWindow(), config.server().maxBodyBytes()),
+                        new SamplesService(models, SampleFiles.create(config.dashboard().dataDir())),
                         new DashboardService())
                 .any(Responses::notFound)
                 // ConnectionGuard maps failures as they pass; this catches what a filter outside it could raise

@@ -1,6 +1,7 @@
 package io.closecast.serving;
 
 import io.closecast.serving.config.ServingConfig;
+import io.closecast.serving.config.RegistrySettings;
 import io.closecast.serving.models.VersionRef;
 import io.closecast.serving.registry.MlflowModelSource;
 
@@ -159,7 +160,7 @@ class HostileRegistryIT {
     @Test
     void anotherModelNameFromTheRegistryIsRefusedAndNothingIsWrittenOutsideTheCache() throws Exception {
         mode = Mode.OTHER_NAME;
-        MlflowModelSource source = source(ServingConfig.DEFAULT_DOWNLOAD);
+        MlflowModelSource source = source(RegistrySettings.DEFAULT_DOWNLOAD);
         ServingException resolve = assertThrows(ServingException.class, source::resolve);
         assertTrue(resolve.getMessage().contains("expected " + NAME), resolve.getMessage());
         ServingException load = assertThrows(ServingException.class, () -> source.load(VersionRef.create("..", "7", RUN)));
@@ -174,7 +175,7 @@ class HostileRegistryIT {
     void aListingNestedThousandsDeepIsRefusedAtTheDepthBoundWithoutAStackOverflow() throws Exception {
         mode = Mode.DEEP_LISTING;
         MlflowException e = assertThrows(MlflowException.class,
-                () -> source(ServingConfig.DEFAULT_DOWNLOAD).load(VersionRef.create(NAME, "7", RUN)));
+                () -> source(RegistrySettings.DEFAULT_DOWNLOAD).load(VersionRef.create(NAME, "7", RUN)));
         assertTrue(e.getMessage().contains("must nest at most 16 directories deep"), e.getMessage());
         assertEquals(17, listings.get(), "expected the listing stopped at the bound");
         assertNothingLeftBeside(cache);
@@ -184,7 +185,7 @@ class HostileRegistryIT {
     void aFileLargerThanListedIsCutOffAtItsListedSize() throws Exception {
         mode = Mode.HUGE_FILE;
         MlflowException e = assertThrows(MlflowException.class,
-                () -> source(ServingConfig.DEFAULT_DOWNLOAD).load(VersionRef.create(NAME, "7", RUN)));
+                () -> source(RegistrySettings.DEFAULT_DOWNLOAD).load(VersionRef.create(NAME, "7", RUN)));
         assertTrue(e.getMessage().contains("must be at most 987 bytes"), e.getMessage());
         assertNothingLeftBeside(cache);
         Thread.sleep(200);
@@ -209,7 +210,7 @@ class HostileRegistryIT {
     void aRedirectToAnotherOriginIsNotFollowed() throws Exception {
         mode = Mode.REDIRECT;
         MlflowException e = assertThrows(MlflowException.class,
-                () -> source(ServingConfig.DEFAULT_DOWNLOAD).load(VersionRef.create(NAME, "7", RUN)));
+                () -> source(RegistrySettings.DEFAULT_DOWNLOAD).load(VersionRef.create(NAME, "7", RUN)));
         assertTrue(e.getMessage().contains("redirects to another origin are not followed"), e.getMessage());
         assertEquals(0, elsewhereHits.get(), "the other origin must not be asked");
         assertNothingLeftBeside(cache);

@@ -69,9 +69,9 @@ public final class FeedbackService implements HttpService {
                 .any("/v1/feedback", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
                 .get("/v1/feedback/summary", (req, res) -> summary(res, models.single("/v1/feedback/summary")))
                 .any("/v1/feedback/summary", (req, res) -> Responses.methodNotAllowed(req, res, "GET"))
-                .post("/v1/models/{name}/feedback", (req, res) -> feedback(req, res, models.named(req)))
+                .post("/v1/models/{name}/feedback", (req, res) -> feedback(req, res, ModelPaths.named(models, req)))
                 .any("/v1/models/{name}/feedback", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
-                .get("/v1/models/{name}/feedback/summary", (req, res) -> summary(res, models.named(req)))
+                .get("/v1/models/{name}/feedback/summary", (req, res) -> summary(res, ModelPaths.named(models, req)))
                 .any("/v1/models/{name}/feedback/summary", (req, res) -> Responses.methodNotAllowed(req, res, "GET"));
     }
 

@@ -5,6 +5,7 @@ import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelManager;
+import io.closecast.serving.models.ModelState;
 import io.closecast.serving.security.ApiKeys;
 
 import io.helidon.webserver.http.HttpRules;
@@ -105,15 +106,15 @@ public final class HealthService implements HttpService {
             sb.append(':');
             if (detailed) {
                 single(sb, m, true);
-                ModelManager.Status status = m.status();
+                ModelState status = m.status();
                 sb.setLength(sb.length() - 1);
                 sb.append(",\"condition\":");
-                JsonText.quote(sb, status.condition());
+                JsonText.quote(sb, status.condition().text());
                 sb.append('}');
             } else {
-                ModelManager.Status status = m.status();
+                ModelState status = m.status();
                 sb.append("{\"status\":").append(status.ready() ? "\"UP\"" : "\"DOWN\"").append(",\"condition\":");
-                JsonText.quote(sb, status.condition());
+                JsonText.quote(sb, status.condition().text());
                 sb.append(",\"serving_version\":");
                 version(sb, status);
                 sb.append('}');
@@ -123,7 +124,7 @@ public final class HealthService implements HttpService {
         Responses.json(res, ready ? 200 : 503, sb);
     }
 
-    private static void version(StringBuilder sb, ModelManager.Status status) {
+    private static void version(StringBuilder sb, ModelState status) {
         if (status.serving().isPresent()) {
             JsonText.quote(sb, status.serving().get().version());
         } else {
@@ -133,7 +134,7 @@ public final class HealthService implements HttpService {
 
     /** One model's readiness object, as the single-model service always answered it. */
     private static void single(StringBuilder sb, ModelManager models, boolean detailed) {
-        ModelManager.Status status = models.status();
+        ModelState status = models.status();
         if (!detailed) {
             sb.append("{\"status\":").append(status.ready() ? "\"UP\"" : "\"DOWN\"").append(",\"serving_version\":");
             version(sb, status);

@@ -8,6 +8,7 @@ import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelInfo;
 import io.closecast.serving.models.ModelManager;
+import io.closecast.serving.models.VersionLease;
 import io.closecast.serving.monitoring.ServingMetrics;
 
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,7 @@ public final class InvocationsService implements HttpService {
         String type = Bodies.requireType(req, "application/json", "text/csv");
         byte[] body = Bodies.read(req, maxBodyBytes);
         ModelManager manager = models.single("/invocations");
-        try (ModelManager.Lease lease = PredictService.lease(manager)) {
+        try (VersionLease lease = PredictService.lease(manager)) {
             ModelInfo info = lease.info();
             StringBuilder sb = new StringBuilder(256);
             sb.append("{\"predictions\":");
@@ -95,7 +96,7 @@ public final class InvocationsService implements HttpService {
     private record Params(int horizon, boolean intervals) {
     }
 
-    private void json(JsonNode root, ModelManager.Lease lease, StringBuilder sb, StringBuilder intervals) {
+    private void json(JsonNode root, VersionLease lease, StringBuilder sb, StringBuilder intervals) {
         ModelInfo info = lease.info();
         String format = null;
         TreeSet<String> keys = new TreeSet<>();
@@ -147,7 +148,7 @@ public final class InvocationsService implements HttpService {
     }
 
     /** One window's forecast into {@code sb}, and its intervals into {@code intervals} when asked for. */
-    private void forecast(StringBuilder sb, StringBuilder intervals, ModelManager.Lease lease, double[] window, Params params) {
+    private void forecast(StringBuilder sb, StringBuilder intervals, VersionLease lease, double[] window, Params params) {
         if (params.intervals()) {
             ForecastModel.Forecast f = PredictService.forecastWithIntervals(lease, window, params.horizon());
             JsonText.numbers(sb, f.prices());
@@ -157,12 +158,12 @@ public final class InvocationsService implements HttpService {
         }
     }
 
-    private void one(StringBuilder sb, StringBuilder intervals, ModelManager.Lease lease, double[] window, Params params) {
+    private void one(StringBuilder sb, StringBuilder intervals, VersionLease lease, double[] window, Params params) {
         forecast(sb, intervals, lease, window, params);
         lease.meters().predictions(1);
     }
 
-    private void tensor(StringBuilder sb, StringBuilder intervals, ModelManager.Lease lease, JsonNode data, String field,
+    private void tensor(StringBuilder sb, StringBuilder intervals, VersionLease lease, JsonNode data, String field,
                         Params params) {
         ModelInfo info = lease.info();
         if (data.isObject()) {

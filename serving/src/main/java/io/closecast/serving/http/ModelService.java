@@ -5,6 +5,8 @@ import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelInfo;
 import io.closecast.serving.models.ModelManager;
+import io.closecast.serving.models.VersionLease;
+import io.closecast.serving.models.ModelState;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,7 +35,7 @@ public final class ModelService implements HttpService {
                 .any("/v1/model", (req, res) -> Responses.methodNotAllowed(req, res, "GET"))
                 .get("/v1/models", this::list)
                 .any("/v1/models", (req, res) -> Responses.methodNotAllowed(req, res, "GET"))
-                .get("/v1/models/{name}", (req, res) -> model(res, fleet.named(req)))
+                .get("/v1/models/{name}", (req, res) -> model(res, ModelPaths.named(fleet, req)))
                 .any("/v1/models/{name}", (req, res) -> Responses.methodNotAllowed(req, res, "GET"));
     }
 
@@ -53,15 +55,15 @@ public final class ModelService implements HttpService {
     }
 
     /**
-     * One model as {@code GET /v1/models} lists it: {@code name}, {@code condition} ({@link ModelManager.Status#condition()}),
+     * One model as {@code GET /v1/models} lists it: {@code name}, {@code condition} ({@link ModelState#condition()}),
      * {@code reason} (null while it serves), then the fields of {@link #state}.
      */
     static void summary(StringBuilder sb, ModelManager m) {
-        ModelManager.Status status = m.status();
+        ModelState status = m.status();
         sb.append("{\"name\":");
         JsonText.quote(sb, m.name());
         sb.append(",\"condition\":");
-        JsonText.quote(sb, status.condition());
+        JsonText.quote(sb, status.condition().text());
         sb.append(",\"reason\":");
         if (status.reason().isPresent()) {
             JsonText.quote(sb, status.reason().get());
@@ -75,7 +77,7 @@ public final class ModelService implements HttpService {
     }
 
     private void model(ServerResponse res, ModelManager models) {
-        try (ModelManager.Lease lease = PredictService.lease(models)) {
+        try (VersionLease lease = PredictService.lease(models)) {
             ModelInfo info = lease.info();
             res.header(Responses.MODEL_VERSION, info.version());
             StringBuilder sb = describe(info, models.sourceDescription());
@@ -93,7 +95,7 @@ public final class ModelService implements HttpService {
      * (version and reason, while the alias points at a refused version), {@code registry} (reachable, since when
      * not, why), {@code from_cache}.
      */
-    static void state(StringBuilder sb, ModelManager.Status status, String alias) {
+    static void state(StringBuilder sb, ModelState status, String alias) {
         sb.append("{\"serving_version\":");
         if (status.serving().isPresent()) {
             JsonText.quote(sb, status.serving().get().version());
@@ -103,18 +105,18 @@ public final class ModelService implements HttpService {
         sb.append(",\"alias\":");
         JsonText.quote(sb, alias);
         sb.append(",\"alias_points_at\":");
-        if (status.aliasTarget().isEmpty()) {
+        if (!status.aliasTarget().resolved()) {
             sb.append("\"unknown\"");
-        } else if (status.aliasTarget().get().isEmpty()) {
+        } else if (status.aliasTarget().pointsAtNone()) {
             sb.append("null");
         } else {
-            JsonText.quote(sb, status.aliasTarget().get().get().version());
+            JsonText.quote(sb, status.aliasTarget().version().get().version());
         }
-        sb.append(",\"in_sync\":").append(status.aliasTarget().isPresent() && !status.aliasMismatch());
+        sb.append(",\"in_sync\":").append(status.aliasTarget().resolved() && !status.aliasMismatch());
         sb.append(",\"refused\":");
-        if (status.refused().isPresent() && status.aliasTarget().flatMap(t -> t).isPresent()) {
+        if (status.refused().isPresent() && status.aliasTarget().version().isPresent()) {
             sb.append("{\"version\":");
-            JsonText.quote(sb, status.aliasTarget().get().get().version());
+            JsonText.quote(sb, status.aliasTarget().version().get().version());
             sb.append(",\"reason\":");
             JsonText.quote(sb, status.refused().get());
             sb.append('}');

@@ -8,6 +8,7 @@ import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelInfo;
 import io.closecast.serving.models.ModelManager;
+import io.closecast.serving.models.VersionLease;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -48,9 +49,9 @@ public final class PredictService implements HttpService {
                 .any("/v1/predict", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
                 .post("/v1/predict/csv", (req, res) -> predictCsv(req, res, models.single("/v1/predict/csv")))
                 .any("/v1/predict/csv", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
-                .post("/v1/models/{name}/predict", (req, res) -> predict(req, res, models.named(req)))
+                .post("/v1/models/{name}/predict", (req, res) -> predict(req, res, ModelPaths.named(models, req)))
                 .any("/v1/models/{name}/predict", (req, res) -> Responses.methodNotAllowed(req, res, "POST"))
-                .post("/v1/models/{name}/predict/csv", (req, res) -> predictCsv(req, res, models.named(req)))
+                .post("/v1/models/{name}/predict/csv", (req, res) -> predictCsv(req, res, ModelPaths.named(models, req)))
                 .any("/v1/models/{name}/predict/csv", (req, res) -> Responses.methodNotAllowed(req, res, "POST"));
     }
 
@@ -59,7 +60,7 @@ public final class PredictService implements HttpService {
         byte[] body = Bodies.read(req, maxBodyBytes);
         JsonNode root = JsonText.requireObject(JsonText.parse(body));
         Inputs.onlyFields(root, FIELDS, "");
-        try (ModelManager.Lease lease = lease(models)) {
+        try (VersionLease lease = lease(models)) {
             ModelInfo info = lease.info();
             JsonNode closes = root.get("closes");
             double[] window = Inputs.window(closes, "closes", info.windowLength());
@@ -75,7 +76,7 @@ public final class PredictService implements HttpService {
     private void predictCsv(ServerRequest req, ServerResponse res, ModelManager models) {
         Bodies.requireType(req, "text/csv", "text/plain");
         String body = new String(Bodies.read(req, maxBodyBytes), StandardCharsets.UTF_8);
-        try (ModelManager.Lease lease = lease(models)) {
+        try (VersionLease lease = lease(models)) {
             ModelInfo info = lease.info();
             int horizon = req.query().contains("horizon")
                     ? Inputs.horizon(req.query().get("horizon"), "horizon", info.maxHorizon())
@@ -85,7 +86,7 @@ public final class PredictService implements HttpService {
         }
     }
 
-    private void answer(ServerResponse res, ModelManager.Lease lease, double[] window, int horizon, Optional<LocalDate> lastDate) {
+    private void answer(ServerResponse res, VersionLease lease, double[] window, int horizon, Optional<LocalDate> lastDate) {
         ModelInfo info = lease.info();
         ForecastModel.Forecast forecast = forecastWithIntervals(lease, window, horizon);
         double[] predictions = forecast.prices();
@@ -125,20 +126,20 @@ public final class PredictService implements HttpService {
     }
 
     /** Leases the serving model or answers 503. */
-    static ModelManager.Lease lease(ModelManager models) {
+    static VersionLease lease(ModelManager models) {
         return models.acquire().orElseThrow(() -> ApiException.create(503, "model_not_ready",
                 "model: expected a loaded version of " + models.name() + ", found none ("
                         + models.status().reason().orElse("loading") + ")"));
     }
 
     /** Runs the model and checks its answer; a broken answer is the model's fault (500), never the caller's. */
-    static double[] forecast(ModelManager.Lease lease, double[] window, int horizon) {
+    static double[] forecast(VersionLease lease, double[] window, int horizon) {
         double[] out = lease.forecaster().forecast(window, horizon);
         check(lease, out, horizon);
         return out;
     }
 
-    private static void check(ModelManager.Lease lease, double[] out, int horizon) {
+    private static void check(VersionLease lease, double[] out, int horizon) {
         if (out == null || out.length != horizon) {
             throw ApiException.create(500, "model_error", "model " + lease.info().name() + " v" + lease.info().version()
                     + " returned " + (out == null ? "nothing" : out.length + " values") + ", expected " + horizon);
@@ -152,7 +153,7 @@ public final class PredictService implements HttpService {
     }
 
     /** {@link #forecast} with the version's intervals, checked the same way (a broken interval is a 500). */
-    static ForecastModel.Forecast forecastWithIntervals(ModelManager.Lease lease, double[] window, int horizon) {
+    static ForecastModel.Forecast forecastWithIntervals(VersionLease lease, double[] window, int horizon) {
         ForecastModel.Forecast out = lease.forecaster().forecastWithIntervals(window, horizon);
         check(lease, out.prices(), horizon);
         for (ForecastInterval interval : out.intervals()) {

@@ -1,8 +1,6 @@
 package io.closecast.serving.models;
 
 import io.closecast.serving.ServingException;
-import io.closecast.serving.http.support.ApiException;
-import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.monitoring.ServingMetrics;
 
 import java.util.ArrayList;
@@ -11,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import io.helidon.webserver.http.ServerRequest;
 
 /**
  * The registered models one service serves, each kept by its own {@link ModelManager} (its own alias poll, hot swap,
@@ -36,7 +32,7 @@ public final class ModelFleet implements AutoCloseable {
     }
 
     /** One manager per source (not started yet), named by {@link ModelSource#name()}; names must be distinct. */
-    public static ModelFleet create(List<ModelSource> sources, ModelManager.Settings settings, ServingMetrics metrics) {
+    public static ModelFleet create(List<ModelSource> sources, LoaderSettings settings, ServingMetrics metrics) {
         Map<String, ModelManager> managers = new LinkedHashMap<>();
         for (ModelSource source : sources) {
             if (managers.containsKey(source.name())) {
@@ -72,36 +68,25 @@ public final class ModelFleet implements AutoCloseable {
         return Optional.ofNullable(managers.get(name));
     }
 
-    /** The manager of one model, or a 404 naming it and the models served. */
+    /** The manager of one model; an {@link UnknownModelException} naming it and the models served if there is none. */
     public ModelManager get(String name) {
         ModelManager manager = managers.get(name);
         if (manager == null) {
-            throw ApiException.create(404, "model_not_found", "model: expected one of the served models "
-                    + String.join(", ", managers.keySet()) + ", found " + JsonText.abbreviate(name));
+            throw new UnknownModelException(name, names());
         }
         return manager;
     }
 
-    /** The manager of the model a {@code /v1/models/{name}/...} route names, or a 404 as {@link #get(String)}. */
-    public ModelManager named(ServerRequest req) {
-        return get(req.path().pathParameters().get("name"));
-    }
-
     /**
-     * The one model, for the single-model routes ({@code /v1/predict}, {@code /invocations}, {@code /v1/model},
-     * {@code /v1/feedback}, {@code /v1/feedback/summary}); with several models a 409 naming them and the
-     * {@code /v1/models/{name}/...} routes to use instead (for feedback, the per-model feedback routes).
+     * The one model, for what answers for the only model (the single-model routes {@code /v1/predict},
+     * {@code /invocations}, {@code /v1/model}, {@code /v1/feedback}, {@code /v1/feedback/summary}); with several
+     * models a {@link ModelRequiredException} naming {@code route} and them.
      */
     public ModelManager single(String route) {
         if (managers.size() == 1) {
             return managers.values().iterator().next();
         }
-        String instead = route.startsWith("/v1/feedback")
-                ? "POST /v1/models/{name}/feedback or GET /v1/models/{name}/feedback/summary"
-                : "/v1/models/{name}/predict, /v1/models/{name}/predict/csv or /v1/models/{name}";
-        throw ApiException.create(409, "model_required", route + " serves only when exactly one model is configured; "
-                + "this service serves " + managers.size() + " (" + String.join(", ", managers.keySet())
-                + "): use " + instead + " (GET /v1/models lists them)");
+        throw new ModelRequiredException(route, names());
     }
 
     /** The first configured model (the only one in a single-model service). */
@@ -113,12 +98,11 @@ public final class ModelFleet implements AutoCloseable {
     public boolean ready() {
         boolean any = false;
         for (ModelManager m : managers.values()) {
-            String state = m.status().condition();
-            if (state.equals("serving")) {
-                any = true;
-            } else if (!state.equals("no_version")) {
+            Condition condition = m.status().condition();
+            if (condition.holdsReadinessBack()) {
                 return false;
             }
+            any |= condition == Condition.SERVING;
         }
         return any;
     }
@@ -128,11 +112,11 @@ public final class ModelFleet implements AutoCloseable {
         List<String> out = new ArrayList<>();
         boolean any = false;
         for (ModelManager m : managers.values()) {
-            ModelManager.Status status = m.status();
-            String state = status.condition();
-            any |= state.equals("serving");
-            if (!state.equals("serving") && !state.equals("no_version")) {
-                out.add(m.name() + ": " + status.reason().orElse(state));
+            ModelState status = m.status();
+            Condition condition = status.condition();
+            any |= condition == Condition.SERVING;
+            if (condition.holdsReadinessBack()) {
+                out.add(m.name() + ": " + status.reason().orElse(condition.text()));
             }
         }
         if (out.isEmpty() && !any) {

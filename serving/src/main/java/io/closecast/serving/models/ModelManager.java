@@ -7,12 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -22,192 +16,36 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the version a registry alias points at loaded and serving.
  * <p>
- * One background thread resolves the alias: at start, then every {@code pollInterval} while a model serves,
- * or with exponential backoff (from {@code retryInitial}, doubling, capped at {@code retryMax}) while none does.
- * When the alias moves, the new version is loaded beside the old one, warmed up, and swapped in atomically.
- * Requests hold a {@link Lease}; the old version is closed when the last request that leased it finishes.
- * A version that fails to load or warm up is refused with a logged reason, and the old one keeps serving.
+ * Its {@link AliasPoller} resolves the alias in the background. When the alias moves, the new version is loaded
+ * beside the old one, warmed up ({@link WarmUp}), and swapped in atomically: everything the manager knows is one
+ * {@link ModelState}, replaced as a whole. Requests hold a {@link VersionLease}; the old version is closed when the
+ * last request that leased it finishes. A version that fails to load or warm up is refused with a logged reason, and
+ * the old one keeps serving.
  */
 public final class ModelManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
 
-    /**
-     * Timing of the background loader.
-     *
-     * @param pollInterval  how often the alias is resolved while a model serves
-     * @param retryInitial  first wait after a failed start-up attempt
-     * @param retryMax      cap of the doubling wait
-     * @param warmupRounds  forecasts run on a new version before it serves (and to check its answers)
-     * @param serveCachedOnOutage when the registry cannot be asked and nothing serves (a restart during an outage),
-     *                      serve the last version this source verified and served, from its cache, until it answers
-     */
-    public record Settings(Duration pollInterval, Duration retryInitial, Duration retryMax, int warmupRounds,
-                           boolean serveCachedOnOutage) {
-        public Settings(Duration pollInterval, Duration retryInitial, Duration retryMax, int warmupRounds) {
-            this(pollInterval, retryInitial, retryMax, warmupRounds, true);
-        }
-
-        public Settings {
-            requirePositive(pollInterval, "poll-interval");
-            requirePositive(retryInitial, "retry.initial");
-            requirePositive(retryMax, "retry.max");
-            if (retryMax.compareTo(retryInitial) < 0) {
-                throw new ServingException("retry.max must be >= retry.initial (" + retryInitial + "), found " + retryMax);
-            }
-            if (warmupRounds < 1) {
-                throw new ServingException("warmup-rounds must be >= 1, found " + warmupRounds);
-            }
-        }
-
-        private static void requirePositive(Duration d, String field) {
-            Objects.requireNonNull(d, field);
-            if (d.isNegative() || d.isZero()) {
-                throw new ServingException(field + " must be > 0, found " + d);
-            }
-        }
-    }
-
-    /**
-     * What the manager knows now; {@code reason} is present exactly when nothing serves.
-     *
-     * @param serving           the version that serves
-     * @param reason            why nothing serves
-     * @param lastFailure       the last refused version and why (kept after a later success, for operators)
-     * @param aliasTarget       what the alias pointed at when last resolved; absent before the first answer, and
-     *                          {@code Optional.of(Optional.empty())} when it points at none
-     * @param refused           the version the alias points at that was refused, and why, while it still does
-     * @param registryDownSince when the registry stopped answering, while it does not
-     * @param registryError     why it does not answer, while it does not
-     * @param fromCache         the serving version came from the local cache while the registry was unreachable
-     */
-    public record Status(Optional<ModelInfo> serving, Optional<String> reason, Optional<String> lastFailure,
-                         Optional<Optional<VersionRef>> aliasTarget, Optional<String> refused,
-                         Optional<Instant> registryDownSince, Optional<String> registryError, boolean fromCache) {
-        public boolean ready() {
-            return serving.isPresent();
-        }
-
-        /**
-         * One word for the model's state: {@code serving}; else {@code no_version} (the registry answered that the
-         * alias points at none), {@code refused} (the version it points at failed to load), {@code registry_unreachable}
-         * (the registry does not answer and no cached version serves) or {@code loading} (starting, or loading the
-         * version the alias points at).
-         */
-        public String condition() {
-            if (serving.isPresent()) {
-                return "serving";
-            }
-            if (registryDownSince.isPresent()) {
-                return "registry_unreachable";
-            }
-            if (aliasTarget.isPresent() && aliasTarget.get().isEmpty()) {
-                return "no_version";
-            }
-            return refused.isPresent() ? "refused" : "loading";
-        }
-
-        /** The alias was resolved and points at something other than what serves (or at nothing while one serves). */
-        public boolean aliasMismatch() {
-            if (aliasTarget.isEmpty()) {
-                return false;
-            }
-            Optional<VersionRef> target = aliasTarget.get();
-            Optional<VersionRef> served = serving.map(ModelInfo::ref);
-            return target.isPresent() ? !target.equals(served) : served.isPresent();
-        }
-    }
-
-    /**
-     * A request's hold on one loaded version. Close it exactly once, when the request is done with the model;
-     * the version is closed after it was swapped out and its last lease was closed.
-     */
-    public static final class Lease implements AutoCloseable {
-        private final Forecaster forecaster;
-        private final ModelInfo info;
-        private final ServingMetrics.ModelMeters meters;
-        private final AtomicInteger holds = new AtomicInteger(1);
-
-        private Lease(Forecaster forecaster, ServingMetrics.ModelMeters meters) {
-            this.forecaster = forecaster;
-            this.info = forecaster.info();
-            this.meters = meters;
-        }
-
-        /** The meters of the model this version belongs to (routes count their forecasts there). */
-        public ServingMetrics.ModelMeters meters() {
-            return meters;
-        }
-
-        public Forecaster forecaster() {
-            return forecaster;
-        }
-
-        public ModelInfo info() {
-            return info;
-        }
-
-        private boolean retain() {
-            for (;;) {
-                int h = holds.get();
-                if (h == 0) {
-                    return false;
-                }
-                if (holds.compareAndSet(h, h + 1)) {
-                    return true;
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            if (holds.decrementAndGet() == 0) {
-                try {
-                    forecaster.close();
-                    LOG.info("Closed model {} v{}", info.name(), info.version());
-                } catch (Exception e) {
-                    LOG.warn("Closing model {} v{} failed: {}", info.name(), info.version(), e.toString());
-                }
-            }
-        }
-    }
-
     private final ModelSource source;
-    private final Settings settings;
+    private final LoaderSettings settings;
     private final ServingMetrics.ModelMeters metrics;
-    private final AtomicReference<Lease> current = new AtomicReference<>();
+    private final AtomicReference<ModelState> state = new AtomicReference<>(ModelState.starting());
     private final ReentrantLock checkLock = new ReentrantLock();
-    private final ScheduledExecutorService scheduler;
-    private volatile String reason = "starting: no model version loaded yet";
-    private volatile String lastFailure;
-    private volatile VersionRef refused;
-    private volatile String refusedWhy;
-    private volatile Optional<VersionRef> aliasTarget; // null until the registry first answered
-    private volatile Instant registryDownSince;
-    private volatile String registryError;
-    private volatile boolean fromCache;
-    private boolean cacheTried;
-    private ScheduledFuture<?> next;
-    private Duration backoff;
-    private volatile boolean closed;
+    private final AliasPoller poller;
+    private boolean cacheTried; // guarded by checkLock
 
-    private ModelManager(ModelSource source, Settings settings, ServingMetrics metrics) {
+    private ModelManager(ModelSource source, LoaderSettings settings, ServingMetrics metrics) {
         this.source = Objects.requireNonNull(source, "source");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.metrics = Objects.requireNonNull(metrics, "metrics").model(source.name());
-        this.backoff = settings.retryInitial();
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "closecast-model-loader-" + source.name());
-            t.setDaemon(true);
-            return t;
-        });
+        this.poller = new AliasPoller(source.name(), settings, this::check, this::ready, this.metrics);
     }
 
     /**
      * A manager that has not started yet: call {@link #start()}. Its meters carry the label {@code model=source.name()};
      * it registers the model's {@code closecast_model_ready} and {@code closecast_model_alias_mismatch} gauges.
      */
-    public static ModelManager create(ModelSource source, Settings settings, ServingMetrics metrics) {
+    public static ModelManager create(ModelSource source, LoaderSettings settings, ServingMetrics metrics) {
         ModelManager manager = new ModelManager(source, settings, metrics);
         manager.metrics.registerState(manager::ready, () -> manager.status().aliasMismatch());
         return manager;
@@ -225,15 +63,13 @@ public final class ModelManager implements AutoCloseable {
 
     /** Starts the background loader; the first check runs at once. Returns immediately. */
     public ModelManager start() {
-        schedule(Duration.ZERO);
+        poller.start();
         return this;
     }
 
     /** Asks for an immediate check (e.g. a registry webhook said the alias moved). Returns immediately. */
     public void checkNow() {
-        if (!closed) {
-            scheduler.execute(() -> runCheck(true));
-        }
+        poller.checkNow();
     }
 
     /**
@@ -252,14 +88,11 @@ public final class ModelManager implements AutoCloseable {
     }
 
     /** Leases the serving version, or empty when none serves. Close the lease when done. */
-    public Optional<Lease> acquire() {
+    public Optional<VersionLease> acquire() {
         for (;;) {
-            Lease lease = current.get();
-            if (lease == null) {
-                return Optional.empty();
-            }
-            if (lease.retain()) {
-                return Optional.of(lease);
+            Optional<VersionLease> lease = state.get().lease();
+            if (lease.isEmpty() || lease.get().retain()) {
+                return lease;
             }
             // swapped out and closed between get() and retain(): read the new one
         }
@@ -267,19 +100,12 @@ public final class ModelManager implements AutoCloseable {
 
     /** Whether a version serves now. */
     public boolean ready() {
-        return current.get() != null;
+        return state.get().ready();
     }
 
-    public Status status() {
-        Lease lease = current.get();
-        Optional<ModelInfo> info = lease == null ? Optional.empty() : Optional.of(lease.info());
-        Optional<VersionRef> target = aliasTarget;
-        VersionRef refusedNow = refused;
-        Optional<String> refusal = refusedNow != null && target != null && target.isPresent() && target.get().equals(refusedNow)
-                ? Optional.ofNullable(refusedWhy) : Optional.empty();
-        return new Status(info, info.isPresent() ? Optional.empty() : Optional.of(reason), Optional.ofNullable(lastFailure),
-                Optional.ofNullable(target), refusal, Optional.ofNullable(registryDownSince), Optional.ofNullable(registryError),
-                info.isPresent() && fromCache);
+    /** What the manager knows now. */
+    public ModelState status() {
+        return state.get();
     }
 
     /** The alias this manager follows, e.g. {@code production}. */
@@ -292,59 +118,14 @@ public final class ModelManager implements AutoCloseable {
         return source.describe();
     }
 
-    private void runCheck(boolean force) {
-        if (closed) {
-            return;
-        }
-        boolean serving;
-        boolean failed = false;
-        try {
-            serving = check(force);
-        } catch (Throwable e) {
-            // anything a check can raise (a StackOverflowError from a hostile listing included) must not end the
-            // loop: log it, count it, back off, keep polling
-            LOG.warn("Model check failed unexpectedly: {}; retrying with backoff", e.toString());
-            metrics.checkFailed();
-            serving = ready();
-            failed = true;
-        }
-        synchronized (this) {
-            if (next != null) {
-                next.cancel(false);
-            }
-            if (serving && !failed) {
-                backoff = settings.retryInitial();
-                schedule(settings.pollInterval());
-            } else {
-                Duration wait = backoff;
-                Duration doubled = backoff.multipliedBy(2);
-                backoff = doubled.compareTo(settings.retryMax()) > 0 ? settings.retryMax() : doubled;
-                schedule(wait);
-            }
-        }
-    }
-
-    private synchronized void schedule(Duration delay) {
-        if (!closed) {
-            try {
-                next = scheduler.schedule(() -> runCheck(false), delay.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException e) {
-                // closed meanwhile
-            }
-        }
-    }
-
     private boolean doCheck(boolean force) {
         Optional<VersionRef> resolved;
         try {
             resolved = source.resolve();
         } catch (Exception | StackOverflowError e) {
-            if (registryDownSince == null) {
-                registryDownSince = Instant.now();
-            }
-            registryError = message(e);
+            state.updateAndGet(s -> s.registryDown(Instant.now(), message(e),
+                    "model source " + source.describe() + " unreachable: " + message(e)));
             metrics.registryReachable(false);
-            reason = "model source " + source.describe() + " unreachable: " + message(e);
             LOG.warn("Cannot resolve {}: {}", source.describe(), message(e));
             if (!ready() && settings.serveCachedOnOutage() && !cacheTried) {
                 cacheTried = true;
@@ -352,32 +133,28 @@ public final class ModelManager implements AutoCloseable {
             }
             return ready();
         }
-        if (registryDownSince != null) {
-            LOG.info("{} answers again (unreachable since {})", source.describe(), registryDownSince);
-        }
-        registryDownSince = null;
-        registryError = null;
+        ModelState before = state.getAndUpdate(s -> s.registryAnswered(AliasTarget.resolvedTo(resolved)));
+        before.registryDownSince().ifPresent(since -> LOG.info("{} answers again (unreachable since {})", source.describe(), since));
         metrics.registryReachable(true);
-        aliasTarget = resolved;
         if (resolved.isEmpty()) {
-            reason = "no model version: " + source.describe() + " points at none";
-            if (ready()) {
+            ModelState now = state.updateAndGet(s -> s.withReason("no model version: " + source.describe() + " points at none"));
+            if (now.ready()) {
                 LOG.warn("{} points at no version now; the loaded version keeps serving", source.describe());
             } else {
                 LOG.warn("{} points at no version; not ready", source.describe());
             }
-            return ready();
+            return now.ready();
         }
         VersionRef ref = resolved.get();
-        Lease serving = current.get();
-        if (serving != null && serving.info().ref().equals(ref)) {
-            if (fromCache) {
-                fromCache = false;
+        ModelState now = state.get();
+        if (now.serving().map(ModelInfo::ref).filter(ref::equals).isPresent()) {
+            if (now.fromCache()) {
+                state.updateAndGet(ModelState::confirmed);
                 LOG.info("The registry confirms {}, which serves from the cache", ref);
             }
             return true;
         }
-        if (!force && serving != null && ref.equals(refused)) {
+        if (!force && now.ready() && now.refusal().filter(r -> r.version().equals(ref)).isPresent()) {
             return true; // refused before; retried on the next webhook or when the alias moves again
         }
         load(ref);
@@ -398,29 +175,23 @@ public final class ModelManager implements AutoCloseable {
                 throw new ServingException("expected model " + ref.name() + " v" + ref.version() + ", found "
                         + info.name() + " v" + info.version() + " in what was loaded");
             }
-            warmUp(loaded);
+            WarmUp.check(loaded, settings.warmupRounds());
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            Lease old = current.getAndSet(new Lease(loaded, metrics));
-            fromCache = false;
+            VersionLease next = new VersionLease(loaded, metrics);
+            Optional<VersionLease> old = state.getAndUpdate(s -> s.serving(next)).lease();
             metrics.modelLoaded(info, took);
-            refused = null; // lastFailure stays: the last refused version and why, for operators
-            refusedWhy = null;
             served(ref);
-            if (old != null) {
-                LOG.info("Now serving {} (was v{}), loaded in {} ms", ref, old.info().version(), took.toMillis());
-                old.close(); // the manager's own hold; closes the model when in-flight requests are done
+            if (old.isPresent()) {
+                LOG.info("Now serving {} (was v{}), loaded in {} ms", ref, old.get().info().version(), took.toMillis());
+                old.get().close(); // the manager's own hold; closes the model when in-flight requests are done
             } else {
                 LOG.info("Now serving {}, loaded in {} ms", ref, took.toMillis());
             }
         } catch (Exception | Error e) {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             metrics.modelLoadFailed(took);
-            refused = ref;
-            String why = "loading " + ref + " failed: " + message(e);
-            refusedWhy = message(e);
-            lastFailure = why;
-            reason = ready() ? reason : why;
-            LOG.warn("Refused {}: {}{}", ref, message(e), ready() ? "; the previous version keeps serving" : "");
+            ModelState now = state.updateAndGet(s -> s.refusing(ref, message(e), "loading " + ref + " failed: " + message(e)));
+            LOG.warn("Refused {}: {}{}", ref, message(e), now.ready() ? "; the previous version keeps serving" : "");
             if (loaded != null) {
                 try {
                     loaded.close();
@@ -450,9 +221,9 @@ public final class ModelManager implements AutoCloseable {
                 return;
             }
             cached = found.get();
-            warmUp(cached);
-            fromCache = true;
-            current.set(new Lease(cached, metrics));
+            WarmUp.check(cached, settings.warmupRounds());
+            VersionLease next = new VersionLease(cached, metrics);
+            state.updateAndGet(s -> s.servingFromCache(next));
             metrics.modelLoaded(cached.info(), Duration.ZERO);
             LOG.warn("Serving {} from the local cache (verified) while the registry is unreachable; switching as soon "
                     + "as it answers", cached.info().ref());
@@ -468,28 +239,6 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
-    private void warmUp(Forecaster forecaster) {
-        ModelInfo info = forecaster.info();
-        double[] window = new double[info.windowLength()];
-        for (int round = 0; round < settings.warmupRounds(); round++) {
-            for (int i = 0; i < window.length; i++) {
-                window[i] = 100.0 + i * 0.1 + round;
-            }
-            int horizon = round % 2 == 0 ? info.maxHorizon() : 1;
-            double[] out = forecaster.forecast(window.clone(), horizon);
-            if (out == null || out.length != horizon) {
-                throw new ServingException("warm-up forecast " + (round + 1) + " expected " + horizon + " values, found "
-                        + (out == null ? "none" : out.length));
-            }
-            for (int i = 0; i < out.length; i++) {
-                if (!Double.isFinite(out[i])) {
-                    throw new ServingException("warm-up forecast " + (round + 1) + " expected finite values, found "
-                            + out[i] + " at step " + (i + 1));
-                }
-            }
-        }
-    }
-
     private static String message(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
@@ -498,12 +247,8 @@ public final class ModelManager implements AutoCloseable {
     /** Stops the loader and closes the serving version once its requests are done. */
     @Override
     public void close() {
-        closed = true;
-        scheduler.shutdownNow();
-        Lease lease = current.getAndSet(null);
-        if (lease != null) {
-            lease.close();
-        }
+        poller.close();
+        state.getAndUpdate(ModelState::closed).lease().ifPresent(VersionLease::close);
         metrics.modelUnloaded();
     }
 }

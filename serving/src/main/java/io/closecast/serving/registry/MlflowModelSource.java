@@ -1,7 +1,7 @@
 package io.closecast.serving.registry;
 
 import io.closecast.serving.ServingException;
-import io.closecast.serving.config.ServingConfig;
+import io.closecast.serving.config.RegistrySettings;
 import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.models.Forecaster;
 import io.closecast.serving.models.ModelInfo;
@@ -83,10 +83,10 @@ public final class MlflowModelSource implements ModelSource {
 
     /**
      * A source reading {@code models:/modelName@alias} through {@code client}, caching bundles under {@code cacheDir},
-     * downloading within {@link ServingConfig#DEFAULT_DOWNLOAD}. The client stays owned by the caller.
+     * downloading within {@link RegistrySettings#DEFAULT_DOWNLOAD}. The client stays owned by the caller.
      */
     public static MlflowModelSource create(MlflowClient client, String modelName, String alias, Path cacheDir) {
-        return create(client, modelName, alias, cacheDir, ServingConfig.DEFAULT_DOWNLOAD);
+        return create(client, modelName, alias, cacheDir, RegistrySettings.DEFAULT_DOWNLOAD);
     }
 
     /** Like {@link #create(MlflowClient, String, String, Path)} with the download bounds given. */

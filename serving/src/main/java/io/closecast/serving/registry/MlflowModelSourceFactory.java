@@ -4,7 +4,7 @@ import io.closecast.serving.Main;
 import io.closecast.serving.ServingException;
 import io.closecast.serving.config.ServingConfig;
 import io.closecast.serving.models.ModelSource;
-import io.closecast.serving.models.ModelSourceFactory;
+import io.closecast.serving.ModelSourceFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,7 +17,7 @@ import io.closecast.mlflow.RetryPolicy;
 
 /**
  * Creates the {@link MlflowModelSource}s (one per served model, sharing one client) for {@link Main} (registered in
- * {@code META-INF/services/io.closecast.serving.models.ModelSourceFactory}). Credentials come from the standard MLflow
+ * {@code META-INF/services/io.closecast.serving.ModelSourceFactory}). Credentials come from the standard MLflow
  * variables ({@code MLFLOW_TRACKING_USERNAME}/{@code MLFLOW_TRACKING_PASSWORD} or {@code MLFLOW_TRACKING_TOKEN}).
  * Requests fail fast (2 s connect, 2 attempts): the model manager retries with its own backoff.
  */
@@ -37,7 +37,7 @@ public final class MlflowModelSourceFactory implements ModelSourceFactory {
 
     /** Like {@link #create(ServingConfig)} with the credentials read from {@code env}. */
     public List<ModelSource> create(ServingConfig config, Map<String, String> env) {
-        String uri = config.trackingUri().orElseThrow(() -> new ServingException(
+        String uri = config.registry().trackingUri().orElseThrow(() -> new ServingException(
                 "mlflow.tracking-uri is required to serve from the MLflow registry (e.g. http://127.0.0.1:5000), found none"
                         + " in the config, CLOSECAST_TRACKING_URI or MLFLOW_TRACKING_URI"));
         Map<String, String> withUri = new HashMap<>(env);
@@ -51,8 +51,8 @@ public final class MlflowModelSourceFactory implements ModelSourceFactory {
                 .retry(RETRY)
                 .build());
         // one client (one connection pool) for every model: they all ask the same registry
-        return config.models().stream()
-                .<ModelSource>map(m -> MlflowModelSource.create(client, m.name(), m.alias(), config.modelCacheDir(), config.download()))
+        return config.registry().models().stream()
+                .<ModelSource>map(m -> MlflowModelSource.create(client, m.name(), m.alias(), config.registry().modelCacheDir(), config.registry().download()))
                 .toList();
     }
 }

@@ -1,8 +1,6 @@
 package io.closecast.serving.security;
 
 import io.closecast.serving.ServingException;
-import io.closecast.serving.http.support.ApiException;
-import io.closecast.serving.http.support.JsonText;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -11,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.Optional;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -45,21 +44,26 @@ public final class WebhookVerifier {
         return "v1," + Base64.getEncoder().encodeToString(hmac(deliveryId, timestamp, payload));
     }
 
-    /** Throws a 400 (missing or stale headers) or 401 (wrong signature) {@link ApiException} unless the delivery is authentic. */
+    /**
+     * Throws a {@link WebhookRejectedException} unless the delivery is authentic: a {@code HEADER} fault for a missing,
+     * malformed or stale header, a {@code SIGNATURE} fault for a signature that does not match.
+     */
     public void verify(String deliveryId, String timestamp, String signature, byte[] payload) {
         if (deliveryId.isBlank()) {
-            throw ApiException.badField("X-MLflow-Delivery-Id", "expected the delivery id header, found none");
+            throw new WebhookRejectedException(WebhookRejectedException.Fault.HEADER, "X-MLflow-Delivery-Id",
+                    "expected the delivery id header, found none", Optional.empty());
         }
         long seconds;
         try {
             seconds = Long.parseLong(timestamp.strip());
         } catch (NumberFormatException e) {
-            throw ApiException.badField("X-MLflow-Timestamp", "expected Unix seconds, found " + JsonText.abbreviate(timestamp));
+            throw new WebhookRejectedException(WebhookRejectedException.Fault.HEADER, "X-MLflow-Timestamp",
+                    "expected Unix seconds", Optional.of(timestamp));
         }
         long skew = Math.abs(clock.instant().getEpochSecond() - seconds);
         if (skew > maxSkew.toSeconds()) {
-            throw ApiException.badField("X-MLflow-Timestamp", "expected a time within " + maxSkew.toSeconds()
-                    + " s of now, found one " + skew + " s away (stale or replayed delivery)");
+            throw new WebhookRejectedException(WebhookRejectedException.Fault.HEADER, "X-MLflow-Timestamp", "expected a time within "
+                    + maxSkew.toSeconds() + " s of now, found one " + skew + " s away (stale or replayed delivery)", Optional.empty());
         }
         byte[] expected = hmac(deliveryId, timestamp.strip(), payload);
         boolean ok = false;
@@ -75,8 +79,9 @@ public final class WebhookVerifier {
             }
         }
         if (!ok) {
-            throw ApiException.create(401, "invalid_signature",
-                    "X-MLflow-Signature: expected v1,<base64 HMAC-SHA256 of delivery_id.timestamp.payload> with the configured secret, found a signature that does not match");
+            throw new WebhookRejectedException(WebhookRejectedException.Fault.SIGNATURE, "X-MLflow-Signature",
+                    "expected v1,<base64 HMAC-SHA256 of delivery_id.timestamp.payload> with the configured secret, found a "
+                            + "signature that does not match", Optional.empty());
         }
     }
 

@@ -1,4 +1,6 @@
 /**
- * API keys and webhook signatures, free of HTTP types.
+ * API keys and webhook signatures, free of HTTP types: a refused delivery is a {@link
+ * io.closecast.serving.security.WebhookRejectedException}, which {@code serving.http.support.DomainErrors} maps to
+ * its answer. Uses only the serving root ({@code ServingException}).
  */
 package io.closecast.serving.security;

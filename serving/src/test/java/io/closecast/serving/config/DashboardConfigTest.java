@@ -18,15 +18,15 @@ class DashboardConfigTest {
     @Test
     void shippedDefaultsAndOverrides(@TempDir Path dir) throws Exception {
         ServingConfig shipped = ServingConfig.load(ServingConfigTest.YAML, Map.of());
-        assertEquals(100, shipped.feedbackWindow());
-        assertEquals(Path.of("data"), shipped.dataDir());
-        assertEquals(Path.of("/srv/prices"), ServingConfig.load(ServingConfigTest.YAML, Map.of("CLOSECAST_DATA_DIR", "/srv/prices")).dataDir());
+        assertEquals(100, shipped.dashboard().feedbackWindow());
+        assertEquals(Path.of("data"), shipped.dashboard().dataDir());
+        assertEquals(Path.of("/srv/prices"), ServingConfig.load(ServingConfigTest.YAML, Map.of("CLOSECAST_DATA_DIR", "/srv/prices")).dashboard().dataDir());
 
         Path yaml = dir.resolve("s.yaml");
         Files.writeString(yaml, "model:\n  name: m\nfeedback:\n  window: 7\ndashboard:\n  data-dir: /tmp/x\n");
         ServingConfig c = ServingConfig.load(yaml, Map.of());
-        assertEquals(7, c.feedbackWindow());
-        assertEquals(Path.of("/tmp/x"), c.dataDir());
+        assertEquals(7, c.dashboard().feedbackWindow());
+        assertEquals(Path.of("/tmp/x"), c.dashboard().dataDir());
 
         Files.writeString(yaml, "model:\n  name: m\nfeedback:\n  window: 0\n");
         assertEquals("feedback.window must be 1..100000, found 0",

@@ -1,7 +1,8 @@
 package io.closecast.serving.config;
 
 import io.closecast.serving.ServingException;
-import io.closecast.serving.http.support.ApiException;
+import io.closecast.serving.http.support.DomainErrors;
+import io.closecast.serving.security.WebhookRejectedException;
 import io.closecast.serving.security.WebhookVerifier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,15 +29,15 @@ public class ServingConfigTest {
     @Test
     void theShippedYamlLoadsWithItsDefaults() {
         ServingConfig c = ServingConfig.load(YAML, Map.of());
-        assertEquals(List.of(new ServingConfig.ServedModel("closecast-petr4", "production")), c.models());
-        assertEquals(8080, c.port());
-        assertEquals(ServingConfig.DEFAULT_WRITE_QUEUE_LENGTH, c.writeQueueLength());
-        assertEquals(Duration.ofSeconds(30), c.loader().pollInterval());
-        assertEquals(Duration.ofSeconds(60), c.loader().retryMax());
-        assertEquals(1024 * 1024, c.maxBodyBytes());
-        assertEquals(List.of(), c.apiKeys());
-        assertEquals(Optional.empty(), c.webhookSecret());
-        assertEquals(Optional.of("http://127.0.0.1:5000"), c.trackingUri());
+        assertEquals(List.of(new RegistrySettings.ServedModel("closecast-petr4", "production")), c.registry().models());
+        assertEquals(8080, c.server().port());
+        assertEquals(ServerSettings.DEFAULT_WRITE_QUEUE_LENGTH, c.server().writeQueueLength());
+        assertEquals(Duration.ofSeconds(30), c.registry().loader().pollInterval());
+        assertEquals(Duration.ofSeconds(60), c.registry().loader().retryMax());
+        assertEquals(1024 * 1024, c.server().maxBodyBytes());
+        assertEquals(List.of(), c.security().apiKeys());
+        assertEquals(Optional.empty(), c.webhook().secret());
+        assertEquals(Optional.of("http://127.0.0.1:5000"), c.registry().trackingUri());
     }
 
     @Test
@@ -45,14 +46,14 @@ public class ServingConfigTest {
                 "MLFLOW_TRACKING_URI", "http://mlflow:5000", "CLOSECAST_MODEL_NAME", "closecast-msft",
                 "CLOSECAST_MODEL_ALIAS", "staging", "CLOSECAST_PORT", "9090", "CLOSECAST_API_KEYS", " k1, k2 ,,",
                 "CLOSECAST_POLL_INTERVAL", "500ms", "CLOSECAST_WEBHOOK_SECRET", "s"));
-        assertEquals(Optional.of("http://mlflow:5000"), c.trackingUri());
-        assertEquals(List.of(new ServingConfig.ServedModel("closecast-msft", "staging")), c.models());
-        assertEquals(9090, c.port());
-        assertEquals(List.of("k1", "k2"), c.apiKeys());
-        assertEquals(Duration.ofMillis(500), c.loader().pollInterval());
-        assertEquals(Optional.of("s"), c.webhookSecret());
+        assertEquals(Optional.of("http://mlflow:5000"), c.registry().trackingUri());
+        assertEquals(List.of(new RegistrySettings.ServedModel("closecast-msft", "staging")), c.registry().models());
+        assertEquals(9090, c.server().port());
+        assertEquals(List.of("k1", "k2"), c.security().apiKeys());
+        assertEquals(Duration.ofMillis(500), c.registry().loader().pollInterval());
+        assertEquals(Optional.of("s"), c.webhook().secret());
         ServingConfig both = ServingConfig.load(YAML, Map.of("MLFLOW_TRACKING_URI", "http://a", "CLOSECAST_TRACKING_URI", "http://b"));
-        assertEquals(Optional.of("http://b"), both.trackingUri(), "CLOSECAST_TRACKING_URI wins over MLFLOW_TRACKING_URI");
+        assertEquals(Optional.of("http://b"), both.registry().trackingUri(), "CLOSECAST_TRACKING_URI wins over MLFLOW_TRACKING_URI");
     }
 
     @Test
@@ -69,7 +70,7 @@ public class ServingConfigTest {
         assertTrue(e.getMessage().startsWith("unknown key modle in "), e.getMessage());
         // list items and every documented section pass
         Files.writeString(yaml, "model:\n  name: m\nsecurity:\n  api-keys: [a, b]\n  open:\n    health: true\n");
-        assertEquals(List.of("a", "b"), ServingConfig.load(yaml, Map.of()).apiKeys());
+        assertEquals(List.of("a", "b"), ServingConfig.load(yaml, Map.of()).security().apiKeys());
     }
 
     @Test
@@ -89,7 +90,7 @@ public class ServingConfigTest {
         assertEquals("server.write-queue-length must be 0..1024 (0 = write on the request's thread), found -1",
                 q.getMessage());
         Files.writeString(yaml, "server:\n  write-queue-length: 0\nmodel:\n  name: m\n");
-        assertEquals(0, ServingConfig.load(yaml, Map.of()).writeQueueLength());
+        assertEquals(0, ServingConfig.load(yaml, Map.of()).server().writeQueueLength());
     }
 
     @Test
@@ -97,28 +98,28 @@ public class ServingConfigTest {
         Path yaml = dir.resolve("fleet.yaml");
         Files.writeString(yaml, "model:\n  alias: champion\nmodels:\n  - closecast-MSFT\n  - name: closecast-AAPL\n"
                 + "    alias: staging\n");
-        assertEquals(List.of(new ServingConfig.ServedModel("closecast-MSFT", "champion"),
-                new ServingConfig.ServedModel("closecast-AAPL", "staging")), ServingConfig.load(yaml, Map.of()).models());
+        assertEquals(List.of(new RegistrySettings.ServedModel("closecast-MSFT", "champion"),
+                new RegistrySettings.ServedModel("closecast-AAPL", "staging")), ServingConfig.load(yaml, Map.of()).registry().models());
         Files.writeString(yaml, "models: [closecast-MSFT, closecast-AAPL]\n");
-        assertEquals(List.of(new ServingConfig.ServedModel("closecast-MSFT", "production"),
-                new ServingConfig.ServedModel("closecast-AAPL", "production")), ServingConfig.load(yaml, Map.of()).models());
+        assertEquals(List.of(new RegistrySettings.ServedModel("closecast-MSFT", "production"),
+                new RegistrySettings.ServedModel("closecast-AAPL", "production")), ServingConfig.load(yaml, Map.of()).registry().models());
         // the environment replaces the YAML's models, as CLOSECAST_MODEL_NAME replaces model.name
-        assertEquals(List.of(new ServingConfig.ServedModel("closecast-X", "production"),
-                        new ServingConfig.ServedModel("closecast-Y", "canary")),
-                ServingConfig.load(yaml, Map.of("CLOSECAST_MODEL_NAMES", "closecast-X, closecast-Y@canary")).models());
-        assertEquals(List.of(new ServingConfig.ServedModel("closecast-petr4", "production"),
-                        new ServingConfig.ServedModel("closecast-vale3", "production")),
-                ServingConfig.load(YAML, Map.of("CLOSECAST_MODEL_NAMES", "closecast-petr4,closecast-vale3")).models());
-        assertEquals(List.of(new ServingConfig.ServedModel("closecast-Z", "production")),
-                ServingConfig.load(yaml, Map.of("CLOSECAST_MODEL_NAME", "closecast-Z")).models());
+        assertEquals(List.of(new RegistrySettings.ServedModel("closecast-X", "production"),
+                        new RegistrySettings.ServedModel("closecast-Y", "canary")),
+                ServingConfig.load(yaml, Map.of("CLOSECAST_MODEL_NAMES", "closecast-X, closecast-Y@canary")).registry().models());
+        assertEquals(List.of(new RegistrySettings.ServedModel("closecast-petr4", "production"),
+                        new RegistrySettings.ServedModel("closecast-vale3", "production")),
+                ServingConfig.load(YAML, Map.of("CLOSECAST_MODEL_NAMES", "closecast-petr4,closecast-vale3")).registry().models());
+        assertEquals(List.of(new RegistrySettings.ServedModel("closecast-Z", "production")),
+                ServingConfig.load(yaml, Map.of("CLOSECAST_MODEL_NAME", "closecast-Z")).registry().models());
     }
 
     @Test
     void theShippedFleetExampleLoads() {
-        assertEquals(List.of(new ServingConfig.ServedModel("closecast-MSFT", "production"),
-                new ServingConfig.ServedModel("closecast-AAPL", "production"),
-                new ServingConfig.ServedModel("closecast-PETR4.SA", "champion")),
-                ServingConfig.load(YAML.resolveSibling("serving-fleet.yaml"), Map.of()).models());
+        assertEquals(List.of(new RegistrySettings.ServedModel("closecast-MSFT", "production"),
+                new RegistrySettings.ServedModel("closecast-AAPL", "production"),
+                new RegistrySettings.ServedModel("closecast-PETR4.SA", "champion")),
+                ServingConfig.load(YAML.resolveSibling("serving-fleet.yaml"), Map.of()).registry().models());
     }
 
     @Test
@@ -156,11 +157,12 @@ public class ServingConfigTest {
         byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(EXPECTED_SIGNATURE, v.sign("d1", "1700000000", body));
         v.verify("d1", "1700000000", EXPECTED_SIGNATURE, body);
-        ApiException wrong = assertThrows(ApiException.class, () -> v.verify("d1", "1700000000", EXPECTED_SIGNATURE,
-                "{ }".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        assertEquals(401, wrong.status());
-        ApiException stale = assertThrows(ApiException.class, () -> v.verify("d1", "1699999000", EXPECTED_SIGNATURE, body));
-        assertEquals(400, stale.status());
+        WebhookRejectedException wrong = assertThrows(WebhookRejectedException.class, () -> v.verify("d1", "1700000000",
+                EXPECTED_SIGNATURE, "{ }".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(401, DomainErrors.toApi(wrong).orElseThrow().status());
+        WebhookRejectedException stale = assertThrows(WebhookRejectedException.class,
+                () -> v.verify("d1", "1699999000", EXPECTED_SIGNATURE, body));
+        assertEquals(400, DomainErrors.toApi(stale).orElseThrow().status());
     }
 
     static final String EXPECTED_SIGNATURE = "v1,G77iR07mhxRhj4uXzCbRdU/9tFV0ULbzSFKOaC7ieFc=";

@@ -52,7 +52,7 @@ class BadInputTest {
         ServingConfig config = ServingConfig.builder().modelName(TestModelSource.NAME)
                 .pollInterval(Duration.ofMinutes(10)).maxBodyBytes(64 * 1024).build();
         ServingMetrics metrics = ServingMetrics.create(Metrics.globalRegistry(), Main.ROUTES);
-        models = ModelFleet.create(List.of(new TestModelSource(5, 10, "1")), config.loader(), metrics);
+        models = ModelFleet.create(List.of(new TestModelSource(5, 10, "1")), config.registry().loader(), metrics);
         models.start();
         Main.routing(routing, config, models, metrics);
     }

@@ -52,7 +52,7 @@ class FleetRoutesTest {
                 .models("fleet-msft", "fleet-aapl", "fleet-none.SA", "fleet-hook").webhookSecret(SECRET).build();
         ServingMetrics metrics = ServingMetrics.create(Metrics.globalRegistry(), Main.ROUTES);
         ModelFleet fleet = ModelFleet.create(List.of(MSFT, new TestModelSource("fleet-aapl", 6, 3, "7"),
-                new TestModelSource("fleet-none.SA", 5, 10, null), HOOK), config.loader(), metrics);
+                new TestModelSource("fleet-none.SA", 5, 10, null), HOOK), config.registry().loader(), metrics);
         FLEET = fleet;
         fleet.all().forEach(m -> m.check(false)); // loaded on this thread: no background loader in a route test
         Main.routing(routing, config, fleet, metrics);

@@ -62,7 +62,7 @@ public class RoutesTest {
                 .pollInterval(Duration.ofMinutes(10)).retryInitial(Duration.ofMillis(50)).retryMax(Duration.ofMillis(200))
                 .maxBodyBytes(1024 * 1024).webhookSecret(SECRET).build();
         metrics = ServingMetrics.create(Metrics.globalRegistry(), Main.ROUTES);
-        fleet = ModelFleet.create(List.of(source), config.loader(), metrics);
+        fleet = ModelFleet.create(List.of(source), config.registry().loader(), metrics);
         fleet.start();
         models = fleet.all().iterator().next();
         Main.routing(routing, config, fleet, metrics);

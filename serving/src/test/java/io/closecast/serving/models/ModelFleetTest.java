@@ -3,7 +3,6 @@ package io.closecast.serving.models;
 import io.closecast.serving.Main;
 import io.closecast.serving.ServingException;
 import io.closecast.serving.TestModelSource;
-import io.closecast.serving.http.support.ApiException;
 import io.closecast.serving.monitoring.ServingMetrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ModelFleetTest {
 
     private static ModelFleet fleet(TestModelSource... sources) {
-        ModelFleet fleet = ModelFleet.create(List.of(sources), new ModelManager.Settings(Duration.ofMinutes(1),
+        ModelFleet fleet = ModelFleet.create(List.of(sources), new LoaderSettings(Duration.ofMinutes(1),
                 Duration.ofMillis(10), Duration.ofMillis(40), 1), ServingMetrics.create(Metrics.globalRegistry(), Main.ROUTES));
         fleet.all().forEach(m -> m.check(false));
         return fleet;
@@ -40,7 +39,7 @@ class ModelFleetTest {
     @Test
     void aModelWithoutAVersionDoesNotHoldBackTheOthers() {
         try (ModelFleet fleet = fleet(new TestModelSource("fleet-a", 5, 10, "1"), new TestModelSource("fleet-none", 5, 10, null))) {
-            assertEquals("no_version", fleet.get("fleet-none").status().condition());
+            assertEquals(Condition.NO_VERSION, fleet.get("fleet-none").status().condition());
             assertTrue(fleet.ready(), "a model whose alias points at no version must not take the served ones out of service");
         }
     }
@@ -57,13 +56,13 @@ class ModelFleetTest {
     void aRefusedOrUnreachableModelHoldsReadinessBack() {
         TestModelSource broken = new TestModelSource("fleet-broken", 5, 10, "3").failOnLoad("3");
         try (ModelFleet fleet = fleet(new TestModelSource("fleet-a", 5, 10, "1"), broken)) {
-            assertEquals("refused", fleet.get("fleet-broken").status().condition());
+            assertEquals(Condition.REFUSED, fleet.get("fleet-broken").status().condition());
             assertFalse(fleet.ready(), "a replica that cannot load a model others serve must not take traffic");
             assertTrue(fleet.notReadyReasons().getFirst().startsWith("fleet-broken: "), fleet.notReadyReasons().toString());
             assertTrue(fleet.notReadyReasons().getFirst().contains("checksum mismatch"), fleet.notReadyReasons().toString());
         }
         try (ModelFleet fleet = fleet(new TestModelSource("fleet-a", 5, 10, "1"), new TestModelSource("fleet-down", 5, 10, "1").down(true))) {
-            assertEquals("registry_unreachable", fleet.get("fleet-down").status().condition());
+            assertEquals(Condition.REGISTRY_UNREACHABLE, fleet.get("fleet-down").status().condition());
             assertFalse(fleet.ready());
         }
     }
@@ -71,12 +70,13 @@ class ModelFleetTest {
     @Test
     void singleAndUnknownNames() {
         try (ModelFleet fleet = fleet(new TestModelSource("fleet-a", 5, 10, "1"), new TestModelSource("fleet-b", 5, 10, "2"))) {
-            ApiException several = assertThrows(ApiException.class, () -> fleet.single("/v1/predict"));
-            assertEquals(409, several.status());
-            assertTrue(several.getMessage().contains("fleet-a, fleet-b") && several.getMessage().contains("/v1/models/{name}/predict"),
-                    several.getMessage());
-            ApiException unknown = assertThrows(ApiException.class, () -> fleet.get("fleet-z"));
-            assertEquals(404, unknown.status());
+            ModelRequiredException several = assertThrows(ModelRequiredException.class, () -> fleet.single("/v1/predict"));
+            assertEquals(List.of("fleet-a", "fleet-b"), several.served());
+            assertEquals("/v1/predict", several.route());
+            assertTrue(several.getMessage().contains("fleet-a, fleet-b"), several.getMessage());
+            UnknownModelException unknown = assertThrows(UnknownModelException.class, () -> fleet.get("fleet-z"));
+            assertEquals("fleet-z", unknown.name());
+            assertEquals(List.of("fleet-a", "fleet-b"), unknown.served());
             assertTrue(unknown.getMessage().contains("fleet-z"), unknown.getMessage());
         }
         try (ModelFleet one = fleet(new TestModelSource("fleet-a", 5, 10, "1"))) {

@@ -5,6 +5,7 @@ import io.closecast.serving.ServingException;
 import io.closecast.serving.TestClient;
 import io.closecast.serving.TestModelSource;
 import io.closecast.serving.config.ServingConfig;
+import io.closecast.serving.config.ServingConfigReader;
 import io.closecast.serving.monitoring.ServingMetrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +25,7 @@ class ModelManagerTest {
     @SuppressWarnings("removal")
     private static ModelManager manager(TestModelSource source) {
         ServingMetrics metrics = ServingMetrics.create(Metrics.globalRegistry(), List.of("/v1/predict"));
-        return ModelManager.create(source, new ModelManager.Settings(Duration.ofMinutes(1), Duration.ofMillis(10),
+        return ModelManager.create(source, new LoaderSettings(Duration.ofMinutes(1), Duration.ofMillis(10),
                 Duration.ofMillis(40), 2), metrics);
     }
 
@@ -33,7 +34,7 @@ class ModelManagerTest {
         TestModelSource source = new TestModelSource(5, 3, "1");
         try (ModelManager models = manager(source)) {
             assertTrue(models.check(false));
-            ModelManager.Lease held = models.acquire().orElseThrow();
+            VersionLease held = models.acquire().orElseThrow();
             source.pointAt("2");
             assertTrue(models.check(false));
             assertEquals("2", models.acquire().map(l -> {
@@ -91,22 +92,22 @@ class ModelManagerTest {
     @Test
     void settingsAndInfoValidateWithClearMessages() {
         ServingException e = assertThrows(ServingException.class,
-                () -> new ModelManager.Settings(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(2), 1));
+                () -> new LoaderSettings(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(2), 1));
         assertEquals("poll-interval must be > 0, found PT0S", e.getMessage());
         ServingException w = assertThrows(ServingException.class, () -> DriftForecaster.info("m", "1", 0, 3));
         assertTrue(w.getMessage().startsWith("windowLength must be > 0, found 0"), w.getMessage());
         ServingException d = assertThrows(ServingException.class,
-                () -> ServingConfig.duration("ten seconds", "model.poll-interval", "configs/serving.yaml"));
+                () -> ServingConfigReader.duration("ten seconds", "model.poll-interval", "configs/serving.yaml"));
         assertTrue(d.getMessage().contains("found 'ten seconds' (configs/serving.yaml)"), d.getMessage());
-        assertEquals(Duration.ofMillis(500), ServingConfig.duration("500ms", "k", "w"));
-        assertEquals(Duration.ofSeconds(30), ServingConfig.duration("PT30S", "k", "w"));
-        assertEquals(Duration.ofMinutes(2), ServingConfig.duration("2m", "k", "w"));
+        assertEquals(Duration.ofMillis(500), ServingConfigReader.duration("500ms", "k", "w"));
+        assertEquals(Duration.ofSeconds(30), ServingConfigReader.duration("PT30S", "k", "w"));
+        assertEquals(Duration.ofMinutes(2), ServingConfigReader.duration("2m", "k", "w"));
     }
 
     @SuppressWarnings("removal")
     private static ModelManager polling(ModelSource source, boolean serveCached) {
         ServingMetrics metrics = ServingMetrics.create(Metrics.globalRegistry(), List.of("/v1/predict"));
-        return ModelManager.create(source, new ModelManager.Settings(Duration.ofMillis(50), Duration.ofMillis(10),
+        return ModelManager.create(source, new LoaderSettings(Duration.ofMillis(50), Duration.ofMillis(10),
                 Duration.ofMillis(40), 1, serveCached), metrics);
     }
 
@@ -155,14 +156,14 @@ class ModelManagerTest {
     void theStateSaysWhatServesWhereTheAliasPointsAndWhy() {
         TestModelSource source = new TestModelSource(5, 3, "1");
         try (ModelManager models = manager(source)) {
-            assertTrue(models.status().aliasTarget().isEmpty(), "nothing known before the first check");
+            assertFalse(models.status().aliasTarget().resolved(), "nothing known before the first check");
             models.check(false);
             assertFalse(models.status().aliasMismatch());
             source.failOnLoad("2").pointAt("2");
             models.check(false);
-            ModelManager.Status s = models.status();
+            ModelState s = models.status();
             assertEquals("1", s.serving().orElseThrow().version());
-            assertEquals("2", s.aliasTarget().orElseThrow().orElseThrow().version());
+            assertEquals("2", s.aliasTarget().version().orElseThrow().version());
             assertTrue(s.aliasMismatch());
             assertTrue(s.refused().orElseThrow().contains("checksum mismatch"), s.toString());
             source.down(true);
@@ -197,7 +198,7 @@ class ModelManagerTest {
         source.down(true);
         try (ModelManager models = polling(source, true)) {
             assertTrue(models.check(false), "expected the cached version to serve while the registry is down");
-            ModelManager.Status s = models.status();
+            ModelState s = models.status();
             assertEquals("1", s.serving().orElseThrow().version());
             assertTrue(s.fromCache());
             assertTrue(s.registryDownSince().isPresent());

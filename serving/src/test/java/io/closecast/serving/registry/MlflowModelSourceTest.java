@@ -4,7 +4,7 @@ import io.closecast.serving.ServingException;
 import io.closecast.serving.config.ServingConfig;
 import io.closecast.serving.config.ServingConfigTest;
 import io.closecast.serving.models.ModelSource;
-import io.closecast.serving.models.ModelSourceFactory;
+import io.closecast.serving.ModelSourceFactory;
 import io.closecast.serving.models.VersionRef;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,11 +47,11 @@ class MlflowModelSourceTest {
 
     @Test
     void cacheDirComesFromYamlThenEnvironment() {
-        assertEquals(Path.of("/tmp/closecast-models"), ServingConfig.load(ServingConfigTest.YAML, Map.of()).modelCacheDir());
+        assertEquals(Path.of("/tmp/closecast-models"), ServingConfig.load(ServingConfigTest.YAML, Map.of()).registry().modelCacheDir());
         assertEquals(Path.of("/var/cache/cc"), ServingConfig.load(ServingConfigTest.YAML,
-                Map.of("CLOSECAST_MODEL_CACHE_DIR", "/var/cache/cc")).modelCacheDir());
+                Map.of("CLOSECAST_MODEL_CACHE_DIR", "/var/cache/cc")).registry().modelCacheDir());
         assertEquals(Path.of(System.getProperty("java.io.tmpdir"), "closecast-models"),
-                ServingConfig.builder().modelName("m").build().modelCacheDir());
+                ServingConfig.builder().modelName("m").build().registry().modelCacheDir());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.closecast.serving.http.support;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,13 +58,15 @@ public final class Responses {
     }
 
     /**
-     * The one place a failure becomes a JSON error: {@link ApiException} as it says; the web server's own
+     * The one place a failure becomes a JSON error: {@link ApiException} as it says; a domain exception as
+     * {@link DomainErrors} maps it; the web server's own
      * request errors (an unparseable header, a malformed chunk) as their 4xx; anything else as a 500 whose stack
      * trace is logged once per kind (exception class and throwing frame), later ones as one line.
      */
     public static void failure(ServerRequest req, ServerResponse res, Throwable e) {
-        if (e instanceof ApiException api) {
-            error(res, api.status(), api.toError());
+        Optional<ApiException> refused = e instanceof ApiException api ? Optional.of(api) : DomainErrors.toApi(e);
+        if (refused.isPresent()) {
+            error(res, refused.get().status(), refused.get().toError());
             return;
         }
         int status = clientStatus(e);

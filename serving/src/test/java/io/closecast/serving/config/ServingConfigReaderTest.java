@@ -1,0 +1,88 @@
+package io.closecast.serving.config;
+
+import io.closecast.serving.ServingException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every key the reader knows is read into its section; the environment overrides what it names. */
+class ServingConfigReaderTest {
+
+    /** Every key docs/serving.md documents, as the refusal of an unknown key lists them. */
+    private static final List<String> DOCUMENTED = List.of("dashboard.data-dir", "feedback.window", "limits.max-body-bytes",
+            "mlflow.tracking-uri", "model.alias", "model.cache-dir", "model.download.max-bundle-bytes",
+            "model.download.max-depth", "model.download.max-file-bytes", "model.download.max-files",
+            "model.download.timeout", "model.name", "model.poll-interval", "model.retry.initial", "model.retry.max",
+            "model.serve-cached-on-outage", "model.warmup-rounds", "models", "security.api-keys",
+            "security.api-keys-file", "security.open.dashboard", "security.open.health", "security.open.metrics",
+            "security.open.openapi", "server.body-timeout", "server.header-timeout", "server.host",
+            "server.idle-timeout", "server.port", "server.write-queue-length", "webhook.max-skew", "webhook.secret");
+
+    @Test
+    void theKnownKeysAreTheDocumentedOnes() {
+        assertEquals(DOCUMENTED, ServingConfigReader.keys());
+    }
+
+    @Test
+    void everyKeyLandsInItsSection(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("all.yaml");
+        Files.writeString(yaml, """
+                server: {host: 127.0.0.2, port: 9001, write-queue-length: 4, idle-timeout: 31s, header-timeout: 11s, body-timeout: 12s}
+                mlflow: {tracking-uri: "http://r:1"}
+                model:
+                  name: m
+                  alias: champion
+                  poll-interval: 2s
+                  retry: {initial: 3s, max: 4s}
+                  warmup-rounds: 5
+                  cache-dir: /c
+                  serve-cached-on-outage: false
+                  download: {max-file-bytes: 2000, max-bundle-bytes: 3000, max-files: 6, max-depth: 7, timeout: 8s}
+                security:
+                  api-keys: [k]
+                  api-keys-file: /k.txt
+                  open: {health: false, metrics: false, openapi: false, dashboard: false}
+                limits: {max-body-bytes: 4096}
+                webhook: {secret: s, max-skew: 9s}
+                feedback: {window: 10}
+                dashboard: {data-dir: /d}
+                """);
+        ServingConfig c = ServingConfig.load(yaml, Map.of());
+        assertEquals(new ServerSettings("127.0.0.2", 9001, 4, new ServerSettings.Timeouts(Duration.ofSeconds(31),
+                Duration.ofSeconds(11), Duration.ofSeconds(12)), 4096), c.server());
+        assertEquals(Optional.of("http://r:1"), c.registry().trackingUri());
+        assertEquals(List.of(new RegistrySettings.ServedModel("m", "champion")), c.registry().models());
+        assertEquals(new io.closecast.serving.models.LoaderSettings(Duration.ofSeconds(2), Duration.ofSeconds(3),
+                Duration.ofSeconds(4), 5, false), c.registry().loader());
+        assertEquals(Path.of("/c"), c.registry().modelCacheDir());
+        assertEquals(new io.closecast.mlflow.DownloadLimits(2000, 3000, 6, 7, Duration.ofSeconds(8)), c.registry().download());
+        assertEquals(new SecuritySettings(List.of("k"), Optional.of(Path.of("/k.txt")), false, false, false, false), c.security());
+        assertEquals(new WebhookSettings(Optional.of("s"), Duration.ofSeconds(9)), c.webhook());
+        assertEquals(new DashboardSettings(10, Path.of("/d")), c.dashboard());
+    }
+
+    @Test
+    void theEnvironmentOverridesWhatItNamesAndIgnoresBlanks() {
+        ServingConfig c = ServingConfig.load(ServingConfigTest.YAML, Map.of("CLOSECAST_MAX_BODY_BYTES", "2048",
+                "CLOSECAST_MODEL_CACHE_DIR", "/e", "CLOSECAST_API_KEYS_FILE", "/keys", "CLOSECAST_MODEL_ALIAS", " ",
+                "CLOSECAST_WEBHOOK_SECRET", ""));
+        assertEquals(2048, c.server().maxBodyBytes());
+        assertEquals(Path.of("/e"), c.registry().modelCacheDir());
+        assertEquals(Optional.of(Path.of("/keys")), c.security().apiKeysFile());
+        assertEquals("production", c.registry().models().get(0).alias());
+        assertEquals(Optional.empty(), c.webhook().secret());
+        assertEquals("CLOSECAST_POLL_INTERVAL must be a duration such as 500ms, 30s, 10m, 1h or PT30S, found 'x' (environment)",
+                assertThrows(ServingException.class, () -> ServingConfig.load(ServingConfigTest.YAML,
+                        Map.of("CLOSECAST_POLL_INTERVAL", "x"))).getMessage());
+    }
+}
