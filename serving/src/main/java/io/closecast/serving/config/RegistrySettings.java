@@ -12,7 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-import io.closecast.mlflow.DownloadLimits;
+import io.closecast.mlflow.artifacts.DownloadLimits;
 
 /**
  * Which models serve and where they come from: {@code mlflow.tracking-uri}, {@code model.*} and {@code models}.

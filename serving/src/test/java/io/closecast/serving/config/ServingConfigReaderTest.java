@@ -65,7 +65,7 @@ class ServingConfigReaderTest {
         assertEquals(new io.closecast.serving.models.LoaderSettings(Duration.ofSeconds(2), Duration.ofSeconds(3),
                 Duration.ofSeconds(4), 5, false), c.registry().loader());
         assertEquals(Path.of("/c"), c.registry().modelCacheDir());
-        assertEquals(new io.closecast.mlflow.DownloadLimits(2000, 3000, 6, 7, Duration.ofSeconds(8)), c.registry().download());
+        assertEquals(new io.closecast.mlflow.artifacts.DownloadLimits(2000, 3000, 6, 7, Duration.ofSeconds(8)), c.registry().download());
         assertEquals(new SecuritySettings(List.of("k"), Optional.of(Path.of("/k.txt")), false, false, false, false), c.security());
         assertEquals(new WebhookSettings(Optional.of("s"), Duration.ofSeconds(9)), c.webhook());
         assertEquals(new DashboardSettings(10, Path.of("/d")), c.dashboard());
