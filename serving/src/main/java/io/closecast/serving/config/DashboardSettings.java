@@ -1,7 +1,7 @@
 package io.closecast.serving.config;
 
 import io.closecast.serving.ServingException;
-import io.closecast.serving.monitoring.OnlineAccuracy;
+import io.closecast.serving.track.OnlineAccuracy;
 
 import java.nio.file.Path;
 import java.util.Objects;

@@ -8,7 +8,7 @@ import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelInfo;
 import io.closecast.serving.models.ModelManager;
-import io.closecast.serving.monitoring.OnlineAccuracy;
+import io.closecast.serving.track.OnlineAccuracy;
 
 import java.time.LocalDate;
 import java.util.ArrayList;

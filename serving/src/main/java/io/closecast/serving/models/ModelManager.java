@@ -179,7 +179,7 @@ public final class ModelManager implements AutoCloseable {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             VersionLease next = new VersionLease(loaded, metrics);
             Optional<VersionLease> old = state.getAndUpdate(s -> s.serving(next)).lease();
-            metrics.modelLoaded(info, took);
+            metrics.modelLoaded(info.name(), info.version(), info.runId(), took);
             served(ref);
             if (old.isPresent()) {
                 LOG.info("Now serving {} (was v{}), loaded in {} ms", ref, old.get().info().version(), took.toMillis());
@@ -224,7 +224,7 @@ public final class ModelManager implements AutoCloseable {
             WarmUp.check(cached, settings.warmupRounds());
             VersionLease next = new VersionLease(cached, metrics);
             state.updateAndGet(s -> s.servingFromCache(next));
-            metrics.modelLoaded(cached.info(), Duration.ZERO);
+            metrics.modelLoaded(cached.info().name(), cached.info().version(), cached.info().runId(), Duration.ZERO);
             LOG.warn("Serving {} from the local cache (verified) while the registry is unreachable; switching as soon "
                     + "as it answers", cached.info().ref());
         } catch (Exception | Error e) {

@@ -1,6 +1,5 @@
 package io.closecast.serving.monitoring;
 
-import io.closecast.serving.models.ModelInfo;
 
 import java.time.Duration;
 import java.util.List;
@@ -127,16 +126,23 @@ public final class ServingMetrics {
             registryUp = up ? 1 : 0;
         }
 
-        /** A version was loaded, warmed up and now serves. */
-        public void modelLoaded(ModelInfo loaded, Duration took) {
+        /**
+         * A version was loaded, warmed up and now serves.
+         *
+         * @param name    its registered model name
+         * @param version its version
+         * @param runId   the run that produced it
+         * @param took    how long loading and warming up took
+         */
+        public void modelLoaded(String name, String version, String runId, Duration took) {
             load.record(took);
             reloadSuccess.increment();
             synchronized (infoLock) {
                 removeInfo();
                 info = registry.getOrCreate(Gauge.builder("closecast_model_info", () -> 1)
                         .description("1 for the model version that serves, by model")
-                        .tags(List.of(Tag.create("model", model), Tag.create("name", loaded.name()),
-                                Tag.create("version", loaded.version()), Tag.create("run_id", loaded.runId()))));
+                        .tags(List.of(Tag.create("model", model), Tag.create("name", name),
+                                Tag.create("version", version), Tag.create("run_id", runId))));
             }
         }
 

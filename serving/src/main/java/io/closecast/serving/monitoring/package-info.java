@@ -1,4 +1,4 @@
 /**
- * Prometheus metrics: serving meters, JVM meters and the online accuracy of the served forecasts.
+ * Prometheus meters: serving meters (requests, loads, swaps, registry checks) and JVM meters. Uses no other serving package: the packages that have something to count call it.
  */
 package io.closecast.serving.monitoring;

@@ -1,4 +1,4 @@
-package io.closecast.serving.monitoring;
+package io.closecast.serving.track;
 
 import io.closecast.serving.ServingException;
 import io.closecast.serving.models.VersionRef;
