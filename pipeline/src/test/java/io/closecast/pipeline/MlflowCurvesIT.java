@@ -3,9 +3,8 @@ package io.closecast.pipeline;
 import io.closecast.pipeline.tracking.ClosecastTags;
 
 import io.closecast.pipeline.config.YamlConfig;
-import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.sweep.SweepSpec;
-import io.closecast.pipeline.sweep.TrialStatus;
+import io.closecast.pipeline.sweep.spi.TrialStatus;
 import io.closecast.pipeline.sweep.pruning.MlflowCurves;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -3,7 +3,6 @@ package io.closecast.pipeline;
 import io.closecast.pipeline.tracking.ClosecastTags;
 
 import io.closecast.pipeline.cli.CommandSupport;
-import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.tracking.RunMetadata;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,8 @@
 package io.closecast.spark;
 
+import io.closecast.pipeline.sweep.spi.Executor;
+import io.closecast.pipeline.sweep.spi.SparkSettings;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,10 +26,10 @@ import org.junit.jupiter.api.Test;
 /** How the sweep's settings become Spark's: slots, task cores, the executors' jars and JVM options (no cluster). */
 class SparkTrialSchedulerTest {
 
-    private static SweepSpec spec(String spark) {
+    private static SparkSettings spec(String spark) {
         ConfigSection root = YamlConfig.parse("sweep: {executor: spark, spark: " + spark + ", space: {a: [1]}}",
                 "s.yaml").root();
-        return SweepSpec.read(root);
+        return SweepSpec.read(root).spark();
     }
 
     @AfterEach
@@ -95,7 +98,7 @@ class SparkTrialSchedulerTest {
         List<TrialScheduler.Provider> providers = ServiceLoader.load(TrialScheduler.Provider.class).stream()
                 .map(ServiceLoader.Provider::get).toList();
         assertEquals(1, providers.size());
-        assertEquals(SweepSpec.Executor.SPARK, providers.getFirst().executor());
+        assertEquals(Executor.SPARK, providers.getFirst().executor());
         assertEquals(2, providers.getFirst().create(spec("{master: 'local[2]'}"), "t").slots());
     }
 }

@@ -7,7 +7,6 @@ import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.ProjectRoot;
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.config.YamlConfig;
-import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.tracking.MlflowConnection;
 import io.closecast.pipeline.tracking.RunMetadata;
 import io.closecast.pipeline.training.TrainingJob;

@@ -1,5 +1,9 @@
 package io.closecast.pipeline.sweep;
 
+import io.closecast.pipeline.sweep.spi.TrialStatus;
+
+import io.closecast.pipeline.sweep.spi.TrialResult;
+
 import io.closecast.pipeline.tracking.ClosecastTags;
 
 import io.closecast.pipeline.cli.CommandSupport;
@@ -42,7 +46,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
 
     private final MlflowClient client;
     private final Clock clock;
-    private final SweepRunner.SweepFile file;
+    private final SweepFile file;
     private final String experimentId;
     private final String parentId;
     private final String sweepId;
@@ -52,7 +56,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
     private final Path workDir;
     private final Optional<TrainingUi> ui;
 
-    public TrialRunner(MlflowClient client, Clock clock, SweepRunner.SweepFile file, String experimentId, String parentId,
+    public TrialRunner(MlflowClient client, Clock clock, SweepFile file, String experimentId, String parentId,
                 String sweepId, int threads, Curves curves, SweepProgress progress, Path workDir,
                 Optional<TrainingUi> ui) {
         this.client = client;
@@ -105,7 +109,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
     @Override
     public RemoteTrial remote(TrialScheduler.Trial trial) {
         progress.started(trial.index(), trial.point());
-        return RemoteTrial.create(trial, file, client.config().trackingUri().toString(), experimentId, parentId, sweepId,
+        return RemoteTrialWorker.ship(trial, file, client.config().trackingUri().toString(), experimentId, parentId, sweepId,
                 threads, progress);
     }
 
@@ -115,12 +119,12 @@ public final class TrialRunner implements TrialScheduler.Runner {
      * is; attempts still RUNNING (left by a lost executor or process) are closed KILLED as "superseded by attempt N"
      * and the trial runs as attempt N.
      */
-    public SweepRunner.TrialRow runOnce(TrialScheduler.Trial trial) {
+    public TrialResult runOnce(TrialScheduler.Trial trial) {
         List<Run> attempts = attempts(trial.index());
         for (Run attempt : attempts.reversed()) {
             TrialStatus status = TrialStatus.of(attempt);
             if (attempt.info().status() != RunStatus.RUNNING && status != TrialStatus.INTERRUPTED) {
-                SweepRunner.TrialRow row = SweepState.row(file.symbol(), trial.index(), attempt, file.spec());
+                TrialResult row = SweepState.row(file.symbol(), trial.index(), attempt, file.spec());
                 progress.finished(trial.index(), row.status(), row.value(), "attempt already ended: " + row.note());
                 return row;
             }
@@ -145,11 +149,11 @@ public final class TrialRunner implements TrialScheduler.Runner {
     }
 
     @Override
-    public SweepRunner.TrialRow run(TrialScheduler.Trial trial) {
+    public TrialResult run(TrialScheduler.Trial trial) {
         return run(trial, 0);
     }
 
-    private SweepRunner.TrialRow run(TrialScheduler.Trial trial, int attempt) {
+    private TrialResult run(TrialScheduler.Trial trial, int attempt) {
         int index = trial.index();
         Map<String, Object> point = trial.point();
         SweepSpec spec = file.spec();
@@ -165,7 +169,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(ClosecastTags.SWEEP_ID, sweepId);
         tags.put(ClosecastTags.TRIAL_INDEX, Integer.toString(index));
-        tags.put(ClosecastTags.TRIAL_POINT, SweepRunner.writePoint(point));
+        tags.put(ClosecastTags.TRIAL_POINT, TrialPoints.write(point));
         tags.put(ClosecastTags.SWEEP_RUN_ID, parentId);
         if (attempt > 0) {
             tags.put(ClosecastTags.TRIAL_ATTEMPT, Integer.toString(attempt));
@@ -176,9 +180,9 @@ public final class TrialRunner implements TrialScheduler.Runner {
                 false, workDir, "");
         if (ui.isPresent()) {
             jobOptions = jobOptions.withListeners(runId -> {
-                String session = SweepRunner.uiSession(index, runId);
+                String session = SweepIds.uiSession(index, runId);
                 client.setTags(runId, Map.of(ClosecastTags.UI_SESSION_ID, session));
-                return ui.get().listeners(session, SweepRunner.uiWorker(index));
+                return ui.get().listeners(session, SweepIds.uiWorker(index));
             });
         }
         TrainingJob.Result result = new TrainingJob(client, clock, new PrintWriter(java.io.OutputStream.nullOutputStream()))
@@ -193,9 +197,9 @@ public final class TrialRunner implements TrialScheduler.Runner {
             client.setTags(result.runId(), Map.of(ClosecastTags.TRIAL_STATUS, status.key()));
         }
         Optional<Double> value = status == TrialStatus.FINISHED
-                ? SweepRunner.objective(spec.metric(), result.metrics(), result.epochs()) : Optional.empty();
+                ? TrialObjective.objective(spec.metric(), result.metrics(), result.epochs()) : Optional.empty();
         progress.finished(index, status, value, result.reason());
-        return new SweepRunner.TrialRow(file.symbol(), index, result.runId(), status, point, value, result.reason());
+        return new TrialResult(file.symbol(), index, result.runId(), status, point, value, result.reason());
     }
 
     private TrainConfig config(int index, Map<String, Object> point) {
@@ -203,7 +207,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
     }
 
     /** Trial {@code index}'s training config: the base config with its point bound, its own seed and thread count. */
-    public static TrainConfig trialConfig(SweepRunner.SweepFile file, int index, Map<String, Object> point, int threads,
+    public static TrainConfig trialConfig(SweepFile file, int index, Map<String, Object> point, int threads,
                                    boolean dl4j) {
         YamlConfig yaml = file.yaml();
         for (Map.Entry<String, Object> p : point.entrySet()) {
@@ -211,7 +215,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
         }
         TrainConfig config = TrainConfig.read(yaml, ProjectRoot.of(file.path()));
         if (!point.containsKey("training.seed")) {
-            config = config.withSeed(SweepRunner.trialSeed(file.spec().seed(), index));
+            config = config.withSeed(SweepIds.trialSeed(file.spec().seed(), index));
         }
         config = config.withThreads(threads);
         if (dl4j) {
@@ -225,7 +229,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
         SweepSpec spec = file.spec();
         Instant start = Instant.now(clock);
         Optional<MedianPruner> pruner = spec.pruning().map(SweepSpec.Pruning::pruner);
-        String metric = SweepRunner.pruneMetric(spec);
+        String metric = TrialObjective.pruneMetric(spec);
         return stats -> {
             double value = metric.equals("train_loss") ? stats.trainLoss() : stats.valLoss();
             double oriented = spec.goal() == SweepSpec.Goal.MINIMIZE || !metric.equals(spec.metric()) ? value : -value;
@@ -246,14 +250,14 @@ public final class TrialRunner implements TrialScheduler.Runner {
         };
     }
 
-    private SweepRunner.TrialRow recordConfigFailure(int index, Map<String, Object> point, String reason) {
+    private TrialResult recordConfigFailure(int index, Map<String, Object> point, String reason) {
         Run run = client.createRun(RunSpec.builder(experimentId, "trial-" + index).parentRunId(parentId)
                 .tag(ClosecastTags.SWEEP_ID, sweepId).tag(ClosecastTags.TRIAL_INDEX, Integer.toString(index))
-                .tag(ClosecastTags.TRIAL_POINT, SweepRunner.writePoint(point))
+                .tag(ClosecastTags.TRIAL_POINT, TrialPoints.write(point))
                 .tag(ClosecastTags.KIND, "trial").tag(ClosecastTags.FAILURE_REASON, reason)
                 .tag(ClosecastTags.TRIAL_STATUS, TrialStatus.FAILED.key()).tag(RunMetadata.USER, CommandSupport.user())
                 .tag(RunMetadata.NOTE, RunMetadata.trial(file, index, parentId, point)).build());
         client.setTerminated(run.id(), RunStatus.FAILED);
-        return new SweepRunner.TrialRow(file.symbol(), index, run.id(), TrialStatus.FAILED, point, Optional.empty(), reason);
+        return new TrialResult(file.symbol(), index, run.id(), TrialStatus.FAILED, point, Optional.empty(), reason);
     }
 }

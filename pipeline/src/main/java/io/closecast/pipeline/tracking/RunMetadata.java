@@ -1,8 +1,9 @@
 package io.closecast.pipeline.tracking;
 
+import io.closecast.pipeline.sweep.SweepFile;
+
 import io.closecast.pipeline.config.ConfigSection;
 import io.closecast.pipeline.config.TrainConfig;
-import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.sweep.SweepSpec;
 
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ public final class RunMetadata {
     }
 
     /** The description of a sweep's parent run. */
-    public static String sweep(SweepRunner.SweepFile file, int trials) {
+    public static String sweep(SweepFile file, int trials) {
         SweepSpec spec = file.spec();
         return "Sweep of " + trials + " trials (" + ConfigSection.kebab(spec.method()) + " search, "
                 + ConfigSection.kebab(spec.goal()) + " " + spec.metric() + ") over " + spec.space().params().keySet()
@@ -63,7 +64,7 @@ public final class RunMetadata {
     }
 
     /** The description of one trial run. */
-    public static String trial(SweepRunner.SweepFile file, int index, String parentId, Map<String, Object> point) {
+    public static String trial(SweepFile file, int index, String parentId, Map<String, Object> point) {
         return "Trial " + index + " of the sweep in parent run " + parentId + " (config "
                 + file.path().toAbsolutePath().normalize() + "): " + point + ".";
     }

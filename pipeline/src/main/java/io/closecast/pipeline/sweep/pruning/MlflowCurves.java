@@ -1,12 +1,13 @@
 package io.closecast.pipeline.sweep.pruning;
 
+import io.closecast.pipeline.sweep.TrialObjective;
+
 import io.closecast.pipeline.tracking.ClosecastTags;
 
-import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.sweep.SweepSpec;
 import io.closecast.pipeline.sweep.SweepState;
 import io.closecast.pipeline.sweep.TrialRunner;
-import io.closecast.pipeline.sweep.TrialStatus;
+import io.closecast.pipeline.sweep.spi.TrialStatus;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class MlflowCurves implements TrialRunner.Curves {
         this.client = client;
         this.experimentId = experimentId;
         this.parentId = parentId;
-        this.metric = SweepRunner.pruneMetric(spec);
+        this.metric = TrialObjective.pruneMetric(spec);
     }
 
     @Override
