@@ -24,6 +24,7 @@ import io.closecast.pipeline.sweep.spi.TrialScheduler;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.launcher.JavaModuleOptions;
 
 /**
@@ -193,12 +194,16 @@ public final class SparkTrialScheduler implements TrialScheduler {
         }
         RemoteTrial trial = runner.remote(next.get());
         spark.setJobDescription("closecast trial " + trial.index());
-        RemoteTrial.Worker worker = trial.worker(); // serializable: shipped to the executor with the payload
         JavaFutureAction<List<String>> future = spark.parallelize(List.of(trial.payload()), 1)
-                .map(worker::run).collectAsync();
+                .map(onExecutor(trial.worker())).collectAsync();
         inFlight.add(future);
         done.submit(() -> new Ended(trial, future, only(trial, future.get())));
         return true;
+    }
+
+    /** What the trial's Spark task runs: its worker, serialized with the task and run on the executor. */
+    static Function<String, String> onExecutor(RemoteTrial.Worker worker) {
+        return worker::run;
     }
 
     private static String only(RemoteTrial trial, List<String> results) {

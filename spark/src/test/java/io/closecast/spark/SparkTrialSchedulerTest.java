@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -16,9 +20,11 @@ import java.util.ServiceLoader;
 import io.closecast.pipeline.config.ConfigSection;
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.sweep.SweepSpec;
+import io.closecast.pipeline.sweep.spi.RemoteTrial;
 import io.closecast.pipeline.sweep.spi.TrialScheduler;
 import io.closecast.pipeline.config.YamlConfig;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +97,21 @@ class SparkTrialSchedulerTest {
         assertEquals(4, SparkTrialScheduler.cores("spark://h:7077", new SparkConf(false)
                 .set("spark.executor.instances", "2").set("spark.executor.cores", "2")));
         assertEquals(3, SparkTrialScheduler.cores("k8s://https://k:6443", new SparkConf(false).set("spark.cores.max", "3")));
+    }
+
+    @Test
+    void aTrialsWorkerSurvivesTheTripToTheExecutor() throws Exception {
+        RemoteTrial.Worker echo = payload -> "ran " + payload; // any worker the SPI is given, a lambda too
+        Function<String, String> task = SparkTrialScheduler.onExecutor(echo);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(task); // as Spark's closure serializer does
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            @SuppressWarnings("unchecked")
+            Function<String, String> shipped = (Function<String, String>) in.readObject();
+            assertEquals("ran {\"trial\":1}", shipped.call("{\"trial\":1}"));
+        }
     }
 
     @Test

@@ -56,6 +56,7 @@ class RemoteTrialTest {
         RemoteTrial remote = RemoteTrialWorker.ship(trial, file(), "http://mlflow:5000", "7", "parent-id", "sweep-id", 2,
                 progress);
         RemoteTrial.Task task = new ObjectMapper().readValue(remote.payload(), RemoteTrial.Task.class);
+        assertEquals(RemoteTrialWorker.INSTANCE, remote.worker(), "the sweep's worker runs it on the other side");
         assertEquals(trial, task.trial());
         assertEquals(List.copyOf(point.keySet()), List.copyOf(task.trial().point().keySet()), "the space's key order");
         assertEquals(Integer.class, task.trial().point().get("training.batch-size").getClass());
