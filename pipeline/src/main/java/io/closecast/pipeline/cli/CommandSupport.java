@@ -2,6 +2,7 @@ package io.closecast.pipeline.cli;
 
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.registry.Promotion;
+import io.closecast.pipeline.tracking.RunMetadata;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -21,10 +22,9 @@ public final class CommandSupport {
     private CommandSupport() {
     }
 
-    /** Who promotes: CLOSECAST_USER, else the OS user. */
+    /** Who promotes: {@link RunMetadata#user}. */
     public static String user() {
-        String user = System.getenv("CLOSECAST_USER");
-        return user != null && !user.isBlank() ? user : System.getProperty("user.name", "unknown");
+        return RunMetadata.user();
     }
 
     static void printJson(PrintWriter out, Object value) {

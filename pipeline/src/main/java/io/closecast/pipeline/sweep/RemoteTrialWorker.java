@@ -61,7 +61,7 @@ public enum RemoteTrialWorker implements RemoteTrial.Worker {
             SweepProgress silent = new SweepProgress(new PrintWriter(OutputStream.nullOutputStream()), 1, file.spec(), "");
             TrialRunner runner = new TrialRunner(client, Clock.systemUTC(), file, task.experimentId(), task.parentId(),
                     task.sweepId(), task.threads(), new MlflowCurves(client, task.experimentId(), task.parentId(),
-                            file.spec()), silent, work, Optional.empty());
+                            TrialObjective.pruneMetric(file.spec())), silent, work, Optional.empty());
             return RemoteTrial.resultJson(runner.runOnce(task.trial()));
         } finally {
             try {

@@ -6,6 +6,8 @@ import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.config.YamlConfig;
 import io.closecast.pipeline.sweep.search.ParamDomain;
 import io.closecast.pipeline.sweep.search.SearchMethod;
+import io.closecast.pipeline.tracking.Provenance;
+import io.closecast.pipeline.tracking.RunMetadata;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -144,6 +146,20 @@ public record SweepFile(Path path, String text, YamlConfig yaml, TrainConfig bas
     /** The symbol this file's trials forecast. */
     public String symbol() {
         return base.data().symbol();
+    }
+
+    /** The description of this sweep's parent run (of {@code trials} trials), as MLflow's UI shows it. */
+    public String sweepNote(int trials) {
+        return "Sweep of " + trials + " trials (" + ConfigSection.kebab(spec.method()) + " search, "
+                + ConfigSection.kebab(spec.goal()) + " " + spec.metric() + ") over " + spec.space().params().keySet()
+                + " on " + RunMetadata.forecast(base) + ", from config " + path.toAbsolutePath().normalize()
+                + " (closecast sweep, closecast " + Provenance.closecast() + "). Each trial is a nested run.";
+    }
+
+    /** The description of trial {@code index}'s run under the parent {@code parentId}, with its {@code point}. */
+    public String trialNote(int index, String parentId, Map<String, Object> point) {
+        return "Trial " + index + " of the sweep in parent run " + parentId + " (config "
+                + path.toAbsolutePath().normalize() + "): " + point + ".";
     }
 
     /** The same file with another sweep section (the command line's {@code --spark}). */

@@ -3,6 +3,7 @@ package io.closecast.pipeline.sweep;
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.config.ConfigException;
 import io.closecast.pipeline.config.ConfigSection;
+import io.closecast.pipeline.sweep.pruning.Curves;
 import io.closecast.pipeline.sweep.pruning.MlflowCurves;
 import io.closecast.pipeline.sweep.spi.Executor;
 import io.closecast.pipeline.sweep.spi.LocalTrialScheduler;
@@ -113,9 +114,10 @@ public final class SweepRunner {
         console.flush();
         for (SymbolSweep s : sweeps.values()) {
             // --trial I runs beside other processes' trials (an Indexed Job): pruning compares with their curves in MLflow
-            TrialRunner.Curves compared = options.onlyTrial().isPresent()
-                    ? new MlflowCurves(client, s.state.experimentId(), s.state.parentId(), s.spec)
-                    : TrialRunner.Curves.inMemory(s.curves);
+            Curves compared = options.onlyTrial().isPresent()
+                    ? new MlflowCurves(client, s.state.experimentId(), s.state.parentId(),
+                            TrialObjective.pruneMetric(s.spec))
+                    : Curves.inMemory(s.curves);
             s.runWith(new TrialRunner(client, clock, s.file, s.state.experimentId(), s.state.parentId(), s.sweepId,
                     threads, compared, s.progress, options.workDir(), options.ui()));
         }

@@ -8,7 +8,6 @@ import io.closecast.pipeline.sweep.spi.TrialResult;
 
 import io.closecast.pipeline.tracking.ClosecastTags;
 
-import io.closecast.pipeline.cli.CommandSupport;
 import io.closecast.pipeline.config.ConfigSection;
 import io.closecast.pipeline.tracking.RunMetadata;
 import io.closecast.pipeline.tracking.Provenance;
@@ -278,7 +277,7 @@ public final class SweepState {
         RunSpec.Builder spec = RunSpec.builder(experimentId, name).startTime(Instant.now(clock))
                 .tag(ClosecastTags.SWEEP_ID, sweepId).tag(ClosecastTags.KIND, "sweep")
                 .tag(ClosecastTags.VERSION, Provenance.closecast()).tag("mlflow.source.name", "closecast sweep")
-                .tag(RunMetadata.USER, CommandSupport.user()).tag(RunMetadata.NOTE, RunMetadata.sweep(file, trials));
+                .tag(RunMetadata.USER, RunMetadata.user()).tag(RunMetadata.NOTE, file.sweepNote(trials));
         Provenance.gitCommit().ifPresent(c -> spec.tag("mlflow.source.git.commit", c));
         Run created = client.createRun(spec.build());
         found = new ArrayList<>(parents(client, experimentId, sweepId));

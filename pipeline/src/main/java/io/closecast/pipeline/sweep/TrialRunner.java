@@ -6,12 +6,11 @@ import io.closecast.pipeline.sweep.spi.TrialResult;
 
 import io.closecast.pipeline.tracking.ClosecastTags;
 
-import io.closecast.pipeline.cli.CommandSupport;
 import io.closecast.pipeline.config.ProjectRoot;
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.config.YamlConfig;
+import io.closecast.pipeline.sweep.pruning.Curves;
 import io.closecast.pipeline.sweep.pruning.MedianPruner;
-import io.closecast.pipeline.sweep.pruning.MlflowCurves;
 import io.closecast.pipeline.sweep.spi.RemoteTrial;
 import io.closecast.pipeline.sweep.spi.TrialScheduler;
 import io.closecast.pipeline.tracking.RunMetadata;
@@ -29,12 +28,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -70,40 +67,6 @@ public final class TrialRunner implements TrialScheduler.Runner {
         this.progress = progress;
         this.workDir = workDir;
         this.ui = ui;
-    }
-
-    /**
-     * The per-epoch values median pruning compares: this JVM's trials ({@link #inMemory}, a local sweep), or every
-     * trial of the parent as MLflow has them ({@link MlflowCurves}: trials on other machines).
-     */
-    public interface Curves {
-        /** Records trial {@code index}'s (oriented) value at {@code epoch}. */
-        void record(int index, long epoch, double value);
-
-        /** The values the other trials reported at {@code epoch}. */
-        List<Double> others(int index, long epoch);
-
-        /** Curves shared by the trials of this JVM, starting from {@code ended} (the ended trials of a resumed sweep). */
-        static Curves inMemory(Map<Integer, Map<Long, Double>> ended) {
-            Map<Integer, Map<Long, Double>> curves = new ConcurrentHashMap<>(ended);
-            return new Curves() {
-                @Override
-                public void record(int index, long epoch, double value) {
-                    curves.computeIfAbsent(index, i -> new ConcurrentHashMap<>()).put(epoch, value);
-                }
-
-                @Override
-                public List<Double> others(int index, long epoch) {
-                    List<Double> others = new ArrayList<>();
-                    curves.forEach((trial, values) -> {
-                        if (trial != index && values.containsKey(epoch)) {
-                            others.add(values.get(epoch));
-                        }
-                    });
-                    return others;
-                }
-            };
-        }
     }
 
     @Override
@@ -174,7 +137,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
         if (attempt > 0) {
             tags.put(ClosecastTags.TRIAL_ATTEMPT, Integer.toString(attempt));
         }
-        tags.put(RunMetadata.NOTE, RunMetadata.trial(file, index, parentId, point));
+        tags.put(RunMetadata.NOTE, file.trialNote(index, parentId, point));
         progress.started(index, point);
         TrainingJob.Options jobOptions = new TrainingJob.Options("trial-" + index, Optional.of(parentId), tags, hook,
                 false, workDir, "");
@@ -255,8 +218,8 @@ public final class TrialRunner implements TrialScheduler.Runner {
                 .tag(ClosecastTags.SWEEP_ID, sweepId).tag(ClosecastTags.TRIAL_INDEX, Integer.toString(index))
                 .tag(ClosecastTags.TRIAL_POINT, TrialPoints.write(point))
                 .tag(ClosecastTags.KIND, "trial").tag(ClosecastTags.FAILURE_REASON, reason)
-                .tag(ClosecastTags.TRIAL_STATUS, TrialStatus.FAILED.key()).tag(RunMetadata.USER, CommandSupport.user())
-                .tag(RunMetadata.NOTE, RunMetadata.trial(file, index, parentId, point)).build());
+                .tag(ClosecastTags.TRIAL_STATUS, TrialStatus.FAILED.key()).tag(RunMetadata.USER, RunMetadata.user())
+                .tag(RunMetadata.NOTE, file.trialNote(index, parentId, point)).build());
         client.setTerminated(run.id(), RunStatus.FAILED);
         return new TrialResult(file.symbol(), index, run.id(), TrialStatus.FAILED, point, Optional.empty(), reason);
     }

@@ -5,7 +5,8 @@
  * the best trial's registration and the ids a sweep derives. Search methods, pruning and where trials run are the
  * sub-packages {@code search}, {@code pruning} and {@code spi}.
  *
- * <p>May use: {@code config}, {@code training}, {@code registry}, {@code tracking}, its sub-packages, the model core
- * and the {@code mlflow} module.
+ * <p>May use: the pipeline root ({@code PipelineException}, {@code WorkDirs}, {@code Charts}), {@code config},
+ * {@code training}, {@code registry}, {@code tracking}, its sub-packages, the model core and the {@code mlflow} module;
+ * none of them uses this package ({@code cli} does).
  */
 package io.closecast.pipeline.sweep;
