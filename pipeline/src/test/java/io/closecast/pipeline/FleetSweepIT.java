@@ -1,7 +1,6 @@
 package io.closecast.pipeline;
 
 import io.closecast.pipeline.tracking.ClosecastTags;
-
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.registry.Promotion;
 

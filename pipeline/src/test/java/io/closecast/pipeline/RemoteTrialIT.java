@@ -1,13 +1,9 @@
 package io.closecast.pipeline;
 
 import io.closecast.pipeline.sweep.RemoteTrialWorker;
-
 import io.closecast.pipeline.sweep.SweepFile;
-
 import io.closecast.pipeline.sweep.spi.TrialResult;
-
 import io.closecast.pipeline.tracking.ClosecastTags;
-
 import io.closecast.pipeline.sweep.SweepProgress;
 import io.closecast.pipeline.sweep.TrialRunner;
 import io.closecast.pipeline.sweep.spi.TrialStatus;

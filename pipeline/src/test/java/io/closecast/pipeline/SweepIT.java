@@ -1,7 +1,6 @@
 package io.closecast.pipeline;
 
 import io.closecast.pipeline.tracking.ClosecastTags;
-
 import io.closecast.pipeline.sweep.spi.TrialStatus;
 
 import java.nio.file.Files;

@@ -1,9 +1,7 @@
 package io.closecast.pipeline;
 
 import io.closecast.pipeline.sweep.SweepIds;
-
 import io.closecast.pipeline.tracking.ClosecastTags;
-
 import io.closecast.pipeline.training.TrainingUi;
 
 import java.io.IOException;

@@ -1,9 +1,7 @@
 package io.closecast.spark;
 
 import io.closecast.pipeline.sweep.spi.SparkSettings;
-
 import io.closecast.pipeline.sweep.spi.Executor;
-
 import io.closecast.pipeline.sweep.spi.TrialScheduler;
 
 /** {@code sweep.executor: spark} for the pipeline, found with {@link java.util.ServiceLoader}. */

@@ -1,7 +1,6 @@
 package io.closecast.spark;
 
 import io.closecast.pipeline.sweep.spi.SparkSettings;
-
 import io.closecast.pipeline.sweep.spi.TrialResult;
 
 import java.io.File;

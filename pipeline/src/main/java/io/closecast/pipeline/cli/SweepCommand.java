@@ -1,9 +1,7 @@
 package io.closecast.pipeline.cli;
 
 import io.closecast.pipeline.sweep.SweepFile;
-
 import io.closecast.pipeline.sweep.spi.Executor;
-
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.ConfigSection;

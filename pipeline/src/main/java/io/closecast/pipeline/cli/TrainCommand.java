@@ -1,7 +1,6 @@
 package io.closecast.pipeline.cli;
 
 import io.closecast.pipeline.tracking.ClosecastTags;
-
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.ProjectRoot;

@@ -1,7 +1,6 @@
 package io.closecast.pipeline.sweep;
 
 import io.closecast.pipeline.sweep.spi.TrialStatus;
-
 import io.closecast.pipeline.sweep.spi.TrialResult;
 
 import java.io.PrintWriter;

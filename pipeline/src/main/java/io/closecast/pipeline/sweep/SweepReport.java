@@ -1,11 +1,8 @@
 package io.closecast.pipeline.sweep;
 
 import io.closecast.pipeline.sweep.spi.TrialStatus;
-
 import io.closecast.pipeline.sweep.spi.TrialResult;
-
 import io.closecast.pipeline.tracking.ClosecastTags;
-
 import io.closecast.pipeline.Charts;
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.sweep.search.ParamDomain;

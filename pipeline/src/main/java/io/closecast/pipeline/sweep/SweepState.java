@@ -1,13 +1,9 @@
 package io.closecast.pipeline.sweep;
 
 import io.closecast.pipeline.sweep.spi.Executor;
-
 import io.closecast.pipeline.sweep.spi.TrialStatus;
-
 import io.closecast.pipeline.sweep.spi.TrialResult;
-
 import io.closecast.pipeline.tracking.ClosecastTags;
-
 import io.closecast.pipeline.config.ConfigSection;
 import io.closecast.pipeline.tracking.RunMetadata;
 import io.closecast.pipeline.tracking.Provenance;

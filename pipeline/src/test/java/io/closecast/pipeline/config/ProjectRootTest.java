@@ -1,7 +1,6 @@
 package io.closecast.pipeline.config;
 
 import io.closecast.pipeline.sweep.SweepFile;
-
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.training.TrainingJob;
 

@@ -1,9 +1,7 @@
 package io.closecast.pipeline.sweep;
 
 import io.closecast.pipeline.sweep.spi.TrialStatus;
-
 import io.closecast.pipeline.sweep.spi.TrialResult;
-
 import io.closecast.pipeline.config.YamlConfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

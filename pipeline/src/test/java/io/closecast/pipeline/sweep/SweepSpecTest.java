@@ -1,9 +1,7 @@
 package io.closecast.pipeline.sweep;
 
 import io.closecast.pipeline.sweep.spi.SparkSettings;
-
 import io.closecast.pipeline.sweep.spi.Executor;
-
 import io.closecast.pipeline.config.ConfigException;
 import io.closecast.pipeline.config.YamlConfig;
 import io.closecast.pipeline.sweep.search.ParamDomain;

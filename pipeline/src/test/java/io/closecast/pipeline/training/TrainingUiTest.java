@@ -1,7 +1,6 @@
 package io.closecast.pipeline.training;
 
 import io.closecast.pipeline.sweep.SweepIds;
-
 import io.closecast.pipeline.Cli;
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.config.TrainConfig;

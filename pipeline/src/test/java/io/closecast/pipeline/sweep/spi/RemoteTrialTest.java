@@ -1,9 +1,7 @@
 package io.closecast.pipeline.sweep.spi;
 
 import io.closecast.pipeline.sweep.RemoteTrialWorker;
-
 import io.closecast.pipeline.sweep.SweepFile;
-
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.config.ProjectRoot;
 import io.closecast.pipeline.sweep.SweepProgress;
