@@ -1,10 +1,8 @@
 package io.closecast.pipeline;
 
 import io.closecast.pipeline.tracking.ClosecastTags;
-
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.registry.Promotion;
-import io.closecast.pipeline.sweep.SweepRunner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

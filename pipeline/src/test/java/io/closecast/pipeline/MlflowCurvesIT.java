@@ -1,11 +1,12 @@
 package io.closecast.pipeline;
 
+
 import io.closecast.pipeline.tracking.ClosecastTags;
 
 import io.closecast.pipeline.config.YamlConfig;
-import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.sweep.SweepSpec;
-import io.closecast.pipeline.sweep.TrialStatus;
+import io.closecast.pipeline.sweep.TrialObjective;
+import io.closecast.pipeline.sweep.spi.TrialStatus;
 import io.closecast.pipeline.sweep.pruning.MlflowCurves;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,7 +43,7 @@ class MlflowCurvesIT {
             trial(client, experimentId, parent, 3, List.of(0.5, 0.4)); // the trial asking
 
             SweepSpec spec = SweepSpec.read(YamlConfig.parse("sweep: {space: {a: [1]}}", "s.yaml").root());
-            MlflowCurves curves = new MlflowCurves(client, experimentId, parent.id(), spec);
+            MlflowCurves curves = new MlflowCurves(client, experimentId, parent.id(), TrialObjective.pruneMetric(spec));
             assertEquals(List.of(0.9, 0.95, 0.6), curves.others(3, 1));
             assertEquals(List.of(0.8, 0.85), curves.others(3, 2));
             assertEquals(List.of(0.7), curves.others(3, 3));

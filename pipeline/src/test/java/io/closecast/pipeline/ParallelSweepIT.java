@@ -1,9 +1,6 @@
 package io.closecast.pipeline;
 
 import io.closecast.pipeline.tracking.ClosecastTags;
-
-import io.closecast.pipeline.cli.CommandSupport;
-import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.tracking.RunMetadata;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,12 +86,12 @@ class ParallelSweepIT {
         assertTrue(exp.tags().getOrDefault(RunMetadata.NOTE, "").startsWith("closecast LSTM forecasts of MSFT"), exp.tags().toString());
         assertEquals(experiment, exp.tags().get("closecast.registered_model"));
         Run parent = parent(exp.id());
-        assertEquals(CommandSupport.user(), parent.tags().get(RunMetadata.USER));
+        assertEquals(RunMetadata.user(), parent.tags().get(RunMetadata.USER));
         String description = parent.tags().getOrDefault(RunMetadata.NOTE, "");
         assertTrue(description.startsWith("Sweep of 4 trials (random search, minimize val_loss)"), description);
         assertTrue(description.contains("pipeline/target/it-configs/closecast-it-"), "names the config file: " + description);
         for (Run trial : children(exp.id(), parent.id())) {
-            assertEquals(CommandSupport.user(), trial.tags().get(RunMetadata.USER));
+            assertEquals(RunMetadata.user(), trial.tags().get(RunMetadata.USER));
             assertTrue(trial.tags().getOrDefault(RunMetadata.NOTE, "").startsWith("Trial " + trial.tags().get(ClosecastTags.TRIAL_INDEX)
                     + " of the sweep in parent run " + parent.id()), trial.tags().get(RunMetadata.NOTE));
         }

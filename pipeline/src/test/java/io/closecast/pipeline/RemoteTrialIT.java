@@ -1,14 +1,13 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.sweep.RemoteTrialWorker;
+import io.closecast.pipeline.sweep.SweepFile;
+import io.closecast.pipeline.sweep.spi.TrialResult;
 import io.closecast.pipeline.tracking.ClosecastTags;
-
 import io.closecast.pipeline.sweep.SweepProgress;
-import io.closecast.pipeline.sweep.SweepRunner;
-import io.closecast.pipeline.sweep.TrialRunner;
-import io.closecast.pipeline.sweep.TrialStatus;
+import io.closecast.pipeline.sweep.spi.TrialStatus;
 import io.closecast.pipeline.sweep.spi.RemoteTrial;
 import io.closecast.pipeline.sweep.spi.TrialScheduler;
-import io.closecast.pipeline.training.TrainingJob;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,21 +48,21 @@ class RemoteTrialIT {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("EXPERIMENT", experiment);
         }
         Path root = ItServers.root();
-        SweepRunner.SweepFile file = SweepRunner.SweepFile.parse(root.resolve("pipeline/target/it-configs/remote.yaml"),
+        SweepFile file = SweepFile.parse(root.resolve("pipeline/target/it-configs/remote.yaml"),
                 text, root, "MSFT");
         try (MlflowClient client = ItServers.client()) {
             String experimentId = client.getOrCreateExperiment(experiment).id();
             Run parent = client.createRun(RunSpec.builder(experimentId, "sweep").tag(ClosecastTags.KIND, "sweep").build());
             SweepProgress progress = new SweepProgress(new PrintWriter(OutputStream.nullOutputStream()), 2, file.spec(), "");
             TrialScheduler.Trial first = new TrialScheduler.Trial("MSFT", 0, Map.of("training.learning-rate", 0.005));
-            String payload = RemoteTrial.create(first, file, ItServers.trackingUri(), experimentId, parent.id(), "sweep-it",
+            String payload = RemoteTrialWorker.ship(first, file, ItServers.trackingUri(), experimentId, parent.id(), "sweep-it",
                     1, progress).payload();
 
-            RemoteTrial driverSide = RemoteTrial.create(first, file, ItServers.trackingUri(), experimentId, parent.id(),
+            RemoteTrial driverSide = RemoteTrialWorker.ship(first, file, ItServers.trackingUri(), experimentId, parent.id(),
                     "sweep-it", 1, progress);
-            SweepRunner.TrialRow trained = driverSide.ended(RemoteTrial.execute(payload));
+            TrialResult trained = driverSide.ended(RemoteTrialWorker.INSTANCE.run(payload));
             assertEquals(TrialStatus.FINISHED, trained.status(), trained.toString());
-            SweepRunner.TrialRow again = driverSide.ended(RemoteTrial.execute(payload));
+            TrialResult again = driverSide.ended(RemoteTrialWorker.INSTANCE.run(payload));
             assertEquals(trained.runId(), again.runId(), "the retry returns the ended attempt");
             assertEquals(trained.value(), again.value());
             assertEquals(1, attempts(client, experimentId, parent.id(), 0).size(), "trained once");
@@ -72,8 +71,8 @@ class RemoteTrialIT {
             TrialScheduler.Trial second = new TrialScheduler.Trial("MSFT", 1, Map.of("training.learning-rate", 0.002));
             Run lost = client.createRun(RunSpec.builder(experimentId, "trial-1").parentRunId(parent.id())
                     .tag(ClosecastTags.TRIAL_INDEX, "1").build());
-            SweepRunner.TrialRow retried = RemoteTrial.create(second, file, ItServers.trackingUri(), experimentId,
-                    parent.id(), "sweep-it", 1, progress).ended(RemoteTrial.execute(RemoteTrial.create(second, file,
+            TrialResult retried = RemoteTrialWorker.ship(second, file, ItServers.trackingUri(), experimentId,
+                    parent.id(), "sweep-it", 1, progress).ended(RemoteTrialWorker.INSTANCE.run(RemoteTrialWorker.ship(second, file,
                     ItServers.trackingUri(), experimentId, parent.id(), "sweep-it", 1, progress).payload()));
             Run closed = client.getRun(lost.id());
             assertEquals(RunStatus.KILLED, closed.info().status());
@@ -87,14 +86,14 @@ class RemoteTrialIT {
             // ends it leaves that run as the retry recorded it (not FINISHED beside the retry's) and says superseded
             TrialScheduler.Trial third = new TrialScheduler.Trial("MSFT", 2, Map.of("training.learning-rate", 0.003,
                     "training.max-epochs", 200, "training.patience", 200));
-            RemoteTrial task = RemoteTrial.create(third, file, ItServers.trackingUri(), experimentId, parent.id(),
+            RemoteTrial task = RemoteTrialWorker.ship(third, file, ItServers.trackingUri(), experimentId, parent.id(),
                     "sweep-it", 1, progress);
             ExecutorService executor = Executors.newSingleThreadExecutor();
             try {
-                Future<String> alive = executor.submit(() -> RemoteTrial.execute(task.payload()));
+                Future<String> alive = executor.submit(() -> RemoteTrialWorker.INSTANCE.run(task.payload()));
                 Run slow = awaitRunning(client, experimentId, parent.id(), 2, alive);
-                SweepRunner.TrialRow retry = task.ended(RemoteTrial.execute(task.payload()));
-                SweepRunner.TrialRow late = task.ended(alive.get(5, TimeUnit.MINUTES));
+                TrialResult retry = task.ended(RemoteTrialWorker.INSTANCE.run(task.payload()));
+                TrialResult late = task.ended(alive.get(5, TimeUnit.MINUTES));
                 assertNotEquals(slow.id(), retry.runId(), "the retry ran as a new attempt");
                 assertEquals(RunStatus.FINISHED, client.getRun(retry.runId()).info().status());
                 Run superseded = client.getRun(slow.id());

@@ -1,9 +1,7 @@
 package io.closecast.pipeline;
 
 import io.closecast.pipeline.tracking.ClosecastTags;
-
-import io.closecast.pipeline.sweep.SweepRunner;
-import io.closecast.pipeline.sweep.TrialStatus;
+import io.closecast.pipeline.sweep.spi.TrialStatus;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +47,10 @@ class SweepIT {
     void killedSweepResumesPrunesRegistersAndReplaysOneTrial() throws Exception {
         String experiment = ItServers.unique("closecast-it-sweep");
         Path config = CliProcess.config("tiny-sweep.yaml", experiment);
+        // a model no run has registered into yet: the sweep creates it
+        String model = ItServers.unique("closecast-it-sweep-model");
+        Files.writeString(config, Files.readString(config).replace("registered-model: closecast-it-sweep",
+                "registered-model: " + model));
         Path log = Files.createTempFile("closecast-sweep", ".log");
         Process sweep = CliProcess.builder(log, "sweep", config.toString()).start();
         // Wait until two trials finished, then kill -9 the sweep in the middle of the next one.
@@ -82,11 +84,11 @@ class SweepIT {
         }
         Run closed = client.getRun(inFlight);
         assertEquals(RunStatus.KILLED, closed.info().status());
-        assertEquals(SweepRunner.INTERRUPTED, closed.tags().get("closecast.stop_reason"));
+        assertEquals(TrialStatus.INTERRUPTED_REASON, closed.tags().get("closecast.stop_reason"));
         assertEquals("interrupted", closed.tags().get(ClosecastTags.TRIAL_STATUS));
         Map<String, Integer> endedPerTrial = new HashMap<>();
         for (Run run : after) {
-            boolean interrupted = SweepRunner.INTERRUPTED.equals(run.tags().get("closecast.stop_reason"));
+            boolean interrupted = TrialStatus.INTERRUPTED_REASON.equals(run.tags().get("closecast.stop_reason"));
             if (!interrupted) {
                 endedPerTrial.merge(run.tags().get(ClosecastTags.TRIAL_INDEX), 1, Integer::sum);
             }
@@ -113,6 +115,9 @@ class SweepIT {
         assertTrue(parentAfter.metric("best_test_mase").isPresent());
         assertTrue(client.artifacts().listArtifacts(parent.id(), "summary").stream().anyMatch(f -> f.path().endsWith("trials.csv")));
         assertEquals(1, client.registry().searchModelVersions("run_id = '" + best + "'", List.of()).size(), "the best trial is registered");
+        assertEquals("closecast LSTM forecasts of MSFT closing prices; versions carry their test metrics beside the naive"
+                + " forecast as tags.", client.registry().getRegisteredModel(model).description(),
+                "a model a sweep creates has the description train --register gives it");
 
         // --trial i runs exactly that trial again, with the same params and seed: the same metrics.
         Run bestRun = client.getRun(best);
@@ -247,7 +252,7 @@ class SweepIT {
         }
         Run killed = client.getRun(inFlight);
         assertEquals(RunStatus.KILLED, killed.info().status());
-        assertEquals(SweepRunner.INTERRUPTED, killed.tags().get("closecast.stop_reason"));
+        assertEquals(TrialStatus.INTERRUPTED_REASON, killed.tags().get("closecast.stop_reason"));
         assertEquals("interrupted", killed.tags().get(ClosecastTags.TRIAL_STATUS));
         assertEquals(RunStatus.KILLED, client.getRun(parentId).info().status());
     }

@@ -1,8 +1,7 @@
 package io.closecast.pipeline;
 
+import io.closecast.pipeline.sweep.SweepIds;
 import io.closecast.pipeline.tracking.ClosecastTags;
-
-import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.training.TrainingUi;
 
 import java.io.IOException;
@@ -118,7 +117,7 @@ class SweepUiIT {
             assertEquals(2, trials.size(), "two trials: " + trials);
             Set<String> expected = new TreeSet<>();
             for (Run trial : trials) {
-                String session = SweepRunner.uiSession(Integer.parseInt(trial.tags().get(ClosecastTags.TRIAL_INDEX)), trial.id());
+                String session = SweepIds.uiSession(Integer.parseInt(trial.tags().get(ClosecastTags.TRIAL_INDEX)), trial.id());
                 expected.add(session);
                 assertEquals(RunStatus.FINISHED, trial.info().status(), trial.tags().toString());
                 assertEquals("dl4j", trial.param("training.engine").orElseThrow(), "the trial's params name the engine");
@@ -157,7 +156,7 @@ class SweepUiIT {
             Run rerun = client.searchAllRuns(RunSearch.builder(experimentId)
                     .filter("tags.`mlflow.parentRunId` = '" + parent.id() + "'").build()).stream()
                     .filter(r -> trials.stream().noneMatch(t -> t.id().equals(r.id()))).findFirst().orElseThrow();
-            expected.add(SweepRunner.uiSession(0, rerun.id()));
+            expected.add(SweepIds.uiSession(0, rerun.id()));
             Path merged = client.artifacts().downloadFile(parent.id(), artifact, Files.createTempDirectory("closecast-ui-it")
                     .resolve(TrainingUi.STATS_FILE));
             FileStatsStorage all = new FileStatsStorage(merged.toFile());

@@ -1,6 +1,5 @@
 package io.closecast.serving;
 
-import io.closecast.serving.config.ServingConfig;
 import io.closecast.serving.config.RegistrySettings;
 import io.closecast.serving.models.VersionRef;
 import io.closecast.serving.registry.MlflowModelSource;

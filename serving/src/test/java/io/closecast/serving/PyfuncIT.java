@@ -1,7 +1,6 @@
 package io.closecast.serving;
 
 import io.closecast.serving.config.ServingConfig;
-import io.closecast.serving.dashboard.SampleFiles;
 import io.closecast.serving.models.ModelInfo;
 import io.closecast.serving.registry.MlflowModelSourceFactory;
 

@@ -1,5 +1,8 @@
 package io.closecast.spark;
 
+import io.closecast.pipeline.sweep.spi.SparkSettings;
+import io.closecast.pipeline.sweep.spi.TrialResult;
+
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,19 +19,18 @@ import java.util.stream.Collectors;
 
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.sweep.spi.RemoteTrial;
-import io.closecast.pipeline.sweep.SweepRunner;
-import io.closecast.pipeline.sweep.SweepSpec;
 import io.closecast.pipeline.sweep.spi.TrialScheduler;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.launcher.JavaModuleOptions;
 
 /**
  * Runs each trial of a sweep as one Spark task: one Spark job of one partition per trial (the trial's
  * {@link RemoteTrial} payload), submitted when a slot is free, so the sweep's search proposes each trial from every
  * trial ended by then. Slots are the executor cores the sweep uses divided by the cores one trial takes
- * ({@code spark.task.cpus}). The executor runs the trial with {@link RemoteTrial#execute}: as the parent's child run,
+ * ({@code spark.task.cpus}). The executor runs the trial with its {@link RemoteTrial#worker}: as the parent's child run,
  * logging to MLflow itself, idempotently (Spark retries a task whose executor was lost: the retry finds the
  * attempt it replaces).
  *
@@ -54,11 +56,10 @@ public final class SparkTrialScheduler implements TrialScheduler {
     }
 
     /**
-     * The scheduler for {@code spec}'s {@code sweep.spark} settings, on top of whatever {@code spark.*} system
+     * The scheduler for a sweep's {@code sweep.spark} settings, on top of whatever {@code spark.*} system
      * properties this JVM has (spark-submit passes its configuration so).
      */
-    public static SparkTrialScheduler create(SweepSpec spec, String name) {
-        SweepSpec.Spark settings = spec.spark();
+    public static SparkTrialScheduler create(SparkSettings settings, String name) {
         SparkConf conf = new SparkConf(true).setAppName("closecast " + name);
         String master = settings.master().or(() -> conf.getOption("spark.master").map(Optional::of)
                 .getOrElse(Optional::empty)).orElseThrow(() -> new PipelineException(
@@ -147,8 +148,8 @@ public final class SparkTrialScheduler implements TrialScheduler {
     }
 
     @Override
-    public List<SweepRunner.TrialRow> runAll(Source source, Runner runner) throws InterruptedException {
-        List<SweepRunner.TrialRow> rows = new ArrayList<>();
+    public List<TrialResult> runAll(Source source, Runner runner) throws InterruptedException {
+        List<TrialResult> rows = new ArrayList<>();
         ExecutorService waiting = Executors.newFixedThreadPool(slots, r -> {
             Thread t = new Thread(r, "closecast-spark-trial");
             t.setDaemon(true);
@@ -165,7 +166,7 @@ public final class SparkTrialScheduler implements TrialScheduler {
                 Ended ended = take(done);
                 running--;
                 inFlight.remove(ended.future());
-                SweepRunner.TrialRow row = ended.trial().ended(ended.result());
+                TrialResult row = ended.trial().ended(ended.result());
                 rows.add(row);
                 source.ended(row);
                 if (submit(spark, source, runner, done, inFlight)) {
@@ -193,10 +194,15 @@ public final class SparkTrialScheduler implements TrialScheduler {
         RemoteTrial trial = runner.remote(next.get());
         spark.setJobDescription("closecast trial " + trial.index());
         JavaFutureAction<List<String>> future = spark.parallelize(List.of(trial.payload()), 1)
-                .map(RemoteTrial::execute).collectAsync();
+                .map(onExecutor(trial.worker())).collectAsync();
         inFlight.add(future);
         done.submit(() -> new Ended(trial, future, only(trial, future.get())));
         return true;
+    }
+
+    /** What the trial's Spark task runs: its worker, serialized with the task and run on the executor. */
+    static Function<String, String> onExecutor(RemoteTrial.Worker worker) {
+        return worker::run;
     }
 
     private static String only(RemoteTrial trial, List<String> results) {

@@ -26,7 +26,6 @@ import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.MlflowConfig;
 import io.closecast.mlflow.entities.Run;
 import io.closecast.mlflow.entities.RunSearch;
-import io.closecast.mlflow.entities.RunStatus;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,11 +1,18 @@
 package io.closecast.spark;
 
+import io.closecast.pipeline.sweep.spi.Executor;
+import io.closecast.pipeline.sweep.spi.SparkSettings;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -13,9 +20,11 @@ import java.util.ServiceLoader;
 import io.closecast.pipeline.config.ConfigSection;
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.sweep.SweepSpec;
+import io.closecast.pipeline.sweep.spi.RemoteTrial;
 import io.closecast.pipeline.sweep.spi.TrialScheduler;
 import io.closecast.pipeline.config.YamlConfig;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,10 +32,10 @@ import org.junit.jupiter.api.Test;
 /** How the sweep's settings become Spark's: slots, task cores, the executors' jars and JVM options (no cluster). */
 class SparkTrialSchedulerTest {
 
-    private static SweepSpec spec(String spark) {
+    private static SparkSettings spec(String spark) {
         ConfigSection root = YamlConfig.parse("sweep: {executor: spark, spark: " + spark + ", space: {a: [1]}}",
                 "s.yaml").root();
-        return SweepSpec.read(root);
+        return SweepSpec.read(root).spark();
     }
 
     @AfterEach
@@ -91,11 +100,26 @@ class SparkTrialSchedulerTest {
     }
 
     @Test
+    void aTrialsWorkerSurvivesTheTripToTheExecutor() throws Exception {
+        RemoteTrial.Worker echo = payload -> "ran " + payload; // any worker the SPI is given, a lambda too
+        Function<String, String> task = SparkTrialScheduler.onExecutor(echo);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(task); // as Spark's closure serializer does
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            @SuppressWarnings("unchecked")
+            Function<String, String> shipped = (Function<String, String>) in.readObject();
+            assertEquals("ran {\"trial\":1}", shipped.call("{\"trial\":1}"));
+        }
+    }
+
+    @Test
     void thePipelineFindsTheSparkSchedulerThroughItsServiceLoader() {
         List<TrialScheduler.Provider> providers = ServiceLoader.load(TrialScheduler.Provider.class).stream()
                 .map(ServiceLoader.Provider::get).toList();
         assertEquals(1, providers.size());
-        assertEquals(SweepSpec.Executor.SPARK, providers.getFirst().executor());
+        assertEquals(Executor.SPARK, providers.getFirst().executor());
         assertEquals(2, providers.getFirst().create(spec("{master: 'local[2]'}"), "t").slots());
     }
 }

@@ -1,6 +1,5 @@
 package io.closecast.mlflow.entities;
 
-import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.MlflowException;
 import io.closecast.mlflow.Checks;
 

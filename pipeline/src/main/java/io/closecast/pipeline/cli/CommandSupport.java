@@ -2,7 +2,6 @@ package io.closecast.pipeline.cli;
 
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.registry.Promotion;
-import io.closecast.pipeline.tracking.RunMetadata;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -12,7 +11,6 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import picocli.CommandLine;
 
 /** Shared by the commands: who is acting, verdicts, JSON output. (The training UI flags are {@link UiOptions}.) */
 public final class CommandSupport {
@@ -20,11 +18,6 @@ public final class CommandSupport {
             .findAndRegisterModules();
 
     private CommandSupport() {
-    }
-
-    /** Who acts: {@link RunMetadata#user()} (kept for the sweep package's callers; new code calls RunMetadata). */
-    public static String user() {
-        return RunMetadata.user();
     }
 
     static void printJson(PrintWriter out, Object value) {

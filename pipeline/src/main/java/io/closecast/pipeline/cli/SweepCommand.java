@@ -1,5 +1,7 @@
 package io.closecast.pipeline.cli;
 
+import io.closecast.pipeline.sweep.SweepFile;
+import io.closecast.pipeline.sweep.spi.Executor;
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.ConfigSection;
@@ -88,7 +90,7 @@ public final class SweepCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--promote needs --register");
         }
         Optional<TrainingUi.Settings> uiSettings = ui.settings(spec);
-        List<SweepRunner.SweepFile> fleet = selected(SweepRunner.SweepFile.readAll(file, ProjectRoot.of(file)));
+        List<SweepFile> fleet = selected(SweepFile.readAll(file, ProjectRoot.of(file)));
         if (spark != null) {
             if (!SweepSpec.validMaster(spark)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--spark must be a Spark master URL (local[N],"
@@ -99,8 +101,8 @@ public final class SweepCommand implements Callable<Integer> {
             }
             fleet = fleet.stream().map(f -> f.withSpec(f.spec().onSpark(spark))).toList();
         }
-        SweepSpec.Executor executor = fleet.getFirst().spec().executor();
-        if (uiSettings.isPresent() && executor != SweepSpec.Executor.LOCAL) {
+        Executor executor = fleet.getFirst().spec().executor();
+        if (uiSettings.isPresent() && executor != Executor.LOCAL) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--ui runs with local trials only, not with"
                     + " sweep.executor " + ConfigSection.kebab(executor));
         }
@@ -121,7 +123,7 @@ public final class SweepCommand implements Callable<Integer> {
             List<String> unfinished = new ArrayList<>();
             for (int i = 0; i < summaries.size(); i++) {
                 SweepRunner.Summary summary = summaries.get(i);
-                SweepRunner.SweepFile sweep = fleet.get(i);
+                SweepFile sweep = fleet.get(i);
                 if (promote && summary.registered().isPresent()) {
                     var version = summary.registered().get();
                     Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), RunMetadata.user()).promote(
@@ -149,11 +151,11 @@ public final class SweepCommand implements Callable<Integer> {
     }
 
     /** The fleet's sweeps of the {@code --symbol}s asked for (all without the option), in the file's order. */
-    private List<SweepRunner.SweepFile> selected(List<SweepRunner.SweepFile> fleet) {
+    private List<SweepFile> selected(List<SweepFile> fleet) {
         if (symbols == null || symbols.isEmpty()) {
             return fleet;
         }
-        List<String> known = fleet.stream().map(SweepRunner.SweepFile::symbol).toList();
+        List<String> known = fleet.stream().map(SweepFile::symbol).toList();
         for (String symbol : symbols) {
             if (!known.contains(symbol)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--symbol " + symbol + " is not a symbol of "

@@ -1,14 +1,12 @@
 package io.closecast.pipeline.cli;
 
 import io.closecast.pipeline.tracking.ClosecastTags;
-
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.ProjectRoot;
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.config.YamlConfig;
 import io.closecast.pipeline.registry.Registrar;
-import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.tracking.MlflowConnection;
 import io.closecast.pipeline.tracking.RunMetadata;
 import io.closecast.pipeline.training.TrainingJob;

@@ -1,5 +1,8 @@
 package io.closecast.pipeline.sweep;
 
+import io.closecast.pipeline.sweep.spi.TrialStatus;
+import io.closecast.pipeline.sweep.spi.TrialResult;
+
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +29,7 @@ public final class SweepProgress {
         this.spec = spec;
     }
 
-    synchronized void restored(SweepRunner.TrialRow row) {
+    synchronized void restored(TrialResult row) {
         count(row.status(), row.value());
     }
 
@@ -40,7 +43,7 @@ public final class SweepProgress {
         int width = 20;
         int filled = Math.min(width, epoch * width / Math.max(1, maxEpochs));
         out.printf(Locale.ROOT, "[%strial %d] [%s%s] epoch %d/%d %s %.6g%n", prefix, index, "#".repeat(filled),
-                ".".repeat(width - filled), epoch, maxEpochs, SweepRunner.pruneMetric(spec), value);
+                ".".repeat(width - filled), epoch, maxEpochs, TrialObjective.pruneMetric(spec), value);
         out.flush();
     }
 

@@ -1,7 +1,8 @@
 package io.closecast.pipeline.sweep;
 
+import io.closecast.pipeline.sweep.spi.TrialStatus;
+import io.closecast.pipeline.sweep.spi.TrialResult;
 import io.closecast.pipeline.tracking.ClosecastTags;
-
 import io.closecast.pipeline.Charts;
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.sweep.search.ParamDomain;
@@ -39,8 +40,8 @@ final class SweepReport {
     }
 
     /** Logs the counts, the best trial's metrics and the summary to the parent, and ends it FINISHED. */
-    void finishParent(String parentId, SweepSpec spec, List<SweepRunner.TrialRow> rows,
-                      Optional<SweepRunner.TrialRow> best, Path workDir) {
+    void finishParent(String parentId, SweepSpec spec, List<TrialResult> rows,
+                      Optional<TrialResult> best, Path workDir) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("trials_finished", count(rows, TrialStatus.FINISHED));
         metrics.put("trials_pruned", count(rows, TrialStatus.PRUNED));
@@ -71,18 +72,18 @@ final class SweepReport {
         client.setTerminated(parentId, RunStatus.FINISHED);
     }
 
-    private static double count(List<SweepRunner.TrialRow> rows, TrialStatus status) {
+    private static double count(List<TrialResult> rows, TrialStatus status) {
         return rows.stream().filter(r -> r.status() == status).count();
     }
 
     /** {@code trials.csv} (one row per trial, quoted as RFC 4180 says) and a plot of the metric per hyper-parameter. */
-    static void writeSummary(Path dir, SweepSpec spec, List<SweepRunner.TrialRow> rows) throws IOException {
+    static void writeSummary(Path dir, SweepSpec spec, List<TrialResult> rows) throws IOException {
         List<String> keys = new ArrayList<>(spec.space().params().keySet());
         List<Object> header = new ArrayList<>(List.of("trial", "run_id", "status", spec.metric()));
         header.addAll(keys);
         header.add("note");
         Csv csv = new Csv().row(header);
-        for (SweepRunner.TrialRow r : rows) {
+        for (TrialResult r : rows) {
             List<Object> fields = new ArrayList<>(List.of(r.index(), r.runId(), r.status().key(),
                     r.value().map(String::valueOf).orElse("")));
             keys.forEach(k -> fields.add(String.valueOf(r.point().get(k))));
@@ -91,7 +92,7 @@ final class SweepReport {
         }
         Files.writeString(dir.resolve("trials.csv"), csv.toString(), StandardCharsets.UTF_8);
         for (String key : keys) {
-            List<SweepRunner.TrialRow> valued = rows.stream()
+            List<TrialResult> valued = rows.stream()
                     .filter(r -> r.value().isPresent() && r.point().containsKey(key)).toList();
             if (valued.isEmpty()) {
                 continue;
@@ -120,14 +121,14 @@ final class SweepReport {
     }
 
     /** The console table: one line per trial, the best marked with {@code *}. */
-    void printTable(SweepSpec spec, List<SweepRunner.TrialRow> rows, Optional<SweepRunner.TrialRow> best) {
+    void printTable(SweepSpec spec, List<TrialResult> rows, Optional<TrialResult> best) {
         List<String> keys = new ArrayList<>(spec.space().params().keySet());
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-6s %-12s %-12s", "trial", "status",
                 spec.metric()));
         keys.forEach(k -> header.append(String.format(Locale.ROOT, " %-22s", k)));
         console.println();
         console.println(header);
-        for (SweepRunner.TrialRow r : rows) {
+        for (TrialResult r : rows) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-6s %-12s %-12s",
                     (best.isPresent() && best.get().index() == r.index() ? "*" : "") + r.index(), r.status().key(),
                     r.value().map(v -> String.format(Locale.ROOT, "%.6g", v)).orElse("-")));

@@ -6,6 +6,8 @@ import io.closecast.pipeline.sweep.pruning.MedianPruner;
 import io.closecast.pipeline.sweep.search.ParamDomain;
 import io.closecast.pipeline.sweep.search.SearchMethod;
 import io.closecast.pipeline.sweep.search.SearchSpace;
+import io.closecast.pipeline.sweep.spi.Executor;
+import io.closecast.pipeline.sweep.spi.SparkSettings;
 
 import io.closecast.model.Durations;
 
@@ -29,7 +31,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public record SweepSpec(String metric, Goal goal, Method method, SearchSpace space, int trials, int parallel,
                         long seed, Optional<Pruning> pruning, Optional<Duration> trialTimeLimit, Register register,
-                        Executor executor, Spark spark) {
+                        Executor executor, SparkSettings spark) {
 
     public enum Goal { MINIMIZE, MAXIMIZE }
 
@@ -37,34 +39,6 @@ public record SweepSpec(String metric, Goal goal, Method method, SearchSpace spa
 
     /** Which trial becomes a model version with {@code --register}. */
     public enum Register { BEST, NONE }
-
-    /** Where the trials run: threads of this JVM, or tasks on a Spark cluster. */
-    public enum Executor { LOCAL, SPARK }
-
-    /**
-     * {@code sweep.spark}: the master URL ({@code local[2]}, {@code spark://host:7077}, {@code k8s://...}; empty when
-     * it comes from {@code --spark} or spark-submit), the executor cores the sweep uses (empty: the N of
-     * {@code local[N]}, else Spark's {@code spark.cores.max} or instances x cores), and the cores one trial takes
-     * ({@code spark.task.cpus}, also the trial's training threads).
-     */
-    public record Spark(Optional<String> master, Optional<Integer> cores, int taskCpus) {
-        public static final Spark DEFAULT = new Spark(Optional.empty(), Optional.empty(), 1);
-
-        public Spark {
-            if (taskCpus < 1) {
-                throw new IllegalArgumentException("sweep.spark.task-cpus must be >= 1, found " + taskCpus);
-            }
-            if (cores.isPresent() && cores.get() < taskCpus) {
-                throw new IllegalArgumentException("sweep.spark.cores must be >= sweep.spark.task-cpus (" + taskCpus
-                        + "), found " + cores.get());
-            }
-        }
-
-        /** The same settings with another master URL (the command line's {@code --spark}). */
-        public Spark withMaster(String url) {
-            return new Spark(Optional.of(url), cores, taskCpus);
-        }
-    }
 
     /** Median stopping settings. */
     public record Pruning(int warmupEpochs, int minTrials) {
@@ -131,7 +105,7 @@ public record SweepSpec(String metric, Goal goal, Method method, SearchSpace spa
         Optional<Duration> limit = sweep.string("trial-time-limit").map(text -> parseDuration(sweep, "trial-time-limit", text));
         Register register = sweep.choice("register", Register.class, Register.BEST);
         Executor executor = sweep.choice("executor", Executor.class, Executor.LOCAL);
-        Spark spark = Spark.DEFAULT;
+        SparkSettings spark = SparkSettings.DEFAULT;
         if (sweep.has("spark")) {
             ConfigSection s = sweep.section("spark");
             Optional<String> master = s.string("master");
@@ -145,7 +119,7 @@ public record SweepSpec(String metric, Goal goal, Method method, SearchSpace spa
                             ">= sweep.spark.task-cpus (" + taskCpus + ")"))
                     : Optional.empty();
             s.finish();
-            spark = new Spark(master, cores, taskCpus);
+            spark = new SparkSettings(master, cores, taskCpus);
         }
         if (executor == Executor.SPARK && spark.master().isEmpty()) {
             throw sweep.error("executor", "spark needs sweep.spark.master (or closecast sweep --spark URL)", "spark");

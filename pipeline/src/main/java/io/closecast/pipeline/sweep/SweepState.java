@@ -1,12 +1,12 @@
 package io.closecast.pipeline.sweep;
 
+import io.closecast.pipeline.sweep.spi.Executor;
+import io.closecast.pipeline.sweep.spi.TrialStatus;
+import io.closecast.pipeline.sweep.spi.TrialResult;
 import io.closecast.pipeline.tracking.ClosecastTags;
-
-import io.closecast.pipeline.cli.CommandSupport;
 import io.closecast.pipeline.config.ConfigSection;
 import io.closecast.pipeline.tracking.RunMetadata;
 import io.closecast.pipeline.tracking.Provenance;
-import io.closecast.pipeline.training.TrainingJob;
 
 import io.closecast.mlflow.entities.Metric;
 import io.closecast.mlflow.MlflowClient;
@@ -69,7 +69,7 @@ public final class SweepState {
      * ({@code sweep --trial I}), only that trial's attempts count as this process's: other trials RUNNING may be running
      * in other processes right now, and are left alone here and on interrupt.
      */
-    static SweepState open(MlflowClient client, Clock clock, PrintWriter console, SweepRunner.SweepFile file,
+    static SweepState open(MlflowClient client, Clock clock, PrintWriter console, SweepFile file,
                            String experimentId, String sweepId, int trials, Optional<Integer> onlyTrial) {
         Run parent = findOrCreateParent(client, clock, console, file, experimentId, sweepId, trials);
         SweepState state = new SweepState(client, clock, console, experimentId, file.symbol(), sweepId, parent,
@@ -116,7 +116,7 @@ public final class SweepState {
     Optional<Map<String, Object>> earlierPoint(int index) {
         Run run = children.get(index);
         return run == null || !run.tags().containsKey(ClosecastTags.TRIAL_POINT) ? Optional.empty()
-                : Optional.of(SweepRunner.readPoint(run.tags().get(ClosecastTags.TRIAL_POINT)));
+                : Optional.of(TrialPoints.read(run.tags().get(ClosecastTags.TRIAL_POINT)));
     }
 
     /** Whether trial {@code index}'s latest attempt is RUNNING (with {@code --trial}: in another process, maybe). */
@@ -131,8 +131,8 @@ public final class SweepState {
     }
 
     /** The rows of the trials that ended (not interrupted, not running), by index. */
-    Map<Integer, SweepRunner.TrialRow> endedRows(SweepSpec spec) {
-        Map<Integer, SweepRunner.TrialRow> rows = new TreeMap<>();
+    Map<Integer, TrialResult> endedRows(SweepSpec spec) {
+        Map<Integer, TrialResult> rows = new TreeMap<>();
         children.forEach((index, child) -> {
             if (!needsRun(index) && !running(index)) {
                 rows.put(index, row(symbol, index, child, spec));
@@ -147,7 +147,7 @@ public final class SweepState {
         children.forEach((index, child) -> {
             if (!needsRun(index) && !running(index)) {
                 Map<Long, Double> curve = new ConcurrentHashMap<>();
-                for (Metric m : client.metricHistory(child.id(), SweepRunner.pruneMetric(spec))) {
+                for (Metric m : client.metricHistory(child.id(), TrialObjective.pruneMetric(spec))) {
                     curve.put(m.step(), m.value());
                 }
                 curves.put(index, curve);
@@ -172,7 +172,7 @@ public final class SweepState {
             if (onlyTrial.isPresent()) {
                 return;
             }
-            client.setTags(parent.id(), Map.of(ClosecastTags.STOP_REASON, SweepRunner.INTERRUPTED));
+            client.setTags(parent.id(), Map.of(ClosecastTags.STOP_REASON, TrialStatus.INTERRUPTED_REASON));
             client.setTerminated(parent.id(), RunStatus.KILLED);
         } catch (RuntimeException e) {
             // MLflow unreachable while shutting down: resume closes the runs instead.
@@ -199,21 +199,21 @@ public final class SweepState {
     }
 
     private void markInterrupted(Run run) {
-        client.setTags(run.id(), Map.of(ClosecastTags.STOP_REASON, SweepRunner.INTERRUPTED,
+        client.setTags(run.id(), Map.of(ClosecastTags.STOP_REASON, TrialStatus.INTERRUPTED_REASON,
                 ClosecastTags.TRIAL_STATUS, TrialStatus.INTERRUPTED.key()));
         client.setTerminated(run.id(), RunStatus.KILLED, Instant.now(clock));
     }
 
-    static SweepRunner.TrialRow row(String symbol, int index, Run child, SweepSpec spec) {
+    static TrialResult row(String symbol, int index, Run child, SweepSpec spec) {
         Map<String, Object> point = child.tags().containsKey(ClosecastTags.TRIAL_POINT)
-                ? SweepRunner.readPoint(child.tags().get(ClosecastTags.TRIAL_POINT)) : Map.of();
+                ? TrialPoints.read(child.tags().get(ClosecastTags.TRIAL_POINT)) : Map.of();
         TrialStatus status = TrialStatus.of(child);
         Optional<Double> value = Optional.empty();
         if (status == TrialStatus.FINISHED) {
-            value = child.metric(SweepRunner.objectiveKey(spec.metric())).map(Metric::value);
+            value = child.metric(TrialObjective.objectiveKey(spec.metric())).map(Metric::value);
         }
         String note = child.tags().getOrDefault(ClosecastTags.STOP_REASON, child.tags().getOrDefault(ClosecastTags.FAILURE_REASON, ""));
-        return new SweepRunner.TrialRow(symbol, index, child.id(), status, point, value, note);
+        return new TrialResult(symbol, index, child.id(), status, point, value, note);
     }
 
     private static Map<Integer, Run> children(MlflowClient client, String experimentId, String parentId) {
@@ -258,7 +258,7 @@ public final class SweepState {
      * and file, by the process that created it.
      */
     private static Run findOrCreateParent(MlflowClient client, Clock clock, PrintWriter console,
-                                          SweepRunner.SweepFile file, String experimentId, String sweepId, int trials) {
+                                          SweepFile file, String experimentId, String sweepId, int trials) {
         List<Run> found = parents(client, experimentId, sweepId);
         if (!found.isEmpty()) {
             Run parent = first(found);
@@ -272,7 +272,7 @@ public final class SweepState {
         RunSpec.Builder spec = RunSpec.builder(experimentId, name).startTime(Instant.now(clock))
                 .tag(ClosecastTags.SWEEP_ID, sweepId).tag(ClosecastTags.KIND, "sweep")
                 .tag(ClosecastTags.VERSION, Provenance.closecast()).tag("mlflow.source.name", "closecast sweep")
-                .tag(RunMetadata.USER, CommandSupport.user()).tag(RunMetadata.NOTE, RunMetadata.sweep(file, trials));
+                .tag(RunMetadata.USER, RunMetadata.user()).tag(RunMetadata.NOTE, file.sweepNote(trials));
         Provenance.gitCommit().ifPresent(c -> spec.tag("mlflow.source.git.commit", c));
         Run created = client.createRun(spec.build());
         found = new ArrayList<>(parents(client, experimentId, sweepId));
@@ -296,7 +296,7 @@ public final class SweepState {
     }
 
     /** The sweep's params and its file on a parent run this process created. */
-    private static void describe(MlflowClient client, SweepRunner.SweepFile file, Run parent) {
+    private static void describe(MlflowClient client, SweepFile file, Run parent) {
         Map<String, String> params = new LinkedHashMap<>();
         SweepSpec s = file.spec();
         params.put("sweep.metric", s.metric());
@@ -304,7 +304,7 @@ public final class SweepState {
         params.put("sweep.method", ConfigSection.kebab(s.method()));
         params.put("sweep.seed", Long.toString(s.seed()));
         params.put("sweep.executor", ConfigSection.kebab(s.executor()));
-        if (s.executor() == SweepSpec.Executor.LOCAL) {
+        if (s.executor() == Executor.LOCAL) {
             params.put("sweep.parallel", Integer.toString(s.parallel()));
         } else {
             // sweep.parallel does not apply on Spark: the slots are the cores over the cores per trial

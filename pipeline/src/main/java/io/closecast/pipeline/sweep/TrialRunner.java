@@ -1,13 +1,13 @@
 package io.closecast.pipeline.sweep;
 
+import io.closecast.pipeline.sweep.spi.TrialStatus;
+import io.closecast.pipeline.sweep.spi.TrialResult;
 import io.closecast.pipeline.tracking.ClosecastTags;
-
-import io.closecast.pipeline.cli.CommandSupport;
 import io.closecast.pipeline.config.ProjectRoot;
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.config.YamlConfig;
+import io.closecast.pipeline.sweep.pruning.Curves;
 import io.closecast.pipeline.sweep.pruning.MedianPruner;
-import io.closecast.pipeline.sweep.pruning.MlflowCurves;
 import io.closecast.pipeline.sweep.spi.RemoteTrial;
 import io.closecast.pipeline.sweep.spi.TrialScheduler;
 import io.closecast.pipeline.tracking.RunMetadata;
@@ -25,12 +25,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -42,7 +40,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
 
     private final MlflowClient client;
     private final Clock clock;
-    private final SweepRunner.SweepFile file;
+    private final SweepFile file;
     private final String experimentId;
     private final String parentId;
     private final String sweepId;
@@ -52,7 +50,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
     private final Path workDir;
     private final Optional<TrainingUi> ui;
 
-    public TrialRunner(MlflowClient client, Clock clock, SweepRunner.SweepFile file, String experimentId, String parentId,
+    public TrialRunner(MlflowClient client, Clock clock, SweepFile file, String experimentId, String parentId,
                 String sweepId, int threads, Curves curves, SweepProgress progress, Path workDir,
                 Optional<TrainingUi> ui) {
         this.client = client;
@@ -68,44 +66,10 @@ public final class TrialRunner implements TrialScheduler.Runner {
         this.ui = ui;
     }
 
-    /**
-     * The per-epoch values median pruning compares: this JVM's trials ({@link #inMemory}, a local sweep), or every
-     * trial of the parent as MLflow has them ({@link MlflowCurves}: trials on other machines).
-     */
-    public interface Curves {
-        /** Records trial {@code index}'s (oriented) value at {@code epoch}. */
-        void record(int index, long epoch, double value);
-
-        /** The values the other trials reported at {@code epoch}. */
-        List<Double> others(int index, long epoch);
-
-        /** Curves shared by the trials of this JVM, starting from {@code ended} (the ended trials of a resumed sweep). */
-        static Curves inMemory(Map<Integer, Map<Long, Double>> ended) {
-            Map<Integer, Map<Long, Double>> curves = new ConcurrentHashMap<>(ended);
-            return new Curves() {
-                @Override
-                public void record(int index, long epoch, double value) {
-                    curves.computeIfAbsent(index, i -> new ConcurrentHashMap<>()).put(epoch, value);
-                }
-
-                @Override
-                public List<Double> others(int index, long epoch) {
-                    List<Double> others = new ArrayList<>();
-                    curves.forEach((trial, values) -> {
-                        if (trial != index && values.containsKey(epoch)) {
-                            others.add(values.get(epoch));
-                        }
-                    });
-                    return others;
-                }
-            };
-        }
-    }
-
     @Override
     public RemoteTrial remote(TrialScheduler.Trial trial) {
         progress.started(trial.index(), trial.point());
-        return RemoteTrial.create(trial, file, client.config().trackingUri().toString(), experimentId, parentId, sweepId,
+        return RemoteTrialWorker.ship(trial, file, client.config().trackingUri().toString(), experimentId, parentId, sweepId,
                 threads, progress);
     }
 
@@ -115,12 +79,12 @@ public final class TrialRunner implements TrialScheduler.Runner {
      * is; attempts still RUNNING (left by a lost executor or process) are closed KILLED as "superseded by attempt N"
      * and the trial runs as attempt N.
      */
-    public SweepRunner.TrialRow runOnce(TrialScheduler.Trial trial) {
+    public TrialResult runOnce(TrialScheduler.Trial trial) {
         List<Run> attempts = attempts(trial.index());
         for (Run attempt : attempts.reversed()) {
             TrialStatus status = TrialStatus.of(attempt);
             if (attempt.info().status() != RunStatus.RUNNING && status != TrialStatus.INTERRUPTED) {
-                SweepRunner.TrialRow row = SweepState.row(file.symbol(), trial.index(), attempt, file.spec());
+                TrialResult row = SweepState.row(file.symbol(), trial.index(), attempt, file.spec());
                 progress.finished(trial.index(), row.status(), row.value(), "attempt already ended: " + row.note());
                 return row;
             }
@@ -145,11 +109,11 @@ public final class TrialRunner implements TrialScheduler.Runner {
     }
 
     @Override
-    public SweepRunner.TrialRow run(TrialScheduler.Trial trial) {
+    public TrialResult run(TrialScheduler.Trial trial) {
         return run(trial, 0);
     }
 
-    private SweepRunner.TrialRow run(TrialScheduler.Trial trial, int attempt) {
+    private TrialResult run(TrialScheduler.Trial trial, int attempt) {
         int index = trial.index();
         Map<String, Object> point = trial.point();
         SweepSpec spec = file.spec();
@@ -165,20 +129,20 @@ public final class TrialRunner implements TrialScheduler.Runner {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(ClosecastTags.SWEEP_ID, sweepId);
         tags.put(ClosecastTags.TRIAL_INDEX, Integer.toString(index));
-        tags.put(ClosecastTags.TRIAL_POINT, SweepRunner.writePoint(point));
+        tags.put(ClosecastTags.TRIAL_POINT, TrialPoints.write(point));
         tags.put(ClosecastTags.SWEEP_RUN_ID, parentId);
         if (attempt > 0) {
             tags.put(ClosecastTags.TRIAL_ATTEMPT, Integer.toString(attempt));
         }
-        tags.put(RunMetadata.NOTE, RunMetadata.trial(file, index, parentId, point));
+        tags.put(RunMetadata.NOTE, file.trialNote(index, parentId, point));
         progress.started(index, point);
         TrainingJob.Options jobOptions = new TrainingJob.Options("trial-" + index, Optional.of(parentId), tags, hook,
                 workDir, "");
         if (ui.isPresent()) {
             jobOptions = jobOptions.withListeners(runId -> {
-                String session = SweepRunner.uiSession(index, runId);
+                String session = SweepIds.uiSession(index, runId);
                 client.setTags(runId, Map.of(ClosecastTags.UI_SESSION_ID, session));
-                return ui.get().listeners(session, SweepRunner.uiWorker(index));
+                return ui.get().listeners(session, SweepIds.uiWorker(index));
             });
         }
         TrainingJob.Result result = new TrainingJob(client, clock, new PrintWriter(java.io.OutputStream.nullOutputStream()))
@@ -193,9 +157,9 @@ public final class TrialRunner implements TrialScheduler.Runner {
             client.setTags(result.runId(), Map.of(ClosecastTags.TRIAL_STATUS, status.key()));
         }
         Optional<Double> value = status == TrialStatus.FINISHED
-                ? SweepRunner.objective(spec.metric(), result.metrics(), result.epochs()) : Optional.empty();
+                ? TrialObjective.objective(spec.metric(), result.metrics(), result.epochs()) : Optional.empty();
         progress.finished(index, status, value, result.reason());
-        return new SweepRunner.TrialRow(file.symbol(), index, result.runId(), status, point, value, result.reason());
+        return new TrialResult(file.symbol(), index, result.runId(), status, point, value, result.reason());
     }
 
     private TrainConfig config(int index, Map<String, Object> point) {
@@ -203,7 +167,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
     }
 
     /** Trial {@code index}'s training config: the base config with its point bound, its own seed and thread count. */
-    public static TrainConfig trialConfig(SweepRunner.SweepFile file, int index, Map<String, Object> point, int threads,
+    public static TrainConfig trialConfig(SweepFile file, int index, Map<String, Object> point, int threads,
                                    boolean dl4j) {
         YamlConfig yaml = file.yaml();
         for (Map.Entry<String, Object> p : point.entrySet()) {
@@ -211,7 +175,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
         }
         TrainConfig config = TrainConfig.read(yaml, ProjectRoot.of(file.path()));
         if (!point.containsKey("training.seed")) {
-            config = config.withSeed(SweepRunner.trialSeed(file.spec().seed(), index));
+            config = config.withSeed(SweepIds.trialSeed(file.spec().seed(), index));
         }
         config = config.withThreads(threads);
         if (dl4j) {
@@ -225,7 +189,7 @@ public final class TrialRunner implements TrialScheduler.Runner {
         SweepSpec spec = file.spec();
         Instant start = Instant.now(clock);
         Optional<MedianPruner> pruner = spec.pruning().map(SweepSpec.Pruning::pruner);
-        String metric = SweepRunner.pruneMetric(spec);
+        String metric = TrialObjective.pruneMetric(spec);
         return stats -> {
             double value = metric.equals("train_loss") ? stats.trainLoss() : stats.valLoss();
             double oriented = spec.goal() == SweepSpec.Goal.MINIMIZE || !metric.equals(spec.metric()) ? value : -value;
@@ -246,14 +210,14 @@ public final class TrialRunner implements TrialScheduler.Runner {
         };
     }
 
-    private SweepRunner.TrialRow recordConfigFailure(int index, Map<String, Object> point, String reason) {
+    private TrialResult recordConfigFailure(int index, Map<String, Object> point, String reason) {
         Run run = client.createRun(RunSpec.builder(experimentId, "trial-" + index).parentRunId(parentId)
                 .tag(ClosecastTags.SWEEP_ID, sweepId).tag(ClosecastTags.TRIAL_INDEX, Integer.toString(index))
-                .tag(ClosecastTags.TRIAL_POINT, SweepRunner.writePoint(point))
+                .tag(ClosecastTags.TRIAL_POINT, TrialPoints.write(point))
                 .tag(ClosecastTags.KIND, "trial").tag(ClosecastTags.FAILURE_REASON, reason)
-                .tag(ClosecastTags.TRIAL_STATUS, TrialStatus.FAILED.key()).tag(RunMetadata.USER, CommandSupport.user())
-                .tag(RunMetadata.NOTE, RunMetadata.trial(file, index, parentId, point)).build());
+                .tag(ClosecastTags.TRIAL_STATUS, TrialStatus.FAILED.key()).tag(RunMetadata.USER, RunMetadata.user())
+                .tag(RunMetadata.NOTE, file.trialNote(index, parentId, point)).build());
         client.setTerminated(run.id(), RunStatus.FAILED);
-        return new SweepRunner.TrialRow(file.symbol(), index, run.id(), TrialStatus.FAILED, point, Optional.empty(), reason);
+        return new TrialResult(file.symbol(), index, run.id(), TrialStatus.FAILED, point, Optional.empty(), reason);
     }
 }

@@ -1,9 +1,8 @@
 package io.closecast.pipeline.tracking;
 
+
 import io.closecast.pipeline.config.ConfigSection;
 import io.closecast.pipeline.config.TrainConfig;
-import io.closecast.pipeline.sweep.SweepRunner;
-import io.closecast.pipeline.sweep.SweepSpec;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,13 +24,13 @@ public final class RunMetadata {
     /** MLflow's kind for classic model training (the UI's "Machine learning" mode). */
     public static final String CUSTOM_MODEL_DEVELOPMENT = "custom_model_development";
 
-    /** Who acts (starts a run, promotes, rolls back): CLOSECAST_USER, else the OS user. */
+    private RunMetadata() {
+    }
+
+    /** Who starts a run or acts on the registry ({@value #USER}): CLOSECAST_USER, else the OS user. */
     public static String user() {
         String user = System.getenv("CLOSECAST_USER");
         return user != null && !user.isBlank() ? user : System.getProperty("user.name", "unknown");
-    }
-
-    private RunMetadata() {
     }
 
     /** The experiment named by the config, created if missing, with its description, kind and tags set when absent. */
@@ -55,26 +54,12 @@ public final class RunMetadata {
 
     /** The description of a single training run. */
     public static String training(TrainConfig config, Path configFile) {
-        return "Training of one LSTM on " + what(config) + ", from config " + configFile.toAbsolutePath().normalize()
+        return "Training of one LSTM on " + forecast(config) + ", from config " + configFile.toAbsolutePath().normalize()
                 + " (closecast train, closecast " + Provenance.closecast() + ").";
     }
 
-    /** The description of a sweep's parent run. */
-    public static String sweep(SweepRunner.SweepFile file, int trials) {
-        SweepSpec spec = file.spec();
-        return "Sweep of " + trials + " trials (" + ConfigSection.kebab(spec.method()) + " search, "
-                + ConfigSection.kebab(spec.goal()) + " " + spec.metric() + ") over " + spec.space().params().keySet()
-                + " on " + what(file.base()) + ", from config " + file.path().toAbsolutePath().normalize()
-                + " (closecast sweep, closecast " + Provenance.closecast() + "). Each trial is a nested run.";
-    }
-
-    /** The description of one trial run. */
-    public static String trial(SweepRunner.SweepFile file, int index, String parentId, Map<String, Object> point) {
-        return "Trial " + index + " of the sweep in parent run " + parentId + " (config "
-                + file.path().toAbsolutePath().normalize() + "): " + point + ".";
-    }
-
-    private static String what(TrainConfig config) {
+    /** What a run of {@code config} forecasts, for descriptions: symbol, target, transform, window and horizon. */
+    public static String forecast(TrainConfig config) {
         return String.format(Locale.ROOT, "%s %s (%s, window %d, horizon %d)", config.data().symbol(),
                 config.dataset().target().column().header(), ConfigSection.kebab(config.dataset().transform()),
                 config.dataset().window(), config.dataset().horizon());

@@ -1,7 +1,7 @@
 package io.closecast.pipeline.config;
 
+import io.closecast.pipeline.sweep.SweepFile;
 import io.closecast.pipeline.PipelineException;
-import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.data.PriceLoader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +34,7 @@ class ProjectRootTest {
     @Test
     void theCheckoutsConfigsFindTheCheckoutsData() {
         Path quickstart = Path.of(System.getProperty("closecast.root", "..")).resolve("configs/quickstart.yaml");
-        TrainConfig config = SweepRunner.SweepFile.read(quickstart, ProjectRoot.of(quickstart)).base();
+        TrainConfig config = SweepFile.read(quickstart, ProjectRoot.of(quickstart)).base();
         assertEquals(quickstart.toAbsolutePath().normalize().getParent().getParent().resolve("data/MSFT.csv"),
                 config.data().file().normalize());
         assertTrue(Files.isRegularFile(config.data().file()), config.data().file().toString());

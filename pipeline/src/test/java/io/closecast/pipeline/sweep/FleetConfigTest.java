@@ -34,8 +34,8 @@ class FleetConfigTest {
     @Test
     void eachSymbolIsOneSweepWithItsFileAndModel() throws IOException {
         Path file = write("  symbols: [MSFT, PETR4.SA]\n", "");
-        List<SweepRunner.SweepFile> fleet = SweepRunner.SweepFile.readAll(file, dir);
-        assertEquals(List.of("MSFT", "PETR4.SA"), fleet.stream().map(SweepRunner.SweepFile::symbol).toList());
+        List<SweepFile> fleet = SweepFile.readAll(file, dir);
+        assertEquals(List.of("MSFT", "PETR4.SA"), fleet.stream().map(SweepFile::symbol).toList());
         assertEquals(dir.resolve("data/MSFT.csv"), fleet.get(0).base().data().file());
         assertEquals(dir.resolve("data/PETR4.SA.csv"), fleet.get(1).base().data().file());
         assertEquals("closecast-msft", fleet.get(0).base().tracking().registeredModel());
@@ -43,33 +43,33 @@ class FleetConfigTest {
         assertEquals("closecast-petr4-sa", fleet.get(1).base().tracking().experiment());
         assertEquals("PETR4.SA", fleet.get(1).base().resolved().get("data.symbol"));
         assertEquals("data/PETR4.SA.csv", fleet.get(1).base().resolved().get("data.file"));
-        assertNotEquals(SweepRunner.sweepId(fleet.get(0)), SweepRunner.sweepId(fleet.get(1)), "one sweep per symbol");
+        assertNotEquals(SweepIds.sweepId(fleet.get(0)), SweepIds.sweepId(fleet.get(1)), "one sweep per symbol");
     }
 
     @Test
     void anExecutorParsesItsTrialsSymbolAsReadAllDoes() throws IOException {
         Path file = write("  symbols: [MSFT, PETR4.SA]\n", "");
         String text = Files.readString(file);
-        SweepRunner.SweepFile petr = SweepRunner.SweepFile.parse(file, text, dir, "PETR4.SA");
-        assertEquals(SweepRunner.SweepFile.readAll(file, dir).get(1).base().resolved(), petr.base().resolved());
+        SweepFile petr = SweepFile.parse(file, text, dir, "PETR4.SA");
+        assertEquals(SweepFile.readAll(file, dir).get(1).base().resolved(), petr.base().resolved());
         ConfigException none = assertThrows(ConfigException.class,
-                () -> SweepRunner.SweepFile.parse(file, text, dir, "AAPL"));
+                () -> SweepFile.parse(file, text, dir, "AAPL"));
         assertEquals("sweep file " + file + " has no symbol AAPL; its symbols: [MSFT, PETR4.SA]", none.getMessage());
     }
 
     @Test
     void aSweepOfOneSymbolKeepsItsIdWhenWrittenAsAFleetOfOne() throws IOException {
         Path single = write("  symbol: MSFT\n", "");
-        String id = SweepRunner.sweepId(SweepRunner.SweepFile.read(single, dir));
+        String id = SweepIds.sweepId(SweepFile.read(single, dir));
         Path fleet = write("  symbols: [MSFT]\n", "");
-        assertEquals(id, SweepRunner.sweepId(SweepRunner.SweepFile.read(fleet, dir)), "resumes the same parent run");
+        assertEquals(id, SweepIds.sweepId(SweepFile.read(fleet, dir)), "resumes the same parent run");
     }
 
     @Test
     void patternsNameFilesExperimentAndModels() throws IOException {
         Path file = write("  symbols: [MSFT, AAPL]\n  file: prices/{symbol}-daily.csv\n",
                 "  experiment: desk\n  registered-model: desk-{symbol}\n");
-        List<SweepRunner.SweepFile> fleet = SweepRunner.SweepFile.readAll(file, dir);
+        List<SweepFile> fleet = SweepFile.readAll(file, dir);
         assertEquals(dir.resolve("prices/AAPL-daily.csv"), fleet.get(1).base().data().file());
         assertEquals("desk", fleet.get(1).base().tracking().experiment());
         assertEquals("desk-aapl", fleet.get(1).base().tracking().registeredModel());
@@ -79,39 +79,39 @@ class FleetConfigTest {
     @Test
     void badFleetsNameTheKeyValueAndLine() throws IOException {
         ConfigException repeated = assertThrows(ConfigException.class,
-                () -> SweepRunner.SweepFile.readAll(write("  symbols: [MSFT, AAPL, MSFT]\n", ""), dir));
+                () -> SweepFile.readAll(write("  symbols: [MSFT, AAPL, MSFT]\n", ""), dir));
         assertEquals("data.symbols must not repeat a symbol, found MSFT twice in [MSFT, AAPL, MSFT] ("
                 + dir.resolve("fleet.yaml") + " line 2)", repeated.getMessage());
         ConfigException slug = assertThrows(ConfigException.class,
-                () -> SweepRunner.SweepFile.readAll(write("  symbols: [BRK.B, BRK-B]\n", ""), dir));
+                () -> SweepFile.readAll(write("  symbols: [BRK.B, BRK-B]\n", ""), dir));
         assertTrue(slug.getMessage().contains("BRK.B and BRK-B (one model name, brk-b)"), slug.getMessage());
         ConfigException both = assertThrows(ConfigException.class,
-                () -> SweepRunner.SweepFile.readAll(write("  symbol: MSFT\n  symbols: [MSFT, AAPL]\n", ""), dir));
+                () -> SweepFile.readAll(write("  symbol: MSFT\n  symbols: [MSFT, AAPL]\n", ""), dir));
         assertTrue(both.getMessage().startsWith("data.symbol cannot be given beside data.symbols"), both.getMessage());
         ConfigException oneFile = assertThrows(ConfigException.class,
-                () -> SweepRunner.SweepFile.readAll(write("  symbols: [MSFT, AAPL]\n  file: data/MSFT.csv\n", ""), dir));
+                () -> SweepFile.readAll(write("  symbols: [MSFT, AAPL]\n  file: data/MSFT.csv\n", ""), dir));
         assertTrue(oneFile.getMessage().startsWith("data.file must contain {symbol} with several data.symbols"),
                 oneFile.getMessage());
         ConfigException oneModel = assertThrows(ConfigException.class,
-                () -> SweepRunner.SweepFile.readAll(write("  symbols: [MSFT, AAPL]\n", "  registered-model: desk\n"), dir));
+                () -> SweepFile.readAll(write("  symbols: [MSFT, AAPL]\n", "  registered-model: desk\n"), dir));
         assertTrue(oneModel.getMessage().startsWith("mlflow.registered-model must contain {symbol} with several"
                 + " data.symbols"), oneModel.getMessage());
         assertTrue(oneModel.getMessage().endsWith("found desk (" + dir.resolve("fleet.yaml") + " line 5)"),
                 oneModel.getMessage());
         ConfigException empty = assertThrows(ConfigException.class,
-                () -> SweepRunner.SweepFile.readAll(write("  symbols: []\n", ""), dir));
+                () -> SweepFile.readAll(write("  symbols: []\n", ""), dir));
         assertTrue(empty.getMessage().startsWith("data.symbols must list at least one symbol"), empty.getMessage());
         ConfigException several = assertThrows(ConfigException.class,
-                () -> SweepRunner.SweepFile.read(write("  symbols: [MSFT, AAPL]\n", ""), dir));
+                () -> SweepFile.read(write("  symbols: [MSFT, AAPL]\n", ""), dir));
         assertTrue(several.getMessage().contains("names a fleet of 2 symbols [MSFT, AAPL]"), several.getMessage());
     }
 
     @Test
     void theShippedFleetNamesTheBundledFiles() {
         Path fleet = Path.of(System.getProperty("closecast.root", "..")).resolve("configs/fleet.yaml");
-        List<SweepRunner.SweepFile> files = SweepRunner.SweepFile.readAll(fleet, ProjectRoot.of(fleet));
-        assertEquals(List.of("MSFT", "AAPL", "PETR4.SA"), files.stream().map(SweepRunner.SweepFile::symbol).toList());
-        for (SweepRunner.SweepFile file : files) {
+        List<SweepFile> files = SweepFile.readAll(fleet, ProjectRoot.of(fleet));
+        assertEquals(List.of("MSFT", "AAPL", "PETR4.SA"), files.stream().map(SweepFile::symbol).toList());
+        for (SweepFile file : files) {
             assertTrue(Files.isRegularFile(file.base().data().file()), file.base().data().file().toString());
         }
         assertEquals("closecast-fleet-petr4-sa", files.get(2).base().tracking().registeredModel());
@@ -133,6 +133,6 @@ class FleetConfigTest {
                 intervals: {levels: [0.5]}
                 sweep: {space: {training.learning-rate: [0.001]}}
                 """);
-        assertEquals(List.of(0.5), SweepRunner.SweepFile.read(file, dir).base().intervals().levels());
+        assertEquals(List.of(0.5), SweepFile.read(file, dir).base().intervals().levels());
     }
 }

@@ -1,5 +1,7 @@
 package io.closecast.pipeline.sweep;
 
+import io.closecast.pipeline.sweep.spi.TrialStatus;
+import io.closecast.pipeline.sweep.spi.TrialResult;
 import io.closecast.pipeline.config.YamlConfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,9 +31,9 @@ class SweepReportTest {
         Map<String, Object> point = new LinkedHashMap<>();
         point.put("model.lstm.hidden-units", List.of(32, 32));
         String note = "failed: \"model.dropout\" must be < 1, found 1.5\nat epoch 2";
-        List<SweepRunner.TrialRow> rows = List.of(
-                new SweepRunner.TrialRow("MSFT", 0, "run-a", TrialStatus.FAILED, point, Optional.empty(), note),
-                new SweepRunner.TrialRow("MSFT", 1, "run-b", TrialStatus.FINISHED, Map.of("model.lstm.hidden-units", List.of(32)),
+        List<TrialResult> rows = List.of(
+                new TrialResult("MSFT", 0, "run-a", TrialStatus.FAILED, point, Optional.empty(), note),
+                new TrialResult("MSFT", 1, "run-b", TrialStatus.FINISHED, Map.of("model.lstm.hidden-units", List.of(32)),
                         Optional.of(0.25), ""));
         SweepReport.writeSummary(dir, spec, rows);
         List<List<String>> read = Csv.read(Files.readString(dir.resolve("trials.csv"), StandardCharsets.UTF_8));

@@ -1,5 +1,7 @@
 package io.closecast.pipeline.sweep;
 
+import io.closecast.pipeline.sweep.spi.SparkSettings;
+import io.closecast.pipeline.sweep.spi.Executor;
 import io.closecast.pipeline.config.ConfigException;
 import io.closecast.pipeline.config.YamlConfig;
 import io.closecast.pipeline.sweep.search.ParamDomain;
@@ -88,13 +90,13 @@ class SweepSpecTest {
                   spark: {master: "spark://10.0.0.5:7077", cores: 8, task-cpus: 2}
                   space: {a: [1]}
                 """, "s.yaml").root());
-        assertEquals(SweepSpec.Executor.SPARK, spec.executor());
-        assertEquals(new SweepSpec.Spark(Optional.of("spark://10.0.0.5:7077"), Optional.of(8), 2), spec.spark());
+        assertEquals(Executor.SPARK, spec.executor());
+        assertEquals(new SparkSettings(Optional.of("spark://10.0.0.5:7077"), Optional.of(8), 2), spec.spark());
         SweepSpec local = SweepSpec.read(YamlConfig.parse("sweep: {space: {a: [1]}}", "s.yaml").root());
-        assertEquals(SweepSpec.Executor.LOCAL, local.executor());
-        assertEquals(SweepSpec.Spark.DEFAULT, local.spark());
+        assertEquals(Executor.LOCAL, local.executor());
+        assertEquals(SparkSettings.DEFAULT, local.spark());
         SweepSpec onSpark = local.onSpark("local[2]");
-        assertEquals(SweepSpec.Executor.SPARK, onSpark.executor());
+        assertEquals(Executor.SPARK, onSpark.executor());
         assertEquals(Optional.of("local[2]"), onSpark.spark().master());
     }
 

@@ -1,10 +1,10 @@
 package io.closecast.pipeline.training;
 
+import io.closecast.pipeline.sweep.SweepIds;
 import io.closecast.pipeline.Cli;
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.config.YamlConfig;
-import io.closecast.pipeline.sweep.SweepRunner;
 
 import java.nio.file.Path;
 
@@ -62,7 +62,7 @@ class TrainingUiTest {
 
     @Test
     void trialSessionsNameTheTrialAndItsRun() {
-        assertEquals("trial-3-abc123", SweepRunner.uiSession(3, "abc123"));
-        assertEquals("trial-3", SweepRunner.uiWorker(3));
+        assertEquals("trial-3-abc123", SweepIds.uiSession(3, "abc123"));
+        assertEquals("trial-3", SweepIds.uiWorker(3));
     }
 }

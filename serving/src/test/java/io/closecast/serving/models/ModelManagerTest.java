@@ -4,7 +4,6 @@ import io.closecast.serving.DriftForecaster;
 import io.closecast.serving.ServingException;
 import io.closecast.serving.TestClient;
 import io.closecast.serving.TestModelSource;
-import io.closecast.serving.config.ServingConfig;
 import io.closecast.serving.config.ServingConfigReader;
 import io.closecast.serving.monitoring.ServingMetrics;
 

@@ -1,12 +1,9 @@
 package io.closecast.pipeline.sweep.pruning;
 
+
 import io.closecast.pipeline.tracking.ClosecastTags;
 
-import io.closecast.pipeline.sweep.SweepRunner;
-import io.closecast.pipeline.sweep.SweepSpec;
-import io.closecast.pipeline.sweep.SweepState;
-import io.closecast.pipeline.sweep.TrialRunner;
-import io.closecast.pipeline.sweep.TrialStatus;
+import io.closecast.pipeline.sweep.spi.TrialStatus;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,20 +21,21 @@ import io.closecast.mlflow.entities.RunStatus;
  * The curves median pruning compares, read from MLflow: the per-epoch {@code val_loss} (or {@code train_loss}) of the
  * latest attempt of every other trial under the parent, as each trial logs it after each epoch, wherever it runs (a
  * Spark executor, another pod). An ended trial's curve is read once; a running one's again at each epoch. Interrupted
- * attempts do not count (as in {@link SweepState#endedCurves}).
+ * attempts do not count (as in the sweep state's ended curves).
  */
-public final class MlflowCurves implements TrialRunner.Curves {
+public final class MlflowCurves implements Curves {
     private final MlflowClient client;
     private final String experimentId;
     private final String parentId;
     private final String metric;
     private final Map<String, Map<Long, Double>> ended = new ConcurrentHashMap<>();
 
-    public MlflowCurves(MlflowClient client, String experimentId, String parentId, SweepSpec spec) {
+    /** The curves of {@code metric} (the one pruning compares) of the trials under the parent {@code parentId}. */
+    public MlflowCurves(MlflowClient client, String experimentId, String parentId, String metric) {
         this.client = client;
         this.experimentId = experimentId;
         this.parentId = parentId;
-        this.metric = SweepRunner.pruneMetric(spec);
+        this.metric = metric;
     }
 
     @Override

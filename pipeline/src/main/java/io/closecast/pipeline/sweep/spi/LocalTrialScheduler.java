@@ -1,7 +1,6 @@
 package io.closecast.pipeline.sweep.spi;
 
 import io.closecast.pipeline.PipelineException;
-import io.closecast.pipeline.sweep.SweepRunner;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,21 +27,21 @@ public final class LocalTrialScheduler implements TrialScheduler {
     }
 
     @Override
-    public List<SweepRunner.TrialRow> runAll(Source source, Runner runner) throws InterruptedException {
+    public List<TrialResult> runAll(Source source, Runner runner) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(slots, r -> {
             Thread t = new Thread(r, "closecast-trial");
             t.setDaemon(true);
             return t;
         });
-        ExecutorCompletionService<SweepRunner.TrialRow> done = new ExecutorCompletionService<>(pool);
-        List<SweepRunner.TrialRow> rows = new ArrayList<>();
+        ExecutorCompletionService<TrialResult> done = new ExecutorCompletionService<>(pool);
+        List<TrialResult> rows = new ArrayList<>();
         try {
             int inFlight = 0;
             while (inFlight < slots && submit(source, runner, done)) {
                 inFlight++;
             }
             while (inFlight > 0) {
-                SweepRunner.TrialRow row = result(done);
+                TrialResult row = result(done);
                 inFlight--;
                 rows.add(row);
                 source.ended(row);
@@ -56,13 +55,13 @@ public final class LocalTrialScheduler implements TrialScheduler {
         }
     }
 
-    private static boolean submit(Source source, Runner runner, ExecutorCompletionService<SweepRunner.TrialRow> done) {
+    private static boolean submit(Source source, Runner runner, ExecutorCompletionService<TrialResult> done) {
         Optional<Trial> trial = source.next();
         trial.ifPresent(t -> done.submit(() -> runner.run(t)));
         return trial.isPresent();
     }
 
-    private static SweepRunner.TrialRow result(ExecutorCompletionService<SweepRunner.TrialRow> done)
+    private static TrialResult result(ExecutorCompletionService<TrialResult> done)
             throws InterruptedException {
         try {
             return done.take().get();

@@ -1,73 +1,73 @@
 package io.closecast.pipeline.sweep.spi;
 
 import io.closecast.pipeline.PipelineException;
-import io.closecast.pipeline.WorkDirs;
-import io.closecast.pipeline.config.ProjectRoot;
-import io.closecast.pipeline.sweep.SweepProgress;
-import io.closecast.pipeline.sweep.SweepRunner;
-import io.closecast.pipeline.sweep.TrialRunner;
-import io.closecast.pipeline.sweep.TrialStatus;
-import io.closecast.pipeline.sweep.pruning.MlflowCurves;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.HashMap;
+import java.io.Serializable;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.closecast.mlflow.MlflowClient;
-import io.closecast.mlflow.MlflowConfig;
 
 /**
  * One trial shipped to another JVM (a Spark executor) and its result coming back, both as JSON text: the whole
- * {@link TrialScheduler.Trial} and what the other side needs to rebuild the {@link TrialRunner}: the sweep file's
- * text (and the path and project root its relative paths resolve against, which must hold the same data there: the
- * pipeline image, or a shared checkout), the tracking URI, the experiment, the parent run and the sweep id. The other
- * JVM runs it with {@link #execute}: idempotently ({@link TrialRunner#runOnce}), with median pruning reading the other
- * trials' curves from MLflow ({@link MlflowCurves}), logging to MLflow itself.
+ * {@link TrialScheduler.Trial} and what the other side needs to rebuild the trial's runner ({@link Task}): the sweep
+ * file's text (and the path and project root its relative paths resolve against, which must hold the same data there:
+ * the pipeline image, or a shared checkout), the tracking URI, the experiment, the parent run and the sweep id. The
+ * other JVM runs the payload with the trial's {@link Worker}, which the sweep hands over with the task (a serializable
+ * object, so a distributed scheduler ships it beside the payload): idempotently, with median pruning reading the other
+ * trials' curves from MLflow, logging to MLflow itself.
  */
 public final class RemoteTrial {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     /** What travels to the executor. */
-    record Task(TrialScheduler.Trial trial, String sweepPath, String sweepText, String projectRoot, String trackingUri,
-                String experimentId, String parentId, String sweepId, int threads) {
+    public record Task(TrialScheduler.Trial trial, String sweepPath, String sweepText, String projectRoot,
+                       String trackingUri, String experimentId, String parentId, String sweepId, int threads) {
+        /** The task a {@link #payload} carries. */
+        public static Task of(String payload) {
+            return read(payload, Task.class);
+        }
     }
 
-    /** What comes back: a {@link SweepRunner.TrialRow} ({@code value} null when the row has none). */
+    /**
+     * Runs a {@link #payload} in the other JVM and returns the trial's result as {@link #resultJson} gives it.
+     * Serializable: a distributed scheduler ships it with the payload.
+     */
+    @FunctionalInterface
+    public interface Worker extends Serializable {
+        String run(String payload);
+    }
+
+    /** What comes back: a {@link TrialResult} ({@code value} null when it has none). */
     record Row(String symbol, int index, String runId, TrialStatus status, Map<String, Object> point, Double value,
                String note) {
-        static Row of(SweepRunner.TrialRow row) {
-            return new Row(row.symbol(), row.index(), row.runId(), row.status(), row.point(), row.value().orElse(null),
-                    row.note());
+        static Row of(TrialResult result) {
+            return new Row(result.symbol(), result.index(), result.runId(), result.status(), result.point(),
+                    result.value().orElse(null), result.note());
         }
 
-        SweepRunner.TrialRow row() {
-            return new SweepRunner.TrialRow(symbol, index, runId, status, point, Optional.ofNullable(value), note);
+        TrialResult result() {
+            return new TrialResult(symbol, index, runId, status, point, Optional.ofNullable(value), note);
         }
     }
 
     private final Task task;
-    private final SweepProgress progress;
+    private final Worker worker;
+    private final Consumer<TrialResult> recorded;
 
-    private RemoteTrial(Task task, SweepProgress progress) {
+    private RemoteTrial(Task task, Worker worker, Consumer<TrialResult> recorded) {
         this.task = task;
-        this.progress = progress;
+        this.worker = worker;
+        this.recorded = recorded;
     }
 
-    public static RemoteTrial create(TrialScheduler.Trial trial, SweepRunner.SweepFile file, String trackingUri,
-                              String experimentId, String parentId, String sweepId, int threads, SweepProgress progress) {
-        Path path = file.path().toAbsolutePath().normalize();
-        return new RemoteTrial(new Task(trial, path.toString(), file.text(), ProjectRoot.of(path).toString(), trackingUri,
-                experimentId, parentId, sweepId, threads), progress);
+    /** {@code task}, run in the other JVM by {@code worker}; {@code recorded} hears of its result in this JVM. */
+    public static RemoteTrial create(Task task, Worker worker, Consumer<TrialResult> recorded) {
+        return new RemoteTrial(task, worker, recorded);
     }
 
     /** The trial's index in the sweep. */
@@ -75,52 +75,30 @@ public final class RemoteTrial {
         return task.trial().index();
     }
 
-    /** The task as JSON, for {@link #execute} in the other JVM. */
+    /** The task as JSON, for the {@link #worker} in the other JVM. */
     public String payload() {
         return write(task);
     }
 
-    /** The row {@link #execute} returned (its JSON), recorded in this JVM's progress. */
-    public SweepRunner.TrialRow ended(String result) {
-        SweepRunner.TrialRow row = read(result, Row.class).row();
-        if (row.index() != index() || !row.symbol().equals(task.trial().symbol())) {
-            throw new PipelineException("trial " + index() + " of " + task.trial().symbol() + " came back as trial "
-                    + row.index() + " of " + row.symbol() + ": " + result);
-        }
-        progress.finished(row.index(), row.status(), row.value(), row.note());
-        return row;
+    /** What runs the {@link #payload} in the other JVM. */
+    public Worker worker() {
+        return worker;
     }
 
-    /**
-     * In the other JVM: runs the trial of {@code payload} (unless an attempt of it already ended) and returns its row as
-     * JSON. MLflow's credentials come from this JVM's environment ({@code MLFLOW_TRACKING_TOKEN}, ...), the URI from
-     * the task.
-     */
-    public static String execute(String payload) {
-        Task task = read(payload, Task.class);
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("MLFLOW_TRACKING_URI", task.trackingUri());
-        Path work;
-        try {
-            work = Files.createTempDirectory("closecast-trial-" + task.trial().index() + "-");
-        } catch (IOException e) {
-            throw new PipelineException("cannot create a work directory for trial " + task.trial().index(), e);
+    /** The result the worker returned (its JSON), recorded in this JVM. */
+    public TrialResult ended(String result) {
+        TrialResult ended = read(result, Row.class).result();
+        if (ended.index() != index() || !ended.symbol().equals(task.trial().symbol())) {
+            throw new PipelineException("trial " + index() + " of " + task.trial().symbol() + " came back as trial "
+                    + ended.index() + " of " + ended.symbol() + ": " + result);
         }
-        try (MlflowClient client = MlflowClient.create(MlflowConfig.fromEnvironment(env))) {
-            SweepRunner.SweepFile file = SweepRunner.SweepFile.parse(Path.of(task.sweepPath()), task.sweepText(),
-                    Path.of(task.projectRoot()), task.trial().symbol());
-            SweepProgress silent = new SweepProgress(new PrintWriter(OutputStream.nullOutputStream()), 1, file.spec(), "");
-            TrialRunner runner = new TrialRunner(client, Clock.systemUTC(), file, task.experimentId(), task.parentId(),
-                    task.sweepId(), task.threads(), new MlflowCurves(client, task.experimentId(), task.parentId(),
-                            file.spec()), silent, work, Optional.empty());
-            return write(Row.of(runner.runOnce(task.trial())));
-        } finally {
-            try {
-                WorkDirs.delete(work);
-            } catch (IOException e) {
-                // a temp dir left behind is not worth failing a finished trial for
-            }
-        }
+        recorded.accept(ended);
+        return ended;
+    }
+
+    /** A trial's result as a worker returns it. */
+    public static String resultJson(TrialResult result) {
+        return write(Row.of(result));
     }
 
     private static String write(Object value) {

@@ -1,8 +1,5 @@
 package io.closecast.pipeline.sweep.spi;
 
-import io.closecast.pipeline.sweep.SweepRunner;
-import io.closecast.pipeline.sweep.SweepSpec;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,16 +26,16 @@ public interface TrialScheduler {
     interface Source {
         Optional<Trial> next();
 
-        void ended(SweepRunner.TrialRow row);
+        void ended(TrialResult result);
     }
 
     /** Runs one trial to its end and records it; never throws for a trial that failed (its row says FAILED). */
     @FunctionalInterface
     interface Runner {
-        SweepRunner.TrialRow run(Trial trial);
+        TrialResult run(Trial trial);
 
         /**
-         * {@code trial} as a task for another JVM, which runs it with {@link RemoteTrial#execute}: what a distributed
+         * {@code trial} as a task for another JVM, which runs it with {@link RemoteTrial#worker}: what a distributed
          * scheduler ships. A runner that only runs trials in this JVM refuses.
          */
         default RemoteTrial remote(Trial trial) {
@@ -51,11 +48,14 @@ public interface TrialScheduler {
      * (so the pipeline needs none of its libraries): closecast-spark provides {@code spark}.
      */
     interface Provider {
-        /** The executor this provides, e.g. {@link SweepSpec.Executor#SPARK}. */
-        SweepSpec.Executor executor();
+        /** The executor this provides, e.g. {@link Executor#SPARK}. */
+        Executor executor();
 
-        /** A scheduler for the sweep {@code spec}, its application named {@code name}. */
-        TrialScheduler create(SweepSpec spec, String name);
+        /**
+         * A scheduler for a sweep with the {@code sweep.spark} settings {@code spark} (the one remote executor's
+         * settings there are), its application named {@code name}.
+         */
+        TrialScheduler create(SparkSettings spark, String name);
     }
 
     /** Trials that can run at once. */
@@ -67,10 +67,10 @@ public interface TrialScheduler {
     }
 
     /**
-     * Runs trials from {@code source} until it has none left, at most {@link #slots()} at a time; returns the rows in
-     * the order the trials ended.
+     * Runs trials from {@code source} until it has none left, at most {@link #slots()} at a time; returns the results
+     * in the order the trials ended.
      *
      * @throws InterruptedException when the sweep is interrupted; trials in flight are abandoned
      */
-    List<SweepRunner.TrialRow> runAll(Source source, Runner runner) throws InterruptedException;
+    List<TrialResult> runAll(Source source, Runner runner) throws InterruptedException;
 }

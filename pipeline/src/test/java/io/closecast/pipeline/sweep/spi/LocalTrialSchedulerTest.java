@@ -1,8 +1,7 @@
 package io.closecast.pipeline.sweep.spi;
 
 import io.closecast.pipeline.PipelineException;
-import io.closecast.pipeline.sweep.SweepRunner;
-import io.closecast.pipeline.sweep.TrialStatus;
+import io.closecast.pipeline.sweep.spi.TrialStatus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,14 +39,14 @@ class LocalTrialSchedulerTest {
         }
 
         @Override
-        public void ended(SweepRunner.TrialRow row) {
+        public void ended(TrialResult row) {
             ended++;
             endOrder.add(row.index());
         }
     }
 
-    private static SweepRunner.TrialRow row(TrialScheduler.Trial t) {
-        return new SweepRunner.TrialRow(t.symbol(), t.index(), "run-" + t.index(), TrialStatus.FINISHED, t.point(),
+    private static TrialResult row(TrialScheduler.Trial t) {
+        return new TrialResult(t.symbol(), t.index(), "run-" + t.index(), TrialStatus.FINISHED, t.point(),
                 Optional.of((double) t.index()), "");
     }
 
@@ -56,7 +55,7 @@ class LocalTrialSchedulerTest {
         CountingSource source = new CountingSource(6);
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger maxInFlight = new AtomicInteger();
-        List<SweepRunner.TrialRow> rows = new LocalTrialScheduler(2).runAll(source, t -> {
+        List<TrialResult> rows = new LocalTrialScheduler(2).runAll(source, t -> {
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             try {
                 Thread.sleep(20);
@@ -70,7 +69,7 @@ class LocalTrialSchedulerTest {
         assertEquals(2, maxInFlight.get(), "never more trials at once than slots");
         // the first two fill the slots; each later one is proposed after one more trial ended
         assertEquals(List.of(0, 0, 1, 2, 3, 4), source.endedWhenProposed);
-        assertEquals(source.endOrder, rows.stream().map(SweepRunner.TrialRow::index).toList());
+        assertEquals(source.endOrder, rows.stream().map(TrialResult::index).toList());
     }
 
     @Test

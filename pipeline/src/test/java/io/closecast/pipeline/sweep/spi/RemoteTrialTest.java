@@ -1,11 +1,12 @@
 package io.closecast.pipeline.sweep.spi;
 
+import io.closecast.pipeline.sweep.RemoteTrialWorker;
+import io.closecast.pipeline.sweep.SweepFile;
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.config.ProjectRoot;
 import io.closecast.pipeline.sweep.SweepProgress;
-import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.sweep.TrialRunner;
-import io.closecast.pipeline.sweep.TrialStatus;
+import io.closecast.pipeline.sweep.spi.TrialStatus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,9 +38,9 @@ class RemoteTrialTest {
                 training.learning-rate: [0.003]
             """;
 
-    private static SweepRunner.SweepFile file() {
+    private static SweepFile file() {
         Path root = ProjectRoot.ofDirectory(Path.of("."));
-        return SweepRunner.SweepFile.parse(root.resolve("configs/remote-trial-test.yaml"), SWEEP, root, "MSFT");
+        return SweepFile.parse(root.resolve("configs/remote-trial-test.yaml"), SWEEP, root, "MSFT");
     }
 
     @Test
@@ -50,9 +51,10 @@ class RemoteTrialTest {
         point.put("training.learning-rate", 0.003);
         TrialScheduler.Trial trial = new TrialScheduler.Trial("MSFT", 3, point);
         SweepProgress progress = new SweepProgress(new PrintWriter(OutputStream.nullOutputStream()), 4, file().spec(), "");
-        RemoteTrial remote = RemoteTrial.create(trial, file(), "http://mlflow:5000", "7", "parent-id", "sweep-id", 2,
+        RemoteTrial remote = RemoteTrialWorker.ship(trial, file(), "http://mlflow:5000", "7", "parent-id", "sweep-id", 2,
                 progress);
         RemoteTrial.Task task = new ObjectMapper().readValue(remote.payload(), RemoteTrial.Task.class);
+        assertEquals(RemoteTrialWorker.INSTANCE, remote.worker(), "the sweep's worker runs it on the other side");
         assertEquals(trial, task.trial());
         assertEquals(List.copyOf(point.keySet()), List.copyOf(task.trial().point().keySet()), "the space's key order");
         assertEquals(Integer.class, task.trial().point().get("training.batch-size").getClass());
@@ -62,7 +64,7 @@ class RemoteTrialTest {
         assertEquals(List.of("7", "parent-id", "sweep-id", 2), List.of(task.experimentId(), task.parentId(), task.sweepId(),
                 task.threads()));
         // the executor binds the same training config as a local trial would
-        SweepRunner.SweepFile again = SweepRunner.SweepFile.parse(Path.of(task.sweepPath()), task.sweepText(),
+        SweepFile again = SweepFile.parse(Path.of(task.sweepPath()), task.sweepText(),
                 Path.of(task.projectRoot()), task.trial().symbol());
         assertEquals(TrialRunner.trialConfig(file(), 3, point, 2, false).resolved(),
                 TrialRunner.trialConfig(again, task.trial().index(), task.trial().point(), task.threads(), false).resolved());
@@ -72,10 +74,10 @@ class RemoteTrialTest {
     void theRowComesBackAsTheExecutorRecordedIt() {
         TrialScheduler.Trial trial = new TrialScheduler.Trial("MSFT", 1, Map.of("training.batch-size", 32));
         SweepProgress progress = new SweepProgress(new PrintWriter(OutputStream.nullOutputStream()), 4, file().spec(), "");
-        RemoteTrial remote = RemoteTrial.create(trial, file(), "http://mlflow:5000", "7", "p", "s", 1, progress);
+        RemoteTrial remote = RemoteTrialWorker.ship(trial, file(), "http://mlflow:5000", "7", "p", "s", 1, progress);
         String finished = "{\"symbol\":\"MSFT\",\"index\":1,\"runId\":\"r1\",\"status\":\"FINISHED\",\"point\":{\"training.batch-size\":32},"
                 + "\"value\":0.25,\"note\":\"\"}";
-        assertEquals(new SweepRunner.TrialRow("MSFT", 1, "r1", TrialStatus.FINISHED, Map.of("training.batch-size", 32),
+        assertEquals(new TrialResult("MSFT", 1, "r1", TrialStatus.FINISHED, Map.of("training.batch-size", 32),
                 Optional.of(0.25), ""), remote.ended(finished));
         String pruned = "{\"symbol\":\"MSFT\",\"index\":1,\"runId\":\"r2\",\"status\":\"PRUNED\",\"point\":{},\"value\":null,\"note\":\"pruned\"}";
         assertEquals(Optional.empty(), remote.ended(pruned).value());

@@ -1,4 +1,4 @@
-package io.closecast.pipeline.sweep;
+package io.closecast.pipeline.sweep.spi;
 
 import io.closecast.pipeline.tracking.ClosecastTags;
 
@@ -24,6 +24,9 @@ public enum TrialStatus {
     FAILED(RunStatus.FAILED),
     /** The sweep was interrupted while it ran; a resumed sweep runs it again. */
     INTERRUPTED(RunStatus.KILLED);
+
+    /** The stop reason of a trial (and a parent) cut short by an interrupted sweep. */
+    public static final String INTERRUPTED_REASON = "sweep interrupted before the trial ended";
 
     private final RunStatus runStatus;
 
@@ -58,7 +61,7 @@ public enum TrialStatus {
         String reason = tags.getOrDefault(ClosecastTags.STOP_REASON, "");
         return switch (run.info().status()) {
             case FINISHED -> FINISHED;
-            case KILLED -> reason.equals(SweepRunner.INTERRUPTED) ? INTERRUPTED
+            case KILLED -> reason.equals(INTERRUPTED_REASON) ? INTERRUPTED
                     : reason.startsWith("time limit") ? TIME_LIMITED : PRUNED;
             default -> FAILED;
         };
