@@ -1,5 +1,6 @@
 /**
- * Deeplearning4j: the network definition ({@code LstmNetworkFactory}), training with DL4J's own engine and
- * the bridge that moves weights between DL4J and the model core's layout.
+ * Deeplearning4j: the network definition ({@code LstmNetworkFactory}) and the DL4J engine's networks
+ * ({@code LstmNetworks}). The bridge from a DL4J definition to the fused trainer's layout is
+ * {@code fused.Dl4jBridge}.
  */
 package io.closecast.training.dl4j;

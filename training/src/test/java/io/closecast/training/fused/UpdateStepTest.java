@@ -1,6 +1,5 @@
 package io.closecast.training.fused;
 
-import io.closecast.training.dl4j.Dl4jBridge;
 
 import io.closecast.model.lstm.ModelSpec;
 

@@ -1,7 +1,5 @@
-package io.closecast.training.dl4j;
+package io.closecast.training.fused;
 
-import io.closecast.training.fused.GradientOptimizer;
-import io.closecast.training.fused.ParameterLayout;
 
 import io.closecast.model.ModelException;
 import io.closecast.model.lstm.ModelSpec;
