@@ -79,6 +79,10 @@ def verdict(mase, p):
         return "below naive, not significant"
     return "does not beat naive"
 
+def r2(m, pre):
+    # the model's R² beside the naive forecast's on the same days, e.g. "0.9871 (0.9874)"
+    return "%s (%s)" % (f(m.get(pre + "test_r2"), 4), f(m.get(pre + "naive_test_r2"), 4))
+
 def pct(x):
     return "-" if x is None else "%.1f %%" % (100 * x)
 
@@ -95,9 +99,9 @@ for line in open(runs_file):
     m, t, p = run(run_id)
     symbol = p.get("data.symbol", "?")
     transform = p.get("data.transform", "?")
-    rows.append("| %s | `%s` | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+    rows.append("| %s | `%s` | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
         symbol, config, transform, t.get("closecast.data.test_range", "?"), int(m.get("test_windows", 0)),
-        f(m.get("test_mase"), 4), f(m.get("test_dm_abs_p_better")), f(m.get("test_dm_sq_p_better")),
+        f(m.get("test_mase"), 4), r2(m, ""), f(m.get("test_dm_abs_p_better")), f(m.get("test_dm_sq_p_better")),
         f(m.get("test_directional_accuracy")), f(m.get("test_majority_sign_accuracy")), f(m.get("test_up_share")),
         f(m.get("wf_mean_test_mase"), 4), verdict(m.get("test_mase"), m.get("test_dm_abs_p_better"))))
     interval_rows.append("| %s | `%s` | test period | %s |" % (symbol, config, " | ".join(interval_cells(m, ""))))
@@ -105,9 +109,9 @@ for line in open(runs_file):
         interval_rows.append("| %s | `%s` | fold %d | %s |" % (symbol, config, k, " | ".join(interval_cells(m, "fold%d_" % k))))
     for k in range(1, folds + 1):
         pre = "fold%d_" % k
-        fold_rows.append("| %s | `%s` | %d | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        fold_rows.append("| %s | `%s` | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             symbol, config, k, t.get("closecast.fold%d" % k, "?").split("test ")[-1],
-            f(m.get(pre + "test_mase"), 4), f(m.get(pre + "test_dm_abs_p_better")),
+            f(m.get(pre + "test_mase"), 4), r2(m, pre), f(m.get(pre + "test_dm_abs_p_better")),
             f(m.get(pre + "test_dm_sq_p_better")), f(m.get(pre + "test_directional_accuracy")),
             f(m.get(pre + "test_majority_sign_accuracy")), f(m.get(pre + "test_up_share")),
             verdict(m.get(pre + "test_mase"), m.get(pre + "test_dm_abs_p_better"))))
@@ -121,21 +125,23 @@ text = f"""Made by `bench/quality.sh` on {now} ({cpu()}, {os.cpu_count()} cores,
 {commit}). Every shipped config trained on the bundled data exactly as shipped; next-day forecasts scored against
 the naive forecast (tomorrow = today) on the same days. **MASE** is the model's MAE over naive's (below 1 beats
 naive). **DM p** is the one-sided p-value of the Diebold-Mariano test (Harvey-Leybourne-Newbold correction) that
-the model is more accurate than naive, for absolute and squared errors. **Direction** is the share of days whose
+the model is more accurate than naive, for absolute and squared errors. **R²** is the model's coefficient of
+determination on the test prices beside the naive forecast's in brackets: near 1 for anything that follows the
+price level, naive included, so only the gap between the two says something. **Direction** is the share of days whose
 up/down move the model called right, beside **majority** (always calling the training data's more frequent sign)
 and the **up share** of those days: a direction equal to one of them says nothing. A model that does not beat
 naive reads as such.
 
 ## Held-out test period (chronological split; the model trained and early-stopped before it)
-| symbol | config | transform | test period | days | MASE | DM p abs | DM p sq | direction | majority | up share | walk-forward mean MASE | reads as |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| symbol | config | transform | test period | days | MASE | R² (naive) | DM p abs | DM p sq | direction | majority | up share | walk-forward mean MASE | reads as |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 """ + "\n".join(rows) + f"""
 
 ## Walk-forward: {folds} folds of {test_days} trading days, each model retrained on everything before its fold
 (60 validation days for early stopping before each test part; expanding training window)
 
-| symbol | config | fold | test days | MASE | DM p abs | DM p sq | direction | majority | up share | reads as |
-|---|---|---|---|---|---|---|---|---|---|---|
+| symbol | config | fold | test days | MASE | R² (naive) | DM p abs | DM p sq | direction | majority | up share | reads as |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 """ + "\n".join(fold_rows) + """
 
 A fold of 60 days is short: its DM p-values are weak evidence either way. The promotion gate therefore asks for at

@@ -96,12 +96,28 @@ class EvaluateIT {
         assertEquals("date,last_close,actual_h1,forecast_h1,naive_h1,drift_h1,error_h1", lines.getFirst());
         double abs = 0;
         double naiveAbs = 0;
+        double sq = 0;
+        double naiveSq = 0;
+        double actualSum = 0;
+        double actualSq = 0;
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");
-            abs += Math.abs(Double.parseDouble(f[3]) - Double.parseDouble(f[2]));
-            naiveAbs += Math.abs(Double.parseDouble(f[4]) - Double.parseDouble(f[2]));
+            double actual = Double.parseDouble(f[2]);
+            abs += Math.abs(Double.parseDouble(f[3]) - actual);
+            naiveAbs += Math.abs(Double.parseDouble(f[4]) - actual);
+            sq += Math.pow(Double.parseDouble(f[3]) - actual, 2);
+            naiveSq += Math.pow(Double.parseDouble(f[4]) - actual, 2);
+            actualSum += actual;
+            actualSq += actual * actual;
         }
         int n = lines.size() - 1;
+        // R² = 1 - SS_res / SS_tot, SS_tot = sum a^2 - (sum a)^2 / n, from the same rows
+        double total = actualSq - actualSum * actualSum / n;
+        assertEquals(1 - sq / total, out.get("steps").get(0).get("r2").asDouble(), 1e-4);
+        assertEquals(1 - sq / total, run.metric("eval_r2").orElseThrow().value(), 1e-4);
+        assertEquals(1 - naiveSq / total, out.get("steps").get(0).get("naive_r2").asDouble(), 1e-4);
+        assertTrue(out.get("steps").get(0).get("naive_r2").asDouble() > 0.5,
+                "naive follows the level, so its R² on prices is high: " + out.get("steps").get(0));
         assertEquals(out.get("days").asInt(), n);
         assertEquals(abs / n, run.metric("eval_mae").orElseThrow().value(), 1e-5);
         assertEquals(abs / naiveAbs, run.metric("eval_mase").orElseThrow().value(), 1e-5);

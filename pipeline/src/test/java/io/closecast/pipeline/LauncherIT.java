@@ -55,5 +55,10 @@ class LauncherIT {
         Result usage = run(root(), "data", "check");
         assertEquals(2, usage.code());
         assertTrue(usage.err().contains("Missing required parameter: 'FILE'"), usage.err());
+
+        Result unknown = run(root(), "frobnicate", "--help");
+        assertEquals(2, unknown.code(), "an unknown command fails even with --help: " + unknown.out());
+        assertTrue(unknown.err().lines().anyMatch(
+                l -> l.startsWith("unknown command 'frobnicate' for 'closecast': expected one of data, ")), unknown.err());
     }
 }

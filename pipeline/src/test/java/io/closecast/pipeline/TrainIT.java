@@ -62,10 +62,13 @@ class TrainIT {
         assertTrue(valLoss.size() >= 1 && valLoss.size() <= 3, "val_loss per epoch: " + valLoss);
         assertEquals(1, valLoss.getFirst().step());
         for (String key : List.of("test_mae", "test_rmse", "test_mape", "test_smape", "test_mase",
-                "test_directional_accuracy", "naive_test_mae", "naive_test_mase")) {
+                "test_directional_accuracy", "test_r2", "naive_test_mae", "naive_test_mase", "naive_test_r2")) {
             assertTrue(run.metric(key).isPresent(), key + " missing from " + run.metrics());
         }
         assertEquals(1.0, run.metric("naive_test_mase").orElseThrow().value(), 1e-12);
+        double naiveR2 = run.metric("naive_test_r2").orElseThrow().value();
+        assertTrue(naiveR2 > 0.5 && naiveR2 < 1, "the naive forecast follows the level: R² near 1, found " + naiveR2);
+        assertTrue(run.metric("test_r2").orElseThrow().value() < 1, run.metrics().toString());
         // the intervals, calibrated on the validation windows, scored on the test windows beside the constant-width baseline
         for (String level : List.of("80", "95")) {
             for (String prefix : List.of("test_", "baseline_test_")) {

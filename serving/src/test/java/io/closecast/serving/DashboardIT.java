@@ -214,6 +214,10 @@ class DashboardIT {
         assertTrue(direction.getText().endsWith("beats always up"), direction.getText());
         WebElement coverage = driver.findElement(By.cssSelector("#test-metrics tr[data-metric='coverage_80']"));
         assertTrue(coverage.getText().startsWith("coverage 80% 0.79 0.84 (constant width) nominal 0.8"), coverage.getText());
+        // R² is higher-better: below naive's it reads as worse, not as beating it
+        WebElement r2 = driver.findElement(By.cssSelector("#test-metrics tr[data-metric='r2']"));
+        assertEquals("0.981 (naive)", r2.findElement(By.className("baseline-value")).getText());
+        assertTrue(r2.getText().endsWith("worse than naive"), r2.getText());
 
         // another symbol: the forecast comes with a visible warning
         forecast("sample", "AAPL", 3);

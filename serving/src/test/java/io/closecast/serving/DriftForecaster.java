@@ -35,9 +35,12 @@ public class DriftForecaster implements Forecaster {
     public static ModelInfo info(String name, String version, int window, int maxHorizon) {
         return new ModelInfo(name, version, "run-" + version, "production", LocalDate.of(2010, 1, 4),
                 LocalDate.of(2022, 12, 30), window, maxHorizon, List.of("Close"),
-                Map.of("test_mae", 0.42, "naive_test_mae", 0.45, "test_directional_accuracy", 0.56,
-                        "naive_test_directional_accuracy", 0.004, "test_up_share", 0.53, "test_coverage_80", 0.79,
-                        "baseline_test_coverage_80", 0.84, "test_interval_score_80", 9.5, "baseline_test_interval_score_80", 10.25),
+                Map.ofEntries(Map.entry("test_mae", 0.42), Map.entry("naive_test_mae", 0.45),
+                        Map.entry("test_directional_accuracy", 0.56), Map.entry("naive_test_directional_accuracy", 0.004),
+                        Map.entry("test_up_share", 0.53), Map.entry("test_coverage_80", 0.79),
+                        Map.entry("baseline_test_coverage_80", 0.84), Map.entry("test_interval_score_80", 9.5),
+                        Map.entry("baseline_test_interval_score_80", 10.25), Map.entry("test_r2", 0.962),
+                        Map.entry("naive_test_r2", 0.981)),
                 Instant.now(), "MSFT");
     }
 

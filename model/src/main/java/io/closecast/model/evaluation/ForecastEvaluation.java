@@ -17,6 +17,9 @@ import java.util.Objects;
  * <p>Per step {@code h} (1-based) over the {@code n} origins:
  * <ul>
  *   <li>{@code mae}, {@code rmse} in price units; {@code mape} in percent: {@code 100/n sum |p - a| / |a|}.</li>
+ *   <li>{@code r2} and {@code naive_r2}: the coefficient of determination of the model's and the naive forecast's
+ *   prices ({@link ForecastMetrics#rSquared}). Both are near 1 on prices, as the level over the period varies far
+ *   more than a day's move; only the gap between them says something.</li>
  *   <li>{@code mase}: MAE divided by the naive forecast's MAE on the same days (below 1 beats naive). This is the
  *   relative MAE against naive out of sample, not Hyndman's in-sample scaling.</li>
  *   <li>{@code drift_mae} and {@code drift_mase}: the drift forecast {@code last + h * drift}.</li>
@@ -91,10 +94,12 @@ public record ForecastEvaluation(List<Step> steps, Reference reference) {
      * @param mae mean absolute error, in price units
      * @param rmse root mean squared error, in price units
      * @param mape mean absolute percentage error, in percent
+     * @param r2 coefficient of determination against the actual prices of this step
      * @param mase MAE relative to naive's on the same days; below 1 beats naive
      * @param naiveMae the naive forecast's MAE, in price units
      * @param naiveRmse the naive forecast's RMSE, in price units
      * @param naiveMape the naive forecast's MAPE, in percent
+     * @param naiveR2 the naive forecast's coefficient of determination
      * @param driftMae the drift forecast's MAE, in price units
      * @param driftMase the drift forecast's MAE relative to naive's
      * @param directionalAccuracy share, 0 to 1, of days whose forecast moved the way the price did
@@ -104,8 +109,8 @@ public record ForecastEvaluation(List<Step> steps, Reference reference) {
      * @param dmAbsolute Diebold-Mariano against naive on absolute errors
      * @param dmSquared Diebold-Mariano against naive on squared errors
      */
-    public record Step(int step, int count, double mae, double rmse, double mape, double mase,
-                       double naiveMae, double naiveRmse, double naiveMape, double driftMae, double driftMase,
+    public record Step(int step, int count, double mae, double rmse, double mape, double r2, double mase,
+                       double naiveMae, double naiveRmse, double naiveMape, double naiveR2, double driftMae, double driftMase,
                        double directionalAccuracy, double forecastUpShare, double upShare, double majoritySignAccuracy,
                        DieboldMariano.Result dmAbsolute, DieboldMariano.Result dmSquared) {
 
@@ -119,10 +124,12 @@ public record ForecastEvaluation(List<Step> steps, Reference reference) {
             m.put("mae", mae);
             m.put("rmse", rmse);
             m.put("mape", mape);
+            m.put("r2", r2);
             m.put("mase", mase);
             m.put("naive_mae", naiveMae);
             m.put("naive_rmse", naiveRmse);
             m.put("naive_mape", naiveMape);
+            m.put("naive_r2", naiveR2);
             m.put("drift_mae", driftMae);
             m.put("drift_mase", driftMase);
             m.put("directional_accuracy", directionalAccuracy);
@@ -177,9 +184,14 @@ public record ForecastEvaluation(List<Step> steps, Reference reference) {
 
     private static Step step(int h, double[][] actual, double[][] predicted, double[] last, Reference reference) {
         int n = actual.length;
+        double actualSum = 0;
+        for (double[] a : actual) {
+            actualSum += a[h];
+        }
+        double mean = actualSum / n;
         double[] modelErrors = new double[n];
         double[] naiveErrors = new double[n];
-        double abs = 0, sq = 0, pct = 0, naiveAbs = 0, naiveSq = 0, naivePct = 0, driftAbs = 0;
+        double abs = 0, sq = 0, pct = 0, naiveAbs = 0, naiveSq = 0, naivePct = 0, driftAbs = 0, totalSq = 0;
         int sameDirection = 0, forecastUp = 0, up = 0, majorityRight = 0;
         for (int i = 0; i < n; i++) {
             double a = actual[i][h];
@@ -196,6 +208,7 @@ public record ForecastEvaluation(List<Step> steps, Reference reference) {
             naiveSq += naiveE * naiveE;
             naivePct += Math.abs(naiveE / a);
             driftAbs += Math.abs(driftE);
+            totalSq += (a - mean) * (a - mean);
             double actualSign = Math.signum(a - last[i]);
             if (Math.signum(p - last[i]) == actualSign) {
                 sameDirection++;
@@ -213,8 +226,9 @@ public record ForecastEvaluation(List<Step> steps, Reference reference) {
         double mae = abs / n;
         double naiveMae = naiveAbs / n;
         double driftMae = driftAbs / n;
-        return new Step(h + 1, n, mae, Math.sqrt(sq / n), 100 * pct / n, ratio(mae, naiveMae),
-                naiveMae, Math.sqrt(naiveSq / n), 100 * naivePct / n, driftMae, ratio(driftMae, naiveMae),
+        return new Step(h + 1, n, mae, Math.sqrt(sq / n), 100 * pct / n, ForecastMetrics.rSquared(sq, totalSq),
+                ratio(mae, naiveMae), naiveMae, Math.sqrt(naiveSq / n), 100 * naivePct / n,
+                ForecastMetrics.rSquared(naiveSq, totalSq), driftMae, ratio(driftMae, naiveMae),
                 (double) sameDirection / n, (double) forecastUp / n, (double) up / n, (double) majorityRight / n,
                 DieboldMariano.test(modelErrors, naiveErrors, h + 1, DieboldMariano.Loss.ABSOLUTE),
                 DieboldMariano.test(modelErrors, naiveErrors, h + 1, DieboldMariano.Loss.SQUARED));

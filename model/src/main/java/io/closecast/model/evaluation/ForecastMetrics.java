@@ -14,6 +14,10 @@ import java.util.Map;
  *   <li>{@code directionalAccuracy}: share of pairs where the forecast moves from the last observed price
  *   in the same direction as the actual price did (a forecast of no change counts as right only when the
  *   price did not change, so the naive forecast scores the share of unchanged days).</li>
+ *   <li>{@code r2}: the coefficient of determination, {@code 1 - sum (p - a)^2 / sum (a - mean a)^2} over every pair
+ *   (see {@link #rSquared}). On prices it is near 1 for any forecast that follows the level, the naive one
+ *   included, because the price's own spread over the period dwarfs a day's move: read it beside the naive
+ *   forecast's R², never alone.</li>
  * </ul>
  *
  * @param mae mean absolute error, in price units
@@ -22,10 +26,11 @@ import java.util.Map;
  * @param smape symmetric mean absolute percentage error, in percent
  * @param mase MAE relative to the naive forecast's on the same days; below 1 beats naive
  * @param directionalAccuracy share, 0 to 1, of pairs moving the way the price did
+ * @param r2 coefficient of determination of the forecasts against the actual prices; 1 is perfect
  * @param count forecast values scored (windows times steps)
  */
 public record ForecastMetrics(double mae, double rmse, double mape, double smape, double mase,
-                              double directionalAccuracy, int count) {
+                              double directionalAccuracy, double r2, int count) {
 
     /**
      * Scores {@code predicted[i][h]} against {@code actual[i][h]}, where {@code lastObserved[i]} is the last
@@ -45,13 +50,22 @@ public record ForecastMetrics(double mae, double rmse, double mape, double smape
         if (actual.length == 0) {
             throw new ModelException("metrics need at least one forecast, found none");
         }
-        double absSum = 0, sqSum = 0, pctSum = 0, sPctSum = 0, naiveAbsSum = 0;
-        int n = 0, sameDirection = 0;
+        double actualSum = 0;
+        int actualCount = 0;
         for (int i = 0; i < actual.length; i++) {
             if (actual[i].length != predicted[i].length) {
                 throw new ModelException("forecast " + i + " has " + predicted[i].length + " steps but the actual has "
                         + actual[i].length);
             }
+            for (double a : actual[i]) {
+                actualSum += a;
+                actualCount++;
+            }
+        }
+        double actualMean = actualSum / actualCount;
+        double absSum = 0, sqSum = 0, pctSum = 0, sPctSum = 0, naiveAbsSum = 0, totalSq = 0;
+        int n = 0, sameDirection = 0;
+        for (int i = 0; i < actual.length; i++) {
             for (int h = 0; h < actual[i].length; h++) {
                 double a = actual[i][h];
                 double p = predicted[i][h];
@@ -62,6 +76,7 @@ public record ForecastMetrics(double mae, double rmse, double mape, double smape
                 double denominator = Math.abs(a) + Math.abs(p);
                 sPctSum += denominator == 0 ? 0 : 2 * Math.abs(error) / denominator;
                 naiveAbsSum += Math.abs(lastObserved[i] - a);
+                totalSq += (a - actualMean) * (a - actualMean);
                 if (Math.signum(p - lastObserved[i]) == Math.signum(a - lastObserved[i])) {
                     sameDirection++;
                 }
@@ -72,7 +87,24 @@ public record ForecastMetrics(double mae, double rmse, double mape, double smape
         double naiveMae = naiveAbsSum / n;
         double mase = naiveMae == 0 ? (mae == 0 ? 1.0 : Double.POSITIVE_INFINITY) : mae / naiveMae;
         return new ForecastMetrics(mae, Math.sqrt(sqSum / n), 100 * pctSum / n, 100 * sPctSum / n, mase,
-                (double) sameDirection / n, n);
+                (double) sameDirection / n, rSquared(sqSum, totalSq), n);
+    }
+
+    /**
+     * The coefficient of determination from its two sums, {@code 1 - residual / total}: 1 for a perfect forecast,
+     * 0 for one as good as the mean of the actual prices (which no forecaster knows in advance), below 0 for worse.
+     * When the actual prices never moved ({@code total} 0) it is 1 for a perfect forecast and 0 otherwise, as
+     * scikit-learn's {@code r2_score} gives.
+     *
+     * @param residualSquares sum of squared forecast errors
+     * @param totalSquares sum of squared deviations of the actual prices from their mean
+     * @return the R² of the forecasts
+     */
+    public static double rSquared(double residualSquares, double totalSquares) {
+        if (totalSquares == 0) {
+            return residualSquares == 0 ? 1.0 : 0.0;
+        }
+        return 1 - residualSquares / totalSquares;
     }
 
     /**
@@ -105,6 +137,7 @@ public record ForecastMetrics(double mae, double rmse, double mape, double smape
         map.put(prefix + "smape", smape);
         map.put(prefix + "mase", mase);
         map.put(prefix + "directional_accuracy", directionalAccuracy);
+        map.put(prefix + "r2", r2);
         return map;
     }
 }

@@ -35,6 +35,10 @@ class ForecastEvaluationTest {
         assertEquals(1.0 / 1.5, s.mase(), 1e-12);
         assertEquals(6.0 / 4, s.driftMae(), 1e-12);
         assertEquals(1.0, s.driftMase(), 1e-12);
+        // actuals 14, 12, 12, 15: mean 13.25, squares about it 0.5625 + 1.5625 + 1.5625 + 3.0625 = 6.75;
+        // model squares 5.5 -> R² = 1 - 5.5 / 6.75; naive squares 14 -> 1 - 14 / 6.75 (below 0)
+        assertEquals(1 - 5.5 / 6.75, s.r2(), 1e-12);
+        assertEquals(1 - 14 / 6.75, s.naiveR2(), 1e-12);
         // actual signs +, -, 0, +; forecast signs +, -, +, +: right on 3 of 4
         assertEquals(0.75, s.directionalAccuracy(), 1e-12);
         assertEquals(0.75, s.forecastUpShare(), 1e-12);
@@ -69,6 +73,23 @@ class ForecastEvaluationTest {
             checkDm(expected.get("dm_abs"), s.dmAbsolute(), at + " absolute");
             checkDm(expected.get("dm_sq"), s.dmSquared(), at + " squared");
             assertEquals(s.step(), s.dmAbsolute().horizon(), at);
+        }
+    }
+
+    @Test
+    void rSquaredMatchesScikitLearn() throws IOException {
+        // sklearn.metrics.r2_score (scikit-learn 1.9.1) of each step's column of the reference data, for the
+        // forecasts and for the last prices (the naive forecast).
+        double[][] expected = {{0.9255393973816985, 0.9063988495254184}, {0.8840043069213335, 0.8212663079106902},
+                {0.8753430909257255, 0.7070143973703671}};
+        JsonNode ref = DieboldMarianoTest.reference();
+        ForecastEvaluation eval = ForecastEvaluation.of(matrix(ref.get("actual")), matrix(ref.get("predicted")),
+                doubles(ref.get("last")), ForecastEvaluation.Reference.fit(doubles(ref.get("training_prices"))));
+        for (ForecastEvaluation.Step s : eval.steps()) {
+            assertEquals(expected[s.step() - 1][0], s.r2(), 1e-12, "step " + s.step());
+            assertEquals(expected[s.step() - 1][1], s.naiveR2(), 1e-12, "step " + s.step() + " naive");
+            assertEquals(s.r2(), s.metrics().get("r2"));
+            assertEquals(s.naiveR2(), s.metrics().get("naive_r2"));
         }
     }
 

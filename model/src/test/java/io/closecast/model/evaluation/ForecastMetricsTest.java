@@ -29,6 +29,29 @@ class ForecastMetricsTest {
     }
 
     @Test
+    void rSquaredOnAHandWorkedCaseBesideTheNaiveForecasts() {
+        // actuals 11, 12, 19, 18: mean 15, squares about it 16 + 9 + 16 + 9 = 50.
+        // model errors 0.5, -1, 0, 3: squares 10.25 -> R² = 1 - 10.25 / 50 = 0.795.
+        ForecastMetrics m = ForecastMetrics.of(ACTUAL, new double[][] {{11.5, 11}, {19, 21}}, LAST);
+        assertEquals(0.795, m.r2(), 1e-12);
+        // naive errors 1, 2, 1, 2 (squares 10) -> R² = 0.8: the naive forecast scores as high, with no skill at all.
+        assertEquals(0.8, ForecastMetrics.naive(ACTUAL, LAST).r2(), 1e-12);
+        // The mean of the actuals as a forecast scores 0; worse than that, below 0.
+        assertEquals(0.0, ForecastMetrics.of(ACTUAL, new double[][] {{15, 15}, {15, 15}}, LAST).r2(), 1e-12);
+        assertEquals(-3.0, ForecastMetrics.of(ACTUAL, new double[][] {{19, 18}, {11, 12}}, LAST).r2(), 1e-12,
+                "errors 8, 6, -8, -6: squares 200 = 4 x 50 -> R² = -3");
+        assertEquals(1.0, ForecastMetrics.of(ACTUAL, ACTUAL, LAST).r2(), 1e-12);
+    }
+
+    @Test
+    void rSquaredOfPricesThatNeverMovedIsOneOnlyForAPerfectForecast() {
+        double[][] flat = {{10, 10}, {10, 10}};
+        double[] last = {10, 10};
+        assertEquals(1.0, ForecastMetrics.naive(flat, last).r2(), 1e-12);
+        assertEquals(0.0, ForecastMetrics.of(flat, new double[][] {{10, 11}, {10, 10}}, last).r2(), 1e-12);
+    }
+
+    @Test
     void naiveHasMaseOneAndScoresOnlyUnchangedDaysAsRightDirection() {
         ForecastMetrics naive = ForecastMetrics.naive(ACTUAL, LAST);
         assertEquals(1.5, naive.mae(), 1e-12);
@@ -38,7 +61,7 @@ class ForecastMetricsTest {
 
     @Test
     void namesFollowTheMlflowConvention() {
-        assertEquals("[test_mae, test_rmse, test_mape, test_smape, test_mase, test_directional_accuracy]",
+        assertEquals("[test_mae, test_rmse, test_mape, test_smape, test_mase, test_directional_accuracy, test_r2]",
                 ForecastMetrics.naive(ACTUAL, LAST).toMap("test_").keySet().toString());
     }
 

@@ -9,8 +9,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,7 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The {@code closecast} command line. Subcommands are classes listed in {@code subcommands} below (add
  * {@code TrainCommand.class} and friends there). Exit codes: 0 ok, 1 failure (one line {@code error: ...} on
- * stderr, the stack trace only with {@code --verbose}), 2 usage error.
+ * stderr, the stack trace only with {@code --verbose}), 2 usage error, an unknown command among them, with or
+ * without {@code --help}.
  */
 @Command(name = "closecast", mixinStandardHelpOptions = true, versionProvider = Closecast.Version.class,
         description = "Forecasts a stock's next closing prices with LSTM networks; runs the ML life cycle around them.",
@@ -58,8 +62,17 @@ public final class Closecast {
         CommandLine cli = new CommandLine(root);
         cli.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
         cli.getCommandSpec().exitCodeOnExecutionException(EXIT_FAILURE);
+        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+        cli.setExecutionStrategy(parseResult -> {
+            // picocli leaves a word it cannot place unmatched and, when --help or --version is also given, runs
+            // the help of the command before it (exit 0): refuse it first, so a script learns the command is wrong.
+            refuseUnknownCommand(parseResult);
+            return runLast.execute(parseResult);
+        });
         CommandLine.IParameterExceptionHandler usageHandler = cli.getParameterExceptionHandler();
-        cli.setParameterExceptionHandler((e, args) -> {
+        cli.setParameterExceptionHandler((parseError, args) -> {
+            CommandLine.ParameterException e = parseError instanceof CommandLine.UnmatchedArgumentException unmatched
+                    ? unknownCommand(unmatched.getCommandLine(), unmatched.getUnmatched()).orElse(parseError) : parseError;
             if (java.util.Arrays.asList(args).contains(JSON_OPTION)) {
                 printJsonError(e.getCommandLine().getOut(), "usage", e.getMessage(), EXIT_USAGE);
                 return EXIT_USAGE;
@@ -92,6 +105,42 @@ public final class Closecast {
             return EXIT_FAILURE;
         });
         return cli;
+    }
+
+    /** Throws a usage error when a level of the parsed command line holds a word that names no command. */
+    private static void refuseUnknownCommand(CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult level = parseResult; level != null;
+             level = level.hasSubcommand() ? level.subcommand() : null) {
+            Optional<CommandLine.ParameterException> unknown = unknownCommand(level.commandSpec().commandLine(), level.unmatched());
+            if (unknown.isPresent()) {
+                throw unknown.get();
+            }
+        }
+    }
+
+    /**
+     * The usage error for a command that takes subcommands given a word that names none of them
+     * ({@code closecast frobnicate}): the word, the command and the commands it knows. Empty for any other
+     * unmatched argument (an unknown option, a surplus argument of a command without subcommands).
+     */
+    static Optional<CommandLine.ParameterException> unknownCommand(CommandLine command, List<String> unmatched) {
+        if (command.getSubcommands().isEmpty()) {
+            return Optional.empty();
+        }
+        return unmatched.stream().filter(word -> !word.startsWith("-")).findFirst()
+                .map(word -> new CommandLine.ParameterException(command, "unknown command '" + word + "' for '"
+                        + command.getCommandSpec().qualifiedName() + "': expected one of " + knownCommands(command)));
+    }
+
+    /** The names of a command's subcommands, aliases left out, comma-separated in declaration order. */
+    private static String knownCommands(CommandLine command) {
+        List<String> names = new ArrayList<>();
+        command.getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommandName().equals(name)) {
+                names.add(name);
+            }
+        });
+        return String.join(", ", names);
     }
 
     /** The option that asks a command for JSON on stdout: its errors are then JSON on stdout too. */

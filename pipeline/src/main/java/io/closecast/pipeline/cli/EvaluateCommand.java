@@ -50,7 +50,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Evaluate a model out of time: forecast every day of the range from the true history before it,",
                 "beside naive (last close), drift and the training data's majority sign; per horizon step MAE, RMSE,",
-                "MAPE (%), MASE vs naive, direction vs majority sign and up-share, Diebold-Mariano (HLN) p-values vs",
+                "MAPE (%), R² beside naive's R² (near 1 for anything that follows the price), MASE vs naive, direction vs majority sign and up-share, Diebold-Mariano (HLN) p-values vs",
                 "naive for absolute and squared errors. Logged as an MLflow run (forecasts CSV and plots) whose id",
                 "and headline numbers go into the version's tags. A range before the model's test period (its",
                 "training or validation data) is refused unless --allow-in-sample."})
@@ -289,14 +289,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s on %s %s: %d days%s (MLflow run %s)%n", o.source().label(), o.dataFile(), o.range(),
                 o.backtest().days(), o.inSample() ? ", IN SAMPLE (overlaps training/validation)" : ", out of sample",
                 o.runId());
-        out.printf(Locale.ROOT, "%4s %10s %10s %8s %7s %7s %9s %9s %8s %8s %9s %9s%n", "step", "MAE", "naive MAE",
-                "MAPE %", "MASE", "drift", "DM abs p", "DM sq p", "dir acc", "majority", "up share", "fc up");
+        out.printf(Locale.ROOT, "%4s %10s %10s %8s %7s %8s %7s %7s %9s %9s %8s %8s %9s %9s%n", "step", "MAE", "naive MAE",
+                "MAPE %", "R²", "naive R²", "MASE", "drift", "DM abs p", "DM sq p", "dir acc", "majority", "up share", "fc up");
         for (ForecastEvaluation.Step s : o.evaluation().steps()) {
-            out.printf(Locale.ROOT, "%4d %10.4f %10.4f %8.3f %7.4f %7.4f %9.4f %9.4f %8.3f %8.3f %9.3f %9.3f%n", s.step(),
-                    s.mae(), s.naiveMae(), s.mape(), s.mase(), s.driftMase(), s.dmAbsolute().pBetter(),
+            out.printf(Locale.ROOT, "%4d %10.4f %10.4f %8.3f %7.4f %8.4f %7.4f %7.4f %9.4f %9.4f %8.3f %8.3f %9.3f %9.3f%n",
+                    s.step(), s.mae(), s.naiveMae(), s.mape(), s.r2(), s.naiveR2(), s.mase(), s.driftMase(), s.dmAbsolute().pBetter(),
                     s.dmSquared().pBetter(), s.directionalAccuracy(), s.majoritySignAccuracy(), s.upShare(),
                     s.forecastUpShare());
         }
+        out.println("R² is near 1 for any forecast that follows the price, naive's too: only its gap to naive's R² counts.");
         out.println("MASE below 1 beats naive; DM p: one-sided p-value of \"more accurate than naive\" (HLN-corrected);"
                 + " direction is worth something only above the majority-sign column.");
         out.flush();

@@ -55,8 +55,20 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
         this(data, dataset, model, training, walkForward, tracking, resolved, IntervalSpec.defaults());
     }
 
-    /** Where prices come from: a CSV file in the Yahoo layout, optionally filled from Yahoo first. */
-    public record DataSource(String symbol, Path file, boolean fetch, Optional<LocalDate> from, Optional<LocalDate> to) {
+    /**
+     * Where prices come from: a CSV file in the Yahoo layout, optionally filled first from {@code provider}
+     * ({@code data.source}: Yahoo or Alpha Vantage).
+     */
+    public record DataSource(String symbol, Path file, boolean fetch, PriceProvider provider, Optional<LocalDate> from,
+                             Optional<LocalDate> to) {
+    }
+
+    /** The price service that {@code data.fetch} fills the file from ({@code data.source}). */
+    public enum PriceProvider {
+        /** Yahoo Finance's chart API. */
+        YAHOO,
+        /** Alpha Vantage's daily adjusted series, the key from {@code ALPHAVANTAGE_API_KEY}. */
+        ALPHA_VANTAGE
     }
 
     /**
@@ -121,6 +133,7 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
         String symbol = data.requiredString("symbol");
         Path file = baseDir.resolve(data.string("file", DEFAULT_FILE).replace(SYMBOL, symbol));
         boolean fetch = data.bool("fetch", false);
+        PriceProvider provider = data.choice("source", PriceProvider.class, PriceProvider.YAHOO);
         Optional<LocalDate> from = data.date("from");
         Optional<LocalDate> to = data.date("to");
         if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
@@ -218,7 +231,7 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
         if (!root.has("sweep")) {
             root.finish();
         }
-        return new TrainConfig(new DataSource(symbol, file, fetch, from, to), dataset, modelSpec, trainingSpec,
+        return new TrainConfig(new DataSource(symbol, file, fetch, provider, from, to), dataset, modelSpec, trainingSpec,
                 walkForward, tracking, resolved, intervals);
     }
 

@@ -22,10 +22,10 @@ import java.util.TreeMap;
 
 /**
  * Daily prices cached as {@code <dir>/<SYMBOL>.csv} in Yahoo's download layout, so later runs read them
- * without the network. {@link #fetch} asks Yahoo only for the days the file lacks (before its first or after
- * its last date) and merges them in (sorted, one row per date). When the new days carry a split or a dividend,
- * Yahoo has re-adjusted the history (splits change Close, dividends Adj Close), so the whole range is fetched
- * again instead. The file is replaced atomically, and only after every request succeeded.
+ * without the network. {@link #fetch} asks a {@link PriceSource} (Yahoo, Alpha Vantage) only for the days the file
+ * lacks (before its first or after its last date) and merges them in (sorted, one row per date). When the new days
+ * carry a split or a dividend, the source has re-adjusted the history (splits change Close, dividends Adj Close), so
+ * the whole range is fetched again instead. The file is replaced atomically, and only after every request succeeded.
  */
 public final class PriceCache {
 
@@ -74,7 +74,7 @@ public final class PriceCache {
     }
 
     /** Makes the cache hold {@code from..to} (inclusive), fetching only what is missing. */
-    public FetchResult fetch(YahooChartClient client, String symbol, LocalDate from, LocalDate to) {
+    public FetchResult fetch(PriceSource client, String symbol, LocalDate from, LocalDate to) {
         if (to.isBefore(from)) {
             throw new PipelineException("--to must be on or after --from, found --from " + from + " --to " + to);
         }
@@ -91,7 +91,7 @@ public final class PriceCache {
         if (cached.isEmpty() || cached.get().isEmpty()) {
             ChartData all = get(client, symbol, from, end, requests, fetched);
             if (all.series().isEmpty()) {
-                throw new PipelineException("Yahoo returned no daily bars for " + symbol + " between " + from + " and " + end
+                throw new PipelineException(client.name() + " returned no daily bars for " + symbol + " between " + from + " and " + end
                         + "; nothing written to " + file);
             }
             PriceCsv.write(all.series(), file);
@@ -119,7 +119,7 @@ public final class PriceCache {
                     symbol, allFrom, allTo);
             ChartData all = get(client, symbol, allFrom, allTo, requests, fetched);
             if (all.series().isEmpty()) {
-                throw new PipelineException("Yahoo returned no daily bars for " + symbol + " between " + allFrom + " and " + allTo
+                throw new PipelineException(client.name() + " returned no daily bars for " + symbol + " between " + allFrom + " and " + allTo
                         + " when re-fetching after a split/dividend; " + file + " left unchanged");
             }
             PriceCsv.write(all.series(), file);
@@ -145,9 +145,9 @@ public final class PriceCache {
                 fetched.stream().mapToInt(ChartData::droppedNullBars).sum(), false, "incremental");
     }
 
-    private static ChartData get(YahooChartClient client, String symbol, LocalDate from, LocalDate to, List<URI> requests,
+    private static ChartData get(PriceSource client, String symbol, LocalDate from, LocalDate to, List<URI> requests,
                                  List<ChartData> fetched) {
-        requests.add(client.chartUri(symbol, from, to));
+        requests.add(client.requestUri(symbol, from, to));
         ChartData data = client.fetch(symbol, from, to);
         fetched.add(data);
         return data;

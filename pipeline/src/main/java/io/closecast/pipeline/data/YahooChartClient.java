@@ -36,7 +36,7 @@ import java.util.TreeMap;
  * time zone ({@code meta.exchangeTimezoneName}) before taking the date. Bars with a null value are dropped
  * and counted. Retries 429, 5xx and I/O errors with exponential backoff (or the server's Retry-After).
  */
-public final class YahooChartClient {
+public final class YahooChartClient implements PriceSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(YahooChartClient.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -60,6 +60,16 @@ public final class YahooChartClient {
         return config;
     }
 
+    @Override
+    public String name() {
+        return "Yahoo";
+    }
+
+    @Override
+    public URI requestUri(String symbol, LocalDate from, LocalDate to) {
+        return chartUri(symbol, from, to);
+    }
+
     /** The request URI for daily bars of {@code symbol} dated {@code from..to} (inclusive). */
     public URI chartUri(String symbol, LocalDate from, LocalDate to) {
         long period1 = from.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
@@ -73,6 +83,7 @@ public final class YahooChartClient {
     }
 
     /** Daily bars of {@code symbol} dated {@code from..to} (inclusive, in the exchange's time zone). */
+    @Override
     public ChartData fetch(String symbol, LocalDate from, LocalDate to) {
         if (symbol.isBlank() || !symbol.matches("[A-Za-z0-9.^=\\-]+")) {
             throw new PipelineException("symbol must look like PETR4.SA or ^GSPC (letters, digits, . ^ = -), found '" + symbol + "'");

@@ -54,6 +54,7 @@ final class WalkForwardFolds {
             HeldOutEvaluation test = HeldOutEvaluation.of(result, data.test(), data);
             metrics.putAll(test.model().toMap(prefix + "test_"));
             metrics.put(prefix + "naive_test_mae", test.naive().mae());
+            metrics.put(prefix + "naive_test_r2", test.naive().r2());
             ForecastEvaluation.Step step = test.stats().first();
             metrics.put(prefix + "test_dm_abs_p_better", step.dmAbsolute().pBetter());
             metrics.put(prefix + "test_dm_sq_p_better", step.dmSquared().pBetter());

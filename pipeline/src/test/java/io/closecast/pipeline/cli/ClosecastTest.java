@@ -40,6 +40,39 @@ class ClosecastTest {
         assertEquals(2, Cli.run("data").code());
     }
 
+    @Test
+    void anUnknownCommandIsAUsageErrorNamingItselfAndTheKnownCommandsEvenWithHelp() throws Exception {
+        String known = String.join(", ", Closecast.commandLine().getSubcommands().keySet());
+        assertTrue(known.startsWith("data, train, sweep, evaluate"), known);
+        for (String[] args : List.of(new String[]{"frobnicate"}, new String[]{"frobnicate", "--help"},
+                new String[]{"--help", "frobnicate"}, new String[]{"frobnicate", "-h"},
+                new String[]{"frobnicate", "--version"}, new String[]{"--verbose", "frobnicate", "--symbol", "X"})) {
+            Cli cli = Cli.run(args);
+            assertEquals(2, cli.code(), List.of(args) + ": " + cli.out() + cli.err());
+            assertTrue(cli.err().startsWith("unknown command 'frobnicate' for 'closecast': expected one of " + known + "\n"),
+                    List.of(args) + ": " + cli.err());
+            assertFalse(cli.out().contains("Usage:"), List.of(args) + " prints no help on stdout as if it had worked: " + cli.out());
+        }
+        Cli nested = Cli.run("data", "frobnicate", "--help");
+        assertEquals(2, nested.code(), nested.out());
+        assertTrue(nested.err().startsWith("unknown command 'frobnicate' for 'closecast data': expected one of fetch, check\n"),
+                nested.err());
+
+        Cli json = Cli.run("frobnicate", "--help", "--json");
+        assertEquals(2, json.code());
+        JsonNode error = new ObjectMapper().readTree(json.out()).path("error");
+        assertEquals("usage", error.path("kind").asText(), json.out());
+        assertEquals("unknown command 'frobnicate' for 'closecast': expected one of " + known, error.path("message").asText());
+        assertEquals(2, error.path("exit_code").asInt());
+        assertEquals("", json.err());
+
+        Cli help = Cli.run("--help");
+        assertEquals(0, help.code(), "the known help still works");
+        Cli unknownOption = Cli.run("data", "check", "prices.csv", "--frobnicate");
+        assertEquals(2, unknownOption.code());
+        assertTrue(unknownOption.err().contains("Unknown option: '--frobnicate'"), unknownOption.err());
+    }
+
     /** Every command of the tree, as the words that name it ({@code [models, list]}, ...). */
     private static List<List<String>> commandPaths(picocli.CommandLine cli, List<String> prefix) {
         List<List<String>> paths = new ArrayList<>();
