@@ -1,6 +1,10 @@
 package io.closecast.model.risk;
 
 import io.closecast.model.ModelException;
+import io.closecast.model.intervals.ForecastInterval;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One method's next-day intervals at one level over the evaluated days: {@code [lower[i], upper[i]]} for the price of
@@ -44,6 +48,37 @@ public record DailyBounds(String method, double level, double[] lower, double[] 
             hi[i] = last[i] * Math.exp(center + scale[i] * quantiles[1]);
         }
         return new DailyBounds(method, level, lo, hi);
+    }
+
+    /**
+     * The first horizon step of each day's intervals, one {@code DailyBounds} per level.
+     *
+     * @param method who made them
+     * @param perDay each evaluated day's intervals, one per level, the levels in the same order every day
+     * @return one entry per level, in the first day's order
+     * @throws ModelException when there is no day or a day's levels differ from the first day's
+     */
+    public static List<DailyBounds> firstStep(String method, List<List<ForecastInterval>> perDay) {
+        if (perDay.isEmpty()) {
+            throw new ModelException(method + " intervals need at least one day, found none");
+        }
+        List<DailyBounds> out = new ArrayList<>();
+        List<ForecastInterval> first = perDay.getFirst();
+        for (int l = 0; l < first.size(); l++) {
+            double[] lo = new double[perDay.size()];
+            double[] hi = new double[perDay.size()];
+            for (int i = 0; i < lo.length; i++) {
+                ForecastInterval interval = perDay.get(i).get(l);
+                if (interval.level() != first.get(l).level()) {
+                    throw new ModelException(method + " day " + i + " has a level " + interval.level()
+                            + " interval where the first day has " + first.get(l).level());
+                }
+                lo[i] = interval.lower(0);
+                hi[i] = interval.upper(0);
+            }
+            out.add(new DailyBounds(method, first.get(l).level(), lo, hi));
+        }
+        return out;
     }
 
     /**

@@ -26,9 +26,10 @@ import java.util.Map;
  * @param pinball mean pinball loss of the two bounds, in price units
  * @param tests the Kupiec and Christoffersen tests
  * @param scores each day's Winkler score, for a Diebold-Mariano comparison
+ * @param bounds the intervals scored
  */
 public record IntervalBacktest(String method, double level, double coverage, double intervalScore, double meanWidth,
-                               double pinball, CoverageTests.Result tests, double[] scores) {
+                               double pinball, CoverageTests.Result tests, double[] scores, DailyBounds bounds) {
 
     /**
      * Scores {@code bounds} against what happened.
@@ -66,7 +67,7 @@ public record IntervalBacktest(String method, double level, double coverage, dou
             mean += s / n;
         }
         return new IntervalBacktest(bounds.method(), bounds.level(), (double) inside / n, mean, width / n,
-                pinball / n, CoverageTests.test(missed, bounds.level()), scores);
+                pinball / n, CoverageTests.test(missed, bounds.level()), scores, bounds);
     }
 
     /**

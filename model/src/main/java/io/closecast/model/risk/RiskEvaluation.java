@@ -65,6 +65,44 @@ public record RiskEvaluation(GarchFit garch, Map<String, List<IntervalBacktest>>
     }
 
     /**
+     * {@link #of} with GARCH(1,1)'s (when it fitted) and RiskMetrics EWMA's intervals at every level of
+     * {@code methods} added: the references a model's intervals are always shown beside.
+     *
+     * @param references GARCH and EWMA fitted on the training returns
+     * @param later every daily log return after the training part up to the last evaluated day
+     * @param last the price the day before each evaluated day
+     * @param actual the price of each evaluated day
+     * @param methods the model's (and e.g. the constant baseline's) intervals
+     * @return the side-by-side evaluation
+     */
+    public static RiskEvaluation beside(VolatilityReferences references, double[] later, double[] last, double[] actual,
+                                        List<DailyBounds> methods) {
+        List<DailyBounds> all = new ArrayList<>(methods);
+        List<Double> levels = methods.stream().map(DailyBounds::level).distinct().sorted().toList();
+        for (double level : levels) {
+            references.garch(level, later, last).ifPresent(all::add);
+        }
+        for (double level : levels) {
+            all.add(references.ewma(level, later, last));
+        }
+        return of(references.garch(), all, actual);
+    }
+
+    /**
+     * Daily log returns of prices.
+     *
+     * @param prices prices in date order
+     * @return {@code ln(p[t + 1] / p[t])}, one fewer than the prices
+     */
+    public static double[] logReturns(double[] prices) {
+        double[] r = new double[Math.max(0, prices.length - 1)];
+        for (int t = 0; t < r.length; t++) {
+            r[t] = Math.log(prices[t + 1] / prices[t]);
+        }
+        return r;
+    }
+
+    /**
      * Every statistic, the model's as {@code part + "_" + name} (e.g. {@code test_kupiec_p_80}) and the others' as
      * {@code method + "_" + part + "_" + name} (e.g. {@code garch_test_interval_score_80}); the DM tests as
      * {@code ..._dm_garch_interval_score_80_stat}, {@code _p_better}, {@code _p_two_sided}; GARCH's estimate as
@@ -99,6 +137,70 @@ public record RiskEvaluation(GarchFit garch, Map<String, List<IntervalBacktest>>
             m.put("garch_log_likelihood", f.logLikelihood());
         }
         return m;
+    }
+
+    /**
+     * The evaluation as nested maps for JSON: {@code garch} (fitted, the estimate, or the reason it failed) and
+     * {@code methods}: per method a list, one entry per level, of {@code level}, {@code days}, {@code coverage},
+     * {@code interval_score}, {@code interval_width}, {@code pinball}, {@code misses}, {@code kupiec_lr},
+     * {@code kupiec_p}, {@code christoffersen_ind_lr}, {@code christoffersen_ind_p}, {@code christoffersen_cc_lr},
+     * {@code christoffersen_cc_p} and, beside GARCH, {@code dm_garch_stat}, {@code dm_garch_p_better},
+     * {@code dm_garch_p_two_sided}. Non-finite numbers are {@code null}.
+     *
+     * @return JSON-ready maps
+     */
+    public Map<String, Object> summary() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> g = new LinkedHashMap<>();
+        if (garch instanceof GarchFit.Fitted f) {
+            g.put("fitted", true);
+            g.put("observations", f.observations());
+            g.put("mu", finite(f.parameters().mu()));
+            g.put("omega", finite(f.parameters().omega()));
+            g.put("alpha", finite(f.parameters().alpha()));
+            g.put("beta", finite(f.parameters().beta()));
+            g.put("nu", finite(f.parameters().nu()));
+            g.put("log_likelihood", finite(f.logLikelihood()));
+        } else if (garch instanceof GarchFit.Failed failed) {
+            g.put("fitted", false);
+            g.put("reason", failed.reason());
+        }
+        out.put("garch", g);
+        Map<String, Object> byMethod = new LinkedHashMap<>();
+        methods.forEach((method, tests) -> {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < tests.size(); i++) {
+                IntervalBacktest t = tests.get(i);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("level", t.level());
+                row.put("days", t.tests().days());
+                row.put("coverage", finite(t.coverage()));
+                row.put("interval_score", finite(t.intervalScore()));
+                row.put("interval_width", finite(t.meanWidth()));
+                row.put("pinball", finite(t.pinball()));
+                row.put("misses", t.tests().misses());
+                row.put("kupiec_lr", finite(t.tests().kupiecLr()));
+                row.put("kupiec_p", finite(t.tests().kupiecP()));
+                row.put("christoffersen_ind_lr", finite(t.tests().independenceLr()));
+                row.put("christoffersen_ind_p", finite(t.tests().independenceP()));
+                row.put("christoffersen_cc_lr", finite(t.tests().conditionalCoverageLr()));
+                row.put("christoffersen_cc_p", finite(t.tests().conditionalCoverageP()));
+                List<DieboldMariano.Result> dm = againstGarch.get(method);
+                if (dm != null) {
+                    row.put("dm_garch_stat", finite(dm.get(i).statistic()));
+                    row.put("dm_garch_p_better", finite(dm.get(i).pBetter()));
+                    row.put("dm_garch_p_two_sided", finite(dm.get(i).pTwoSided()));
+                }
+                rows.add(row);
+            }
+            byMethod.put(method, rows);
+        });
+        out.put("methods", byMethod);
+        return out;
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     private static void putFinite(Map<String, Double> m, String key, double value) {
