@@ -11,8 +11,8 @@ import io.closecast.model.ModelException;
  * estimate is given back in the returns' units. The search is a {@link NelderMead} simplex over unconstrained
  * parameters ({@code mu}; {@code ln omega}; {@code alpha + beta = 0.9999 logistic(a)},
  * {@code alpha = (alpha + beta) logistic(b)}; {@code nu = 2.05 + 497.95 logistic(c)}, the bounds {@code arch}
- * uses), from a few starting points, restarted at its best point until a restart no longer improves the
- * likelihood: the usual cure for a simplex that collapsed early.
+ * uses), started from the best of a small grid of {@code (alpha, beta)} (as {@code arch} starts), restarted at its
+ * best point until a restart no longer improves the likelihood: the usual cure for a simplex that collapsed early.
  */
 public final class StudentTGarch {
     /** Fewer returns than this are not fitted. */
@@ -60,17 +60,21 @@ public final class StudentTGarch {
         double backcast = backcast(y, mean);
         double kurtosis = fourth / (variance * variance);
         double nu0 = Math.max(kurtosis > 3.75 ? (4 * kurtosis - 6) / (kurtosis - 3) : 12, 4);
-        double[][] starts = {{0.05, 0.90}, {0.10, 0.85}, {0.03, 0.95}, {0.15, 0.60}};
-        NelderMead.Outcome best = null;
-        int spent = 0;
+        // arch's way of starting: the best of a small grid of (alpha, beta), then the search from there
+        double[][] starts = {{0.05, 0.90}, {0.10, 0.85}, {0.03, 0.95}, {0.15, 0.60}, {0.08, 0.91}, {0.02, 0.97}};
+        double[] start = null;
+        double startValue = Double.POSITIVE_INFINITY;
         for (double[] s : starts) {
             double[] theta = toTheta(mean, variance * (1 - s[0] - s[1]), s[0], s[1], nu0);
-            NelderMead.Outcome o = NelderMead.minimise(th -> negativeLogLikelihood(th, y, backcast), theta, 0.3, 1e-9, BUDGET);
-            spent += o.evaluations();
-            if (best == null || o.value() < best.value()) {
-                best = o;
+            double v = negativeLogLikelihood(theta, y, backcast);
+            if (start == null || v < startValue) {
+                start = theta;
+                startValue = v;
             }
         }
+        NelderMead.Outcome best = NelderMead.minimise(th -> negativeLogLikelihood(th, y, backcast), start, 0.3, 1e-9,
+                BUDGET);
+        int spent = starts.length + best.evaluations();
         boolean converged = best.converged();
         for (int restart = 0; restart < 20; restart++) {
             NelderMead.Outcome o = NelderMead.minimise(th -> negativeLogLikelihood(th, y, backcast), best.point(), 0.05,
