@@ -144,6 +144,36 @@ class EvaluateIntervalsIT {
                 text.out());
     }
 
+    @Test
+    void theGateJudgesTheIntervalObjectiveAndNamesItsNumbers() throws Exception {
+        CliProcess.Result bad = CliProcess.run(180, "promote", name, "--version", "1", "--objective", "risk");
+        assertEquals(1, bad.code(), bad.out());
+        assertTrue(bad.out().contains("--objective must be one of point, interval, found 'risk'"), bad.out());
+
+        CliProcess.Result gate = CliProcess.run(180, "promote", name, "--version", "1", "--days", "20",
+                "--objective", "interval", "--json");
+        String out = gate.out();
+        JsonNode verdict = JSON.readTree(out.substring(out.indexOf('{'), out.lastIndexOf('}') + 1));
+        String reason = verdict.get("reason").asText();
+        ModelVersion v = client.registry().getModelVersion(name, 1);
+        assertEquals("interval", v.tag("closecast.promotion.objective").orElseThrow());
+        double kupiec80 = Double.parseDouble(v.tag("closecast.promotion.candidate_kupiec_p_80").orElseThrow());
+        double cc80 = Double.parseDouble(v.tag("closecast.promotion.candidate_christoffersen_cc_p_80").orElseThrow());
+        double score80 = Double.parseDouble(v.tag("closecast.promotion.candidate_interval_score_80").orElseThrow());
+        double garch80 = Double.parseDouble(v.tag("closecast.promotion.garch_candidate_interval_score_80").orElseThrow());
+        // the verdict follows the rule from the numbers it names (80 % checked first)
+        if (kupiec80 < 0.05 || cc80 < 0.05) {
+            assertTrue(reason.startsWith("refused: the 80 % intervals fail the coverage tests"), reason);
+        } else if (!(score80 < garch80)) {
+            assertTrue(reason.startsWith("refused: the 80 % intervals score no better than GARCH(1,1)'s"), reason);
+        } else {
+            assertTrue(reason.startsWith("passed on the interval objective")
+                    || reason.startsWith("refused: the 95 % intervals"), reason);
+        }
+        assertEquals(reason.startsWith("passed") ? 0 : 1, gate.code(), out);
+        assertTrue(reason.contains("Kupiec p = "), reason);
+    }
+
     /** Kupiec's LR, written out again: 0 ln 0 = 0. */
     private static double kupiecLr(int n, int x, double p) {
         double o = (double) x / n;
