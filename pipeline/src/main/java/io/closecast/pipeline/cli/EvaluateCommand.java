@@ -7,6 +7,7 @@ import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.registry.LoadedModel;
 import io.closecast.pipeline.registry.OutOfTime;
+import io.closecast.pipeline.registry.OutOfTimeRisk;
 import io.closecast.pipeline.tracking.MlflowConnection;
 
 import java.io.IOException;
@@ -38,6 +39,10 @@ import io.closecast.model.evaluation.ForecastEvaluation;
 import io.closecast.model.bundle.ForecastModel;
 import io.closecast.model.bundle.ModelBundle;
 import io.closecast.model.prices.PriceSeries;
+import io.closecast.model.intervals.IntervalSpec;
+import io.closecast.model.risk.IntervalBacktest;
+import io.closecast.model.risk.RiskEvaluation;
+import io.closecast.model.risk.RiskTable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +56,9 @@ import picocli.CommandLine.Parameters;
         description = {"Evaluate a model out of time: forecast every day of the range from the true history before it,",
                 "beside naive (last close), drift and the training data's majority sign; per horizon step MAE, RMSE,",
                 "MAPE (%), R² beside naive's R² (near 1 for anything that follows the price), MASE vs naive, direction vs majority sign and up-share, Diebold-Mariano (HLN) p-values vs",
-                "naive for absolute and squared errors. Logged as an MLflow run (forecasts CSV and plots) whose id",
+                "naive for absolute and squared errors; next-day intervals (the model's, GARCH(1,1)-t's, RiskMetrics",
+                "EWMA's and the constant baseline's): coverage, interval score, pinball, Kupiec and Christoffersen",
+                "p-values, Diebold-Mariano vs GARCH. Logged as an MLflow run (forecasts CSV and plots) whose id",
                 "and headline numbers go into the version's tags. A range before the model's test period (its",
                 "training or validation data) is refused unless --allow-in-sample."})
 public final class EvaluateCommand implements Callable<Integer> {
@@ -85,7 +92,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** The evaluation's outcome: the run, the days, the statistics. */
     record Outcome(String runId, LoadedModel source, Path dataFile, DateRange range, boolean inSample,
-                   LocalDate outOfSampleFrom, String baselinesFittedOn, Backtest backtest) {
+                   LocalDate outOfSampleFrom, String baselinesFittedOn, Backtest backtest, RiskEvaluation risk) {
         ForecastEvaluation evaluation() {
             return backtest.evaluation();
         }
@@ -142,6 +149,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         OutOfTime.Baselines baselines = OutOfTime.baselines(model, series, start);
         Backtest backtest = OutOfTime.run(model, series, DateRange.create(start, end), request.horizon(), baselines);
+        RiskEvaluation risk = OutOfTimeRisk.evaluate(model, series, backtest);
 
         String experimentId = request.experiment().map(name -> client.getOrCreateExperiment(name).id())
                 .orElseGet(() -> experimentOf(client, source.runId()));
@@ -175,18 +183,20 @@ public final class EvaluateCommand implements Callable<Integer> {
                     metrics.add(Metric.create(k, v));
                 }
             });
+            risk.metrics("eval").forEach((k, v) -> metrics.add(Metric.create(k, v)));
             client.logMetrics(runId, metrics);
             Path artifacts = Files.createDirectories(work.resolve("evaluation"));
             writeForecasts(artifacts.resolve("forecasts.csv"), backtest, baselines.reference());
             writePlots(artifacts, backtest, source.label());
+            writeIntervals(artifacts.resolve("intervals.csv"), backtest, risk);
             client.artifacts().uploadDirectory(runId, artifacts, "evaluation");
             client.setTerminated(runId, RunStatus.FINISHED);
         } catch (RuntimeException e) {
             client.setTerminated(runId, RunStatus.FAILED);
             throw e;
         }
-        source.version().ifPresent(v -> tagVersion(client, v, runId, backtest, inSample));
-        return new Outcome(runId, source, file, backtest.range(), inSample, oos, baselines.fittedOn(), backtest);
+        source.version().ifPresent(v -> tagVersion(client, v, runId, backtest, inSample, risk));
+        return new Outcome(runId, source, file, backtest.range(), inSample, oos, baselines.fittedOn(), backtest, risk);
     }
 
     private static String experimentOf(MlflowClient client, String runId) {
@@ -197,7 +207,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    private static void tagVersion(MlflowClient client, ModelVersion v, String runId, Backtest backtest, boolean inSample) {
+    private static void tagVersion(MlflowClient client, ModelVersion v, String runId, Backtest backtest, boolean inSample,
+                                   RiskEvaluation risk) {
         ForecastEvaluation.Step s = backtest.evaluation().first();
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(ClosecastTags.EVAL_PREFIX + "run_id", runId);
@@ -212,6 +223,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         tags.put(ClosecastTags.EVAL_PREFIX + "dm_sq_p_better", format(s.dmSquared().pBetter()));
         tags.put(ClosecastTags.EVAL_PREFIX + "directional_accuracy", format(s.directionalAccuracy()));
         tags.put(ClosecastTags.EVAL_PREFIX + "majority_sign_accuracy", format(s.majoritySignAccuracy()));
+        Map<String, Double> riskMetrics = risk.metrics("eval");
+        riskMetrics.forEach((k, val) -> {
+            if (k.startsWith("eval_coverage_") || k.startsWith("eval_interval_score_") || k.startsWith("eval_kupiec_p_")
+                    || k.startsWith("eval_christoffersen_cc_p_") || k.startsWith("garch_eval_interval_score_")
+                    || k.startsWith("eval_dm_garch_interval_score_") && k.endsWith("_p_two_sided")) {
+                tags.put(ClosecastTags.EVAL_PREFIX + k.replaceFirst("^eval_", ""), format(val));
+            }
+        });
         tags.forEach((k, val) -> client.registry().setModelVersionTag(v.name(), v.version(), k, val));
     }
 
@@ -234,6 +253,27 @@ public final class EvaluateCommand implements Callable<Integer> {
                 row.add(b.last()[i]);
                 row.add(String.format(Locale.ROOT, "%.6f", b.last()[i] + (h + 1) * reference.drift()));
                 row.add(String.format(Locale.ROOT, "%.6f", b.predicted()[i][h] - b.actual()[i][h]));
+            }
+            csv.row(row);
+        }
+        Files.writeString(file, csv.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** Every method's next-day bounds per level beside the actual close: {@code garch_lower_80}, ... */
+    private static void writeIntervals(Path file, Backtest b, RiskEvaluation risk) throws IOException {
+        List<Object> header = new ArrayList<>(List.of("date", "last_close", "actual"));
+        List<IntervalBacktest> all = risk.methods().values().stream().flatMap(List::stream).toList();
+        for (IntervalBacktest t : all) {
+            String level = IntervalSpec.levelName(t.level());
+            header.add(t.method() + "_lower_" + level);
+            header.add(t.method() + "_upper_" + level);
+        }
+        Csv csv = new Csv().row(header);
+        for (int i = 0; i < b.days(); i++) {
+            List<Object> row = new ArrayList<>(List.of(b.dates().get(i), b.last()[i], b.actual()[i][0]));
+            for (IntervalBacktest t : all) {
+                row.add(String.format(Locale.ROOT, "%.6f", t.bounds().lower()[i]));
+                row.add(String.format(Locale.ROOT, "%.6f", t.bounds().upper()[i]));
             }
             csv.row(row);
         }
@@ -283,6 +323,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             List<Map<String, Double>> steps = new ArrayList<>();
             o.evaluation().steps().forEach(s -> steps.add(s.metrics()));
             map.put("steps", steps);
+            map.put("intervals", o.risk().summary());
             CommandSupport.printJson(out, map);
             return;
         }
@@ -300,6 +341,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         out.println("R² is near 1 for any forecast that follows the price, naive's too: only its gap to naive's R² counts.");
         out.println("MASE below 1 beats naive; DM p: one-sided p-value of \"more accurate than naive\" (HLN-corrected);"
                 + " direction is worth something only above the majority-sign column.");
+        RiskTable.lines(o.risk()).forEach(out::println);
         out.flush();
     }
 }

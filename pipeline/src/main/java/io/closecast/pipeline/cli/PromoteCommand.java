@@ -2,6 +2,7 @@ package io.closecast.pipeline.cli;
 
 import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.ProjectRoot;
+import io.closecast.pipeline.config.PromotionObjective;
 import io.closecast.pipeline.registry.Gate;
 import io.closecast.pipeline.registry.Promotion;
 import io.closecast.pipeline.registry.RegistryEvaluator;
@@ -56,6 +57,11 @@ public final class PromoteCommand implements Callable<Integer> {
     @Option(names = "--require-significance", description = "Gate: also require Diebold-Mariano p < 0.05 against naive.")
     boolean requireSignificance;
 
+    @Option(names = "--objective", defaultValue = "point", paramLabel = "point|interval",
+            description = {"Gate: promote on the point forecast (MASE, DM vs naive; default) or on the next-day",
+                    "intervals (Kupiec and Christoffersen at 5 % at every level, interval score below GARCH(1,1)'s)."})
+    String objective;
+
     @Option(names = "--data", paramLabel = "FILE", description = "Gate: price CSV to evaluate on (default: <data-dir>/<symbol>.csv).")
     Path data;
 
@@ -88,7 +94,7 @@ public final class PromoteCommand implements Callable<Integer> {
         try (MlflowClient client = MlflowConnection.connect()) {
             Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), RunMetadata.user()).promote(
                     new Promotion.Request(name, version, alias, new Gate.Policy(maxMase, days, requireSignificance,
-                            Gate.Policy.DEFAULT.alpha()),
+                            Gate.Policy.DEFAULT.alpha(), PromotionObjective.parse(objective, "--objective")),
                             force ? Optional.of(reason) : Optional.empty()),
                     new RegistryEvaluator(client, ProjectRoot.ofDirectory(Path.of("")).resolve(dataDir).normalize(),
                             Optional.ofNullable(data).map(Path::toAbsolutePath), cache));

@@ -7,6 +7,7 @@ import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.ConfigSection;
 import io.closecast.pipeline.config.ProjectRoot;
 import io.closecast.pipeline.config.TrainConfig;
+import io.closecast.pipeline.config.PromotionObjective;
 import io.closecast.pipeline.registry.Gate;
 import io.closecast.pipeline.registry.Promotion;
 import io.closecast.pipeline.registry.RegistryEvaluator;
@@ -77,6 +78,10 @@ public final class SweepCommand implements Callable<Integer> {
             description = "Gate: also require Diebold-Mariano p < 0.05 against naive.")
     boolean requireSignificance;
 
+    @Option(names = "--objective", paramLabel = "point|interval",
+            description = "Gate: what --promote judges on (default: the config's promotion.objective, else point).")
+    String objective;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -88,6 +93,9 @@ public final class SweepCommand implements Callable<Integer> {
         }
         if (promote && !register) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--promote needs --register");
+        }
+        if (objective != null) {
+            PromotionObjective.parse(objective, "--objective");
         }
         Optional<TrainingUi.Settings> uiSettings = ui.settings(spec);
         List<SweepFile> fleet = selected(SweepFile.readAll(file, ProjectRoot.of(file)));
@@ -129,7 +137,9 @@ public final class SweepCommand implements Callable<Integer> {
                     Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), RunMetadata.user()).promote(
                             new Promotion.Request(version.name(), version.version(), Promotion.DEFAULT_ALIAS,
                                     new Gate.Policy(Gate.Policy.DEFAULT.maxMase(), gateDays,
-                                            requireSignificance, Gate.Policy.DEFAULT.alpha()), Optional.empty()),
+                                            requireSignificance, Gate.Policy.DEFAULT.alpha(), objective == null
+                                            ? sweep.base().tracking().objective()
+                                            : PromotionObjective.parse(objective, "--objective")), Optional.empty()),
                             new RegistryEvaluator(client, sweep.base().data().file().toAbsolutePath().getParent(),
                                     Optional.of(sweep.base().data().file().toAbsolutePath()), work.resolve("gate")
                                     .resolve(TrainConfig.slug(sweep.symbol()))));

@@ -72,13 +72,23 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
     }
 
     /**
-     * Where the run is tracked, under which registered model its versions go, and whether a registered version is
-     * first refit on all data ({@code training.refit}).
+     * Where the run is tracked, under which registered model its versions go, whether a registered version is
+     * first refit on all data ({@code training.refit}), and what the promotion gate judges its versions on
+     * ({@code promotion.objective}).
      */
-    public record Tracking(String experiment, String registeredModel, boolean refit) {
-        /** Tracking with refit on (the default). */
+    public record Tracking(String experiment, String registeredModel, boolean refit, PromotionObjective objective) {
+        /** Tracking with refit on (the default) and the point objective. */
         public Tracking(String experiment, String registeredModel) {
             this(experiment, registeredModel, true);
+        }
+
+        /** Tracking with the point objective. */
+        public Tracking(String experiment, String registeredModel, boolean refit) {
+            this(experiment, registeredModel, refit, PromotionObjective.POINT);
+        }
+
+        public Tracking {
+            java.util.Objects.requireNonNull(objective, "objective");
         }
     }
 
@@ -220,10 +230,14 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
 
         IntervalSpec intervals = readIntervals(root.section("intervals"));
 
+        ConfigSection promotion = root.section("promotion");
+        PromotionObjective objective = promotion.choice("objective", PromotionObjective.class, PromotionObjective.POINT);
+        promotion.finish();
+
         ConfigSection mlflow = root.section("mlflow");
         String slug = slug(symbol);
         Tracking tracking = new Tracking(mlflow.string("experiment", DEFAULT_NAME).replace(SYMBOL, slug),
-                mlflow.string("registered-model", DEFAULT_NAME).replace(SYMBOL, slug), refit);
+                mlflow.string("registered-model", DEFAULT_NAME).replace(SYMBOL, slug), refit, objective);
         mlflow.finish();
         Map<String, String> resolved = new java.util.LinkedHashMap<>(root.resolved());
         resolved.replaceAll((key, value) -> key.equals("data.file") ? value.replace(SYMBOL, symbol)

@@ -1,8 +1,10 @@
 package io.closecast.pipeline.registry;
 
 import io.closecast.pipeline.PipelineException;
+import io.closecast.pipeline.config.PromotionObjective;
 
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -10,6 +12,7 @@ import io.closecast.model.evaluation.Backtest;
 import io.closecast.model.evaluation.DieboldMariano;
 import io.closecast.model.evaluation.ForecastEvaluation;
 import io.closecast.model.prices.DateRange;
+import io.closecast.model.risk.RiskEvaluation;
 
 /**
  * The promotion gate's rules, as a pure function: a policy and the evaluations of a candidate (and of production on
@@ -20,7 +23,8 @@ import io.closecast.model.prices.DateRange;
  * none); when its MASE is not below the policy's maximum; when significance is required and the Diebold-Mariano test
  * does not find it better than naive at the policy's level; when it is worse than production by the Diebold-Mariano
  * test at that level. Otherwise it passes, also when there is no production version, or no days out of sample for
- * both to compare on.
+ * both to compare on. That is the {@link PromotionObjective#POINT} objective; {@link PromotionObjective#INTERVAL}
+ * judges the candidate's next-day intervals instead ({@link IntervalGate}).
  */
 public final class Gate {
     private Gate() {
@@ -32,11 +36,18 @@ public final class Gate {
      * level {@code alpha}) on days out of sample for both, and with {@code requireSignificance} also better than
      * naive by the same test.
      */
-    public record Policy(double maxMase, int minDays, boolean requireSignificance, double alpha) {
+    public record Policy(double maxMase, int minDays, boolean requireSignificance, double alpha,
+                         PromotionObjective objective) {
         public static final int DEFAULT_MIN_DAYS = 120;
         public static final Policy DEFAULT = new Policy(1.0, DEFAULT_MIN_DAYS, false, 0.05);
 
+        /** A policy of the point objective. */
+        public Policy(double maxMase, int minDays, boolean requireSignificance, double alpha) {
+            this(maxMase, minDays, requireSignificance, alpha, PromotionObjective.POINT);
+        }
+
         public Policy {
+            java.util.Objects.requireNonNull(objective, "objective");
             if (!(maxMase > 0)) {
                 throw new PipelineException("--max-mase must be > 0, found " + maxMase);
             }
@@ -49,12 +60,23 @@ public final class Gate {
         }
 
         public Policy withRequireSignificance(boolean value) {
-            return new Policy(maxMase, minDays, value, alpha);
+            return new Policy(maxMase, minDays, value, alpha, objective);
+        }
+
+        public Policy withObjective(PromotionObjective value) {
+            return new Policy(maxMase, minDays, requireSignificance, alpha, value);
         }
     }
 
-    /** One version's rolling-origin forecasts on the gate's days, and a description of them. */
-    public record Evaluation(Backtest backtest, String window) {
+    /**
+     * One version's rolling-origin forecasts on the gate's days, a description of them, and (for the interval
+     * objective) its next-day intervals beside GARCH(1,1), EWMA and the constant baseline on the same days.
+     */
+    public record Evaluation(Backtest backtest, String window, Optional<RiskEvaluation> risk) {
+        public Evaluation(Backtest backtest, String window) {
+            this(backtest, window, Optional.empty());
+        }
+
         public ForecastEvaluation.Step step() {
             return backtest.evaluation().first();
         }
@@ -64,9 +86,28 @@ public final class Gate {
         }
     }
 
-    /** Candidate and production on the days out of sample for both, and the Diebold-Mariano test between them. */
+    /**
+     * Candidate and production on the days out of sample for both, and the Diebold-Mariano test between them; for
+     * the interval objective also the test between their interval scores, one per level (empty when not compared).
+     */
     public record Comparison(DateRange range, int days, double candidateMase, double productionMase,
-                             DieboldMariano.Result dm) {
+                             DieboldMariano.Result dm, List<IntervalComparison> intervals) {
+        public Comparison(DateRange range, int days, double candidateMase, double productionMase,
+                          DieboldMariano.Result dm) {
+            this(range, days, candidateMase, productionMase, dm, List.of());
+        }
+
+        public Comparison {
+            intervals = List.copyOf(intervals);
+        }
+    }
+
+    /**
+     * Candidate and production's interval scores at one level on their common days, and the Diebold-Mariano test
+     * of the candidate's against production's.
+     */
+    public record IntervalComparison(double level, double candidateScore, double productionScore,
+                                     DieboldMariano.Result dm) {
     }
 
     /** The version {@code alias} points at, and the candidate's comparison with it (empty: no days in common). */
@@ -91,6 +132,9 @@ public final class Gate {
      */
     public static Judgement judge(Policy policy, LocalDate outOfSampleFrom, Optional<Evaluation> candidate,
                                   Optional<Production> production) {
+        if (enoughDays(policy, candidate) && policy.objective() == PromotionObjective.INTERVAL) {
+            return IntervalGate.judge(policy, candidate.get(), production);
+        }
         if (!enoughDays(policy, candidate)) {
             return new Judgement(false, String.format(Locale.ROOT, "refused: %d out-of-sample days (%s), the gate needs"
                             + " at least %d; the version's out-of-sample days start %s (--days lowers the minimum, --data"

@@ -170,6 +170,16 @@ public final class Promotion {
         tags.put(ClosecastTags.PROMOTION_PREFIX + "require_significance", Boolean.toString(policy.requireSignificance()));
         tags.put(ClosecastTags.PROMOTION_PREFIX + "days", Integer.toString(score.map(Gate.Evaluation::days).orElse(0)));
         score.ifPresent(s -> putScores(tags, s));
+        tags.put(ClosecastTags.PROMOTION_PREFIX + "objective", policy.objective().key());
+        if (policy.objective() == io.closecast.pipeline.config.PromotionObjective.INTERVAL) {
+            score.flatMap(Gate.Evaluation::risk).ifPresent(r -> r.metrics("candidate").forEach((k, v) -> {
+                if (k.startsWith("candidate_") && (k.contains("coverage_") || k.contains("kupiec_p_")
+                        || k.contains("christoffersen_cc_p_") || k.contains("interval_score_"))
+                        || k.startsWith("garch_candidate_interval_score_")) {
+                    tags.put(ClosecastTags.PROMOTION_PREFIX + k, format(v));
+                }
+            }));
+        }
         Optional<Gate.Comparison> comparison = Gate.enoughDays(policy, score) && current.isPresent()
                 ? compare(evaluator, candidate, from, current.get(), tags) : Optional.empty();
         Gate.Judgement judgement = Gate.judge(policy, from, score,
@@ -221,7 +231,7 @@ public final class Promotion {
         double pMase = java.util.Arrays.stream(b).map(Math::abs).average().orElseThrow() / naiveMae;
         DieboldMariano.Result dm = DieboldMariano.test(a, b, 1, DieboldMariano.Loss.ABSOLUTE);
         Gate.Comparison comparison = new Gate.Comparison(DateRange.create(common.getFirst(), common.getLast()), common.size(),
-                cMase, pMase, dm);
+                cMase, pMase, dm, IntervalComparisons.of(c.get(), p.get()));
         tags.put(ClosecastTags.PROMOTION_PREFIX + "comparison", "production version " + production.version() + " on " + comparison.range()
                 + " (" + comparison.days() + " days)");
         tags.put(ClosecastTags.PROMOTION_PREFIX + "comparison_candidate_mase", format(cMase));

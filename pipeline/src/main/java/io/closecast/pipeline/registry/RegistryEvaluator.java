@@ -18,6 +18,7 @@ import io.closecast.model.prices.DateRange;
 import io.closecast.model.bundle.ForecastModel;
 import io.closecast.model.ModelException;
 import io.closecast.model.prices.PriceSeries;
+import io.closecast.model.risk.RiskEvaluation;
 
 /**
  * The promotion gate's evaluation: a version's bundle, downloaded from the registry and verified, forecasts every
@@ -70,7 +71,19 @@ public final class RegistryEvaluator implements Promotion.Evaluator {
             throw e;
         }
         return Optional.of(new Gate.Evaluation(backtest, symbol + " " + backtest.range() + " ("
-                + backtest.days() + " days)"));
+                + backtest.days() + " days)", risk(model, series, backtest)));
+    }
+
+    /**
+     * The next-day intervals beside GARCH(1,1), EWMA and the constant baseline (what the interval objective judges);
+     * empty when they cannot be evaluated, which only the interval objective minds.
+     */
+    private static Optional<RiskEvaluation> risk(ForecastModel model, PriceSeries series, Backtest backtest) {
+        try {
+            return Optional.of(OutOfTimeRisk.evaluate(model, series, backtest));
+        } catch (ModelException | PipelineException e) {
+            return Optional.empty();
+        }
     }
 
     private ForecastModel model(ModelVersion version) {

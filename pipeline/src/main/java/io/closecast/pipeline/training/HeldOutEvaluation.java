@@ -1,6 +1,8 @@
 package io.closecast.pipeline.training;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,7 +13,11 @@ import io.closecast.model.evaluation.ForecastMetrics;
 import io.closecast.model.intervals.BaselineIntervals;
 import io.closecast.model.intervals.IntervalCalibration;
 import io.closecast.model.intervals.IntervalEvaluation;
+import io.closecast.model.intervals.ForecastInterval;
 import io.closecast.model.intervals.IntervalSpec;
+import io.closecast.model.risk.DailyBounds;
+import io.closecast.model.risk.RiskEvaluation;
+import io.closecast.model.risk.VolatilityReferences;
 import io.closecast.training.TrainingResult;
 
 /**
@@ -83,5 +89,44 @@ record HeldOutEvaluation(WindowSet part, double[][] predicted, ForecastMetrics m
     IntervalEvaluation intervals(IntervalSpec spec, IntervalCalibration calibration, PreparedData data) {
         BaselineIntervals baseline = BaselineIntervals.fit(spec, data.train().targetPrices(), data.train().lastPrices());
         return IntervalEvaluation.of(calibration, data.codec(), part, predicted, baseline);
+    }
+
+    /**
+     * This part's next-day (step 1) intervals beside GARCH(1,1) and RiskMetrics EWMA, both fitted on the training
+     * windows' daily returns and filtered through the validation and this part's days with fixed parameters, and
+     * the constant-width baseline: coverage, interval score, pinball, Kupiec, Christoffersen, DM against GARCH.
+     */
+    RiskEvaluation risk(IntervalSpec spec, IntervalCalibration calibration, PreparedData data) {
+        BaselineIntervals baseline = BaselineIntervals.fit(spec, data.train().targetPrices(), data.train().lastPrices());
+        List<List<ForecastInterval>> model = new ArrayList<>(part.size());
+        List<List<ForecastInterval>> constant = new ArrayList<>(part.size());
+        double[] actual = new double[part.size()];
+        for (int i = 0; i < part.size(); i++) {
+            model.add(calibration.intervals(new double[] {predicted[i][0]},
+                    calibration.volatility(data.codec(), part.inputs()[i])));
+            constant.add(baseline.intervals(part.lastPrices()[i], 1));
+            actual[i] = part.targetPrices()[i][0];
+        }
+        double[] own = stepOneReturns(part);
+        double[] later = own;
+        if (!data.validation().isEmpty() && data.validation() != part) {
+            double[] validation = stepOneReturns(data.validation());
+            later = new double[validation.length + own.length];
+            System.arraycopy(validation, 0, later, 0, validation.length);
+            System.arraycopy(own, 0, later, validation.length, own.length);
+        }
+        List<DailyBounds> methods = new ArrayList<>(DailyBounds.firstStep(RiskEvaluation.MODEL, model));
+        methods.addAll(DailyBounds.firstStep("baseline", constant));
+        return RiskEvaluation.beside(VolatilityReferences.fit(stepOneReturns(data.train())), later, part.lastPrices(),
+                actual, methods);
+    }
+
+    /** Each window's next-day log return {@code ln(target[0] / last)}: the part's daily returns in date order. */
+    static double[] stepOneReturns(WindowSet windows) {
+        double[] r = new double[windows.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = Math.log(windows.targetPrices()[i][0] / windows.lastPrices()[i]);
+        }
+        return r;
     }
 }

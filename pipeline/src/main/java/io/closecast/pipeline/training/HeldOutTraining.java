@@ -27,6 +27,8 @@ import io.closecast.model.dataset.DatasetInfo;
 import io.closecast.model.dataset.PreparedData;
 import io.closecast.model.intervals.IntervalCalibration;
 import io.closecast.model.intervals.IntervalEvaluation;
+import io.closecast.model.risk.RiskEvaluation;
+import io.closecast.model.risk.RiskTable;
 import io.closecast.model.intervals.IntervalMetrics;
 import io.closecast.model.prices.PriceSeries;
 import io.closecast.model.train.EpochStats;
@@ -91,6 +93,8 @@ final class HeldOutTraining {
         metrics.put("test_windows", (double) data.test().size());
         Optional<IntervalCalibration> intervals = HeldOutEvaluation.calibrate(config.intervals(), result, data);
         Optional<IntervalEvaluation> testIntervals = intervals.map(c -> test.intervals(config.intervals(), c, data));
+        Optional<RiskEvaluation> risk = intervals.map(c -> test.risk(config.intervals(), c, data));
+        risk.ifPresent(r -> metrics.putAll(r.metrics("test")));
         testIntervals.ifPresent(e -> metrics.putAll(e.toMap("test_", "baseline_test_")));
         if (intervals.isEmpty()) {
             client.setTags(runId, Map.of(ClosecastTags.INTERVALS, "none: no validation windows to calibrate on"));
@@ -104,6 +108,7 @@ final class HeldOutTraining {
         artifacts.write(runId, work, new RunArtifacts.Finished(config, options.configText(), series, data, result, test,
                 intervals));
         printTest(test, testIntervals);
+        risk.ifPresent(r -> RiskTable.lines(r).forEach(line -> console.printf(Locale.ROOT, "test %s%n", line)));
         return new Trained(metrics, Optional.empty());
     }
 

@@ -62,8 +62,11 @@ final class WalkForwardFolds {
             metrics.put(prefix + "test_up_share", step.upShare());
             Optional<IntervalCalibration> calibration = HeldOutEvaluation.calibrate(config.intervals(), result, data);
             if (calibration.isPresent()) {
-                Map<String, Double> foldIntervals = test.intervals(config.intervals(), calibration.get(), data)
-                        .toMap("test_", "baseline_test_");
+                // the comparison with GARCH(1,1) and EWMA first; the every-step interval metrics keep their keys
+                Map<String, Double> foldIntervals = new LinkedHashMap<>(
+                        test.risk(config.intervals(), calibration.get(), data).metrics("test"));
+                foldIntervals.putAll(test.intervals(config.intervals(), calibration.get(), data)
+                        .toMap("test_", "baseline_test_"));
                 foldIntervals.forEach((k, v) -> {
                     metrics.put(prefix + k, v);
                     intervalSums.merge(k, v, Double::sum);

@@ -1,0 +1,182 @@
+package io.closecast.model.risk;
+
+import io.closecast.model.ModelException;
+
+/**
+ * Maximum-likelihood estimation of a constant-mean Student-t GARCH(1,1) ({@link GarchParameters}), the model
+ * {@code arch.arch_model(y, mean="Constant", vol="GARCH", p=1, q=1, dist="t")} estimates, with the same likelihood
+ * and the same start of the variance recursion (the backcast).
+ *
+ * <p>The returns are fitted in percent (times 100, for a well-conditioned search, as {@code arch} recommends) and the
+ * estimate is given back in the returns' units. The search is a {@link NelderMead} simplex over unconstrained
+ * parameters ({@code mu}; {@code ln omega}; {@code alpha + beta = 0.9999 logistic(a)},
+ * {@code alpha = (alpha + beta) logistic(b)}; {@code nu = 2.05 + 497.95 logistic(c)}, the bounds {@code arch}
+ * uses), started from the best of a small grid of {@code (alpha, beta)} (as {@code arch} starts), restarted at its
+ * best point until a restart no longer improves the likelihood: the usual cure for a simplex that collapsed early.
+ */
+public final class StudentTGarch {
+    /** Fewer returns than this are not fitted. */
+    public static final int MIN_OBSERVATIONS = 100;
+    static final double SCALE = 100;
+    private static final double MAX_PERSISTENCE = 0.9999;
+    private static final double NU_MIN = 2.05;
+    private static final double NU_MAX = 500;
+    private static final int BUDGET = 40_000;
+
+    private StudentTGarch() {
+    }
+
+    /**
+     * Fits the model on {@code returns}.
+     *
+     * @param returns daily log returns in date order
+     * @return the estimate, or {@link GarchFit.Failed} saying why there is none (too few or non-finite returns, no
+     *         convergence within the evaluation budget); never throws for bad data
+     */
+    public static GarchFit fit(double[] returns) {
+        int n = returns.length;
+        if (n < MIN_OBSERVATIONS) {
+            return new GarchFit.Failed("GARCH(1,1) needs at least " + MIN_OBSERVATIONS + " returns, found " + n);
+        }
+        double[] y = new double[n];
+        double mean = 0;
+        for (int t = 0; t < n; t++) {
+            if (!Double.isFinite(returns[t])) {
+                return new GarchFit.Failed("GARCH(1,1) needs finite returns, found " + returns[t] + " at " + t);
+            }
+            y[t] = returns[t] * SCALE;
+            mean += y[t] / n;
+        }
+        double variance = 0;
+        double fourth = 0;
+        for (double v : y) {
+            double e = v - mean;
+            variance += e * e / n;
+            fourth += e * e * e * e / n;
+        }
+        if (!(variance > 0)) {
+            return new GarchFit.Failed("GARCH(1,1) needs returns that vary, found a constant series");
+        }
+        double backcast = backcast(y, mean);
+        double kurtosis = fourth / (variance * variance);
+        double nu0 = Math.max(kurtosis > 3.75 ? (4 * kurtosis - 6) / (kurtosis - 3) : 12, 4);
+        // arch's way of starting: the best of a small grid of (alpha, beta), then the search from there
+        double[][] starts = {{0.05, 0.90}, {0.10, 0.85}, {0.03, 0.95}, {0.15, 0.60}, {0.08, 0.91}, {0.02, 0.97}};
+        double[] start = null;
+        double startValue = Double.POSITIVE_INFINITY;
+        for (double[] s : starts) {
+            double[] theta = toTheta(mean, variance * (1 - s[0] - s[1]), s[0], s[1], nu0);
+            double v = negativeLogLikelihood(theta, y, backcast);
+            if (start == null || v < startValue) {
+                start = theta;
+                startValue = v;
+            }
+        }
+        NelderMead.Outcome best = NelderMead.minimise(th -> negativeLogLikelihood(th, y, backcast), start, 0.3, 1e-9,
+                BUDGET);
+        int spent = starts.length + best.evaluations();
+        boolean converged = best.converged();
+        for (int restart = 0; restart < 20; restart++) {
+            NelderMead.Outcome o = NelderMead.minimise(th -> negativeLogLikelihood(th, y, backcast), best.point(), 0.05,
+                    1e-10, BUDGET);
+            spent += o.evaluations();
+            boolean improved = o.value() < best.value() - 1e-9;
+            if (o.value() <= best.value()) {
+                best = o;
+            }
+            converged = o.converged();
+            if (!improved && converged) {
+                break;
+            }
+        }
+        if (!converged || !Double.isFinite(best.value())) {
+            return new GarchFit.Failed("GARCH(1,1) maximum likelihood did not converge after " + spent
+                    + " likelihood evaluations (best log-likelihood " + (-best.value()) + ")");
+        }
+        double[] p = fromTheta(best.point());
+        try {
+            GarchParameters estimate = new GarchParameters(p[0] / SCALE, p[1] / (SCALE * SCALE), p[2], p[3], p[4]);
+            double logLikelihood = -best.value() + n * Math.log(SCALE);
+            return new GarchFit.Fitted(estimate, logLikelihood, backcast / (SCALE * SCALE), n, spent);
+        } catch (ModelException e) {
+            return new GarchFit.Failed("GARCH(1,1) estimate is not a valid model: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The log-likelihood of {@code returns} under {@code parameters}, the recursion started at {@code backcast}.
+     *
+     * @param parameters a GARCH(1,1) in the returns' units
+     * @param returns daily log returns in date order
+     * @param backcast the variance before the first return
+     * @return the sum of the Student-t log densities of the returns
+     */
+    public static double logLikelihood(GarchParameters parameters, double[] returns, double backcast) {
+        double[] sigma2 = parameters.variances(returns, backcast);
+        double nu = parameters.nu();
+        double constant = SpecialFunctions.logGamma((nu + 1) / 2) - SpecialFunctions.logGamma(nu / 2)
+                - 0.5 * Math.log(Math.PI * (nu - 2));
+        double sum = 0;
+        for (int t = 0; t < returns.length; t++) {
+            double e = returns[t] - parameters.mu();
+            sum += constant - 0.5 * Math.log(sigma2[t]) - (nu + 1) / 2 * Math.log1p(e * e / (sigma2[t] * (nu - 2)));
+        }
+        return sum;
+    }
+
+    /** arch's backcast: the EWMA (weights 0.94^k, normalised) of the first min(75, n) squared demeaned returns. */
+    static double backcast(double[] y, double mean) {
+        int tau = Math.min(75, y.length);
+        double weights = 0;
+        double sum = 0;
+        double w = 1;
+        for (int t = 0; t < tau; t++) {
+            double e = y[t] - mean;
+            sum += w * e * e;
+            weights += w;
+            w *= 0.94;
+        }
+        return sum / weights;
+    }
+
+    private static double negativeLogLikelihood(double[] theta, double[] y, double backcast) {
+        double[] p = fromTheta(theta);
+        double mu = p[0], omega = p[1], alpha = p[2], beta = p[3], nu = p[4];
+        if (!(omega > 0) || !(nu > 2)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double constant = SpecialFunctions.logGamma((nu + 1) / 2) - SpecialFunctions.logGamma(nu / 2)
+                - 0.5 * Math.log(Math.PI * (nu - 2));
+        double sum = 0;
+        double shock2 = backcast;
+        double sigma2 = backcast;
+        for (double v : y) {
+            sigma2 = omega + alpha * shock2 + beta * sigma2;
+            double e = v - mu;
+            sum += constant - 0.5 * Math.log(sigma2) - (nu + 1) / 2 * Math.log1p(e * e / (sigma2 * (nu - 2)));
+            shock2 = e * e;
+        }
+        return -sum;
+    }
+
+    private static double[] toTheta(double mu, double omega, double alpha, double beta, double nu) {
+        double persistence = alpha + beta;
+        return new double[] {mu, Math.log(omega), logit(persistence / MAX_PERSISTENCE), logit(alpha / persistence),
+                logit((nu - NU_MIN) / (NU_MAX - NU_MIN))};
+    }
+
+    private static double[] fromTheta(double[] theta) {
+        double persistence = MAX_PERSISTENCE * logistic(theta[2]);
+        double alpha = persistence * logistic(theta[3]);
+        return new double[] {theta[0], Math.exp(theta[1]), alpha, persistence - alpha,
+                NU_MIN + (NU_MAX - NU_MIN) * logistic(theta[4])};
+    }
+
+    private static double logistic(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    private static double logit(double p) {
+        return Math.log(p / (1 - p));
+    }
+}
