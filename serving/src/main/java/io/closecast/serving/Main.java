@@ -7,6 +7,7 @@ import io.closecast.serving.http.FeedbackService;
 import io.closecast.serving.http.HealthService;
 import io.closecast.serving.http.InvocationsService;
 import io.closecast.serving.http.ModelService;
+import io.closecast.serving.http.OipService;
 import io.closecast.serving.http.OpenApiService;
 import io.closecast.serving.http.PredictService;
 import io.closecast.serving.http.SamplesService;
@@ -60,7 +61,10 @@ public final class Main {
             "/v1/models", "/v1/models/{name}", "/v1/models/{name}/predict", "/v1/models/{name}/predict/csv",
             "/v1/models/{name}/feedback", "/v1/models/{name}/feedback/summary",
             "/v1/webhooks/mlflow", "/health/live", "/health/ready", "/ping", "/health", "/version", "/metrics", "/openapi",
-            "/", "/dashboard/{asset}", "/v1/feedback", "/v1/feedback/summary", "/v1/samples", "/v1/samples/{symbol}");
+            "/", "/dashboard/{asset}", "/v1/feedback", "/v1/feedback/summary", "/v1/samples", "/v1/samples/{symbol}",
+            "/v2/health/live", "/v2/health/ready", "/v2", "/v2/models/{name}", "/v2/models/{name}/ready",
+            "/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}",
+            "/v2/models/{name}/versions/{version}/ready", "/v2/models/{name}/versions/{version}/infer");
 
     private static final double OBSERVE_WEIGHT = 1000;
 
@@ -151,7 +155,8 @@ public final class Main {
         Set<String> openPrefixes = new HashSet<>();
         open.add("/v1/webhooks/mlflow"); // authenticated by its HMAC signature
         if (config.security().openHealth()) {
-            open.addAll(List.of("/health/live", "/health/ready", "/ping", "/health", "/version"));
+            open.addAll(List.of("/health/live", "/health/ready", "/ping", "/health", "/version",
+                    "/v2/health/live", "/v2/health/ready", "/v2"));
         }
         if (config.security().openMetrics()) {
             open.add("/metrics");
@@ -172,6 +177,7 @@ public final class Main {
                 .addFilter(new ApiKeyFilter(keys, open, openPrefixes))
                 .register(new PredictService(models, config.server().maxBodyBytes()),
                         new InvocationsService(models, metrics, config.server().maxBodyBytes()),
+                        new OipService(models, config.server().maxBodyBytes()),
                         new ModelService(models),
                         new HealthService(models, keys),
                         new WebhookService(models, verifier, config.server().maxBodyBytes()),
