@@ -35,6 +35,7 @@ import java.util.Set;
 
 import io.closecast.model.lstm.LstmForecaster;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.DirectHandler;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.MeterRegistry;
@@ -110,10 +111,11 @@ public final class Main {
         WebServer server = WebServer.builder()
                 .host(config.server().host())
                 .port(config.server().port())
-                // small request and response bodies: no Nagle delay; a socket silent for the idle timeout is closed
-                // in any state, also before its first byte (Helidon's idle check skips connections not yet
-                // identified as HTTP/1.1)
-                .connectionOptions(o -> o.tcpNoDelay(true).readTimeout(config.server().timeouts().idle()))
+                // small request and response bodies: no Nagle delay; every accepted connection must send its first
+                // request headers within the header timeout, also one that never sends a byte (HeaderDeadline: Helidon's
+                // idle check skips connections not yet identified as HTTP/1.1)
+                .connectionOptions(headerDeadline.socketOptions(SocketOptions.builder().tcpNoDelay(true)
+                        .readTimeout(config.server().timeouts().idle()).build()))
                 .writeQueueLength(config.server().writeQueueLength())
                 // idle keep-alive connections and request lines trickled in are closed by Helidon's idle check,
                 // headers trickled in by HeaderDeadline, bodies by Bodies.read (docs/serving.md)
