@@ -183,10 +183,18 @@ public final class Main {
                         new ModelService(models),
                         new HealthService(models, keys),
                         new WebhookService(models, verifier, config.server().maxBodyBytes()),
-                        new OpenApiService(),
+                        new OpenApiService(models),
                         new FeedbackService(models, metrics.registry(), config.dashboard().feedbackWindow(), config.server().maxBodyBytes()),
                         new SamplesService(models, SampleFiles.create(config.dashboard().dataDir())),
                         new DashboardService())
+                // GET /metrics is the metrics observer's (it comes first); any other method is refused here
+                .any("/metrics", (req, res) -> {
+                    if (io.helidon.http.Method.GET.equals(req.prologue().method())) {
+                        Responses.notFound(req, res);
+                    } else {
+                        Responses.methodNotAllowed(req, res, "GET");
+                    }
+                })
                 .any(Responses::notFound)
                 // ConnectionGuard maps failures as they pass; this catches what a filter outside it could raise
                 .error(Throwable.class, Responses::failure);

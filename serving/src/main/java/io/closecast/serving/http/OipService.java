@@ -12,6 +12,7 @@ import io.closecast.serving.models.VersionLease;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import io.closecast.model.bundle.ForecastModel;
@@ -96,7 +97,11 @@ public final class OipService implements HttpService {
 
     private void modelReady(ServerRequest req, ServerResponse res) {
         ModelManager manager = ModelPaths.named(models, req);
-        boolean ready = manager.status().serving().filter(info -> versionMatches(req, info)).isPresent();
+        Optional<ModelInfo> serving = manager.status().serving();
+        if (serving.isPresent() && !versionMatches(req, serving.get())) {
+            throw notServed(req, manager.name(), serving.get().version());
+        }
+        boolean ready = serving.isPresent();
         StringBuilder sb = new StringBuilder(64).append("{\"name\":");
         JsonText.quote(sb, manager.name());
         sb.append(",\"ready\":").append(ready).append('}');
@@ -234,13 +239,16 @@ public final class OipService implements HttpService {
         ModelManager manager = ModelPaths.named(models, req);
         VersionLease lease = PredictService.lease(manager);
         if (!versionMatches(req, lease.info())) {
-            String asked = req.path().pathParameters().get("version");
             String serving = lease.info().version();
             lease.close();
-            throw ApiException.create(404, "version_not_served", "version: expected " + serving
-                    + " (the version of " + manager.name() + " this service serves), found " + JsonText.abbreviate(asked));
+            throw notServed(req, manager.name(), serving);
         }
         return lease;
+    }
+
+    private static ApiException notServed(ServerRequest req, String model, String serving) {
+        return ApiException.create(404, "version_not_served", "version: expected " + serving + " (the version of "
+                + model + " this service serves), found " + JsonText.abbreviate(req.path().pathParameters().get("version")));
     }
 
     private static boolean versionMatches(ServerRequest req, ModelInfo info) {

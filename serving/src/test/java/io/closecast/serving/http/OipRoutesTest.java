@@ -121,7 +121,8 @@ class OipRoutesTest {
         assertEquals("{\"name\":\"" + TestModelSource.NAME + "\",\"ready\":true}", ready.body());
         assertEquals(200, client.get("/v2/models/" + TestModelSource.NAME + "/versions/1/ready", "X-API-Key", KEY).statusCode());
         HttpResponse<String> other = client.get("/v2/models/" + TestModelSource.NAME + "/versions/7/ready", "X-API-Key", KEY);
-        assertEquals(503, other.statusCode(), other.body());
+        assertEquals(404, other.statusCode(), other.body());
+        assertTrue(TestClient.json(other).get("error").asText().startsWith("version: expected 1"), other.body());
     }
 
     @Test
@@ -259,6 +260,33 @@ class OipRoutesTest {
         // the other routes keep their own error shape
         HttpResponse<String> v1 = client.post("/v1/predict", "application/json", "{}", "X-API-Key", KEY);
         assertEquals("invalid_field", TestClient.json(v1).at("/error/code").asText(), v1.body());
+    }
+
+    @Test
+    void theOpenApiDocumentStatesTheLoadedModelsLimitsAndOtherMethodsAre405() {
+        HttpResponse<String> doc = client.get("/openapi");
+        assertEquals(200, doc.statusCode());
+        assertTrue(!doc.body().contains("__WINDOW_LENGTH__") && !doc.body().contains("__MAX_HORIZON__")
+                && !doc.body().contains("__PRICE_COLUMN__"), "every placeholder filled in");
+        assertTrue(doc.body().contains("closes: {type: array, minItems: 5,"), "closes at least the window (5)");
+        assertTrue(doc.body().contains("horizon: {type: integer, minimum: 1, maximum: 10,"), "horizon at most 10");
+        assertTrue(doc.body().contains("/v2/models/{name}/infer:"), "the Open Inference Protocol documented");
+        for (String path : List.of("/metrics", "/openapi", "/health/live")) {
+            HttpResponse<String> res = client.post(path, "application/json", "{}", "X-API-Key", KEY);
+            assertEquals(405, res.statusCode(), path + ": " + res.body());
+            assertEquals("GET", res.headers().firstValue("Allow").orElse(""), path);
+        }
+    }
+
+    @Test
+    void pricesOutsideOneMillionthToOneBillionAreRefusedByName() {
+        String tensor = "{\"inputs\": [{\"name\": \"closes\", \"datatype\": \"FP64\", \"shape\": [5], \"data\": %s}]}";
+        refused(tensor.formatted("[1, 2, 3, 4, 2e9]"), "inputs[0].data[4]: expected a price <= 1e9");
+        refused(tensor.formatted("[1, 2, 1e-9, 4, 5]"), "inputs[0].data[2]: expected a price >= 1e-6");
+        HttpResponse<String> v1 = client.post("/v1/predict", "application/json", "{\"closes\": [1, 2, 3, 4, 1.7e308]}",
+                "X-API-Key", KEY);
+        assertEquals(400, v1.statusCode(), v1.body());
+        assertEquals("closes[4]", TestClient.json(v1).at("/error/field").asText(), v1.body());
     }
 
     @Test

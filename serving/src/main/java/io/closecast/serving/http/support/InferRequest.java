@@ -90,6 +90,9 @@ public record InferRequest(Optional<String> id, List<double[]> windows, boolean 
                             + JsonText.abbreviate(key));
                 }
             }
+            hint(params.get("binary_data_output"), "parameters.binary_data_output", true);
+            hint(params.get("priority"), "parameters.priority", false);
+            hint(params.get("timeout"), "parameters.timeout", false);
             horizon = Inputs.horizon(params.get("horizon"), "parameters.horizon", maxHorizon);
             JsonNode asked = params.get("intervals");
             if (asked != null && !asked.isBoolean()) {
@@ -116,7 +119,7 @@ public record InferRequest(Optional<String> id, List<double[]> windows, boolean 
             double[] window = new double[windowLength];
             for (int i = 0; i < n; i++) {
                 double v = values[r * n + i];
-                if (!(Double.isFinite(v) && v > 0)) {
+                if (!(v >= Inputs.MIN_PRICE && v <= Inputs.MAX_PRICE)) {
                     Inputs.price(v, Double.toString(v), "inputs[0].data[" + (r * n + i) + "]"
                             + (tensor.batched() ? " (history " + r + ", close " + i + ")" : ""));
                 }
@@ -127,6 +130,14 @@ public record InferRequest(Optional<String> id, List<double[]> windows, boolean 
             windows.add(window);
         }
         return new InferRequest(id, windows, tensor.batched(), horizon, outputs);
+    }
+
+    /** A client hint that is ignored, checked for its type all the same: a boolean, or an integer &gt;= 0. */
+    private static void hint(JsonNode value, String field, boolean bool) {
+        if (value != null && (bool ? !value.isBoolean() : !(value.isIntegralNumber() && value.asLong() >= 0))) {
+            throw ApiException.badField(field, "expected " + (bool ? "true or false" : "an integer >= 0") + ", found "
+                    + JsonText.describe(value));
+        }
     }
 
     /** The input tensor's header. */
@@ -211,7 +222,7 @@ public record InferRequest(Optional<String> id, List<double[]> windows, boolean 
                         + shape(tensor) + "), found " + data.size());
             }
             for (int i = 0; i < count; i++) {
-                out[i] = number(data.get(i), "inputs[0].data[" + i + "]", tensor.fp32());
+                out[i] = number(data.get(i), "inputs[0].data[" + i + "]");
             }
             return out;
         }
@@ -226,17 +237,18 @@ public record InferRequest(Optional<String> id, List<double[]> windows, boolean 
                         + shape(tensor) + "), found " + JsonText.describe(row));
             }
             for (int i = 0; i < tensor.columns(); i++) {
-                out[r * tensor.columns() + i] = number(row.get(i), "inputs[0].data[" + r + "][" + i + "]", tensor.fp32());
+                out[r * tensor.columns() + i] = number(row.get(i), "inputs[0].data[" + r + "][" + i + "]");
             }
         }
         return out;
     }
 
-    private static double number(JsonNode n, String field, boolean fp32) {
+    private static double number(JsonNode n, String field) {
         if (n == null || !n.isNumber()) {
             throw ApiException.badField(field, "expected a number > 0, found " + JsonText.describe(n));
         }
-        return fp32 ? (float) n.doubleValue() : n.doubleValue();
+        // FP32 values written as JSON numbers are read as written (a cast could turn a tiny price into 0)
+        return n.doubleValue();
     }
 
     private static double[] binary(Tensor tensor, ByteBuffer binary) {
@@ -289,10 +301,9 @@ public record InferRequest(Optional<String> id, List<double[]> windows, boolean 
                     throw ApiException.badField(field + ".parameters", "expected an object, found " + JsonText.describe(params));
                 }
                 Inputs.onlyFields(params, Set.of("binary_data"), field + ".parameters"); // a hint: the answer is JSON
+                hint(params.get("binary_data"), field + ".parameters.binary_data", true);
             }
-            if (!asked.add(name.asText())) {
-                throw ApiException.badField(field + ".name", "expected each output once, found " + name.asText() + " twice");
-            }
+            asked.add(name.asText()); // an output named twice is answered once
         }
         return OUTPUTS.stream().filter(asked::contains).toList();
     }
