@@ -77,11 +77,6 @@ public final class HeaderDeadline implements Http1ConnectionListener, AutoClosea
         return new Registering(delegate);
     }
 
-    /** Connections accepted and not yet through their first request headers (tests watch it drain). */
-    int pending() {
-        return accepted.size();
-    }
-
     private void accepted(SocketChannel channel) {
         try {
             SocketAddress peer = channel.getRemoteAddress();
