@@ -7,6 +7,7 @@ import io.closecast.serving.http.FeedbackService;
 import io.closecast.serving.http.HealthService;
 import io.closecast.serving.http.InvocationsService;
 import io.closecast.serving.http.ModelService;
+import io.closecast.serving.http.OipService;
 import io.closecast.serving.http.OpenApiService;
 import io.closecast.serving.http.PredictService;
 import io.closecast.serving.http.SamplesService;
@@ -34,6 +35,7 @@ import java.util.Set;
 
 import io.closecast.model.lstm.LstmForecaster;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.DirectHandler;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.MeterRegistry;
@@ -60,7 +62,10 @@ public final class Main {
             "/v1/models", "/v1/models/{name}", "/v1/models/{name}/predict", "/v1/models/{name}/predict/csv",
             "/v1/models/{name}/feedback", "/v1/models/{name}/feedback/summary",
             "/v1/webhooks/mlflow", "/health/live", "/health/ready", "/ping", "/health", "/version", "/metrics", "/openapi",
-            "/", "/dashboard/{asset}", "/v1/feedback", "/v1/feedback/summary", "/v1/samples", "/v1/samples/{symbol}");
+            "/", "/dashboard/{asset}", "/v1/feedback", "/v1/feedback/summary", "/v1/samples", "/v1/samples/{symbol}",
+            "/v2/health/live", "/v2/health/ready", "/v2", "/v2/models/{name}", "/v2/models/{name}/ready",
+            "/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}",
+            "/v2/models/{name}/versions/{version}/ready", "/v2/models/{name}/versions/{version}/infer");
 
     private static final double OBSERVE_WEIGHT = 1000;
 
@@ -106,10 +111,11 @@ public final class Main {
         WebServer server = WebServer.builder()
                 .host(config.server().host())
                 .port(config.server().port())
-                // small request and response bodies: no Nagle delay; a socket silent for the idle timeout is closed
-                // in any state, also before its first byte (Helidon's idle check skips connections not yet
-                // identified as HTTP/1.1)
-                .connectionOptions(o -> o.tcpNoDelay(true).readTimeout(config.server().timeouts().idle()))
+                // small request and response bodies: no Nagle delay; every accepted connection must send its first
+                // request headers within the header timeout, also one that never sends a byte (HeaderDeadline: Helidon's
+                // idle check skips connections not yet identified as HTTP/1.1)
+                .connectionOptions(headerDeadline.socketOptions(SocketOptions.builder().tcpNoDelay(true)
+                        .readTimeout(config.server().timeouts().idle()).build()))
                 .writeQueueLength(config.server().writeQueueLength())
                 // idle keep-alive connections and request lines trickled in are closed by Helidon's idle check,
                 // headers trickled in by HeaderDeadline, bodies by Bodies.read (docs/serving.md)
@@ -151,7 +157,8 @@ public final class Main {
         Set<String> openPrefixes = new HashSet<>();
         open.add("/v1/webhooks/mlflow"); // authenticated by its HMAC signature
         if (config.security().openHealth()) {
-            open.addAll(List.of("/health/live", "/health/ready", "/ping", "/health", "/version"));
+            open.addAll(List.of("/health/live", "/health/ready", "/ping", "/health", "/version",
+                    "/v2/health/live", "/v2/health/ready", "/v2"));
         }
         if (config.security().openMetrics()) {
             open.add("/metrics");
@@ -172,13 +179,22 @@ public final class Main {
                 .addFilter(new ApiKeyFilter(keys, open, openPrefixes))
                 .register(new PredictService(models, config.server().maxBodyBytes()),
                         new InvocationsService(models, metrics, config.server().maxBodyBytes()),
+                        new OipService(models, config.server().maxBodyBytes()),
                         new ModelService(models),
                         new HealthService(models, keys),
                         new WebhookService(models, verifier, config.server().maxBodyBytes()),
-                        new OpenApiService(),
+                        new OpenApiService(models),
                         new FeedbackService(models, metrics.registry(), config.dashboard().feedbackWindow(), config.server().maxBodyBytes()),
                         new SamplesService(models, SampleFiles.create(config.dashboard().dataDir())),
                         new DashboardService())
+                // GET /metrics is the metrics observer's (it comes first); any other method is refused here
+                .any("/metrics", (req, res) -> {
+                    if (io.helidon.http.Method.GET.equals(req.prologue().method())) {
+                        Responses.notFound(req, res);
+                    } else {
+                        Responses.methodNotAllowed(req, res, "GET");
+                    }
+                })
                 .any(Responses::notFound)
                 // ConnectionGuard maps failures as they pass; this catches what a filter outside it could raise
                 .error(Throwable.class, Responses::failure);

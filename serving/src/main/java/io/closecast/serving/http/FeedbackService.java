@@ -163,7 +163,7 @@ public final class FeedbackService implements HttpService {
                 sb.append(',');
             }
             sb.append("{\"level\":").append(c.level()).append(",\"reports\":").append(c.reports())
-                    .append(",\"coverage\":").append(c.coverage()).append('}');
+                    .append(",\"coverage\":").append(Double.isNaN(c.coverage()) ? "null" : Double.toString(c.coverage())).append('}');
         }
         sb.append(']');
         sb.append(",\"first_date\":\"").append(s.first()).append('"');

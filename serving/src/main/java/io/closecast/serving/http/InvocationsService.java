@@ -69,11 +69,13 @@ public final class InvocationsService implements HttpService {
         ModelManager manager = models.single("/invocations");
         try (VersionLease lease = PredictService.lease(manager)) {
             ModelInfo info = lease.info();
+            // the query's horizon is for text/csv bodies (JSON has params.horizon); out of range it is refused either way
+            int queryHorizon = req.query().contains("horizon")
+                    ? Inputs.horizon(req.query().get("horizon"), "horizon", info.maxHorizon()) : 1;
             StringBuilder sb = new StringBuilder(256);
             sb.append("{\"predictions\":");
             if (type.equals("text/csv")) {
-                int horizon = req.query().contains("horizon")
-                        ? Inputs.horizon(req.query().get("horizon"), "horizon", info.maxHorizon()) : 1;
+                int horizon = queryHorizon;
                 Inputs.CsvWindow w = Inputs.csvWindow(new String(body, StandardCharsets.UTF_8),
                         info.priceColumn(), info.windowLength());
                 JsonText.numbers(sb, PredictService.forecast(lease, w.prices(), horizon));

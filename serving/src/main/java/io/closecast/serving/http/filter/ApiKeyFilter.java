@@ -46,10 +46,10 @@ public final class ApiKeyFilter implements Filter {
             case ACCEPTED -> chain.proceed();
             case MISSING -> {
                 res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
-                Responses.error(res, 401, ApiError.create("unauthenticated",
+                Responses.error(req, res, 401, ApiError.create("unauthenticated",
                         "X-API-Key: expected an API key in X-API-Key or Authorization: Bearer, found none"));
             }
-            case REJECTED -> Responses.error(res, 403, ApiError.create("forbidden",
+            case REJECTED -> Responses.error(req, res, 403, ApiError.create("forbidden",
                     "X-API-Key: expected one of the configured API keys, found a key that is not one"));
         }
     }

@@ -19,6 +19,15 @@ public record ApiError(String code, String message, Optional<String> field) {
         return new ApiError(code, message, Optional.empty());
     }
 
+    /** The Open Inference Protocol's error body, {@code {"error": "message"}} (the message names the field at fault). */
+    public byte[] toOipJson() {
+        StringBuilder sb = new StringBuilder(16 + message.length());
+        sb.append("{\"error\":");
+        JsonText.quote(sb, message);
+        sb.append('}');
+        return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The JSON body. */
     public byte[] toJson() {
         StringBuilder sb = new StringBuilder(96 + message.length());

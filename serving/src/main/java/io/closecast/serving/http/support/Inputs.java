@@ -13,6 +13,11 @@ import io.closecast.model.prices.PriceTable;
 /** Validation of request values against the serving model; every failure names the field, the value and what was expected. */
 public final class Inputs {
 
+    /** The largest price accepted: above it a forecast may overflow (no listed share trades near it). */
+    public static final double MAX_PRICE = 1e9;
+    /** The smallest price accepted: below it the ratio of two prices may overflow a forecast's interval. */
+    public static final double MIN_PRICE = 1e-6;
+
     private Inputs() {
     }
 
@@ -37,7 +42,7 @@ public final class Inputs {
             JsonNode n = node.get(i);
             double v = n != null && n.isNumber() ? n.doubleValue() : Double.NaN;
             // the common case allocates nothing; only a bad value builds its field name and message
-            double p = Double.isFinite(v) && v > 0 ? v : price(n, field + "[" + i + "]");
+            double p = v >= MIN_PRICE && v <= MAX_PRICE ? v : price(n, field + "[" + i + "]");
             if (i >= first) {
                 out[i - first] = p;
             }
@@ -70,6 +75,12 @@ public final class Inputs {
         }
         if (v <= 0) {
             throw ApiException.badField(field, "expected a price > 0, found " + text);
+        }
+        if (v < MIN_PRICE) {
+            throw ApiException.badField(field, "expected a price >= 1e-6, found " + text);
+        }
+        if (v > MAX_PRICE) {
+            throw ApiException.badField(field, "expected a price <= 1e9, found " + text);
         }
         return v;
     }

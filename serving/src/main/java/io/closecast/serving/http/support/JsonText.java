@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 /** Strict JSON reading (Jackson tree) and small, allocation-light JSON writing for the request path. */
 public final class JsonText {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
                             .maxNestingDepth(32)
                             .maxNumberLength(64)
@@ -30,17 +30,37 @@ public final class JsonText {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
+    /**
+     * The same, and {@code NaN} / {@code Infinity} read as numbers (Python's {@code json.dumps} writes them), so the
+     * value check names the element rather than the parser refusing the body.
+     */
+    private static final JsonMapper NON_NUMERIC = MAPPER.rebuild()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
 
     private JsonText() {
     }
 
     /** Parses a whole body into a tree; malformed input becomes a 400 naming the line and column. */
     public static JsonNode parse(byte[] body) {
-        if (body.length == 0) {
+        return parse(MAPPER, body, body.length);
+    }
+
+    /**
+     * {@link #parse} of the first {@code length} bytes, with {@code NaN}, {@code Infinity} and {@code -Infinity} read
+     * as numbers: for routes whose clients write them (the Open Inference Protocol's Python clients) and whose value
+     * checks then name the element.
+     */
+    public static JsonNode parseAllowingNonFinite(byte[] body, int length) {
+        return parse(NON_NUMERIC, body, length);
+    }
+
+    private static JsonNode parse(ObjectMapper mapper, byte[] body, int length) {
+        if (length == 0) {
             throw ApiException.malformed("expected a JSON object, found an empty body");
         }
         try {
-            JsonNode node = MAPPER.readTree(body);
+            JsonNode node = mapper.readTree(body, 0, length);
             if (node == null || node.isMissingNode()) {
                 throw ApiException.malformed("expected a JSON object, found no JSON value");
             }

@@ -44,16 +44,29 @@ public final class Responses {
         json(res, status, error.toJson());
     }
 
+    /**
+     * The error in the shape of the protocol the request's path speaks: the Open Inference Protocol's
+     * {@code {"error": "message"}} under {@code /v2}, else {@link ApiError}'s.
+     */
+    public static void error(ServerRequest req, ServerResponse res, int status, ApiError error) {
+        json(res, status, oip(req.path().path()) ? error.toOipJson() : error.toJson());
+    }
+
+    /** Whether a path is the Open Inference Protocol's ({@code /v2} and below). */
+    public static boolean oip(String path) {
+        return path.equals("/v2") || path.startsWith("/v2/");
+    }
+
     /** The catch-all route: no endpoint has this path. */
     public static void notFound(ServerRequest req, ServerResponse res) {
-        error(res, 404, ApiError.create("not_found", "path: expected one of the documented endpoints (GET /openapi), found "
+        error(req, res, 404, ApiError.create("not_found", "path: expected one of the documented endpoints (GET /openapi), found "
                 + req.prologue().method().text() + " " + JsonText.abbreviate(req.path().path())));
     }
 
     /** Registered after an endpoint's own methods: the path exists but not for this method. */
     public static void methodNotAllowed(ServerRequest req, ServerResponse res, String allowed) {
         res.header(HeaderNames.ALLOW, allowed);
-        error(res, 405, ApiError.create("method_not_allowed", "method: expected " + allowed + " for "
+        error(req, res, 405, ApiError.create("method_not_allowed", "method: expected " + allowed + " for "
                 + req.path().path() + ", found " + req.prologue().method().text()));
     }
 
@@ -66,12 +79,12 @@ public final class Responses {
     public static void failure(ServerRequest req, ServerResponse res, Throwable e) {
         Optional<ApiException> refused = e instanceof ApiException api ? Optional.of(api) : DomainErrors.toApi(e);
         if (refused.isPresent()) {
-            error(res, refused.get().status(), refused.get().toError());
+            error(req, res, refused.get().status(), refused.get().toError());
             return;
         }
         int status = clientStatus(e);
         if (status > 0) {
-            error(res, status, ApiError.create(status == 413 ? "body_too_large" : "bad_request",
+            error(req, res, status, ApiError.create(status == 413 ? "body_too_large" : "bad_request",
                     "request: expected well-formed HTTP/1.1, found " + clientProblem(e)));
             return;
         }
@@ -83,7 +96,7 @@ public final class Responses {
             LOG.warn("Unexpected failure on {} {}: {} (stack trace logged before)", req.prologue().method().text(),
                     req.path().path(), kind);
         }
-        error(res, 500, ApiError.create("internal_error", "the server failed to answer this request; the failure is logged"));
+        error(req, res, 500, ApiError.create("internal_error", "the server failed to answer this request; the failure is logged"));
     }
 
     /** The 4xx a web-server error stands for, else 0. */
