@@ -127,6 +127,15 @@ public final class ClosecastTags {
     /** On a version: the gate's verdict. */
     public static final String PROMOTION_VERDICT = "closecast.promotion.verdict";
 
+    /** On a version: the servability check before an alias moves ({@code verdict}, {@code reason}, {@code seconds}, ...). */
+    public static final String SERVABILITY_PREFIX = "closecast.servability.";
+
+    /** On a version: {@code passed} or {@code refused} by the servability check. */
+    public static final String SERVABILITY_VERDICT = "closecast.servability.verdict";
+
+    /** On a version: what the servability check measured, or why it refused the version. */
+    public static final String SERVABILITY_REASON = "closecast.servability.reason";
+
     /** On a registered model: {@code closecast.alias.ALIAS.history}, where an alias has pointed. */
     public static final String ALIAS_PREFIX = "closecast.alias.";
 
