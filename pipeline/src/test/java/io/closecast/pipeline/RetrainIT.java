@@ -41,7 +41,12 @@ class RetrainIT {
 
     /** {@code data/MSFT.csv}'s rows up to {@code last} (inclusive) as {@code dir/MSFT.csv}. */
     private static void prices(Path dir, String last) throws Exception {
-        List<String> lines = Files.readAllLines(Cli.data("MSFT.csv"));
+        prices(dir, "MSFT", last);
+    }
+
+    /** {@code data/SYMBOL.csv}'s rows up to {@code last} (inclusive) as {@code dir/SYMBOL.csv}. */
+    private static void prices(Path dir, String symbol, String last) throws Exception {
+        List<String> lines = Files.readAllLines(Cli.data(symbol + ".csv"));
         List<String> kept = new java.util.ArrayList<>(List.of(lines.getFirst()));
         for (String line : lines.subList(1, lines.size())) {
             if (line.substring(0, 10).compareTo(last) <= 0) {
@@ -49,7 +54,7 @@ class RetrainIT {
             }
         }
         Files.createDirectories(dir);
-        Files.write(dir.resolve("MSFT.csv"), kept);
+        Files.write(dir.resolve(symbol + ".csv"), kept);
     }
 
     @Test
@@ -108,6 +113,27 @@ class RetrainIT {
         assertEquals("2024-12-30", version2.tag("closecast.retrain.data_day").orElseThrow());
         int holder = client.registry().getModelVersionByAlias(model, "production").version();
         assertEquals(verdict.equals("promoted") ? version2.version() : v1, holder, "the alias follows the verdict");
+    }
+
+    @Test
+    void fetchFillsThePriceDirectoryFromYahooFirst() throws Exception {
+        String model = ItServers.unique("closecast-it-retrain-fetch");
+        Path config = CliProcess.config("tiny-train.yaml", ItServers.unique("closecast-it-retrain"));
+        Files.writeString(config, Files.readString(config).replace("registered-model: closecast-it-train",
+                "registered-model: " + model).replace("symbol: MSFT", "symbol: AAPL").replace("file: data/MSFT.csv",
+                "file: data/AAPL.csv").replace("from: 2023-01-01", "from: 2019-01-01"));
+        Path dir = work.resolve("fetched");
+        prices(dir, "AAPL", "2020-10-30");
+        try (ChartReplayServer yahoo = ChartReplayServer.start()) {
+            Cli result = Cli.run("retrain", config.toString(), "--prices", dir.toString(), "--fetch", "--base-url",
+                    yahoo.baseUrl().toString(), "--days", "3", "--max-mase", "100", "--json");
+            assertEquals(0, result.code(), result.out() + result.err());
+            JsonNode outcome = new ObjectMapper().readTree(result.out());
+            assertEquals("2020-11-06", outcome.path("data_day").asText(), "the recorded Yahoo answer ends on 2020-11-06");
+            assertEquals("promoted", outcome.path("status").asText(), result.out());
+        }
+        List<String> rows = Files.readAllLines(dir.resolve("AAPL.csv"));
+        assertTrue(rows.getLast().startsWith("2020-11-06,"), rows.getLast());
     }
 
     @Test

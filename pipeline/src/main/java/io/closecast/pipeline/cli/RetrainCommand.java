@@ -1,6 +1,8 @@
 package io.closecast.pipeline.cli;
 
 import io.closecast.pipeline.registry.Gate;
+import io.closecast.pipeline.retrain.AlertReceiver;
+import io.closecast.pipeline.retrain.RetrainSchedule;
 import io.closecast.pipeline.retrain.Retrainer;
 import io.closecast.pipeline.tracking.MlflowConnection;
 
@@ -36,6 +38,13 @@ public final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--prices", paramLabel = "DIR", description = "Directory holding <SYMBOL>.csv with the newest prices (default: the config's data.file).")
     Path prices;
 
+    @Option(names = "--fetch", description = "First fill <DIR>/<SYMBOL>.csv with the missing days up to today from Yahoo's chart API, as data fetch does.")
+    boolean fetch;
+
+    @Option(names = "--base-url", defaultValue = "https://query1.finance.yahoo.com",
+            description = "With --fetch: the chart API's base URL (default: ${DEFAULT-VALUE}).")
+    java.net.URI baseUrl;
+
     @Option(names = "--force", description = "Retrain even when production was trained on the newest day already.")
     boolean force;
 
@@ -58,20 +67,81 @@ public final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the outcome as JSON.")
     boolean json;
 
+    @Option(names = "--every", paramLabel = "Nd", description = "Run until stopped: once at start (catching up a missed day), then every N days at --at in --zone.")
+    String every;
+
+    @Option(names = "--at", defaultValue = "22:30", description = "With --every: the local time of a run (default: ${DEFAULT-VALUE}).")
+    java.time.LocalTime at;
+
+    @Option(names = "--zone", defaultValue = "America/New_York", description = "With --every: the zone of --at (default: ${DEFAULT-VALUE}).")
+    String zone;
+
+    @Option(names = "--listen", paramLabel = "PORT", description = {"Run until stopped as Alertmanager's webhook receiver on PORT (POST /alerts,",
+            "bearer token from CLOSECAST_RETRAIN_TOKEN; GET /metrics)."})
+    Integer listen;
+
+    @Option(names = "--alert", paramLabel = "NAME", split = ",", defaultValue = "CloseCastWorseThanNaive,CloseCastIntervalUndercoverage",
+            description = "With --listen: the alerts that start a retrain (default: ${DEFAULT-VALUE}).")
+    java.util.List<String> alertNames;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (every != null && listen != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--every and --listen are two ways to run; give one");
+        }
+        if (every != null) {
+            RetrainSchedule schedule = new RetrainSchedule(RetrainSchedule.parseEvery(every), at, zoneId());
+            for (;;) { // once at start: a missed day is caught up once (a retrain is idempotent)
+                runLogged(out, "schedule");
+                Duration sleep = schedule.untilNext(Clock.systemUTC().instant());
+                out.printf(Locale.ROOT, "next retrain at %s%n", schedule.next(Clock.systemUTC().instant()).atZone(schedule.zone()));
+                out.flush();
+                Thread.sleep(sleep.toMillis());
+            }
+        }
+        if (listen != null) {
+            try (AlertReceiver receiver = new AlertReceiver(listen, System.getenv("CLOSECAST_RETRAIN_TOKEN"),
+                    java.util.Set.copyOf(alertNames), t -> runOnce(out, t).status(), Clock.systemUTC()).start()) {
+                out.printf(Locale.ROOT, "retrain webhook receiver on :%d (POST /alerts, GET /metrics); retrains on %s%n",
+                        receiver.port(), alertNames);
+                out.flush();
+                new java.util.concurrent.CountDownLatch(1).await(); // until stopped
+            }
+        }
+        print(out, runOnce(out, trigger));
+        return 0;
+    }
+
+    private Retrainer.Outcome runOnce(PrintWriter out, String trigger) {
         Gate.Policy policy = new Gate.Policy(maxMase, days, requireSignificance, Gate.Policy.DEFAULT.alpha());
         Retrainer.Request request = new Retrainer.Request(config.toAbsolutePath(),
-                Optional.ofNullable(prices).map(Path::toAbsolutePath), force, trigger, policy, lease, Duration.ofSeconds(2));
+                Optional.ofNullable(prices).map(Path::toAbsolutePath), force, trigger, policy, lease, Duration.ofSeconds(2),
+                fetch ? Optional.of(baseUrl) : Optional.empty());
         try (MlflowClient client = MlflowConnection.connect()) {
-            Retrainer.Outcome outcome = new Retrainer(client, Clock.systemUTC(),
-                    json ? new PrintWriter(java.io.Writer.nullWriter()) : out).run(request);
-            print(out, outcome);
-            return 0;
+            return new Retrainer(client, Clock.systemUTC(), json ? new PrintWriter(java.io.Writer.nullWriter()) : out).run(request);
+        }
+    }
+
+    /** One scheduled run: its outcome printed, a failure printed and the loop going on. */
+    private void runLogged(PrintWriter out, String trigger) {
+        try {
+            print(out, runOnce(out, trigger));
+        } catch (RuntimeException e) {
+            out.printf(Locale.ROOT, "retrain failed: %s%n", e.getMessage());
+            out.flush();
+        }
+    }
+
+    private java.time.ZoneId zoneId() {
+        try {
+            return java.time.ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--zone must be a zone id like America/New_York,"
+                    + " found '" + zone + "'");
         }
     }
 

@@ -4,6 +4,9 @@ import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.config.ProjectRoot;
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.config.YamlConfig;
+import io.closecast.pipeline.data.PriceCache;
+import io.closecast.pipeline.data.YahooChartClient;
+import io.closecast.pipeline.data.YahooConfig;
 import io.closecast.pipeline.registry.Gate;
 import io.closecast.pipeline.registry.Promotion;
 import io.closecast.pipeline.registry.Registrar;
@@ -34,7 +37,8 @@ import io.closecast.model.prices.PriceCsv;
 import io.closecast.model.prices.PriceSeries;
 
 /**
- * One retrain of one training config: the newest prices (a price directory's {@code SYMBOL.csv}, or the config's file),
+ * One retrain of one training config: the newest prices (a price directory's {@code SYMBOL.csv}, or the config's file,
+ * first filled from Yahoo with {@code --fetch}),
  * nothing to do when production already saw their last day (unless forced) or a version was already registered for it;
  * otherwise, under the model's {@link RetrainLock}, a training on every day up to it, registered, and sent through
  * {@link Promotion} (the servability check, then the gate on out-of-sample days of the same file, candidate against
@@ -61,12 +65,15 @@ public final class Retrainer {
      * @param policy    the gate's policy
      * @param lease     the lock's lease (renewed while the retrain runs)
      * @param settle    how long the lock waits before reading its write back
+     * @param fetch     Yahoo's chart API base URL: first fill the price file with the missing days up to today, as
+     *                  {@code closecast data fetch} does; empty: read the file as it is
      */
     public record Request(Path config, Optional<Path> prices, boolean force, String trigger, Gate.Policy policy,
-                          Duration lease, Duration settle) {
+                          Duration lease, Duration settle, Optional<java.net.URI> fetch) {
         public Request {
             Objects.requireNonNull(config, "config");
             Objects.requireNonNull(prices, "prices");
+            Objects.requireNonNull(fetch, "fetch");
             Objects.requireNonNull(policy, "policy");
             if (trigger == null || trigger.isBlank()) {
                 throw new PipelineException("--trigger must name what started the retrain, found '" + trigger + "'");
@@ -99,6 +106,9 @@ public final class Retrainer {
         TrainConfig base = TrainConfig.read(yaml, ProjectRoot.of(request.config()));
         String symbol = base.data().symbol();
         Path file = request.prices().map(dir -> dir.resolve(symbol + ".csv")).orElse(base.data().file()).toAbsolutePath();
+        if (request.fetch().isPresent()) {
+            fetch(request.fetch().get(), file, symbol, base.data().from().orElse(LocalDate.now(clock).minusYears(10)));
+        }
         if (!Files.isRegularFile(file)) {
             throw new PipelineException("no prices for " + symbol + ": " + file + " does not exist"
                     + (request.prices().isPresent() ? " (--prices " + request.prices().get() + ")" : " (data.file of " + request.config() + ")"));
@@ -209,6 +219,18 @@ public final class Retrainer {
                 }
             }
         }
+    }
+
+    /** Fills {@code file} (a {@link PriceCache} file, {@code DIR/SYMBOL.csv}) from Yahoo with the days it lacks up to today. */
+    private void fetch(java.net.URI baseUrl, Path file, String symbol, LocalDate from) {
+        if (!file.getFileName().toString().equals(symbol + ".csv")) {
+            throw new PipelineException("--fetch fills <DIR>/" + symbol + ".csv, found the price file " + file
+                    + " (give --prices DIR)");
+        }
+        PriceCache.FetchResult r = PriceCache.create(file.getParent(), clock).fetch(
+                YahooChartClient.create(YahooConfig.defaults().withBaseUrl(baseUrl)), symbol, from, LocalDate.now(clock));
+        console.printf(Locale.ROOT, "%s: %s; %d new row(s) from %s%n", symbol, r.note(), r.addedBars(), baseUrl);
+        console.flush();
     }
 
     /** The last day of the data a version was trained on: its retrain tag, its refit's last day, or its test period's. */

@@ -3,6 +3,6 @@
  * since production's data, trains, registers and sends the candidate through the servability check and the gate
  * ({@link io.closecast.pipeline.retrain.Retrainer}), one retrain per registered model at a time
  * ({@link io.closecast.pipeline.retrain.RetrainLock}, a lease in a registered-model tag). Uses {@code config},
- * {@code registry}, {@code tracking}, {@code training}, the model core and MLflow; never {@code cli} or {@code sweep}.
+ * {@code data} (Yahoo), {@code registry}, {@code tracking}, {@code training}, the model core and MLflow; never {@code cli} or {@code sweep}.
  */
 package io.closecast.pipeline.retrain;
