@@ -137,6 +137,65 @@ class RetrainIT {
     }
 
     @Test
+    void aSweepConfigIsSweptItsBestTrialRegisteredAndJudged() throws Exception {
+        String model = ItServers.unique("closecast-it-retrain-sweep");
+        Path config = CliProcess.config("tiny-sweep.yaml", ItServers.unique("closecast-it-retrain"));
+        Files.writeString(config, Files.readString(config).replace("registered-model: closecast-it-sweep",
+                "registered-model: " + model).replace("training.batch-size: [32, 64, 16]", "training.batch-size: [32]"));
+        Path dir = work.resolve("swept");
+        prices(dir, "2024-12-30");
+        Cli result = Cli.run("retrain", config.toString(), "--prices", dir.toString(), "--days", "3", "--max-mase", "100",
+                "--json", "--trigger", "alert:CloseCastWorseThanNaive");
+        assertEquals(0, result.code(), result.out() + result.err());
+        JsonNode outcome = new ObjectMapper().readTree(result.out());
+        assertEquals("promoted", outcome.path("status").asText(), result.out());
+        ModelVersion version = client.registry().getModelVersion(model, outcome.path("version").asInt());
+        assertEquals("alert:CloseCastWorseThanNaive", version.tag("closecast.retrain.trigger").orElseThrow());
+        assertEquals("2024-12-30", version.tag("closecast.retrain.data_day").orElseThrow());
+        Run best = client.getRun(version.runId().orElseThrow());
+        assertTrue(best.tags().containsKey("closecast.sweep_run_id"), "a trial of a sweep: " + best.tags());
+    }
+
+    @Test
+    void aRetrainKilledMidTrainingLeavesNoLockAndNoVersion() throws Exception {
+        String model = ItServers.unique("closecast-it-retrain-kill");
+        Path config = CliProcess.config("tiny-train.yaml", ItServers.unique("closecast-it-retrain"));
+        Files.writeString(config, Files.readString(config).replace("registered-model: closecast-it-train",
+                "registered-model: " + model).replace("max-epochs: 3", "max-epochs: 5000").replace("patience: 3",
+                "patience: 5000"));
+        Path dir = work.resolve("killed");
+        prices(dir, "2024-12-30");
+        Path output = Files.createTempFile("closecast-retrain-kill", ".log");
+        Process retrain = CliProcess.builder(output, "retrain", config.toString(), "--prices", dir.toString()).start();
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(240);
+            while (!lockHeld(model)) {
+                assertTrue(retrain.isAlive(), "the retrain ended before it took its lock:\n" + Files.readString(output));
+                assertTrue(System.nanoTime() < deadline, "no lock after 240 s:\n" + Files.readString(output));
+                Thread.sleep(200);
+            }
+            Thread.sleep(3000); // into the training
+            assertTrue(retrain.isAlive(), Files.readString(output));
+            retrain.destroy(); // SIGTERM, as Kubernetes stops a pod
+            assertTrue(retrain.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), Files.readString(output));
+        } finally {
+            retrain.destroyForcibly();
+        }
+        assertEquals("", client.registry().getRegisteredModel(model).tags().getOrDefault("closecast.retrain.lock", ""),
+                "the lock is freed:\n" + Files.readString(output));
+        assertTrue(client.registry().searchModelVersions("name = '" + model + "'", List.of()).isEmpty(),
+                "no version registered");
+    }
+
+    private static boolean lockHeld(String model) {
+        try {
+            return !client.registry().getRegisteredModel(model).tags().getOrDefault("closecast.retrain.lock", "").isBlank();
+        } catch (io.closecast.mlflow.MlflowException notYetCreated) {
+            return false;
+        }
+    }
+
+    @Test
     void aSymbolWithoutDataIsAClearErrorExitOne() throws Exception {
         Path config = CliProcess.config("tiny-train.yaml", "unused");
         Path empty = Files.createDirectories(work.resolve("empty"));

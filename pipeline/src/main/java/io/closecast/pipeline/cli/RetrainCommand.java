@@ -67,7 +67,7 @@ public final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the outcome as JSON.")
     boolean json;
 
-    @Option(names = "--every", paramLabel = "Nd", description = "Run until stopped: once at start (catching up a missed day), then every N days at --at in --zone.")
+    @Option(names = "--every", paramLabel = "Nd", description = "Run until stopped: once at start (catching up a missed day), then every N days at --at in --zone (with --listen too: both).")
     String every;
 
     @Option(names = "--at", defaultValue = "22:30", description = "With --every: the local time of a run (default: ${DEFAULT-VALUE}).")
@@ -90,39 +90,51 @@ public final class RetrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (every != null && listen != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--every and --listen are two ways to run; give one");
-        }
-        if (every != null) {
-            RetrainSchedule schedule = new RetrainSchedule(RetrainSchedule.parseEvery(every), at, zoneId());
-            for (;;) { // once at start: a missed day is caught up once (a retrain is idempotent)
-                runLogged(out, "schedule");
-                Duration sleep = schedule.untilNext(Clock.systemUTC().instant());
-                out.printf(Locale.ROOT, "next retrain at %s%n", schedule.next(Clock.systemUTC().instant()).atZone(schedule.zone()));
-                out.flush();
-                Thread.sleep(sleep.toMillis());
-            }
-        }
+        java.util.Optional<RetrainSchedule> schedule = every == null ? Optional.empty()
+                : Optional.of(new RetrainSchedule(RetrainSchedule.parseEvery(every), at, zoneId()));
         if (listen != null) {
             try (AlertReceiver receiver = new AlertReceiver(listen, System.getenv("CLOSECAST_RETRAIN_TOKEN"),
-                    java.util.Set.copyOf(alertNames), t -> runOnce(out, t).status(), Clock.systemUTC()).start()) {
+                    java.util.Set.copyOf(alertNames), t -> worst(runOnce(out, t)), Clock.systemUTC()).start()) {
                 out.printf(Locale.ROOT, "retrain webhook receiver on :%d (POST /alerts, GET /metrics); retrains on %s%n",
                         receiver.port(), alertNames);
                 out.flush();
+                if (schedule.isPresent()) {
+                    loop(out, schedule.get(), () -> receiver.runNow("schedule"));
+                }
                 new java.util.concurrent.CountDownLatch(1).await(); // until stopped
             }
+        }
+        if (schedule.isPresent()) {
+            loop(out, schedule.get(), () -> runLogged(out, "schedule"));
         }
         print(out, runOnce(out, trigger));
         return 0;
     }
 
-    private Retrainer.Outcome runOnce(PrintWriter out, String trigger) {
+    /** Runs {@code once} at start (a missed day is caught up once: a retrain is idempotent), then on the schedule. */
+    private static void loop(PrintWriter out, RetrainSchedule schedule, Runnable once) throws InterruptedException {
+        for (;;) {
+            once.run();
+            java.time.Instant now = Clock.systemUTC().instant();
+            out.printf(Locale.ROOT, "next retrain at %s%n", schedule.next(now).atZone(schedule.zone()));
+            out.flush();
+            Thread.sleep(Math.max(1, schedule.untilNext(now).toMillis()));
+        }
+    }
+
+    /** What the receiver counts for a fleet's retrain: a refusal of any symbol, else the first symbol's decision. */
+    private static Retrainer.Status worst(java.util.List<Retrainer.Outcome> outcomes) {
+        return outcomes.stream().map(Retrainer.Outcome::status).filter(s -> s == Retrainer.Status.REFUSED).findFirst()
+                .orElse(outcomes.getFirst().status());
+    }
+
+    private java.util.List<Retrainer.Outcome> runOnce(PrintWriter out, String trigger) {
         Gate.Policy policy = new Gate.Policy(maxMase, days, requireSignificance, Gate.Policy.DEFAULT.alpha());
         Retrainer.Request request = new Retrainer.Request(config.toAbsolutePath(),
                 Optional.ofNullable(prices).map(Path::toAbsolutePath), force, trigger, policy, lease, Duration.ofSeconds(2),
                 fetch ? Optional.of(baseUrl) : Optional.empty());
         try (MlflowClient client = MlflowConnection.connect()) {
-            return new Retrainer(client, Clock.systemUTC(), json ? new PrintWriter(java.io.Writer.nullWriter()) : out).run(request);
+            return new Retrainer(client, Clock.systemUTC(), json ? new PrintWriter(java.io.Writer.nullWriter()) : out).runAll(request);
         }
     }
 
@@ -145,27 +157,37 @@ public final class RetrainCommand implements Callable<Integer> {
         }
     }
 
-    private void print(PrintWriter out, Retrainer.Outcome outcome) {
+    /** One outcome as a JSON object; a fleet's as {@code {"outcomes": [...]}}; else lines for people. */
+    private void print(PrintWriter out, java.util.List<Retrainer.Outcome> outcomes) {
         if (json) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            map.put("model", outcome.model());
-            map.put("symbol", outcome.symbol());
-            map.put("status", outcome.status().name().toLowerCase(Locale.ROOT));
-            map.put("reason", outcome.reason());
-            map.put("data_day", outcome.dataDay().toString());
-            map.put("data_range", outcome.dataRange());
-            map.put("trigger", outcome.trigger());
-            map.put("version", outcome.version().orElse(null));
-            map.put("run_id", outcome.runId().orElse(null));
-            outcome.verdict().ifPresent(v -> {
-                map.put("decision", v.decision().name().toLowerCase(Locale.ROOT));
-                map.put("previous_version", v.previousVersion().orElse(null));
-                v.candidate().ifPresent(c -> map.put("candidate_mase", c.step().mase()));
-                v.comparison().ifPresent(c -> map.put("production_mase", c.productionMase()));
-            });
-            CommandSupport.printJson(out, map);
+            CommandSupport.printJson(out, outcomes.size() == 1 ? map(outcomes.getFirst())
+                    : Map.of("outcomes", outcomes.stream().map(RetrainCommand::map).toList()));
             return;
         }
+        outcomes.forEach(o -> print(out, o));
+    }
+
+    private static Map<String, Object> map(Retrainer.Outcome outcome) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("model", outcome.model());
+        map.put("symbol", outcome.symbol());
+        map.put("status", outcome.status().name().toLowerCase(Locale.ROOT));
+        map.put("reason", outcome.reason());
+        map.put("data_day", outcome.dataDay().toString());
+        map.put("data_range", outcome.dataRange());
+        map.put("trigger", outcome.trigger());
+        map.put("version", outcome.version().orElse(null));
+        map.put("run_id", outcome.runId().orElse(null));
+        outcome.verdict().ifPresent(v -> {
+            map.put("decision", v.decision().name().toLowerCase(Locale.ROOT));
+            map.put("previous_version", v.previousVersion().orElse(null));
+            v.candidate().ifPresent(c -> map.put("candidate_mase", c.step().mase()));
+            v.comparison().ifPresent(c -> map.put("production_mase", c.productionMase()));
+        });
+        return map;
+    }
+
+    private static void print(PrintWriter out, Retrainer.Outcome outcome) {
         out.printf(Locale.ROOT, "%s (%s, prices %s, trigger %s): %s%n", outcome.model(), outcome.symbol(),
                 outcome.dataRange(), outcome.trigger(), outcome.status().name().toLowerCase(Locale.ROOT).replace('_', ' '));
         outcome.verdict().ifPresent(v -> CommandSupport.printVerdict(out, v, false));

@@ -144,20 +144,35 @@ public final class AlertReceiver implements AutoCloseable {
         if (!running.compareAndSet(false, true)) {
             return "busy";
         }
-        count(retrains, "started");
-        worker.submit(() -> {
-            try {
-                Retrainer.Status status = retrain.apply("alert:" + alert.name());
-                count(retrains, status.name().toLowerCase(Locale.ROOT));
-                lastSuccess = clock.millis() / 1000.0;
-            } catch (RuntimeException | Error e) {
-                count(retrains, "failed");
-                LOG.warn("Retrain after alert {} failed: {}", alert.name(), e.getMessage());
-            } finally {
-                running.set(false);
-            }
-        });
+        worker.submit(() -> counted("alert:" + alert.name()));
         return "accepted";
+    }
+
+    /** One retrain, counted; {@code running} is set by the caller and cleared here. */
+    private void counted(String trigger) {
+        count(retrains, "started");
+        try {
+            Retrainer.Status status = retrain.apply(trigger);
+            count(retrains, status.name().toLowerCase(Locale.ROOT));
+            lastSuccess = clock.millis() / 1000.0;
+        } catch (RuntimeException | Error e) {
+            count(retrains, "failed");
+            LOG.warn("Retrain ({}) failed: {}", trigger, e.getMessage());
+        } finally {
+            running.set(false);
+        }
+    }
+
+    /**
+     * A scheduled retrain beside the webhook ({@code --every} with {@code --listen}), on the caller's thread and in the
+     * same counts; skipped (and counted {@code busy}) while an alert's retrain runs.
+     */
+    public void runNow(String trigger) {
+        if (!running.compareAndSet(false, true)) {
+            count(retrains, "busy");
+            return;
+        }
+        counted(trigger);
     }
 
     private void metrics(HttpExchange exchange) throws IOException {

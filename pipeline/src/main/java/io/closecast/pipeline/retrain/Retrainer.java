@@ -11,6 +11,8 @@ import io.closecast.pipeline.registry.Gate;
 import io.closecast.pipeline.registry.Promotion;
 import io.closecast.pipeline.registry.Registrar;
 import io.closecast.pipeline.registry.RegistryEvaluator;
+import io.closecast.pipeline.sweep.SweepFile;
+import io.closecast.pipeline.sweep.SweepRunner;
 import io.closecast.pipeline.tracking.ClosecastTags;
 import io.closecast.pipeline.tracking.RunMetadata;
 import io.closecast.pipeline.training.TrainingJob;
@@ -101,9 +103,30 @@ public final class Retrainer {
                           Optional<Promotion.Verdict> verdict) {
     }
 
+    /** {@link #runAll} of a config of one symbol: its one outcome. */
     public Outcome run(Request request) {
+        List<Outcome> outcomes = runAll(request);
+        if (outcomes.size() != 1) {
+            throw new PipelineException(request.config() + " is a fleet of " + outcomes.size() + " symbols: use runAll");
+        }
+        return outcomes.getFirst();
+    }
+
+    /**
+     * Retrains a training config, or a sweep config (a sweep instead of one training: its best trial registered), or a
+     * fleet file (each symbol in turn, each with its own lock and decision).
+     */
+    public List<Outcome> runAll(Request request) {
         YamlConfig yaml = YamlConfig.load(request.config());
-        TrainConfig base = TrainConfig.read(yaml, ProjectRoot.of(request.config()));
+        Path root = ProjectRoot.of(request.config());
+        if (yaml.root().has("sweep")) {
+            return SweepFile.readAll(request.config(), root).stream()
+                    .map(sweep -> runOne(request, sweep.yaml(), sweep.base(), Optional.of(sweep))).toList();
+        }
+        return List.of(runOne(request, yaml, TrainConfig.read(yaml, root), Optional.empty()));
+    }
+
+    private Outcome runOne(Request request, YamlConfig yaml, TrainConfig base, Optional<SweepFile> sweep) {
         String symbol = base.data().symbol();
         Path file = request.prices().map(dir -> dir.resolve(symbol + ".csv")).orElse(base.data().file()).toAbsolutePath();
         if (request.fetch().isPresent()) {
@@ -145,13 +168,15 @@ public final class Retrainer {
                         "already retrained: version " + done.get().version() + " was registered for data to " + day,
                         Optional.of(done.get().version()), Optional.empty(), Optional.empty());
             }
-            TrainConfig config = TrainConfig.read(yaml.withOverride("data.file", file.toString())
-                    .withOverride("data.to", day.toString()), ProjectRoot.of(request.config()));
-            return retrain(request, config, file, day, range);
+            YamlConfig newest = yaml.withOverride("data.file", file.toString()).withOverride("data.to", day.toString());
+            TrainConfig config = TrainConfig.read(newest, ProjectRoot.of(request.config()));
+            return retrain(request, config, sweep.map(s -> new SweepFile(s.path(), s.text(), newest, config, s.spec())),
+                    file, day, range);
         }
     }
 
-    private Outcome retrain(Request request, TrainConfig config, Path file, LocalDate day, String range) {
+    private Outcome retrain(Request request, TrainConfig config, Optional<SweepFile> sweep, Path file, LocalDate day,
+                            String range) {
         long start = System.nanoTime();
         String model = config.tracking().registeredModel();
         String experiment = RunMetadata.experiment(client, config).id();
@@ -168,22 +193,14 @@ public final class Retrainer {
         Path work = null;
         try {
             work = Files.createTempDirectory("closecast-retrain");
-            TrainingJob job = new TrainingJob(client, clock, console);
-            TrainingJob.Result trained = job.run(config, experiment, new TrainingJob.Options("retrain-train-"
-                    + TrainConfig.slug(config.data().symbol()) + "-" + day, Optional.empty(),
-                    Map.of(ClosecastTags.RETRAIN_RUN_ID, runId, ClosecastTags.RETRAIN_TRIGGER, request.trigger()),
-                    TrainingJob.EpochHook.none(), work, Files.readString(request.config())));
-            if (trained.outcome() != TrainingJob.Outcome.FINISHED) {
-                throw new PipelineException("training failed: " + trained.reason() + " (run " + trained.runId() + ")");
-            }
             Map<String, String> versionTags = new LinkedHashMap<>();
             versionTags.put(ClosecastTags.RETRAIN_DATA_DAY, day.toString());
             versionTags.put(ClosecastTags.RETRAIN_DATA_RANGE, range);
             versionTags.put(ClosecastTags.RETRAIN_TRIGGER, request.trigger());
             versionTags.put(ClosecastTags.RETRAIN_RUN_ID, runId);
-            ModelVersion version = Registrar.register(client, console, config, trained.runId(), versionTags,
-                    "Retrained (" + request.trigger() + ") by run " + runId + " on " + config.data().symbol() + " " + range,
-                    work.resolve("register"));
+            ModelVersion version = sweep.isPresent()
+                    ? sweep(sweep.get(), versionTags, work)
+                    : train(request, config, experiment, runId, versionTags, range, work);
             console.printf(Locale.ROOT, "registered %s version %d; servability check and gate next%n", model, version.version());
             console.flush();
             Promotion.Verdict verdict = new Promotion(client, clock, RunMetadata.user()).promote(
@@ -219,6 +236,32 @@ public final class Retrainer {
                 }
             }
         }
+    }
+
+    /** One training on the newest days, registered with {@code versionTags}. */
+    private ModelVersion train(Request request, TrainConfig config, String experiment, String runId,
+                               Map<String, String> versionTags, String range, Path work) throws java.io.IOException {
+        TrainingJob job = new TrainingJob(client, clock, console);
+        TrainingJob.Result trained = job.run(config, experiment, new TrainingJob.Options("retrain-train-"
+                + TrainConfig.slug(config.data().symbol()) + "-" + versionTags.get(ClosecastTags.RETRAIN_DATA_DAY),
+                Optional.empty(), Map.of(ClosecastTags.RETRAIN_RUN_ID, runId, ClosecastTags.RETRAIN_TRIGGER,
+                request.trigger()), TrainingJob.EpochHook.none(), work, Files.readString(request.config())));
+        if (trained.outcome() != TrainingJob.Outcome.FINISHED) {
+            throw new PipelineException("training failed: " + trained.reason() + " (run " + trained.runId() + ")");
+        }
+        return Registrar.register(client, console, config, trained.runId(), versionTags,
+                "Retrained (" + request.trigger() + ") by run " + runId + " on " + config.data().symbol() + " " + range,
+                work.resolve("register"));
+    }
+
+    /** A sweep on the newest days; its best trial registered, then tagged with {@code versionTags}. */
+    private ModelVersion sweep(SweepFile sweep, Map<String, String> versionTags, Path work) {
+        SweepRunner.Summary summary = new SweepRunner(client, clock, console).run(sweep,
+                new SweepRunner.Options(Optional.empty(), Optional.empty(), true, work.resolve("sweep")));
+        ModelVersion version = summary.registered().orElseThrow(() -> new PipelineException("the sweep "
+                + summary.sweepId() + " (parent run " + summary.parentRunId() + ") registered no version: no trial finished"));
+        versionTags.forEach((k, v) -> client.registry().setModelVersionTag(version.name(), version.version(), k, v));
+        return version;
     }
 
     /** Fills {@code file} (a {@link PriceCache} file, {@code DIR/SYMBOL.csv}) from Yahoo with the days it lacks up to today. */
