@@ -196,6 +196,38 @@ class RetrainIT {
     }
 
     @Test
+    void twoRetrainsAtOnceProduceOneVersion() throws Exception {
+        String model = ItServers.unique("closecast-it-retrain-twice");
+        Path config = CliProcess.config("tiny-train.yaml", ItServers.unique("closecast-it-retrain"));
+        Files.writeString(config, Files.readString(config).replace("registered-model: closecast-it-train",
+                "registered-model: " + model));
+        Path dir = work.resolve("twice");
+        prices(dir, "2024-12-30");
+        // two CronJob pods, or two receivers, starting together: the same request from two threads
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<io.closecast.pipeline.retrain.Retrainer.Outcome>> both = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                both.add(pool.submit(() -> new io.closecast.pipeline.retrain.Retrainer(client, java.time.Clock.systemUTC(),
+                        new java.io.PrintWriter(java.io.Writer.nullWriter())).run(new io.closecast.pipeline.retrain.Retrainer.Request(
+                        config, java.util.Optional.of(dir), false, "schedule", new io.closecast.pipeline.registry.Gate.Policy(
+                        100, 3, false, 0.05), java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(2),
+                        java.util.Optional.empty()))));
+            }
+            List<String> statuses = new java.util.ArrayList<>();
+            for (var f : both) {
+                statuses.add(f.get(300, java.util.concurrent.TimeUnit.SECONDS).status().name());
+            }
+            java.util.Collections.sort(statuses);
+            assertTrue(statuses.equals(List.of("LOCKED", "PROMOTED")) || statuses.equals(List.of("ALREADY_RETRAINED", "PROMOTED")),
+                    statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, client.registry().searchModelVersions("name = '" + model + "'", List.of()).size(), "one version");
+    }
+
+    @Test
     void aSymbolWithoutDataIsAClearErrorExitOne() throws Exception {
         Path config = CliProcess.config("tiny-train.yaml", "unused");
         Path empty = Files.createDirectories(work.resolve("empty"));
