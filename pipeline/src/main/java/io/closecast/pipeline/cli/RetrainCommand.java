@@ -76,8 +76,8 @@ public final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--zone", defaultValue = "America/New_York", description = "With --every: the zone of --at (default: ${DEFAULT-VALUE}).")
     String zone;
 
-    @Option(names = "--listen", paramLabel = "PORT", description = {"Run until stopped as Alertmanager's webhook receiver on PORT (POST /alerts,",
-            "bearer token from CLOSECAST_RETRAIN_TOKEN; GET /metrics)."})
+    @Option(names = "--listen", paramLabel = "PORT", description = "Run until stopped as Alertmanager's webhook receiver on PORT (POST /alerts, bearer token from"
+                    + " CLOSECAST_RETRAIN_TOKEN; GET /metrics).")
     Integer listen;
 
     @Option(names = "--alert", paramLabel = "NAME", split = ",", defaultValue = "CloseCastWorseThanNaive,CloseCastIntervalUndercoverage",
