@@ -5,7 +5,8 @@
 # (scripts/promql-exprs.py), `docker compose config` when a compose plugin is installed, the Kubernetes manifests
 # (scripts/check_kubernetes.py and its tests, in a virtual environment target/ops-venv with the pinned
 # scripts/requirements-ops.txt; plus `kubectl kustomize` when kubectl is installed) and the HAProxy config
-# (haproxy -c). Installs Debian's `prometheus` (for promtool) and `haproxy` packages when missing. See
+# (haproxy -c), amtool check-config of configs/alertmanager. Installs Debian's `prometheus` (for promtool),
+# `prometheus-alertmanager` (for amtool) and `haproxy` packages when missing. See
 # docs/operations.md.
 #
 #   scripts/check-ops.sh
@@ -31,6 +32,12 @@ promtool --version 2>&1 | head -n 1
 promtool check config configs/prometheus/prometheus.yml || fail "promtool check config configs/prometheus/prometheus.yml"
 promtool check rules configs/prometheus/rules.yml || fail "promtool check rules configs/prometheus/rules.yml"
 promtool test rules configs/prometheus/rules_test.yml || fail "promtool test rules configs/prometheus/rules_test.yml (alert unit tests)"
+promtool check rules configs/prometheus/retrain/*.yml || fail "promtool check rules configs/prometheus/retrain/*.yml"
+
+step "amtool (Alertmanager's config: the retrain webhook)"
+ensure_cmd amtool prometheus-alertmanager
+command -v amtool >/dev/null 2>&1 || fail "amtool not found and could not be installed (apt-get install prometheus-alertmanager)"
+amtool check-config configs/alertmanager/alertmanager.yml || fail "amtool check-config configs/alertmanager/alertmanager.yml"
 
 step "docker-compose.yml, Dockerfiles, mounts, ports and URLs, Grafana provisioning and dashboards"
 "${py[@]}" scripts/check_compose.py || fail "scripts/check_compose.py (errors above)"

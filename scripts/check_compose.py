@@ -20,6 +20,7 @@ What it checks (each problem is printed as "error: <where>: <what was expected>,
 Exit status: 0 when there is no error (warnings are printed), 1 otherwise, 2 on usage errors.
 """
 import argparse
+import glob
 import json
 import os
 import re
@@ -348,7 +349,10 @@ def check_prometheus(report, root, services, ports):
         prom = yaml.safe_load(f) or {}
     for rule_file in prom.get("rule_files") or []:
         path = os.path.join(os.path.dirname(config), rule_file)
-        report.check(os.path.isfile(path), f"{rel} rule_files", f"expected {rule_file} next to it, found nothing")
+        # a glob (retrain/*.yml) must match at least one file here, as Prometheus loads what it matches
+        found = [p for p in glob.glob(path) if os.path.isfile(p)] if any(ch in rule_file for ch in "*?[") else (
+            [path] if os.path.isfile(path) else [])
+        report.check(bool(found), f"{rel} rule_files", f"expected {rule_file} next to it, found nothing")
     scraped = set()
     for job in prom.get("scrape_configs") or []:
         job_name = job.get("job_name", "?")

@@ -4,7 +4,7 @@
     check_kubernetes.py [--root DIR] [--kubernetes-version V]... [--kubectl]
 
 Each kustomization (deploy/kubernetes, deploy/kubernetes/sweep/trials, deploy/kubernetes/sweep/finish,
-deploy/kubernetes/sweep/spark) is rendered
+deploy/kubernetes/sweep/spark, deploy/kubernetes/retrain) is rendered
 here (namespace, labels, configMapGenerator, images: the parts of kustomize these files use; any other key is an
 error, so the renderer cannot silently ignore one), then:
   - every resource validates against the Kubernetes JSON schemas of each version named (default 1.33.0 and
@@ -51,7 +51,7 @@ import yaml
 import kubernetes_validate
 
 KUSTOMIZATIONS = ["deploy/kubernetes", "deploy/kubernetes/sweep/trials", "deploy/kubernetes/sweep/finish",
-                  "deploy/kubernetes/sweep/spark"]
+                  "deploy/kubernetes/sweep/spark", "deploy/kubernetes/retrain"]
 DEFAULT_VERSIONS = ["1.33.0", "1.37.0"]
 KUSTOMIZATION_KEYS = {"apiVersion", "kind", "namespace", "labels", "resources", "configMapGenerator", "images"}
 IMAGES = {
@@ -167,6 +167,8 @@ def pod_specs(doc):
         return [((spec.get("template") or {}).get("spec")) or {}]
     if doc.get("kind") == "Pod":
         return [spec]
+    if doc.get("kind") == "CronJob":
+        return [((((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}).get("spec")) or {}]
     return []
 
 
@@ -541,6 +543,44 @@ def check_sweep(report, root, trials_docs, finish_docs, main_docs):
                      f"expected the model the sweep registers ({config} mlflow.registered-model: {registered}), found {served}")
 
 
+def check_retrain(report, root, retrain_docs, main_docs):
+    """The retrain CronJob: after the US close in New York time, never two at once, `retrain CONFIG` of the model served."""
+    jobs = [d for d in retrain_docs if d.get("kind") == "CronJob"]
+    if not report.check(len(jobs) == 1, "deploy/kubernetes/retrain", f"expected one CronJob, found {len(jobs)}"):
+        return
+    job = jobs[0]
+    where = f"{job['metadata']['x-source']} CronJob/{job['metadata']['name']}"
+    spec = job["spec"]
+    report.check(spec.get("concurrencyPolicy") == "Forbid", where,
+                 f"expected concurrencyPolicy Forbid (one retrain at a time), found {spec.get('concurrencyPolicy')}")
+    report.check(spec.get("timeZone") == "America/New_York", where,
+                 f"expected timeZone America/New_York (the schedule is after the US close), found {spec.get('timeZone')}")
+    fields = str(spec.get("schedule", "")).split()
+    report.check(len(fields) == 5 and fields[1].isdigit() and 16 <= int(fields[1]) <= 23, where,
+                 f"expected a schedule after the US close (16:00 New York time), found '{spec.get('schedule')}'")
+    pod = pod_specs(job)[0]
+    args = ((pod.get("containers") or [{}])[0]).get("args") or []
+    if not report.check(len(args) >= 2 and args[0] == "retrain", where, f"expected args [retrain, CONFIG, ...], found {args}"):
+        return
+    config = args[1]
+    path = os.path.join(root, config)
+    if not report.check(os.path.isfile(path) and config.startswith("configs/"), where,
+                        f"expected CONFIG in configs/ (the image copies configs/ to /app/configs), found {config}"):
+        return
+    if "--prices" in args:
+        prices = args[args.index("--prices") + 1] if args.index("--prices") + 1 < len(args) else ""
+        mounts = [m.get("mountPath") for c in containers(pod) for m in (c.get("volumeMounts") or [])]
+        report.check(prices in mounts, where, f"expected --prices {prices} to be a mounted volume, found mounts {mounts}")
+    dep = serving(main_docs)
+    if dep is not None:
+        with open(path, encoding="utf-8") as f:
+            cfg = yaml.safe_load(f) or {}
+        served = env_value(pod_specs(dep)[0]["containers"][0], "CLOSECAST_MODEL_NAME")
+        registered = (cfg.get("mlflow") or {}).get("registered-model")
+        report.check(served == registered, where,
+                     f"expected to retrain the model served ({served}), found {config} registering {registered}")
+
+
 SPARK_JAR = "local:///app/spark/closecast-spark.jar"
 SPARK_DRIVER_NEEDS = {"pods": {"create", "get", "list", "watch", "delete"}, "services": {"create", "get", "delete"},
                       "configmaps": {"create", "get", "delete"}}
@@ -638,6 +678,7 @@ def check(root, versions=None, kubectl=False, rendered=None):
     check_mlflow(report, everything)
     check_sweep(report, root, docs.get(KUSTOMIZATIONS[1], []), docs.get(KUSTOMIZATIONS[2], []), docs.get(KUSTOMIZATIONS[0], []))
     check_spark_sweep(report, root, docs.get(KUSTOMIZATIONS[3], []), docs.get(KUSTOMIZATIONS[1], []))
+    check_retrain(report, root, docs.get(KUSTOMIZATIONS[4], []), docs.get(KUSTOMIZATIONS[0], []))
     if kubectl:
         for k in KUSTOMIZATIONS:
             out = subprocess.run(["kubectl", "kustomize", os.path.join(root, k)], capture_output=True, text=True)

@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_kubernetes as ck  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-MAIN, TRIALS, FINISH, SPARK = ck.KUSTOMIZATIONS
+MAIN, TRIALS, FINISH, SPARK, RETRAIN = ck.KUSTOMIZATIONS
 VERSIONS = ["1.33.0"]  # one version keeps the tests quick; the real check runs every version
 
 
@@ -235,6 +235,22 @@ class CheckKubernetesTest(unittest.TestCase):
         d = self.docs()
         self.set_env(self.serving_container(d), "CLOSECAST_MODEL_NAME", "closecast-petr4")
         self.assert_error(d, "CLOSECAST_MODEL_NAME", "closecast-quickstart")
+
+    def test_retrain_cronjob_that_may_run_twice_at_once(self):
+        d = self.docs()
+        self.find(d, RETRAIN, "CronJob", "closecast-retrain")["spec"]["concurrencyPolicy"] = "Allow"
+        self.assert_error(d, "CronJob/closecast-retrain", "concurrencyPolicy Forbid")
+
+    def test_retrain_before_the_close(self):
+        d = self.docs()
+        self.find(d, RETRAIN, "CronJob", "closecast-retrain")["spec"]["schedule"] = "30 9 * * 1-5"
+        self.assert_error(d, "CronJob/closecast-retrain", "after the US close")
+
+    def test_retrain_of_a_model_not_served(self):
+        d = self.docs()
+        c = self.find(d, RETRAIN, "CronJob", "closecast-retrain")["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+        c["args"][1] = "configs/petr4.yaml"
+        self.assert_error(d, "CronJob/closecast-retrain", "the model served (closecast-quickstart)")
 
     def spark_submit(self, d):
         return self.find(d, SPARK, "Job", "closecast-sweep-spark")["spec"]["template"]["spec"]["containers"][0]

@@ -109,7 +109,7 @@ class PostgresMlflowIT {
 
         String name = ItServers.unique("closecast-it-pg-promote");
         client.registry().createRegisteredModel(name);
-        Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user");
+        Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user", RuleEvaluator.SYNTHETIC);
         int bad = version(name, runId, "bad");
         int good = version(name, runId, "good");
         int other = version(name, runId, "bad");

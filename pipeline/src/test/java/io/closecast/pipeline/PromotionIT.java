@@ -80,7 +80,7 @@ class PromotionIT {
     @Test
     void gateRefusesWorseThanNaivePromotesGoodForcesAndRollsBack() {
         String name = ItServers.unique("closecast-it-promote");
-        Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user");
+        Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user", RuleEvaluator.SYNTHETIC);
         int bad = version(name, "bad");
         int good = version(name, "good");
         int other = version(name, "bad");
@@ -127,7 +127,7 @@ class PromotionIT {
     @Test
     void aCandidateTheDieboldMarianoTestFindsWorseThanProductionIsRefused() {
         String name = ItServers.unique("closecast-it-dm");
-        Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user");
+        Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user", RuleEvaluator.SYNTHETIC);
         int good = version(name, "good");
         assertEquals(Promotion.Decision.PROMOTED, promotion.promote(request(name, good, Optional.empty()), EVALUATOR).decision());
         // A quarter of the way to the true price beats naive (MASE 0.75) but loses to halfway every single day.
@@ -146,7 +146,7 @@ class PromotionIT {
     @Test
     void tooFewOutOfSampleDaysAreRefusedSayingHowMany() {
         String name = ItServers.unique("closecast-it-days");
-        Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user");
+        Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user", RuleEvaluator.SYNTHETIC);
         // Out of sample from day 150: 50 days, fewer than the default 120, however good the model.
         int late = version(name, "good", 150);
         Promotion.Verdict verdict = promotion.promote(request(name, late, Optional.empty()), EVALUATOR);
@@ -168,7 +168,7 @@ class PromotionIT {
     @Test
     void requireSignificanceRefusesAModelNotSignificantlyBetterThanNaive() {
         String name = ItServers.unique("closecast-it-signif");
-        Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user");
+        Promotion promotion = new Promotion(client, Clock.systemUTC(), "it-user", RuleEvaluator.SYNTHETIC);
         // Halfway to the true price plus noise: MASE just below 1, DM p above 5 %.
         int v = version(name, "noisy");
         Promotion.Verdict strict = promotion.promote(new Promotion.Request(name, v, "production",

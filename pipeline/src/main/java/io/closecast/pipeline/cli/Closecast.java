@@ -28,7 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @Command(name = "closecast", mixinStandardHelpOptions = true, versionProvider = Closecast.Version.class,
         description = "Forecasts a stock's next closing prices with LSTM networks; runs the ML life cycle around them.",
         subcommands = {DataCommand.class, TrainCommand.class, SweepCommand.class, EvaluateCommand.class, ModelsCommand.class,
-                PromoteCommand.class, RollbackCommand.class, CommandLine.HelpCommand.class})
+                PromoteCommand.class, RollbackCommand.class, RetrainCommand.class, CommandLine.HelpCommand.class})
 public final class Closecast {
 
     /** Exit code of a command that failed (bad data, unreachable server, ...). */

@@ -20,12 +20,15 @@ import io.closecast.mlflow.entities.Stage;
 import io.closecast.model.prices.DateRange;
 import io.closecast.model.evaluation.DieboldMariano;
 import io.closecast.model.evaluation.ForecastEvaluation;
+import io.closecast.model.bundle.Servability;
 
 /**
  * Moves an alias (default {@code production}) between versions of a registered model, through the {@link Gate},
  * keeping the legacy stage {@code Production} in step and the alias's history in a registered-model tag
  * ({@code closecast.alias.<alias>.history}: the versions that held it, oldest first), so that rollback
- * needs no guessing. Every verdict is written to the candidate's version tags.
+ * needs no guessing. Every verdict is written to the candidate's version tags. Before the gate (and before a forced
+ * move), the candidate must pass the {@link ServabilityCheck}: its bundle downloaded and loaded as the service loads
+ * it, and warmed up; a version that fails is refused and tagged {@code closecast.servability.*}.
  */
 public final class Promotion {
     public static final String DEFAULT_ALIAS = "production";
@@ -33,11 +36,24 @@ public final class Promotion {
     private final MlflowClient client;
     private final Clock clock;
     private final String user;
+    private final Servable servable;
 
+    /** A promotion whose candidates pass the {@link ServabilityCheck} with its default budget first. */
     public Promotion(MlflowClient client, Clock clock, String user) {
+        this(client, clock, user, new ServabilityCheck(client, Servability.Budget.DEFAULT)::check);
+    }
+
+    public Promotion(MlflowClient client, Clock clock, String user, Servable servable) {
         this.client = client;
         this.clock = clock;
         this.user = user;
+        this.servable = java.util.Objects.requireNonNull(servable, "servable");
+    }
+
+    /** Whether the service could load and serve a version (see {@link ServabilityCheck}). */
+    @FunctionalInterface
+    public interface Servable {
+        Servability.Report check(ModelVersion version);
     }
 
     /** Evaluates registered versions on out-of-sample days of the gate's data. */
@@ -84,8 +100,15 @@ public final class Promotion {
         tags.put(ClosecastTags.PROMOTION_PREFIX + "at", Instant.now(clock).toString());
         previous.ifPresent(v -> tags.put(ClosecastTags.PROMOTION_PREFIX + "production_version", Integer.toString(v)));
 
+        Servability.Report servability = servable.check(candidate);
+        ServabilityCheck.putTags(tags, servability);
         Verdict verdict;
-        if (request.forceReason().isPresent()) {
+        if (!servability.servable()) {
+            tags.put(ClosecastTags.PROMOTION_PREFIX + "verdict", "refused");
+            tags.put(ClosecastTags.PROMOTION_PREFIX + "reason", "refused: " + servability.reason());
+            verdict = new Verdict(request.name(), request.version(), request.alias(), Decision.REFUSED,
+                    "refused: " + servability.reason(), previous, Optional.empty(), Optional.empty());
+        } else if (request.forceReason().isPresent()) {
             tags.put(ClosecastTags.PROMOTION_PREFIX + "verdict", "forced");
             tags.put(ClosecastTags.PROMOTION_PREFIX + "reason", request.forceReason().get());
             verdict = new Verdict(request.name(), request.version(), request.alias(), Decision.FORCED,

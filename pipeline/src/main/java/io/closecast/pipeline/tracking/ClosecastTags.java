@@ -127,6 +127,36 @@ public final class ClosecastTags {
     /** On a version: the gate's verdict. */
     public static final String PROMOTION_VERDICT = "closecast.promotion.verdict";
 
+    /** On a version: the servability check before an alias moves ({@code verdict}, {@code reason}, {@code seconds}, ...). */
+    public static final String SERVABILITY_PREFIX = "closecast.servability.";
+
+    /** On a version: {@code passed} or {@code refused} by the servability check. */
+    public static final String SERVABILITY_VERDICT = "closecast.servability.verdict";
+
+    /** On a version: what the servability check measured, or why it refused the version. */
+    public static final String SERVABILITY_REASON = "closecast.servability.reason";
+
+    /** On a registered model: who holds its retrain lock and until when ({@code OWNER UNTIL_EPOCH_SECONDS}; empty: free). */
+    public static final String RETRAIN_LOCK = "closecast.retrain.lock";
+
+    /** On a retrain run and the version it registered: the last trading day of the prices it trained on. */
+    public static final String RETRAIN_DATA_DAY = "closecast.retrain.data_day";
+
+    /** On a retrain run and its version: the days of the price file it trained on, {@code FROM..TO}. */
+    public static final String RETRAIN_DATA_RANGE = "closecast.retrain.data_range";
+
+    /** On a retrain run and its version: what started it ({@code manual}, {@code schedule}, {@code alert:NAME}). */
+    public static final String RETRAIN_TRIGGER = "closecast.retrain.trigger";
+
+    /** On a retrain run and its version: what the retrain decided (promoted, refused, up_to_date, ...). */
+    public static final String RETRAIN_VERDICT = "closecast.retrain.verdict";
+
+    /** On a retrain run: why it decided so; on a version: the retrain run that registered it. */
+    public static final String RETRAIN_REASON = "closecast.retrain.reason";
+
+    /** On a version: the retrain run that registered it. */
+    public static final String RETRAIN_RUN_ID = "closecast.retrain.run_id";
+
     /** On a registered model: {@code closecast.alias.ALIAS.history}, where an alias has pointed. */
     public static final String ALIAS_PREFIX = "closecast.alias.";
 

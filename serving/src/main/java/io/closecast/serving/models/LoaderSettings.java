@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Timing of a model's background loader ({@link AliasPoller}) and the checks a new version passes ({@link WarmUp}).
+ * Timing of a model's background loader ({@link AliasPoller}) and the checks a new version passes (the model core's {@link io.closecast.model.bundle.Servability#warmUp}).
  *
  * @param pollInterval  how often the alias is resolved while a model serves
  * @param retryInitial  first wait after a failed start-up attempt

@@ -1,5 +1,7 @@
 package io.closecast.serving.models;
 
+import io.closecast.model.bundle.ForecastModel;
+import io.closecast.model.bundle.Servability;
 import io.closecast.serving.ServingException;
 import io.closecast.serving.monitoring.ServingMetrics;
 
@@ -17,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * Keeps the version a registry alias points at loaded and serving.
  * <p>
  * Its {@link AliasPoller} resolves the alias in the background. When the alias moves, the new version is loaded
- * beside the old one, warmed up ({@link WarmUp}), and swapped in atomically: everything the manager knows is one
- * {@link ModelState}, replaced as a whole. Requests hold a {@link VersionLease}; the old version is closed when the
+ * beside the old one, warmed up (the model core's {@link Servability#warmUp}, which the pipeline runs too before it
+ * moves an alias), and swapped in atomically: everything the manager knows is one {@link ModelState}, replaced as a
+ * whole. Requests hold a {@link VersionLease}; the old version is closed when the
  * last request that leased it finishes. A version that fails to load or warm up is refused with a logged reason, and
  * the old one keeps serving.
  */
@@ -175,7 +178,7 @@ public final class ModelManager implements AutoCloseable {
                 throw new ServingException("expected model " + ref.name() + " v" + ref.version() + ", found "
                         + info.name() + " v" + info.version() + " in what was loaded");
             }
-            WarmUp.check(loaded, settings.warmupRounds());
+            warmUp(loaded);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             VersionLease next = new VersionLease(loaded, metrics);
             Optional<VersionLease> old = state.getAndUpdate(s -> s.serving(next)).lease();
@@ -221,7 +224,7 @@ public final class ModelManager implements AutoCloseable {
                 return;
             }
             cached = found.get();
-            WarmUp.check(cached, settings.warmupRounds());
+            warmUp(cached);
             VersionLease next = new VersionLease(cached, metrics);
             state.updateAndGet(s -> s.servingFromCache(next));
             metrics.modelLoaded(cached.info().name(), cached.info().version(), cached.info().runId(), Duration.ZERO);
@@ -237,6 +240,27 @@ public final class ModelManager implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The warm-up every version passes before it serves: finite forecasts and intervals (see {@link Servability}). */
+    private void warmUp(Forecaster forecaster) {
+        ModelInfo info = forecaster.info();
+        Servability.warmUp(new Servability.WarmUpTarget() {
+            @Override
+            public int windowLength() {
+                return info.windowLength();
+            }
+
+            @Override
+            public int maxHorizon() {
+                return info.maxHorizon();
+            }
+
+            @Override
+            public ForecastModel.Forecast forecast(double[] window, int horizon) {
+                return forecaster.forecastWithIntervals(window, horizon);
+            }
+        }, settings.warmupRounds());
     }
 
     private static String message(Throwable e) {

@@ -5,8 +5,8 @@
  * model; a manager's {@link io.closecast.serving.models.AliasPoller} runs its checks in the background, everything it
  * knows is one immutable {@link io.closecast.serving.models.ModelState} (with its
  * {@link io.closecast.serving.models.Condition}) replaced atomically, and requests forecast through a
- * {@link io.closecast.serving.models.VersionLease}. A new version passes {@link io.closecast.serving.models.WarmUp}
- * before it serves.
+ * {@link io.closecast.serving.models.VersionLease}. A new version passes the model core's warm-up
+ * ({@link io.closecast.model.bundle.Servability#warmUp}) before it serves.
  * <p>Uses the model core, {@code serving.monitoring} (its meters) and the serving root ({@code ServingException}).
  * No HTTP here: failures are domain exceptions ({@link io.closecast.serving.models.UnknownModelException},
  * {@link io.closecast.serving.models.ModelRequiredException}) that the {@code http} packages map to answers.
