@@ -243,7 +243,7 @@ public class RoutesTest {
                 "/health/live:", "/health/ready:", "/ping:", "/health:", "/version:", "/metrics:", "/openapi:",
                 "/v1/webhooks/mlflow:", "/v1/models:", "/v1/models/{name}:", "/v1/models/{name}/predict:",
                 "/v1/models/{name}/predict/csv:", "/v1/feedback:", "/v1/feedback/summary:", "/v1/models/{name}/feedback:",
-                "/v1/models/{name}/feedback/summary:", "FeedbackSummary", "ModelRequired", "ApiError")) {
+                "/v1/models/{name}/feedback/summary:", "/v1/track-record:", "/v1/models/{name}/track-record:", "TrackRecord:", "FeedbackSummary", "ModelRequired", "ApiError")) {
             assertTrue(res.body().contains(path), "expected " + path + " in /openapi");
         }
     }

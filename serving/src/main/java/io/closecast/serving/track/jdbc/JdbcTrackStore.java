@@ -62,7 +62,11 @@ public final class JdbcTrackStore implements TrackStore {
         return store;
     }
 
-    /** The embedded default: an H2 file {@code forecast-log.mv.db} in {@code dir}. */
+    /**
+     * The embedded default: an H2 file {@code forecast-log.mv.db} in {@code dir}, one process per file (H2 refuses a
+     * second; its auto-server mode cannot be had with DB_CLOSE_ON_EXIT=FALSE, which lets the stop flush the log before
+     * the database closes). Replicas share a PostgreSQL instead.
+     */
     public static String embeddedUrl(Path dir) {
         return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("forecast-log") + ";DB_CLOSE_ON_EXIT=FALSE";
     }

@@ -55,7 +55,12 @@ class JdbcTrackStoreTest {
 
     @Test
     void theSameForecastAskedTwiceIsPendingOnceAndScoredOnceAcrossARestart() {
-        try (JdbcTrackStore store = open()) {
+        sameForecastTwiceScoredOnceAcrossARestart(this::open, "jdbc:h2:file:");
+    }
+
+    /** The scenario, on any store {@code open} opens afresh (PostgresTrackStoreIT runs it on PostgreSQL). */
+    static void sameForecastTwiceScoredOnceAcrossARestart(java.util.function.Supplier<JdbcTrackStore> open, String urlPrefix) {
+        try (JdbcTrackStore store = open.get()) {
             store.append(List.of(forecast("a", 1, "1", MON, 101, 102), forecast("b", 2, "1", MON, 101.5, 102.5),
                     forecast("c", 3, "2", MON, 99, 98)));
             assertEquals(List.of(), store.pending(100), "no closes yet: nothing to score");
@@ -73,7 +78,7 @@ class JdbcTrackStoreTest {
             assertEquals(0, store.saveScores(List.of(b)), "a logical forecast already scored keeps its first score");
             assertEquals(List.of(), store.pending(100), "b's step is the same logical forecast as a's: not pending");
         }
-        try (JdbcTrackStore store = open()) {
+        try (JdbcTrackStore store = open.get()) {
             assertEquals(new TrackStore.Counts(3, 4, 2), store.counts("m"), "3 requests, 4 logical steps, 2 scored");
             List<Score> scores = store.scores("m");
             assertEquals(List.of("a", "c"), scores.stream().map(Score::requestId).toList());
@@ -87,7 +92,7 @@ class JdbcTrackStoreTest {
             assertEquals(List.of("a#2", "b#2", "c#2"), store.pending(100).stream()
                             .map(p -> p.requestId() + "#" + p.key().step()).toList(),
                     "the step 2 forecasts, the earlier request first (the one the scorer keeps)");
-            assertTrue(store.describe().startsWith("jdbc:h2:file:"), store.describe());
+            assertTrue(store.describe().startsWith(urlPrefix), store.describe());
         }
     }
 }
