@@ -12,10 +12,6 @@ import java.util.Optional;
  */
 public interface TrackStore extends AutoCloseable {
 
-    /** A forecast step waiting for its score: the logged step, its request, and the realised close of its target. */
-    record Pending(LoggedForecast.Key key, String requestId, LoggedForecast.Step step, double actual) {
-    }
-
     /** Writes a batch of logged forecasts in one transaction (a request id already stored is left as it is). */
     void append(List<LoggedForecast> batch);
 
@@ -29,13 +25,11 @@ public interface TrackStore extends AutoCloseable {
     List<String> symbols();
 
     /**
-     * Up to {@code limit} logged steps whose target day has a close and whose logical forecast has no score yet, the
-     * earliest request first (so the first request of a logical forecast is the one scored).
+     * Scores every logged forecast step whose target day now has a close and whose logical forecast (model, version,
+     * symbol, last input day, step) has no score yet, from its first request (earliest, then lowest id), in one
+     * transaction: absolute error, naive error, inside/outside per interval level. Returns how many were scored.
      */
-    List<Pending> pending(int limit);
-
-    /** Stores scores; a logical forecast already scored keeps its first score. Returns how many were new. */
-    int saveScores(List<Score> scores);
+    int score();
 
     /** Every score of {@code model}, by target day. */
     List<Score> scores(String model);

@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class Tracker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Tracker.class);
-    private static final int SCORE_BATCH = 5_000;
 
     /** What the track loop reports in readiness details. */
     public record Status(boolean enabled, String store, ForecastLog.Status log, Map<String, String> feedErrors,
@@ -142,27 +141,9 @@ public final class Tracker implements AutoCloseable {
 
     /** Scores every pending logical forecast once; returns how many were scored. */
     synchronized int score() {
-        TrackStore s = store.get();
-        int total = 0;
-        while (true) {
-            List<TrackStore.Pending> pending = s.pending(SCORE_BATCH);
-            if (pending.isEmpty()) {
-                return total;
-            }
-            Set<LoggedForecast.Key> seen = new HashSet<>();
-            List<Score> scores = new ArrayList<>(pending.size());
-            for (TrackStore.Pending p : pending) {
-                if (seen.add(p.key())) {
-                    scores.add(Score.of(p.key(), p.requestId(), p.step(), p.actual()));
-                }
-            }
-            int added = s.saveScores(scores);
-            scoredCounter.increment(added);
-            total += added;
-            if (added == 0) {
-                return total; // nothing new could be stored: do not loop on the same rows
-            }
-        }
+        int added = store.get().score();
+        scoredCounter.increment(added);
+        return added;
     }
 
     private void refreshQuietly() {

@@ -45,8 +45,7 @@ class ForecastLogTest {
         @Override public int putCloses(String symbol, Map<LocalDate, Double> closes) { return 0; }
         @Override public Optional<LocalDate> lastClose(String symbol) { return Optional.empty(); }
         @Override public List<String> symbols() { return List.of(); }
-        @Override public List<Pending> pending(int limit) { return List.of(); }
-        @Override public int saveScores(List<Score> scores) { return 0; }
+        @Override public int score() { return 0; }
         @Override public List<Score> scores(String model) { return List.of(); }
         @Override public Counts counts(String model) { return new Counts(0, 0, 0); }
         @Override public String describe() { return "flaky"; }

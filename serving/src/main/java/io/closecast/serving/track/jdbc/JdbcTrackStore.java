@@ -124,12 +124,13 @@ public final class JdbcTrackStore implements TrackStore {
             return;
         }
         inTransaction("append", c -> {
-            try (PreparedStatement r = c.prepareStatement(insert("forecast_request", "request_id, received_ms, model_name, "
-                    + "model_version, model_alias, symbol, as_of, horizon", 8, "request_id"));
-                 PreparedStatement s = c.prepareStatement(insert("forecast_step",
-                         "request_id, step, target_date, point_forecast, naive_forecast", 5, "request_id, step"));
-                 PreparedStatement b = c.prepareStatement(insert("forecast_bound",
-                         "request_id, step, interval_level, lower_bound, upper_bound", 5, "request_id, step, interval_level"))) {
+            // plain inserts: request ids are fresh UUIDs; a duplicate fails the batch, which the log counts as lost
+            try (PreparedStatement r = c.prepareStatement("INSERT INTO forecast_request (request_id, received_ms, model_name, "
+                    + "model_version, model_alias, symbol, as_of, horizon) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                 PreparedStatement s = c.prepareStatement("INSERT INTO forecast_step "
+                         + "(request_id, step, target_date, point_forecast, naive_forecast) VALUES (?, ?, ?, ?, ?)");
+                 PreparedStatement b = c.prepareStatement("INSERT INTO forecast_bound "
+                         + "(request_id, step, interval_level, lower_bound, upper_bound) VALUES (?, ?, ?, ?, ?)")) {
                 for (LoggedForecast f : batch) {
                     set(r, f.requestId(), f.receivedAt().toEpochMilli(), f.model(), f.version(), f.alias(), f.symbol(),
                             f.asOf(), f.steps().size());
@@ -192,87 +193,38 @@ public final class JdbcTrackStore implements TrackStore {
         });
     }
 
-    @Override
-    public List<Pending> pending(int limit) {
-        return inTransaction("read pending", c -> {
-            Map<String, List<LoggedForecast.Bound>> noBounds = Map.of();
-            List<Object[]> rows = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT r.request_id, r.model_name, r.model_version, r.symbol, "
-                    + "r.as_of, s.step, s.target_date, s.point_forecast, s.naive_forecast, x.close_price "
-                    + "FROM forecast_step s JOIN forecast_request r ON r.request_id = s.request_id "
-                    + "JOIN realised_close x ON x.symbol = r.symbol AND x.trade_date = s.target_date "
-                    + "WHERE NOT EXISTS (SELECT 1 FROM forecast_score f WHERE f.model_name = r.model_name "
-                    + "AND f.model_version = r.model_version AND f.symbol = r.symbol AND f.as_of = r.as_of AND f.step = s.step) "
-                    + "ORDER BY r.received_ms, r.request_id, s.step LIMIT ?")) {
-                p.setInt(1, limit);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getObject(5, LocalDate.class), rs.getInt(6), rs.getObject(7, LocalDate.class),
-                                rs.getDouble(8), rs.getDouble(9), rs.getDouble(10)});
-                    }
-                }
-            }
-            Map<String, List<LoggedForecast.Bound>> bounds = rows.isEmpty() ? noBounds : bounds(c, rows);
-            List<Pending> out = new ArrayList<>(rows.size());
-            for (Object[] r : rows) {
-                String id = (String) r[0];
-                int step = (Integer) r[5];
-                LoggedForecast.Key key = new LoggedForecast.Key((String) r[1], (String) r[2], (String) r[3], (LocalDate) r[4], step);
-                out.add(new Pending(key, id, new LoggedForecast.Step(step, (LocalDate) r[6], (Double) r[7], (Double) r[8],
-                        bounds.getOrDefault(id + "#" + step, List.of())), (Double) r[9]));
-            }
-            return out;
-        });
-    }
-
-    /** The bounds of the rows' steps, by "request#step". */
-    private static Map<String, List<LoggedForecast.Bound>> bounds(Connection c, List<Object[]> rows) throws SQLException {
-        Map<String, List<LoggedForecast.Bound>> out = new HashMap<>();
-        List<String> ids = rows.stream().map(r -> (String) r[0]).distinct().toList();
-        for (int from = 0; from < ids.size(); from += 500) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
-            String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
-            try (PreparedStatement p = c.prepareStatement("SELECT request_id, step, interval_level, lower_bound, upper_bound "
-                    + "FROM forecast_bound WHERE request_id IN (" + marks + ") ORDER BY interval_level")) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    p.setString(i + 1, chunk.get(i));
-                }
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        out.computeIfAbsent(rs.getString(1) + "#" + rs.getInt(2), k -> new ArrayList<>())
-                                .add(new LoggedForecast.Bound(rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)));
-                    }
-                }
-            }
-        }
-        return out;
-    }
+    /**
+     * The first request (earliest, then lowest id) of each logical forecast step that has a close and no score yet,
+     * with that close: one set-based query, so scoring a million logged forecasts is one pass in the database.
+     */
+    private static final String FIRST_UNSCORED = "SELECT * FROM (SELECT r.model_name, r.model_version, r.symbol, r.as_of, "
+            + "s.step, s.target_date, r.request_id, s.point_forecast, s.naive_forecast, x.close_price, ROW_NUMBER() OVER "
+            + "(PARTITION BY r.model_name, r.model_version, r.symbol, r.as_of, s.step ORDER BY r.received_ms, r.request_id) AS rn "
+            + "FROM forecast_step s JOIN forecast_request r ON r.request_id = s.request_id "
+            + "JOIN realised_close x ON x.symbol = r.symbol AND x.trade_date = s.target_date "
+            + "WHERE NOT EXISTS (SELECT 1 FROM forecast_score f WHERE f.model_name = r.model_name "
+            + "AND f.model_version = r.model_version AND f.symbol = r.symbol AND f.as_of = r.as_of AND f.step = s.step)) c "
+            + "WHERE c.rn = 1";
 
     @Override
-    public int saveScores(List<Score> scores) {
-        if (scores.isEmpty()) {
-            return 0;
-        }
-        return inTransaction("store scores", c -> {
-            try (PreparedStatement s = c.prepareStatement(insert("forecast_score", "model_name, model_version, symbol, as_of, "
-                    + "step, target_date, request_id, point_forecast, naive_forecast, actual_close, abs_error, naive_error", 12,
-                    "model_name, model_version, symbol, as_of, step"));
-                 PreparedStatement b = c.prepareStatement(insert("score_bound", "model_name, model_version, symbol, as_of, "
-                         + "step, interval_level, lower_bound, upper_bound, inside", 9,
-                         "model_name, model_version, symbol, as_of, step, interval_level"))) {
-                for (Score x : scores) {
-                    LoggedForecast.Key k = x.key();
-                    set(s, k.model(), k.version(), k.symbol(), k.asOf(), k.step(), x.target(), x.requestId(), x.point(),
-                            x.naive(), x.actual(), x.absError(), x.naiveError());
-                    for (Score.Coverage cov : x.bounds()) {
-                        set(b, k.model(), k.version(), k.symbol(), k.asOf(), k.step(), cov.level(), cov.lower(), cov.upper(),
-                                cov.inside());
-                    }
-                }
-                int added = added(s.executeBatch());
-                b.executeBatch();
-                return added;
+    public int score() {
+        long now = System.currentTimeMillis();
+        String conflict = postgres ? " ON CONFLICT DO NOTHING" : "";
+        return inTransaction("score", c -> {
+            try (PreparedStatement b = c.prepareStatement("INSERT INTO score_bound (model_name, model_version, symbol, as_of, "
+                    + "step, interval_level, lower_bound, upper_bound, inside) SELECT c.model_name, c.model_version, c.symbol, "
+                    + "c.as_of, c.step, b.interval_level, b.lower_bound, b.upper_bound, CASE WHEN c.close_price >= b.lower_bound "
+                    + "AND c.close_price <= b.upper_bound THEN TRUE ELSE FALSE END FROM (" + FIRST_UNSCORED + ") c "
+                    + "JOIN forecast_bound b ON b.request_id = c.request_id AND b.step = c.step" + conflict);
+                 PreparedStatement s = c.prepareStatement("INSERT INTO forecast_score (model_name, model_version, symbol, "
+                         + "as_of, step, target_date, request_id, point_forecast, naive_forecast, actual_close, abs_error, "
+                         + "naive_error, scored_ms) SELECT c.model_name, c.model_version, c.symbol, c.as_of, c.step, "
+                         + "c.target_date, c.request_id, c.point_forecast, c.naive_forecast, c.close_price, "
+                         + "ABS(c.close_price - c.point_forecast), ABS(c.close_price - c.naive_forecast), ? FROM ("
+                         + FIRST_UNSCORED + ") c" + conflict)) {
+                b.executeUpdate(); // the bounds first: FIRST_UNSCORED still sees these steps as unscored
+                s.setLong(1, now);
+                return s.executeUpdate();
             }
         });
     }

@@ -47,6 +47,7 @@ CREATE TABLE forecast_score (
     actual_close   DOUBLE PRECISION NOT NULL,
     abs_error      DOUBLE PRECISION NOT NULL,
     naive_error    DOUBLE PRECISION NOT NULL,
+    scored_ms      BIGINT           NOT NULL,
     PRIMARY KEY (model_name, model_version, symbol, as_of, step)
 );
 CREATE INDEX forecast_score_model ON forecast_score (model_name, target_date);
