@@ -35,6 +35,7 @@ public final class JdbcTrackStore implements TrackStore {
     private final Properties credentials;
     private final boolean postgres;
     private Connection connection;
+    private long lastPass;
 
     private JdbcTrackStore(String url, Properties credentials) {
         this.url = url;
@@ -208,25 +209,34 @@ public final class JdbcTrackStore implements TrackStore {
 
     @Override
     public int score() {
-        long now = System.currentTimeMillis();
         String conflict = postgres ? " ON CONFLICT DO NOTHING" : "";
         return inTransaction("score", c -> {
-            try (PreparedStatement b = c.prepareStatement("INSERT INTO score_bound (model_name, model_version, symbol, as_of, "
-                    + "step, interval_level, lower_bound, upper_bound, inside) SELECT c.model_name, c.model_version, c.symbol, "
-                    + "c.as_of, c.step, b.interval_level, b.lower_bound, b.upper_bound, CASE WHEN c.close_price >= b.lower_bound "
-                    + "AND c.close_price <= b.upper_bound THEN TRUE ELSE FALSE END FROM (" + FIRST_UNSCORED + ") c "
-                    + "JOIN forecast_bound b ON b.request_id = c.request_id AND b.step = c.step" + conflict);
-                 PreparedStatement s = c.prepareStatement("INSERT INTO forecast_score (model_name, model_version, symbol, "
-                         + "as_of, step, target_date, request_id, point_forecast, naive_forecast, actual_close, abs_error, "
-                         + "naive_error, scored_ms) SELECT c.model_name, c.model_version, c.symbol, c.as_of, c.step, "
-                         + "c.target_date, c.request_id, c.point_forecast, c.naive_forecast, c.close_price, "
-                         + "ABS(c.close_price - c.point_forecast), ABS(c.close_price - c.naive_forecast), ? FROM ("
-                         + FIRST_UNSCORED + ") c" + conflict)) {
-                b.executeUpdate(); // the bounds first: FIRST_UNSCORED still sees these steps as unscored
-                s.setLong(1, now);
-                return s.executeUpdate();
+            long pass = pass();
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO forecast_score (model_name, model_version, symbol, "
+                    + "as_of, step, target_date, request_id, point_forecast, naive_forecast, actual_close, abs_error, "
+                    + "naive_error, scored_ms) SELECT c.model_name, c.model_version, c.symbol, c.as_of, c.step, "
+                    + "c.target_date, c.request_id, c.point_forecast, c.naive_forecast, c.close_price, "
+                    + "ABS(c.close_price - c.point_forecast), ABS(c.close_price - c.naive_forecast), ? FROM ("
+                    + FIRST_UNSCORED + ") c" + conflict);
+                 PreparedStatement b = c.prepareStatement("INSERT INTO score_bound (model_name, model_version, symbol, as_of, "
+                         + "step, interval_level, lower_bound, upper_bound, inside) SELECT f.model_name, f.model_version, "
+                         + "f.symbol, f.as_of, f.step, b.interval_level, b.lower_bound, b.upper_bound, CASE WHEN "
+                         + "f.actual_close >= b.lower_bound AND f.actual_close <= b.upper_bound THEN TRUE ELSE FALSE END "
+                         + "FROM forecast_score f JOIN forecast_bound b ON b.request_id = f.request_id AND b.step = f.step "
+                         + "WHERE f.scored_ms = ?" + conflict)) {
+                s.setLong(1, pass);
+                int scored = s.executeUpdate();
+                b.setLong(1, pass); // the intervals of the steps this pass scored
+                b.executeUpdate();
+                return scored;
             }
         });
+    }
+
+    /** A scoring pass's mark in forecast_score.scored_ms: its time in ms, after the previous pass's of this store. */
+    private long pass() {
+        lastPass = Math.max(lastPass + 1, System.currentTimeMillis());
+        return lastPass;
     }
 
     @Override

@@ -51,6 +51,7 @@ CREATE TABLE forecast_score (
     PRIMARY KEY (model_name, model_version, symbol, as_of, step)
 );
 CREATE INDEX forecast_score_model ON forecast_score (model_name, target_date);
+CREATE INDEX forecast_score_pass ON forecast_score (scored_ms);
 CREATE TABLE score_bound (
     model_name     VARCHAR(250)     NOT NULL,
     model_version  VARCHAR(64)      NOT NULL,
