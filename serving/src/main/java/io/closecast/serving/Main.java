@@ -11,6 +11,7 @@ import io.closecast.serving.http.OipService;
 import io.closecast.serving.http.OpenApiService;
 import io.closecast.serving.http.PredictService;
 import io.closecast.serving.http.SamplesService;
+import io.closecast.serving.http.TrackRecordService;
 import io.closecast.serving.http.WebhookService;
 import io.closecast.serving.http.filter.ApiKeyFilter;
 import io.closecast.serving.http.filter.ConnectionGuard;
@@ -22,6 +23,10 @@ import io.closecast.serving.models.ModelSource;
 import io.closecast.serving.monitoring.ServingMetrics;
 import io.closecast.serving.security.ApiKeys;
 import io.closecast.serving.security.WebhookVerifier;
+import io.closecast.serving.track.TrackSettings;
+import io.closecast.serving.track.TrackStoreException;
+import io.closecast.serving.track.Tracker;
+import io.closecast.serving.track.jdbc.JdbcTrackStore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +70,8 @@ public final class Main {
             "/", "/dashboard/{asset}", "/v1/feedback", "/v1/feedback/summary", "/v1/samples", "/v1/samples/{symbol}",
             "/v2/health/live", "/v2/health/ready", "/v2", "/v2/models/{name}", "/v2/models/{name}/ready",
             "/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}",
-            "/v2/models/{name}/versions/{version}/ready", "/v2/models/{name}/versions/{version}/infer");
+            "/v2/models/{name}/versions/{version}/ready", "/v2/models/{name}/versions/{version}/infer",
+            "/v1/track-record", "/v1/models/{name}/track-record");
 
     private static final double OBSERVE_WEIGHT = 1000;
 
@@ -100,13 +106,22 @@ public final class Main {
     }
 
     /** Builds and starts everything around the model sources, one per served model; the caller closes the result. */
-    @SuppressWarnings("removal") // Helidon's MetricsObserver reports the global registry
     public static RunningService start(ServingConfig config, List<ModelSource> sources) {
+        return start(config, sources, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(ServingConfig, List)} with the clock the forecast log stamps requests with and the price feed
+     * refuses future bars by (tests replay days with their own).
+     */
+    @SuppressWarnings("removal") // Helidon's MetricsObserver reports the global registry
+    public static RunningService start(ServingConfig config, List<ModelSource> sources, Clock clock) {
         MeterRegistry registry = Metrics.globalRegistry();
         ServingMetrics metrics = ServingMetrics.create(registry, ROUTES);
         ModelFleet models = ModelFleet.create(sources, config.registry().loader(), metrics);
         // each model resolves and downloads on its own thread while the web server starts
         models.start();
+        Optional<Tracker> tracker = tracker(config.track(), registry, clock);
         HeaderDeadline headerDeadline = new HeaderDeadline(config.server().timeouts().headers());
         WebServer server = WebServer.builder()
                 .host(config.server().host())
@@ -133,12 +148,31 @@ public final class Main {
                         .addObserver(MetricsObserver.builder().endpoint("/metrics").build())
                         .weight(OBSERVE_WEIGHT) // above the application routing, so its catch-all 404 does not hide /metrics
                         .build())
-                .routing(r -> routing(r, config, models, metrics))
+                .routing(r -> routing(r, config, models, metrics, tracker))
                 .build()
                 .start();
         LOG.info("closecast serving on port {}, {} {}", server.port(), sources.size() == 1 ? "model" : sources.size() + " models",
                 sources.stream().map(ModelSource::describe).toList());
-        return new RunningService(server, models, metrics, headerDeadline);
+        return new RunningService(server, models, metrics, headerDeadline, tracker);
+    }
+
+    /** The forecast log and track record loop, unless {@code track.enabled} is false. */
+    static Optional<Tracker> tracker(TrackSettings track, MeterRegistry registry, Clock clock) {
+        if (!track.enabled()) {
+            LOG.info("Forecast log off (track.enabled: false): forecasts are not logged, no track record");
+            return Optional.empty();
+        }
+        String url = track.url().orElseGet(() -> JdbcTrackStore.embeddedUrl(track.dir()));
+        return Optional.of(Tracker.start(track, () -> {
+            if (track.url().isEmpty()) {
+                try {
+                    Files.createDirectories(track.dir());
+                } catch (java.io.IOException e) {
+                    throw new TrackStoreException("track.dir: cannot create " + track.dir().toAbsolutePath() + ": " + e, false, e);
+                }
+            }
+            return JdbcTrackStore.open(url, track.user(), track.password());
+        }, registry, clock));
     }
 
     /** How often idle connections are looked for: a quarter of the timeout, within 100 ms .. 2 min (Helidon's default). */
@@ -151,6 +185,12 @@ public final class Main {
 
     /** All endpoints, the API-key and metrics filters, and the one place errors become JSON. */
     public static void routing(HttpRouting.Builder routing, ServingConfig config, ModelFleet models, ServingMetrics metrics) {
+        routing(routing, config, models, metrics, Optional.empty());
+    }
+
+    /** As {@link #routing(HttpRouting.Builder, ServingConfig, ModelFleet, ServingMetrics)}, with the forecast log. */
+    public static void routing(HttpRouting.Builder routing, ServingConfig config, ModelFleet models, ServingMetrics metrics,
+                               Optional<Tracker> tracker) {
         Optional<WebhookVerifier> verifier = config.webhook().secret()
                 .map(s -> WebhookVerifier.create(s, config.webhook().maxSkew(), Clock.systemUTC()));
         Set<String> open = new HashSet<>();
@@ -177,11 +217,12 @@ public final class Main {
         routing.addFilter(new RequestMetricsFilter(metrics))
                 .addFilter(new ConnectionGuard(config.server().timeouts().body()))
                 .addFilter(new ApiKeyFilter(keys, open, openPrefixes))
-                .register(new PredictService(models, config.server().maxBodyBytes()),
-                        new InvocationsService(models, metrics, config.server().maxBodyBytes()),
+                .register(new PredictService(models, config.server().maxBodyBytes(), tracker),
+                        new InvocationsService(models, metrics, config.server().maxBodyBytes(), tracker),
                         new OipService(models, config.server().maxBodyBytes()),
                         new ModelService(models),
-                        new HealthService(models, keys),
+                        new TrackRecordService(models, tracker),
+                        new HealthService(models, keys, tracker),
                         new WebhookService(models, verifier, config.server().maxBodyBytes()),
                         new OpenApiService(models),
                         new FeedbackService(models, metrics.registry(), config.dashboard().feedbackWindow(), config.server().maxBodyBytes()),

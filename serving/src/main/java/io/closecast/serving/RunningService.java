@@ -5,11 +5,18 @@ import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelManager;
 import io.closecast.serving.monitoring.ServingMetrics;
 
+import io.closecast.serving.track.Tracker;
+
+import java.util.Optional;
+
 import io.helidon.webserver.WebServer;
 
-/** A started service: its web server, models and meters. Closing stops the server, then the models. */
-public record RunningService(WebServer server, ModelFleet fleet, ServingMetrics metrics, HeaderDeadline headerDeadline)
-        implements AutoCloseable {
+/**
+ * A started service: its web server, models, meters and forecast log. Closing stops the server, then writes what the
+ * forecast log holds, then stops the models.
+ */
+public record RunningService(WebServer server, ModelFleet fleet, ServingMetrics metrics, HeaderDeadline headerDeadline,
+                             Optional<Tracker> tracker) implements AutoCloseable {
 
     /** The first configured model's manager: the only one in a single-model service. */
     public ModelManager models() {
@@ -25,6 +32,7 @@ public record RunningService(WebServer server, ModelFleet fleet, ServingMetrics 
     public void close() {
         server.stop();
         headerDeadline.close();
+        tracker.ifPresent(Tracker::close);
         fleet.close();
     }
 }

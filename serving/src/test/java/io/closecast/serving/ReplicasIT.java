@@ -267,7 +267,11 @@ class ReplicasIT extends RegistryTestBase {
         String host = "  host: 0.0.0.0 ";
         assertEquals(1, yaml.split(host, -1).length - 1, "expected one '" + host.strip() + "' in configs/serving.yaml");
         Path config = work.resolve(name + ".yaml");
-        Files.writeString(config, yaml.replace(host, "  host: 127.0.0.1 "));
+        String trackDir = "  dir: data/track ";
+        assertEquals(1, yaml.split(trackDir, -1).length - 1, "expected one '" + trackDir.strip() + "' in configs/serving.yaml");
+        // each replica its own embedded forecast log (one process per H2 file; replicas in production share a PostgreSQL)
+        Files.writeString(config, yaml.replace(host, "  host: 127.0.0.1 ")
+                .replace(trackDir, "  dir: " + work.resolve(name + "-track") + " "));
         ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin/closecast-serve").toString(), config.toString())
                 .directory(root.toFile()).redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile());
         Map<String, String> env = pb.environment();

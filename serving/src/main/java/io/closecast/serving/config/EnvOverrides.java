@@ -14,7 +14,8 @@ import java.util.Optional;
  * comma separated, each {@code NAME} or {@code NAME@ALIAS}), {@code CLOSECAST_MODEL_ALIAS}, {@code CLOSECAST_PORT},
  * {@code CLOSECAST_API_KEYS} (comma separated), {@code CLOSECAST_API_KEYS_FILE}, {@code CLOSECAST_POLL_INTERVAL},
  * {@code CLOSECAST_WEBHOOK_SECRET}, {@code CLOSECAST_MAX_BODY_BYTES}, {@code CLOSECAST_MODEL_CACHE_DIR},
- * {@code CLOSECAST_DATA_DIR}.
+ * {@code CLOSECAST_DATA_DIR}, {@code CLOSECAST_TRACK_STORE_URL}, {@code CLOSECAST_TRACK_STORE_USER},
+ * {@code CLOSECAST_TRACK_STORE_PASSWORD}.
  */
 final class EnvOverrides {
 
@@ -46,6 +47,9 @@ final class EnvOverrides {
                 .ifPresent(v -> b.maxBodyBytes(ServingConfigReader.integer(v, "CLOSECAST_MAX_BODY_BYTES", WHERE)));
         value(env, "CLOSECAST_MODEL_CACHE_DIR").ifPresent(v -> b.modelCacheDir(Path.of(v)));
         value(env, "CLOSECAST_DATA_DIR").ifPresent(v -> b.dataDir(Path.of(v)));
+        value(env, "CLOSECAST_TRACK_STORE_URL").ifPresent(b::trackUrl);
+        value(env, "CLOSECAST_TRACK_STORE_USER").ifPresent(b::trackUser);
+        value(env, "CLOSECAST_TRACK_STORE_PASSWORD").ifPresent(b::trackPassword);
     }
 
     private static Optional<String> value(Map<String, String> env, String name) {

@@ -2,6 +2,7 @@ package io.closecast.serving.config;
 
 import io.closecast.serving.ServingException;
 import io.closecast.serving.models.LoaderSettings;
+import io.closecast.serving.track.TrackSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,9 +27,10 @@ import io.helidon.config.Config;
  * @param security  {@code security.*}
  * @param webhook   {@code webhook.*}
  * @param dashboard {@code feedback.*} and {@code dashboard.*}
+ * @param track     {@code track.*}: the forecast log and the live track record
  */
 public record ServingConfig(ServerSettings server, RegistrySettings registry, SecuritySettings security,
-                            WebhookSettings webhook, DashboardSettings dashboard) {
+                            WebhookSettings webhook, DashboardSettings dashboard, TrackSettings track) {
 
     public ServingConfig {
         Objects.requireNonNull(server, "server");
@@ -36,6 +38,7 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(webhook, "webhook");
         Objects.requireNonNull(dashboard, "dashboard");
+        Objects.requireNonNull(track, "track");
     }
 
     public static Builder builder() {
@@ -89,6 +92,17 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
         private int downloadMaxFiles = RegistrySettings.DEFAULT_DOWNLOAD.maxFiles();
         private int downloadMaxDepth = RegistrySettings.DEFAULT_DOWNLOAD.maxDepth();
         private Duration downloadTimeout = RegistrySettings.DEFAULT_DOWNLOAD.deadline();
+        private final TrackSettings trackDefaults = TrackSettings.defaults();
+        private boolean trackEnabled = trackDefaults.enabled();
+        private Path trackDir = trackDefaults.dir();
+        private String trackUrl;
+        private String trackUser;
+        private String trackPassword;
+        private int trackQueueCapacity = trackDefaults.queueCapacity();
+        private int trackBatchSize = trackDefaults.batchSize();
+        private Path trackPricesDir = trackDefaults.pricesDir();
+        private Duration trackRefreshInterval = trackDefaults.refreshInterval();
+        private int trackWindow = trackDefaults.window();
 
         private Builder() {
         }
@@ -140,6 +154,16 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
         public Builder downloadMaxFiles(int v) { downloadMaxFiles = v; return this; }
         public Builder downloadMaxDepth(int v) { downloadMaxDepth = v; return this; }
         public Builder downloadTimeout(Duration v) { downloadTimeout = v; return this; }
+        public Builder trackEnabled(boolean v) { trackEnabled = v; return this; }
+        public Builder trackDir(Path v) { trackDir = v; return this; }
+        public Builder trackUrl(String v) { trackUrl = v; return this; }
+        public Builder trackUser(String v) { trackUser = v; return this; }
+        public Builder trackPassword(String v) { trackPassword = v; return this; }
+        public Builder trackQueueCapacity(int v) { trackQueueCapacity = v; return this; }
+        public Builder trackBatchSize(int v) { trackBatchSize = v; return this; }
+        public Builder trackPricesDir(Path v) { trackPricesDir = v; return this; }
+        public Builder trackRefreshInterval(Duration v) { trackRefreshInterval = v; return this; }
+        public Builder trackWindow(int v) { trackWindow = v; return this; }
 
         public ServingConfig build() {
             if (models.isEmpty()) {
@@ -155,7 +179,13 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
             return new ServingConfig(server, registry,
                     new SecuritySettings(apiKeys, Optional.ofNullable(apiKeysFile), openHealth, openMetrics, openOpenapi, openDashboard),
                     new WebhookSettings(Optional.ofNullable(webhookSecret).filter(s -> !s.isBlank()), webhookMaxSkew),
-                    new DashboardSettings(feedbackWindow, dataDir));
+                    new DashboardSettings(feedbackWindow, dataDir),
+                    new TrackSettings(trackEnabled, trackDir, text(trackUrl), text(trackUser), text(trackPassword),
+                            trackQueueCapacity, trackBatchSize, trackPricesDir, trackRefreshInterval, trackWindow));
+        }
+
+        private static Optional<String> text(String v) {
+            return Optional.ofNullable(v).filter(s -> !s.isBlank());
         }
 
         private DownloadLimits downloadLimits() {

@@ -76,7 +76,17 @@ public final class ServingConfigReader {
             new Key("model.cache-dir", false, (root, b, where) -> root.get("model.cache-dir").asString()
                     .filter(s -> !s.isBlank()).ifPresent(v -> b.modelCacheDir(Path.of(v)))),
             integer("feedback.window", ServingConfig.Builder::feedbackWindow),
-            path("dashboard.data-dir", ServingConfig.Builder::dataDir));
+            path("dashboard.data-dir", ServingConfig.Builder::dataDir),
+            bool("track.enabled", ServingConfig.Builder::trackEnabled),
+            path("track.dir", ServingConfig.Builder::trackDir),
+            text("track.store.url", ServingConfig.Builder::trackUrl),
+            text("track.store.user", ServingConfig.Builder::trackUser),
+            text("track.store.password", ServingConfig.Builder::trackPassword),
+            integer("track.queue-capacity", ServingConfig.Builder::trackQueueCapacity),
+            integer("track.batch-size", ServingConfig.Builder::trackBatchSize),
+            path("track.prices-dir", ServingConfig.Builder::trackPricesDir),
+            duration("track.refresh-interval", ServingConfig.Builder::trackRefreshInterval),
+            integer("track.window", ServingConfig.Builder::trackWindow));
 
     /** The keys an item of {@code models} may have when it is an object rather than a plain name. */
     static final List<String> MODEL_ITEM_KEYS = List.of("name", "alias");

@@ -30,10 +30,17 @@ public final class HealthService implements HttpService {
 
     private final ModelFleet fleet;
     private final ApiKeys keys;
+    private final java.util.Optional<io.closecast.serving.track.Tracker> tracker;
 
     public HealthService(ModelFleet fleet, ApiKeys keys) {
+        this(fleet, keys, java.util.Optional.empty());
+    }
+
+    /** With the forecast log, whose health the detailed readiness answer adds as {@code forecast_log}. */
+    public HealthService(ModelFleet fleet, ApiKeys keys, java.util.Optional<io.closecast.serving.track.Tracker> tracker) {
         this.fleet = fleet;
         this.keys = keys;
+        this.tracker = tracker;
     }
 
     @Override
@@ -120,7 +127,11 @@ public final class HealthService implements HttpService {
                 sb.append('}');
             }
         }
-        sb.append("}}");
+        sb.append('}');
+        if (detailed && tracker.isPresent()) {
+            TrackRecordService.status(sb.append(','), tracker.get().status());
+        }
+        sb.append('}');
         Responses.json(res, ready ? 200 : 503, sb);
     }
 

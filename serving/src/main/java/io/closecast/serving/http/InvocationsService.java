@@ -10,12 +10,14 @@ import io.closecast.serving.models.ModelInfo;
 import io.closecast.serving.models.ModelManager;
 import io.closecast.serving.models.VersionLease;
 import io.closecast.serving.monitoring.ServingMetrics;
+import io.closecast.serving.track.Tracker;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,11 +52,18 @@ public final class InvocationsService implements HttpService {
     private final ModelFleet models;
     private final ServingMetrics metrics;
     private final long maxBodyBytes;
+    private final Optional<Tracker> tracker;
 
     public InvocationsService(ModelFleet models, ServingMetrics metrics, long maxBodyBytes) {
+        this(models, metrics, maxBodyBytes, Optional.empty());
+    }
+
+    /** With the forecast log: a CSV body (dated rows) is logged, a JSON one (no dates) counted. */
+    public InvocationsService(ModelFleet models, ServingMetrics metrics, long maxBodyBytes, Optional<Tracker> tracker) {
         this.models = models;
         this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
+        this.tracker = tracker;
     }
 
     @Override
@@ -78,11 +87,19 @@ public final class InvocationsService implements HttpService {
                 int horizon = queryHorizon;
                 Inputs.CsvWindow w = Inputs.csvWindow(new String(body, StandardCharsets.UTF_8),
                         info.priceColumn(), info.windowLength());
-                JsonText.numbers(sb, PredictService.forecast(lease, w.prices(), horizon));
+                if (tracker.isPresent()) {
+                    ForecastModel.Forecast f = PredictService.forecastWithIntervals(lease, w.prices(), horizon);
+                    JsonText.numbers(sb, f.prices());
+                    res.header(Responses.REQUEST_ID, PredictService.log(tracker, info, Optional.of(w.dates().getLast()),
+                            horizon, f, Inputs.naive(w.prices(), horizon)));
+                } else {
+                    JsonText.numbers(sb, PredictService.forecast(lease, w.prices(), horizon));
+                }
                 lease.meters().predictions(1);
             } else {
                 StringBuilder intervals = new StringBuilder();
                 json(JsonText.requireObject(JsonText.parse(body)), lease, sb, intervals);
+                tracker.ifPresent(t -> t.undated(info.name()));
                 if (!intervals.isEmpty()) {
                     sb.append(",\"intervals\":").append(intervals);
                 }

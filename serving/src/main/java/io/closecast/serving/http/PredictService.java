@@ -9,6 +9,7 @@ import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelInfo;
 import io.closecast.serving.models.ModelManager;
 import io.closecast.serving.models.VersionLease;
+import io.closecast.serving.track.Tracker;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -37,10 +38,17 @@ public final class PredictService implements HttpService {
 
     private final ModelFleet models;
     private final long maxBodyBytes;
+    private final Optional<Tracker> tracker;
 
     public PredictService(ModelFleet models, long maxBodyBytes) {
+        this(models, maxBodyBytes, Optional.empty());
+    }
+
+    /** With the forecast log: dated answers are logged, undated ones counted. */
+    public PredictService(ModelFleet models, long maxBodyBytes, Optional<Tracker> tracker) {
         this.models = models;
         this.maxBodyBytes = maxBodyBytes;
+        this.tracker = tracker;
     }
 
     @Override
@@ -103,6 +111,8 @@ public final class PredictService implements HttpService {
         sb.append("},\"horizon\":").append(horizon).append(",\"closes_used\":").append(window.length)
                 .append(",\"predictions\":");
         JsonText.numbers(sb, predictions);
+        double[] naive = Inputs.naive(window, horizon);
+        String requestId = log(tracker, info, lastDate, horizon, forecast, naive);
         if (lastDate.isPresent()) {
             sb.append(",\"dates\":[");
             TradingCalendar calendar = TradingCalendar.forSymbol(info.symbol());
@@ -118,11 +128,30 @@ public final class PredictService implements HttpService {
         sb.append(",\"intervals\":");
         intervals(sb, forecast.intervals());
         sb.append(",\"naive\":");
-        JsonText.numbers(sb, Inputs.naive(window, horizon));
+        JsonText.numbers(sb, naive);
         sb.append('}');
+        res.header(Responses.REQUEST_ID, requestId);
         res.header(Responses.MODEL_VERSION, info.version());
         res.header(Responses.CLOSES_USED, Integer.toString(window.length));
         Responses.json(res, 200, sb);
+    }
+
+    /**
+     * Logs a dated forecast (its target days from the symbol's trading calendar) or counts an undated one; returns
+     * the request id the answer carries in {@code X-Request-Id}.
+     */
+    static String log(Optional<Tracker> tracker, ModelInfo info, Optional<LocalDate> lastDate, int horizon,
+                      ForecastModel.Forecast forecast, double[] naive) {
+        String requestId = java.util.UUID.randomUUID().toString();
+        if (tracker.isPresent()) {
+            if (lastDate.isPresent()) {
+                List<LocalDate> targets = TradingCalendar.forSymbol(info.symbol()).next(lastDate.get(), horizon);
+                tracker.get().dated(info, requestId, lastDate.get(), targets, forecast.prices(), forecast.intervals(), naive);
+            } else {
+                tracker.get().undated(info.name());
+            }
+        }
+        return requestId;
     }
 
     /** Leases the serving model or answers 503. */

@@ -26,7 +26,9 @@ class ServingConfigReaderTest {
             "model.serve-cached-on-outage", "model.warmup-rounds", "models", "security.api-keys",
             "security.api-keys-file", "security.open.dashboard", "security.open.health", "security.open.metrics",
             "security.open.openapi", "server.body-timeout", "server.header-timeout", "server.host",
-            "server.idle-timeout", "server.port", "server.write-queue-length", "webhook.max-skew", "webhook.secret");
+            "server.idle-timeout", "server.port", "server.write-queue-length", "track.batch-size", "track.dir",
+            "track.enabled", "track.prices-dir", "track.queue-capacity", "track.refresh-interval", "track.store.password",
+            "track.store.url", "track.store.user", "track.window", "webhook.max-skew", "webhook.secret");
 
     @Test
     void theKnownKeysAreTheDocumentedOnes() {
@@ -56,6 +58,15 @@ class ServingConfigReaderTest {
                 webhook: {secret: s, max-skew: 9s}
                 feedback: {window: 10}
                 dashboard: {data-dir: /d}
+                track:
+                  enabled: false
+                  dir: /t
+                  store: {url: "jdbc:postgresql://db:5432/closecast", user: u, password: p}
+                  queue-capacity: 11
+                  batch-size: 12
+                  prices-dir: /p
+                  refresh-interval: 13m
+                  window: 14
                 """);
         ServingConfig c = ServingConfig.load(yaml, Map.of());
         assertEquals(new ServerSettings("127.0.0.2", 9001, 4, new ServerSettings.Timeouts(Duration.ofSeconds(31),
@@ -69,13 +80,19 @@ class ServingConfigReaderTest {
         assertEquals(new SecuritySettings(List.of("k"), Optional.of(Path.of("/k.txt")), false, false, false, false), c.security());
         assertEquals(new WebhookSettings(Optional.of("s"), Duration.ofSeconds(9)), c.webhook());
         assertEquals(new DashboardSettings(10, Path.of("/d")), c.dashboard());
+        assertEquals(new io.closecast.serving.track.TrackSettings(false, Path.of("/t"),
+                Optional.of("jdbc:postgresql://db:5432/closecast"), Optional.of("u"), Optional.of("p"), 11, 12, Path.of("/p"),
+                Duration.ofMinutes(13), 14), c.track());
     }
 
     @Test
     void theEnvironmentOverridesWhatItNamesAndIgnoresBlanks() {
         ServingConfig c = ServingConfig.load(ServingConfigTest.YAML, Map.of("CLOSECAST_MAX_BODY_BYTES", "2048",
                 "CLOSECAST_MODEL_CACHE_DIR", "/e", "CLOSECAST_API_KEYS_FILE", "/keys", "CLOSECAST_MODEL_ALIAS", " ",
-                "CLOSECAST_WEBHOOK_SECRET", ""));
+                "CLOSECAST_WEBHOOK_SECRET", "", "CLOSECAST_TRACK_STORE_URL", "jdbc:postgresql://pg/x",
+                "CLOSECAST_TRACK_STORE_PASSWORD", "secret"));
+        assertEquals(Optional.of("jdbc:postgresql://pg/x"), c.track().url());
+        assertEquals(Optional.of("secret"), c.track().password());
         assertEquals(2048, c.server().maxBodyBytes());
         assertEquals(Path.of("/e"), c.registry().modelCacheDir());
         assertEquals(Optional.of(Path.of("/keys")), c.security().apiKeysFile());
@@ -84,5 +101,8 @@ class ServingConfigReaderTest {
         assertEquals("CLOSECAST_POLL_INTERVAL must be a duration such as 500ms, 30s, 10m, 1h or PT30S, found 'x' (environment)",
                 assertThrows(ServingException.class, () -> ServingConfig.load(ServingConfigTest.YAML,
                         Map.of("CLOSECAST_POLL_INTERVAL", "x"))).getMessage());
+        assertEquals("track.store.url must be a jdbc:postgresql: or jdbc:h2: URL, found 'mysql://h/d?password=***'",
+                assertThrows(ServingException.class, () -> ServingConfig.load(ServingConfigTest.YAML,
+                        Map.of("CLOSECAST_TRACK_STORE_URL", "mysql://h/d?password=hunter2"))).getMessage());
     }
 }

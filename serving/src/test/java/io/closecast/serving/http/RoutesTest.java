@@ -235,6 +235,19 @@ public class RoutesTest {
     }
 
     @Test
+    void forecastsCarryARequestIdAndTheTrackRecordSaysWhenTheLogIsOff() {
+        HttpResponse<String> a = client.post("/v1/predict", "application/json", "{\"closes\": [100, 101, 102, 103, 104]}");
+        HttpResponse<String> b = client.post("/v1/predict", "application/json", "{\"closes\": [100, 101, 102, 103, 104]}");
+        String idA = a.headers().firstValue("X-Request-Id").orElse("");
+        assertEquals(36, idA.length(), "a UUID in X-Request-Id: " + a.headers().map());
+        assertFalse(idA.equals(b.headers().firstValue("X-Request-Id").orElse("")), "one id per request");
+        HttpResponse<String> off = client.get("/v1/track-record");
+        assertEquals("track_record_off", assertError(off, 404, null).path("code").asText());
+        assertTrue(off.body().contains("track.enabled"), off.body());
+        assertEquals("model_not_found", assertError(client.get("/v1/models/nope/track-record"), 404, null).path("code").asText());
+    }
+
+    @Test
     void openapiDescribesEveryEndpoint() {
         HttpResponse<String> res = client.get("/openapi");
         assertEquals(200, res.statusCode());
@@ -243,7 +256,7 @@ public class RoutesTest {
                 "/health/live:", "/health/ready:", "/ping:", "/health:", "/version:", "/metrics:", "/openapi:",
                 "/v1/webhooks/mlflow:", "/v1/models:", "/v1/models/{name}:", "/v1/models/{name}/predict:",
                 "/v1/models/{name}/predict/csv:", "/v1/feedback:", "/v1/feedback/summary:", "/v1/models/{name}/feedback:",
-                "/v1/models/{name}/feedback/summary:", "FeedbackSummary", "ModelRequired", "ApiError")) {
+                "/v1/models/{name}/feedback/summary:", "/v1/track-record:", "/v1/models/{name}/track-record:", "TrackRecord:", "FeedbackSummary", "ModelRequired", "ApiError")) {
             assertTrue(res.body().contains(path), "expected " + path + " in /openapi");
         }
     }

@@ -3,6 +3,7 @@ package io.closecast.serving.http.support;
 import io.closecast.serving.models.ModelRequiredException;
 import io.closecast.serving.models.UnknownModelException;
 import io.closecast.serving.security.WebhookRejectedException;
+import io.closecast.serving.track.TrackStoreException;
 
 import java.util.Optional;
 
@@ -36,6 +37,10 @@ public final class DomainErrors {
             return Optional.of(rejected.fault() == WebhookRejectedException.Fault.SIGNATURE
                     ? ApiException.create(401, "invalid_signature", rejected.header() + ": " + expected)
                     : ApiException.badField(rejected.header(), expected));
+        }
+        if (e instanceof TrackStoreException store) {
+            return Optional.of(ApiException.create(503, "track_store_unavailable", "the forecast log's store: expected it "
+                    + "to answer, found: " + JsonText.abbreviate(store.getMessage())));
         }
         return Optional.empty();
     }

@@ -21,6 +21,8 @@ public final class Responses {
 
     public static final HeaderName MODEL_VERSION = HeaderNames.create("X-Model-Version");
     /** How many of the given closes the forecast used (the window's length: a longer history's end is used). */
+    /** The id a dated forecast is logged under (docs/serving.md, The forecast log); on every forecast answer. */
+    public static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
     public static final HeaderName CLOSES_USED = HeaderNames.create("X-Closes-Used");
     private static final String JSON = "application/json";
     private static final Logger LOG = LoggerFactory.getLogger(Responses.class);

@@ -1,0 +1,215 @@
+package io.closecast.serving.track;
+
+import io.closecast.serving.models.ModelInfo;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.closecast.model.intervals.ForecastInterval;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loop that makes the track record: dated forecasts go to the {@link ForecastLog}; every
+ * {@code track.refresh-interval} the realised closes of each logged symbol are read from the {@link PriceDirectory}
+ * and every logged forecast whose target day now has a close is scored once; {@link #trackRecord} reads the result.
+ * The store is opened lazily and again after it failed, so a store that is down at start costs no request.
+ */
+public final class Tracker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Tracker.class);
+
+    /** What the track loop reports in readiness details. */
+    public record Status(boolean enabled, String store, ForecastLog.Status log, Map<String, String> feedErrors,
+                         long scored) {
+    }
+
+    /** What one refresh did: closes stored per symbol, bars refused, forecasts scored. */
+    public record Refreshed(Map<String, Integer> stored, List<String> refused, int scored) {
+    }
+
+    private final TrackSettings settings;
+    private final LazyStore store;
+    private final ForecastLog log;
+    private final PriceDirectory prices;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private final Counter scoredCounter;
+    private final Counter refusedCounter;
+    private final Map<String, Counter> undated = new ConcurrentHashMap<>();
+    private final Set<String> symbols = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> feedErrors = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+
+    private Tracker(TrackSettings settings, Supplier<TrackStore> opener, MeterRegistry registry, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.registry = registry;
+        this.store = new LazyStore(opener);
+        this.log = new ForecastLog(store, settings.queueCapacity(), settings.batchSize(), registry);
+        this.prices = new PriceDirectory(settings.pricesDir(), clock);
+        this.scoredCounter = registry.getOrCreate(Counter.builder("closecast_forecasts_scored")
+                .description("Logged forecast steps scored against their realised close (each logical forecast once)"));
+        this.refusedCounter = registry.getOrCreate(Counter.builder("closecast_realised_closes_refused")
+                .description("Price bars the feed refused (data checks, future dates, non-trading days)"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                .name("closecast-track-refresh").unstarted(r));
+        long every = settings.refreshInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::refreshQuietly, Math.min(every, 5_000), every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts logging and the refresh loop; {@code opener} opens the store (it may fail: it is tried again). */
+    public static Tracker start(TrackSettings settings, Supplier<TrackStore> opener, MeterRegistry registry, Clock clock) {
+        return new Tracker(settings, opener, registry, clock);
+    }
+
+    public TrackSettings settings() {
+        return settings;
+    }
+
+    /** Logs one dated forecast (never blocks; counted as lost when the queue is full). */
+    public void dated(ModelInfo info, String requestId, LocalDate asOf, List<LocalDate> targets, double[] points,
+                      List<ForecastInterval> intervals, double[] naive) {
+        List<LoggedForecast.Step> steps = new ArrayList<>(points.length);
+        for (int i = 0; i < points.length; i++) {
+            List<LoggedForecast.Bound> bounds = new ArrayList<>(intervals.size());
+            for (ForecastInterval interval : intervals) {
+                bounds.add(new LoggedForecast.Bound(interval.level(), interval.lower()[i], interval.upper()[i]));
+            }
+            steps.add(new LoggedForecast.Step(i + 1, targets.get(i), points[i], naive[i], bounds));
+        }
+        if (!info.symbol().isEmpty()) {
+            symbols.add(info.symbol());
+        }
+        log.submit(new LoggedForecast(requestId, clock.instant(), info.name(), info.version(), info.alias(), info.symbol(),
+                asOf, steps));
+    }
+
+    /** Counts one undated forecast of {@code model} (not logged: it has no target day to score). */
+    public void undated(String model) {
+        undated.computeIfAbsent(model, m -> registry.getOrCreate(Counter.builder("closecast_forecasts_undated")
+                .description("Forecasts answered without dates: counted, not logged").tags(List.of(Tag.create("model", m)))))
+                .increment();
+    }
+
+    /**
+     * Reads new closes of every logged symbol, stores those that pass the checks, then scores what they make
+     * scorable. Called by the refresh loop; tests call it after moving their clock.
+     *
+     * @throws TrackStoreException when the store cannot be reached
+     */
+    public synchronized Refreshed refresh() {
+        TrackStore s = store.get();
+        Set<String> all = new HashSet<>(symbols);
+        all.addAll(s.symbols());
+        symbols.addAll(all);
+        Map<String, Integer> stored = new java.util.TreeMap<>();
+        List<String> refused = new ArrayList<>();
+        for (String symbol : all) {
+            try {
+                PriceDirectory.Refresh r = prices.read(symbol, s.lastClose(symbol).orElse(LocalDate.MIN));
+                stored.put(symbol, s.putCloses(symbol, r.accepted()));
+                r.refused().forEach(why -> refused.add(symbol + " " + why));
+                refusedCounter.increment(r.refused().size());
+                feedErrors.remove(symbol);
+            } catch (TrackStoreException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                feedErrors.put(symbol, e.getMessage());
+            }
+        }
+        if (!refused.isEmpty()) {
+            LOG.warn("Price feed: refused {} bar(s), e.g. {}", refused.size(), refused.getFirst());
+        }
+        return new Refreshed(stored, refused, score());
+    }
+
+    /** Scores every pending logical forecast once; returns how many were scored. */
+    synchronized int score() {
+        int added = store.get().score();
+        scoredCounter.increment(added);
+        return added;
+    }
+
+    private void refreshQuietly() {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            LOG.warn("Track record refresh failed (tried again in {}): {}", settings.refreshInterval(), e.getMessage());
+        }
+    }
+
+    /** The model's track record from what is scored now. */
+    public TrackRecord trackRecord(String model) {
+        TrackStore s = store.get();
+        long count = Optional.ofNullable(undated.get(model)).map(Counter::count).orElse(0L);
+        return TrackRecord.of(model, settings.window(), s.counts(model), count, s.scores(model));
+    }
+
+    /** Waits until everything logged so far is written, at most {@code timeout}. */
+    public boolean flush(Duration timeout) {
+        return log.flush(timeout);
+    }
+
+    public Status status() {
+        return new Status(true, store.describe(), log.status(), Map.copyOf(feedErrors), (long) scoredCounter.count());
+    }
+
+    /** Stops the refresh loop, writes what is queued (the log's drain), closes the store. */
+    @Override
+    public void close() {
+        scheduler.shutdown(); // no interrupt: H2 closes its file when a thread in it is interrupted
+        try {
+            scheduler.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.close();
+        store.close();
+    }
+
+    /** The store, opened on first use and again after it failed to open. */
+    private static final class LazyStore implements Supplier<TrackStore> {
+        private final Supplier<TrackStore> opener;
+        private TrackStore store;
+        private String described = "not opened yet";
+
+        LazyStore(Supplier<TrackStore> opener) {
+            this.opener = opener;
+        }
+
+        @Override
+        public synchronized TrackStore get() {
+            if (store == null) {
+                store = opener.get();
+                described = store.describe();
+            }
+            return store;
+        }
+
+        synchronized String describe() {
+            return described;
+        }
+
+        synchronized void close() {
+            if (store != null) {
+                store.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,354 @@
+package io.closecast.serving.track.jdbc;
+
+import io.closecast.serving.track.LoggedForecast;
+import io.closecast.serving.track.Score;
+import io.closecast.serving.track.TrackStore;
+import io.closecast.serving.track.TrackStoreException;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The forecast log in a relational database: {@code forecast_request}, {@code forecast_step}, {@code forecast_bound},
+ * {@code realised_close}, {@code forecast_score}, {@code score_bound} (V1__forecast_log.sql). One connection,
+ * reopened after a failure; calls are serialised (the log's writer thread, the scorer and the track-record route share
+ * it). Inserts that must keep the first row (closes, scores) use {@code ON CONFLICT DO NOTHING} on PostgreSQL and
+ * {@code WHERE NOT EXISTS} on H2 (one process per file).
+ */
+public final class JdbcTrackStore implements TrackStore {
+
+    private final String url;
+    private final Properties credentials;
+    private final boolean postgres;
+    private Connection connection;
+    private long lastPass;
+
+    private JdbcTrackStore(String url, Properties credentials) {
+        this.url = url;
+        this.credentials = credentials;
+        this.postgres = url.startsWith("jdbc:postgresql:");
+    }
+
+    /**
+     * Opens the store at {@code url} (migrating its schema to {@link SchemaMigrations#LATEST}).
+     *
+     * @throws TrackStoreException when it cannot be reached or migrated (transient: it may come up later)
+     */
+    public static JdbcTrackStore open(String url, Optional<String> user, Optional<String> password) {
+        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            throw new TrackStoreException("track.store.url must be a jdbc:h2: or jdbc:postgresql: URL, found "
+                    + redact(url), false, null);
+        }
+        Properties p = new Properties();
+        user.ifPresent(u -> p.setProperty("user", u));
+        password.ifPresent(pw -> p.setProperty("password", pw));
+        JdbcTrackStore store = new JdbcTrackStore(url, p);
+        synchronized (store) {
+            store.connection();
+        }
+        return store;
+    }
+
+    /**
+     * The embedded default: an H2 file {@code forecast-log.mv.db} in {@code dir}, one process per file (H2 refuses a
+     * second; its auto-server mode cannot be had with DB_CLOSE_ON_EXIT=FALSE, which lets the stop flush the log before
+     * the database closes). Replicas share a PostgreSQL instead.
+     */
+    public static String embeddedUrl(Path dir) {
+        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("forecast-log") + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    private Connection connection() {
+        try {
+            if (connection != null && connection.isValid(5)) {
+                return connection;
+            }
+            closeQuietly();
+            Connection c = DriverManager.getConnection(url, credentials);
+            SchemaMigrations.migrate(c, describe());
+            c.setAutoCommit(false);
+            connection = c;
+            return c;
+        } catch (SQLException e) {
+            closeQuietly();
+            throw failure("open", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private synchronized <T> T inTransaction(String what, Work<T> work) {
+        Connection c = connection();
+        try {
+            T out = work.run(c);
+            c.commit();
+            return out;
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                closeQuietly();
+            }
+            throw failure(what, e);
+        }
+    }
+
+    private TrackStoreException failure(String what, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        boolean transientFailure = e instanceof SQLTransientException || e instanceof SQLRecoverableException
+                || state.startsWith("08") || state.startsWith("57") || state.startsWith("40") || state.equals("HYT00")
+                || connection == null;
+        return new TrackStoreException("forecast log at " + describe() + ": " + what + " failed: " + e.getMessage(),
+                transientFailure, e);
+    }
+
+    @Override
+    public void append(List<LoggedForecast> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        inTransaction("append", c -> {
+            // plain inserts: request ids are fresh UUIDs; a duplicate fails the batch, which the log counts as lost
+            try (PreparedStatement r = c.prepareStatement("INSERT INTO forecast_request (request_id, received_ms, model_name, "
+                    + "model_version, model_alias, symbol, as_of, horizon) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                 PreparedStatement s = c.prepareStatement("INSERT INTO forecast_step "
+                         + "(request_id, step, target_date, point_forecast, naive_forecast) VALUES (?, ?, ?, ?, ?)");
+                 PreparedStatement b = c.prepareStatement("INSERT INTO forecast_bound "
+                         + "(request_id, step, interval_level, lower_bound, upper_bound) VALUES (?, ?, ?, ?, ?)")) {
+                for (LoggedForecast f : batch) {
+                    set(r, f.requestId(), f.receivedAt().toEpochMilli(), f.model(), f.version(), f.alias(), f.symbol(),
+                            f.asOf(), f.steps().size());
+                    for (LoggedForecast.Step step : f.steps()) {
+                        set(s, f.requestId(), step.step(), step.target(), step.point(), step.naive());
+                        for (LoggedForecast.Bound bound : step.bounds()) {
+                            set(b, f.requestId(), step.step(), bound.level(), bound.lower(), bound.upper());
+                        }
+                    }
+                }
+                r.executeBatch();
+                s.executeBatch();
+                b.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public int putCloses(String symbol, Map<LocalDate, Double> closes) {
+        if (closes.isEmpty()) {
+            return 0;
+        }
+        long now = System.currentTimeMillis();
+        return inTransaction("store closes", c -> {
+            try (PreparedStatement p = c.prepareStatement(insert("realised_close",
+                    "symbol, trade_date, close_price, stored_ms", 4, "symbol, trade_date"))) {
+                for (Map.Entry<LocalDate, Double> e : closes.entrySet()) {
+                    set(p, symbol, e.getKey(), e.getValue(), now);
+                }
+                return added(p.executeBatch());
+            }
+        });
+    }
+
+    @Override
+    public Optional<LocalDate> lastClose(String symbol) {
+        return inTransaction("read closes", c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT MAX(trade_date) FROM realised_close WHERE symbol = ?")) {
+                p.setString(1, symbol);
+                try (ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    return Optional.ofNullable(rs.getObject(1, LocalDate.class));
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<String> symbols() {
+        return inTransaction("read symbols", c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT symbol FROM forecast_request WHERE symbol <> '' ORDER BY symbol");
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The first request (earliest, then lowest id) of each logical forecast step that has a close and no score yet,
+     * with that close: one set-based query, so scoring a million logged forecasts is one pass in the database.
+     */
+    private static final String FIRST_UNSCORED = "SELECT * FROM (SELECT r.model_name, r.model_version, r.symbol, r.as_of, "
+            + "s.step, s.target_date, r.request_id, s.point_forecast, s.naive_forecast, x.close_price, ROW_NUMBER() OVER "
+            + "(PARTITION BY r.model_name, r.model_version, r.symbol, r.as_of, s.step ORDER BY r.received_ms, r.request_id) AS rn "
+            + "FROM forecast_step s JOIN forecast_request r ON r.request_id = s.request_id "
+            + "JOIN realised_close x ON x.symbol = r.symbol AND x.trade_date = s.target_date "
+            + "WHERE NOT EXISTS (SELECT 1 FROM forecast_score f WHERE f.model_name = r.model_name "
+            + "AND f.model_version = r.model_version AND f.symbol = r.symbol AND f.as_of = r.as_of AND f.step = s.step)) c "
+            + "WHERE c.rn = 1";
+
+    @Override
+    public int score() {
+        String conflict = postgres ? " ON CONFLICT DO NOTHING" : "";
+        return inTransaction("score", c -> {
+            long pass = pass();
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO forecast_score (model_name, model_version, symbol, "
+                    + "as_of, step, target_date, request_id, point_forecast, naive_forecast, actual_close, abs_error, "
+                    + "naive_error, scored_ms) SELECT c.model_name, c.model_version, c.symbol, c.as_of, c.step, "
+                    + "c.target_date, c.request_id, c.point_forecast, c.naive_forecast, c.close_price, "
+                    + "ABS(c.close_price - c.point_forecast), ABS(c.close_price - c.naive_forecast), ? FROM ("
+                    + FIRST_UNSCORED + ") c" + conflict);
+                 PreparedStatement b = c.prepareStatement("INSERT INTO score_bound (model_name, model_version, symbol, as_of, "
+                         + "step, interval_level, lower_bound, upper_bound, inside) SELECT f.model_name, f.model_version, "
+                         + "f.symbol, f.as_of, f.step, b.interval_level, b.lower_bound, b.upper_bound, CASE WHEN "
+                         + "f.actual_close >= b.lower_bound AND f.actual_close <= b.upper_bound THEN TRUE ELSE FALSE END "
+                         + "FROM forecast_score f JOIN forecast_bound b ON b.request_id = f.request_id AND b.step = f.step "
+                         + "WHERE f.scored_ms = ?" + conflict)) {
+                s.setLong(1, pass);
+                int scored = s.executeUpdate();
+                b.setLong(1, pass); // the intervals of the steps this pass scored
+                b.executeUpdate();
+                return scored;
+            }
+        });
+    }
+
+    /** A scoring pass's mark in forecast_score.scored_ms: its time in ms, after the previous pass's of this store. */
+    private long pass() {
+        lastPass = Math.max(lastPass + 1, System.currentTimeMillis());
+        return lastPass;
+    }
+
+    @Override
+    public List<Score> scores(String model) {
+        return inTransaction("read scores", c -> {
+            Map<String, List<Score.Coverage>> bounds = new HashMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT model_version, symbol, as_of, step, interval_level, "
+                    + "lower_bound, upper_bound, inside FROM score_bound WHERE model_name = ? ORDER BY interval_level")) {
+                p.setString(1, model);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        bounds.computeIfAbsent(rs.getString(1) + "#" + rs.getString(2) + "#" + rs.getObject(3, LocalDate.class)
+                                        + "#" + rs.getInt(4), k -> new ArrayList<>())
+                                .add(new Score.Coverage(rs.getDouble(5), rs.getDouble(6), rs.getDouble(7), rs.getBoolean(8)));
+                    }
+                }
+            }
+            List<Score> out = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT model_version, symbol, as_of, step, target_date, request_id, "
+                    + "point_forecast, naive_forecast, actual_close FROM forecast_score WHERE model_name = ? "
+                    + "ORDER BY target_date, as_of, step")) {
+                p.setString(1, model);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        LocalDate asOf = rs.getObject(3, LocalDate.class);
+                        LoggedForecast.Key key = new LoggedForecast.Key(model, rs.getString(1), rs.getString(2), asOf, rs.getInt(4));
+                        out.add(new Score(key, rs.getObject(5, LocalDate.class), rs.getString(6), rs.getDouble(7),
+                                rs.getDouble(8), rs.getDouble(9), bounds.getOrDefault(key.version() + "#" + key.symbol()
+                                + "#" + asOf + "#" + key.step(), List.of())));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Counts counts(String model) {
+        return inTransaction("count", c -> new Counts(
+                count(c, "SELECT COUNT(*) FROM forecast_request WHERE model_name = ?", model),
+                count(c, "SELECT COUNT(*) FROM (SELECT DISTINCT r.model_version, r.symbol, r.as_of, s.step FROM forecast_request r "
+                        + "JOIN forecast_step s ON s.request_id = r.request_id WHERE r.model_name = ?) d", model),
+                count(c, "SELECT COUNT(*) FROM forecast_score WHERE model_name = ?", model)));
+    }
+
+    private static long count(Connection c, String sql, String model) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setString(1, model);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** An insert that keeps the row already there under the key. */
+    private String insert(String table, String columns, int n, String key) {
+        String marks = String.join(", ", java.util.Collections.nCopies(n, "?"));
+        if (postgres) {
+            return "INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ") ON CONFLICT DO NOTHING";
+        }
+        StringBuilder where = new StringBuilder();
+        List<String> names = List.of(columns.split(",\\s*"));
+        for (String k : key.split(",\\s*")) {
+            where.append(where.isEmpty() ? "" : " AND ").append(k).append(" = ?").append(names.indexOf(k) + 1);
+        }
+        StringBuilder numbered = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+            numbered.append(i > 1 ? ", " : "").append('?').append(i);
+        }
+        return "INSERT INTO " + table + " (" + columns + ") SELECT " + numbered + " FROM (VALUES (0)) one WHERE NOT EXISTS "
+                + "(SELECT 1 FROM " + table + " WHERE " + where + ")";
+    }
+
+    private static void set(PreparedStatement p, Object... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            p.setObject(i + 1, values[i]);
+        }
+        p.addBatch();
+    }
+
+    private static int added(int[] counts) {
+        int n = 0;
+        for (int c : counts) {
+            n += c > 0 ? c : 0;
+        }
+        return n;
+    }
+
+    @Override
+    public String describe() {
+        return redact(url);
+    }
+
+    /** The URL without a password parameter. */
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing a broken connection
+            }
+            connection = null;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.closecast.serving.track.jdbc;
+
+import io.closecast.serving.track.TrackStoreException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Versioned schema migrations, applied in order at start: each is a resource {@code V<n>__<description>.sql} beside
+ * this class, listed in {@link #MIGRATIONS}, applied once in its own transaction and recorded in
+ * {@code closecast_schema_version} (version, description, when). A store whose schema is newer than this build
+ * knows is refused rather than written to. Replicas that migrate at once: the second one's insert of the same version
+ * fails on the primary key, its transaction rolls back (PostgreSQL's DDL is transactional), and it reads the version
+ * again.
+ */
+public final class SchemaMigrations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrations.class);
+
+    /** One migration: its version and the resource's description part. */
+    record Migration(int version, String description) {
+        String resource() {
+            return "V" + version + "__" + description + ".sql";
+        }
+    }
+
+    /** Every migration, oldest first. Never edit one that has shipped: add the next. */
+    static final List<Migration> MIGRATIONS = List.of(new Migration(1, "forecast_log"));
+
+    /** The schema version this build writes. */
+    public static final int LATEST = MIGRATIONS.getLast().version();
+
+    private SchemaMigrations() {
+    }
+
+    /** Brings the schema to {@link #LATEST}; returns how many migrations were applied. */
+    static int migrate(Connection c, String where) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(true);
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS closecast_schema_version (version INT NOT NULL PRIMARY KEY, "
+                    + "description VARCHAR(200) NOT NULL, applied_ms BIGINT NOT NULL)");
+        }
+        int current = current(c);
+        if (current > LATEST) {
+            throw new TrackStoreException("the forecast log at " + where + " has schema version " + current
+                    + ", newer than this build knows (" + LATEST + "): expected a store at version <= " + LATEST, false, null);
+        }
+        c.setAutoCommit(false);
+        int applied = 0;
+        try {
+            for (Migration m : MIGRATIONS) {
+                if (m.version() <= current) {
+                    continue;
+                }
+                try (Statement s = c.createStatement()) {
+                    for (String sql : statements(read(m.resource()))) {
+                        s.execute(sql);
+                    }
+                }
+                try (PreparedStatement p = c.prepareStatement(
+                        "INSERT INTO closecast_schema_version (version, description, applied_ms) VALUES (?, ?, ?)")) {
+                    p.setInt(1, m.version());
+                    p.setString(2, m.description());
+                    p.setLong(3, System.currentTimeMillis());
+                    p.executeUpdate();
+                }
+                c.commit();
+                applied++;
+                LOG.info("Forecast log at {}: schema migrated to version {} ({})", where, m.version(), m.description());
+            }
+        } catch (SQLException e) {
+            c.rollback();
+            if (current(c) >= LATEST) {
+                return applied; // another replica migrated meanwhile
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+        return applied;
+    }
+
+    static int current(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM closecast_schema_version")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** The statements of a script: split at semicolons that end a line; {@code --} comment lines dropped. */
+    static List<String> statements(String script) {
+        StringBuilder clean = new StringBuilder();
+        for (String line : script.split("\n")) {
+            if (!line.strip().startsWith("--")) {
+                clean.append(line).append('\n');
+            }
+        }
+        return java.util.Arrays.stream(clean.toString().split(";\\s*\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static String read(String resource) {
+        try (InputStream in = SchemaMigrations.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new TrackStoreException("migration " + resource + " missing from the class path", false, null);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new TrackStoreException("cannot read migration " + resource + ": " + e.getMessage(), false, e);
+        }
+    }
+}

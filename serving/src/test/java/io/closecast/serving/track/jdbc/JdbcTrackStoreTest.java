@@ -1,0 +1,93 @@
+package io.closecast.serving.track.jdbc;
+
+import io.closecast.serving.track.LoggedForecast;
+import io.closecast.serving.track.Score;
+import io.closecast.serving.track.TrackStore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded H2 store: migrations once, the log, first-close-wins, pending steps once per logical forecast, restart. */
+class JdbcTrackStoreTest {
+
+    @TempDir
+    Path dir;
+
+    static final LocalDate MON = LocalDate.of(2024, 12, 2);
+
+    static LoggedForecast forecast(String id, long at, String version, LocalDate asOf, double... points) {
+        List<LoggedForecast.Step> steps = new java.util.ArrayList<>();
+        for (int i = 0; i < points.length; i++) {
+            steps.add(new LoggedForecast.Step(i + 1, asOf.plusDays(i + 1), points[i], 100,
+                    List.of(new LoggedForecast.Bound(0.8, points[i] - 1, points[i] + 1),
+                            new LoggedForecast.Bound(0.95, points[i] - 3, points[i] + 3))));
+        }
+        return new LoggedForecast(id, Instant.ofEpochMilli(at), "m", version, "production", "MSFT", asOf, steps);
+    }
+
+    private JdbcTrackStore open() {
+        return JdbcTrackStore.open(JdbcTrackStore.embeddedUrl(dir), Optional.empty(), Optional.empty());
+    }
+
+    @Test
+    void migratesOnceAndRecordsTheVersion() throws Exception {
+        open().close();
+        open().close();
+        try (Connection c = DriverManager.getConnection(JdbcTrackStore.embeddedUrl(dir));
+             var rs = c.createStatement().executeQuery("SELECT COUNT(*), MAX(version) FROM closecast_schema_version")) {
+            rs.next();
+            assertEquals(1, rs.getInt(1), "one migration row, however often the store opens");
+            assertEquals(SchemaMigrations.LATEST, rs.getInt(2));
+        }
+    }
+
+    @Test
+    void theSameForecastAskedTwiceIsPendingOnceAndScoredOnceAcrossARestart() {
+        sameForecastTwiceScoredOnceAcrossARestart(this::open, "jdbc:h2:file:");
+    }
+
+    /** The scenario, on any store {@code open} opens afresh (PostgresTrackStoreIT runs it on PostgreSQL). */
+    static void sameForecastTwiceScoredOnceAcrossARestart(java.util.function.Supplier<JdbcTrackStore> open, String urlPrefix) {
+        try (JdbcTrackStore store = open.get()) {
+            // z and b: the same forecast (version 1, as of MON) asked twice, z first although its id sorts last
+            store.append(List.of(forecast("z", 1, "1", MON, 101, 102), forecast("b", 2, "1", MON, 101.5, 102.5),
+                    forecast("c", 3, "2", MON, 99, 98)));
+            assertEquals(0, store.score(), "no closes yet: nothing to score");
+            assertEquals(1, store.putCloses("MSFT", Map.of(MON.plusDays(1), 103.0)));
+            assertEquals(0, store.putCloses("MSFT", Map.of(MON.plusDays(1), 999.0)), "the first close of a day stays");
+            assertEquals(2, store.score(), "step 1 of version 1 (once, for z and b) and of version 2");
+            assertEquals(0, store.score(), "nothing is scored twice");
+        }
+        try (JdbcTrackStore store = open.get()) {
+            assertEquals(new TrackStore.Counts(3, 4, 2), store.counts("m"), "3 requests, 4 logical steps, 2 scored");
+            List<Score> scores = store.scores("m");
+            assertEquals(List.of("z", "c"), scores.stream().map(Score::requestId).toList(), "the first request is scored");
+            Score z = scores.getFirst();
+            assertEquals(2.0, z.absError(), 1e-12);
+            assertEquals(3.0, z.naiveError(), 1e-12);
+            assertEquals(103.0, z.actual());
+            assertEquals(List.of(new Score.Coverage(0.8, 100, 102, false), new Score.Coverage(0.95, 98, 104, true)), z.bounds());
+            assertEquals(List.of(new Score.Coverage(0.8, 98, 100, false), new Score.Coverage(0.95, 96, 102, false)),
+                    scores.get(1).bounds());
+            assertEquals(Optional.of(MON.plusDays(1)), store.lastClose("MSFT"));
+            assertEquals(List.of("MSFT"), store.symbols());
+            store.putCloses("MSFT", Map.of(MON.plusDays(2), 104.0));
+            assertEquals(2, store.score(), "the step 2 forecasts after a restart");
+            assertEquals(List.of("z#1", "c#1", "z#2", "c#2"), store.scores("m").stream()
+                    .map(x -> x.requestId() + "#" + x.key().step()).toList());
+            assertTrue(store.describe().startsWith(urlPrefix), store.describe());
+        }
+    }
+}

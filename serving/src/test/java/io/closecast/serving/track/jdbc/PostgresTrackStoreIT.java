@@ -1,0 +1,124 @@
+package io.closecast.serving.track.jdbc;
+
+import io.closecast.serving.track.ForecastLog;
+import io.closecast.serving.track.LoggedForecast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.MetricsConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The forecast log on a real PostgreSQL (Debian's, started by {@code scripts/lib/postgres.sh} on 127.0.0.1, as the
+ * pipeline's PostgresMlflowIT does): the schema migrates, the log, first-close-wins and score-once hold there too, and
+ * a PostgreSQL stopped under the log costs no forecast that fits the queue, is reported, and the log catches up when
+ * it is back. Port: {@code -Dclosecast.it.postgres.track-port} (default 55433).
+ */
+class PostgresTrackStoreIT {
+
+    private static final int PORT = Integer.getInteger("closecast.it.postgres.track-port", 55433);
+    private static Path pgData;
+    private static Path root;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        root = root();
+        pgData = Files.createTempDirectory("closecast-it-track-pg-");
+        postgres(120, "start");
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        if (pgData != null) {
+            postgres(120, "stop");
+        }
+    }
+
+    private static String url(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + PORT + "/" + database;
+    }
+
+    private static JdbcTrackStore open() {
+        return JdbcTrackStore.open(url("mlflow"), Optional.of("mlflow"), Optional.of(password()));
+    }
+
+    private static String password() {
+        return Optional.ofNullable(System.getenv("CLOSECAST_POSTGRES_PASSWORD")).orElse("mlflow");
+    }
+
+    @Test
+    void theLogAndItsScoringOnPostgres() throws Exception {
+        // a fresh schema per run: the scenario counts rows of model "m"
+        postgres(60, "psql", "-c", "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public AUTHORIZATION mlflow;");
+        JdbcTrackStoreTest.sameForecastTwiceScoredOnceAcrossARestart(PostgresTrackStoreIT::open, "jdbc:postgresql:");
+        assertEquals("1", postgres(60, "psql", "-tAc", "SELECT MAX(version) FROM closecast_schema_version"));
+
+        // PostgreSQL down under the log: nothing answered is lost while the queue holds, the log says the store is down
+        try (JdbcTrackStore store = open()) {
+            ForecastLog log = new ForecastLog(() -> store, 10_000, 50, Metrics.createMeterRegistry(MetricsConfig.create()));
+            postgres(120, "stop");
+            List<LoggedForecast> sent = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                LoggedForecast f = JdbcTrackStoreTest.forecast("down-" + i, i, "9", LocalDate.of(2025, 1, 6), 100 + i);
+                sent.add(f);
+                assertTrue(log.submit(f), "submit never refuses while the queue has room");
+            }
+            assertFalse(log.flush(Duration.ofSeconds(2)));
+            assertFalse(log.status().storeUp(), "the log reports the store down");
+            assertTrue(log.status().lastError().orElse("").contains("forecast log at jdbc:postgresql:"),
+                    String.valueOf(log.status().lastError()));
+            postgres(120, "start");
+            assertTrue(log.flush(Duration.ofSeconds(30)), "written once PostgreSQL is back");
+            assertTrue(log.status().storeUp());
+            assertEquals(0, log.status().lost());
+            assertEquals(sent.size(), log.status().written());
+            assertEquals(Integer.toString(sent.size()), postgres(60, "psql", "-tAc",
+                    "SELECT COUNT(*) FROM forecast_request WHERE request_id LIKE 'down-%'"));
+            log.close();
+        }
+    }
+
+    private static String postgres(int timeoutSeconds, String command, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("scripts/lib/postgres.sh").toString(), command,
+                pgData.toString(), Integer.toString(PORT)));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile("pg", ".out");
+        Path err = Files.createTempFile("pg", ".err");
+        Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(String.join(" ", cmd) + " did not finish in " + timeoutSeconds + " s: " + Files.readString(err));
+        }
+        if (p.exitValue() != 0) {
+            fail(String.join(" ", cmd) + " exited with " + p.exitValue() + ": " + Files.readString(out) + Files.readString(err));
+        }
+        return Files.readString(out).strip();
+    }
+
+    private static Path root() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isRegularFile(dir.resolve("scripts/lib/postgres.sh"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new AssertionError("expected scripts/lib/postgres.sh above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+}
