@@ -254,12 +254,23 @@ public final class ForecastModel {
      *
      * @param prices the forecast prices, step 1 first
      * @param intervals one interval per calibrated level; empty without a calibration
+     * @param intervalMethod the calibration's method ({@code IntervalCalibration.METHOD} or
+     *                       {@code PREDICTED_SCALE_METHOD}); {@value #NO_INTERVALS} without a calibration
      */
-    public record Forecast(double[] prices, List<ForecastInterval> intervals) {
+    public record Forecast(double[] prices, List<ForecastInterval> intervals, String intervalMethod) {
         public Forecast {
             intervals = List.copyOf(intervals);
+            java.util.Objects.requireNonNull(intervalMethod, "intervalMethod");
+        }
+
+        /** A forecast without intervals ({@value #NO_INTERVALS}). */
+        public Forecast(double[] prices, List<ForecastInterval> intervals) {
+            this(prices, intervals, NO_INTERVALS);
         }
     }
+
+    /** The interval method of a forecast without intervals. */
+    public static final String NO_INTERVALS = "none";
 
     /**
      * {@link #forecast(double[], int)} with the intervals around it: the calibration's quantiles times the
@@ -279,9 +290,10 @@ public final class ForecastModel {
         }
         IntervalCalibration calibration = intervals.get();
         if (IntervalCalibration.PREDICTED_SCALE_METHOD.equals(calibration.method())) {
-            return new Forecast(point, calibration.intervals(point, predictedScales(input)));
+            return new Forecast(point, calibration.intervals(point, predictedScales(input)), calibration.method());
         }
-        return new Forecast(point, calibration.intervals(point, calibration.volatility(codec, input)));
+        return new Forecast(point, calibration.intervals(point, calibration.volatility(codec, input)),
+                calibration.method());
     }
 
     /**
