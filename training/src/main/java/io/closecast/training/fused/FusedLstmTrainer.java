@@ -210,7 +210,7 @@ public final class FusedLstmTrainer implements AutoCloseable {
         if (x.length == 0) {
             return out;
         }
-        Samples s = new Samples(x, new float[x.length][horizon]);
+        Samples s = new Samples(x, outputs == horizon ? out : new float[x.length][horizon]);
         threads.checkWindow(s.window());
         int[] order = new int[x.length];
         for (int i = 0; i < order.length; i++) {
