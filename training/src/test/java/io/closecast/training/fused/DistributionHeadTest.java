@@ -208,6 +208,21 @@ class DistributionHeadTest {
         assertTrue(fused.get(2).trainLoss() < fused.get(0).trainLoss(), "the NLL must fall: " + fused);
     }
 
+    @Test
+    void aPointNetworkKeepsWeightsVersionOneAndItsOutputLayer(@TempDir Path dir) throws Exception {
+        ModelSpec spec = spec(Distribution.POINT);
+        MultiLayerNetwork net = LstmNetworkFactory.create(spec, TrainingSpec.builder().seed(3).build());
+        assertTrue(((org.deeplearning4j.nn.conf.layers.OutputLayer) net.getLayer(3).conf().getLayer())
+                .getLossFn() instanceof org.nd4j.linalg.lossfunctions.impl.LossMSE, "a point network trains on MSE");
+        assertEquals(3, net.getLayer(3).getParam("b").length());
+        LstmNetworks.save(net, spec, dir);
+        byte[] bytes = java.nio.file.Files.readAllBytes(dir.resolve(io.closecast.model.lstm.LstmWeights.FILE_NAME));
+        assertEquals("CCLSTMW1", new String(bytes, 0, 8, java.nio.charset.StandardCharsets.US_ASCII));
+        // the version-1 layout exactly: header, then every float of the network
+        int header = 8 + 4 + 4 + 8 + 2 + "tanh".length() + 4 + 2 * 4 + 4 + 4;
+        assertEquals(header + 4L * net.numParams(), bytes.length);
+    }
+
     @ParameterizedTest
     @EnumSource(value = Distribution.class, names = {"GAUSSIAN", "STUDENT_T"})
     void savedWeightsForecastAsDl4jDoes(Distribution distribution, @TempDir Path dir) {
