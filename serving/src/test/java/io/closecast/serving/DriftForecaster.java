@@ -71,7 +71,7 @@ public class DriftForecaster implements Forecaster {
             returns[i - 1] = Math.log(window[i] / window[i - 1]);
         }
         return new ForecastModel.Forecast(point, INTERVALS.intervals(point,
-                IntervalCalibration.volatility(returns, INTERVALS.ewmaLambda())));
+                IntervalCalibration.volatility(returns, INTERVALS.ewmaLambda())), INTERVALS.method());
     }
 
     @Override

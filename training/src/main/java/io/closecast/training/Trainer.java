@@ -7,12 +7,15 @@ import io.closecast.training.fused.FusedLstmTrainer;
 import io.closecast.model.train.EpochListener;
 import io.closecast.model.train.EpochStats;
 import io.closecast.model.ModelException;
+import io.closecast.model.lstm.Distribution;
+import io.closecast.model.lstm.DistributionLoss;
 import io.closecast.model.lstm.ModelSpec;
 import io.closecast.model.dataset.Samples;
 import io.closecast.model.train.TrainingEngine;
 import io.closecast.model.train.TrainingSpec;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -86,17 +89,18 @@ public final class Trainer {
             }
             LOG.info("training.engine=fused falls back to dl4j: {}", reason.get());
         }
-        return loop(network, train, listener, new Dl4jEngine(network, train, validation), score);
+        return loop(network, train, listener, new Dl4jEngine(network, train, validation, model.distribution()), score);
     }
 
     /** What the epoch loop needs from an engine. */
     private interface Engine {
-        /** One update on {@code order[from..to)}; returns the mini-batch score (MSE plus regularization). */
+        /** One update on {@code order[from..to)}; returns the mini-batch score (MSE or NLL, plus regularization). */
         double fit(int[] order, int from, int to);
 
+        /** The validation loss: MSE for a point network, the mean NLL per step for a distribution head. */
         double validationMse();
 
-        /** The network's current (scaled) predictions of the validation samples. */
+        /** The network's current (scaled) outputs for the validation samples, every output of each. */
         float[][] validationPredictions();
 
         void keepBest();
@@ -136,7 +140,7 @@ public final class Trainer {
             double trainLoss = lossSum / order.length;
             if (epoch == 1) {
                 firstLoss = trainLoss;
-            } else if (trainLoss > DIVERGENCE_FACTOR * firstLoss) {
+            } else if (diverged(trainLoss, firstLoss)) {
                 throw new ModelException("training diverged: train loss " + trainLoss + " at epoch " + epoch
                         + " is above " + DIVERGENCE_FACTOR + " x the first epoch's " + firstLoss
                         + " (lower training.learning-rate=" + training.learningRate() + ")");
@@ -145,7 +149,8 @@ public final class Trainer {
             if (!Double.isFinite(valLoss)) {
                 throw new ModelException("training diverged: validation loss is " + valLoss + " at epoch " + epoch);
             }
-            double valScore = score.isPresent() ? score.get().score(engine.validationPredictions()) : Double.NaN;
+            double valScore = score.isPresent() ? score.get().score(locations(engine.validationPredictions()))
+                    : Double.NaN;
             long millis = (System.nanoTime() - start) / 1_000_000;
             EpochStats stats = new EpochStats(epoch, trainLoss, valLoss, millis, valScore);
             epochs.add(stats);
@@ -168,6 +173,30 @@ public final class Trainer {
         return new TrainingResult(network, model, training, epochs, bestEpoch, bestVal, early, stopReason);
     }
 
+    /**
+     * A train loss far above the first epoch's: above {@link #DIVERGENCE_FACTOR} times it for MSE; for a
+     * distribution head's NLL, which may be negative, more than {@link #DIVERGENCE_FACTOR} times its size (at least 1)
+     * above it.
+     */
+    private boolean diverged(double trainLoss, double firstLoss) {
+        if (model.distribution() == Distribution.POINT) {
+            return trainLoss > DIVERGENCE_FACTOR * firstLoss;
+        }
+        return trainLoss - firstLoss > DIVERGENCE_FACTOR * Math.max(1, Math.abs(firstLoss));
+    }
+
+    /** The locations (the first {@code horizon} outputs) of every row; the rows themselves for a point network. */
+    private float[][] locations(float[][] outputs) {
+        if (model.distribution() == Distribution.POINT) {
+            return outputs;
+        }
+        float[][] loc = new float[outputs.length][];
+        for (int i = 0; i < outputs.length; i++) {
+            loc[i] = Arrays.copyOf(outputs[i], model.horizon());
+        }
+        return loc;
+    }
+
     /** DL4J's own {@code MultiLayerNetwork.fit}. */
     private static final class Dl4jEngine implements Engine {
         private final MultiLayerNetwork network;
@@ -175,10 +204,14 @@ public final class Trainer {
         private final INDArray valX;
         private final INDArray valY;
         private final INDArray best;
+        private final Distribution distribution;
+        private final float[][] validationTargets;
 
-        Dl4jEngine(MultiLayerNetwork network, Samples train, Samples validation) {
+        Dl4jEngine(MultiLayerNetwork network, Samples train, Samples validation, Distribution distribution) {
             this.network = network;
             this.train = train;
+            this.distribution = distribution;
+            this.validationTargets = validation.y();
             this.valX = LstmNetworks.toInput(validation.x());
             this.valY = Nd4j.create(validation.y());
             this.best = network.params().dup();
@@ -192,6 +225,9 @@ public final class Trainer {
 
         @Override
         public double validationMse() {
+            if (distribution != Distribution.POINT) {
+                return DistributionLoss.mean(distribution, validationPredictions(), validationTargets);
+            }
             return mse(network.output(valX, false), valY);
         }
 
@@ -233,7 +269,7 @@ public final class Trainer {
 
         @Override
         public double validationMse() {
-            return fused.mse(validation);
+            return fused.loss(validation);
         }
 
         @Override

@@ -114,7 +114,7 @@ class LstmForecasterTest {
         Path file = dir.resolve("bogus.bin");
         Files.writeString(file, "hello world, not weights");
         ModelException e = assertThrows(ModelException.class, () -> LstmForecaster.load(file));
-        assertEquals("weights: " + file + " must start with CCLSTMW1, found 'hello wo'", e.getMessage());
+        assertEquals("weights: " + file + " must start with CCLSTMW1 or CCLSTMW2, found 'hello wo'", e.getMessage());
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.closecast.model.ModelException;
 import io.closecast.model.dataset.ForecastCodec;
 import io.closecast.model.intervals.ForecastInterval;
 import io.closecast.model.intervals.IntervalCalibration;
+import io.closecast.model.lstm.Distribution;
 import io.closecast.model.lstm.LstmForecaster;
 import io.closecast.model.prices.DateRange;
 import io.closecast.model.prices.PriceBar;
@@ -43,6 +44,16 @@ public final class ForecastModel {
             throw new ModelException("bundle is inconsistent: the network predicts " + network.spec().horizon()
                     + " steps from " + network.spec().inputFeatures() + " features, the codec expects "
                     + codec.horizon() + " steps from " + codec.features().size());
+        }
+        Object recorded = mlmodel.flavor().get("distribution");
+        if (recorded != null && !String.valueOf(recorded).equals(network.spec().distribution().key())) {
+            throw new ModelException("bundle is inconsistent: the MLmodel's distribution is '" + recorded
+                    + "', the weights' is '" + network.spec().distribution().key() + "'");
+        }
+        if (intervals.isPresent() && IntervalCalibration.PREDICTED_SCALE_METHOD.equals(intervals.get().method())
+                && network.spec().distribution() == Distribution.POINT) {
+            throw new ModelException("bundle is inconsistent: intervals of method " + intervals.get().method()
+                    + " need a distribution head, found a point network");
         }
     }
 
@@ -243,12 +254,23 @@ public final class ForecastModel {
      *
      * @param prices the forecast prices, step 1 first
      * @param intervals one interval per calibrated level; empty without a calibration
+     * @param intervalMethod the calibration's method ({@code IntervalCalibration.METHOD} or
+     *                       {@code PREDICTED_SCALE_METHOD}); {@value #NO_INTERVALS} without a calibration
      */
-    public record Forecast(double[] prices, List<ForecastInterval> intervals) {
+    public record Forecast(double[] prices, List<ForecastInterval> intervals, String intervalMethod) {
         public Forecast {
             intervals = List.copyOf(intervals);
+            java.util.Objects.requireNonNull(intervalMethod, "intervalMethod");
+        }
+
+        /** A forecast without intervals ({@value #NO_INTERVALS}). */
+        public Forecast(double[] prices, List<ForecastInterval> intervals) {
+            this(prices, intervals, NO_INTERVALS);
         }
     }
+
+    /** The interval method of a forecast without intervals. */
+    public static final String NO_INTERVALS = "none";
 
     /**
      * {@link #forecast(double[], int)} with the intervals around it: the calibration's quantiles times the
@@ -267,6 +289,35 @@ public final class ForecastModel {
             return new Forecast(point, List.of());
         }
         IntervalCalibration calibration = intervals.get();
-        return new Forecast(point, calibration.intervals(point, calibration.volatility(codec, input)));
+        if (IntervalCalibration.PREDICTED_SCALE_METHOD.equals(calibration.method())) {
+            return new Forecast(point, calibration.intervals(point, predictedScales(input)), calibration.method());
+        }
+        return new Forecast(point, calibration.intervals(point, calibration.volatility(codec, input)),
+                calibration.method());
+    }
+
+    /**
+     * What the network's output layer predicts ({@code model.distribution}): {@code point} for every bundle written
+     * before distribution heads.
+     *
+     * @return the network's distribution
+     */
+    public Distribution distribution() {
+        return network.spec().distribution();
+    }
+
+    /**
+     * The distribution head's scale of the log price at each trained step for one encoded input (what the
+     * {@value IntervalCalibration#PREDICTED_SCALE_METHOD} intervals multiply their quantiles by).
+     *
+     * @param input one encoded window {@code [step][feature]}
+     * @return {@link #trainedHorizon()} scales, each at least {@link IntervalCalibration#MIN_VOLATILITY}
+     * @throws ModelException when the network is a point network
+     */
+    public double[] predictedScales(float[][] input) {
+        float[] outputs = network.predictOutputs(input);
+        int horizon = codec.horizon();
+        float[] scales = network.spec().distribution().scales(outputs, horizon);
+        return codec.logPriceScales(Arrays.copyOf(outputs, horizon), scales, IntervalCalibration.MIN_VOLATILITY);
     }
 }

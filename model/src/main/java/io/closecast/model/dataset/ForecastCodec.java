@@ -155,6 +155,43 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
     }
 
     /**
+     * Turns a distribution head's scales for one window into scales of the log price: the spread of
+     * {@code ln(price[h] / forecast[h])} the head predicts at each step, which the interval calibration divides by.
+     * The target's scale is unscaled ({@code scale * scaler spread}) and carried through the transform: log returns
+     * add up over the steps ({@code sqrt} of the summed variances), a window-relative value {@code y} moves the log
+     * price by {@code dy / (1 + y)}, a level {@code p} by {@code dp / p}.
+     *
+     * @param scaledLocation the head's locations, {@code horizon} values in scaled units
+     * @param scaledScale the head's scales, {@code horizon} values in scaled units, each &gt; 0
+     * @param minimum the smallest scale returned, so a degenerate head does not give a zero-width interval
+     * @return {@code horizon} scales of the log price, each at least {@code minimum}
+     * @throws ModelException when either array does not hold {@code horizon} values
+     */
+    public double[] logPriceScales(float[] scaledLocation, float[] scaledScale, double minimum) {
+        if (scaledLocation.length != horizon || scaledScale.length != horizon) {
+            throw new ModelException("a distribution head must give " + horizon + " locations and scales (the horizon), "
+                    + "found " + scaledLocation.length + " and " + scaledScale.length);
+        }
+        double spread = scaler.scale()[0];
+        double[] out = new double[horizon];
+        double variance = 0;
+        for (int h = 0; h < horizon; h++) {
+            double sigma = scaledScale[h] * spread;
+            double value = scaler.unscale(0, scaledLocation[h]);
+            double s = switch (transform) {
+                case LOG_RETURN -> {
+                    variance += sigma * sigma;
+                    yield Math.sqrt(variance);
+                }
+                case WINDOW_RELATIVE -> sigma / Math.max(1 + value, 1e-6);
+                case LEVEL -> sigma / Math.max(value, 1e-6);
+            };
+            out[h] = Math.max(minimum, s);
+        }
+        return out;
+    }
+
+    /**
      * The codec as a bundle's codec file holds it.
      *
      * @return indented JSON

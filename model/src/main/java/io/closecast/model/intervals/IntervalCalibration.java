@@ -30,7 +30,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  *
  * <p>Saved in the bundle as {@value #FILE}. Pure Java, no ND4J: training and serving compute the same intervals.
  *
- * @param method         {@value #METHOD}
+ * @param method         {@value #METHOD}, or {@value #PREDICTED_SCALE_METHOD} when the scale is a distribution
+ *                       head's ({@link PredictedScaleCalibration}; {@code ewmaLambda} is then unused)
  * @param levels         nominal levels, ascending
  * @param ewmaLambda     decay of the volatility estimate
  * @param quantiles      {@code quantiles[level][step]}, conformal quantiles of the scaled scores
@@ -45,13 +46,16 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
     /** The bundle file holding the calibration as JSON. */
     public static final String FILE = "intervals.json";
     public static final String METHOD = "split-conformal-ewma-abs-return";
+    /** The method whose scale is the distribution head's own ({@link PredictedScaleCalibration}). */
+    public static final String PREDICTED_SCALE_METHOD = "split-conformal-predicted-scale";
     /** Volatility estimates are at least this (0.01 % a day), so flat windows do not give zero-width intervals. */
     public static final double MIN_VOLATILITY = 1e-4;
 
     public IntervalCalibration {
         Objects.requireNonNull(method, "method");
-        if (!METHOD.equals(method)) {
-            throw new ModelException("interval method must be " + METHOD + ", found " + method);
+        if (!METHOD.equals(method) && !PREDICTED_SCALE_METHOD.equals(method)) {
+            throw new ModelException("interval method must be " + METHOD + " or " + PREDICTED_SCALE_METHOD + ", found "
+                    + method);
         }
         IntervalSpec spec = new IntervalSpec(levels, ewmaLambda);
         if (!spec.levels().equals(levels)) {
@@ -138,6 +142,12 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
      * @throws ModelException when no score is given
      */
     public static IntervalCalibration fromScores(IntervalSpec spec, double[][] scores, DateRange range, String source) {
+        return fromScores(METHOD, spec, scores, range, source);
+    }
+
+    /** {@link #fromScores(IntervalSpec, double[][], DateRange, String)} for scores of {@code method}'s scale. */
+    static IntervalCalibration fromScores(String method, IntervalSpec spec, double[][] scores, DateRange range,
+                                          String source) {
         if (scores.length == 0) {
             throw new ModelException("interval calibration needs at least one window the model did not train on, found none"
                     + " (give the split a validation part)");
@@ -154,7 +164,7 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
                 quantiles[l][h] = conformalQuantile(column, spec.levels().get(l));
             }
         }
-        return new IntervalCalibration(METHOD, spec.levels(), spec.ewmaLambda(), quantiles, scores.length,
+        return new IntervalCalibration(method, spec.levels(), spec.ewmaLambda(), quantiles, scores.length,
                 range.from().toString(), range.to().toString(), source);
     }
 
@@ -325,12 +335,24 @@ public record IntervalCalibration(String method, List<Double> levels, double ewm
      * @return one interval per level, in {@link #levels()} order
      */
     public List<ForecastInterval> intervals(double[] forecast, double volatility) {
+        return intervals(forecast, new double[] {volatility});
+    }
+
+    /**
+     * The intervals, one per level, around a price forecast whose step {@code h} has the scale {@code scales[h]}
+     * (a distribution head's, {@link PredictedScaleCalibration}); steps past the last scale reuse it.
+     *
+     * @param forecast the price forecast, step 1 first
+     * @param scales the scale of each step's log price, at least one
+     * @return one interval per level, in {@link #levels()} order
+     */
+    public List<ForecastInterval> intervals(double[] forecast, double[] scales) {
         List<ForecastInterval> out = new ArrayList<>(levels.size());
         for (int l = 0; l < levels.size(); l++) {
             double[] lower = new double[forecast.length];
             double[] upper = new double[forecast.length];
             for (int h = 0; h < forecast.length; h++) {
-                double half = quantile(l, h) * volatility;
+                double half = quantile(l, h) * scales[Math.min(h, scales.length - 1)];
                 lower[h] = forecast[h] * Math.exp(-half);
                 upper[h] = forecast[h] * Math.exp(half);
             }

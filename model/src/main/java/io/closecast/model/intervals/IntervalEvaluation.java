@@ -38,14 +38,39 @@ public record IntervalEvaluation(List<IntervalMetrics> model, List<IntervalMetri
      */
     public static IntervalEvaluation of(IntervalCalibration calibration, ForecastCodec codec, WindowSet part,
                                         double[][] predicted, BaselineIntervals baseline) {
-        if (predicted.length != part.size()) {
-            throw new ModelException("interval evaluation needs one forecast per window (" + part.size() + "), found "
-                    + predicted.length);
+        if (IntervalCalibration.PREDICTED_SCALE_METHOD.equals(calibration.method())) {
+            throw new ModelException("intervals of method " + calibration.method() + " need the distribution head's "
+                    + "predicted scales, found none (call the overload that takes them)");
+        }
+        double[][] scales = new double[part.size()][];
+        for (int i = 0; i < part.size(); i++) {
+            scales[i] = new double[] {calibration.volatility(codec, part.inputs()[i])};
+        }
+        return of(calibration, scales, part, predicted, baseline);
+    }
+
+    /**
+     * {@link #of(IntervalCalibration, ForecastCodec, WindowSet, double[][], BaselineIntervals)} with each window's
+     * scale given: {@code scales[i][h]} (a distribution head's, or one EWMA volatility per window).
+     *
+     * @param calibration the model's interval calibration
+     * @param scales each window's scale of the log price per step (a row of one is used for every step)
+     * @param part the windows to score, e.g. the test part
+     * @param predicted the model's price forecasts {@code [window][step]} of {@code part}'s windows
+     * @param baseline the baseline's fitted intervals
+     * @return the model's and the baseline's metrics, one per level
+     * @throws ModelException when there is not one forecast and one scale row per window
+     */
+    public static IntervalEvaluation of(IntervalCalibration calibration, double[][] scales, WindowSet part,
+                                        double[][] predicted, BaselineIntervals baseline) {
+        if (predicted.length != part.size() || scales.length != part.size()) {
+            throw new ModelException("interval evaluation needs one forecast and one scale row per window ("
+                    + part.size() + "), found " + predicted.length + " and " + scales.length);
         }
         List<List<ForecastInterval>> model = new ArrayList<>(part.size());
         List<List<ForecastInterval>> naive = new ArrayList<>(part.size());
         for (int i = 0; i < part.size(); i++) {
-            model.add(calibration.intervals(predicted[i], calibration.volatility(codec, part.inputs()[i])));
+            model.add(calibration.intervals(predicted[i], scales[i]));
             naive.add(baseline.intervals(part.lastPrices()[i], predicted[i].length));
         }
         return new IntervalEvaluation(IntervalMetrics.of(model, part.targetPrices()),

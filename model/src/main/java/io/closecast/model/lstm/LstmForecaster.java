@@ -3,6 +3,7 @@ package io.closecast.model.lstm;
 import io.closecast.model.ModelException;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -108,13 +109,27 @@ public final class LstmForecaster {
     }
 
     /**
-     * Predicts {@code horizon} values for one window {@code [time][features]} (already scaled).
+     * Predicts {@code horizon} values for one window {@code [time][features]} (already scaled): the point forecast,
+     * or a distribution head's locations.
      *
      * @param window one input window {@code [time][features]}, scaled as the codec encodes it, at least one step
      * @return {@code horizon} outputs, in the targets' scaled units
      * @throws ModelException when the window has no time step or a step has the wrong feature count
      */
     public float[] predict(float[][] window) {
+        float[] out = predictOutputs(window);
+        return spec.distribution() == Distribution.POINT ? out : Arrays.copyOf(out, spec.horizon());
+    }
+
+    /**
+     * Every output of the network for one window: {@link ModelSpec#outputs()} values, the locations first, then
+     * (with a distribution head) the raw scales and tails; {@link Distribution#scale} turns a raw scale into a scale.
+     *
+     * @param window one input window {@code [time][features]}, scaled as the codec encodes it, at least one step
+     * @return {@link ModelSpec#outputs()} raw outputs, in the targets' scaled units for the locations
+     * @throws ModelException when the window has no time step or a step has the wrong feature count
+     */
+    public float[] predictOutputs(float[][] window) {
         if (window.length == 0) {
             throw new ModelException("window must have at least one time step, found 0");
         }

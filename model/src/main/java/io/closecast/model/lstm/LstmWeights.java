@@ -21,27 +21,30 @@ import java.util.List;
  * ({@value #FILE_NAME}), readable without ND4J. Written by closecast-training's {@code LstmNetworks.save}, read by
  * {@link LstmForecaster#load}.
  *
- * <h2>File format (version 1), big-endian ({@link DataOutputStream})</h2>
+ * <h2>File format (versions 1 and 2), big-endian ({@link DataOutputStream})</h2>
  * <pre>
- * bytes[8]  magic "CCLSTMW1"
+ * bytes[8]  magic "CCLSTMW1" (point forecasts) or "CCLSTMW2" (any {@link Distribution})
  * int       input features, int horizon, double dropout (informational), UTF head activation key
+ * UTF       version 2 only: the distribution key ({@code gaussian}, {@code student-t}, ...)
  * int       L = LSTM layers; L x int units
  * int       D = dense layers; D x int units
  * L x       LSTM layer: float W[in*4u], float RW[u*4u], float b[4u]
  * D x       dense layer: float W[in*out], float b[out]
- * 1 x       output layer: float W[in*horizon], float b[horizon]
+ * 1 x       output layer: float W[in*outputs], float b[outputs], outputs = horizon x distribution parameters
  * </pre>
+ * A point model is written as version 1, byte for byte as before distribution heads existed.
  * Matrices are row-major {@code [in][out]}. LSTM gate columns follow DL4J's order: block input (tanh),
  * forget gate, output gate, input gate (sigmoid), each {@code u} wide; {@code x·W + h·RW + b}.
  *
  * @param spec the architecture the weights are for
  * @param lstm the LSTM layers, bottom first
  * @param dense the hidden dense layers, in order; empty for none
- * @param output the output layer, {@code horizon} wide
+ * @param output the output layer, {@link ModelSpec#outputs()} wide
  */
 public record LstmWeights(ModelSpec spec, List<Lstm> lstm, List<Dense> dense, Dense output) {
     public static final String FILE_NAME = "lstm-weights.bin";
     private static final byte[] MAGIC = "CCLSTMW1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC_V2 = "CCLSTMW2".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * One LSTM layer: {@code w[in*4u]}, {@code rw[u*4u]}, {@code b[4u]}.
@@ -100,8 +103,8 @@ public record LstmWeights(ModelSpec spec, List<Lstm> lstm, List<Dense> dense, De
             }
             in = d.out();
         }
-        if (output.in() != in || output.out() != spec.horizon()) {
-            throw new ModelException("weights: output layer expected in=" + in + " out=" + spec.horizon()
+        if (output.in() != in || output.out() != spec.outputs()) {
+            throw new ModelException("weights: output layer expected in=" + in + " out=" + spec.outputs()
                     + ", found in=" + output.in() + " out=" + output.out());
         }
     }
@@ -122,11 +125,15 @@ public record LstmWeights(ModelSpec spec, List<Lstm> lstm, List<Dense> dense, De
     public void write(Path file) {
         try (OutputStream os = Files.newOutputStream(file);
              DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
-            out.write(MAGIC);
+            boolean point = spec.distribution() == Distribution.POINT;
+            out.write(point ? MAGIC : MAGIC_V2);
             out.writeInt(spec.inputFeatures());
             out.writeInt(spec.horizon());
             out.writeDouble(spec.dropout());
             out.writeUTF(spec.headActivation().key());
+            if (!point) {
+                out.writeUTF(spec.distribution().key());
+            }
             out.writeInt(spec.lstmHiddenUnits().size());
             for (int u : spec.lstmHiddenUnits()) {
                 out.writeInt(u);
@@ -162,17 +169,21 @@ public record LstmWeights(ModelSpec spec, List<Lstm> lstm, List<Dense> dense, De
         try (InputStream is = Files.newInputStream(file);
              DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
             byte[] magic = in.readNBytes(MAGIC.length);
-            if (!Arrays.equals(magic, MAGIC)) {
+            boolean v2 = Arrays.equals(magic, MAGIC_V2);
+            if (!v2 && !Arrays.equals(magic, MAGIC)) {
                 throw new ModelException("weights: " + file + " must start with " + new String(MAGIC,
-                        StandardCharsets.US_ASCII) + ", found '" + new String(magic, StandardCharsets.ISO_8859_1) + "'");
+                        StandardCharsets.US_ASCII) + " or " + new String(MAGIC_V2, StandardCharsets.US_ASCII)
+                        + ", found '" + new String(magic, StandardCharsets.ISO_8859_1) + "'");
             }
             int features = in.readInt();
             int horizon = in.readInt();
             double dropout = in.readDouble();
             HeadActivation activation = HeadActivation.parse("weights head activation", in.readUTF());
+            Distribution distribution = v2 ? Distribution.parse("weights distribution", in.readUTF()) : Distribution.POINT;
             List<Integer> lstmUnits = readInts(in);
             List<Integer> denseUnits = readInts(in);
-            ModelSpec spec = new ModelSpec(lstmUnits, dropout, denseUnits, activation, features, horizon);
+            ModelSpec spec = new ModelSpec(lstmUnits, dropout, denseUnits, activation, features, horizon,
+                    distribution);
             List<Lstm> lstm = new ArrayList<>();
             int width = features;
             for (int u : lstmUnits) {
@@ -185,7 +196,8 @@ public record LstmWeights(ModelSpec spec, List<Lstm> lstm, List<Dense> dense, De
                 dense.add(new Dense(width, u, readFloats(in, width * u), readFloats(in, u)));
                 width = u;
             }
-            Dense output = new Dense(width, horizon, readFloats(in, width * horizon), readFloats(in, horizon));
+            int outputs = spec.outputs();
+            Dense output = new Dense(width, outputs, readFloats(in, width * outputs), readFloats(in, outputs));
             if (in.read() != -1) {
                 throw new ModelException("weights: " + file + " has bytes after the output layer (expected end of file)");
             }

@@ -9,7 +9,8 @@ import java.util.Objects;
  * The network's architecture: stacked LSTM layers, then an optional dense head, then a linear output
  * of {@code horizon} values (the next closes). YAML keys (mapped later): {@code model.lstm.hidden-units},
  * {@code model.lstm.dropout}, {@code model.head.units}, {@code model.head.activation},
- * {@code model.input-features}, {@code model.horizon}.
+ * {@code model.input-features}, {@code model.horizon}, {@code model.distribution}. With a distribution head the output
+ * layer is {@code horizon x distribution.parameters()} wide ({@link #outputs()}).
  *
  * @param lstmHiddenUnits hidden units of each LSTM layer, first to last; at least one, each > 0
  * @param dropout         drop probability in [0, 1) applied to the input of every layer after the first LSTM
@@ -17,11 +18,19 @@ import java.util.Objects;
  * @param headActivation  activation of the dense head's hidden layers
  * @param inputFeatures   features per time step, > 0
  * @param horizon         values predicted per window, > 0
+ * @param distribution    what the output layer predicts per step: a point, or a distribution's parameters
  */
 public record ModelSpec(List<Integer> lstmHiddenUnits, double dropout, List<Integer> denseUnits,
-                        HeadActivation headActivation, int inputFeatures, int horizon) {
+                        HeadActivation headActivation, int inputFeatures, int horizon, Distribution distribution) {
+
+    /** A point-forecast spec ({@link Distribution#POINT}), as closecast had before distribution heads. */
+    public ModelSpec(List<Integer> lstmHiddenUnits, double dropout, List<Integer> denseUnits,
+                     HeadActivation headActivation, int inputFeatures, int horizon) {
+        this(lstmHiddenUnits, dropout, denseUnits, headActivation, inputFeatures, horizon, Distribution.POINT);
+    }
 
     public ModelSpec {
+        Objects.requireNonNull(distribution, "model.distribution");
         Objects.requireNonNull(lstmHiddenUnits, "model.lstm.hidden-units");
         Objects.requireNonNull(denseUnits, "model.head.units");
         Objects.requireNonNull(headActivation, "model.head.activation");
@@ -52,6 +61,15 @@ public record ModelSpec(List<Integer> lstmHiddenUnits, double dropout, List<Inte
     }
 
     /**
+     * Width of the output layer: {@code horizon} values per distribution parameter.
+     *
+     * @return {@code horizon * distribution.parameters()}
+     */
+    public int outputs() {
+        return horizon * distribution.parameters();
+    }
+
+    /**
      * A builder with defaults: one LSTM layer of 32 units, no dropout, no dense head, relu, 1 feature, horizon 1.
      *
      * @return a builder holding the defaults
@@ -68,6 +86,7 @@ public record ModelSpec(List<Integer> lstmHiddenUnits, double dropout, List<Inte
         private HeadActivation headActivation = HeadActivation.RELU;
         private int inputFeatures = 1;
         private int horizon = 1;
+        private Distribution distribution = Distribution.POINT;
 
         private Builder() {
         }
@@ -127,11 +146,21 @@ public record ModelSpec(List<Integer> lstmHiddenUnits, double dropout, List<Inte
         }
 
         /**
+         * @param distribution what the output layer predicts per step; default {@link Distribution#POINT}
+         * @return this builder
+         */
+        public Builder distribution(Distribution distribution) {
+            this.distribution = distribution;
+            return this;
+        }
+
+        /**
          * @return the spec
          * @throws ModelException naming the key of the first value out of range
          */
         public ModelSpec build() {
-            return new ModelSpec(lstmHiddenUnits, dropout, denseUnits, headActivation, inputFeatures, horizon);
+            return new ModelSpec(lstmHiddenUnits, dropout, denseUnits, headActivation, inputFeatures, horizon,
+                    distribution);
         }
     }
 }

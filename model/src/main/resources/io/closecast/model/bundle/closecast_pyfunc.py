@@ -18,6 +18,10 @@ import numpy as np
 WEIGHTS_FILE = "lstm-weights.bin"
 CODEC_FILE = "codec.json"
 MAGIC = b"CCLSTMW1"
+MAGIC_V2 = b"CCLSTMW2"  # adds the distribution key after the head activation
+# model.distribution -> outputs per horizon step: locations, then raw scales (softplus), then raw tails
+DISTRIBUTIONS = {"point": 1, "gaussian": 2, "student-t": 3}
+MIN_SCALE = 1e-4  # Distribution.MIN_SCALE
 MAX_HORIZON = 30
 
 
@@ -134,6 +138,10 @@ class _Reader:
         self.pos += size
         return values
 
+    def utf(self):
+        (length,) = self.take(">H")
+        return self.take(f"{length}s")[0].decode("utf-8")
+
     def int(self):
         return self.take(">i")[0]
 
@@ -157,14 +165,17 @@ def read_weights(path):
     with open(path, "rb") as f:
         r = _Reader(f.read(), path)
     magic = r.take("8s")[0]
-    if magic != MAGIC:
-        raise ValueError(f"{path} must start with {MAGIC!r}, found {magic!r}")
+    if magic not in (MAGIC, MAGIC_V2):
+        raise ValueError(f"{path} must start with {MAGIC!r} or {MAGIC_V2!r}, found {magic!r}")
     features, horizon = r.int(), r.int()
     r.take(">d")  # dropout, informational
-    (length,) = r.take(">H")
-    activation = r.take(f"{length}s")[0].decode("utf-8")
+    activation = r.utf()
     if activation not in HEAD_ACTIVATIONS:
         raise ValueError(f"{path}: head activation must be one of {sorted(HEAD_ACTIVATIONS)}, found {activation!r}")
+    distribution = r.utf() if magic == MAGIC_V2 else "point"
+    if distribution not in DISTRIBUTIONS:
+        raise ValueError(f"{path}: distribution must be one of {sorted(DISTRIBUTIONS)}, found {distribution!r}")
+    outputs = horizon * DISTRIBUTIONS[distribution]
     lstm_units, dense_units = r.ints(), r.ints()
     width, lstm, dense = features, [], []
     for u in lstm_units:
@@ -173,16 +184,17 @@ def read_weights(path):
     for u in dense_units:
         dense.append((r.floats((width, u)), r.floats((u,))))
         width = u
-    output = (r.floats((width, horizon)), r.floats((horizon,)))
+    output = (r.floats((width, outputs)), r.floats((outputs,)))
     if r.pos != len(r.data):
         raise ValueError(f"{path} has {len(r.data) - r.pos} bytes after the output layer, expected end of file")
-    return {"features": features, "horizon": horizon, "activation": activation, "lstm": lstm, "dense": dense,
-            "output": output}
+    return {"features": features, "horizon": horizon, "activation": activation, "distribution": distribution,
+            "lstm": lstm, "dense": dense, "output": output}
 
 
 def forward(net, x):
-    """Scaled outputs [n, horizon] of windows x [n, steps, features]: LSTM layers (DL4J gate order: block input,
-    forget, output, input), the last step's output through the dense head, then the linear output layer."""
+    """Scaled outputs [n, outputs] of windows x [n, steps, features]: LSTM layers (DL4J gate order: block input,
+    forget, output, input), the last step's output through the dense head, then the linear output layer. A point
+    network has horizon outputs; a distribution head the horizon's locations, then raw scales (and raw tails)."""
     n, steps, _ = x.shape
     seq = x
     for w, rw, b in net["lstm"]:
@@ -236,6 +248,15 @@ class CloseCastModel:
         self.columns = [self.price_column] + sorted({c for f in codec["features"] for c in FEATURES[f][1]}
                                                     - {self.price_column})
 
+    def predicted_scales(self, prices):
+        """A distribution head's scales [n, horizon] (scaled target units: softplus(raw) + MIN_SCALE) for price
+        windows [n, >= required_history]; a point network has none."""
+        if self.net["distribution"] == "point":
+            raise ValueError("a point network predicts no scale (model.distribution is point)")
+        prices = np.asarray(prices, dtype=np.float64)[:, -self.required_history:]
+        raw = forward(self.net, self.encode({"price": prices}))[:, self.horizon:2 * self.horizon]
+        return np.logaddexp(0.0, raw) + MIN_SCALE
+
     def max_horizon(self):
         return max(MAX_HORIZON, self.horizon) if len(self.codec["features"]) == 1 else self.horizon
 
@@ -270,7 +291,7 @@ class CloseCastModel:
         result = np.empty((prices.shape[0], 0))
         while result.shape[1] < horizon:
             cols = dict(extra, price=history)
-            step = self.decode(forward(self.net, self.encode(cols)), history[:, -1])
+            step = self.decode(forward(self.net, self.encode(cols))[:, :self.horizon], history[:, -1])
             result = np.concatenate([result, step], axis=1)
             history = np.concatenate([history, step], axis=1)[:, -self.required_history:]
         return result[:, :horizon]

@@ -14,6 +14,7 @@ import io.closecast.model.prices.checks.CheckPolicy;
 import io.closecast.model.dataset.DatasetSpec;
 import io.closecast.model.dataset.Feature;
 import io.closecast.model.prices.checks.FindingKind;
+import io.closecast.model.lstm.Distribution;
 import io.closecast.model.lstm.HeadActivation;
 import io.closecast.model.intervals.IntervalSpec;
 import io.closecast.model.lstm.ModelSpec;
@@ -196,9 +197,11 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
         List<Integer> headUnits = head.integers("units", List.of(), n -> n > 0 && n <= 4096, "between 1 and 4096");
         HeadActivation activation = head.choice("activation", HeadActivation.class, HeadActivation.RELU);
         head.finish();
+        Distribution distribution = model.choice("distribution", Distribution.class, Distribution.POINT);
         model.finish();
         ModelSpec modelSpec = ModelSpec.builder().lstmHiddenUnits(units).dropout(dropout).denseUnits(headUnits)
-                .headActivation(activation).inputFeatures(features.size()).horizon(horizon).build();
+                .headActivation(activation).inputFeatures(features.size()).horizon(horizon)
+                .distribution(distribution).build();
 
         ConfigSection training = root.section("training");
         TrainingSpec trainingSpec = TrainingSpec.builder()

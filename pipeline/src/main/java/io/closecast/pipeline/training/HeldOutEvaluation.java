@@ -1,6 +1,7 @@
 package io.closecast.pipeline.training;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,23 +19,39 @@ import io.closecast.model.intervals.IntervalSpec;
 import io.closecast.model.risk.DailyBounds;
 import io.closecast.model.risk.RiskEvaluation;
 import io.closecast.model.risk.VolatilityReferences;
+import io.closecast.model.intervals.IntervalMetrics;
+import io.closecast.model.intervals.PredictedScaleCalibration;
+import io.closecast.model.lstm.Distribution;
 import io.closecast.training.TrainingResult;
 
 /**
  * Model and naive forecasts on a part's windows, in prices, and the out-of-sample statistics of
  * {@link ForecastEvaluation} (drift and majority sign fitted on the training part's closes). Pure: no MLflow, no files.
  */
-record HeldOutEvaluation(WindowSet part, double[][] predicted, ForecastMetrics model, ForecastMetrics naive,
-                         ForecastEvaluation stats) {
+record HeldOutEvaluation(WindowSet part, double[][] predicted, double[][] scales, ForecastMetrics model,
+                         ForecastMetrics naive, ForecastEvaluation stats) {
 
-    /** The trained network's forecasts of {@code part}, decoded to prices, beside the naive forecast. */
+    /**
+     * The trained network's forecasts of {@code part}, decoded to prices, beside the naive forecast; with a
+     * distribution head, its locations are the forecasts and {@code scales[i][h]} its scale of each step's log price
+     * (empty for a point network).
+     */
     static HeldOutEvaluation of(TrainingResult result, WindowSet part, PreparedData data) {
-        float[][] scaled = result.predict(part.inputs());
+        float[][] outputs = result.predictOutputs(part.inputs());
+        Distribution distribution = result.model().distribution();
+        int horizon = data.codec().horizon();
         double[][] predicted = new double[part.size()][];
+        double[][] scales = new double[distribution == Distribution.POINT ? 0 : part.size()][];
         for (int i = 0; i < part.size(); i++) {
-            predicted[i] = data.codec().decode(scaled[i], part.lastPrices()[i]);
+            float[] location = distribution == Distribution.POINT ? outputs[i] : Arrays.copyOf(outputs[i], horizon);
+            predicted[i] = data.codec().decode(location, part.lastPrices()[i]);
+            if (distribution != Distribution.POINT) {
+                scales[i] = data.codec().logPriceScales(location, distribution.scales(outputs[i], horizon),
+                        IntervalCalibration.MIN_VOLATILITY);
+            }
         }
-        return new HeldOutEvaluation(part, predicted, ForecastMetrics.of(part.targetPrices(), predicted, part.lastPrices()),
+        return new HeldOutEvaluation(part, predicted, scales,
+                ForecastMetrics.of(part.targetPrices(), predicted, part.lastPrices()),
                 ForecastMetrics.naive(part.targetPrices(), part.lastPrices()),
                 ForecastEvaluation.of(part.targetPrices(), predicted, part.lastPrices(),
                         ForecastEvaluation.Reference.fit(trainingCloses(data))));
@@ -74,20 +91,50 @@ record HeldOutEvaluation(WindowSet part, double[][] predicted, ForecastMetrics m
 
     /**
      * The interval calibration of a trained network: conformal quantiles of its residuals on the validation
-     * windows (which it did not train on; early stopping only chose the epoch). Empty without validation windows.
+     * windows (which it did not train on; early stopping only chose the epoch), scaled by the distribution head's
+     * predicted scale ({@link PredictedScaleCalibration}) or, for a point network, by the input window's EWMA
+     * volatility. Empty without validation windows.
      */
     static Optional<IntervalCalibration> calibrate(IntervalSpec spec, TrainingResult result, PreparedData data) {
         if (data.validation().isEmpty()) {
             return Optional.empty();
         }
         HeldOutEvaluation validation = of(result, data.validation(), data);
-        return Optional.of(IntervalCalibration.calibrate(spec, data.codec(), data.validation(), validation.predicted(),
-                "validation"));
+        if (result.model().distribution() != Distribution.POINT) {
+            return Optional.of(PredictedScaleCalibration.calibrate(spec, data.validation(), validation.predicted(),
+                    validation.scales(), "validation"));
+        }
+        return Optional.of(ewma(spec, validation, data));
+    }
+
+    /**
+     * The EWMA-scaled calibration of this part's forecasts (a validation part): the point network's method, which a
+     * distribution head's intervals are measured against on the same forecasts.
+     */
+    static IntervalCalibration ewma(IntervalSpec spec, HeldOutEvaluation validation, PreparedData data) {
+        return IntervalCalibration.calibrate(spec, data.codec(), validation.part(), validation.predicted(), "validation");
+    }
+
+    /**
+     * For a distribution head, the intervals the point network's method (EWMA-scaled, calibrated on the same
+     * validation forecasts) gives on this part, as {@code conformal_ewma_test_coverage_80}, {@code conformal_ewma_test_interval_score_80},
+     * ...: the measure of whether the head's own scale earns its place. Empty for a point network or without
+     * validation windows.
+     */
+    Map<String, Double> ewmaComparison(IntervalSpec spec, TrainingResult result, PreparedData data) {
+        if (result.model().distribution() == Distribution.POINT || data.validation().isEmpty()) {
+            return Map.of();
+        }
+        IntervalCalibration ewma = ewma(spec, of(result, data.validation(), data), data);
+        return IntervalMetrics.toMap(intervals(spec, ewma, data).model(), "conformal_ewma_test_");
     }
 
     /** The calibrated intervals on this part beside the constant-width baseline fitted on the training windows. */
     IntervalEvaluation intervals(IntervalSpec spec, IntervalCalibration calibration, PreparedData data) {
         BaselineIntervals baseline = BaselineIntervals.fit(spec, data.train().targetPrices(), data.train().lastPrices());
+        if (IntervalCalibration.PREDICTED_SCALE_METHOD.equals(calibration.method())) {
+            return IntervalEvaluation.of(calibration, scales, part, predicted, baseline);
+        }
         return IntervalEvaluation.of(calibration, data.codec(), part, predicted, baseline);
     }
 

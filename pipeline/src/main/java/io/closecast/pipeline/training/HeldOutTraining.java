@@ -30,6 +30,7 @@ import io.closecast.model.intervals.IntervalEvaluation;
 import io.closecast.model.risk.RiskEvaluation;
 import io.closecast.model.risk.RiskTable;
 import io.closecast.model.intervals.IntervalMetrics;
+import io.closecast.model.intervals.IntervalSpec;
 import io.closecast.model.prices.PriceSeries;
 import io.closecast.model.train.EpochStats;
 import io.closecast.training.TrainingResult;
@@ -96,6 +97,8 @@ final class HeldOutTraining {
         Optional<RiskEvaluation> risk = intervals.map(c -> test.risk(config.intervals(), c, data));
         risk.ifPresent(r -> metrics.putAll(r.metrics("test")));
         testIntervals.ifPresent(e -> metrics.putAll(e.toMap("test_", "baseline_test_")));
+        Map<String, Double> ewma = test.ewmaComparison(config.intervals(), result, data);
+        metrics.putAll(ewma);
         if (intervals.isEmpty()) {
             client.setTags(runId, Map.of(ClosecastTags.INTERVALS, "none: no validation windows to calibrate on"));
         }
@@ -107,7 +110,7 @@ final class HeldOutTraining {
 
         artifacts.write(runId, work, new RunArtifacts.Finished(config, options.configText(), series, data, result, test,
                 intervals));
-        printTest(test, testIntervals);
+        printTest(test, testIntervals, ewma);
         risk.ifPresent(r -> RiskTable.lines(r).forEach(line -> console.printf(Locale.ROOT, "test %s%n", line)));
         return new Trained(metrics, Optional.empty());
     }
@@ -136,7 +139,8 @@ final class HeldOutTraining {
         console.flush();
     }
 
-    private void printTest(HeldOutEvaluation test, Optional<IntervalEvaluation> testIntervals) {
+    private void printTest(HeldOutEvaluation test, Optional<IntervalEvaluation> testIntervals,
+                           Map<String, Double> ewma) {
         console.printf(Locale.ROOT, "test: MAE %.4f  RMSE %.4f  MAPE %.2f%%  MASE %.4f  direction %.1f%%   "
                         + "naive: MAE %.4f  RMSE %.4f  MAPE %.2f%%%n", test.model().mae(), test.model().rmse(),
                 test.model().mape(), test.model().mase(), 100 * test.model().directionalAccuracy(), test.naive().mae(),
@@ -148,6 +152,12 @@ final class HeldOutTraining {
                 console.printf(Locale.ROOT, "test %2.0f%% interval: coverage %.1f%%  interval score %.4f   "
                                 + "constant-width baseline: coverage %.1f%%  interval score %.4f%n", 100 * m.level(),
                         100 * m.coverage(), m.intervalScore(), 100 * b.coverage(), b.intervalScore());
+                String level = IntervalSpec.levelName(m.level());
+                if (ewma.containsKey("conformal_ewma_test_coverage_" + level)) {
+                    console.printf(Locale.ROOT, "test %2.0f%% interval of the EWMA method on the same forecasts: "
+                                    + "coverage %.1f%%  interval score %.4f%n", 100 * m.level(),
+                            100 * ewma.get("conformal_ewma_test_coverage_" + level), ewma.get("conformal_ewma_test_interval_score_" + level));
+                }
             }
         });
         console.flush();

@@ -71,6 +71,10 @@ final class WalkForwardFolds {
                     metrics.put(prefix + k, v);
                     intervalSums.merge(k, v, Double::sum);
                 });
+                test.ewmaComparison(config.intervals(), result, data).forEach((k, v) -> {
+                    metrics.put(prefix + k, v);
+                    intervalSums.merge(k, v, Double::sum);
+                });
                 intervalFolds++;
             }
             maseSum += test.model().mase();

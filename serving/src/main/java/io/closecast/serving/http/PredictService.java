@@ -127,6 +127,8 @@ public final class PredictService implements HttpService {
         }
         sb.append(",\"intervals\":");
         intervals(sb, forecast.intervals());
+        sb.append(",\"interval_method\":");
+        JsonText.quote(sb, forecast.intervalMethod());
         sb.append(",\"naive\":");
         JsonText.numbers(sb, naive);
         sb.append('}');

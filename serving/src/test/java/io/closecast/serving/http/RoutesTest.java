@@ -99,6 +99,7 @@ public class RoutesTest {
                 .forecastWithIntervals(new double[] {100, 101, 102, 103, 104}, 3).intervals();
         JsonNode intervals = json.get("intervals");
         assertEquals(2, intervals.size(), res.body());
+        assertEquals("split-conformal-ewma-abs-return", json.get("interval_method").asText(), res.body());
         for (int l = 0; l < 2; l++) {
             assertEquals(expected.get(l).level(), intervals.get(l).get("level").asDouble());
             for (int h = 0; h < 3; h++) {

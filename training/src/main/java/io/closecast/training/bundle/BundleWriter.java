@@ -7,6 +7,7 @@ import io.closecast.model.prices.DateRange;
 import io.closecast.model.dataset.ForecastCodec;
 import io.closecast.model.bundle.ForecastModel;
 import io.closecast.model.intervals.IntervalCalibration;
+import io.closecast.model.lstm.Distribution;
 import io.closecast.model.lstm.LstmForecaster;
 import io.closecast.model.lstm.LstmWeights;
 import io.closecast.model.bundle.ModelBundle;
@@ -105,6 +106,9 @@ public final class BundleWriter {
             flavor.put("weights", LstmWeights.FILE_NAME);
             flavor.put("codec", ForecastModel.CODEC_FILE);
             flavor.put("config", "config.yaml");
+            if (trained.model().distribution() != Distribution.POINT) {
+                flavor.put("distribution", trained.model().distribution().key());
+            }
             intervals.ifPresent(c -> {
                 flavor.put("intervals", IntervalCalibration.FILE);
                 flavor.put("interval_method", c.method());

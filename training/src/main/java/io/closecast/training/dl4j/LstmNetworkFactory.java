@@ -1,5 +1,6 @@
 package io.closecast.training.dl4j;
 
+import io.closecast.model.lstm.Distribution;
 import io.closecast.model.lstm.ModelSpec;
 import io.closecast.model.train.Optimizer;
 import io.closecast.model.dataset.Samples;
@@ -29,7 +30,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Builds the closecast LSTM network from a {@link ModelSpec}: LSTM layers (input {@code [batch, time,
  * features]}, NWC), the last one reduced to its last time step, then the dense head, then a linear
- * output of {@code horizon} values trained on MSE. Each layer's input size is the previous layer's output.
+ * output of {@code horizon} values trained on MSE, or, with a distribution head ({@code model.distribution}), of
+ * {@code horizon} values per distribution parameter trained by their negative log-likelihood ({@link DistributionNll}).
+ * Each layer's input size is the previous layer's output.
  */
 public final class LstmNetworkFactory {
     /** Input layout of the LSTM layers: {@code [batch, time, features]}, as {@link Samples} holds it. */
@@ -81,8 +84,10 @@ public final class LstmNetworkFactory {
             layers.layer(dense.build());
             in = units;
         }
-        layers.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
-                .nIn(in).nOut(model.horizon()).activation(Activation.IDENTITY).build());
+        OutputLayer.Builder output = model.distribution() == Distribution.POINT
+                ? new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                : new OutputLayer.Builder(new DistributionNll(model.distribution()));
+        layers.layer(output.nIn(in).nOut(model.outputs()).activation(Activation.IDENTITY).build());
         return layers.build();
     }
 

@@ -76,7 +76,7 @@ public final class LstmNetworks {
             in = units;
         }
         Layer out = network.getLayer(layer);
-        LstmWeights.Dense output = new LstmWeights.Dense(in, spec.horizon(), rowMajor(out.getParam("W")),
+        LstmWeights.Dense output = new LstmWeights.Dense(in, spec.outputs(), rowMajor(out.getParam("W")),
                 rowMajor(out.getParam("b")));
         return new LstmWeights(spec, lstm, dense, output);
     }
@@ -90,7 +90,7 @@ public final class LstmNetworks {
         return Nd4j.create(x);
     }
 
-    /** DL4J's prediction for every window, {@code [n][horizon]}. */
+    /** DL4J's prediction for every window, {@code [n][outputs]} (the horizon for a point network). */
     public static float[][] predict(MultiLayerNetwork network, float[][][] x) {
         INDArray out = network.output(toInput(x), false);
         return out.toFloatMatrix();

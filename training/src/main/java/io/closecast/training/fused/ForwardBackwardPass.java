@@ -1,12 +1,15 @@
 package io.closecast.training.fused;
 
+import io.closecast.model.lstm.Distribution;
+import io.closecast.model.lstm.DistributionLoss;
 import io.closecast.model.lstm.HeadActivation;
 import io.closecast.model.lstm.Kernels;
 
 /**
  * The math of the fused engine over one thread's rows: the forward pass (stacked LSTM layers with DL4J's gate
  * order [block input (tanh), forget, output, input gate (sigmoid)], last time step, dense head, identity output)
- * and the backward pass ({@code LossMSE} through the head, full BPTT through every LSTM layer), in plain
+ * and the backward pass ({@code LossMSE} through the head, or a distribution head's negative log-likelihood
+ * ({@link DistributionLoss}), full BPTT through every LSTM layer), in plain
  * {@code float} loops over a {@link ThreadWorkspace}. Reads the engine's parameters in place; holds the transposed
  * LSTM weights the backward pass multiplies by ({@link #prepareWeights} before each batch).
  */
@@ -30,17 +33,20 @@ final class ForwardBackwardPass {
     private final int[] dwOff;
     private final int[] dbOff;
     private final HeadActivation activation;
+    private final Distribution distribution;
 
     /**
      * @param layout where each parameter lives in {@code params}
      * @param params the engine's parameters, read (never written) by every pass
      * @param activation the hidden dense layers' activation (the output layer is identity)
+     * @param distribution what the output layer predicts: a point (MSE) or a distribution's parameters (NLL)
      */
-    ForwardBackwardPass(ParameterLayout layout, float[] params, HeadActivation activation) {
+    ForwardBackwardPass(ParameterLayout layout, float[] params, HeadActivation activation, Distribution distribution) {
         this.params = params;
         this.features = layout.features();
         this.horizon = layout.horizon();
         this.activation = activation;
+        this.distribution = distribution;
         lstmCount = layout.lstmCount();
         denseCount = layout.denseCount();
         lIn = layout.lstmIn();
@@ -60,7 +66,7 @@ final class ForwardBackwardPass {
         }
     }
 
-    /** The network's outputs after {@link #forward}: {@code [row][horizon]} packed, in {@code w}'s own buffer. */
+    /** The network's outputs after {@link #forward}: {@code [row][outputs]} packed, in {@code w}'s own buffer. */
     float[] output(ThreadWorkspace w) {
         return w.z[denseCount - 1];
     }
@@ -124,21 +130,28 @@ final class ForwardBackwardPass {
         }
     }
 
-    /** Backward pass: the MSE gradient through the head and BPTT through every LSTM layer into {@code w.grad}. */
+    /**
+     * Backward pass: the loss gradient (MSE, or the head's NLL) through the head and BPTT through every LSTM layer
+     * into {@code w.grad}; {@code w.loss} gets the summed squared errors (or summed NLL) of the rows.
+     */
     void backward(ThreadWorkspace w, int n) {
         final float[] p = params;
         final float[] gr = w.grad;
         final int steps = w.steps;
-        // output layer delta: LossMSE gradient 2 (out - y) / horizon
         float[] out = w.z[denseCount - 1];
         float[] delta = w.dA;
-        double loss = 0;
-        for (int i = 0; i < n * horizon; i++) {
-            float diff = out[i] - w.y[i];
-            loss += (double) diff * diff;
-            delta[i] = 2f * diff / horizon;
+        if (distribution == Distribution.POINT) {
+            // output layer delta: LossMSE gradient 2 (out - y) / horizon
+            double loss = 0;
+            for (int i = 0; i < n * horizon; i++) {
+                float diff = out[i] - w.y[i];
+                loss += (double) diff * diff;
+                delta[i] = 2f * diff / horizon;
+            }
+            w.loss = loss;
+        } else {
+            w.loss = nll(out, w.y, n, delta);
         }
-        w.loss = loss;
         int topU = lUnits[lstmCount - 1];
         float[] topH = w.h[lstmCount - 1];
         int topOff = (steps - 1) * n * topU;
@@ -224,6 +237,16 @@ final class ForwardBackwardPass {
                 lastStepOnly = false;
             }
         }
+    }
+
+    /** The summed NLL of {@code n} rows of outputs against their targets; their gradients into {@code delta}. */
+    double nll(float[] out, float[] y, int n, float[] delta) {
+        int width = horizon * distribution.parameters();
+        double loss = 0;
+        for (int b = 0; b < n; b++) {
+            loss += DistributionLoss.row(distribution, horizon, out, b * width, y, b * horizon, delta, b * width);
+        }
+        return loss;
     }
 
     /** Derivative of the head activation expressed through its output {@code y}. */

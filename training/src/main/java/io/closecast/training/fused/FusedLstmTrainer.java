@@ -3,6 +3,8 @@ package io.closecast.training.fused;
 import io.closecast.training.dl4j.LstmNetworkFactory;
 
 import io.closecast.model.ModelException;
+import io.closecast.model.lstm.Distribution;
+import io.closecast.model.lstm.DistributionLoss;
 import io.closecast.model.lstm.ModelSpec;
 import io.closecast.model.dataset.Samples;
 import io.closecast.model.train.TrainingSpec;
@@ -18,7 +20,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * A fused training engine for the closecast LSTM network: the same math as the DL4J network that
  * {@link LstmNetworkFactory} builds (stacked {@code LSTM} layers with DL4J's gate order
  * [block input (tanh), forget, output, input gate (sigmoid)], last time step, dense head, identity output,
- * {@code LossMSE}), with its backward pass (full BPTT) and DL4J's update step (divide by the mini-batch size,
+ * {@code LossMSE}, or a distribution head's negative log-likelihood, {@code model.distribution}), with its backward pass (full BPTT) and DL4J's update step (divide by the mini-batch size,
  * {@code ClipL2PerLayer}, L2 before the updater, Adam / RMSProp / SGD as ND4J's native updaters compute them,
  * weight decay after the updater; the regularization of each parameter is read from the network's own layer
  * configs, so it matches DL4J even where DL4J lists a regularization twice), in plain {@code float} loops over
@@ -37,6 +39,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 public final class FusedLstmTrainer implements AutoCloseable {
     private final ParameterLayout layout;
     private final int horizon;
+    private final int outputs;
+    private final Distribution distribution;
     private final float[] params;
     private final float[] grad;
     private final ForwardBackwardPass pass;
@@ -46,10 +50,12 @@ public final class FusedLstmTrainer implements AutoCloseable {
     private FusedLstmTrainer(ModelSpec model, TrainingSpec training, MultiLayerNetwork network) {
         this.layout = ParameterLayout.create(model);
         this.horizon = layout.horizon();
+        this.outputs = model.outputs();
+        this.distribution = model.distribution();
         int size = layout.size();
         params = Dl4jBridge.readParams(network, layout, model);
         grad = new float[size];
-        pass = new ForwardBackwardPass(layout, params, model.headActivation());
+        pass = new ForwardBackwardPass(layout, params, model.headActivation(), distribution);
         update = new UpdateStep(layout, params, grad, training.gradientClipNorm(),
                 Dl4jBridge.regularization(network, layout, training.learningRate()),
                 Dl4jBridge.optimizer(training.optimizer(), training.learningRate(), size),
@@ -131,7 +137,8 @@ public final class FusedLstmTrainer implements AutoCloseable {
     /**
      * The loss gradient for the windows {@code order[from..to)} of {@code samples}, summed over the batch (as DL4J's
      * {@code network.gradient()} holds it after {@code computeGradientAndScore()}, before the updater divides it by
-     * the batch size), and the batch's mean MSE. Leaves the gradient in the engine's buffer.
+     * the batch size), and the batch's mean MSE (mean NLL per step with a distribution head). Leaves the gradient in
+     * the engine's buffer.
      */
     double computeGradient(Samples samples, int[] order, int from, int to) {
         threads.checkWindow(samples.window());
@@ -181,7 +188,8 @@ public final class FusedLstmTrainer implements AutoCloseable {
      * @param order indices into {@code samples}, e.g. an epoch's shuffle
      * @param from first position of the mini-batch in {@code order}
      * @param to one past its last position; at most the mini-batch size after {@code from}
-     * @return the score DL4J reports for it: mean MSE before the update plus the L2 / weight-decay term
+     * @return the score DL4J reports for it: mean MSE (or NLL per step) before the update plus the L2 / weight-decay
+     *         term
      */
     public double fit(Samples samples, int[] order, int from, int to) {
         double loss = computeGradient(samples, order, from, to);
@@ -191,17 +199,18 @@ public final class FusedLstmTrainer implements AutoCloseable {
     }
 
     /**
-     * Predictions for every window, in the targets' (scaled) units.
+     * Predictions for every window, in the targets' (scaled) units: every output of the network (with a
+     * distribution head, the locations, then the raw scales and tails, as {@link Distribution} lays them out).
      *
      * @param x windows {@code [n][time][features]}; may be empty
-     * @return {@code [n][horizon]}, one row per window
+     * @return {@code [n][outputs]}, one row per window ({@code outputs} = the horizon for a point network)
      */
     public float[][] predict(float[][][] x) {
-        float[][] out = new float[x.length][horizon];
+        float[][] out = new float[x.length][outputs];
         if (x.length == 0) {
             return out;
         }
-        Samples s = new Samples(x, out);
+        Samples s = new Samples(x, outputs == horizon ? out : new float[x.length][horizon]);
         threads.checkWindow(s.window());
         int[] order = new int[x.length];
         for (int i = 0; i < order.length; i++) {
@@ -220,7 +229,7 @@ public final class FusedLstmTrainer implements AutoCloseable {
                     pass.forward(w, rows);
                     float[] o = pass.output(w);
                     for (int b = 0; b < rows; b++) {
-                        System.arraycopy(o, b * horizon, out[start + split[p] + b], 0, horizon);
+                        System.arraycopy(o, b * outputs, out[start + split[p] + b], 0, outputs);
                     }
                 }
             });
@@ -244,6 +253,20 @@ public final class FusedLstmTrainer implements AutoCloseable {
             }
         }
         return sum / ((double) predicted.length * horizon);
+    }
+
+    /**
+     * The loss the network trains on, over {@code samples}: {@link #mse} for a point network, the mean negative
+     * log-likelihood per window and step for a distribution head (what early stopping compares).
+     *
+     * @param samples windows and their (scaled) targets
+     * @return the mean loss
+     */
+    public double loss(Samples samples) {
+        if (distribution == Distribution.POINT) {
+            return mse(samples);
+        }
+        return DistributionLoss.mean(distribution, predict(samples.x()), samples.y());
     }
 
     /** Stops the engine's worker threads, if any. */

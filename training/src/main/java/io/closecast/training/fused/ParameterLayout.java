@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Where each parameter of the closecast LSTM network lives in one flat {@code float} array, in DL4J's own order:
  * per LSTM layer its input weights {@code W [in][4u]}, recurrent weights {@code RW [u][4u]} and bias {@code b [4u]},
- * then per dense layer (the output layer last) {@code W [in][out]} and {@code b [out]}, each row-major. Each layer's
+ * then per dense layer (the output layer last, {@link ModelSpec#outputs()} wide) {@code W [in][out]} and
+ * {@code b [out]}, each row-major. Each layer's
  * input size is the previous layer's output size. Pure arithmetic on a {@link ModelSpec}: no DL4J.
  */
 public final class ParameterLayout {
@@ -61,7 +62,7 @@ public final class ParameterLayout {
             in = u;
         }
         for (int d = 0; d < denseCount; d++) {
-            int out = d < denseCount - 1 ? model.denseUnits().get(d) : horizon;
+            int out = d < denseCount - 1 ? model.denseUnits().get(d) : model.outputs();
             denseIn[d] = in;
             denseOut[d] = out;
             layerStart[lstmCount + d] = off;
