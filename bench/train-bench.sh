@@ -8,7 +8,9 @@
 # with the pure-Java LstmForecaster vs DL4J output(). Results: bench/results/*.txt and stdout.
 # Env: BENCH_ROUNDS (default 2), BENCH_VARIANTS (default none; extra single runs such as "samediff",
 # "dl4j-cache-device"), BENCH_SKIP_DL4J=1 skips the slow alternating dl4j/fused run, BENCH_PYTHON
-# names a Python that already has torch (default: bench/.venv, created on first run).
+# names a Python that already has torch (default: bench/.venv, created on first run). BENCH_BASE=DIR also runs
+# another checkout's fused engine in every round (its own bench/TrainBench.java and build: impl=fused-base), the
+# same-run comparison of two builds (e.g. before and after a refactoring).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EPOCHS=${1:-5}
@@ -44,8 +46,17 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $("$JAVA
 if [[ "${BENCH_SKIP_DL4J:-0}" != 1 ]]; then
   "$JAVA" "${FLAGS[@]}" -cp "$CP" bench/TrainBench.java alternate "$EPOCHS" "$BATCH" | grep '^RESULT' | sed 's/ impl=/ run=alternate impl=/' | tee -a "$OUT/train.txt"
 fi
+if [[ -n "${BENCH_BASE:-}" ]]; then
+  BASE_CP_FILE="$PWD/$OUT/classpath-base.txt"
+  (cd "$BENCH_BASE" && { ./mvnw -B -q -o -pl training -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$BASE_CP_FILE" >/dev/null 2>&1 \
+    || ./mvnw -B -q -pl training -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$BASE_CP_FILE"; })
+  BASE_CP="$BENCH_BASE/training/target/classes:$BENCH_BASE/model/target/classes:$(cat "$BASE_CP_FILE")"
+fi
 for r in $(seq 1 "$ROUNDS"); do
   "$JAVA" "${FLAGS[@]}" -cp "$CP" bench/TrainBench.java train fused "$EPOCHS" "$BATCH" | grep '^RESULT' | sed "s/ impl=/ run=round$r impl=/" | tee -a "$OUT/train.txt"
+  if [[ -n "${BENCH_BASE:-}" ]]; then
+    (cd "$BENCH_BASE" && "$JAVA" "${FLAGS[@]}" -cp "$BASE_CP" bench/TrainBench.java train fused "$EPOCHS" "$BATCH") | grep '^RESULT' | sed "s/ impl=fused/ run=round$r impl=fused-base/" | tee -a "$OUT/train.txt"
+  fi
   "$PY" bench/train_torch.py "$OUT/series.csv" "$EPOCHS" "$BATCH" "$THREADS" | grep '^RESULT' | sed "s/ impl=/ run=round$r impl=/" | tee -a "$OUT/train.txt"
 done
 for v in $VARIANTS; do
@@ -76,6 +87,15 @@ for rd in rounds:
         ratio = int(t['median_epoch_ms']) / max(1, int(f['median_epoch_ms']))
         ratios.append(ratio)
         print(f"{rd}: fused {f['median_epoch_ms']} ms vs {t['impl']} {t['median_epoch_ms']} ms -> PyTorch / fused = {ratio:.2f}")
+base_ratios = []
+for rd in rounds:
+    f = next((r for r in rows if r['run'] == rd and r['impl'] == 'fused'), None)
+    b = next((r for r in rows if r['run'] == rd and r['impl'] == 'fused-base'), None)
+    if f and b:
+        base_ratios.append(int(b['median_epoch_ms']) / max(1, int(f['median_epoch_ms'])))
+        print(f"{rd}: fused {f['median_epoch_ms']} ms vs the base build's fused {b['median_epoch_ms']} ms (val {f['val_last']} vs {b['val_last']})")
+if base_ratios:
+    print(f"base build / this build, per round: median {statistics.median(base_ratios):.2f} (1 = same speed)")
 if ratios:
     fused_all = [m for r in rows if r['run'].startswith('round') and r['impl'] == 'fused' for m in steady(r)]
     torch_all = [m for r in rows if r['run'].startswith('round') and r['impl'].startswith('pytorch') for m in steady(r)]
