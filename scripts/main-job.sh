@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on one machine, without Docker:
-#   an MLflow server on 127.0.0.1:5000 -> the quickstart sweep on bundled data (nested runs, pruning)
-#   -> the best trial registered and promoted to @production through the gate -> the Helidon service
+#   an MLflow server on 127.0.0.1:5000 -> the quickstart interval sweep on bundled data (nested runs, pruning;
+#   trials chosen on the validation 80 % interval score) -> the best trial registered and promoted to @production
+#   through the gate's interval objective (Kupiec, Christoffersen, interval score vs GARCH(1,1)) -> the Helidon service
 #   loading it from the registry on 127.0.0.1:8080 -> Prometheus on 127.0.0.1:9090 when installed
 #   -> a prediction from the service, and the URLs.
 # `scripts/main-job.sh stop` stops everything it started. Idempotent: a second run reuses the server, resumes
@@ -11,7 +12,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$(pwd)"
 run="$root/.run"
 mkdir -p "$run"
-model="closecast-quickstart"
+config="configs/quickstart-interval.yaml"
+model="closecast-quickstart-interval"
 port="${CLOSECAST_PORT:-8080}"
 
 stop_pid() {
@@ -40,18 +42,24 @@ MLFLOW_TRACKING_URI="$(registry-server/mlflow-server.sh start --port 5000)"
 echo "[main-job] building closecast (first time: downloads the Java dependencies)"
 ./mvnw -B -q package -DskipTests
 
-echo "[main-job] sweep configs/quickstart.yaml (nested MLflow runs; the best is registered and promoted)"
+echo "[main-job] sweep $config (nested MLflow runs; the best is registered and promoted through the interval gate)"
 set +e
-bin/closecast sweep configs/quickstart.yaml --register --promote 2>&1 | grep -v -E '^\[main\] INFO|^\s*$' | tee "$run/sweep.log"
+bin/closecast sweep "$config" --register --promote 2>&1 | grep -v -E '^\[main\] INFO|^\s*$' | tee "$run/sweep.log"
 sweep_status=${PIPESTATUS[0]}
 set -e
 [ "$sweep_status" -eq 0 ] || { echo "[main-job] the sweep failed (exit $sweep_status): see above" >&2; exit 1; }
 
 # The gate judges the sweep's best on its out-of-sample days only (the held-out test period and any later day of the
-# file): it refuses with fewer than 120 such days, with MASE >= 1 against the naive forecast, or when it is
-# significantly worse than the production version. A refusal is a legitimate outcome, not a failure of the job.
+# file), on the config's objective (promotion.objective: interval): it refuses with fewer than 120 such days, when
+# the next-day 80 % or 95 % intervals fail the Kupiec or Christoffersen conditional-coverage test at 5 %, when their
+# interval score is not below GARCH(1,1)'s on the same days, or when they are significantly worse than production's.
+# A refusal is a legitimate outcome, not a failure of the job: docs/promotion.md, docs/quality.md.
 version="$(grep -oE "(registered the best trial .* as|is already) $model version [0-9]+" "$run/sweep.log" | grep -oE '[0-9]+$' | tail -1)"
 refusal="$(grep -E '^  refused: ' "$run/sweep.log" | tail -1 | sed 's/^  //')"
+passed="$(grep -E '^  passed on the interval objective: ' "$run/sweep.log" | tail -1 | sed 's/^  //')"
+if [ -n "$passed" ]; then
+  echo "[main-job] the gate promoted version $version on its intervals, no --force needed: $passed"
+fi
 if bin/closecast models show "$model@production" >/dev/null 2>&1; then
   current="$(bin/closecast models show "$model@production" | head -1 | grep -oE 'version [0-9]+' | grep -oE '[0-9]+')"
   if [ -n "$refusal" ]; then
@@ -61,12 +69,13 @@ if bin/closecast models show "$model@production" >/dev/null 2>&1; then
   fi
 else
   echo "[main-job] the gate refused version $version and nothing is in production yet: ${refusal:-see the closecast.promotion tags}"
-  echo "[main-job] A refusal means this model has not shown, on days it never saw, that it forecasts better than"
-  echo "[main-job] 'tomorrow = today' (or there were too few such days to tell). The service only serves @production, so"
-  echo "[main-job] for the demonstration the main job promotes it with --force: the version is tagged verdict=forced with"
-  echo "[main-job] this reason, and its forecasts should be read as no better than the naive forecast."
+  echo "[main-job] A refusal means this model has not shown, on days it never saw, that its next-day intervals are"
+  echo "[main-job] calibrated (Kupiec, Christoffersen) and sharper than GARCH(1,1)'s (or there were too few such days to"
+  echo "[main-job] tell). The service only serves @production, so for the demonstration the main job promotes it with"
+  echo "[main-job] --force: the version is tagged verdict=forced with this reason; read its intervals as no better than"
+  echo "[main-job] GARCH(1,1)'s and its point forecasts as no better than the naive forecast."
   bin/closecast promote "$model" --version "$version" --force \
-    --reason "main job demo: first model of a fresh registry, promoted although the gate refused it (${refusal:-see closecast.promotion tags})"
+    --reason "main job demo: first model of a fresh registry, promoted although the interval gate refused it (${refusal:-see closecast.promotion tags})"
 fi
 bin/closecast models list --name "$model"
 

@@ -163,8 +163,10 @@ public final class ModelsCommand {
         Map<String, Double> metrics = new TreeMap<>();
         tags.forEach((key, value) -> {
             String name = key.substring(key.lastIndexOf('.') + 1);
-            if (name.startsWith("test_") || name.startsWith("naive_test_") || name.startsWith("wf_") || name.endsWith("_mase")
-                    || name.endsWith("_mae")) {
+            if (name.startsWith("test_") || name.contains("_test_") || name.startsWith("wf_") || name.endsWith("_mase")
+                    || name.endsWith("_mae") || key.startsWith(ClosecastTags.EVAL_PREFIX)
+                    || key.startsWith(ClosecastTags.PROMOTION_PREFIX + "candidate_")
+                    || key.startsWith(ClosecastTags.PROMOTION_PREFIX + "garch_candidate_")) {
                 try {
                     double number = Double.parseDouble(value.trim());
                     if (Double.isFinite(number)) {
@@ -193,10 +195,71 @@ public final class ModelsCommand {
                     v.tag("test_dm_abs_p_better").orElse("-"), v.tag("test_directional_accuracy").orElse("-"),
                     v.tag("test_majority_sign_accuracy").orElse("-"), v.tag(ClosecastTags.EVAL_MASE).orElse("-"),
                     v.tag(ClosecastTags.PROMOTION_VERDICT).orElse("-"));
+            intervalLines(v.tags()).forEach(out::println);
         }
         if (versions.isEmpty()) {
             out.println("(no registered model versions)");
         }
         out.flush();
+    }
+
+    /** Where a version's interval numbers come from: its tags' prefix for the model's and for GARCH(1,1)'s. */
+    private record IntervalSource(String label, String model, String garch) {
+    }
+
+    private static final List<IntervalSource> INTERVAL_SOURCES = List.of(
+            new IntervalSource("test", "test_", "garch_test_"),
+            new IntervalSource("evaluate", ClosecastTags.EVAL_PREFIX, ClosecastTags.EVAL_PREFIX + "garch_eval_"),
+            new IntervalSource("gate", ClosecastTags.PROMOTION_PREFIX + "candidate_",
+                    ClosecastTags.PROMOTION_PREFIX + "garch_candidate_"));
+
+    /**
+     * The interval verdict numbers a version's tags carry, one indented line per source (the training's test period,
+     * the last {@code closecast evaluate}, the gate's out-of-sample days) that has them: per level the coverage, the
+     * Kupiec and Christoffersen conditional-coverage p-values and the interval score beside GARCH(1,1)'s. None when
+     * the version carries no interval tags.
+     */
+    static List<String> intervalLines(Map<String, String> tags) {
+        List<String> lines = new ArrayList<>();
+        for (IntervalSource source : INTERVAL_SOURCES) {
+            List<String> levels = new ArrayList<>();
+            for (String level : List.of("80", "95")) {
+                String score = tags.get(source.model() + "interval_score_" + level);
+                if (score == null) {
+                    continue;
+                }
+                levels.add(String.format(Locale.ROOT, "%s%%: coverage %s Kupiec p %s cc p %s score %s vs GARCH %s", level,
+                        percent(tags.get(source.model() + "coverage_" + level)),
+                        shortNumber(tags.get(source.model() + "kupiec_p_" + level)),
+                        shortNumber(tags.get(source.model() + "christoffersen_cc_p_" + level)), shortNumber(score),
+                        shortNumber(tags.get(source.garch() + "interval_score_" + level))));
+            }
+            if (!levels.isEmpty()) {
+                lines.add(String.format(Locale.ROOT, "%9s intervals (%s) %s", "", source.label(), String.join(" | ", levels)));
+            }
+        }
+        return lines;
+    }
+
+    private static String shortNumber(String tag) {
+        if (tag == null) {
+            return "-";
+        }
+        try {
+            return String.format(Locale.ROOT, "%.4g", Double.parseDouble(tag.trim()));
+        } catch (NumberFormatException notANumber) {
+            return tag;
+        }
+    }
+
+    private static String percent(String tag) {
+        if (tag == null) {
+            return "-";
+        }
+        try {
+            return String.format(Locale.ROOT, "%.1f%%", 100 * Double.parseDouble(tag.trim()));
+        } catch (NumberFormatException notANumber) {
+            return tag;
+        }
     }
 }

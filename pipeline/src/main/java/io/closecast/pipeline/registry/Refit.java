@@ -96,11 +96,10 @@ public final class Refit {
                 data.testRange(), data.dataset().sha256(), t.seed(), Provenance.closecast(),
                 Files.readString(work.resolve("heldout").resolve("config.yaml")), true);
         Path bundle = work.resolve(ARTIFACT);
-        double[] history = clean.column(config.dataset().target().column());
         if (heldOut.intervals().isPresent()) {
-            BundleWriter.write(bundle, result, data.codec(), provenance, history, heldOut.intervals().get());
+            BundleWriter.write(bundle, result, data.codec(), provenance, clean.bars(), heldOut.intervals().get());
         } else {
-            BundleWriter.write(bundle, result, data.codec(), provenance, history);
+            BundleWriter.write(bundle, result, data.codec(), provenance, clean.bars());
         }
         client.artifacts().uploadDirectory(runId, bundle, ARTIFACT);
         client.setTags(runId, Map.of(ClosecastTags.REFIT_ARTIFACT, ARTIFACT, ClosecastTags.REFIT_TRAINED_TO,

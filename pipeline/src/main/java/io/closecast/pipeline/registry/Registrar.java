@@ -37,7 +37,7 @@ public final class Registrar {
         for (Metric m : run.metrics()) {
             String k = m.key();
             if (k.startsWith("test_") || k.startsWith("naive_test_") || k.startsWith("baseline_test_")
-                    || k.startsWith("wf_mean")) {
+                    || k.startsWith("garch_test_") || k.startsWith("wf_mean")) {
                 tags.put(k, String.format(Locale.ROOT, "%.6g", m.value()));
             }
         }

@@ -128,9 +128,9 @@ public record SweepFile(Path path, String text, YamlConfig yaml, TrainConfig bas
     private static SweepFile of(Path path, String text, YamlConfig yaml, Path baseDir) {
         ConfigSection root = yaml.root();
         for (String key : root.keys()) {
-            if (!List.of("data", "model", "training", "evaluation", "intervals", "mlflow", "sweep").contains(key)) {
+            if (!List.of("data", "model", "training", "evaluation", "intervals", "mlflow", "promotion", "sweep").contains(key)) {
                 throw new ConfigException("unknown top-level key " + key + " in sweep file " + path
-                        + "; known: data, model, training, evaluation, intervals, mlflow, sweep");
+                        + "; known: data, model, training, evaluation, intervals, mlflow, promotion, sweep");
             }
         }
         TrainConfig base = TrainConfig.read(yaml, baseDir);

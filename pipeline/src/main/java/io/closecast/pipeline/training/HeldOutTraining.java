@@ -93,6 +93,11 @@ final class HeldOutTraining {
         metrics.put("train_seconds", trainSeconds);
         metrics.put("test_windows", (double) data.test().size());
         Optional<IntervalCalibration> intervals = HeldOutEvaluation.calibrate(config.intervals(), result, data);
+        if (!data.validation().isEmpty()) {
+            // the sweep may optimise val_interval_score_80: cross-fitted on the validation windows, never the test's
+            metrics.putAll(ValidationIntervals.crossFitted(config.intervals(),
+                    HeldOutEvaluation.of(result, data.validation(), data), data));
+        }
         Optional<IntervalEvaluation> testIntervals = intervals.map(c -> test.intervals(config.intervals(), c, data));
         Optional<RiskEvaluation> risk = intervals.map(c -> test.risk(config.intervals(), c, data));
         risk.ifPresent(r -> metrics.putAll(r.metrics("test")));

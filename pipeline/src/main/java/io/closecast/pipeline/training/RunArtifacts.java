@@ -66,11 +66,10 @@ public final class RunArtifacts {
         BundleWriter.Provenance provenance = new BundleWriter.Provenance(runId, config.data().symbol(),
                 data.trainRange(), data.testRange(), data.dataset().sha256(), config.training().seed(),
                 Provenance.closecast(), resolvedYaml(config, finished.configText()));
-        double[] history = clean.column(config.dataset().target().column());
         if (finished.intervals().isPresent()) {
-            BundleWriter.write(model, result, data.codec(), provenance, history, finished.intervals().get());
+            BundleWriter.write(model, result, data.codec(), provenance, clean.bars(), finished.intervals().get());
         } else {
-            BundleWriter.write(model, result, data.codec(), provenance, history);
+            BundleWriter.write(model, result, data.codec(), provenance, clean.bars());
         }
         Path plots = Files.createDirectories(work.resolve("plots"));
         writePlots(plots, finished.test(), result, data);

@@ -137,6 +137,24 @@ class ClosecastTest {
     }
 
     @Test
+    void modelsListShowsTheIntervalVerdictNumbersBesideGarch() {
+        Map<String, String> tags = new java.util.HashMap<>(Map.of("test_coverage_80", "0.8125", "test_kupiec_p_80", "0.43211",
+                "test_christoffersen_cc_p_80", "0.5", "test_interval_score_80", "12.345678", "garch_test_interval_score_80",
+                "12.9", "test_interval_score_95", "20.5", "test_mae", "1.2"));
+        tags.put("closecast.promotion.candidate_interval_score_80", "11.5");
+        tags.put("closecast.promotion.garch_candidate_interval_score_80", "11.25");
+        tags.put("closecast.promotion.candidate_kupiec_p_80", "0.01");
+        assertEquals(List.of(
+                "          intervals (test) 80%: coverage 81.3% Kupiec p 0.4321 cc p 0.5000 score 12.35 vs GARCH 12.90"
+                        + " | 95%: coverage - Kupiec p - cc p - score 20.50 vs GARCH -",
+                "          intervals (gate) 80%: coverage - Kupiec p 0.01000 cc p - score 11.50 vs GARCH 11.25"),
+                ModelsCommand.intervalLines(tags));
+        assertEquals(List.of(), ModelsCommand.intervalLines(Map.of("test_mae", "1.2")));
+        assertEquals(12.9, ModelsCommand.metrics(tags).get("garch_test_interval_score_80"));
+        assertEquals(0.01, ModelsCommand.metrics(tags).get("closecast.promotion.candidate_kupiec_p_80"));
+    }
+
+    @Test
     void checkListsPetr4HolidaysAndTheGlitchAndPassesUnderTheDefaultPolicy() {
         Cli cli = Cli.run("data", "check", Cli.data("PETR4.SA.csv").toString());
         assertEquals(0, cli.code(), cli.err());

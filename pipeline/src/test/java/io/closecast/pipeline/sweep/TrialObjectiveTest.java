@@ -30,6 +30,14 @@ class TrialObjectiveTest {
     }
 
     @Test
+    void theValidationIntervalScoreIsJudgedAsLoggedAtTheTrialsEndAndPrunedOnValLoss() {
+        assertEquals("val_interval_score_80", TrialObjective.objectiveKey("val_interval_score_80"));
+        assertEquals(Optional.of(11.5), TrialObjective.objective("val_interval_score_80",
+                Map.of("best_val_loss", 0.4, "val_interval_score_80", 11.5), List.of()));
+        assertEquals("val_loss", TrialObjective.pruneMetric(spec("val_interval_score_80")));
+    }
+
+    @Test
     void trainLossFallsBackToTheLastEpochAndIsWhatPruningThenCompares() {
         List<EpochStats> epochs = List.of(new EpochStats(1, 0.8, 0.9, 10), new EpochStats(2, 0.6, 0.7, 10));
         assertEquals(Optional.of(0.6), TrialObjective.objective("train_loss", Map.of(), epochs));

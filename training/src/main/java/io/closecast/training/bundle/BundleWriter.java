@@ -12,6 +12,8 @@ import io.closecast.model.lstm.LstmForecaster;
 import io.closecast.model.lstm.LstmWeights;
 import io.closecast.model.bundle.ModelBundle;
 import io.closecast.model.ModelException;
+import io.closecast.model.prices.PriceBar;
+import io.closecast.model.prices.PriceColumn;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -78,8 +81,66 @@ public final class BundleWriter {
         return write(dir, trained, codec, provenance, exampleHistory, Optional.of(intervals));
     }
 
+    /**
+     * Writes the bundle of a model of any features from the most recent bars before the test period ends (at least
+     * the codec's required history) and returns it loaded back. A model with more features than the target needs
+     * bars to forecast: its input example holds every bar column and its example forecast is made from the bars.
+     */
+    public static ForecastModel write(Path dir, TrainingResult trained, ForecastCodec codec, Provenance provenance,
+                                      List<PriceBar> exampleBars) {
+        return write(dir, trained, codec, provenance, exampleBars, Optional.empty());
+    }
+
+    /** {@link #write(Path, TrainingResult, ForecastCodec, Provenance, List)} with the interval calibration. */
+    public static ForecastModel write(Path dir, TrainingResult trained, ForecastCodec codec, Provenance provenance,
+                                      List<PriceBar> exampleBars, IntervalCalibration intervals) {
+        return write(dir, trained, codec, provenance, exampleBars, Optional.of(intervals));
+    }
+
+    private static ForecastModel write(Path dir, TrainingResult trained, ForecastCodec codec, Provenance provenance,
+                                       List<PriceBar> exampleBars, Optional<IntervalCalibration> intervals) {
+        if (codec.features().size() == 1) {
+            double[] prices = exampleBars.stream().mapToDouble(b -> b.value(codec.target().column())).toArray();
+            return write(dir, trained, codec, provenance, prices, intervals);
+        }
+        List<PriceBar> example = exampleBars.subList(Math.max(0, exampleBars.size() - codec.requiredHistory()),
+                exampleBars.size());
+        ObjectNode input = JSON.createObjectNode();
+        ArrayNode columns = input.putArray("columns");
+        for (PriceColumn c : PriceColumn.values()) {
+            columns.add(c.header());
+        }
+        ArrayNode rows = input.putArray("data");
+        for (PriceBar bar : example) {
+            ArrayNode row = rows.addArray();
+            for (PriceColumn c : PriceColumn.values()) {
+                row.add(bar.value(c));
+            }
+        }
+        return write(dir, trained, codec, provenance, input, network -> network.forecast(example), intervals);
+    }
+
     private static ForecastModel write(Path dir, TrainingResult trained, ForecastCodec codec, Provenance provenance,
                                        double[] exampleHistory, Optional<IntervalCalibration> intervals) {
+        double[] example = Arrays.copyOfRange(exampleHistory,
+                Math.max(0, exampleHistory.length - codec.requiredHistory()), exampleHistory.length);
+        ObjectNode input = JSON.createObjectNode();
+        input.putArray("columns").add(codec.target().column().header());
+        ArrayNode rows = input.putArray("data");
+        for (double p : example) {
+            rows.addArray().add(p);
+        }
+        return write(dir, trained, codec, provenance, input, network -> network.forecast(example, codec.horizon()),
+                intervals);
+    }
+
+    /**
+     * Writes the bundle with {@code input} as its input example; {@code exampleForecast} forecasts that example with
+     * the network as written (from prices or from bars, as the codec's features need).
+     */
+    private static ForecastModel write(Path dir, TrainingResult trained, ForecastCodec codec, Provenance provenance,
+                                       ObjectNode input, java.util.function.Function<ForecastModel, double[]> exampleForecaster,
+                                       Optional<IntervalCalibration> intervals) {
         try {
             Files.createDirectories(dir);
             LstmNetworks.save(trained.network(), trained.model(), dir);
@@ -88,18 +149,10 @@ public final class BundleWriter {
             if (intervals.isPresent()) {
                 Files.writeString(dir.resolve(IntervalCalibration.FILE), intervals.get().toJson(), StandardCharsets.UTF_8);
             }
-            double[] example = Arrays.copyOfRange(exampleHistory,
-                    Math.max(0, exampleHistory.length - codec.requiredHistory()), exampleHistory.length);
-            ObjectNode input = JSON.createObjectNode();
-            input.putArray("columns").add(codec.target().column().header());
-            ArrayNode rows = input.putArray("data");
-            for (double p : example) {
-                rows.addArray().add(p);
-            }
             Files.writeString(dir.resolve("input_example.json"), JSON.writeValueAsString(input), StandardCharsets.UTF_8);
-            double[] exampleForecast = ForecastModel.create(new ModelBundle.MlModel(provenance.runId(), "model", "", "",
-                    Map.of(), "", "", ""), LstmForecaster.load(dir.resolve(LstmWeights.FILE_NAME)), codec)
-                    .forecast(example, codec.horizon());
+            double[] exampleForecast = exampleForecaster.apply(ForecastModel.create(new ModelBundle.MlModel(
+                    provenance.runId(), "model", "", "", Map.of(), "", "", ""),
+                    LstmForecaster.load(dir.resolve(LstmWeights.FILE_NAME)), codec));
 
             Map<String, Object> flavor = new LinkedHashMap<>();
             flavor.put("network", LstmNetworks.NETWORK_FILE);
@@ -135,8 +188,10 @@ public final class BundleWriter {
             flavor.put("closecast_version", provenance.closecastVersion());
             flavor.put("dl4j_version", "1.0.0-M2.1");
             flavor.put("example_forecast", Arrays.stream(exampleForecast).boxed().toList());
-            String inputs = "[{\"type\": \"double\", \"name\": \"" + codec.target().column().header()
-                    + "\", \"required\": true}]";
+            List<String> inputColumns = new java.util.ArrayList<>();
+            input.get("columns").forEach(c -> inputColumns.add(
+                    "{\"type\": \"double\", \"name\": \"" + c.asText() + "\", \"required\": true}"));
+            String inputs = "[" + String.join(", ", inputColumns) + "]";
             String outputs = "[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": \"float64\", \"shape\": [-1, "
                     + codec.horizon() + "]}}]";
             ModelBundle.writePythonLoader(dir);
