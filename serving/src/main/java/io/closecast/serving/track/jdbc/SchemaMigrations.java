@@ -35,7 +35,7 @@ public final class SchemaMigrations {
     }
 
     /** Every migration, oldest first. Never edit one that has shipped: add the next. */
-    static final List<Migration> MIGRATIONS = List.of(new Migration(1, "forecast_log"));
+    static final List<Migration> MIGRATIONS = List.of(new Migration(1, "forecast_log"), new Migration(2, "api_keys"));
 
     /** The schema version this build writes. */
     public static final int LATEST = MIGRATIONS.getLast().version();
