@@ -223,6 +223,15 @@ class KeysRoutesTest {
         assertEquals(405, method.statusCode(), method.body());
     }
 
+    @Test
+    void theOpenapiDocumentDescribesTheKeyRoutes() {
+        HttpResponse<String> res = client.get("/openapi");
+        assertEquals(200, res.statusCode());
+        for (String s : List.of("/v1/keys", "/v1/keys/{id}", "KeyRequest", "IssuedKeyWithSecret")) {
+            assertTrue(res.body().contains(s), "expected " + s + " in /openapi");
+        }
+    }
+
     private static void assertBad(HttpResponse<String> res, String field) {
         assertEquals(400, res.statusCode(), res.body());
         JsonNode error = TestClient.json(res).get("error");
