@@ -221,6 +221,11 @@ class KeysRoutesTest {
         assertEquals(415, type.statusCode(), type.body());
         HttpResponse<String> method = client.post("/v1/keys/key_1", "application/json", "{}", "X-API-Key", ADMIN);
         assertEquals(405, method.statusCode(), method.body());
+        // a method the admin routes do not serve is 405 to any accepted key (as every route answers it), not 403
+        HttpResponse<String> other = client.delete("/v1/keys", "X-API-Key", PREDICTION);
+        assertEquals(405, other.statusCode(), other.body());
+        assertEquals("GET, POST", other.headers().firstValue("Allow").orElse(""), other.body());
+        assertEquals(401, client.delete("/v1/keys").statusCode(), "still no answer without a key");
     }
 
     @Test

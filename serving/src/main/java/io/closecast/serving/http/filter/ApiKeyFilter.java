@@ -41,7 +41,7 @@ public final class ApiKeyFilter implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
-        if (isAdminPath(path)) {
+        if (isAdminPath(path) && adminMethod(path, req.prologue().method().text())) {
             admin(chain, req, res);
             return;
         }
@@ -64,6 +64,11 @@ public final class ApiKeyFilter implements Filter {
     /** Whether {@code path} is an admin route (key management). */
     public static boolean isAdminPath(String path) {
         return path.equals("/v1/keys") || path.startsWith("/v1/keys/");
+    }
+
+    /** Whether the admin route serves the method (any other is answered 405 to any accepted key, as elsewhere). */
+    private static boolean adminMethod(String path, String method) {
+        return path.equals("/v1/keys") ? method.equals("GET") || method.equals("POST") : method.equals("DELETE");
     }
 
     private void admin(FilterChain chain, RoutingRequest req, RoutingResponse res) {
