@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Keys issued by the service ({@code POST /v1/keys}): 32 random bytes from {@link SecureRandom}, URL-safe base64
  * with a {@code cck_} prefix, shown once and kept only as their SHA-256 digest in an {@link IssuedKeyStore}. The
- * active keys are cached and re-read from the store at most every {@link #REFRESH_MILLIS} (on the first check after
- * that), so a key revoked on one replica is refused on every replica sharing the store within a second; the replica
- * that revokes refuses it at once. Last use is kept in memory and written to the store at each re-read. If the store
- * cannot be read, the last list read stays in force (logged once per failure streak).
+ * active keys are cached and re-read from the store every {@link #REFRESH_MILLIS} by a daemon thread (a request never
+ * waits for the store), so a key revoked on one replica is refused on every replica sharing the store within a
+ * second; the replica that revokes refuses it at once. Last use is kept in memory and written to the store at each
+ * re-read. If the store cannot be read, the last list read stays in force (logged once per failure streak).
  */
 public final class IssuedKeys implements AutoCloseable {
 
@@ -37,8 +37,8 @@ public final class IssuedKeys implements AutoCloseable {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> pendingUse = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService refresher;
     private volatile Map<String, IssuedKey> active;
-    private volatile long nextRefresh;
     private volatile boolean failing;
 
     private IssuedKeys(IssuedKeyStore store, Clock clock) {
@@ -52,7 +52,10 @@ public final class IssuedKeys implements AutoCloseable {
             failing = true;
         }
         this.active = first;
-        this.nextRefresh = clock.millis() + (failing ? 0 : REFRESH_MILLIS);
+        this.refresher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("closecast-issued-keys").factory());
+        refresher.scheduleWithFixedDelay(this::refresh, REFRESH_MILLIS, REFRESH_MILLIS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     public static IssuedKeys create(IssuedKeyStore store, Clock clock) {
@@ -68,20 +71,22 @@ public final class IssuedKeys implements AutoCloseable {
     }
 
     /** Issues a key named {@code name}, valid until {@code expires} if given. */
-    public Issued issue(String name, Optional<Instant> expires) {
+    public synchronized Issued issue(String name, Optional<Instant> expires) {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String key = "cck_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         byte[] idBytes = new byte[8];
         random.nextBytes(idBytes);
         String id = "key_" + HexFormat.of().formatHex(idBytes);
-        IssuedKey info = new IssuedKey(id, name, Instant.ofEpochMilli(clock.millis()), expires, Optional.empty());
+        // to the millisecond, as the store keeps it, so every replica's view of the expiry is the same
+        Optional<Instant> until = expires.map(at -> at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        IssuedKey info = new IssuedKey(id, name, Instant.ofEpochMilli(clock.millis()), until, Optional.empty());
         String digest = HexFormat.of().formatHex(ApiKeys.digest(key));
         store.add(info, digest);
         Map<String, IssuedKey> next = new HashMap<>(active);
         next.put(digest, info);
         active = Map.copyOf(next);
-        LOG.info("API key issued: id {}, name {}, expires {}", id, name, expires.map(Instant::toString).orElse("never"));
+        LOG.info("API key issued: id {}, name {}, expires {}", id, name, until.map(Instant::toString).orElse("never"));
         return new Issued(key, info);
     }
 
@@ -100,7 +105,7 @@ public final class IssuedKeys implements AutoCloseable {
     }
 
     /** Revokes the key with {@code id}: refused here at once, on other replicas at their next re-read. */
-    public boolean revoke(String id) {
+    public synchronized boolean revoke(String id) {
         boolean done = store.revoke(id, Instant.ofEpochMilli(clock.millis()));
         Map<String, IssuedKey> next = new HashMap<>(active);
         next.values().removeIf(k -> k.id().equals(id));
@@ -115,9 +120,6 @@ public final class IssuedKeys implements AutoCloseable {
     /** Whether {@code digest} (SHA-256 of a presented key) is an issued key, not revoked, not expired. */
     boolean accepts(byte[] digest) {
         long now = clock.millis();
-        if (now >= nextRefresh) {
-            refresh(now);
-        }
         IssuedKey k = active.get(HexFormat.of().formatHex(digest));
         if (k == null || k.expiredAt(Instant.ofEpochMilli(now))) {
             return false;
@@ -126,11 +128,7 @@ public final class IssuedKeys implements AutoCloseable {
         return true;
     }
 
-    private synchronized void refresh(long now) {
-        if (now < nextRefresh) {
-            return;
-        }
-        nextRefresh = now + REFRESH_MILLIS;
+    private synchronized void refresh() { // with issue and revoke: a re-read never undoes their update of the cache
         try {
             flushUse();
             active = Map.copyOf(store.active());
@@ -138,7 +136,7 @@ public final class IssuedKeys implements AutoCloseable {
                 LOG.info("Issued API keys readable again");
             }
             failing = false;
-        } catch (ServingException | IllegalStateException e) {
+        } catch (RuntimeException e) { // a failure must not end the schedule
             if (!failing) {
                 LOG.warn("Issued API keys: the store cannot be read ({}); the last list read stays in force", e.toString());
             }
@@ -157,6 +155,12 @@ public final class IssuedKeys implements AutoCloseable {
 
     @Override
     public void close() {
+        refresher.shutdownNow();
+        try {
+            refresher.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             flushUse();
         } finally {
