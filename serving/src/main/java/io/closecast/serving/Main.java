@@ -6,6 +6,7 @@ import io.closecast.serving.http.DashboardService;
 import io.closecast.serving.http.FeedbackService;
 import io.closecast.serving.http.HealthService;
 import io.closecast.serving.http.InvocationsService;
+import io.closecast.serving.http.KeysService;
 import io.closecast.serving.http.ModelService;
 import io.closecast.serving.http.OipService;
 import io.closecast.serving.http.OpenApiService;
@@ -22,10 +23,12 @@ import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelSource;
 import io.closecast.serving.monitoring.ServingMetrics;
 import io.closecast.serving.security.ApiKeys;
+import io.closecast.serving.security.IssuedKeys;
 import io.closecast.serving.security.WebhookVerifier;
 import io.closecast.serving.track.TrackSettings;
 import io.closecast.serving.track.TrackStoreException;
 import io.closecast.serving.track.Tracker;
+import io.closecast.serving.track.jdbc.JdbcKeyStore;
 import io.closecast.serving.track.jdbc.JdbcTrackStore;
 
 import java.nio.file.Files;
@@ -71,7 +74,7 @@ public final class Main {
             "/v2/health/live", "/v2/health/ready", "/v2", "/v2/models/{name}", "/v2/models/{name}/ready",
             "/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}",
             "/v2/models/{name}/versions/{version}/ready", "/v2/models/{name}/versions/{version}/infer",
-            "/v1/track-record", "/v1/models/{name}/track-record");
+            "/v1/track-record", "/v1/models/{name}/track-record", "/v1/keys", "/v1/keys/{id}");
 
     private static final double OBSERVE_WEIGHT = 1000;
 
@@ -122,6 +125,7 @@ public final class Main {
         // each model resolves and downloads on its own thread while the web server starts
         models.start();
         Optional<Tracker> tracker = tracker(config.track(), registry, clock);
+        Optional<IssuedKeys> issued = issuedKeys(config.track(), clock);
         HeaderDeadline headerDeadline = new HeaderDeadline(config.server().timeouts().headers());
         WebServer server = WebServer.builder()
                 .host(config.server().host())
@@ -148,12 +152,12 @@ public final class Main {
                         .addObserver(MetricsObserver.builder().endpoint("/metrics").build())
                         .weight(OBSERVE_WEIGHT) // above the application routing, so its catch-all 404 does not hide /metrics
                         .build())
-                .routing(r -> routing(r, config, models, metrics, tracker))
+                .routing(r -> routing(r, config, models, metrics, tracker, issued))
                 .build()
                 .start();
         LOG.info("closecast serving on port {}, {} {}", server.port(), sources.size() == 1 ? "model" : sources.size() + " models",
                 sources.stream().map(ModelSource::describe).toList());
-        return new RunningService(server, models, metrics, headerDeadline, tracker);
+        return new RunningService(server, models, metrics, headerDeadline, tracker, issued);
     }
 
     /** The forecast log and track record loop, unless {@code track.enabled} is false. */
@@ -175,6 +179,23 @@ public final class Main {
         }, registry, clock));
     }
 
+    /** The keys issued by the service, kept in the forecast log's database; none while it is off. */
+    public static Optional<IssuedKeys> issuedKeys(TrackSettings track, Clock clock) {
+        if (!track.enabled()) {
+            LOG.info("Issued API keys off (track.enabled: false): /v1/keys answers 404");
+            return Optional.empty();
+        }
+        if (track.url().isEmpty()) {
+            try {
+                Files.createDirectories(track.dir());
+            } catch (java.io.IOException e) {
+                throw new TrackStoreException("track.dir: cannot create " + track.dir().toAbsolutePath() + ": " + e, false, e);
+            }
+        }
+        String url = track.url().orElseGet(() -> JdbcTrackStore.embeddedUrl(track.dir()));
+        return Optional.of(IssuedKeys.create(JdbcKeyStore.open(url, track.user(), track.password()), clock));
+    }
+
     /** How often idle connections are looked for: a quarter of the timeout, within 100 ms .. 2 min (Helidon's default). */
     static Duration idlePeriod(Duration idle) {
         Duration quarter = idle.dividedBy(4);
@@ -191,6 +212,12 @@ public final class Main {
     /** As {@link #routing(HttpRouting.Builder, ServingConfig, ModelFleet, ServingMetrics)}, with the forecast log. */
     public static void routing(HttpRouting.Builder routing, ServingConfig config, ModelFleet models, ServingMetrics metrics,
                                Optional<Tracker> tracker) {
+        routing(routing, config, models, metrics, tracker, Optional.empty());
+    }
+
+    /** As {@link #routing(HttpRouting.Builder, ServingConfig, ModelFleet, ServingMetrics, Optional)}, with issued keys. */
+    public static void routing(HttpRouting.Builder routing, ServingConfig config, ModelFleet models, ServingMetrics metrics,
+                               Optional<Tracker> tracker, Optional<IssuedKeys> issued) {
         Optional<WebhookVerifier> verifier = config.webhook().secret()
                 .map(s -> WebhookVerifier.create(s, config.webhook().maxSkew(), Clock.systemUTC()));
         Set<String> open = new HashSet<>();
@@ -210,7 +237,8 @@ public final class Main {
             open.add("/");
             openPrefixes.add("/dashboard/");
         }
-        ApiKeys keys = ApiKeys.create(config.security().apiKeys(), config.security().apiKeysFile());
+        ApiKeys keys = ApiKeys.create(config.security().apiKeys(), config.security().apiKeysFile(),
+                config.security().adminKeys(), issued);
         if (!keys.enabled()) {
             LOG.warn("No API keys configured (security.api-keys, CLOSECAST_API_KEYS, CLOSECAST_API_KEYS_FILE): every endpoint is open");
         }
@@ -222,6 +250,7 @@ public final class Main {
                         new OipService(models, config.server().maxBodyBytes()),
                         new ModelService(models),
                         new TrackRecordService(models, tracker),
+                        new KeysService(issued, config.server().maxBodyBytes(), Clock.systemUTC()),
                         new HealthService(models, keys, tracker),
                         new WebhookService(models, verifier, config.server().maxBodyBytes()),
                         new OpenApiService(models),

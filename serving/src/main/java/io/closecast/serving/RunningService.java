@@ -5,6 +5,7 @@ import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelManager;
 import io.closecast.serving.monitoring.ServingMetrics;
 
+import io.closecast.serving.security.IssuedKeys;
 import io.closecast.serving.track.Tracker;
 
 import java.util.Optional;
@@ -16,7 +17,7 @@ import io.helidon.webserver.WebServer;
  * forecast log holds, then stops the models.
  */
 public record RunningService(WebServer server, ModelFleet fleet, ServingMetrics metrics, HeaderDeadline headerDeadline,
-                             Optional<Tracker> tracker) implements AutoCloseable {
+                             Optional<Tracker> tracker, Optional<IssuedKeys> issuedKeys) implements AutoCloseable {
 
     /** The first configured model's manager: the only one in a single-model service. */
     public ModelManager models() {
@@ -33,6 +34,7 @@ public record RunningService(WebServer server, ModelFleet fleet, ServingMetrics 
         server.stop();
         headerDeadline.close();
         tracker.ifPresent(Tracker::close);
+        issuedKeys.ifPresent(IssuedKeys::close);
         fleet.close();
     }
 }

@@ -36,6 +36,10 @@ public final class RouteClient {
         return send(request(Method.GET, path), path, null, headers);
     }
 
+    public HttpResponse<String> delete(String path, String... headers) {
+        return send(request(Method.DELETE, path), path, null, headers);
+    }
+
     public HttpResponse<String> post(String path, String contentType, String body, String... headers) {
         return post(path, contentType, body.getBytes(StandardCharsets.UTF_8), headers);
     }

@@ -14,12 +14,20 @@ import java.util.Optional;
  * @param openMetrics   {@code security.open.metrics}
  * @param openOpenapi   {@code security.open.openapi}
  * @param openDashboard {@code security.open.dashboard}
+ * @param adminKeys     {@code security.admin-keys}: the keys that may also issue, list and revoke keys ({@code /v1/keys})
  */
 public record SecuritySettings(List<String> apiKeys, Optional<Path> apiKeysFile, boolean openHealth, boolean openMetrics,
-                               boolean openOpenapi, boolean openDashboard) {
+                               boolean openOpenapi, boolean openDashboard, List<String> adminKeys) {
 
     public SecuritySettings {
         apiKeys = List.copyOf(apiKeys);
+        adminKeys = List.copyOf(adminKeys);
         Objects.requireNonNull(apiKeysFile, "apiKeysFile");
+    }
+
+    /** Without admin keys. */
+    public SecuritySettings(List<String> apiKeys, Optional<Path> apiKeysFile, boolean openHealth, boolean openMetrics,
+                            boolean openOpenapi, boolean openDashboard) {
+        this(apiKeys, apiKeysFile, openHealth, openMetrics, openOpenapi, openDashboard, List.of());
     }
 }

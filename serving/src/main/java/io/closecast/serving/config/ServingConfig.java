@@ -73,6 +73,7 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
         private int warmupRounds = 3;
         private List<String> apiKeys = List.of();
         private Path apiKeysFile;
+        private List<String> adminKeys = List.of();
         private boolean openHealth = true;
         private boolean openMetrics = true;
         private boolean openOpenapi = true;
@@ -135,6 +136,7 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
         public Builder warmupRounds(int v) { warmupRounds = v; return this; }
         public Builder apiKeys(List<String> v) { apiKeys = List.copyOf(v); return this; }
         public Builder apiKeysFile(Path v) { apiKeysFile = v; return this; }
+        public Builder adminKeys(List<String> v) { adminKeys = List.copyOf(v); return this; }
         public Builder openHealth(boolean v) { openHealth = v; return this; }
         public Builder openMetrics(boolean v) { openMetrics = v; return this; }
         public Builder openOpenapi(boolean v) { openOpenapi = v; return this; }
@@ -177,7 +179,8 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
                     new LoaderSettings(pollInterval, retryInitial, retryMax, warmupRounds, serveCachedOnOutage),
                     modelCacheDir, downloadLimits());
             return new ServingConfig(server, registry,
-                    new SecuritySettings(apiKeys, Optional.ofNullable(apiKeysFile), openHealth, openMetrics, openOpenapi, openDashboard),
+                    new SecuritySettings(apiKeys, Optional.ofNullable(apiKeysFile), openHealth, openMetrics, openOpenapi, openDashboard,
+                            adminKeys),
                     new WebhookSettings(Optional.ofNullable(webhookSecret).filter(s -> !s.isBlank()), webhookMaxSkew),
                     new DashboardSettings(feedbackWindow, dataDir),
                     new TrackSettings(trackEnabled, trackDir, text(trackUrl), text(trackUser), text(trackPassword),

@@ -66,6 +66,8 @@ public final class ServingConfigReader {
             new Key("security.api-keys", true,
                     (root, b, where) -> root.get("security.api-keys").asList(String.class).ifPresent(b::apiKeys)),
             path("security.api-keys-file", ServingConfig.Builder::apiKeysFile),
+            new Key("security.admin-keys", true,
+                    (root, b, where) -> root.get("security.admin-keys").asList(String.class).ifPresent(b::adminKeys)),
             flag("security.open.health", ServingConfig.Builder::openHealth),
             flag("security.open.metrics", ServingConfig.Builder::openMetrics),
             flag("security.open.openapi", ServingConfig.Builder::openOpenapi),

@@ -71,7 +71,7 @@ public final class HealthService implements HttpService {
     }
 
     private boolean detailed(ServerRequest req) {
-        return !keys.enabled() || keys.check(ApiKeyFilter.presented(req)) == ApiKeys.Result.ACCEPTED;
+        return !keys.enabled() || keys.check(ApiKeyFilter.presented(req)).accepted();
     }
 
     private void live(ServerRequest req, ServerResponse res) {

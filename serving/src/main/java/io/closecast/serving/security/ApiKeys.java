@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The accepted API keys: a fixed set (config, {@code CLOSECAST_API_KEYS}) plus, optionally, a keys file (one key a
  * line, {@code #} comments) that is re-read when it changes, so keys rotate without a restart. Keys are compared
  * as SHA-256 digests with {@link MessageDigest#isEqual} against every accepted key (constant time, no early exit)
- * and are never logged.
+ * and are never logged. Admin keys ({@code security.admin-keys}) are accepted everywhere and alone may manage
+ * issued keys; keys issued by the service ({@link IssuedKeys}) are prediction keys like the configured ones.
  */
 public final class ApiKeys {
 
@@ -29,23 +30,33 @@ public final class ApiKeys {
     private static final long RECHECK_NANOS = 250_000_000L;
 
     /** The outcome of checking a request's key. */
-    public enum Result { ACCEPTED, MISSING, REJECTED }
+    public enum Result {
+        /** A prediction key: configured, from the keys file, or issued. */
+        ACCEPTED,
+        /** An admin key: accepted everywhere, and the only kind that may manage keys. */
+        ADMIN,
+        MISSING,
+        REJECTED;
+
+        /** Whether the key is accepted at all. */
+        public boolean accepted() {
+            return this == ACCEPTED || this == ADMIN;
+        }
+    }
 
     private final List<byte[]> fixed;
+    private final List<byte[]> admin;
+    private final Optional<IssuedKeys> issued;
     private final Optional<Path> file;
     private volatile List<byte[]> fromFile = List.of();
     private volatile FileTime fileTime;
     private volatile long fileSize = -1;
     private volatile long nextCheck;
 
-    private ApiKeys(Collection<String> keys, Optional<Path> file) {
-        List<byte[]> digests = new ArrayList<>();
-        for (String k : keys) {
-            if (!k.isBlank()) {
-                digests.add(digest(k.strip()));
-            }
-        }
-        this.fixed = List.copyOf(digests);
+    private ApiKeys(Collection<String> keys, Optional<Path> file, Collection<String> adminKeys, Optional<IssuedKeys> issued) {
+        this.fixed = digests(keys);
+        this.admin = digests(adminKeys);
+        this.issued = issued;
         this.file = file;
         file.ifPresent(f -> reload(true));
     }
@@ -55,12 +66,43 @@ public final class ApiKeys {
      * @param file a keys file to watch, if any
      */
     public static ApiKeys create(Collection<String> keys, Optional<Path> file) {
-        return new ApiKeys(keys, file);
+        return new ApiKeys(keys, file, List.of(), Optional.empty());
     }
 
-    /** Whether keys are required at all: true when any fixed key or a keys file is configured. */
+    /**
+     * @param keys      fixed prediction keys (blank ones ignored)
+     * @param file      a keys file to watch, if any
+     * @param adminKeys admin keys (blank ones ignored)
+     * @param issued    the keys issued by the service, if they are kept
+     */
+    public static ApiKeys create(Collection<String> keys, Optional<Path> file, Collection<String> adminKeys,
+                                 Optional<IssuedKeys> issued) {
+        return new ApiKeys(keys, file, adminKeys, issued);
+    }
+
+    private static List<byte[]> digests(Collection<String> keys) {
+        List<byte[]> digests = new ArrayList<>();
+        for (String k : keys) {
+            if (!k.isBlank()) {
+                digests.add(digest(k.strip()));
+            }
+        }
+        return List.copyOf(digests);
+    }
+
+    /** Whether keys are required at all: true when any fixed or admin key or a keys file is configured. */
     public boolean enabled() {
-        return !fixed.isEmpty() || file.isPresent();
+        return !fixed.isEmpty() || !admin.isEmpty() || file.isPresent();
+    }
+
+    /** Whether any admin key is configured (without one, no one may manage issued keys). */
+    public boolean adminEnabled() {
+        return !admin.isEmpty();
+    }
+
+    /** The issued keys, if they are kept. */
+    public Optional<IssuedKeys> issued() {
+        return issued;
     }
 
     /** Checks a presented key (absent: {@link Result#MISSING}). */
@@ -76,12 +118,22 @@ public final class ApiKeys {
             }
         }
         byte[] given = digest(presented.get().strip());
+        boolean isAdmin = false;
+        for (byte[] k : admin) {
+            isAdmin |= MessageDigest.isEqual(k, given);
+        }
+        if (isAdmin) {
+            return Result.ADMIN;
+        }
         boolean ok = false;
         for (byte[] k : fixed) {
             ok |= MessageDigest.isEqual(k, given);
         }
         for (byte[] k : fromFile) {
             ok |= MessageDigest.isEqual(k, given);
+        }
+        if (!ok && issued.isPresent()) {
+            ok = issued.get().accepts(given);
         }
         return ok ? Result.ACCEPTED : Result.REJECTED;
     }
@@ -115,7 +167,7 @@ public final class ApiKeys {
         }
     }
 
-    private static byte[] digest(String key) {
+    static byte[] digest(String key) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

@@ -1,5 +1,6 @@
 /**
- * API keys and webhook signatures, free of HTTP types: a refused delivery is a {@link
+ * API keys (configured, admin and issued by the service: {@link io.closecast.serving.security.IssuedKeys} over an
+ * {@link io.closecast.serving.security.IssuedKeyStore}) and webhook signatures, free of HTTP types: a refused delivery is a {@link
  * io.closecast.serving.security.WebhookRejectedException}, which {@code serving.http.support.DomainErrors} maps to
  * its answer. Uses only the serving root ({@code ServingException}).
  */

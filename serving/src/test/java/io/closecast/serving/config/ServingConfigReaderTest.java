@@ -23,7 +23,7 @@ class ServingConfigReaderTest {
             "mlflow.tracking-uri", "model.alias", "model.cache-dir", "model.download.max-bundle-bytes",
             "model.download.max-depth", "model.download.max-file-bytes", "model.download.max-files",
             "model.download.timeout", "model.name", "model.poll-interval", "model.retry.initial", "model.retry.max",
-            "model.serve-cached-on-outage", "model.warmup-rounds", "models", "security.api-keys",
+            "model.serve-cached-on-outage", "model.warmup-rounds", "models", "security.admin-keys", "security.api-keys",
             "security.api-keys-file", "security.open.dashboard", "security.open.health", "security.open.metrics",
             "security.open.openapi", "server.body-timeout", "server.header-timeout", "server.host",
             "server.idle-timeout", "server.port", "server.write-queue-length", "track.batch-size", "track.dir",
@@ -53,6 +53,7 @@ class ServingConfigReaderTest {
                 security:
                   api-keys: [k]
                   api-keys-file: /k.txt
+                  admin-keys: [a]
                   open: {health: false, metrics: false, openapi: false, dashboard: false}
                 limits: {max-body-bytes: 4096}
                 webhook: {secret: s, max-skew: 9s}
@@ -77,7 +78,7 @@ class ServingConfigReaderTest {
                 Duration.ofSeconds(4), 5, false), c.registry().loader());
         assertEquals(Path.of("/c"), c.registry().modelCacheDir());
         assertEquals(new io.closecast.mlflow.artifacts.DownloadLimits(2000, 3000, 6, 7, Duration.ofSeconds(8)), c.registry().download());
-        assertEquals(new SecuritySettings(List.of("k"), Optional.of(Path.of("/k.txt")), false, false, false, false), c.security());
+        assertEquals(new SecuritySettings(List.of("k"), Optional.of(Path.of("/k.txt")), false, false, false, false, List.of("a")), c.security());
         assertEquals(new WebhookSettings(Optional.of("s"), Duration.ofSeconds(9)), c.webhook());
         assertEquals(new DashboardSettings(10, Path.of("/d")), c.dashboard());
         assertEquals(new io.closecast.serving.track.TrackSettings(false, Path.of("/t"),

@@ -45,11 +45,12 @@ public class ServingConfigTest {
         ServingConfig c = ServingConfig.load(YAML, Map.of(
                 "MLFLOW_TRACKING_URI", "http://mlflow:5000", "CLOSECAST_MODEL_NAME", "closecast-msft",
                 "CLOSECAST_MODEL_ALIAS", "staging", "CLOSECAST_PORT", "9090", "CLOSECAST_API_KEYS", " k1, k2 ,,",
-                "CLOSECAST_POLL_INTERVAL", "500ms", "CLOSECAST_WEBHOOK_SECRET", "s"));
+                "CLOSECAST_ADMIN_KEYS", "a1,a2", "CLOSECAST_POLL_INTERVAL", "500ms", "CLOSECAST_WEBHOOK_SECRET", "s"));
         assertEquals(Optional.of("http://mlflow:5000"), c.registry().trackingUri());
         assertEquals(List.of(new RegistrySettings.ServedModel("closecast-msft", "staging")), c.registry().models());
         assertEquals(9090, c.server().port());
         assertEquals(List.of("k1", "k2"), c.security().apiKeys());
+        assertEquals(List.of("a1", "a2"), c.security().adminKeys());
         assertEquals(Duration.ofMillis(500), c.registry().loader().pollInterval());
         assertEquals(Optional.of("s"), c.webhook().secret());
         ServingConfig both = ServingConfig.load(YAML, Map.of("MLFLOW_TRACKING_URI", "http://a", "CLOSECAST_TRACKING_URI", "http://b"));

@@ -16,7 +16,9 @@ import io.helidon.webserver.http.RoutingResponse;
 
 /**
  * Requires an API key ({@code X-API-Key: KEY} or {@code Authorization: Bearer KEY}) on every path except the open
- * ones: 401 without a key, 403 with a wrong one. Does nothing when no keys are configured.
+ * ones: 401 without a key, 403 with a wrong one. Does nothing when no keys are configured. The admin routes
+ * ({@code /v1/keys}, {@code /v1/keys/*}) take only an admin key: a prediction key gets 403, and without any admin key
+ * configured they are refused to everyone.
  */
 public final class ApiKeyFilter implements Filter {
 
@@ -38,12 +40,17 @@ public final class ApiKeyFilter implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        if (!keys.enabled() || isOpen(req.path().path())) {
+        String path = req.path().path();
+        if (isAdminPath(path) && adminMethod(path, req.prologue().method().text())) {
+            admin(chain, req, res);
+            return;
+        }
+        if (!keys.enabled() || isOpen(path)) {
             chain.proceed();
             return;
         }
         switch (keys.check(presented(req))) {
-            case ACCEPTED -> chain.proceed();
+            case ACCEPTED, ADMIN -> chain.proceed();
             case MISSING -> {
                 res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
                 Responses.error(req, res, 401, ApiError.create("unauthenticated",
@@ -51,6 +58,36 @@ public final class ApiKeyFilter implements Filter {
             }
             case REJECTED -> Responses.error(req, res, 403, ApiError.create("forbidden",
                     "X-API-Key: expected one of the configured API keys, found a key that is not one"));
+        }
+    }
+
+    /** Whether {@code path} is an admin route (key management). */
+    public static boolean isAdminPath(String path) {
+        return path.equals("/v1/keys") || path.startsWith("/v1/keys/");
+    }
+
+    /** Whether the admin route serves the method (any other is answered 405 to any accepted key, as elsewhere). */
+    private static boolean adminMethod(String path, String method) {
+        return path.equals("/v1/keys") ? method.equals("GET") || method.equals("POST") : method.equals("DELETE");
+    }
+
+    private void admin(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        if (!keys.adminEnabled()) {
+            Responses.error(req, res, 403, ApiError.create("forbidden",
+                    "X-API-Key: expected an admin key, but none is configured (security.admin-keys, CLOSECAST_ADMIN_KEYS)"));
+            return;
+        }
+        switch (keys.check(presented(req))) {
+            case ADMIN -> chain.proceed();
+            case MISSING -> {
+                res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+                Responses.error(req, res, 401, ApiError.create("unauthenticated",
+                        "X-API-Key: expected an admin key in X-API-Key or Authorization: Bearer, found none"));
+            }
+            case ACCEPTED -> Responses.error(req, res, 403, ApiError.create("forbidden",
+                    "X-API-Key: expected an admin key (security.admin-keys), found a prediction key"));
+            case REJECTED -> Responses.error(req, res, 403, ApiError.create("forbidden",
+                    "X-API-Key: expected an admin key (security.admin-keys), found a key that is not one"));
         }
     }
 

@@ -35,7 +35,7 @@ public final class SchemaMigrations {
     }
 
     /** Every migration, oldest first. Never edit one that has shipped: add the next. */
-    static final List<Migration> MIGRATIONS = List.of(new Migration(1, "forecast_log"));
+    static final List<Migration> MIGRATIONS = List.of(new Migration(1, "forecast_log"), new Migration(2, "api_keys"));
 
     /** The schema version this build writes. */
     public static final int LATEST = MIGRATIONS.getLast().version();
@@ -43,8 +43,11 @@ public final class SchemaMigrations {
     private SchemaMigrations() {
     }
 
-    /** Brings the schema to {@link #LATEST}; returns how many migrations were applied. */
-    static int migrate(Connection c, String where) throws SQLException {
+    /**
+     * Brings the schema to {@link #LATEST}; returns how many migrations were applied. One at a time in this process (the
+     * forecast log and the issued keys open their own connections to one database).
+     */
+    static synchronized int migrate(Connection c, String where) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(true);
         try (Statement s = c.createStatement()) {

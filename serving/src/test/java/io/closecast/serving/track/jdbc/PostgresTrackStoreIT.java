@@ -67,7 +67,21 @@ class PostgresTrackStoreIT {
         // a fresh schema per run: the scenario counts rows of model "m"
         postgres(60, "psql", "-c", "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public AUTHORIZATION mlflow;");
         JdbcTrackStoreTest.sameForecastTwiceScoredOnceAcrossARestart(PostgresTrackStoreIT::open, "jdbc:postgresql:");
-        assertEquals("1", postgres(60, "psql", "-tAc", "SELECT MAX(version) FROM closecast_schema_version"));
+        assertEquals(String.valueOf(SchemaMigrations.LATEST), postgres(60, "psql", "-tAc", "SELECT MAX(version) FROM closecast_schema_version"));
+
+        // issued keys in the same database: added, listed, used, revoked (migration 2 on PostgreSQL)
+        try (JdbcKeyStore keys = JdbcKeyStore.open(url("mlflow"), Optional.of("mlflow"), Optional.of(password()))) {
+            java.time.Instant at = java.time.Instant.ofEpochMilli(1_700_000_000_000L);
+            keys.add(new io.closecast.serving.security.IssuedKey("key_pg", "pg", at, Optional.of(at.plusSeconds(60)),
+                    Optional.empty()), "ab".repeat(32));
+            assertEquals(java.util.Set.of("ab".repeat(32)), keys.active().keySet());
+            keys.touch(java.util.Map.of("key_pg", at.plusSeconds(5)));
+            assertEquals(Optional.of(at.plusSeconds(5)), keys.list().getFirst().lastUsed());
+            assertEquals(Optional.of(at.plusSeconds(60)), keys.list().getFirst().expires());
+            assertTrue(keys.revoke("key_pg", at.plusSeconds(6)));
+            assertTrue(keys.active().isEmpty());
+            assertFalse(keys.revoke("key_pg", at.plusSeconds(7)), "revoked once");
+        }
 
         // PostgreSQL down under the log: nothing answered is lost while the queue holds, the log says the store is down
         try (JdbcTrackStore store = open()) {
