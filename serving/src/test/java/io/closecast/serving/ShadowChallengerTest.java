@@ -190,4 +190,26 @@ class ShadowChallengerTest {
             assertEquals(0, record.at("/challenger/comparison").size());
         }
     }
+
+    @Test
+    void datedInvocationsRunTheChallengerToo() throws Exception {
+        List<PriceBar> bars = bars(WINDOW);
+        TrackRecordIT.TestClock clock = new TrackRecordIT.TestClock();
+        clock.setDay(bars.getLast().date());
+        try (RunningService service = Main.start(config(), List.of(new TestModelSource(MODEL, WINDOW, 10, "1")),
+                Map.of(MODEL, challenger("2")), clock)) {
+            TestClient.await("ready", Duration.ofSeconds(20), service.models()::ready);
+            TestClient.await("challenger serving", Duration.ofSeconds(20),
+                    () -> service.fleet().shadow(MODEL).orElseThrow().status().ready());
+            java.io.StringWriter csv = new java.io.StringWriter();
+            PriceCsv.write(PriceSeries.create("MSFT", "test", bars), csv);
+            TestClient http = new TestClient(service.port());
+            HttpResponse<String> res = http.post("/invocations?horizon=2", "text/csv", csv.toString());
+            assertEquals(200, res.statusCode(), res.body());
+            assertTrue(service.tracker().orElseThrow().flush(Duration.ofSeconds(10)));
+            JsonNode record = TestClient.json(http.get("/v1/models/" + MODEL + "/track-record"));
+            assertEquals(2, record.at("/log/requests").asInt(), "production and challenger: " + record);
+            assertEquals(4, record.at("/log/forecasts").asInt(), "two steps of two versions: " + record);
+        }
+    }
 }
