@@ -32,9 +32,16 @@ final class ShadowRun {
     private ShadowRun() {
     }
 
-    /** The request id a challenger's forecast of {@code requestId} is logged under. */
+    /** The log's longest request id (its column is 64 characters). */
+    static final int MAX_ID = 64;
+
+    /**
+     * The request id a challenger's forecast of {@code requestId} is logged under, cut to {@value #MAX_ID} characters
+     * (a long alias must not make the store refuse a batch that holds production's forecasts too).
+     */
     static String requestId(String requestId, String alias) {
-        return requestId + "~" + alias;
+        String id = requestId + "~" + alias;
+        return id.length() <= MAX_ID ? id : id.substring(0, MAX_ID);
     }
 
     /** Runs and logs the challenger of {@code info}'s model on the same request, if it has one that can. */
