@@ -37,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -99,7 +100,7 @@ public final class Main {
         ModelSourceFactory factory = ServiceLoader.load(ModelSourceFactory.class).findFirst()
                 .orElseThrow(() -> new ServingException("expected a ModelSourceFactory on the class path "
                         + "(META-INF/services/io.closecast.serving.ModelSourceFactory), found none"));
-        RunningService service = start(config, factory.create(config));
+        RunningService service = start(config, factory.create(config), factory.shadows(config), Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "closecast-shutdown"));
     }
 
@@ -117,11 +118,17 @@ public final class Main {
      * As {@link #start(ServingConfig, List)} with the clock the forecast log stamps requests with and the price feed
      * refuses future bars by (tests replay days with their own).
      */
-    @SuppressWarnings("removal") // Helidon's MetricsObserver reports the global registry
     public static RunningService start(ServingConfig config, List<ModelSource> sources, Clock clock) {
+        return start(config, sources, Map.of(), clock);
+    }
+
+    /** As {@link #start(ServingConfig, List, Clock)} with challengers in shadow, keyed by the model they shadow. */
+    @SuppressWarnings("removal") // Helidon's MetricsObserver reports the global registry
+    public static RunningService start(ServingConfig config, List<ModelSource> sources, Map<String, ModelSource> shadows,
+                                       Clock clock) {
         MeterRegistry registry = Metrics.globalRegistry();
         ServingMetrics metrics = ServingMetrics.create(registry, ROUTES);
-        ModelFleet models = ModelFleet.create(sources, config.registry().loader(), metrics);
+        ModelFleet models = ModelFleet.create(sources, shadows, config.registry().loader(), metrics);
         // each model resolves and downloads on its own thread while the web server starts
         models.start();
         Optional<Tracker> tracker = tracker(config.track(), registry, clock);

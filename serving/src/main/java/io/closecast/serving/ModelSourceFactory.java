@@ -14,4 +14,9 @@ import java.util.List;
 public interface ModelSourceFactory {
     /** One source per model in {@code ServingConfig.registry().models()}, in that order. */
     List<ModelSource> create(ServingConfig config);
+
+    /** One source per served model that names a {@code shadow-alias} (its challenger), keyed by the model's name. */
+    default java.util.Map<String, ModelSource> shadows(ServingConfig config) {
+        return java.util.Map.of();
+    }
 }

@@ -131,8 +131,12 @@ final class RegistryFixture {
 
     /** A bundle written for {@code runId}, as training writes it. */
     Path writeBundle(String runId) {
+        return writeBundle(runId, trained);
+    }
+
+    private Path writeBundle(String runId, TrainingResult network) {
         Path dir = workDir.resolve("bundles").resolve(runId);
-        BundleWriter.write(dir, trained, data.codec(), new BundleWriter.Provenance(runId, "MSFT", data.trainRange(),
+        BundleWriter.write(dir, network, data.codec(), new BundleWriter.Provenance(runId, "MSFT", data.trainRange(),
                 data.testRange(), data.dataset().sha256(), 7, "test", "model: tiny\n"), series.column(PriceColumn.CLOSE),
                 intervals);
         return dir;
@@ -140,10 +144,26 @@ final class RegistryFixture {
 
     /** Registers a new version of {@code model} from a fresh run; {@code breakIt} alters the weights after sealing. */
     Registered register(MlflowClient client, String model, boolean breakIt) {
+        return register(client, model, breakIt, trained);
+    }
+
+    /**
+     * Registers a new version of {@code model} whose network is trained as the fixture's, from another seed and with
+     * 16 units: a different model of the same data (a challenger).
+     */
+    Registered registerVariant(MlflowClient client, String model, long seed) {
+        TrainingResult other = Trainer.create(ModelSpec.builder().lstmHiddenUnits(List.of(16)).inputFeatures(1).horizon(1).build(),
+                        TrainingSpec.builder().maxEpochs(2).patience(5).batchSize(32).seed(seed).threads(2).build())
+                .train(new Samples(data.train().inputs(), data.train().targets()),
+                        new Samples(data.validation().inputs(), data.validation().targets()), EpochListener.none());
+        return register(client, model, false, other);
+    }
+
+    private Registered register(MlflowClient client, String model, boolean breakIt, TrainingResult network) {
         String experiment = client.getOrCreateExperiment("closecast-serving-it").id();
         Run run = client.createRun(RunSpec.create(experiment, "serving-it-" + UUID.randomUUID().toString().substring(0, 6)));
         String runId = run.info().runId();
-        Path bundle = writeBundle(runId);
+        Path bundle = writeBundle(runId, network);
         if (breakIt) {
             Path weights = bundle.resolve(LstmWeights.FILE_NAME);
             try {

@@ -39,11 +39,23 @@ public record RegistrySettings(Optional<String> trackingUri, List<ServedModel> m
      *
      * @param name  the registered model, e.g. {@code closecast-MSFT}; also its name in {@code /v1/models/{name}}
      * @param alias the alias whose version serves, e.g. {@code production}
+     * @param shadowAlias {@code models[].shadow-alias}: the alias of a challenger loaded too, run on the same dated
+     *                    requests after the answer and logged (never answered with); empty without one
      */
-    public record ServedModel(String name, String alias) {
+    public record ServedModel(String name, String alias, Optional<String> shadowAlias) {
         public ServedModel {
             VersionRef.requireText(name, "models[].name");
             VersionRef.requireText(alias, "models[].alias");
+            Objects.requireNonNull(shadowAlias, "shadowAlias");
+            shadowAlias.ifPresent(s -> VersionRef.requireText(s, "models[].shadow-alias"));
+            if (shadowAlias.filter(alias::equals).isPresent()) {
+                throw new ServingException("models[].shadow-alias must differ from the alias it shadows (" + alias
+                        + ") for " + name + ", found the same");
+            }
+        }
+
+        public ServedModel(String name, String alias) {
+            this(name, alias, Optional.empty());
         }
     }
 

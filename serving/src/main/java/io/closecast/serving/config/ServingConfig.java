@@ -58,7 +58,10 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
     /** Builds a config in code; every part but the model names has a default. */
     public static final class Builder {
         /** A model to serve; without an alias it follows {@link #modelAlias(String)}. */
-        record Entry(String name, Optional<String> alias) {
+        record Entry(String name, Optional<String> alias, Optional<String> shadowAlias) {
+            Entry(String name, Optional<String> alias) {
+                this(name, alias, Optional.empty());
+            }
         }
 
         private String host = "0.0.0.0";
@@ -128,6 +131,13 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
             models = List.copyOf(more);
             return this;
         }
+        /** Adds one model following its own alias, with a challenger in shadow following {@code shadowAlias}. */
+        public Builder addModel(String name, String alias, String shadowAlias) {
+            List<Entry> more = new ArrayList<>(models);
+            more.add(new Entry(name, Optional.of(alias), Optional.of(shadowAlias)));
+            models = List.copyOf(more);
+            return this;
+        }
         Builder models(List<Entry> v) { models = List.copyOf(v); return this; }
         boolean hasModels() { return !models.isEmpty(); }
         public Builder pollInterval(Duration v) { pollInterval = v; return this; }
@@ -174,7 +184,8 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
             ServerSettings server = new ServerSettings(host, port, writeQueueLength,
                     new ServerSettings.Timeouts(idleTimeout, headerTimeout, bodyTimeout), maxBodyBytes);
             List<RegistrySettings.ServedModel> served = models.stream()
-                    .map(e -> new RegistrySettings.ServedModel(e.name(), e.alias().orElse(modelAlias))).toList();
+                    .map(e -> new RegistrySettings.ServedModel(e.name(), e.alias().orElse(modelAlias), e.shadowAlias()))
+                    .toList();
             RegistrySettings registry = new RegistrySettings(Optional.ofNullable(trackingUri), served,
                     new LoaderSettings(pollInterval, retryInitial, retryMax, warmupRounds, serveCachedOnOutage),
                     modelCacheDir, downloadLimits());

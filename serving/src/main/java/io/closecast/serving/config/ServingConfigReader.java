@@ -91,7 +91,7 @@ public final class ServingConfigReader {
             integer("track.window", ServingConfig.Builder::trackWindow));
 
     /** The keys an item of {@code models} may have when it is an object rather than a plain name. */
-    static final List<String> MODEL_ITEM_KEYS = List.of("name", "alias");
+    static final List<String> MODEL_ITEM_KEYS = List.of("name", "alias", "shadow-alias");
 
     private ServingConfigReader() {
     }
@@ -176,7 +176,8 @@ public final class ServingConfigReader {
             }
             String name = item.get("name").asString().filter(s -> !s.isBlank()).orElseThrow(() -> new ServingException(
                     at + ".name is required (the registered model to serve), found none in " + where));
-            out.add(new ServingConfig.Builder.Entry(name, item.get("alias").asString().filter(s -> !s.isBlank())));
+            out.add(new ServingConfig.Builder.Entry(name, item.get("alias").asString().filter(s -> !s.isBlank()),
+                    item.get("shadow-alias").asString().filter(s -> !s.isBlank())));
         }
         b.models(out);
     }

@@ -1,5 +1,7 @@
 package io.closecast.serving.http;
 
+import java.util.Map;
+
 import io.closecast.serving.http.filter.ApiKeyFilter;
 import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.http.support.Responses;
@@ -128,11 +130,40 @@ public final class HealthService implements HttpService {
             }
         }
         sb.append('}');
+        if (detailed && !fleet.shadows().isEmpty()) {
+            shadows(sb);
+        }
         if (detailed && tracker.isPresent()) {
             TrackRecordService.status(sb.append(','), tracker.get().status());
         }
         sb.append('}');
         Responses.json(res, ready ? 200 : 503, sb);
+    }
+
+    /**
+     * {@code "challengers":{MODEL:{alias, condition, serving_version, reason?}}}: the challengers in shadow, which never
+     * hold readiness back (a broken or missing one only logs nothing).
+     */
+    private void shadows(StringBuilder sb) {
+        sb.append(",\"challengers\":{");
+        boolean first = true;
+        for (Map.Entry<String, ModelManager> e : fleet.shadows().entrySet()) {
+            ModelState status = e.getValue().status();
+            JsonText.quote(sb.append(first ? "" : ","), e.getKey());
+            first = false;
+            sb.append(":{\"alias\":");
+            JsonText.quote(sb, e.getValue().alias());
+            sb.append(",\"condition\":");
+            JsonText.quote(sb, status.condition().text());
+            sb.append(",\"serving_version\":");
+            version(sb, status);
+            if (status.reason().isPresent()) {
+                sb.append(",\"reason\":");
+                JsonText.quote(sb, status.reason().get());
+            }
+            sb.append(",\"affects_readiness\":false}");
+        }
+        sb.append('}');
     }
 
     private static void version(StringBuilder sb, ModelState status) {

@@ -82,6 +82,7 @@ public final class InvocationsService implements HttpService {
             int queryHorizon = req.query().contains("horizon")
                     ? Inputs.horizon(req.query().get("horizon"), "horizon", info.maxHorizon()) : 1;
             StringBuilder sb = new StringBuilder(256);
+            Runnable shadow = () -> { };
             sb.append("{\"predictions\":");
             if (type.equals("text/csv")) {
                 int horizon = queryHorizon;
@@ -90,8 +91,11 @@ public final class InvocationsService implements HttpService {
                 if (tracker.isPresent()) {
                     ForecastModel.Forecast f = PredictService.forecastWithIntervals(lease, w.prices(), horizon);
                     JsonText.numbers(sb, f.prices());
-                    res.header(Responses.REQUEST_ID, PredictService.log(tracker, info, Optional.of(w.dates().getLast()),
-                            horizon, f, Inputs.naive(w.prices(), horizon)));
+                    String id = PredictService.log(tracker, info, Optional.of(w.dates().getLast()), horizon, f,
+                            Inputs.naive(w.prices(), horizon));
+                    res.header(Responses.REQUEST_ID, id);
+                    shadow = () -> ShadowRun.after(models, tracker, info, w.prices(), horizon,
+                            Optional.of(w.dates().getLast()), id);
                 } else {
                     JsonText.numbers(sb, PredictService.forecast(lease, w.prices(), horizon));
                 }
@@ -108,6 +112,7 @@ public final class InvocationsService implements HttpService {
             res.header(Responses.MODEL_VERSION, info.version());
             res.header(Responses.CLOSES_USED, Integer.toString(info.windowLength()));
             Responses.json(res, 200, sb);
+            shadow.run(); // the challenger's forecast, after the answer is sent
         }
     }
 

@@ -136,6 +136,7 @@ public final class PredictService implements HttpService {
         res.header(Responses.MODEL_VERSION, info.version());
         res.header(Responses.CLOSES_USED, Integer.toString(window.length));
         Responses.json(res, 200, sb);
+        ShadowRun.after(models, tracker, info, window, horizon, lastDate, requestId); // after the answer is sent
     }
 
     /**

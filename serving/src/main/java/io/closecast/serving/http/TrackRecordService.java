@@ -6,9 +6,11 @@ import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelManager;
 import io.closecast.serving.track.TrackRecord;
+import io.closecast.serving.track.ChallengerComparison;
 import io.closecast.serving.track.Tracker;
 
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -58,8 +60,63 @@ public final class TrackRecordService implements HttpService {
         for (int i = 0; i < r.versions().size(); i++) {
             line(sb.append(i > 0 ? "," : ""), r.versions().get(i));
         }
-        sb.append("]}");
+        sb.append(']');
+        fleet.shadow(model.name()).ifPresent(shadow -> challenger(sb, t, model, shadow));
+        sb.append('}');
         Responses.json(res, 200, sb);
+    }
+
+    /**
+     * {@code "challenger":{alias, version, production_version, condition, comparison:[per step]}}: the challenger in
+     * shadow beside the production version now serving, on their common scored days ({@link ChallengerComparison}).
+     */
+    private static void challenger(StringBuilder sb, Tracker t, ModelManager model, ModelManager shadow) {
+        Optional<String> production = model.status().serving().map(io.closecast.serving.models.ModelInfo::version);
+        Optional<String> challenger = shadow.status().serving().map(io.closecast.serving.models.ModelInfo::version);
+        sb.append(",\"challenger\":{\"alias\":");
+        JsonText.quote(sb, shadow.alias());
+        sb.append(",\"version\":");
+        quoteOrNull(sb, challenger);
+        sb.append(",\"production_version\":");
+        quoteOrNull(sb, production);
+        sb.append(",\"condition\":");
+        JsonText.quote(sb, shadow.status().condition().text());
+        sb.append(",\"comparison\":[");
+        if (production.isPresent() && challenger.isPresent()) {
+            List<ChallengerComparison> all = t.compare(model.name(), production.get(), challenger.get());
+            for (int i = 0; i < all.size(); i++) {
+                ChallengerComparison c = all.get(i);
+                sb.append(i > 0 ? "," : "").append("{\"step\":").append(c.step()).append(",\"days\":").append(c.days())
+                        .append(",\"first\":\"").append(c.first()).append("\",\"last\":\"").append(c.last()).append('"');
+                number(sb.append(",\"production_mae\":"), c.productionMae());
+                number(sb.append(",\"challenger_mae\":"), c.challengerMae());
+                number(sb.append(",\"ratio\":"), c.ratio());
+                dm(sb.append(",\"dm\":"), c.dm());
+                sb.append('}');
+            }
+        }
+        sb.append("]}");
+    }
+
+    private static void quoteOrNull(StringBuilder sb, Optional<String> v) {
+        if (v.isPresent()) {
+            JsonText.quote(sb, v.get());
+        } else {
+            sb.append("null");
+        }
+    }
+
+    private static void dm(StringBuilder sb, Optional<TrackRecord.Dm> v) {
+        if (v.isPresent()) {
+            TrackRecord.Dm dm = v.get();
+            sb.append("{\"loss\":\"abs\",\"days\":").append(dm.days());
+            number(sb.append(",\"statistic\":"), dm.statistic());
+            number(sb.append(",\"p_two_sided\":"), dm.pTwoSided());
+            number(sb.append(",\"p_better\":"), dm.pBetter());
+            sb.append('}');
+        } else {
+            sb.append("null");
+        }
     }
 
     private static void line(StringBuilder sb, TrackRecord.Line l) {
@@ -80,17 +137,7 @@ public final class TrackRecordService implements HttpService {
             number(sb.append(",\"coverage\":"), c.coverage());
             sb.append('}');
         }
-        sb.append("],\"dm\":");
-        if (l.dm().isPresent()) {
-            TrackRecord.Dm dm = l.dm().get();
-            sb.append("{\"loss\":\"abs\",\"days\":").append(dm.days());
-            number(sb.append(",\"statistic\":"), dm.statistic());
-            number(sb.append(",\"p_two_sided\":"), dm.pTwoSided());
-            number(sb.append(",\"p_better\":"), dm.pBetter());
-            sb.append('}');
-        } else {
-            sb.append("null");
-        }
+        dm(sb.append("],\"dm\":"), l.dm());
         sb.append('}');
     }
 

@@ -61,6 +61,7 @@ public final class WebhookService implements HttpService {
         String alias = data.path("alias").asText("");
         Optional<ModelManager> target = entity.equals("model_version_alias")
                 ? models.find(data.path("name").asText("")).filter(m -> m.alias().equals(alias))
+                        .or(() -> models.shadow(data.path("name").asText("")).filter(m -> m.alias().equals(alias)))
                 : Optional.empty();
         boolean relevant = target.isPresent();
         if (relevant) {

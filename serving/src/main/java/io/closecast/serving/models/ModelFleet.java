@@ -23,12 +23,14 @@ import java.util.Optional;
 public final class ModelFleet implements AutoCloseable {
 
     private final Map<String, ModelManager> managers;
+    private final Map<String, ModelManager> shadows;
 
-    private ModelFleet(Map<String, ModelManager> managers) {
+    private ModelFleet(Map<String, ModelManager> managers, Map<String, ModelManager> shadows) {
         if (managers.isEmpty()) {
             throw new ServingException("a fleet needs at least one model, found none");
         }
         this.managers = managers;
+        this.shadows = shadows;
     }
 
     /** One manager per source (not started yet), named by {@link ModelSource#name()}; names must be distinct. */
@@ -40,12 +42,42 @@ public final class ModelFleet implements AutoCloseable {
             }
             managers.put(source.name(), ModelManager.create(source, settings, metrics));
         }
-        return new ModelFleet(managers);
+        return new ModelFleet(managers, Map.of());
+    }
+
+    /**
+     * As {@link #create(List, LoaderSettings, ServingMetrics)}, with challengers in shadow: one source per served model
+     * that names a shadow alias (keyed by the model's name). A challenger loads and serves on its own manager; it
+     * never answers a request and never holds readiness back (a broken or missing one shows in {@link #shadows()}).
+     */
+    public static ModelFleet create(List<ModelSource> sources, Map<String, ModelSource> shadowSources,
+                                    LoaderSettings settings, ServingMetrics metrics) {
+        ModelFleet fleet = create(sources, settings, metrics);
+        Map<String, ModelManager> shadows = new LinkedHashMap<>();
+        shadowSources.forEach((name, source) -> {
+            if (!fleet.managers.containsKey(name)) {
+                throw new ServingException("a challenger in shadow needs its model served, found " + name
+                        + " not among " + fleet.names());
+            }
+            shadows.put(name, ModelManager.createShadow(source, settings, metrics));
+        });
+        return new ModelFleet(fleet.managers, shadows);
+    }
+
+    /** The challenger in shadow of one model, if it names one. */
+    public Optional<ModelManager> shadow(String name) {
+        return Optional.ofNullable(shadows.get(name));
+    }
+
+    /** Every challenger in shadow, keyed by the model it shadows. */
+    public Map<String, ModelManager> shadows() {
+        return java.util.Collections.unmodifiableMap(shadows);
     }
 
     /** Starts every manager's background loader; returns immediately. */
     public ModelFleet start() {
         managers.values().forEach(ModelManager::start);
+        shadows.values().forEach(ModelManager::start);
         return this;
     }
 
@@ -131,5 +163,6 @@ public final class ModelFleet implements AutoCloseable {
     @Override
     public void close() {
         managers.values().forEach(ModelManager::close);
+        shadows.values().forEach(ModelManager::close);
     }
 }

@@ -37,11 +37,11 @@ public final class ModelManager implements AutoCloseable {
     private final AliasPoller poller;
     private boolean cacheTried; // guarded by checkLock
 
-    private ModelManager(ModelSource source, LoaderSettings settings, ServingMetrics metrics) {
+    private ModelManager(ModelSource source, LoaderSettings settings, ServingMetrics metrics, String label) {
         this.source = Objects.requireNonNull(source, "source");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.metrics = Objects.requireNonNull(metrics, "metrics").model(source.name());
-        this.poller = new AliasPoller(source.name(), settings, this::check, this::ready, this.metrics);
+        this.metrics = Objects.requireNonNull(metrics, "metrics").model(label);
+        this.poller = new AliasPoller(label, settings, this::check, this::ready, this.metrics);
     }
 
     /**
@@ -49,7 +49,17 @@ public final class ModelManager implements AutoCloseable {
      * it registers the model's {@code closecast_model_ready} and {@code closecast_model_alias_mismatch} gauges.
      */
     public static ModelManager create(ModelSource source, LoaderSettings settings, ServingMetrics metrics) {
-        ModelManager manager = new ModelManager(source, settings, metrics);
+        ModelManager manager = new ModelManager(source, settings, metrics, source.name());
+        manager.metrics.registerState(manager::ready, () -> manager.status().aliasMismatch());
+        return manager;
+    }
+
+    /**
+     * A manager of a challenger in shadow (not started yet): its meters carry {@code model=NAME@ALIAS}, so they never
+     * mix with the production version's ({@code closecast_model_ready} included).
+     */
+    public static ModelManager createShadow(ModelSource source, LoaderSettings settings, ServingMetrics metrics) {
+        ModelManager manager = new ModelManager(source, settings, metrics, source.name() + "@" + source.alias());
         manager.metrics.registerState(manager::ready, () -> manager.status().aliasMismatch());
         return manager;
     }

@@ -85,6 +85,12 @@ public final class Tracker implements AutoCloseable {
     /** Logs one dated forecast (never blocks; counted as lost when the queue is full). */
     public void dated(ModelInfo info, String requestId, LocalDate asOf, List<LocalDate> targets, double[] points,
                       List<ForecastInterval> intervals, double[] naive) {
+        dated(info, info.alias(), requestId, asOf, targets, points, intervals, naive);
+    }
+
+    /** As {@link #dated(ModelInfo, String, LocalDate, List, double[], List, double[])}, logged under {@code alias}. */
+    public void dated(ModelInfo info, String alias, String requestId, LocalDate asOf, List<LocalDate> targets,
+                      double[] points, List<ForecastInterval> intervals, double[] naive) {
         List<LoggedForecast.Step> steps = new ArrayList<>(points.length);
         for (int i = 0; i < points.length; i++) {
             List<LoggedForecast.Bound> bounds = new ArrayList<>(intervals.size());
@@ -96,7 +102,7 @@ public final class Tracker implements AutoCloseable {
         if (!info.symbol().isEmpty()) {
             symbols.add(info.symbol());
         }
-        log.submit(new LoggedForecast(requestId, clock.instant(), info.name(), info.version(), info.alias(), info.symbol(),
+        log.submit(new LoggedForecast(requestId, clock.instant(), info.name(), info.version(), alias, info.symbol(),
                 asOf, steps));
     }
 
@@ -159,6 +165,11 @@ public final class Tracker implements AutoCloseable {
         TrackStore s = store.get();
         long count = Optional.ofNullable(undated.get(model)).map(Counter::count).orElse(0L);
         return TrackRecord.of(model, settings.window(), s.counts(model), count, s.scores(model));
+    }
+
+    /** The challenger version beside the production version of {@code model}, per step, on their common scored days. */
+    public List<ChallengerComparison> compare(String model, String production, String challenger) {
+        return ChallengerComparison.of(store.get().scores(model), production, challenger, settings.window());
     }
 
     /** Waits until everything logged so far is written, at most {@code timeout}. */

@@ -87,6 +87,25 @@ class ServingConfigReaderTest {
     }
 
     @Test
+    void aModelMayNameAChallengerInShadow(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("shadow.yaml");
+        Files.writeString(yaml, """
+                models:
+                  - {name: a, shadow-alias: challenger}
+                  - {name: b, alias: champion}
+                """);
+        ServingConfig c = ServingConfig.load(yaml, Map.of());
+        assertEquals(List.of(new RegistrySettings.ServedModel("a", "production", Optional.of("challenger")),
+                new RegistrySettings.ServedModel("b", "champion", Optional.empty())), c.registry().models());
+        Files.writeString(yaml, """
+                models:
+                  - {name: a, alias: production, shadow-alias: production}
+                """);
+        assertEquals("models[].shadow-alias must differ from the alias it shadows (production) for a, found the same",
+                assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of())).getMessage());
+    }
+
+    @Test
     void theEnvironmentOverridesWhatItNamesAndIgnoresBlanks() {
         ServingConfig c = ServingConfig.load(ServingConfigTest.YAML, Map.of("CLOSECAST_MAX_BODY_BYTES", "2048",
                 "CLOSECAST_MODEL_CACHE_DIR", "/e", "CLOSECAST_API_KEYS_FILE", "/keys", "CLOSECAST_MODEL_ALIAS", " ",

@@ -38,6 +38,12 @@ class FleetRoutesTest {
 
     private static final String SECRET = "fleet-secret";
     private static final TestModelSource HOOK = new TestModelSource("fleet-hook", 5, 10, "1");
+    private static final TestModelSource HOOK_CHALLENGER = new TestModelSource("fleet-hook", 5, 10, "3") {
+        @Override
+        public String alias() {
+            return "challenger";
+        }
+    };
     private static final TestModelSource MSFT = new TestModelSource("fleet-msft", 5, 10, "1");
 
     private final DirectClient client;
@@ -52,7 +58,8 @@ class FleetRoutesTest {
                 .models("fleet-msft", "fleet-aapl", "fleet-none.SA", "fleet-hook").webhookSecret(SECRET).build();
         ServingMetrics metrics = ServingMetrics.create(Metrics.globalRegistry(), Main.ROUTES);
         ModelFleet fleet = ModelFleet.create(List.of(MSFT, new TestModelSource("fleet-aapl", 6, 3, "7"),
-                new TestModelSource("fleet-none.SA", 5, 10, null), HOOK), config.registry().loader(), metrics);
+                new TestModelSource("fleet-none.SA", 5, 10, null), HOOK), java.util.Map.of("fleet-hook", HOOK_CHALLENGER),
+                config.registry().loader(), metrics);
         FLEET = fleet;
         fleet.all().forEach(m -> m.check(false)); // loaded on this thread: no background loader in a route test
         Main.routing(routing, config, fleet, metrics);
@@ -173,6 +180,11 @@ class FleetRoutesTest {
         assertEquals(202, other.status(), other.body());
         assertEquals(false, other.json().get("check_triggered").asBoolean(), "another alias than the one followed");
         assertEquals(false, webhook("fleet-elsewhere", "production").json().get("check_triggered").asBoolean());
+        int challengerResolves = HOOK_CHALLENGER.resolves();
+        assertEquals(true, webhook("fleet-hook", "challenger").json().get("check_triggered").asBoolean(),
+                "a webhook for the shadow alias checks the challenger");
+        TestClient.await("the challenger checked after its webhook", java.time.Duration.ofSeconds(10),
+                () -> HOOK_CHALLENGER.resolves() > challengerResolves);
         Answer hook = webhook("fleet-hook", "production");
         assertEquals(202, hook.status(), hook.body());
         assertTrue(hook.json().get("check_triggered").asBoolean(), hook.body());
