@@ -139,6 +139,33 @@ public final class Tracker implements AutoCloseable {
         return new Refreshed(stored, refused, score());
     }
 
+    /** What a push did: closes stored (new days), forecasts scored; or, when any bar is refused, the refusals. */
+    public record Pushed(int stored, int scored, List<PricePush.Refusal> refused) {
+    }
+
+    /**
+     * Realised bars of {@code symbol} pushed by a client: checked ({@link PricePush}); when none is refused their closes
+     * are stored as the price directory's are (a day already stored keeps its first close) and what they make
+     * scorable is scored. One refused bar: nothing stored.
+     *
+     * @throws TrackStoreException when the store cannot be reached
+     */
+    public synchronized Pushed push(String symbol, List<io.closecast.model.prices.PriceBar> bars) {
+        PricePush.Checked checked = PricePush.check(symbol, bars, clock);
+        if (!checked.refused().isEmpty()) {
+            refusedCounter.increment(checked.refused().size());
+            return new Pushed(0, 0, checked.refused());
+        }
+        int stored = store.get().putCloses(symbol, checked.closes());
+        symbols.add(symbol);
+        return new Pushed(stored, score(), List.of());
+    }
+
+    /** The symbols whose closes are tracked: every one a forecast was logged for, or the store holds. */
+    public Set<String> symbols() {
+        return Set.copyOf(symbols);
+    }
+
     /** Scores every pending logical forecast once; returns how many were scored. */
     synchronized int score() {
         int added = store.get().score();
