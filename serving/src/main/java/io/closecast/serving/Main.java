@@ -223,6 +223,7 @@ public final class Main {
                         new ModelService(models),
                         new TrackRecordService(models, tracker),
                         new io.closecast.serving.http.PricesService(models, tracker, config.server().maxBodyBytes()),
+                        new io.closecast.serving.http.ForecastsService(models, tracker),
                         new HealthService(models, keys, tracker),
                         new WebhookService(models, verifier, config.server().maxBodyBytes()),
                         new OpenApiService(models),

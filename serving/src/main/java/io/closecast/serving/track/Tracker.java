@@ -188,6 +188,11 @@ public final class Tracker implements AutoCloseable {
         return TrackRecord.of(model, settings.window(), s.counts(model), count, s.scores(model));
     }
 
+    /** One page of {@code model}'s logged forecasts ({@link TrackStore#forecasts}). */
+    public List<LoggedForecast> forecasts(String model, LocalDate from, LocalDate to, Optional<TrackStore.Cursor> after, int limit) {
+        return store.get().forecasts(model, from, to, after, limit);
+    }
+
     /** Waits until everything logged so far is written, at most {@code timeout}. */
     public boolean flush(Duration timeout) {
         return log.flush(timeout);

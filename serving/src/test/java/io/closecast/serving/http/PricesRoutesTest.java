@@ -193,4 +193,44 @@ class PricesRoutesTest {
         assertEquals(0, TestClient.json(again).get("stored").asInt(), "a day keeps its first close: " + again.body());
         assertEquals(0, TestClient.json(again).get("scored").asInt(), "a forecast is scored once: " + again.body());
     }
+
+    @Test
+    void theLogIsExportedPagedAsJsonAndCsv() {
+        String[] days = {"2024-12-09", "2024-12-10", "2024-12-11", "2024-12-12", "2024-12-13", "2024-12-16", "2024-12-17"};
+        for (int k = 0; k < 3; k++) {
+            HttpResponse<String> r = client.post("/v1/predict", "application/json", "{\"closes\": [100, 101, 102, 103, 104],"
+                    + " \"horizon\": 2, \"dates\": [\"" + String.join("\", \"", java.util.Arrays.copyOfRange(days, k, k + 5)) + "\"]}");
+            assertEquals(200, r.statusCode(), r.body());
+        }
+        assertTrue(tracker.flush(Duration.ofSeconds(10)));
+        String q = "/v1/forecasts?model=" + TestModelSource.NAME + "&from=2024-12-13&to=2024-12-17";
+        JsonNode first = TestClient.json(client.get(q + "&limit=2"));
+        assertEquals(2, first.get("forecasts").size(), first.toString());
+        assertEquals(2, first.get("forecasts").get(0).get("steps").size(), first.toString());
+        assertEquals(105.0, first.get("forecasts").get(0).at("/steps/0/prediction").asDouble(), first.toString());
+        assertEquals(104.0, first.get("forecasts").get(0).at("/steps/1/naive").asDouble(), first.toString());
+        String cursor = first.get("next_cursor").asText();
+        JsonNode second = TestClient.json(client.get(q + "&limit=2&cursor=" + cursor));
+        assertEquals(1, second.get("forecasts").size(), second.toString());
+        assertTrue(second.get("next_cursor").isNull(), second.toString());
+        java.util.Set<String> asOf = new java.util.TreeSet<>();
+        for (JsonNode page : List.of(first, second)) {
+            page.get("forecasts").forEach(f -> asOf.add(f.get("as_of").asText()));
+        }
+        assertEquals(java.util.Set.of("2024-12-13", "2024-12-16", "2024-12-17"), asOf, "every forecast once over the pages");
+
+        HttpResponse<String> csv = client.get(q, "Accept", "text/csv");
+        assertEquals(200, csv.statusCode(), csv.body());
+        assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"), csv.headers().toString());
+        String[] lines = csv.body().split("\n");
+        assertEquals("request_id,received_at,model,version,alias,symbol,as_of,step,target_date,prediction,naive", lines[0]);
+        assertEquals(1 + 3 * 2, lines.length, csv.body());
+        assertEquals(csv.body(), client.get(q + "&format=csv").body());
+
+        assertError(client.get(q + "&limit=0"), 400, "limit");
+        assertError(client.get(q + "&cursor=%21%21"), 400, "cursor");
+        assertError(client.get(q + "&format=xml"), 400, "format");
+        assertError(client.get("/v1/forecasts?from=2024-13-01"), 400, "from");
+        assertEquals("model_not_found", assertError(client.get("/v1/forecasts?model=nope"), 404, null).get("code").asText());
+    }
 }
