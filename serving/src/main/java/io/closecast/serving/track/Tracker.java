@@ -55,6 +55,8 @@ public final class Tracker implements AutoCloseable {
     private final Set<String> symbols = ConcurrentHashMap.newKeySet();
     private final Map<String, String> feedErrors = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
+    private final TrackGauges gauges;
+    private final Set<String> models = ConcurrentHashMap.newKeySet();
 
     private Tracker(TrackSettings settings, Supplier<TrackStore> opener, MeterRegistry registry, Clock clock) {
         this.settings = settings;
@@ -67,6 +69,7 @@ public final class Tracker implements AutoCloseable {
                 .description("Logged forecast steps scored against their realised close (each logical forecast once)"));
         this.refusedCounter = registry.getOrCreate(Counter.builder("closecast_realised_closes_refused")
                 .description("Price bars the feed refused (data checks, future dates, non-trading days)"));
+        this.gauges = new TrackGauges(registry);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                 .name("closecast-track-refresh").unstarted(r));
         long every = settings.refreshInterval().toMillis();
@@ -96,6 +99,7 @@ public final class Tracker implements AutoCloseable {
         if (!info.symbol().isEmpty()) {
             symbols.add(info.symbol());
         }
+        models.add(info.name());
         log.submit(new LoggedForecast(requestId, clock.instant(), info.name(), info.version(), info.alias(), info.symbol(),
                 asOf, steps));
     }
@@ -170,6 +174,9 @@ public final class Tracker implements AutoCloseable {
     synchronized int score() {
         int added = store.get().score();
         scoredCounter.increment(added);
+        for (String model : models) {
+            gauges.publish(trackRecord(model));
+        }
         return added;
     }
 

@@ -51,6 +51,7 @@ class PricesRoutesTest {
     static ModelManager models;
     static Tracker tracker;
     static Path dir;
+    static io.helidon.metrics.api.MeterRegistry trackRegistry;
     private final RouteClient client;
 
     PricesRoutesTest(DirectClient client) {
@@ -71,7 +72,7 @@ class PricesRoutesTest {
                 1000, 100, dir.resolve("no-prices"), Duration.ofDays(1), 250);
         // before the fleet starts: its loader thread registering meters meanwhile can deadlock with a new registry
         tracker = Tracker.start(settings, () -> JdbcTrackStore.open(url, Optional.empty(), Optional.empty()),
-                Metrics.createMeterRegistry(MetricsConfig.create()), CLOCK);
+                trackRegistry = Metrics.createMeterRegistry(MetricsConfig.create()), CLOCK);
         fleet = ModelFleet.create(List.of(source), config.registry().loader(), metrics);
         fleet.start();
         models = fleet.all().iterator().next();
@@ -101,6 +102,11 @@ class PricesRoutesTest {
     private HttpResponse<String> push(String symbol, String... bars) {
         return client.post("/v1/prices", "application/json",
                 "{\"symbol\":\"" + symbol + "\",\"bars\":[" + String.join(",", bars) + "]}");
+    }
+
+    static double gauge(String name, List<io.helidon.metrics.api.Tag> tags) {
+        return trackRegistry.gauge(name, tags).orElseThrow(() -> new AssertionError("no gauge " + name + tags))
+                .value().doubleValue();
     }
 
     /** The good bar refused beside a bad one was not stored: pushed alone it is new. */
@@ -188,6 +194,12 @@ class PricesRoutesTest {
         assertEquals(1, line.get("days").asInt(), record.toString());
         assertEquals(5.5, line.get("mae").asDouble(), 1e-9, "|110.5 - 105|: " + record);
         assertEquals(6.5, line.get("naive_mae").asDouble(), 1e-9, "|110.5 - 104|: " + record);
+
+        List<io.helidon.metrics.api.Tag> tags = List.of(io.helidon.metrics.api.Tag.create("model", TestModelSource.NAME),
+                io.helidon.metrics.api.Tag.create("version", "1"), io.helidon.metrics.api.Tag.create("step", "1"));
+        assertEquals(5.5, gauge("closecast_track_mae", tags), 1e-9);
+        assertEquals(5.5 / 6.5, gauge("closecast_track_mase", tags), 1e-9);
+        assertEquals(1.0, gauge("closecast_track_days", tags), 1e-9);
 
         HttpResponse<String> again = push("MSFT", bar("2024-12-26", 111));
         assertEquals(0, TestClient.json(again).get("stored").asInt(), "a day keeps its first close: " + again.body());
