@@ -69,7 +69,7 @@ public final class Main {
     /** The routes requests are counted and timed under. */
     public static final List<String> ROUTES = List.of("/v1/predict", "/v1/predict/csv", "/invocations", "/v1/model",
             "/v1/models", "/v1/models/{name}", "/v1/models/{name}/predict", "/v1/models/{name}/predict/csv",
-            "/v1/models/{name}/feedback", "/v1/models/{name}/feedback/summary",
+            "/v1/models/{name}/feedback", "/v1/models/{name}/feedback/summary", "/v1/prices",
             "/v1/webhooks/mlflow", "/health/live", "/health/ready", "/ping", "/health", "/version", "/metrics", "/openapi",
             "/", "/dashboard/{asset}", "/v1/feedback", "/v1/feedback/summary", "/v1/samples", "/v1/samples/{symbol}",
             "/v2/health/live", "/v2/health/ready", "/v2", "/v2/models/{name}", "/v2/models/{name}/ready",
@@ -258,6 +258,8 @@ public final class Main {
                         new ModelService(models),
                         new TrackRecordService(models, tracker),
                         new KeysService(issued, config.server().maxBodyBytes(), Clock.systemUTC()),
+                        new io.closecast.serving.http.PricesService(models, tracker, config.server().maxBodyBytes()),
+                        new io.closecast.serving.http.ForecastsService(models, tracker),
                         new HealthService(models, keys, tracker),
                         new WebhookService(models, verifier, config.server().maxBodyBytes()),
                         new OpenApiService(models),

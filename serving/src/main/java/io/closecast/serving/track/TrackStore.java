@@ -34,6 +34,16 @@ public interface TrackStore extends AutoCloseable {
     /** Every score of {@code model}, by target day. */
     List<Score> scores(String model);
 
+    /**
+     * One page of {@code model}'s logged forecasts whose last input day is in [{@code from}, {@code to}], in the
+     * order (received, request id), after the one {@code after} names (empty: from the start); steps without bounds.
+     */
+    List<LoggedForecast> forecasts(String model, LocalDate from, LocalDate to, Optional<Cursor> after, int limit);
+
+    /** Where a page of {@link #forecasts} ended: the last forecast's received time (ms) and request id. */
+    record Cursor(long receivedMs, String requestId) {
+    }
+
     /** What the log holds for one model. */
     record Counts(long requests, long logical, long scored) {
     }

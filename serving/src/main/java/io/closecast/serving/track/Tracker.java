@@ -55,6 +55,8 @@ public final class Tracker implements AutoCloseable {
     private final Set<String> symbols = ConcurrentHashMap.newKeySet();
     private final Map<String, String> feedErrors = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
+    private final TrackGauges gauges;
+    private final Set<String> models = ConcurrentHashMap.newKeySet();
 
     private Tracker(TrackSettings settings, Supplier<TrackStore> opener, MeterRegistry registry, Clock clock) {
         this.settings = settings;
@@ -67,6 +69,7 @@ public final class Tracker implements AutoCloseable {
                 .description("Logged forecast steps scored against their realised close (each logical forecast once)"));
         this.refusedCounter = registry.getOrCreate(Counter.builder("closecast_realised_closes_refused")
                 .description("Price bars the feed refused (data checks, future dates, non-trading days)"));
+        this.gauges = new TrackGauges(registry);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                 .name("closecast-track-refresh").unstarted(r));
         long every = settings.refreshInterval().toMillis();
@@ -102,6 +105,7 @@ public final class Tracker implements AutoCloseable {
         if (!info.symbol().isEmpty()) {
             symbols.add(info.symbol());
         }
+        models.add(info.name());
         log.submit(new LoggedForecast(requestId, clock.instant(), info.name(), info.version(), alias, info.symbol(),
                 asOf, steps));
     }
@@ -145,10 +149,40 @@ public final class Tracker implements AutoCloseable {
         return new Refreshed(stored, refused, score());
     }
 
+    /** What a push did: closes stored (new days), forecasts scored; or, when any bar is refused, the refusals. */
+    public record Pushed(int stored, int scored, List<PricePush.Refusal> refused) {
+    }
+
+    /**
+     * Realised bars of {@code symbol} pushed by a client: checked ({@link PricePush}); when none is refused their closes
+     * are stored as the price directory's are (a day already stored keeps its first close) and what they make
+     * scorable is scored. One refused bar: nothing stored.
+     *
+     * @throws TrackStoreException when the store cannot be reached
+     */
+    public synchronized Pushed push(String symbol, List<io.closecast.model.prices.PriceBar> bars) {
+        PricePush.Checked checked = PricePush.check(symbol, bars, clock);
+        if (!checked.refused().isEmpty()) {
+            refusedCounter.increment(checked.refused().size());
+            return new Pushed(0, 0, checked.refused());
+        }
+        int stored = store.get().putCloses(symbol, checked.closes());
+        symbols.add(symbol);
+        return new Pushed(stored, score(), List.of());
+    }
+
+    /** The symbols whose closes are tracked: every one a forecast was logged for, or the store holds. */
+    public Set<String> symbols() {
+        return Set.copyOf(symbols);
+    }
+
     /** Scores every pending logical forecast once; returns how many were scored. */
     synchronized int score() {
         int added = store.get().score();
         scoredCounter.increment(added);
+        for (String model : models) {
+            gauges.publish(trackRecord(model));
+        }
         return added;
     }
 
@@ -170,6 +204,11 @@ public final class Tracker implements AutoCloseable {
     /** The challenger version beside the production version of {@code model}, per step, on their common scored days. */
     public List<ChallengerComparison> compare(String model, String production, String challenger) {
         return ChallengerComparison.of(store.get().scores(model), production, challenger, settings.window());
+    }
+
+    /** One page of {@code model}'s logged forecasts ({@link TrackStore#forecasts}). */
+    public List<LoggedForecast> forecasts(String model, LocalDate from, LocalDate to, Optional<TrackStore.Cursor> after, int limit) {
+        return store.get().forecasts(model, from, to, after, limit);
     }
 
     /** Waits until everything logged so far is written, at most {@code timeout}. */

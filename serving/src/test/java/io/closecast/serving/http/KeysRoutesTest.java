@@ -197,6 +197,13 @@ class KeysRoutesTest {
             assertEquals(403, client.get("/v1/keys", "X-API-Key", key).statusCode());
             assertEquals(403, client.delete("/v1/keys/key_0000", "X-API-Key", key).statusCode());
         }
+        for (String key : List.of(PREDICTION, issuedKey())) {
+            HttpResponse<String> push = client.post("/v1/prices", "application/json",
+                    "{\"symbol\": \"MSFT\", \"bars\": []}", "X-API-Key", key);
+            assertEquals(403, push.statusCode(), "a prediction key pushes no prices: " + push.body());
+            assertTrue(push.body().contains("admin key"), push.body());
+        }
+        assertEquals(401, client.post("/v1/prices", "application/json", "{}").statusCode(), "no key pushes no prices");
         HttpResponse<String> none = client.get("/v1/keys");
         assertEquals(401, none.statusCode(), none.body());
         assertEquals(403, client.get("/v1/keys", "X-API-Key", "wrong").statusCode());

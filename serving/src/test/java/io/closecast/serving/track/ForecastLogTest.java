@@ -48,6 +48,8 @@ class ForecastLogTest {
         @Override public int score() { return 0; }
         @Override public List<Score> scores(String model) { return List.of(); }
         @Override public Counts counts(String model) { return new Counts(0, 0, 0); }
+        @Override public List<LoggedForecast> forecasts(String model, java.time.LocalDate from, java.time.LocalDate to,
+                Optional<Cursor> after, int limit) { return List.of(); }
         @Override public String describe() { return "flaky"; }
         @Override public void close() { }
     }

@@ -17,7 +17,7 @@ import io.helidon.webserver.http.RoutingResponse;
 /**
  * Requires an API key ({@code X-API-Key: KEY} or {@code Authorization: Bearer KEY}) on every path except the open
  * ones: 401 without a key, 403 with a wrong one. Does nothing when no keys are configured. The admin routes
- * ({@code /v1/keys}, {@code /v1/keys/*}) take only an admin key: a prediction key gets 403, and without any admin key
+ * ({@code /v1/keys}, {@code /v1/keys/*}, and {@code POST /v1/prices} where keys are configured) take only an admin key: a prediction key gets 403, and without any admin key
  * configured they are refused to everyone.
  */
 public final class ApiKeyFilter implements Filter {
@@ -45,6 +45,10 @@ public final class ApiKeyFilter implements Filter {
             admin(chain, req, res);
             return;
         }
+        if (isPricePush(path, req.prologue().method().text()) && (keys.enabled() || keys.adminEnabled())) {
+            admin(chain, req, res);
+            return;
+        }
         if (!keys.enabled() || isOpen(path)) {
             chain.proceed();
             return;
@@ -64,6 +68,18 @@ public final class ApiKeyFilter implements Filter {
     /** Whether {@code path} is an admin route (key management). */
     public static boolean isAdminPath(String path) {
         return path.equals("/v1/keys") || path.startsWith("/v1/keys/");
+    }
+
+    /**
+     * Whether the request pushes realised prices ({@code POST /v1/prices}): where keys are configured, only an admin
+     * key may, since pushed closes score every logged forecast; where none are, it is open like every route.
+     *
+     * @param path   the request's path
+     * @param method the request's method
+     * @return whether it is a price push
+     */
+    public static boolean isPricePush(String path, String method) {
+        return path.equals("/v1/prices") && method.equals("POST");
     }
 
     /** Whether the admin route serves the method (any other is answered 405 to any accepted key, as elsewhere). */

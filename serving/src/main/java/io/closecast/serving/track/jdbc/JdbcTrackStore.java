@@ -274,6 +274,49 @@ public final class JdbcTrackStore implements TrackStore {
     }
 
     @Override
+    public List<LoggedForecast> forecasts(String model, LocalDate from, LocalDate to, Optional<Cursor> after, int limit) {
+        return inTransaction("read forecasts", c -> {
+            List<LoggedForecast> out = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT request_id, received_ms, model_version, model_alias, symbol, "
+                    + "as_of FROM forecast_request WHERE model_name = ? AND as_of >= ? AND as_of <= ? AND (received_ms > ? "
+                    + "OR (received_ms = ? AND request_id > ?)) ORDER BY received_ms, request_id LIMIT ?")) {
+                p.setString(1, model);
+                p.setObject(2, from);
+                p.setObject(3, to);
+                long ms = after.map(Cursor::receivedMs).orElse(Long.MIN_VALUE);
+                p.setLong(4, ms);
+                p.setLong(5, ms);
+                p.setString(6, after.map(Cursor::requestId).orElse(""));
+                p.setInt(7, limit);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new LoggedForecast(rs.getString(1), java.time.Instant.ofEpochMilli(rs.getLong(2)), model,
+                                rs.getString(3), rs.getString(4), rs.getString(5), rs.getObject(6, LocalDate.class),
+                                List.of(new LoggedForecast.Step(1, LocalDate.MIN, 0, 0, List.of()))));
+                    }
+                }
+            }
+            List<LoggedForecast> withSteps = new ArrayList<>(out.size());
+            try (PreparedStatement p = c.prepareStatement("SELECT step, target_date, point_forecast, naive_forecast "
+                    + "FROM forecast_step WHERE request_id = ? ORDER BY step")) {
+                for (LoggedForecast f : out) {
+                    p.setString(1, f.requestId());
+                    List<LoggedForecast.Step> steps = new ArrayList<>();
+                    try (ResultSet rs = p.executeQuery()) {
+                        while (rs.next()) {
+                            steps.add(new LoggedForecast.Step(rs.getInt(1), rs.getObject(2, LocalDate.class), rs.getDouble(3),
+                                    rs.getDouble(4), List.of()));
+                        }
+                    }
+                    withSteps.add(new LoggedForecast(f.requestId(), f.receivedAt(), model, f.version(), f.alias(), f.symbol(),
+                            f.asOf(), steps));
+                }
+            }
+            return withSteps;
+        });
+    }
+
+    @Override
     public Counts counts(String model) {
         return inTransaction("count", c -> new Counts(
                 count(c, "SELECT COUNT(*) FROM forecast_request WHERE model_name = ?", model),
