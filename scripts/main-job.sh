@@ -54,9 +54,10 @@ set -e
 # the next-day 80 % or 95 % intervals fail the Kupiec or Christoffersen conditional-coverage test at 5 %, when their
 # interval score is not below GARCH(1,1)'s on the same days, or when they are significantly worse than production's.
 # A refusal is a legitimate outcome, not a failure of the job: docs/promotion.md, docs/quality.md.
-version="$(grep -oE "(registered the best trial .* as|is already) $model version [0-9]+" "$run/sweep.log" | grep -oE '[0-9]+$' | tail -1)"
-refusal="$(grep -E '^  refused: ' "$run/sweep.log" | tail -1 | sed 's/^  //')"
-passed="$(grep -E '^  passed on the interval objective: ' "$run/sweep.log" | tail -1 | sed 's/^  //')"
+# (each grep finds nothing on one of the two outcomes: `|| true`, or set -e with pipefail would end the job there)
+version="$(grep -oE "(registered the best trial .* as|is already) $model version [0-9]+" "$run/sweep.log" | grep -oE '[0-9]+$' | tail -1 || true)"
+refusal="$(grep -E '^  refused: ' "$run/sweep.log" | tail -1 | sed 's/^  //' || true)"
+passed="$(grep -E '^  passed on the interval objective: ' "$run/sweep.log" | tail -1 | sed 's/^  //' || true)"
 if [ -n "$passed" ]; then
   echo "[main-job] the gate promoted version $version on its intervals, no --force needed: $passed"
 fi
