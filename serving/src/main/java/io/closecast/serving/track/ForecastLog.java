@@ -39,6 +39,8 @@ public final class ForecastLog implements AutoCloseable {
     private final Supplier<TrackStore> store;
     private final BlockingQueue<LoggedForecast> queue;
     private final int batchSize;
+    /** Forecasts accepted by {@link #submit} and not yet written or lost (queued, or in the writer's hand). */
+    private final java.util.concurrent.atomic.AtomicLong unsettled = new java.util.concurrent.atomic.AtomicLong();
     private final Counter writtenCounter;
     private final Counter lostCounter;
     private final AtomicLong written = new AtomicLong();
@@ -77,8 +79,12 @@ public final class ForecastLog implements AutoCloseable {
 
     /** Queues one forecast; false (and counted as lost) when the queue is full. Never blocks. */
     public boolean submit(LoggedForecast forecast) {
-        if (running && queue.offer(forecast)) {
-            return true;
+        if (running) {
+            unsettled.incrementAndGet();
+            if (queue.offer(forecast)) {
+                return true;
+            }
+            unsettled.decrementAndGet();
         }
         lose(1, "the queue is full (" + (queue.size() + queue.remainingCapacity()) + ")");
         return false;
@@ -93,7 +99,7 @@ public final class ForecastLog implements AutoCloseable {
     public boolean flush(Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
         synchronized (idle) {
-            while (!queue.isEmpty() || inHand > 0) {
+            while (unsettled.get() > 0) {
                 long left = end - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -134,6 +140,7 @@ public final class ForecastLog implements AutoCloseable {
                 storeUp = true;
                 failingSince = null;
                 backoff = 50;
+                settle(batch.size());
                 batch.clear();
                 done();
             } catch (InterruptedException e) {
@@ -152,6 +159,7 @@ public final class ForecastLog implements AutoCloseable {
                 }
                 if (!retry) {
                     lose(batch.size(), "the store refused them: " + e.getMessage());
+                    settle(batch.size());
                     batch.clear();
                     done();
                     continue;
@@ -167,10 +175,19 @@ public final class ForecastLog implements AutoCloseable {
         if (left > 0) {
             lose(left, "the service stopped before the store took them");
             queue.clear();
+            settle(left);
             synchronized (idle) {
                 inHand = 0;
                 idle.notifyAll();
             }
+        }
+    }
+
+    /** {@code n} accepted forecasts are written or lost: no longer waited for by {@link #flush}. */
+    private void settle(int n) {
+        unsettled.addAndGet(-n);
+        synchronized (idle) {
+            idle.notifyAll();
         }
     }
 

@@ -12,7 +12,7 @@ import io.helidon.metrics.api.Tag;
 /**
  * Prometheus gauges of the live track record, set after every scoring pass: per model, version and step
  * {@code closecast_track_mae}, {@code closecast_track_naive_mae}, {@code closecast_track_mase} (NaN while the naive
- * MAE is 0), {@code closecast_track_days}, and per level {@code closecast_track_coverage}.
+ * MAE is 0), {@code closecast_track_scored}, and per level {@code closecast_track_coverage}.
  */
 final class TrackGauges {
 
@@ -31,7 +31,7 @@ final class TrackGauges {
             set("closecast_track_mae", "Live MAE of the scored logged forecasts (track.window days)", tags, l.mae());
             set("closecast_track_naive_mae", "Live MAE of the naive forecast on the same days", tags, l.naiveMae());
             set("closecast_track_mase", "Live MASE against naive (NaN while the naive MAE is 0)", tags, l.mase().orElse(Double.NaN));
-            set("closecast_track_days", "Scored days the live track record covers", tags, l.days());
+            set("closecast_track_scored", "Scored days the live track record covers", tags, l.days());
             for (TrackRecord.LevelCoverage c : l.coverage()) {
                 List<Tag> level = List.of(tags.get(0), tags.get(1), tags.get(2), Tag.create("level", Double.toString(c.level())));
                 set("closecast_track_coverage", "Live share of realised closes inside the interval", level, c.coverage());

@@ -199,7 +199,7 @@ class PricesRoutesTest {
                 io.helidon.metrics.api.Tag.create("version", "1"), io.helidon.metrics.api.Tag.create("step", "1"));
         assertEquals(5.5, gauge("closecast_track_mae", tags), 1e-9);
         assertEquals(5.5 / 6.5, gauge("closecast_track_mase", tags), 1e-9);
-        assertEquals(1.0, gauge("closecast_track_days", tags), 1e-9);
+        assertEquals(1.0, gauge("closecast_track_scored", tags), 1e-9);
 
         HttpResponse<String> again = push("MSFT", bar("2024-12-26", 111));
         assertEquals(0, TestClient.json(again).get("stored").asInt(), "a day keeps its first close: " + again.body());
