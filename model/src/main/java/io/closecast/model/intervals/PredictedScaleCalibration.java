@@ -2,7 +2,6 @@ package io.closecast.model.intervals;
 
 import io.closecast.model.ModelException;
 import io.closecast.model.dataset.WindowSet;
-import io.closecast.model.prices.DateRange;
 
 /**
  * Split-conformal intervals scaled by a distribution head's own predicted scale

@@ -1,5 +1,7 @@
 package io.closecast.model.risk;
 
+import io.closecast.model.GammaFunctions;
+
 import io.closecast.model.ModelException;
 
 /**
@@ -114,7 +116,7 @@ public final class StudentTGarch {
     public static double logLikelihood(GarchParameters parameters, double[] returns, double backcast) {
         double[] sigma2 = parameters.variances(returns, backcast);
         double nu = parameters.nu();
-        double constant = SpecialFunctions.logGamma((nu + 1) / 2) - SpecialFunctions.logGamma(nu / 2)
+        double constant = GammaFunctions.logGamma((nu + 1) / 2) - GammaFunctions.logGamma(nu / 2)
                 - 0.5 * Math.log(Math.PI * (nu - 2));
         double sum = 0;
         for (int t = 0; t < returns.length; t++) {
@@ -145,7 +147,7 @@ public final class StudentTGarch {
         if (!(omega > 0) || !(nu > 2)) {
             return Double.POSITIVE_INFINITY;
         }
-        double constant = SpecialFunctions.logGamma((nu + 1) / 2) - SpecialFunctions.logGamma(nu / 2)
+        double constant = GammaFunctions.logGamma((nu + 1) / 2) - GammaFunctions.logGamma(nu / 2)
                 - 0.5 * Math.log(Math.PI * (nu - 2));
         double sum = 0;
         double shock2 = backcast;

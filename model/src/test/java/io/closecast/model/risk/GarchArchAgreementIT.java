@@ -3,7 +3,6 @@ package io.closecast.model.risk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.closecast.model.TestData;
-import io.closecast.model.prices.PriceColumn;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -12,7 +12,6 @@ import io.closecast.model.intervals.IntervalEvaluation;
 import io.closecast.model.intervals.IntervalMetrics;
 import io.closecast.model.intervals.IntervalSpec;
 import io.closecast.model.prices.PriceCsv;
-import io.closecast.model.prices.PriceSeries;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
