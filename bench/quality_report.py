@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+"""Writes docs/quality.md's generated part from a bench/quality.sh results directory (standard library only).
+
+    python3 bench/quality_report.py bench/results/quality-2026-12-07 docs/quality.md
+
+Reads meta.json and every <config>.run.json (a training run as MLflow's runs/get returns it, with the config, the
+wall time and when it finished) and replaces the text between the page's quality.sh markers. Every number printed
+is a metric of those runs; nothing is computed here but comparisons and counts.
+"""
+import glob
+import json
+import os
+import sys
+
+LEVELS = ("80", "95")
+METHODS = (("", "model"), ("garch_", "GARCH(1,1)"), ("ewma_", "EWMA 0.94"), ("baseline_", "constant"))
+ALPHA = 0.05
+# the order the configs are shown in (the script trains the quick ones first)
+ORDER = ("configs/petr4.yaml", "configs/msft.yaml", "configs/quickstart.yaml", "configs/quickstart.yaml@sweep",
+         "configs/quickstart-interval.yaml@sweep", "configs/fleet.yaml#MSFT", "configs/fleet.yaml#AAPL",
+         "configs/fleet.yaml#PETR4.SA", "bench/serving/closecast-model.yaml")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load(results):
+    runs = []
+    for path in glob.glob(os.path.join(results, "*.run.json")):
+        d = json.load(open(path))
+        data = d["run"]["data"]
+        d["m"] = {x["key"]: x["value"] for x in data.get("metrics", [])}
+        d["t"] = {x["key"]: x["value"] for x in data.get("tags", [])}
+        d["p"] = {x["key"]: x["value"] for x in data.get("params", [])}
+        runs.append(d)
+    rank = {c: i for i, c in enumerate(ORDER)}
+    runs.sort(key=lambda d: (rank.get(d["config"], len(ORDER)), d["config"]))
+    return runs
+
+
+def f(x, digits=3):
+    return "-" if x is None else ("%." + str(digits) + "f") % x
+
+
+def pct(x):
+    return "-" if x is None else "%.1f %%" % (100 * x)
+
+
+def pv(x):
+    """A p-value; bold where it rejects at 5 %."""
+    if x is None:
+        return "-"
+    s = "%.3f" % x if x >= 0.001 else "<0.001"
+    return "**%s**" % s if x < ALPHA else s
+
+
+def periods(d, folds):
+    """(label, metric prefix, days text) for the test period and each fold."""
+    out = [("test period", "", d["t"].get("closecast.data.test_range", "?"))]
+    for k in range(1, folds + 1):
+        tag = d["t"].get("closecast.fold%d" % k)
+        if tag is not None:
+            out.append(("fold %d" % k, "fold%d_" % k, tag.split("test ")[-1]))
+    return out
+
+
+def label(d):
+    config = d["config"]
+    config, sweep, _ = config.partition("@")
+    path, _, symbol = config.partition("#")
+    what = " (the sweep's best trial)" if sweep else " (%s)" % symbol if symbol else ""
+    return "%s `%s`%s" % (d["p"].get("data.symbol", symbol or "?"), path, what)
+
+
+def chosen(d, results):
+    """For a sweep's best trial: the values it chose for the keys the sweep varied, from the run's params."""
+    if "@sweep" not in d["config"]:
+        return ""
+    name = os.path.basename(d["config"].split("@")[0].split("#")[0])[:-len(".yaml")] + "-sweep"
+    keys, inside = [], False
+    for line in open(os.path.join(results, name + ".yaml")):
+        if line.strip().startswith("space:"):
+            inside = True
+        elif inside and line.startswith("    ") and ":" in line:
+            keys.append(line.strip().split(":", 1)[0])
+        elif inside and line.strip() and not line.startswith("    "):
+            inside = False
+    return ", ".join("%s %s" % (k, d["p"].get(k, "?")) for k in keys)
+
+
+def reads(mase, p):
+    if mase is None:
+        return "-"
+    if mase < 1 and p is not None and p < ALPHA:
+        return "beats naive (significant)"
+    return "below naive, not significant" if mase < 1 else "does not beat naive"
+
+
+def calibration(m, pre, method=""):
+    """Per level: the tests that reject at 5 % (empty: passes), or None where a statistic is missing."""
+    out = {}
+    for level in LEVELS:
+        rejects = []
+        for key, name in (("kupiec_p", "Kupiec"), ("christoffersen_ind_p", "independence"),
+                          ("christoffersen_cc_p", "cond. coverage")):
+            p = m.get("%s%stest_%s_%s" % (pre, method, key, level))
+            if p is None:
+                rejects.append(name + " n/a")
+            elif p < ALPHA:
+                rejects.append("%s p %s" % (name, f(p)))
+        out[level] = rejects
+    return out
+
+
+def vs_garch(m, pre):
+    """Per level: (model score, GARCH score, DM p better) or None without GARCH."""
+    out = {}
+    for level in LEVELS:
+        s, g = m.get(pre + "test_interval_score_" + level), m.get(pre + "garch_test_interval_score_" + level)
+        out[level] = None if s is None or g is None else (
+            s, g, m.get(pre + "test_dm_garch_interval_score_%s_p_better" % level))
+    return out
+
+
+def verdict_line(d):
+    m = d["m"]
+    cal = calibration(m, "")
+    vs = vs_garch(m, "")
+    parts = []
+    parts.append("point MASE %s (DM p %s): %s" % (f(m.get("test_mase"), 4), f(m.get("test_dm_abs_p_better")),
+                                                  reads(m.get("test_mase"), m.get("test_dm_abs_p_better"))))
+    cov = ", ".join("%s %% at %s" % (pct(m.get("test_coverage_" + l))[:-2], l + " %") for l in LEVELS)
+    if all(not cal[l] for l in LEVELS):
+        parts.append("intervals **pass** Kupiec and Christoffersen at both levels (coverage %s)" % cov)
+    else:
+        parts.append("intervals **fail** " + "; ".join(
+            "%s %%: %s" % (l, ", ".join(cal[l])) for l in LEVELS if cal[l]) + " (coverage %s)" % cov)
+    if vs["80"] is None or vs["95"] is None:
+        parts.append("no GARCH(1,1) on these days")
+    else:
+        below = [l for l in LEVELS if vs[l][0] < vs[l][1]]
+        word = "below GARCH(1,1)'s at both levels" if len(below) == 2 else (
+            "below GARCH(1,1)'s at %s %% only" % below[0] if below else "not below GARCH(1,1)'s at either level")
+        parts.append("interval score %s (%s)" % (word, "; ".join(
+            "%s %%: %s vs %s, DM p %s" % (l, f(vs[l][0]), f(vs[l][1]), f(vs[l][2])) for l in LEVELS)))
+    return "- **%s**, test period %s: %s." % (label(d), d["t"].get("closecast.data.test_range", "?"), "; ".join(parts))
+
+
+def fold_counts(d, folds):
+    """Over the folds: how many pass the coverage tests at both levels, how many score below GARCH at both."""
+    passed = below = n = 0
+    for _, pre, _ in periods(d, folds)[1:]:
+        n += 1
+        cal = calibration(d["m"], pre)
+        passed += all(not cal[l] for l in LEVELS)
+        vs = vs_garch(d["m"], pre)
+        below += all(vs[l] is not None and vs[l][0] < vs[l][1] for l in LEVELS)
+    return passed, below, n
+
+
+def point_rows(d, folds):
+    rows = []
+    for name, pre, days in periods(d, folds):
+        m = d["m"]
+        rows.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            label(d), name, days, f(m.get(pre + "test_mae"), 3), f(m.get(pre + "naive_test_mae"), 3),
+            f(m.get(pre + "test_mase"), 4), f(m.get(pre + "test_dm_abs_p_better")),
+            f(m.get(pre + "test_dm_sq_p_better")), f(m.get(pre + "test_r2"), 4), f(m.get(pre + "naive_test_r2"), 4),
+            f(m.get(pre + "test_directional_accuracy")), f(m.get(pre + "test_majority_sign_accuracy")),
+            f(m.get(pre + "test_up_share")), reads(m.get(pre + "test_mase"), m.get(pre + "test_dm_abs_p_better")),
+            d["finished"][:10]))
+    return rows
+
+
+def interval_table(d, folds):
+    m = d["m"]
+    head = ["| part, days | method |"]
+    rule = ["|---|---|"]
+    for level in LEVELS:
+        head.append(" coverage %s (misses) | score %s | Kupiec p | indep. p | cond. cov. p | DM p vs GARCH |" % (level, level))
+        rule.append("---|---|---|---|---|---|")
+    lines = ["".join(head), "".join(rule)]
+    for name, pre, days in periods(d, folds):
+        scores = {l: [m.get("%s%stest_interval_score_%s" % (pre, meth, l)) for meth, _ in METHODS] for l in LEVELS}
+        for meth, mname in METHODS:
+            cells = ["%s, %s" % (name, days) if meth == "" else "", mname]
+            for level in LEVELS:
+                k = lambda s: "%s%stest_%s_%s" % (pre, meth, s, level)
+                score = m.get(k("interval_score"))
+                best = score is not None and score == min(s for s in scores[level] if s is not None)
+                misses = m.get(k("misses"))
+                cells += ["%s (%s)" % (pct(m.get(k("coverage"))), "-" if misses is None else "%d" % misses),
+                          ("**%s**" if best else "%s") % f(score), pv(m.get(k("kupiec_p"))),
+                          pv(m.get(k("christoffersen_ind_p"))), pv(m.get(k("christoffersen_cc_p"))),
+                          "" if meth == "garch_" else f(m.get(k("dm_garch_interval_score") + "_p_better"))]
+            lines.append("| " + " | ".join(cells) + " |")
+    garch = [(name, pre) for name, pre, _ in periods(d, folds)]
+    est = []
+    for name, pre in garch:
+        if m.get(pre + "garch_fitted") == 1.0:
+            est.append("%s alpha %s, beta %s, nu %s" % (name, f(m.get(pre + "garch_alpha"), 4),
+                                                       f(m.get(pre + "garch_beta"), 4), f(m.get(pre + "garch_nu"), 2)))
+        else:
+            est.append("%s: not fitted" % name)
+    lines.append("")
+    lines.append("GARCH(1,1) fitted on each part's training days: " + "; ".join(est) + ".")
+    return lines
+
+
+def main():
+    results, out = sys.argv[1:3]
+    meta = json.load(open(os.path.join(results, "meta.json")))
+    folds = meta["folds"]
+    runs = load(results)
+    rel = os.path.relpath(os.path.abspath(results), ROOT)
+    s0 = meta["sessions"][0]
+    machine = "%s, %s cores, %s" % (s0["cpu"], s0["cores"], s0["os"])
+    done = [d["config"] for d in runs]
+    wall = sum(d.get("wall_seconds", 0) for d in runs)
+    finished = sorted(d["finished"] for d in runs)
+    when = "%s to %s" % (finished[0], finished[-1][11:]) if finished else "-"
+
+    calibrated = [d for d in runs if all(not c for c in calibration(d["m"], "").values())]
+    failing = [d for d in runs if d not in calibrated]
+    winners = [d for d in runs if all(v is not None and v[0] < v[1] for v in vs_garch(d["m"], "").values())]
+
+    text = []
+    text.append("Made by `bench/quality.sh` (%s; %s; commit %s, load average %.1f at the start); raw outputs, one "
+                "trained YAML, training log and MLflow run (every metric, as JSON) per config, in `%s/`. Training "
+                "took %d s of wall time for %d configs, each trained %d times (the test split and %d walk-forward "
+                "folds of %d days)." % (when, machine, s0["commit"], s0.get("load", 0), rel, wall, len(runs),
+                                        folds + 1, folds, meta["test_days"]))
+    text.append("")
+    text.append("## Verdict per config (held-out test period)")
+    text.append("Against the targets: every shipped config's 80 % and 95 % next-day intervals pass Kupiec and "
+                "Christoffersen (independence and conditional coverage) at 5 % on its test period, and at least "
+                "one shipped config's interval score is below GARCH(1,1)'s at both levels.")
+    text.append("")
+    text += [verdict_line(d) for d in runs]
+    text.append("")
+    text.append("**Calibration target: %s.** %d of %d configs pass all three tests at both levels%s." % (
+        "met" if not failing else "not met", len(calibrated), len(runs),
+        "" if not failing else "; failing: " + ", ".join(label(d) for d in failing)))
+    text.append("**GARCH target: %s.** %s" % (
+        "met" if winners else "not met",
+        ("Below GARCH(1,1)'s at both levels: " + ", ".join(label(d) for d in winners) + ".") if winners else
+        "No config's interval score is below GARCH(1,1)'s at both levels on its test period."))
+    lines = []
+    for d in runs:
+        passed, below, n = fold_counts(d, folds)
+        lines.append("%s: %d of %d pass the tests, %d of %d below GARCH at both levels" % (label(d), passed, n, below, n))
+    text.append("On the %d-day walk-forward folds (weak evidence each: %d days hold %d expected misses at 80 %%): %s." % (
+        meta["test_days"], meta["test_days"], round(meta["test_days"] * 0.2), "; ".join(lines)))
+    text.append("")
+    text.append("## Point forecasts against naive (tomorrow = today)")
+    text.append("**MAE** in price units beside naive's on the same days; **MASE** is their ratio (below 1 beats naive); "
+                "**DM p** the one-sided Diebold-Mariano p-value (HLN-corrected) that the model is more accurate than "
+                "naive, for absolute and squared errors. **R²** on prices is near 1 for anything that follows the "
+                "level, naive included: only the gap to naive's R² says something (see \"R² on prices\" below). "
+                "**Direction** is the share of days whose up/down move the model called right, beside the "
+                "**majority** sign's and the **up share**: a direction equal to one of them says nothing.")
+    text.append("")
+    text.append("| config | part | days | MAE | naive MAE | MASE | DM p abs | DM p sq | R² | naive R² | direction "
+                "| majority | up share | reads as | run |")
+    text.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for d in runs:
+        text += point_rows(d, folds)
+    text.append("")
+    text.append("## Next-day intervals beside GARCH(1,1), RiskMetrics EWMA and the constant-width baseline")
+    text.append("The same days per row group, method `model` the config's own split-conformal intervals; GARCH(1,1) "
+                "(Student-t, fitted on the part's training days, filtered with fixed parameters), EWMA (lambda "
+                "0.94, normal) and the constant width (naive times the training returns' quantiles) beside it "
+                "(section \"Risk forecasts beside GARCH(1,1)\" below). **Score**: mean Winkler interval score in "
+                "price units, lower is better, the lowest of the four in bold. **Kupiec p**, Christoffersen "
+                "**indep. p** and **cond. cov. p**: in bold where they reject at 5 %. **DM p vs GARCH**: one-sided "
+                "Diebold-Mariano p-value that the method's interval scores are lower than GARCH's (small: better "
+                "than GARCH; near 1: worse).")
+    for d in runs:
+        text.append("")
+        text.append("### %s (run %s, %d s)" % (label(d), d["finished"], d.get("wall_seconds", 0)))
+        if chosen(d, results):
+            text.append("Chosen by the sweep on `%s` (validation data): %s." % (
+                d["p"].get("sweep.metric", "its metric"), chosen(d, results)))
+            text.append("")
+        text += interval_table(d, folds)
+    text.append("")
+    begin, end = "<!-- quality.sh:begin -->\n", "<!-- quality.sh:end -->\n"
+    body = "\n".join(text) + "\n"
+    try:
+        page = open(out).read()
+    except OSError:
+        page = ""
+    if begin in page and end in page:
+        page = page[:page.index(begin) + len(begin)] + body + page[page.index(end):]
+    else:
+        page = "# Forecast quality\n\n" + begin + body + end
+    open(out, "w").write(page)
+    print(out)
+
+
+if __name__ == "__main__":
+    main()
