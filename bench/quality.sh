@@ -6,13 +6,15 @@
 # go to bench/results/quality-<date>/ and docs/quality.md is regenerated from them (bench/quality_report.py).
 #
 #   bench/quality.sh                       # folds 3 x 60 test days; QUALITY_FOLDS / QUALITY_TEST_DAYS change them
-#   QUALITY_CONFIGS="configs/msft.yaml" bench/quality.sh      # only these (a fleet as configs/fleet.yaml#AAPL)
+#   QUALITY_CONFIGS="configs/msft.yaml" bench/quality.sh      # only these (a fleet as configs/fleet.yaml#AAPL,
+#                                          # a sweep file as the sweep's best trial as configs/quickstart.yaml@sweep)
 #   bench/quality.sh --report-only [DIR]   # regenerate docs/quality.md from a results directory, no training
 #
-# With MLFLOW_TRACKING_URI set it logs there (experiment closecast-quality); otherwise it starts its own MLflow
-# server on 127.0.0.1:${QUALITY_MLFLOW_PORT:-5150} (a fresh store under a temp dir) and stops it. A config whose
-# run file is already in the results directory is not trained again (QUALITY_RESUME=0 retrains it), so an
-# interrupted run goes on where it stopped. CPU heavy: (folds + 1) trainings per config, one config at a time.
+# With MLFLOW_TRACKING_URI set it logs there (an experiment closecast-quality-<time> per session); otherwise it starts
+# its own MLflow server on 127.0.0.1:${QUALITY_MLFLOW_PORT:-5150} (a fresh store under a temp dir) and stops it. A
+# config whose run file is already in the results directory (QUALITY_RESULTS) is not trained again (QUALITY_RESUME=0
+# retrains it), so an interrupted run goes on where it stopped. CPU heavy: (folds + 1) trainings per config (per
+# trial of a sweep), one config at a time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$(pwd)"
@@ -33,7 +35,8 @@ fi
 # as its training part and as the sweep it ships as (config@sweep: the trial it chooses on validation data)
 default_configs="configs/quickstart.yaml configs/fleet.yaml#MSFT configs/fleet.yaml#AAPL configs/fleet.yaml#PETR4.SA
 bench/serving/closecast-model.yaml configs/petr4.yaml configs/msft.yaml configs/quickstart.yaml@sweep
-configs/quickstart-interval.yaml@sweep"
+configs/quickstart-interval.yaml@sweep configs/fleet.yaml#MSFT@sweep configs/fleet.yaml#AAPL@sweep
+configs/fleet.yaml#PETR4.SA@sweep"
 read -r -a configs <<< "$(echo ${QUALITY_CONFIGS:-$default_configs})"
 
 work="$(mktemp -d)"
@@ -51,9 +54,11 @@ if [ -z "${MLFLOW_TRACKING_URI:-}" ]; then
   own_server=true
 fi
 mkdir -p "$results"
-python3 - "$results/meta.json" "$folds" "$test_days" <<'PY'
+# an experiment of this session's own: a sweep started again in the same experiment would resume its earlier trials
+experiment="closecast-quality-$(date -u +%Y%m%dT%H%M%S)"
+python3 - "$results/meta.json" "$folds" "$test_days" "$experiment" <<'PY'
 import datetime, json, os, platform, subprocess, sys
-path, folds, test_days = sys.argv[1:]
+path, folds, test_days, experiment = sys.argv[1:]
 try:
     meta = json.load(open(path))
 except (OSError, ValueError):
@@ -67,7 +72,7 @@ commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=
 meta.setdefault("sessions", []).append({
     "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     "commit": commit or "?", "cpu": cpu, "cores": os.cpu_count(),
-    "os": platform.system() + " " + platform.release(), "load": os.getloadavg()[0]})
+    "os": platform.system() + " " + platform.release(), "load": os.getloadavg()[0], "experiment": experiment})
 meta.update(folds=int(folds), test_days=int(test_days))
 json.dump(meta, open(path, "w"), indent=1)
 PY
@@ -84,9 +89,9 @@ for spec in "${configs[@]}"; do
   fi
   # The training part of the file (a sweep file's `sweep:` section dropped unless the sweep itself is run; a fleet's
   # data.symbols replaced by the one symbol) with the walk-forward folds set; kept beside the outputs as trained.
-  python3 - "$config" "$results/$name.yaml" "$folds" "$test_days" "$root" "$symbol" "$mode" <<'PY'
+  python3 - "$config" "$results/$name.yaml" "$folds" "$test_days" "$root" "$symbol" "$mode" "$experiment" <<'PY'
 import os, re, sys
-src, dst, folds, test_days, root, symbol, mode = sys.argv[1:]
+src, dst, folds, test_days, root, symbol, mode, experiment = sys.argv[1:]
 text = open(src).read()
 if mode != "sweep":
     text = re.split(r"(?m)^sweep:", text)[0]
@@ -101,7 +106,7 @@ text = re.sub(r"(?ms)^evaluation:.*?(?=^\S|\Z)", "", text)
 text = re.sub(r"(?ms)^mlflow:.*?(?=^\S|\Z)", "", text)
 text = re.sub(r"(?ms)^promotion:.*?(?=^\S|\Z)", "", text)
 text += ("evaluation:\n  walk-forward:\n    folds: %s\n    test-days: %s\n    validation-days: 60\n" % (folds, test_days))
-text += "mlflow:\n  experiment: closecast-quality\n"
+text += "mlflow:\n  experiment: %s\n" % experiment
 open(dst, "w").write(text)
 PY
   echo "[quality] $spec: ${mode}ing with $folds walk-forward folds of $test_days days ($(date -u +%H:%M) UTC)" >&2
@@ -126,9 +131,15 @@ import datetime, json, sys, urllib.request
 uri, run_id, spec, seconds, dst = sys.argv[1:]
 with urllib.request.urlopen(uri.rstrip("/") + "/api/2.0/mlflow/runs/get?run_id=" + run_id) as r:
     run = json.load(r)["run"]
+data = run["data"]
 json.dump({"config": spec, "run_id": run_id, "wall_seconds": int(seconds),
            "finished": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-           "run": run}, open(dst, "w"), indent=1, sort_keys=True)
+           "info": run["info"],
+           # the latest value of every key, as runs/get gives them (their timestamps and steps left out)
+           "metrics": {m["key"]: m["value"] for m in data.get("metrics", [])},
+           "params": {p["key"]: p["value"] for p in data.get("params", [])},
+           "tags": {t["key"]: t["value"] for t in data.get("tags", [])}},
+          open(dst, "w"), indent=0, sort_keys=True)
 PY
   echo "[quality] $spec: done in ${seconds} s" >&2
 done

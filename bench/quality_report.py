@@ -3,9 +3,9 @@
 
     python3 bench/quality_report.py bench/results/quality-2026-12-07 docs/quality.md
 
-Reads meta.json and every <config>.run.json (a training run as MLflow's runs/get returns it, with the config, the
-wall time and when it finished) and replaces the text between the page's quality.sh markers. Every number printed
-is a metric of those runs; nothing is computed here but comparisons and counts.
+Reads meta.json and every <config>.run.json (a training run's metrics, params and tags as MLflow's runs/get returns
+them, with the config, the wall time and when it finished) and replaces the text between the page's quality.sh
+markers. Every number printed is a metric of those runs; nothing is computed here but comparisons and counts.
 """
 import glob
 import json
@@ -18,7 +18,8 @@ ALPHA = 0.05
 # the order the configs are shown in (the script trains the quick ones first)
 ORDER = ("configs/petr4.yaml", "configs/msft.yaml", "configs/quickstart.yaml", "configs/quickstart.yaml@sweep",
          "configs/quickstart-interval.yaml@sweep", "configs/fleet.yaml#MSFT", "configs/fleet.yaml#AAPL",
-         "configs/fleet.yaml#PETR4.SA", "bench/serving/closecast-model.yaml")
+         "configs/fleet.yaml#PETR4.SA", "configs/fleet.yaml#MSFT@sweep", "configs/fleet.yaml#AAPL@sweep",
+         "configs/fleet.yaml#PETR4.SA@sweep", "bench/serving/closecast-model.yaml")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -26,10 +27,7 @@ def load(results):
     runs = []
     for path in glob.glob(os.path.join(results, "*.run.json")):
         d = json.load(open(path))
-        data = d["run"]["data"]
-        d["m"] = {x["key"]: x["value"] for x in data.get("metrics", [])}
-        d["t"] = {x["key"]: x["value"] for x in data.get("tags", [])}
-        d["p"] = {x["key"]: x["value"] for x in data.get("params", [])}
+        d["m"], d["t"], d["p"] = d["metrics"], d["tags"], d["params"]
         runs.append(d)
     rank = {c: i for i, c in enumerate(ORDER)}
     runs.sort(key=lambda d: (rank.get(d["config"], len(ORDER)), d["config"]))
@@ -42,6 +40,11 @@ def f(x, digits=3):
 
 def pct(x):
     return "-" if x is None else "%.1f %%" % (100 * x)
+
+
+def p3(x):
+    """A p-value, plain."""
+    return "-" if x is None else "%.3f" % x if x >= 0.001 else "<0.001"
 
 
 def pv(x):
@@ -66,7 +69,8 @@ def label(d):
     config = d["config"]
     config, sweep, _ = config.partition("@")
     path, _, symbol = config.partition("#")
-    what = " (the sweep's best trial)" if sweep else " (%s)" % symbol if symbol else ""
+    what = (" (%s, the best trial of its sweep run alone)" % symbol if symbol else " (the sweep's best trial)") \
+        if sweep else " (%s)" % symbol if symbol else ""
     return "%s `%s`%s" % (d["p"].get("data.symbol", symbol or "?"), path, what)
 
 
@@ -74,16 +78,24 @@ def chosen(d, results):
     """For a sweep's best trial: the values it chose for the keys the sweep varied, from the run's params."""
     if "@sweep" not in d["config"]:
         return ""
-    name = os.path.basename(d["config"].split("@")[0].split("#")[0])[:-len(".yaml")] + "-sweep"
-    keys, inside = [], False
+    path, _, symbol = d["config"].split("@")[0].partition("#")
+    name = os.path.basename(path)[:-len(".yaml")] + ("-" + symbol if symbol else "") + "-sweep"  # as quality.sh names it
+    keys, inside, metric = [], False, "its metric"
     for line in open(os.path.join(results, name + ".yaml")):
+        if line.startswith("  metric:"):
+            metric = line.split(":", 1)[1].split("#")[0].strip()
         if line.strip().startswith("space:"):
             inside = True
         elif inside and line.startswith("    ") and ":" in line:
             keys.append(line.strip().split(":", 1)[0])
         elif inside and line.strip() and not line.startswith("    "):
             inside = False
-    return ", ".join("%s %s" % (k, d["p"].get(k, "?")) for k in keys)
+    def short(v):
+        try:
+            return "%.4g" % float(v)
+        except ValueError:
+            return v
+    return "`%s`; it chose %s" % (metric, ", ".join("%s %s" % (k, short(d["p"].get(k, "?"))) for k in keys))
 
 
 def reads(mase, p):
@@ -105,7 +117,7 @@ def calibration(m, pre, method=""):
             if p is None:
                 rejects.append(name + " n/a")
             elif p < ALPHA:
-                rejects.append("%s p %s" % (name, f(p)))
+                rejects.append("%s p %s" % (name, p3(p)))
         out[level] = rejects
     return out
 
@@ -120,28 +132,33 @@ def vs_garch(m, pre):
     return out
 
 
-def verdict_line(d):
+def verdict_row(d):
+    """One table row per config: the point verdict, the coverage tests, the scores beside GARCH(1,1)'s."""
     m = d["m"]
     cal = calibration(m, "")
+    gcal = calibration(m, "", "garch_")
     vs = vs_garch(m, "")
-    parts = []
-    parts.append("point MASE %s (DM p %s): %s" % (f(m.get("test_mase"), 4), f(m.get("test_dm_abs_p_better")),
-                                                  reads(m.get("test_mase"), m.get("test_dm_abs_p_better"))))
-    cov = ", ".join("%s %% at %s" % (pct(m.get("test_coverage_" + l))[:-2], l + " %") for l in LEVELS)
-    if all(not cal[l] for l in LEVELS):
-        parts.append("intervals **pass** Kupiec and Christoffersen at both levels (coverage %s)" % cov)
-    else:
-        parts.append("intervals **fail** " + "; ".join(
-            "%s %%: %s" % (l, ", ".join(cal[l])) for l in LEVELS if cal[l]) + " (coverage %s)" % cov)
-    if vs["80"] is None or vs["95"] is None:
-        parts.append("no GARCH(1,1) on these days")
-    else:
-        below = [l for l in LEVELS if vs[l][0] < vs[l][1]]
-        word = "below GARCH(1,1)'s at both levels" if len(below) == 2 else (
-            "below GARCH(1,1)'s at %s %% only" % below[0] if below else "not below GARCH(1,1)'s at either level")
-        parts.append("interval score %s (%s)" % (word, "; ".join(
-            "%s %%: %s vs %s, DM p %s" % (l, f(vs[l][0]), f(vs[l][1]), f(vs[l][2])) for l in LEVELS)))
-    return "- **%s**, test period %s: %s." % (label(d), d["t"].get("closecast.data.test_range", "?"), "; ".join(parts))
+    point = "%s (%s), %s" % (f(m.get("test_mase"), 4), p3(m.get("test_dm_abs_p_better")),
+                             reads(m.get("test_mase"), m.get("test_dm_abs_p_better")))
+    coverage = " / ".join(pct(m.get("test_coverage_" + l)) for l in LEVELS)
+
+    def tests(c):
+        if all(not c[l] for l in LEVELS):
+            return "pass"
+        return "**fail**: " + "; ".join("%s %% %s" % (l, ", ".join(c[l])) for l in LEVELS if c[l])
+    scores = []
+    for l in LEVELS:
+        if vs[l] is None:
+            scores.append("no GARCH")
+        else:
+            s_, g, p = vs[l]
+            scores.append("%s vs %s (%+.1f %%, DM p %s)" % (f(s_), f(g), 100 * (s_ / g - 1), p3(p)))
+    below = [l for l in LEVELS if vs[l] is not None and vs[l][0] < vs[l][1]]
+    word = "**both levels**" if len(below) == 2 else ("%s %% only" % below[0] if below else "neither")
+    return "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        label(d), d["t"].get("closecast.data.test_range", "?"), "%d" % m["test_days"] if "test_days" in m else "-",
+        point, coverage, tests(cal), tests(gcal) if m.get("garch_fitted") == 1.0 else "not fitted",
+        scores[0], scores[1], word)
 
 
 def fold_counts(d, folds):
@@ -156,12 +173,13 @@ def fold_counts(d, folds):
     return passed, below, n
 
 
-def point_rows(d, folds):
+def point_rows(d, folds, test_days):
     rows = []
     for name, pre, days in periods(d, folds):
         m = d["m"]
-        rows.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            label(d), name, days, f(m.get(pre + "test_mae"), 3), f(m.get(pre + "naive_test_mae"), 3),
+        n = m.get(pre + "test_days", test_days if pre else None)
+        rows.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            label(d), name, days, "-" if n is None else "%d" % n, f(m.get(pre + "test_mae"), 3), f(m.get(pre + "naive_test_mae"), 3),
             f(m.get(pre + "test_mase"), 4), f(m.get(pre + "test_dm_abs_p_better")),
             f(m.get(pre + "test_dm_sq_p_better")), f(m.get(pre + "test_r2"), 4), f(m.get(pre + "naive_test_r2"), 4),
             f(m.get(pre + "test_directional_accuracy")), f(m.get(pre + "test_majority_sign_accuracy")),
@@ -223,32 +241,56 @@ def main():
     winners = [d for d in runs if all(v is not None and v[0] < v[1] for v in vs_garch(d["m"], "").values())]
 
     text = []
-    text.append("Made by `bench/quality.sh` (%s; %s; commit %s, load average %.1f at the start); raw outputs, one "
+    sessions = meta["sessions"]
+    loads = sorted(x.get("load", 0) for x in sessions)
+    text.append("Made by `bench/quality.sh` (%s; %s; commit %s; %s, load average %s at %s); raw outputs, one "
                 "trained YAML, training log and MLflow run (every metric, as JSON) per config, in `%s/`. Training "
                 "took %d s of wall time for %d configs, each trained %d times (the test split and %d walk-forward "
-                "folds of %d days)." % (when, machine, s0["commit"], s0.get("load", 0), rel, wall, len(runs),
-                                        folds + 1, folds, meta["test_days"]))
+                "folds of %d days; a sweep: each trial so). Every row below is from this run." % (
+                    when, machine, s0["commit"],
+                    "one session" if len(sessions) == 1 else "%d sessions, each training only the configs not yet done"
+                    % len(sessions),
+                    "%.1f" % loads[0] if len(loads) == 1 else "%.1f-%.1f" % (loads[0], loads[-1]),
+                    "its start" if len(sessions) == 1 else "their starts",
+                    rel, wall, len(runs), folds + 1, folds, meta["test_days"]))
     text.append("")
     text.append("## Verdict per config (held-out test period)")
     text.append("Against the targets: every shipped config's 80 % and 95 % next-day intervals pass Kupiec and "
                 "Christoffersen (independence and conditional coverage) at 5 % on its test period, and at least "
                 "one shipped config's interval score is below GARCH(1,1)'s at both levels.")
     text.append("")
-    text += [verdict_line(d) for d in runs]
+    text.append("| config | test period | days | point: MASE (DM p), reads as | coverage 80 / 95 | Kupiec and "
+                "Christoffersen at 5 % | GARCH(1,1)'s own | score 80 vs GARCH | score 95 vs GARCH | below GARCH at |")
+    text.append("|---|---|---|---|---|---|---|---|---|---|")
+    text += [verdict_row(d) for d in runs]
     text.append("")
     text.append("**Calibration target: %s.** %d of %d configs pass all three tests at both levels%s." % (
         "met" if not failing else "not met", len(calibrated), len(runs),
         "" if not failing else "; failing: " + ", ".join(label(d) for d in failing)))
+    text.append("")
+    significant = [d for d in winners if all(v[2] is not None and v[2] < ALPHA for v in vs_garch(d["m"], "").values())]
     text.append("**GARCH target: %s.** %s" % (
         "met" if winners else "not met",
-        ("Below GARCH(1,1)'s at both levels: " + ", ".join(label(d) for d in winners) + ".") if winners else
+        ("Below GARCH(1,1)'s at both levels: %s; significantly (DM p < 0.05 at both levels): %s." % (
+            ", ".join(label(d) for d in winners), ", ".join(label(d) for d in significant) or "none")) if winners else
         "No config's interval score is below GARCH(1,1)'s at both levels on its test period."))
-    lines = []
+    text.append("")
+    text.append("The same two questions on the %d-day walk-forward folds (weak evidence each: %d days hold %d expected "
+                "misses at 80 %%, %d at 95 %%):" % (meta["test_days"], meta["test_days"], round(meta["test_days"] * 0.2),
+                                                    round(meta["test_days"] * 0.05)))
+    text.append("")
+    text.append("| config | folds whose intervals pass all three tests at both levels | rejections | folds scoring below "
+                "GARCH(1,1) at both levels |")
+    text.append("|---|---|---|---|")
     for d in runs:
         passed, below, n = fold_counts(d, folds)
-        lines.append("%s: %d of %d pass the tests, %d of %d below GARCH at both levels" % (label(d), passed, n, below, n))
-    text.append("On the %d-day walk-forward folds (weak evidence each: %d days hold %d expected misses at 80 %%): %s." % (
-        meta["test_days"], meta["test_days"], round(meta["test_days"] * 0.2), "; ".join(lines)))
+        rejections = []
+        for name, pre, _ in periods(d, folds)[1:]:
+            cal = calibration(d["m"], pre)
+            rejections += ["%s, %s %% (coverage %s): %s" % (name, l, pct(d["m"].get(pre + "test_coverage_" + l)),
+                                                              ", ".join(cal[l])) for l in LEVELS if cal[l]]
+        text.append("| %s | %d of %d | %s | %d of %d |" % (label(d), passed, n, "; ".join(rejections) or "none",
+                                                          below, n))
     text.append("")
     text.append("## Point forecasts against naive (tomorrow = today)")
     text.append("**MAE** in price units beside naive's on the same days; **MASE** is their ratio (below 1 beats naive); "
@@ -258,11 +300,14 @@ def main():
                 "**Direction** is the share of days whose up/down move the model called right, beside the "
                 "**majority** sign's and the **up share**: a direction equal to one of them says nothing.")
     text.append("")
-    text.append("| config | part | days | MAE | naive MAE | MASE | DM p abs | DM p sq | R² | naive R² | direction "
+    text.append("| config | part | dates | days | MAE | naive MAE | MASE | DM p abs | DM p sq | R² | naive R² | direction "
                 "| majority | up share | reads as | run |")
-    text.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    text.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for d in runs:
-        text += point_rows(d, folds)
+        text += point_rows(d, folds, meta["test_days"])
+    text.append("")
+    text.append("A fold of %d days is short: its DM p-values are weak evidence either way. The promotion gate therefore "
+                "asks for at least 120 out-of-sample days (README, \"Is a model worth promoting?\")." % meta["test_days"])
     text.append("")
     text.append("## Next-day intervals beside GARCH(1,1), RiskMetrics EWMA and the constant-width baseline")
     text.append("The same days per row group, method `model` the config's own split-conformal intervals; GARCH(1,1) "
@@ -275,10 +320,12 @@ def main():
                 "than GARCH; near 1: worse).")
     for d in runs:
         text.append("")
-        text.append("### %s (run %s, %d s)" % (label(d), d["finished"], d.get("wall_seconds", 0)))
+        text.append("### %s" % label(d))
+        text.append("Finished %s after %d s of wall time%s." % (
+            d["finished"], d.get("wall_seconds", 0), " (the whole sweep)" if "@sweep" in d["config"] else ""))
         if chosen(d, results):
-            text.append("Chosen by the sweep on `%s` (validation data): %s." % (
-                d["p"].get("sweep.metric", "its metric"), chosen(d, results)))
+            text.append("The trial the sweep chose on its validation metric %s (the test period and folds below "
+                        "played no part in the choice)." % chosen(d, results))
             text.append("")
         text += interval_table(d, folds)
     text.append("")
