@@ -9,6 +9,7 @@
 #   QUALITY_CONFIGS="configs/msft.yaml" bench/quality.sh      # only these (a fleet as configs/fleet.yaml#AAPL,
 #                                          # a sweep file as the sweep's best trial as configs/quickstart.yaml@sweep)
 #   bench/quality.sh --report-only [DIR]   # regenerate docs/quality.md from a results directory, no training
+#   bench/quality.sh --check [DIR]         # exit 1 if docs/quality.md's generated part is not what DIR makes
 #
 # With MLFLOW_TRACKING_URI set it logs there (an experiment closecast-quality-<time> per session); otherwise it starts
 # its own MLflow server on 127.0.0.1:${QUALITY_MLFLOW_PORT:-5150} (a fresh store under a temp dir) and stops it. A
@@ -25,10 +26,17 @@ out="${QUALITY_OUT:-$root/docs/quality.md}"
 results="${QUALITY_RESULTS:-$root/bench/results/quality-$(date -u +%F)}"
 resume="${QUALITY_RESUME:-1}"
 
-if [ "${1:-}" = --report-only ]; then
+if [ "${1:-}" = --report-only ] || [ "${1:-}" = --check ]; then
   dir="${2:-$(ls -d "$root"/bench/results/quality-* 2>/dev/null | sort | tail -1)}"
   [ -d "$dir" ] || { echo "quality.sh: no results directory '${dir}'" >&2; exit 2; }
-  exec python3 "$root/bench/quality_report.py" "$dir" "$out"
+  [ "$1" = --report-only ] && exec python3 "$root/bench/quality_report.py" "$dir" "$out"
+  # --check: is the page's generated part what the results make (nothing typed by hand into it)?
+  copy="$(mktemp)"; trap 'rm -f "$copy"' EXIT
+  cp "$out" "$copy"
+  python3 "$root/bench/quality_report.py" "$dir" "$copy" >/dev/null
+  diff -u "$out" "$copy" >&2 || { echo "quality.sh: $out differs from what $dir makes" >&2; exit 1; }
+  echo "quality.sh: $out is what $dir makes"
+  exit 0
 fi
 
 # the shipped configs, the quick ones first; a fleet is trained symbol by symbol (config#SYMBOL); a sweep file both
@@ -114,6 +122,7 @@ PY
   if ! bin/closecast "$mode" "$results/$name.yaml" > "$results/$name.log" 2>&1; then
     echo "[quality] $spec: $mode failed, see $results/$name.log" >&2
     tail -5 "$results/$name.log" >&2
+    echo "$spec" > "$results/$name.failed"   # the report lists it as not measured
     continue
   fi
   seconds=$(( $(date +%s) - start ))
@@ -124,7 +133,9 @@ PY
   else
     run_id="$(grep -oE 'run [0-9a-f]{32} FINISHED' "$results/$name.log" | tail -1 | cut -d' ' -f2)"
   fi
-  [ -n "$run_id" ] || { echo "[quality] $spec: no finished run in $results/$name.log" >&2; continue; }
+  [ -n "$run_id" ] || { echo "[quality] $spec: no finished run in $results/$name.log" >&2
+                        echo "$spec" > "$results/$name.failed"; continue; }
+  rm -f "$results/$name.failed"
   # the run as MLflow holds it (every metric, param and tag), plus what the report needs to know about it
   python3 - "$MLFLOW_TRACKING_URI" "$run_id" "$spec" "$seconds" "$results/$name.run.json" <<'PY'
 import datetime, json, sys, urllib.request

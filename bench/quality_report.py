@@ -203,7 +203,7 @@ def interval_table(d, folds):
             for level in LEVELS:
                 k = lambda s: "%s%stest_%s_%s" % (pre, meth, s, level)
                 score = m.get(k("interval_score"))
-                best = score is not None and score == min(s for s in scores[level] if s is not None)
+                best = score is not None and score == min((s for s in scores[level] if s is not None), default=None)
                 misses = m.get(k("misses"))
                 cells += ["%s (%s)" % (pct(m.get(k("coverage"))), "-" if misses is None else "%d" % misses),
                           ("**%s**" if best else "%s") % f(score), pv(m.get(k("kupiec_p"))),
@@ -253,6 +253,11 @@ def main():
                     "%.1f" % loads[0] if len(loads) == 1 else "%.1f-%.1f" % (loads[0], loads[-1]),
                     "its start" if len(sessions) == 1 else "their starts",
                     rel, wall, len(runs), folds + 1, folds, meta["test_days"]))
+    failed = sorted(open(p).read().strip() for p in glob.glob(os.path.join(results, "*.failed")))
+    if failed:
+        text.append("")
+        text.append("**Not measured in this run** (the training or sweep failed; its log is in the directory above): "
+                    + ", ".join("`%s`" % c for c in failed) + ".")
     text.append("")
     text.append("## Verdict per config (held-out test period)")
     text.append("Against the targets: every shipped config's 80 % and 95 % next-day intervals pass Kupiec and "
