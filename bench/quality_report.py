@@ -10,6 +10,7 @@ markers. Every number printed is a metric of those runs; nothing is computed her
 import glob
 import json
 import os
+import subprocess
 import sys
 
 LEVELS = ("80", "95")
@@ -223,6 +224,23 @@ def interval_table(d, folds):
     return lines
 
 
+def commits(sessions):
+    """The commits the sessions ran at, in order; with a note when the code under test is the same in all."""
+    seen = []
+    for x in sessions:
+        if x["commit"] not in seen:
+            seen.append(x["commit"])
+    if len(seen) == 1:
+        return "commit " + seen[0]
+    try:
+        changed = subprocess.run(["git", "diff", "--name-only", seen[0], seen[-1], "--", ".", ":!bench", ":!docs",
+                                  ":!*.md", ":!.gitignore"], capture_output=True, text=True, cwd=ROOT, check=True)
+        same = not changed.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        same = False
+    return "commits " + ", ".join(seen) + (" (the same code: they differ in bench/ and docs only)" if same else "")
+
+
 def main():
     results, out = sys.argv[1:3]
     meta = json.load(open(os.path.join(results, "meta.json")))
@@ -243,11 +261,11 @@ def main():
     text = []
     sessions = meta["sessions"]
     loads = sorted(x.get("load", 0) for x in sessions)
-    text.append("Made by `bench/quality.sh` (%s; %s; commit %s; %s, load average %s at %s); raw outputs, one "
+    text.append("Made by `bench/quality.sh` (%s; %s; %s; %s, load average %s at %s); raw outputs, one "
                 "trained YAML, training log and MLflow run (every metric, as JSON) per config, in `%s/`. Training "
                 "took %d s of wall time for %d configs, each trained %d times (the test split and %d walk-forward "
                 "folds of %d days; a sweep: each trial so). Every row below is from this run." % (
-                    when, machine, s0["commit"],
+                    when, machine, commits(sessions),
                     "one session" if len(sessions) == 1 else "%d sessions, each training only the configs not yet done"
                     % len(sessions),
                     "%.1f" % loads[0] if len(loads) == 1 else "%.1f-%.1f" % (loads[0], loads[-1]),
@@ -328,6 +346,7 @@ def main():
         text.append("### %s" % label(d))
         text.append("Finished %s after %d s of wall time%s." % (
             d["finished"], d.get("wall_seconds", 0), " (the whole sweep)" if "@sweep" in d["config"] else ""))
+        text.append("")
         if chosen(d, results):
             text.append("The trial the sweep chose on its validation metric %s (the test period and folds below "
                         "played no part in the choice)." % chosen(d, results))
