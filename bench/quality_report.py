@@ -179,13 +179,13 @@ def point_rows(d, folds, test_days):
     for name, pre, days in periods(d, folds):
         m = d["m"]
         n = m.get(pre + "test_days", test_days if pre else None)
-        rows.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            label(d), name, days, "-" if n is None else "%d" % n, f(m.get(pre + "test_mae"), 3), f(m.get(pre + "naive_test_mae"), 3),
+        rows.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            label(d), name, days, "-" if n is None else "%d" % n, f(m.get(pre + "test_mae"), 3),
+            f(m.get(pre + "test_rmse"), 3), "-" if m.get(pre + "test_mape") is None else "%.2f %%" % m[pre + "test_mape"], f(m.get(pre + "naive_test_mae"), 3),
             f(m.get(pre + "test_mase"), 4), f(m.get(pre + "test_dm_abs_p_better")),
             f(m.get(pre + "test_dm_sq_p_better")), f(m.get(pre + "test_r2"), 4), f(m.get(pre + "naive_test_r2"), 4),
             f(m.get(pre + "test_directional_accuracy")), f(m.get(pre + "test_majority_sign_accuracy")),
-            f(m.get(pre + "test_up_share")), reads(m.get(pre + "test_mase"), m.get(pre + "test_dm_abs_p_better")),
-            d["finished"][:10]))
+            f(m.get(pre + "test_up_share")), reads(m.get(pre + "test_mase"), m.get(pre + "test_dm_abs_p_better"))))
     return rows
 
 
@@ -316,16 +316,17 @@ def main():
                                                           below, n))
     text.append("")
     text.append("## Point forecasts against naive (tomorrow = today)")
-    text.append("**MAE** in price units beside naive's on the same days; **MASE** is their ratio (below 1 beats naive); "
+    text.append("**MAE** and **RMSE** in price units, **MAPE** in percent of the price; naive's MAE on the same days "
+                "beside them; **MASE** is the two MAEs' ratio (below 1 beats naive); "
                 "**DM p** the one-sided Diebold-Mariano p-value (HLN-corrected) that the model is more accurate than "
                 "naive, for absolute and squared errors. **R²** on prices is near 1 for anything that follows the "
                 "level, naive included: only the gap to naive's R² says something (see \"R² on prices\" below). "
                 "**Direction** is the share of days whose up/down move the model called right, beside the "
                 "**majority** sign's and the **up share**: a direction equal to one of them says nothing.")
     text.append("")
-    text.append("| config | part | dates | days | MAE | naive MAE | MASE | DM p abs | DM p sq | R² | naive R² | direction "
-                "| majority | up share | reads as | run |")
-    text.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    text.append("| config | part | dates | days | MAE | RMSE | MAPE | naive MAE | MASE | DM p abs | DM p sq | R² | naive R² "
+                "| direction | majority | up share | reads as |")
+    text.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for d in runs:
         text += point_rows(d, folds, meta["test_days"])
     text.append("")
