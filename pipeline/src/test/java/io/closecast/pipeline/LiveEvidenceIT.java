@@ -55,7 +55,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * computed here from the answers, the challenger's bundle run locally and the closes. After {@value #FEW} days
  * {@code closecast promote NAME --version 2 --live-evidence URL} refuses with too few common days, naming them, and
  * tags the version with the evidence; after {@value #DAYS} the service's Diebold-Mariano test (equal to the one computed
- * here) finds the challenger worse and promote refuses it for that; the alias stays.
+ * here) finds the challenger worse and promote refuses it for that; the alias stays. The same model served without a
+ * challenger, and behind an API key, gives the errors that say so.
  */
 class LiveEvidenceIT {
     static final int FEW = 8;
@@ -212,6 +213,7 @@ class LiveEvidenceIT {
             assertTrue(notChallenger.out().contains("refused live: the service's challenger in shadow (alias challenger)"
                     + " is version " + v2 + ", not version " + v1), notChallenger.out());
         }
+        otherServices(model, v2);
         Cli down = Cli.run("models", "compare", model, "--live", "http://127.0.0.1:" + freePort());
         assertEquals(1, down.code());
         assertTrue(down.err().contains("cannot reach the closecast service at http://127.0.0.1:"), down.err());
@@ -269,6 +271,47 @@ class LiveEvidenceIT {
                 .orElseThrow()), 1e-4);
         assertEquals("refused", tagged.tag("closecast.promotion.live.verdict").orElseThrow());
         assertEquals(v1, client.registry().getModelVersionByAlias(model, "production").version(), "the alias stays");
+    }
+
+    /**
+     * The same model served without a challenger (compare and promote say there is none) and behind an API key that
+     * this JVM does not have in {@code CLOSECAST_API_KEY} (the 401 says to set it).
+     */
+    private static void otherServices(String model, int v2) throws Exception {
+        ServingConfig plain = ServingConfig.builder().host("127.0.0.1").port(0).trackingUri(ItServers.trackingUri())
+                .addModel(model, "production").pollInterval(Duration.ofSeconds(30))
+                .modelCacheDir(work.resolve("cache-plain")).trackDir(work.resolve("track-plain"))
+                .trackPricesDir(Files.createDirectories(work.resolve("prices-plain")))
+                .trackRefreshInterval(Duration.ofHours(1)).build();
+        try (RunningService service = Main.start(plain, new MlflowModelSourceFactory().create(plain, Map.of()))) {
+            await("ready", service.models()::ready);
+            String url = "http://127.0.0.1:" + service.port();
+            Cli compare = Cli.run("models", "compare", model, "--live", url);
+            assertEquals(1, compare.code(), compare.out() + compare.err());
+            assertTrue(compare.err().contains("the closecast service at " + url + " serves " + model + " with no"
+                    + " challenger in shadow (models[].shadow-alias in its config)"), compare.err());
+            Cli promote = Cli.run("promote", model, "--version", Integer.toString(v2), "--live-evidence", url);
+            assertEquals(1, promote.code(), promote.out() + promote.err());
+            assertTrue(promote.out().contains("refused live: the service serves " + model + " with no challenger in"
+                    + " shadow (models[].shadow-alias)"), promote.out());
+        }
+        ServingConfig keyed = ServingConfig.builder().host("127.0.0.1").port(0).trackingUri(ItServers.trackingUri())
+                .addModel(model, "production").pollInterval(Duration.ofSeconds(30)).apiKeys(List.of("it-key-1234567890"))
+                .modelCacheDir(work.resolve("cache-keyed")).trackDir(work.resolve("track-keyed"))
+                .trackPricesDir(Files.createDirectories(work.resolve("prices-keyed")))
+                .trackRefreshInterval(Duration.ofHours(1)).build();
+        try (RunningService service = Main.start(keyed, new MlflowModelSourceFactory().create(keyed, Map.of()))) {
+            await("ready", service.models()::ready);
+            String url = "http://127.0.0.1:" + service.port();
+            Cli compare = Cli.run("models", "compare", model, "--live", url, "--json");
+            assertEquals(1, compare.code(), compare.out() + compare.err());
+            JsonNode error = JSON.readTree(compare.out()).get("error");
+            assertEquals("failure", error.get("kind").asText(), compare.out());
+            String expected = System.getenv("CLOSECAST_API_KEY") == null ? "wants an API key (401): set CLOSECAST_API_KEY"
+                    + " to one of its keys" : "refused the API key in CLOSECAST_API_KEY (403)";
+            assertTrue(error.get("message").asText().startsWith("the closecast service at " + url + "/v1/models/" + model
+                    + "/track-record " + expected), compare.out());
+        }
     }
 
     private static double meanAbs(double[] errors) {
