@@ -1,5 +1,6 @@
 package io.closecast.pipeline.cli;
 
+import io.closecast.pipeline.live.TrackRecordClient;
 import io.closecast.pipeline.tracking.ClosecastTags;
 
 import io.closecast.pipeline.registry.Promotion;
@@ -102,13 +103,19 @@ public final class ModelsCommand {
     }
 
     @Command(name = "compare", mixinStandardHelpOptions = true,
-            description = "Test metrics of versions side by side, with the naive forecast's on the same days.")
+            description = {"Test metrics of versions side by side, with the naive forecast's on the same days; with",
+                    "--live URL, the live track record of the production version and the challenger in shadow of the",
+                    "closecast service at URL (API key from " + TrackRecordClient.API_KEY_ENV + ")."})
     static final class Compare implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
-        @Parameters(index = "1..*", paramLabel = "VERSION", arity = "1..*")
+        @Parameters(index = "1..*", paramLabel = "VERSION", arity = "0..*")
         List<Integer> versions;
+
+        @Option(names = "--live", paramLabel = "URL",
+                description = "The live track record from the closecast service at URL instead of the registry's test metrics.")
+        String live;
 
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
@@ -119,6 +126,20 @@ public final class ModelsCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            boolean some = versions != null && !versions.isEmpty();
+            if (live != null) {
+                if (some) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--live compares the service's production"
+                            + " version with its challenger in shadow: give no VERSION with it, found " + versions);
+                }
+                TrackRecordClient service = TrackRecordClient.fromEnvironment(live);
+                LiveComparison.print(out, service.url(), service.trackRecord(name), json);
+                return 0;
+            }
+            if (!some) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'VERSION'"
+                        + " (one or more versions to compare, or --live URL)");
+            }
             try (MlflowClient client = MlflowConnection.connect()) {
                 List<ModelVersion> found = versions.stream().map(v -> client.registry().getModelVersion(name, v)).toList();
                 if (json) {

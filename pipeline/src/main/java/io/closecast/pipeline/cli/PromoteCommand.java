@@ -3,7 +3,9 @@ package io.closecast.pipeline.cli;
 import io.closecast.pipeline.WorkDirs;
 import io.closecast.pipeline.config.ProjectRoot;
 import io.closecast.pipeline.config.PromotionObjective;
+import io.closecast.pipeline.live.TrackRecordClient;
 import io.closecast.pipeline.registry.Gate;
+import io.closecast.pipeline.registry.LiveGate;
 import io.closecast.pipeline.registry.Promotion;
 import io.closecast.pipeline.registry.RegistryEvaluator;
 import io.closecast.pipeline.tracking.MlflowConnection;
@@ -30,7 +32,9 @@ import picocli.CommandLine.Parameters;
                 "later day of the price file) and refuses it with fewer than --days such days, with MASE >= --max-mase,",
                 "or when the Diebold-Mariano test finds it worse than the production version (5 %, one-sided) on days",
                 "out of sample for both; --require-significance also requires DM p < 0.05 against naive. Exit 1 when",
-                "refused: the alias stays where it was. --force --reason overrides the gate and is recorded as forced."})
+                "refused: the alias stays where it was. --force --reason overrides the gate and is recorded as forced.",
+                "--live-evidence URL adds the service's live comparison of the version (its challenger in shadow) with",
+                "production (docs/promotion.md)."})
 public final class PromoteCommand implements Callable<Integer> {
 
     // Not mixinStandardHelpOptions: its -V/--version would clash with --version VERSION and picocli then drops the
@@ -69,6 +73,17 @@ public final class PromoteCommand implements Callable<Integer> {
                     "project root (the closest directory at or above the current one holding data/ or configs/)."})
     Path dataDir;
 
+    @Option(names = "--live-evidence", paramLabel = "URL", description = {"Gate: also judge the version on the live"
+            + " track record of the closecast service at URL (API key from " + TrackRecordClient.API_KEY_ENV + "):",
+            "it must be the service's challenger in shadow, scored on at least --live-min-days target days in common",
+            "with production, and not significantly worse (point: Diebold-Mariano on absolute errors; interval: the",
+            "Kupiec test of its live coverage)."})
+    String liveEvidence;
+
+    @Option(names = "--live-min-days", defaultValue = "" + LiveGate.Policy.DEFAULT_MIN_DAYS,
+            description = "Gate with --live-evidence: common scored days needed at least (default: ${DEFAULT-VALUE}).")
+    int liveMinDays;
+
     @Option(names = "--force", description = "Skip the gate (needs --reason).")
     boolean force;
 
@@ -90,6 +105,15 @@ public final class PromoteCommand implements Callable<Integer> {
         if (!force && reason != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--reason is only for --force");
         }
+        if (liveEvidence == null && spec.commandLine().getParseResult().hasMatchedOption("--live-min-days")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--live-min-days is only for --live-evidence URL");
+        }
+        Optional<LiveGate.Evidence> live = Optional.empty();
+        if (liveEvidence != null) {
+            new LiveGate.Policy(liveMinDays, Gate.Policy.DEFAULT.alpha(), PromotionObjective.POINT); // checks the minimum
+            TrackRecordClient service = TrackRecordClient.fromEnvironment(liveEvidence);
+            live = Optional.of(new LiveGate.Evidence(service.url(), liveMinDays, service.trackRecord(name)));
+        }
         Path cache = Files.createTempDirectory("closecast-gate");
         try (MlflowClient client = MlflowConnection.connect()) {
             Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), RunMetadata.user()).promote(
@@ -97,7 +121,7 @@ public final class PromoteCommand implements Callable<Integer> {
                             Gate.Policy.DEFAULT.alpha(), PromotionObjective.parse(objective, "--objective")),
                             force ? Optional.of(reason) : Optional.empty()),
                     new RegistryEvaluator(client, ProjectRoot.ofDirectory(Path.of("")).resolve(dataDir).normalize(),
-                            Optional.ofNullable(data).map(Path::toAbsolutePath), cache));
+                            Optional.ofNullable(data).map(Path::toAbsolutePath), cache), live);
             CommandSupport.printVerdict(out, verdict, json);
             return verdict.decision() == Promotion.Decision.REFUSED ? Closecast.EXIT_FAILURE : 0;
         } finally {

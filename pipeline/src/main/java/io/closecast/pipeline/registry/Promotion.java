@@ -86,6 +86,15 @@ public final class Promotion {
     }
 
     public Verdict promote(Request request, Evaluator evaluator) {
+        return promote(request, evaluator, Optional.empty());
+    }
+
+    /**
+     * As {@link #promote(Request, Evaluator)}, with the service's live evidence (empty: none): the gate first applies
+     * the {@link LiveGate} rule to it (a refusal there is the verdict), then its own; the evidence and the live
+     * verdict are written to the version's {@code closecast.promotion.live.*} tags, also when the gate is forced.
+     */
+    public Verdict promote(Request request, Evaluator evaluator, Optional<LiveGate.Evidence> live) {
         ModelVersion candidate = client.registry().getModelVersion(request.name(), request.version());
         Optional<ModelVersion> current = client.registry().findModelVersionByAlias(request.name(), request.alias());
         Optional<Integer> previous = current.map(ModelVersion::version);
@@ -114,7 +123,24 @@ public final class Promotion {
             verdict = new Verdict(request.name(), request.version(), request.alias(), Decision.FORCED,
                     "forced: " + request.forceReason().get(), previous, Optional.empty(), Optional.empty());
         } else {
-            verdict = gate(request, evaluator, candidate, current, tags);
+            Optional<Gate.Judgement> liveJudgement = live.map(e -> judgeLive(request, e, previous, tags));
+            if (liveJudgement.isPresent() && !liveJudgement.get().passed()) {
+                tags.put(ClosecastTags.PROMOTION_PREFIX + "verdict", "refused");
+                tags.put(ClosecastTags.PROMOTION_PREFIX + "reason", liveJudgement.get().reason());
+                verdict = new Verdict(request.name(), request.version(), request.alias(), Decision.REFUSED,
+                        liveJudgement.get().reason(), previous, Optional.empty(), Optional.empty());
+            } else {
+                verdict = gate(request, evaluator, candidate, current, tags);
+                if (liveJudgement.isPresent()) {
+                    String reason = verdict.reason() + "; " + liveJudgement.get().reason();
+                    tags.put(ClosecastTags.PROMOTION_PREFIX + "reason", reason);
+                    verdict = new Verdict(verdict.name(), verdict.version(), verdict.alias(), verdict.decision(), reason,
+                            verdict.previousVersion(), verdict.candidate(), verdict.comparison());
+                }
+            }
+        }
+        if (request.forceReason().isPresent() && servability.servable()) {
+            live.ifPresent(e -> judgeLive(request, e, previous, tags));
         }
         tags.forEach((k, v) -> client.registry().setModelVersionTag(request.name(), request.version(), k, v));
         if (verdict.moved()) {
@@ -124,6 +150,14 @@ public final class Promotion {
             writeHistory(request.name(), request.alias(), history);
         }
         return verdict;
+    }
+
+    private static Gate.Judgement judgeLive(Request request, LiveGate.Evidence evidence, Optional<Integer> production,
+                                            Map<String, String> tags) {
+        Gate.Judgement judgement = LiveGate.judge(new LiveGate.Policy(evidence.minDays(), request.policy().alpha(),
+                request.policy().objective()), request.version(), production, evidence.record());
+        tags.putAll(LiveGate.tags(evidence, request.version(), judgement));
+        return judgement;
     }
 
     /** What {@link #rollback} did. */

@@ -127,6 +127,12 @@ public final class ClosecastTags {
     /** On a version: the gate's verdict. */
     public static final String PROMOTION_VERDICT = "closecast.promotion.verdict";
 
+    /**
+     * On a version: the live evidence {@code promote --live-evidence} judged it on, from the service's track record
+     * ({@code source}, {@code days}, {@code challenger_mae}, {@code dm_p_worse}, ..., {@code verdict}, {@code reason}).
+     */
+    public static final String PROMOTION_LIVE_PREFIX = "closecast.promotion.live.";
+
     /** On a version: the servability check before an alias moves ({@code verdict}, {@code reason}, {@code seconds}, ...). */
     public static final String SERVABILITY_PREFIX = "closecast.servability.";
 
