@@ -112,12 +112,17 @@ class MlflowServingIT extends RegistryTestBase {
                     "{\"inputs\": [" + inputs + "], \"params\": {\"horizon\": 1, \"intervals\": true}}");
             assertEquals(200, invoked.statusCode(), invoked.body());
             assertEquals(bands, TestClient.json(invoked).get("intervals"), invoked.body());
+            // and says their method, as /v1/predict does (the fixture's point model: the EWMA method)
+            assertEquals("split-conformal-ewma-abs-return", TestClient.json(banded).get("interval_method").asText());
+            assertEquals(TestClient.json(banded).get("interval_method"), TestClient.json(invoked).get("interval_method"),
+                    invoked.body());
             HttpResponse<String> twice = http.post("/invocations", "application/json",
                     "{\"inputs\": [[" + inputs + "], [" + inputs + "]], \"params\": {\"intervals\": true}}");
             assertEquals(200, twice.statusCode(), twice.body());
             assertEquals(bands, TestClient.json(twice).get("intervals").get(1), twice.body());
             HttpResponse<String> plain = http.post("/invocations", "application/json", "{\"inputs\": [" + inputs + "]}");
             assertFalse(TestClient.json(plain).has("intervals"), "intervals only when asked for: " + plain.body());
+            assertEquals("split-conformal-ewma-abs-return", TestClient.json(plain).get("interval_method").asText(), plain.body());
             RoutesTest.assertError(http.post("/invocations", "application/json",
                     "{\"inputs\": [" + inputs + "], \"params\": {\"intervals\": \"yes\"}}"), 400, "params.intervals");
 
