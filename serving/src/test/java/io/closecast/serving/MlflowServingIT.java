@@ -58,6 +58,8 @@ class MlflowServingIT extends RegistryTestBase {
         String model = RegistryFixture.unique("closecast-it");
         client.registry().createRegisteredModel(model);
         RegistryFixture.Registered v1 = fixture.register(client, model, false);
+        // interval test results as training and closecast evaluate tag a version (keys: CalibrationRecord)
+        DriftForecaster.CALIBRATION_TAGS.forEach((k, v) -> client.registry().setModelVersionTag(model, v1.number(), k, v));
         client.registry().setAlias(model, "production", v1.number());
         Path cache = work.resolve("cache-served");
         try (RunningService service = start(config(uri, model, cache))) {
@@ -141,6 +143,12 @@ class MlflowServingIT extends RegistryTestBase {
             for (String key : List.of("test_mae", "test_mase", "naive_test_mae")) {
                 assertEquals(Double.parseDouble(fixture.metricTags.get(key)), m.at("/test_metrics/" + key).asDouble(), 1e-12, key);
             }
+            // the recorded interval tests, read from the version's tags in the registry
+            assertEquals(0.7, m.at("/calibration/test/levels/0/kupiec_p").asDouble(), 0, info.body());
+            assertEquals(13.25, m.at("/calibration/test/levels/1/garch_interval_score").asDouble(), 0, info.body());
+            assertEquals("fail", m.at("/calibration/test/verdict").asText(), info.body());
+            assertEquals("2023-01-03..2023-12-29", m.at("/calibration/evaluation/range").asText(), info.body());
+            assertEquals("pass", m.at("/calibration/evaluation/levels/0/verdict").asText(), info.body());
             assertTrue(Files.isRegularFile(cache.resolve(model).resolve("1").resolve("MANIFEST.sha256")),
                     "the bundle is cached per version under " + cache);
         }

@@ -262,6 +262,26 @@ public class RoutesTest {
     }
 
     @Test
+    void modelShowsTheRecordedCalibrationTestsWithAVerdictPerLevel() throws Exception {
+        // the test model's tags (DriftForecaster.CALIBRATION_TAGS): the whole object, numbers as recorded, nothing added
+        JsonNode expected = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                {"alpha": 0.05,
+                 "test": {"days": 250, "verdict": "fail", "levels": [
+                   {"level": 0.8, "coverage": 0.79, "kupiec_p": 0.7, "christoffersen_ind_p": 0.4, "christoffersen_cc_p": 0.6,
+                    "interval_score": 9.5, "garch_interval_score": 9.75, "dm_garch_p_two_sided": 0.3, "verdict": "pass"},
+                   {"level": 0.95, "coverage": 0.91, "kupiec_p": 0.01, "christoffersen_ind_p": 0.5, "christoffersen_cc_p": 0.03,
+                    "interval_score": 14.5, "garch_interval_score": 13.25, "verdict": "fail"}]},
+                 "evaluation": {"range": "2023-01-03..2023-12-29", "days": 250, "in_sample": false, "verdict": "pass",
+                   "levels": [{"level": 0.8, "coverage": 0.8, "kupiec_p": 1.0, "christoffersen_cc_p": 0.25,
+                    "interval_score": 8.5, "garch_interval_score": 8.75, "verdict": "pass"}]}}""");
+        for (String path : List.of("/v1/model", "/v1/models/" + io.closecast.serving.TestModelSource.NAME)) {
+            HttpResponse<String> res = client.get(path);
+            assertEquals(200, res.statusCode(), res.body());
+            assertEquals(expected, TestClient.json(res).get("calibration"), path + ": " + res.body());
+        }
+    }
+
+    @Test
     void healthEndpoints() {
         HttpResponse<String> live = client.get("/health/live");
         assertEquals(200, live.statusCode());
