@@ -4,6 +4,7 @@ line `CLOSECAST_JSON {...}` with what each answered; the Java IT compares it wit
 
 Usage: MLFLOW_TRACKING_URI=... python pyfunc_check.py MODEL_NAME VERSION WINDOWS_JSON WORK_DIR SERVE_PORT
        python pyfunc_check.py --local BUNDLE_DIR WINDOWS_JSON     (only mlflow.pyfunc.load_model(BUNDLE_DIR) on the windows)
+       python pyfunc_check.py --local BUNDLE_DIR WINDOWS_JSON H   (the same, each window with its intervals, horizon H)
 WINDOWS_JSON holds {"windows": [[price, ...], ...]} (oldest first); each window is forecast one day ahead.
 """
 import json
@@ -95,17 +96,24 @@ def main(name, version, windows_json, work, port):
     print("CLOSECAST_JSON " + json.dumps(result))
 
 
-def local(bundle, windows_json):
+def local(bundle, windows_json, horizon=None):
     model = mlflow.pyfunc.load_model(bundle)
     column = json.loads(Model.load(bundle).signature.inputs.to_json())[0]["name"]
     with open(windows_json, encoding="utf-8") as f:
         windows = json.load(f)["windows"]
-    forecasts = [float(model.predict(pd.DataFrame({column: w}))[0]) for w in windows]
-    print("CLOSECAST_JSON " + json.dumps({"pyfunc_windows": forecasts}))
+    result = {}
+    if horizon is None:
+        result["pyfunc_windows"] = [float(model.predict(pd.DataFrame({column: w}))[0]) for w in windows]
+    else:
+        # the intervals through MLflow's own params: one data frame per window, as columns
+        result["pyfunc_intervals"] = [
+            model.predict(pd.DataFrame({column: w}), params={"horizon": horizon, "intervals": True}).to_dict("list")
+            for w in windows]
+    print("CLOSECAST_JSON " + json.dumps(result))
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "--local":
-        local(sys.argv[2], sys.argv[3])
+        local(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else None)
     else:
         main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
