@@ -45,7 +45,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code /invocations} for the same windows: a point network (the EWMA method) and a Gaussian and a Student-t head
  * (the predicted-scale method), each a log-return model trained for 2 steps, asked for 3 (the third step recursive,
  * its quantile grown by the square root of time), calibrated as training calibrates them and served from a real
- * registry. Tolerance: {@value #RELATIVE} relative on every bound, as {@link PyfuncIT}'s forecasts: the NumPy
+ * registry. MLflow's own scoring client ({@code ScoringServerClient}) accepts the service's answers with
+ * {@code interval_method} and {@code intervals} beside {@code predictions}.
+ * Tolerance: {@value #RELATIVE} relative on every bound, as {@link PyfuncIT}'s forecasts: the NumPy
  * loader runs the network in float64 over the float32 weights and rounds its outputs to float32 before the scales,
  * the service's kernels are float32 throughout.
  */
@@ -84,20 +86,29 @@ class PyfuncIntervalsIT extends RegistryTestBase {
         List<double[]> windows = PyfuncIT.windows(local.requiredHistory());
         ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).trackingUri(uri).modelName(model)
                 .pollInterval(Duration.ofMillis(100)).modelCacheDir(work.resolve("cache-" + distribution.key())).build();
+        Path windowsFile = work.resolve("interval-windows-" + distribution.key() + ".json");
+        Files.writeString(windowsFile, JSON.writeValueAsString(Map.of("windows", windows)));
         JsonNode served;
+        JsonNode python;
         try (RunningService service = Main.start(config, new MlflowModelSourceFactory().create(config, Map.of()))) {
             TestClient.await("ready", Duration.ofSeconds(30), service.models()::ready);
             var res = new TestClient(service.port()).post("/invocations", "application/json", JSON.writeValueAsString(
                     Map.of("instances", windows, "params", Map.of("horizon", HORIZON, "intervals", true))));
             assertEquals(200, res.statusCode(), res.body());
             served = TestClient.json(res);
+            // the pyfunc on the bundle's files, and MLflow's ScoringServerClient against this service
+            python = PyfuncIT.python(List.of("--local", bundle.toString(), windowsFile.toString(),
+                    Integer.toString(HORIZON), Integer.toString(service.port())));
         }
         assertEquals(calibration.method(), served.get("interval_method").asText());
-
-        Path windowsFile = work.resolve("interval-windows-" + distribution.key() + ".json");
-        Files.writeString(windowsFile, JSON.writeValueAsString(Map.of("windows", windows)));
-        JsonNode python = PyfuncIT.python(List.of("--local", bundle.toString(), windowsFile.toString(),
-                Integer.toString(HORIZON)));
+        JsonNode scoring = python.get("scoring_client");
+        assertEquals(3, scoring.size(), "MLflow's scoring client accepted three answers: " + scoring);
+        for (int i = 0; i < 3; i++) {
+            JsonNode answer = scoring.get(i);
+            assertEquals(served.get("predictions").get(i), answer.get("predictions"), "scoring client, window " + i);
+            assertEquals(calibration.method(), answer.get("interval_method").asText());
+            assertEquals(served.get("intervals").get(i), answer.get("intervals"), "scoring client, window " + i);
+        }
         JsonNode frames = python.get("pyfunc_intervals");
         assertEquals(windows.size(), frames.size());
         double worst = 0;
