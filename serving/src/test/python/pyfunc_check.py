@@ -4,6 +4,8 @@ line `CLOSECAST_JSON {...}` with what each answered; the Java IT compares it wit
 
 Usage: MLFLOW_TRACKING_URI=... python pyfunc_check.py MODEL_NAME VERSION WINDOWS_JSON WORK_DIR SERVE_PORT
        python pyfunc_check.py --local BUNDLE_DIR WINDOWS_JSON     (only mlflow.pyfunc.load_model(BUNDLE_DIR) on the windows)
+       python pyfunc_check.py --local BUNDLE_DIR WINDOWS_JSON H [PORT]   (the same, each window with its intervals,
+           horizon H; with PORT also MLflow's ScoringServerClient against the closecast service there, first 3 windows)
 WINDOWS_JSON holds {"windows": [[price, ...], ...]} (oldest first); each window is forecast one day ahead.
 """
 import json
@@ -95,17 +97,41 @@ def main(name, version, windows_json, work, port):
     print("CLOSECAST_JSON " + json.dumps(result))
 
 
-def local(bundle, windows_json):
+def scoring_client(port, column, windows, horizon):
+    """MLflow's own scoring client (what `mlflow models serve` users call) against closecast's /invocations: it must
+    accept the answer (PredictionsResponse) with interval_method and intervals beside the predictions."""
+    from mlflow.pyfunc.scoring_server.client import ScoringServerClient
+
+    client = ScoringServerClient("127.0.0.1", port)
+    answers = []
+    for w in windows:
+        response = client.invoke(pd.DataFrame({column: w}), params={"horizon": horizon, "intervals": True})
+        answers.append({"predictions": response.get_predictions(predictions_format="ndarray").tolist(),
+                        "interval_method": response["interval_method"], "intervals": response["intervals"]})
+    return answers
+
+
+def local(bundle, windows_json, horizon=None, port=None):
     model = mlflow.pyfunc.load_model(bundle)
     column = json.loads(Model.load(bundle).signature.inputs.to_json())[0]["name"]
     with open(windows_json, encoding="utf-8") as f:
         windows = json.load(f)["windows"]
-    forecasts = [float(model.predict(pd.DataFrame({column: w}))[0]) for w in windows]
-    print("CLOSECAST_JSON " + json.dumps({"pyfunc_windows": forecasts}))
+    result = {}
+    if horizon is None:
+        result["pyfunc_windows"] = [float(model.predict(pd.DataFrame({column: w}))[0]) for w in windows]
+    else:
+        # the intervals through MLflow's own params: one data frame per window, as columns
+        result["pyfunc_intervals"] = [
+            model.predict(pd.DataFrame({column: w}), params={"horizon": horizon, "intervals": True}).to_dict("list")
+            for w in windows]
+    if port is not None:
+        result["scoring_client"] = scoring_client(port, column, windows[:3], horizon)
+    print("CLOSECAST_JSON " + json.dumps(result))
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "--local":
-        local(sys.argv[2], sys.argv[3])
+        local(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else None,
+              int(sys.argv[5]) if len(sys.argv) > 5 else None)
     else:
         main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))

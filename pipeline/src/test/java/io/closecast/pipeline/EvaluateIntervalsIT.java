@@ -138,6 +138,18 @@ class EvaluateIntervalsIT {
         for (String tag : List.of("kupiec_p_80", "christoffersen_cc_p_95", "interval_score_80", "coverage_95")) {
             assertTrue(version.tag("closecast.eval." + tag).isPresent(), tag + " missing from the version's tags");
         }
+        // the service reads them back by the model core's key names (CalibrationRecord): the same numbers
+        io.closecast.model.risk.CalibrationRecord.Period read = io.closecast.model.risk.CalibrationRecord
+                .read(version.tags()).period(io.closecast.model.risk.CalibrationRecord.EVALUATION).orElseThrow();
+        for (int l = 0; l < 2; l++) {
+            JsonNode model = intervals.get("methods").get("model").get(l);
+            io.closecast.model.risk.CalibrationRecord.Level level = read.levels().get(l);
+            assertEquals(model.get("level").asDouble(), level.level(), 1e-12);
+            assertEquals(model.get("kupiec_p").asDouble(), level.kupiecP().orElseThrow(), 1e-5);
+            assertEquals(model.get("christoffersen_cc_p").asDouble(), level.conditionalCoverageP().orElseThrow(), 1e-5);
+            assertEquals(intervals.get("methods").get("garch").get(l).get("interval_score").asDouble(),
+                    level.garchIntervalScore().orElseThrow(), 1e-5 * level.garchIntervalScore().orElseThrow());
+        }
         CliProcess.Result text = CliProcess.run(180, "evaluate", "models:/" + name + "/1");
         assertEquals(0, text.code(), text.out());
         assertTrue(text.out().contains("Kupiec p") && text.out().contains("garch") && text.out().contains("ewma"),

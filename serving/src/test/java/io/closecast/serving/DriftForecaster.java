@@ -2,6 +2,7 @@ package io.closecast.serving;
 
 import io.closecast.serving.models.Forecaster;
 import io.closecast.serving.models.ModelInfo;
+import io.closecast.model.risk.CalibrationRecord;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -41,8 +42,28 @@ public class DriftForecaster implements Forecaster {
                         Map.entry("baseline_test_coverage_80", 0.84), Map.entry("test_interval_score_80", 9.5),
                         Map.entry("baseline_test_interval_score_80", 10.25), Map.entry("test_r2", 0.962),
                         Map.entry("naive_test_r2", 0.981)),
-                Instant.now(), "MSFT");
+                Instant.now(), "MSFT", CalibrationRecord.read(CALIBRATION_TAGS));
     }
+
+    /**
+     * The interval test results of the test model, as training and {@code closecast evaluate} tag a version: the test
+     * period passes at 80 % and fails Kupiec at 95 %; the evaluation has no independence p-value and no DM test.
+     */
+    public static final Map<String, String> CALIBRATION_TAGS = Map.ofEntries(
+            Map.entry("test_windows", "250"),
+            Map.entry("test_coverage_80", "0.79"), Map.entry("test_kupiec_p_80", "0.7"),
+            Map.entry("test_christoffersen_ind_p_80", "0.4"), Map.entry("test_christoffersen_cc_p_80", "0.6"),
+            Map.entry("test_interval_score_80", "9.5"), Map.entry("garch_test_interval_score_80", "9.75"),
+            Map.entry("test_dm_garch_interval_score_80_p_two_sided", "0.3"),
+            Map.entry("test_coverage_95", "0.91"), Map.entry("test_kupiec_p_95", "0.01"),
+            Map.entry("test_christoffersen_ind_p_95", "0.5"), Map.entry("test_christoffersen_cc_p_95", "0.03"),
+            Map.entry("test_interval_score_95", "14.5"), Map.entry("garch_test_interval_score_95", "13.25"),
+            Map.entry("closecast.eval.range", "2023-01-03..2023-12-29"), Map.entry("closecast.eval.days", "250"),
+            Map.entry("closecast.eval.in_sample", "false"),
+            Map.entry("closecast.eval.coverage_80", "0.8"), Map.entry("closecast.eval.kupiec_p_80", "1"),
+            Map.entry("closecast.eval.christoffersen_cc_p_80", "0.25"),
+            Map.entry("closecast.eval.interval_score_80", "8.5"),
+            Map.entry("closecast.eval.garch_eval_interval_score_80", "8.75"));
 
     @Override
     public ModelInfo info() {

@@ -58,6 +58,8 @@ class MlflowServingIT extends RegistryTestBase {
         String model = RegistryFixture.unique("closecast-it");
         client.registry().createRegisteredModel(model);
         RegistryFixture.Registered v1 = fixture.register(client, model, false);
+        // interval test results as training and closecast evaluate tag a version (keys: CalibrationRecord)
+        DriftForecaster.CALIBRATION_TAGS.forEach((k, v) -> client.registry().setModelVersionTag(model, v1.number(), k, v));
         client.registry().setAlias(model, "production", v1.number());
         Path cache = work.resolve("cache-served");
         try (RunningService service = start(config(uri, model, cache))) {
@@ -112,12 +114,17 @@ class MlflowServingIT extends RegistryTestBase {
                     "{\"inputs\": [" + inputs + "], \"params\": {\"horizon\": 1, \"intervals\": true}}");
             assertEquals(200, invoked.statusCode(), invoked.body());
             assertEquals(bands, TestClient.json(invoked).get("intervals"), invoked.body());
+            // and says their method, as /v1/predict does (the fixture's point model: the EWMA method)
+            assertEquals("split-conformal-ewma-abs-return", TestClient.json(banded).get("interval_method").asText());
+            assertEquals(TestClient.json(banded).get("interval_method"), TestClient.json(invoked).get("interval_method"),
+                    invoked.body());
             HttpResponse<String> twice = http.post("/invocations", "application/json",
                     "{\"inputs\": [[" + inputs + "], [" + inputs + "]], \"params\": {\"intervals\": true}}");
             assertEquals(200, twice.statusCode(), twice.body());
             assertEquals(bands, TestClient.json(twice).get("intervals").get(1), twice.body());
             HttpResponse<String> plain = http.post("/invocations", "application/json", "{\"inputs\": [" + inputs + "]}");
             assertFalse(TestClient.json(plain).has("intervals"), "intervals only when asked for: " + plain.body());
+            assertEquals("split-conformal-ewma-abs-return", TestClient.json(plain).get("interval_method").asText(), plain.body());
             RoutesTest.assertError(http.post("/invocations", "application/json",
                     "{\"inputs\": [" + inputs + "], \"params\": {\"intervals\": \"yes\"}}"), 400, "params.intervals");
 
@@ -136,6 +143,12 @@ class MlflowServingIT extends RegistryTestBase {
             for (String key : List.of("test_mae", "test_mase", "naive_test_mae")) {
                 assertEquals(Double.parseDouble(fixture.metricTags.get(key)), m.at("/test_metrics/" + key).asDouble(), 1e-12, key);
             }
+            // the recorded interval tests, read from the version's tags in the registry
+            assertEquals(0.7, m.at("/calibration/test/levels/0/kupiec_p").asDouble(), 0, info.body());
+            assertEquals(13.25, m.at("/calibration/test/levels/1/garch_interval_score").asDouble(), 0, info.body());
+            assertEquals("fail", m.at("/calibration/test/verdict").asText(), info.body());
+            assertEquals("2023-01-03..2023-12-29", m.at("/calibration/evaluation/range").asText(), info.body());
+            assertEquals("pass", m.at("/calibration/evaluation/levels/0/verdict").asText(), info.body());
             assertTrue(Files.isRegularFile(cache.resolve(model).resolve("1").resolve("MANIFEST.sha256")),
                     "the bundle is cached per version under " + cache);
         }

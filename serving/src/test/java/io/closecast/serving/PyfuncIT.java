@@ -149,7 +149,7 @@ class PyfuncIT extends RegistryTestBase {
     }
 
     /** {@value #WINDOWS} consecutive windows of {@code history} real closes, ending with the series. */
-    private static List<double[]> windows(int history) {
+    static List<double[]> windows(int history) {
         double[] closes = fixture.lastCloses(history + WINDOWS - 1);
         List<double[]> out = new ArrayList<>();
         for (int i = 0; i < WINDOWS; i++) {
@@ -206,7 +206,7 @@ class PyfuncIT extends RegistryTestBase {
     }
 
     /** Runs {@code pyfunc_check.py} with {@code args} in the MLflow server's Python environment; its JSON line. */
-    private static JsonNode python(List<String> args) throws IOException, InterruptedException {
+    static JsonNode python(List<String> args) throws IOException, InterruptedException {
         Path root = RegistryFixture.root();
         Path script = root.resolve("serving/src/test/python/pyfunc_check.py");
         List<String> command = new ArrayList<>(List.of("bash", root.resolve("registry-server/mlflow-server.sh").toString(),

@@ -41,8 +41,9 @@ public final class ModelBundle {
     /** The NumPy loader's module, shipped in the bundle's {@value #PYFUNC_CODE} directory. */
     public static final String PYFUNC_MODULE = "closecast_pyfunc";
     public static final String PYFUNC_CODE = "code";
-    /** The pyfunc model's one inference parameter, as MLflow's params schema: how many days to forecast. */
-    static final String PYFUNC_PARAMS = "[{\"name\": \"horizon\", \"default\": 1, \"shape\": null, \"type\": \"long\"}]";
+    /** The pyfunc model's inference parameters, as MLflow's params schema: how many days to forecast, and whether with intervals. */
+    static final String PYFUNC_PARAMS = "[{\"name\": \"horizon\", \"default\": 1, \"shape\": null, \"type\": \"long\"}, "
+            + "{\"name\": \"intervals\", \"default\": false, \"shape\": null, \"type\": \"boolean\"}]";
     private static final String PYTHON_REQUIREMENTS = "numpy\npandas\n";
     private static final String PYTHON_ENV = "python: \"3.10\"\nbuild_dependencies:\n- pip\ndependencies:\n- -r requirements.txt\n";
     private static final String CONDA_ENV = "name: closecast\nchannels:\n- conda-forge\ndependencies:\n- python=3.10\n- pip\n"
@@ -81,7 +82,7 @@ public final class ModelBundle {
     /**
      * Writes {@code MLmodel} from {@code mlmodel} and a manifest over every file in {@code dir}. When the bundle
      * holds the NumPy loader ({@link #writePythonLoader}), the MLmodel file declares the {@value #PYFUNC_FLAVOR}
-     * flavor and the {@code horizon} parameter too.
+     * flavor and the {@code horizon} and {@code intervals} parameters too.
      *
      * @param dir the bundle's directory, holding every file of the bundle already
      * @param mlmodel what the MLmodel file says

@@ -8,6 +8,13 @@ the float32 weights and inputs.
 
 Each target transform, scaler and feature is one small function in a table below, so a new one is one
 function and one table entry.
+
+Intervals (``intervals.json``, the bundle's split-conformal calibration) are computed as the Java service computes
+them (``ForecastModel.forecastWithIntervals``): the calibration's quantile of each level and step times the scale of
+the window, ``forecast * exp(-+ q * scale)``; the scale is the EWMA of the window's absolute daily log returns
+(method ``split-conformal-ewma-abs-return``, point networks) or the distribution head's predicted scale of each
+step's log price (``split-conformal-predicted-scale``, ``model.distribution`` gaussian or student-t). The network's
+outputs are rounded to float32 as the Java forward pass returns them before the scales are taken.
 """
 import json
 import os
@@ -23,6 +30,11 @@ MAGIC_V2 = b"CCLSTMW2"  # adds the distribution key after the head activation
 DISTRIBUTIONS = {"point": 1, "gaussian": 2, "student-t": 3}
 MIN_SCALE = 1e-4  # Distribution.MIN_SCALE
 MAX_HORIZON = 30
+INTERVALS_FILE = "intervals.json"
+EWMA_METHOD = "split-conformal-ewma-abs-return"  # IntervalCalibration.METHOD
+PREDICTED_SCALE_METHOD = "split-conformal-predicted-scale"  # IntervalCalibration.PREDICTED_SCALE_METHOD
+NO_INTERVALS = "none"  # ForecastModel.NO_INTERVALS
+MIN_VOLATILITY = 1e-4  # IntervalCalibration.MIN_VOLATILITY
 
 
 # ---------------------------------------------------------------- scalers: (value, offset, scale) -> value
@@ -219,6 +231,105 @@ def forward(net, x):
     return top @ w + b
 
 
+# ---------------------------------------------------------------- intervals (see IntervalCalibration.java)
+
+def level_name(level):
+    """0.8 -> "80", 0.975 -> "97_5" (IntervalSpec.levelName)."""
+    text = f"{round(level * 100, 10):.10f}".rstrip("0").rstrip(".")
+    return text.replace(".", "_")
+
+
+def softplus32(raw):
+    """Distribution.softplus in float32: raw above 20 as is, else (float) log1p(exp(raw))."""
+    raw = raw.astype(np.float32)
+    with np.errstate(over="ignore"):
+        soft = np.log1p(np.exp(raw.astype(np.float64))).astype(np.float32)
+    return np.where(raw > np.float32(20), raw, soft)
+
+
+def window_log_returns(codec, target):
+    """IntervalCalibration.logReturns: the daily log returns within each encoded window [n, steps] of the target
+    feature (scaled as encoded), unscaled; NaN where a price is not > 0."""
+    _, unscale = SCALERS[codec["scaler"]["kind"]]
+    values = unscale(target, codec["scaler"]["offset"][0], codec["scaler"]["scale"][0])
+    if codec["transform"] == "LOG_RETURN":
+        return values
+    prices = values if codec["transform"] == "LEVEL" else 1.0 + values
+    prev, cur = prices[:, :-1], prices[:, 1:]
+    ok = (prev > 0) & (cur > 0)
+    return np.where(ok, np.log(np.where(ok, cur, 1.0) / np.where(ok, prev, 1.0)), np.nan)
+
+
+def ewma_abs(returns, lam):
+    """IntervalCalibration.volatility: sum lam^age |r| / sum lam^age over the finite returns of each row (age 0 the
+    last), at least MIN_VOLATILITY."""
+    n = returns.shape[1]
+    weights = np.empty(n)
+    w = 1.0
+    for i in range(n - 1, -1, -1):  # the same products as the Java loop
+        weights[i] = w
+        w *= lam
+    finite = np.isfinite(returns)
+    total = np.where(finite, weights, 0.0).sum(axis=1)
+    weighted = np.where(finite, weights * np.abs(np.where(finite, returns, 0.0)), 0.0).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vol = np.where(total == 0, MIN_VOLATILITY, weighted / np.where(total == 0, 1.0, total))
+    return np.maximum(MIN_VOLATILITY, vol)
+
+
+def log_price_scales(codec, outputs32, distribution):
+    """ForecastCodec.logPriceScales of a distribution head's float32 outputs [n, parameters * horizon]: the scale of
+    each trained step's log price [n, horizon], at least MIN_VOLATILITY."""
+    horizon = codec["horizon"]
+    location = outputs32[:, :horizon]
+    scaled = softplus32(outputs32[:, horizon:2 * horizon]) + np.float32(MIN_SCALE)  # float32 sum, as Java's
+    _, unscale = SCALERS[codec["scaler"]["kind"]]
+    spread = codec["scaler"]["scale"][0]
+    sigma = scaled.astype(np.float64) * spread
+    value = unscale(location.astype(np.float64), codec["scaler"]["offset"][0], spread)
+    if codec["transform"] == "LOG_RETURN":
+        s = np.sqrt(np.cumsum(sigma * sigma, axis=1))
+    elif codec["transform"] == "WINDOW_RELATIVE":
+        s = sigma / np.maximum(1.0 + value, 1e-6)
+    else:
+        s = sigma / np.maximum(value, 1e-6)
+    return np.maximum(MIN_VOLATILITY, s)
+
+
+def read_intervals(path, distribution):
+    """The bundle's calibration (IntervalCalibration JSON), checked as the Java loader checks it."""
+    with open(path, encoding="utf-8") as f:
+        c = json.load(f)
+    if c.get("method") not in (EWMA_METHOD, PREDICTED_SCALE_METHOD):
+        raise ValueError(f"{path}: method must be {EWMA_METHOD} or {PREDICTED_SCALE_METHOD}, found {c.get('method')!r}")
+    if c["method"] == PREDICTED_SCALE_METHOD and distribution == "point":
+        raise ValueError(f"{path}: intervals of method {c['method']} need a distribution head, found a point network")
+    q = np.asarray(c["quantiles"], dtype=np.float64)
+    if q.ndim != 2 or q.shape[0] != len(c["levels"]) or q.shape[1] < 1 or not np.all(np.isfinite(q)) or np.any(q < 0):
+        raise ValueError(f"{path}: quantiles must be one row of >= 1 finite values >= 0 per level, found {c['quantiles']}")
+    return {"method": c["method"], "levels": [float(v) for v in c["levels"]], "lambda": float(c["ewmaLambda"]),
+            "quantiles": q}
+
+
+def quantile(calibration, level_index, step):
+    """IntervalCalibration.quantile: beyond the calibrated steps the last one times sqrt(step / steps)."""
+    q = calibration["quantiles"][level_index]
+    steps = len(q)
+    return q[step] if step < steps else q[steps - 1] * np.sqrt((step + 1) / steps)
+
+
+def interval_bounds(calibration, forecast, scales):
+    """IntervalCalibration.intervals: per level (lower, upper) [n, horizon] around forecast [n, horizon], step h
+    scaled by scales[:, min(h, last)]."""
+    out = []
+    for li, level in enumerate(calibration["levels"]):
+        half = np.empty_like(forecast)
+        for h in range(forecast.shape[1]):
+            half[:, h] = quantile(calibration, li, h) * scales[:, min(h, scales.shape[1] - 1)]
+        out.append((level, forecast * np.exp(-half), forecast * np.exp(half)))
+    return out
+
+
 # ---------------------------------------------------------------- the model
 
 class CloseCastModel:
@@ -247,6 +358,12 @@ class CloseCastModel:
         self.required_history = self.window + self.lookback
         self.columns = [self.price_column] + sorted({c for f in codec["features"] for c in FEATURES[f][1]}
                                                     - {self.price_column})
+        path = os.path.join(bundle_dir, INTERVALS_FILE)
+        self.intervals = read_intervals(path, self.net["distribution"]) if os.path.isfile(path) else None
+
+    def interval_method(self):
+        """The method of this version's intervals, as the service's ``interval_method`` says it."""
+        return self.intervals["method"] if self.intervals else NO_INTERVALS
 
     def predicted_scales(self, prices):
         """A distribution head's scales [n, horizon] (scaled target units: softplus(raw) + MIN_SCALE) for price
@@ -296,12 +413,36 @@ class CloseCastModel:
             history = np.concatenate([history, step], axis=1)[:, -self.required_history:]
         return result[:, :horizon]
 
+    def forecast_with_intervals(self, prices, horizon=1, extra=None):
+        """forecast_windows with the intervals the service answers for the same windows: ``{"predictions": [n, h],
+        "intervals": [{"level", "lower": [n, h], "upper": [n, h]}, ...], "interval_method"}`` (no intervals, method
+        ``none``, for a bundle without a calibration)."""
+        forecast = self.forecast_windows(prices, horizon, extra)
+        result = {"predictions": forecast, "intervals": [], "interval_method": self.interval_method()}
+        if not self.intervals:
+            return result
+        history = np.asarray(prices, dtype=np.float64)[:, -self.required_history:]
+        cols = dict({name: np.asarray(v, dtype=np.float64)[:, -self.required_history:]
+                     for name, v in (extra or {}).items()}, price=history)
+        x = self.encode(cols)  # the first step's input, as the service encodes the window once
+        if self.intervals["method"] == PREDICTED_SCALE_METHOD:
+            outputs32 = forward(self.net, x).astype(np.float32)
+            scales = log_price_scales(self.codec, outputs32, self.net["distribution"])
+        else:
+            scales = ewma_abs(window_log_returns(self.codec, x[:, :, 0]), self.intervals["lambda"])[:, None]
+        result["intervals"] = [{"level": level, "lower": lower, "upper": upper}
+                               for level, lower, upper in interval_bounds(self.intervals, forecast, scales)]
+        return result
+
     def predict(self, model_input, params=None):
         """A data frame of consecutive days (the price column, matched case-insensitively, and any columns the
-        features need): forecasts the last window, returning the next ``params['horizon']`` prices (default 1)."""
+        features need): forecasts the last window, returning the next ``params['horizon']`` prices (default 1).
+        With ``params['intervals']`` true, a data frame instead, one row per step: ``step``, ``prediction``, per level
+        ``lower_80``, ``upper_80``, ... (the service's intervals) and ``interval_method``."""
         import pandas as pd
 
         horizon = int((params or {}).get("horizon", 1) or 1)
+        intervals = bool((params or {}).get("intervals", False))
         frame = model_input if isinstance(model_input, pd.DataFrame) else pd.DataFrame(model_input)
         by_lower = {str(c).lower(): c for c in frame.columns}
         cols = {}
@@ -313,7 +454,15 @@ class CloseCastModel:
         prices = cols.pop(self.price_column)
         if self.price_column == "Close" and "HIGH_LOW_RANGE" in self.codec["features"]:
             cols["Close"] = prices
-        return self.forecast_windows(prices, horizon, cols)[0]
+        if not intervals:
+            return self.forecast_windows(prices, horizon, cols)[0]
+        f = self.forecast_with_intervals(prices, horizon, cols)
+        frame = {"step": np.arange(1, horizon + 1), "prediction": f["predictions"][0]}
+        for band in f["intervals"]:
+            frame["lower_" + level_name(band["level"])] = band["lower"][0]
+            frame["upper_" + level_name(band["level"])] = band["upper"][0]
+        frame["interval_method"] = [f["interval_method"]] * horizon
+        return pd.DataFrame(frame)
 
 
 def _load_pyfunc(data_path):

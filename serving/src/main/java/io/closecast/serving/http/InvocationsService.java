@@ -42,6 +42,9 @@ import io.helidon.webserver.http.ServerResponse;
  *   <li>{@code instances} / {@code inputs} as an array of prices is one window ({@code {"predictions": [p1..pn]}});
  *       as an array of arrays it is several windows ({@code {"predictions": [[..], [..]]}}); {@code inputs} as an
  *       object {@code {"<price column>": [..]}} is one window.</li>
+ *   <li>Every answer also says {@code "interval_method"}: the method of the version's intervals (as
+ *       {@code /v1/predict} says it; {@code none} for a version without a calibration), beside MLflow's
+ *       {@code predictions}, which MLflow's scoring clients read (they ignore other keys).</li>
  * </ul>
  */
 public final class InvocationsService implements HttpService {
@@ -83,31 +86,36 @@ public final class InvocationsService implements HttpService {
                     ? Inputs.horizon(req.query().get("horizon"), "horizon", info.maxHorizon()) : 1;
             StringBuilder sb = new StringBuilder(256);
             Runnable shadow = () -> { };
+            String method;
             sb.append("{\"predictions\":");
             if (type.equals("text/csv")) {
                 int horizon = queryHorizon;
                 Inputs.CsvWindow w = Inputs.csvWindow(new String(body, StandardCharsets.UTF_8),
                         info.priceColumn(), info.windowLength());
+                ForecastModel.Forecast f = tracker.isPresent()
+                        ? PredictService.forecastWithIntervals(lease, w.prices(), horizon)
+                        : pricesChecked(lease, w.prices(), horizon);
+                JsonText.numbers(sb, f.prices());
+                method = f.intervalMethod();
                 if (tracker.isPresent()) {
-                    ForecastModel.Forecast f = PredictService.forecastWithIntervals(lease, w.prices(), horizon);
-                    JsonText.numbers(sb, f.prices());
                     String id = PredictService.log(tracker, info, Optional.of(w.dates().getLast()), horizon, f,
                             Inputs.naive(w.prices(), horizon));
                     res.header(Responses.REQUEST_ID, id);
                     shadow = () -> ShadowRun.after(models, tracker, info, w.prices(), horizon,
                             Optional.of(w.dates().getLast()), id);
-                } else {
-                    JsonText.numbers(sb, PredictService.forecast(lease, w.prices(), horizon));
                 }
                 lease.meters().predictions(1);
             } else {
                 StringBuilder intervals = new StringBuilder();
-                json(JsonText.requireObject(JsonText.parse(body)), lease, sb, intervals);
+                method = json(JsonText.requireObject(JsonText.parse(body)), lease, sb, intervals);
                 tracker.ifPresent(t -> t.undated(info.name()));
                 if (!intervals.isEmpty()) {
                     sb.append(",\"intervals\":").append(intervals);
                 }
             }
+            // beside MLflow's "predictions" (its scoring clients read that key and ignore the others)
+            sb.append(",\"interval_method\":");
+            JsonText.quote(sb, method);
             sb.append('}');
             res.header(Responses.MODEL_VERSION, info.version());
             res.header(Responses.CLOSES_USED, Integer.toString(info.windowLength()));
@@ -120,7 +128,8 @@ public final class InvocationsService implements HttpService {
     private record Params(int horizon, boolean intervals) {
     }
 
-    private void json(JsonNode root, VersionLease lease, StringBuilder sb, StringBuilder intervals) {
+    /** Answers a JSON body into {@code sb} (and {@code intervals}); returns the forecasts' interval method. */
+    private String json(JsonNode root, VersionLease lease, StringBuilder sb, StringBuilder intervals) {
         ModelInfo info = lease.info();
         String format = null;
         TreeSet<String> keys = new TreeSet<>();
@@ -141,11 +150,11 @@ public final class InvocationsService implements HttpService {
         }
         Params params = params(root.get("params"), info);
         JsonNode data = root.get(format);
-        switch (format) {
+        return switch (format) {
             case "dataframe_split" -> one(sb, intervals, lease, dataframeSplit(data, info), params);
             case "dataframe_records" -> one(sb, intervals, lease, dataframeRecords(data, info), params);
             default -> tensor(sb, intervals, lease, data, format, params);
-        }
+        };
     }
 
     private static Params params(JsonNode params, ModelInfo info) {
@@ -171,24 +180,40 @@ public final class InvocationsService implements HttpService {
                 intervals != null && intervals.asBoolean(false));
     }
 
-    /** One window's forecast into {@code sb}, and its intervals into {@code intervals} when asked for. */
-    private void forecast(StringBuilder sb, StringBuilder intervals, VersionLease lease, double[] window, Params params) {
+    /**
+     * One window's forecast into {@code sb}, and its intervals into {@code intervals} when asked for; returns the
+     * interval method of the forecast (said also when the intervals were not asked for).
+     */
+    private String forecast(StringBuilder sb, StringBuilder intervals, VersionLease lease, double[] window, Params params) {
+        ForecastModel.Forecast f;
         if (params.intervals()) {
-            ForecastModel.Forecast f = PredictService.forecastWithIntervals(lease, window, params.horizon());
-            JsonText.numbers(sb, f.prices());
+            f = PredictService.forecastWithIntervals(lease, window, params.horizon());
             PredictService.intervals(intervals, f.intervals());
         } else {
-            JsonText.numbers(sb, PredictService.forecast(lease, window, params.horizon()));
+            f = pricesChecked(lease, window, params.horizon());
         }
+        JsonText.numbers(sb, f.prices());
+        return f.intervalMethod();
     }
 
-    private void one(StringBuilder sb, StringBuilder intervals, VersionLease lease, double[] window, Params params) {
-        forecast(sb, intervals, lease, window, params);
+    /**
+     * The forecast with its intervals, only its prices checked: a point request is not refused for a bound it did
+     * not ask for, yet says the interval method of the version's forecasts.
+     */
+    private static ForecastModel.Forecast pricesChecked(VersionLease lease, double[] window, int horizon) {
+        ForecastModel.Forecast f = lease.forecaster().forecastWithIntervals(window, horizon);
+        PredictService.check(lease, f.prices(), horizon);
+        return f;
+    }
+
+    private String one(StringBuilder sb, StringBuilder intervals, VersionLease lease, double[] window, Params params) {
+        String method = forecast(sb, intervals, lease, window, params);
         lease.meters().predictions(1);
+        return method;
     }
 
-    private void tensor(StringBuilder sb, StringBuilder intervals, VersionLease lease, JsonNode data, String field,
-                        Params params) {
+    private String tensor(StringBuilder sb, StringBuilder intervals, VersionLease lease, JsonNode data, String field,
+                          Params params) {
         ModelInfo info = lease.info();
         if (data.isObject()) {
             String key = data.size() == 1 ? priceKey(data, info) : null;
@@ -196,16 +221,14 @@ public final class InvocationsService implements HttpService {
                 throw ApiException.badField(field, "expected an object with the single key " + JsonText.abbreviate(info.priceColumn())
                         + " (the model's price column), found keys " + keys(data));
             }
-            one(sb, intervals, lease, Inputs.window(data.get(key), field + "." + key, info.windowLength()), params);
-            return;
+            return one(sb, intervals, lease, Inputs.window(data.get(key), field + "." + key, info.windowLength()), params);
         }
         if (!data.isArray() || data.isEmpty()) {
             throw ApiException.badField(field, "expected an array of " + info.windowLength()
                     + " prices or an array of such arrays, found " + JsonText.describe(data));
         }
         if (!data.get(0).isArray()) {
-            one(sb, intervals, lease, Inputs.window(data, field, info.windowLength()), params);
-            return;
+            return one(sb, intervals, lease, Inputs.window(data, field, info.windowLength()), params);
         }
         if (data.size() > MAX_WINDOWS) {
             throw ApiException.badField(field, "expected at most " + MAX_WINDOWS + " windows, found " + data.size());
@@ -218,6 +241,7 @@ public final class InvocationsService implements HttpService {
         if (params.intervals()) {
             intervals.append('[');
         }
+        String method = ForecastModel.NO_INTERVALS;
         for (int i = 0; i < windows.size(); i++) {
             if (i > 0) {
                 sb.append(',');
@@ -225,13 +249,14 @@ public final class InvocationsService implements HttpService {
                     intervals.append(',');
                 }
             }
-            forecast(sb, intervals, lease, windows.get(i), params);
+            method = forecast(sb, intervals, lease, windows.get(i), params); // one version: one method for all
         }
         sb.append(']');
         if (params.intervals()) {
             intervals.append(']');
         }
         lease.meters().predictions(windows.size());
+        return method;
     }
 
     private static double[] dataframeSplit(JsonNode split, ModelInfo info) {

@@ -11,14 +11,16 @@ import io.closecast.serving.models.ModelState;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.closecast.model.risk.CalibrationRecord;
+
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * {@code GET /v1/model} (one model configured) and {@code GET /v1/models/{name}}: the serving version, its provenance
- * and test metrics; 503 while none serves. {@code GET /v1/models}: every configured model, its state, the version
+ * {@code GET /v1/model} (one model configured) and {@code GET /v1/models/{name}}: the serving version, its provenance,
+ * test metrics and recorded interval test results ({@code calibration}); 503 while none serves. {@code GET /v1/models}: every configured model, its state, the version
  * that serves and what its alias points at.
  */
 public final class ModelService implements HttpService {
@@ -82,6 +84,8 @@ public final class ModelService implements HttpService {
             res.header(Responses.MODEL_VERSION, info.version());
             StringBuilder sb = describe(info, models.sourceDescription());
             sb.setLength(sb.length() - 1);
+            sb.append(",\"calibration\":");
+            calibration(sb, info.calibration());
             sb.append(",\"state\":");
             state(sb, models.status(), models.alias());
             sb.append('}');
@@ -130,6 +134,52 @@ public final class ModelService implements HttpService {
             JsonText.quote(sb, e);
         });
         sb.append("},\"from_cache\":").append(status.fromCache()).append('}');
+    }
+
+    /**
+     * The version's recorded interval test results: {@code {"alpha": 0.05, "test": {...}, "evaluation": {...}}}, each
+     * period present only when recorded, with {@code range}, {@code days}, {@code in_sample} when recorded, its
+     * {@code verdict} ({@code pass} when every level passes, {@code fail} when one fails) and {@code levels}: per
+     * level {@code level}, {@code coverage}, {@code kupiec_p}, {@code christoffersen_ind_p}, {@code christoffersen_cc_p},
+     * {@code interval_score}, {@code garch_interval_score}, {@code dm_garch_p_two_sided} and {@code verdict} (Kupiec
+     * and Christoffersen conditional coverage both not rejected at alpha). A statistic not recorded is left out.
+     */
+    static void calibration(StringBuilder sb, CalibrationRecord record) {
+        sb.append("{\"alpha\":").append(CalibrationRecord.ALPHA);
+        for (CalibrationRecord.Period p : record.periods()) {
+            sb.append(',');
+            JsonText.quote(sb, p.name());
+            sb.append(":{");
+            int start = sb.length();
+            p.range().ifPresent(r -> {
+                sb.append("\"range\":");
+                JsonText.quote(sb, r);
+            });
+            p.days().ifPresent(d -> sb.append(sb.length() > start ? "," : "").append("\"days\":").append(d));
+            p.inSample().ifPresent(b -> sb.append(sb.length() > start ? "," : "").append("\"in_sample\":").append(b));
+            p.passes().ifPresent(v -> sb.append(sb.length() > start ? "," : "").append("\"verdict\":\"")
+                    .append(v ? "pass" : "fail").append('"'));
+            sb.append(sb.length() > start ? "," : "").append("\"levels\":[");
+            for (int i = 0; i < p.levels().size(); i++) {
+                CalibrationRecord.Level l = p.levels().get(i);
+                sb.append(i > 0 ? "," : "").append("{\"level\":").append(l.level());
+                number(sb, "coverage", l.coverage());
+                number(sb, "kupiec_p", l.kupiecP());
+                number(sb, "christoffersen_ind_p", l.independenceP());
+                number(sb, "christoffersen_cc_p", l.conditionalCoverageP());
+                number(sb, "interval_score", l.intervalScore());
+                number(sb, "garch_interval_score", l.garchIntervalScore());
+                number(sb, "dm_garch_p_two_sided", l.dmGarchP());
+                l.passes().ifPresent(v -> sb.append(",\"verdict\":\"").append(v ? "pass" : "fail").append('"'));
+                sb.append('}');
+            }
+            sb.append("]}");
+        }
+        sb.append('}');
+    }
+
+    private static void number(StringBuilder sb, String key, java.util.Optional<Double> value) {
+        value.ifPresent(v -> sb.append(",\"").append(key).append("\":").append(v)); // finite: CalibrationRecord reads no other
     }
 
     /** The model as JSON (also used by the readiness answer). */

@@ -171,7 +171,7 @@ public final class PredictService implements HttpService {
         return out;
     }
 
-    private static void check(VersionLease lease, double[] out, int horizon) {
+    static void check(VersionLease lease, double[] out, int horizon) {
         if (out == null || out.length != horizon) {
             throw ApiException.create(500, "model_error", "model " + lease.info().name() + " v" + lease.info().version()
                     + " returned " + (out == null ? "nothing" : out.length + " values") + ", expected " + horizon);

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.closecast.model.risk.CalibrationRecord;
+
 /**
  * What a loaded model version is.
  *
@@ -23,6 +25,8 @@ import java.util.Objects;
  * @param testMetrics  test-set metrics from the training run (e.g. {@code test_mae}, {@code naive_test_mae})
  * @param loadedAt     when this process loaded it
  * @param symbol       the symbol whose prices it was trained on (e.g. {@code MSFT}); empty when the bundle does not say
+ * @param calibration  the out-of-sample interval test results recorded on the version (training's test period, the
+ *                     latest {@code closecast evaluate}); none recorded: no period
  */
 public record ModelInfo(String name,
                         String version,
@@ -35,7 +39,8 @@ public record ModelInfo(String name,
                         List<String> features,
                         Map<String, Double> testMetrics,
                         Instant loadedAt,
-                        String symbol) {
+                        String symbol,
+                        CalibrationRecord calibration) {
 
     public ModelInfo {
         VersionRef.requireText(name, "name");
@@ -57,6 +62,15 @@ public record ModelInfo(String name,
         }
         testMetrics = Map.copyOf(testMetrics);
         Objects.requireNonNull(symbol, "symbol");
+        Objects.requireNonNull(calibration, "calibration");
+    }
+
+    /** A version without recorded calibration results. */
+    public ModelInfo(String name, String version, String runId, String alias, LocalDate trainedFrom, LocalDate trainedTo,
+                     int windowLength, int maxHorizon, List<String> features, Map<String, Double> testMetrics,
+                     Instant loadedAt, String symbol) {
+        this(name, version, runId, alias, trainedFrom, trainedTo, windowLength, maxHorizon, features, testMetrics, loadedAt,
+                symbol, new CalibrationRecord(List.of()));
     }
 
     /** A version whose training symbol is not known. */

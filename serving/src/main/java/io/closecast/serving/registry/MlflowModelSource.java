@@ -37,6 +37,7 @@ import io.closecast.model.bundle.ForecastModel;
 import io.closecast.model.bundle.ModelBundle;
 import io.closecast.model.ModelException;
 import io.closecast.model.dataset.Target;
+import io.closecast.model.risk.CalibrationRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -283,7 +284,7 @@ public final class MlflowModelSource implements ModelSource {
     /**
      * What a loaded bundle is: coordinates from the registry, window and horizon from the model, training range and
      * price column from the MLmodel flavor, test metrics ({@code test_*}, {@code naive_test_*}, {@code wf_mean_*})
-     * from the version's tags.
+     * and the interval test results ({@link CalibrationRecord}) from the version's tags.
      */
     static ModelInfo info(VersionRef ref, ForecastModel model, Map<String, String> tags, String through, Instant loadedAt) {
         ModelBundle.MlModel mlmodel = model.mlmodel();
@@ -316,7 +317,8 @@ public final class MlflowModelSource implements ModelSource {
         });
         Object symbol = mlmodel.flavor().get("symbol");
         return new ModelInfo(ref.name(), ref.version(), ref.runId(), through, train[0], train[1], model.requiredHistory(),
-                model.maxHorizon(), features, metrics, loadedAt, symbol == null ? "" : symbol.toString());
+                model.maxHorizon(), features, metrics, loadedAt, symbol == null ? "" : symbol.toString(),
+                CalibrationRecord.read(tags));
     }
 
     private static LocalDate[] range(String text, String key, String where) {

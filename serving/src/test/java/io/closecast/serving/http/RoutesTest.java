@@ -212,6 +212,42 @@ public class RoutesTest {
     }
 
     @Test
+    void invocationsSayTheIntervalMethodBesideThePredictions() {
+        String method = "split-conformal-ewma-abs-return"; // the test model's calibration method
+        // with intervals asked for, one window and several: the method and the intervals of /v1/predict
+        JsonNode asked = TestClient.json(ok(client.post("/invocations", "application/json",
+                "{\"inputs\": [100, 101, 102, 103, 104], \"params\": {\"horizon\": 2, \"intervals\": true}}")));
+        JsonNode predicted = TestClient.json(ok(client.post("/v1/predict", "application/json",
+                "{\"closes\": [100, 101, 102, 103, 104], \"horizon\": 2}")));
+        assertEquals(method, asked.get("interval_method").asText(), asked.toString());
+        assertEquals(predicted.get("interval_method"), asked.get("interval_method"));
+        assertEquals(predicted.get("intervals"), asked.get("intervals"));
+        JsonNode batch = TestClient.json(ok(client.post("/invocations", "application/json",
+                "{\"instances\": [[100, 101, 102, 103, 104], [50, 50, 50, 50, 50]], \"params\": {\"intervals\": true}}")));
+        assertEquals(method, batch.get("interval_method").asText(), batch.toString());
+        assertEquals(2, batch.get("intervals").size(), batch.toString());
+        // without intervals (every MLflow form and CSV): the method is said, the intervals are not given
+        for (String body : List.of("{\"inputs\": [100, 101, 102, 103, 104]}",
+                "{\"dataframe_records\": [{\"Close\": 100}, {\"Close\": 102}, {\"Close\": 104}, {\"Close\": 106}, {\"Close\": 108}]}",
+                "{\"instances\": [[100, 101, 102, 103, 104], [50, 50, 50, 50, 50]]}")) {
+            JsonNode plain = TestClient.json(ok(client.post("/invocations", "application/json", body)));
+            assertEquals(method, plain.get("interval_method").asText(), body);
+            assertFalse(plain.has("intervals"), "intervals only when asked for: " + plain);
+            assertEquals(List.of("predictions", "interval_method"), fieldNames(plain), "MLflow's predictions first: " + plain);
+        }
+        JsonNode csv = TestClient.json(ok(client.post("/invocations", "text/csv",
+                "date,close\n2024-01-02,100\n2024-01-03,101\n2024-01-04,102\n2024-01-05,103\n2024-01-08,104\n")));
+        assertEquals(method, csv.get("interval_method").asText(), csv.toString());
+        assertEquals("[105.0]", csv.get("predictions").toString());
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
     void modelDescribesTheServingVersion() {
         HttpResponse<String> res = client.get("/v1/model");
         assertEquals(200, res.statusCode(), res.body());
@@ -223,6 +259,26 @@ public class RoutesTest {
         assertEquals(0.45, json.at("/test_metrics/naive_test_mae").asDouble(), 0);
         assertEquals("2022-12-30", json.get("trained_to").asText());
         assertTrue(Instant.parse(json.get("loaded_at").asText()).isBefore(Instant.now().plusSeconds(1)));
+    }
+
+    @Test
+    void modelShowsTheRecordedCalibrationTestsWithAVerdictPerLevel() throws Exception {
+        // the test model's tags (DriftForecaster.CALIBRATION_TAGS): the whole object, numbers as recorded, nothing added
+        JsonNode expected = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                {"alpha": 0.05,
+                 "test": {"days": 250, "verdict": "fail", "levels": [
+                   {"level": 0.8, "coverage": 0.79, "kupiec_p": 0.7, "christoffersen_ind_p": 0.4, "christoffersen_cc_p": 0.6,
+                    "interval_score": 9.5, "garch_interval_score": 9.75, "dm_garch_p_two_sided": 0.3, "verdict": "pass"},
+                   {"level": 0.95, "coverage": 0.91, "kupiec_p": 0.01, "christoffersen_ind_p": 0.5, "christoffersen_cc_p": 0.03,
+                    "interval_score": 14.5, "garch_interval_score": 13.25, "verdict": "fail"}]},
+                 "evaluation": {"range": "2023-01-03..2023-12-29", "days": 250, "in_sample": false, "verdict": "pass",
+                   "levels": [{"level": 0.8, "coverage": 0.8, "kupiec_p": 1.0, "christoffersen_cc_p": 0.25,
+                    "interval_score": 8.5, "garch_interval_score": 8.75, "verdict": "pass"}]}}""");
+        for (String path : List.of("/v1/model", "/v1/models/" + io.closecast.serving.TestModelSource.NAME)) {
+            HttpResponse<String> res = client.get(path);
+            assertEquals(200, res.statusCode(), res.body());
+            assertEquals(expected, TestClient.json(res).get("calibration"), path + ": " + res.body());
+        }
     }
 
     @Test
