@@ -60,6 +60,8 @@ public final class AlertReceiver implements AutoCloseable {
     private final Map<String, AtomicLong> alerts = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> retrains = new ConcurrentHashMap<>();
     private volatile double lastSuccess = 0;
+    /** The last success, or the receiver's start before any: what the staleness gauge counts sessions from. */
+    private volatile java.time.Instant since;
 
     /**
      * A receiver on {@code port} (0: any free one), not started yet.
@@ -80,6 +82,7 @@ public final class AlertReceiver implements AutoCloseable {
         this.alertNames = Set.copyOf(alertNames);
         this.retrain = Objects.requireNonNull(retrain, "retrain");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.since = clock.instant();
         this.server = HttpServer.create(new InetSocketAddress(port), 0);
         server.createContext("/alerts", this::alerts);
         server.createContext("/metrics", this::metrics);
@@ -154,7 +157,9 @@ public final class AlertReceiver implements AutoCloseable {
         try {
             Retrainer.Status status = retrain.apply(trigger);
             count(retrains, status.name().toLowerCase(Locale.ROOT));
-            lastSuccess = clock.millis() / 1000.0;
+            java.time.Instant now = clock.instant();
+            since = now;
+            lastSuccess = now.toEpochMilli() / 1000.0;
         } catch (RuntimeException | Error e) {
             count(retrains, "failed");
             LOG.warn("Retrain ({}) failed: {}", trigger, e.getMessage());
@@ -189,6 +194,11 @@ public final class AlertReceiver implements AutoCloseable {
             text.append("# HELP closecast_retrain_last_success_timestamp_seconds When a retrain last ended without failing.\n")
                     .append("# TYPE closecast_retrain_last_success_timestamp_seconds gauge\n")
                     .append("closecast_retrain_last_success_timestamp_seconds ").append(lastSuccess).append('\n');
+            text.append("# HELP closecast_retrain_trading_sessions_since_success US trading sessions closed since a retrain")
+                    .append(" last ended without failing (or since the receiver started).\n")
+                    .append("# TYPE closecast_retrain_trading_sessions_since_success gauge\n")
+                    .append("closecast_retrain_trading_sessions_since_success ")
+                    .append(tradingSessionsSinceSuccess()).append('\n');
             byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
@@ -196,6 +206,14 @@ public final class AlertReceiver implements AutoCloseable {
                 out.write(body);
             }
         }
+    }
+
+    /**
+     * US trading sessions ({@link TradingSessions}) closed since a retrain last ended without failing, or since the
+     * receiver started when none has yet; computed from the clock on each scrape.
+     */
+    public int tradingSessionsSinceSuccess() {
+        return TradingSessions.closedBetween(since, clock.instant());
     }
 
     private static void count(Map<String, AtomicLong> counters, String key) {
