@@ -78,6 +78,9 @@ public final class PromoteCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the verdict as JSON.")
     boolean json;
 
+    @CommandLine.Mixin
+    ServabilityOptions servability;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -90,9 +93,10 @@ public final class PromoteCommand implements Callable<Integer> {
         if (!force && reason != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--reason is only for --force");
         }
+        io.closecast.model.bundle.Servability.Budget budget = servability.budget(spec);
         Path cache = Files.createTempDirectory("closecast-gate");
         try (MlflowClient client = MlflowConnection.connect()) {
-            Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), RunMetadata.user()).promote(
+            Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), RunMetadata.user(), budget).promote(
                     new Promotion.Request(name, version, alias, new Gate.Policy(maxMase, days, requireSignificance,
                             Gate.Policy.DEFAULT.alpha(), PromotionObjective.parse(objective, "--objective")),
                             force ? Optional.of(reason) : Optional.empty()),

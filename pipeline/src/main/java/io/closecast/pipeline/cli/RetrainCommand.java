@@ -84,12 +84,16 @@ public final class RetrainCommand implements Callable<Integer> {
             description = "With --listen: the alerts that start a retrain (default: ${DEFAULT-VALUE}).")
     java.util.List<String> alertNames;
 
+    @CommandLine.Mixin
+    ServabilityOptions servability;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        servability.budget(spec); // a bad option fails before any retrain
         java.util.Optional<RetrainSchedule> schedule = every == null ? Optional.empty()
                 : Optional.of(new RetrainSchedule(RetrainSchedule.parseEvery(every), at, zoneId()));
         if (listen != null) {
@@ -134,7 +138,9 @@ public final class RetrainCommand implements Callable<Integer> {
                 Optional.ofNullable(prices).map(Path::toAbsolutePath), force, trigger, policy, lease, Duration.ofSeconds(2),
                 fetch ? Optional.of(baseUrl) : Optional.empty());
         try (MlflowClient client = MlflowConnection.connect()) {
-            return new Retrainer(client, Clock.systemUTC(), json ? new PrintWriter(java.io.Writer.nullWriter()) : out).runAll(request);
+            return new Retrainer(client, Clock.systemUTC(), json ? new PrintWriter(java.io.Writer.nullWriter()) : out,
+                    configured -> servability.budget(spec, configured))
+                    .runAll(request);
         }
     }
 
