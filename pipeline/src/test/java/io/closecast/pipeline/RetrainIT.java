@@ -88,6 +88,9 @@ class RetrainIT {
         assertEquals("promoted", run1.tags().get("closecast.retrain.verdict"));
         assertTrue(run1.tags().get("closecast.retrain.data_range").endsWith("..2024-11-29"), run1.tags().toString());
         assertTrue(run1.metric("retrain_seconds").isPresent());
+        assertEquals(run1.info().endTime(), new io.closecast.pipeline.retrain.Retrainer(client, java.time.Clock.systemUTC(),
+                new java.io.PrintWriter(java.io.Writer.nullWriter())).lastFinished(config),
+                "the receiver's staleness gauge sees this retrain through MLflow");
         assertEquals("", client.registry().getRegisteredModel(model).tags().getOrDefault("closecast.retrain.lock", ""),
                 "the lock is released");
 

@@ -98,7 +98,8 @@ public final class RetrainCommand implements Callable<Integer> {
                 : Optional.of(new RetrainSchedule(RetrainSchedule.parseEvery(every), at, zoneId()));
         if (listen != null) {
             try (AlertReceiver receiver = new AlertReceiver(listen, System.getenv("CLOSECAST_RETRAIN_TOKEN"),
-                    java.util.Set.copyOf(alertNames), t -> worst(runOnce(out, t)), Clock.systemUTC()).start()) {
+                    java.util.Set.copyOf(alertNames), t -> worst(runOnce(out, t)), Clock.systemUTC(),
+                    this::lastFinished).start()) {
                 out.printf(Locale.ROOT, "retrain webhook receiver on :%d (POST /alerts, GET /metrics); retrains on %s%n",
                         receiver.port(), alertNames);
                 out.flush();
@@ -141,6 +142,14 @@ public final class RetrainCommand implements Callable<Integer> {
             return new Retrainer(client, Clock.systemUTC(), json ? new PrintWriter(java.io.Writer.nullWriter()) : out,
                     configured -> servability.budget(spec, configured))
                     .runAll(request);
+        }
+    }
+
+    /** When a retrain of the config's models last ended without failing, as MLflow records it (any process's). */
+    private Optional<java.time.Instant> lastFinished() {
+        try (MlflowClient client = MlflowConnection.connect()) {
+            return new Retrainer(client, Clock.systemUTC(), new PrintWriter(java.io.Writer.nullWriter()))
+                    .lastFinished(config.toAbsolutePath());
         }
     }
 

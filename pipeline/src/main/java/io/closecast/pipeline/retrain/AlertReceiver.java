@@ -62,6 +62,10 @@ public final class AlertReceiver implements AutoCloseable {
     private volatile double lastSuccess = 0;
     /** The last success, or the receiver's start before any: what the staleness gauge counts sessions from. */
     private volatile java.time.Instant since;
+    /** The newest retrain that ended without failing as MLflow records it, whoever ran it (a CronJob's pod...). */
+    private final java.util.function.Supplier<java.util.Optional<java.time.Instant>> recorded;
+    private volatile java.time.Instant recordedSuccess = java.time.Instant.EPOCH;
+    private final java.util.concurrent.ScheduledExecutorService recorder;
 
     /**
      * A receiver on {@code port} (0: any free one), not started yet.
@@ -72,6 +76,17 @@ public final class AlertReceiver implements AutoCloseable {
      */
     public AlertReceiver(int port, String token, Set<String> alertNames, Function<String, Retrainer.Status> retrain,
                          Clock clock) throws IOException {
+        this(port, token, alertNames, retrain, clock, java.util.Optional::empty);
+    }
+
+    /**
+     * As above; {@code recorded} tells when a retrain of the same models last ended without failing as MLflow records
+     * it (any process's: {@link Retrainer#lastFinished}), asked once a minute in the background (a failure keeps the
+     * last answer), so the staleness gauge also counts the retrains of a CronJob or another receiver.
+     */
+    public AlertReceiver(int port, String token, Set<String> alertNames, Function<String, Retrainer.Status> retrain,
+                         Clock clock, java.util.function.Supplier<java.util.Optional<java.time.Instant>> recorded)
+            throws IOException {
         if (token == null || token.isBlank()) {
             throw new PipelineException("the webhook receiver needs a bearer token (CLOSECAST_RETRAIN_TOKEN), found none");
         }
@@ -83,6 +98,12 @@ public final class AlertReceiver implements AutoCloseable {
         this.retrain = Objects.requireNonNull(retrain, "retrain");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.since = clock.instant();
+        this.recorded = Objects.requireNonNull(recorded, "recorded");
+        this.recorder = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "closecast-retrain-recorded");
+            t.setDaemon(true);
+            return t;
+        });
         this.server = HttpServer.create(new InetSocketAddress(port), 0);
         server.createContext("/alerts", this::alerts);
         server.createContext("/metrics", this::metrics);
@@ -90,6 +111,7 @@ public final class AlertReceiver implements AutoCloseable {
     }
 
     public AlertReceiver start() {
+        recorder.scheduleWithFixedDelay(this::refreshRecorded, 0, 1, java.util.concurrent.TimeUnit.MINUTES);
         server.start();
         return this;
     }
@@ -213,7 +235,18 @@ public final class AlertReceiver implements AutoCloseable {
      * receiver started when none has yet; computed from the clock on each scrape.
      */
     public int tradingSessionsSinceSuccess() {
-        return TradingSessions.closedBetween(since, clock.instant());
+        java.time.Instant own = since;
+        java.time.Instant other = recordedSuccess;
+        return TradingSessions.closedBetween(other.isAfter(own) ? other : own, clock.instant());
+    }
+
+    /** Asks MLflow (through {@code recorded}) when a retrain last ended without failing; a failure keeps the last answer. */
+    void refreshRecorded() {
+        try {
+            recorded.get().ifPresent(at -> recordedSuccess = at);
+        } catch (RuntimeException e) {
+            LOG.debug("Last finished retrain not read from MLflow: {}", e.getMessage());
+        }
     }
 
     private static void count(Map<String, AtomicLong> counters, String key) {
@@ -245,5 +278,6 @@ public final class AlertReceiver implements AutoCloseable {
     public void close() {
         server.stop(0);
         worker.shutdownNow();
+        recorder.shutdownNow();
     }
 }

@@ -331,6 +331,35 @@ public final class Retrainer {
         }
     }
 
+    /**
+     * When the retrains of {@code config}'s models (each symbol of a fleet or sweep file) last ended without failing as
+     * MLflow records them, whoever ran them: their newest FINISHED retrain run's end; for several models the stalest
+     * one's. Empty when a model has none yet (or its experiment does not exist).
+     */
+    public Optional<java.time.Instant> lastFinished(Path config) {
+        YamlConfig yaml = YamlConfig.load(config);
+        Path root = ProjectRoot.of(config);
+        List<TrainConfig> bases = yaml.root().has("sweep")
+                ? SweepFile.readAll(config, root).stream().map(SweepFile::base).toList()
+                : List.of(TrainConfig.read(yaml, root));
+        Optional<java.time.Instant> stalest = Optional.empty();
+        for (TrainConfig base : bases) {
+            Optional<java.time.Instant> last = client.findExperimentByName(base.tracking().experiment())
+                    .flatMap(e -> client.searchRuns(io.closecast.mlflow.entities.RunSearch.builder(e.id())
+                            .filter("tags.`" + ClosecastTags.RUN_TYPE + "` = 'retrain' and tags.`"
+                                    + ClosecastTags.REGISTERED_MODEL + "` = '"
+                                    + base.tracking().registeredModel().replace("'", "\\'")
+                                    + "' and attributes.status = 'FINISHED'")
+                            .orderBy("attributes.end_time DESC").maxResults(1).build()).items().stream().findFirst())
+                    .flatMap(run -> run.info().endTime());
+            if (last.isEmpty()) {
+                return Optional.empty();
+            }
+            stalest = stalest.isEmpty() || last.get().isBefore(stalest.get()) ? last : stalest;
+        }
+        return stalest;
+    }
+
     /** A version already registered by a retrain for data to {@code day}. */
     private Optional<ModelVersion> retrainedFor(String model, LocalDate day) {
         return client.registry().searchModelVersions("name = '" + model.replace("'", "\\'") + "'", List.of()).stream()

@@ -98,6 +98,36 @@ class TradingSessionsTest {
     }
 
     @Test
+    void aRetrainRecordedInMlflowByAnotherProcessCountsAsASuccessAndAnUnreadableMlflowKeepsTheLastAnswer() throws Exception {
+        MovingClock clock = new MovingClock(ny("2026-11-30T12:00")); // Monday
+        java.util.concurrent.atomic.AtomicReference<Object> answer = new java.util.concurrent.atomic.AtomicReference<>(
+                java.util.Optional.empty());
+        try (AlertReceiver receiver = new AlertReceiver(0, "t", java.util.Set.of("A"), trigger -> Retrainer.Status.REFUSED,
+                clock, () -> {
+                    Object a = answer.get();
+                    if (a instanceof RuntimeException e) {
+                        throw e;
+                    }
+                    @SuppressWarnings("unchecked")
+                    java.util.Optional<Instant> at = (java.util.Optional<Instant>) a;
+                    return at;
+                })) {
+            clock.now = ny("2026-12-03T17:00"); // Monday to Thursday's closes since the start
+            receiver.refreshRecorded();
+            assertEquals(4, receiver.tradingSessionsSinceSuccess(), "none recorded: from the receiver's start");
+            answer.set(java.util.Optional.of(ny("2026-12-02T22:31"))); // a CronJob's retrain after Wednesday's close
+            receiver.refreshRecorded();
+            assertEquals(1, receiver.tradingSessionsSinceSuccess(), "Thursday's close only");
+            answer.set(new IllegalStateException("MLflow down"));
+            receiver.refreshRecorded();
+            assertEquals(1, receiver.tradingSessionsSinceSuccess(), "the last answer stays");
+            answer.set(java.util.Optional.of(ny("2026-11-25T22:31"))); // older than the receiver's start: its start counts
+            receiver.refreshRecorded();
+            assertEquals(4, receiver.tradingSessionsSinceSuccess());
+        }
+    }
+
+    @Test
     void theCloseIsInNewYorkTimeAcrossDaylightSaving() {
         // 2026-11-02 (Monday, EST): 16:00 New York is 21:00 UTC
         Instant friday = ny("2026-10-30T22:30");
