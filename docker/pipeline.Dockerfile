@@ -42,5 +42,8 @@ ENV SPARK_HOME=/opt/spark
 # ND4J keeps most of its memory off-heap: -Xmx bounds only the Java heap, so leave the container room.
 # (--sun-misc-unsafe-memory-access is a JDK 23+ flag and must not be given to this JDK 21.)
 ENV JDK_JAVA_OPTIONS="-XX:+UseContainerSupport -Xmx2g --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
+# `closecast retrain --listen 9095`: Alertmanager's webhook receiver (docker-compose.yml's retrain service, the
+# Kubernetes Deployment closecast-retrain-receiver); the one-shot jobs of this image listen on nothing.
+EXPOSE 9095
 ENTRYPOINT ["/app/entrypoint.sh"]
 CMD ["--help"]

@@ -301,8 +301,13 @@ def check_images(report, root, docs):
                         continue
                     expose = dockerfile_expose(dockerfile)
                     ports = {p.get("containerPort") for p in c.get("ports") or []}
-                    report.check(ports == expose, where,
-                                 f"expected the container ports to be {IMAGES[name]}'s EXPOSE {sorted(expose)}, found {sorted(ports)}")
+                    if doc.get("kind") in ("Job", "CronJob"):
+                        # a one-shot use of the image (the pipeline's sweeps and retrains) need not listen at all
+                        report.check(ports <= expose, where,
+                                     f"expected the container ports among {IMAGES[name]}'s EXPOSE {sorted(expose)}, found {sorted(ports)}")
+                    else:
+                        report.check(ports == expose, where,
+                                     f"expected the container ports to be {IMAGES[name]}'s EXPOSE {sorted(expose)}, found {sorted(ports)}")
                     check_jvm_memory(report, where, c, dockerfile_env(dockerfile), IMAGES[name])
                 elif name.startswith("closecast"):
                     report.check(False, where, f"expected a closecast image built here {sorted(IMAGES)}, found '{name}'")
@@ -581,6 +586,44 @@ def check_retrain(report, root, retrain_docs, main_docs):
                      f"expected to retrain the model served ({served}), found {config} registering {registered}")
 
 
+def check_retrain_receiver(report, retrain_docs):
+    """The webhook receiver: a Deployment running `retrain CONFIG --listen PORT` (the CronJob's CONFIG) on a container
+    port a Service of the kustomization exposes, its bearer token from a Secret (never a literal), probes on /health."""
+    deps = [d for d in retrain_docs if d.get("kind") == "Deployment"]
+    if not report.check(len(deps) == 1, "deploy/kubernetes/retrain", f"expected one Deployment (the webhook receiver), found {len(deps)}"):
+        return
+    dep = deps[0]
+    where = f"{dep['metadata']['x-source']} Deployment/{dep['metadata']['name']}"
+    c = (pod_specs(dep)[0].get("containers") or [{}])[0]
+    args = [str(a) for a in c.get("args") or []]
+    if not report.check(len(args) >= 2 and args[0] == "retrain" and "--listen" in args, where,
+                        f"expected args [retrain, CONFIG, ..., --listen PORT], found {args}"):
+        return
+    jobs = [d for d in retrain_docs if d.get("kind") == "CronJob"]
+    if jobs:
+        job_args = [str(a) for a in ((pod_specs(jobs[0])[0].get("containers") or [{}])[0]).get("args") or []]
+        report.check(job_args[1:2] == args[1:2], where,
+                     f"expected the CronJob's config ({job_args[1:2]}): both retrain the same model, found {args[1:2]}")
+    i = args.index("--listen")
+    port = args[i + 1] if i + 1 < len(args) else ""
+    ports = named_ports(c)
+    if report.check(port.isdigit() and int(port) in ports.values(), where,
+                    f"expected --listen PORT to be a container port {sorted(ports.values())}, found '{port}'"):
+        names = [n for n, v in ports.items() if v == int(port)]
+        services = [d for d in retrain_docs if d.get("kind") == "Service"
+                    and selects((d.get("spec") or {}).get("selector"), (pod_template(dep).get("metadata") or {}).get("labels") or {})]
+        report.check(any(p.get("targetPort") in names + [int(port)] for svc in services
+                         for p in (svc.get("spec") or {}).get("ports") or []), where,
+                     f"expected a Service selecting the receiver with targetPort {names or port}, found {[kind_name(x) for x in services]}")
+    token = [e for e in c.get("env") or [] if e.get("name") == "CLOSECAST_RETRAIN_TOKEN"]
+    report.check(len(token) == 1 and ((token[0].get("valueFrom") or {}).get("secretKeyRef") or {}).get("name")
+                 and "value" not in token[0], where,
+                 f"expected CLOSECAST_RETRAIN_TOKEN from a Secret (valueFrom.secretKeyRef), found {token}")
+    for probe in ("readinessProbe", "livenessProbe"):
+        get = (c.get(probe) or {}).get("httpGet") or {}
+        report.check(get.get("path") == "/health", f"{where} {probe}", f"expected GET /health, found {get or None}")
+
+
 SPARK_JAR = "local:///app/spark/closecast-spark.jar"
 SPARK_DRIVER_NEEDS = {"pods": {"create", "get", "list", "watch", "delete"}, "services": {"create", "get", "delete"},
                       "configmaps": {"create", "get", "delete"}}
@@ -679,6 +722,7 @@ def check(root, versions=None, kubectl=False, rendered=None):
     check_sweep(report, root, docs.get(KUSTOMIZATIONS[1], []), docs.get(KUSTOMIZATIONS[2], []), docs.get(KUSTOMIZATIONS[0], []))
     check_spark_sweep(report, root, docs.get(KUSTOMIZATIONS[3], []), docs.get(KUSTOMIZATIONS[1], []))
     check_retrain(report, root, docs.get(KUSTOMIZATIONS[4], []), docs.get(KUSTOMIZATIONS[0], []))
+    check_retrain_receiver(report, docs.get(KUSTOMIZATIONS[4], []))
     if kubectl:
         for k in KUSTOMIZATIONS:
             out = subprocess.run(["kubectl", "kustomize", os.path.join(root, k)], capture_output=True, text=True)

@@ -246,6 +246,43 @@ class CheckKubernetesTest(unittest.TestCase):
         self.find(d, RETRAIN, "CronJob", "closecast-retrain")["spec"]["schedule"] = "30 9 * * 1-5"
         self.assert_error(d, "CronJob/closecast-retrain", "after the US close")
 
+    def receiver_container(self, docs):
+        return self.find(docs, RETRAIN, "Deployment", "closecast-retrain-receiver")["spec"]["template"]["spec"]["containers"][0]
+
+    def test_receiver_token_as_a_literal(self):
+        d = self.docs()
+        c = self.receiver_container(d)
+        c["env"] = [e for e in c["env"] if e["name"] != "CLOSECAST_RETRAIN_TOKEN"] + [
+            {"name": "CLOSECAST_RETRAIN_TOKEN", "value": "s3cret"}]
+        self.assert_error(d, "Deployment/closecast-retrain-receiver", "CLOSECAST_RETRAIN_TOKEN from a Secret")
+
+    def test_receiver_token_secret_not_created_by_the_docs(self):
+        d = self.docs()
+        c = self.receiver_container(d)
+        next(e for e in c["env"] if e["name"] == "CLOSECAST_RETRAIN_TOKEN")["valueFrom"]["secretKeyRef"]["name"] = "other"
+        self.assert_error(d, "Deployment/closecast-retrain-receiver", "create Secret other")
+
+    def test_receiver_listens_on_a_port_the_container_does_not_have(self):
+        d = self.docs()
+        c = self.receiver_container(d)
+        c["args"][c["args"].index("--listen") + 1] = "9096"
+        self.assert_error(d, "Deployment/closecast-retrain-receiver", "--listen PORT to be a container port")
+
+    def test_receiver_without_a_service(self):
+        d = self.docs()
+        d[RETRAIN] = [x for x in d[RETRAIN] if x.get("kind") != "Service"]
+        self.assert_error(d, "Deployment/closecast-retrain-receiver", "expected a Service selecting the receiver")
+
+    def test_receiver_of_another_config_than_the_cronjob(self):
+        d = self.docs()
+        self.receiver_container(d)["args"][1] = "configs/msft.yaml"
+        self.assert_error(d, "Deployment/closecast-retrain-receiver", "the CronJob's config")
+
+    def test_receiver_probe_elsewhere(self):
+        d = self.docs()
+        self.receiver_container(d)["readinessProbe"]["httpGet"]["path"] = "/metrics"
+        self.assert_error(d, "Deployment/closecast-retrain-receiver readinessProbe", "GET /health")
+
     def test_retrain_of_a_model_not_served(self):
         d = self.docs()
         c = self.find(d, RETRAIN, "CronJob", "closecast-retrain")["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]

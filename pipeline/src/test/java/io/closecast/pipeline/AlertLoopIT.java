@@ -159,6 +159,15 @@ class AlertLoopIT {
             assertTrue(metrics.contains("closecast_retrain_total{result=\"started\"} 1\n"), metrics);
             assertTrue(metrics.contains("closecast_retrain_total{result=\"promoted\"} 1\n"), metrics);
             assertEquals(1, versions(model).size(), "the repeated alert started no second retrain");
+            assertTrue(metrics.contains("closecast_retrain_trading_sessions_since_success 0\n"), metrics);
+            // the receiver's exposition passes promtool's lint (no unit-like suffix such as _days, HELP and TYPE)
+            Process lint = new ProcessBuilder("/usr/bin/promtool", "check", "metrics").redirectErrorStream(true).start();
+            try (var in = lint.getOutputStream()) {
+                in.write(metrics.getBytes(StandardCharsets.UTF_8));
+            }
+            String said = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(lint.waitFor(30, TimeUnit.SECONDS), "promtool check metrics did not end");
+            assertEquals(0, lint.exitValue(), "promtool check metrics:\n" + said + "\non:\n" + metrics);
         }
     }
 

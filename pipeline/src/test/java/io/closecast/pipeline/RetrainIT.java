@@ -88,6 +88,9 @@ class RetrainIT {
         assertEquals("promoted", run1.tags().get("closecast.retrain.verdict"));
         assertTrue(run1.tags().get("closecast.retrain.data_range").endsWith("..2024-11-29"), run1.tags().toString());
         assertTrue(run1.metric("retrain_seconds").isPresent());
+        assertEquals(run1.info().endTime(), new io.closecast.pipeline.retrain.Retrainer(client, java.time.Clock.systemUTC(),
+                new java.io.PrintWriter(java.io.Writer.nullWriter())).lastFinished(config),
+                "the receiver's staleness gauge sees this retrain through MLflow");
         assertEquals("", client.registry().getRegisteredModel(model).tags().getOrDefault("closecast.retrain.lock", ""),
                 "the lock is released");
 
@@ -185,6 +188,58 @@ class RetrainIT {
                 "the lock is freed:\n" + Files.readString(output));
         assertTrue(client.registry().searchModelVersions("name = '" + model + "'", List.of()).isEmpty(),
                 "no version registered");
+    }
+
+    @Test
+    void aRetrainKilledOutrightLeavesARunningRunThatTheNextRetrainEndsKilled() throws Exception {
+        String model = ItServers.unique("closecast-it-retrain-kill9");
+        String experiment = ItServers.unique("closecast-it-retrain");
+        Path config = CliProcess.config("tiny-train.yaml", experiment);
+        String normal = Files.readString(config).replace("registered-model: closecast-it-train", "registered-model: " + model);
+        Files.writeString(config, normal.replace("max-epochs: 3", "max-epochs: 5000").replace("patience: 3", "patience: 5000"));
+        Path dir = work.resolve("killed-hard");
+        prices(dir, "2024-12-30");
+        Path output = Files.createTempFile("closecast-retrain-kill9", ".log");
+        Process retrain = CliProcess.builder(output, "retrain", config.toString(), "--prices", dir.toString(),
+                "--lock-lease", "PT6S").start();
+        String experimentId;
+        List<Run> running;
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(240);
+            for (;;) {
+                assertTrue(retrain.isAlive(), "the retrain ended before it trained:\n" + Files.readString(output));
+                assertTrue(System.nanoTime() < deadline, "no training run after 240 s:\n" + Files.readString(output));
+                experimentId = client.findExperimentByName(experiment).map(e -> e.id()).orElse(null);
+                running = experimentId == null ? List.of() : client.searchAllRuns(io.closecast.mlflow.entities.RunSearch
+                        .builder(experimentId).filter("attributes.status = 'RUNNING'").build());
+                if (running.size() == 2) { // the retrain run and its training run
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            Thread.sleep(2000); // into the training
+            retrain.destroyForcibly(); // SIGKILL: no shutdown hook, no run ended, the lease left to expire
+            assertTrue(retrain.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            retrain.destroyForcibly();
+        }
+        for (Run run : running) {
+            assertEquals(RunStatus.RUNNING, client.getRun(run.id()).info().status(), "left RUNNING by the kill");
+        }
+        Thread.sleep(7000); // the 6 s lease expires
+        Files.writeString(config, normal);
+        Cli next = Cli.run("retrain", config.toString(), "--prices", dir.toString(), "--days", "3", "--max-mase", "100",
+                "--json");
+        assertEquals(0, next.code(), next.out() + next.err());
+        assertEquals("promoted", new ObjectMapper().readTree(next.out()).path("status").asText(), next.out());
+        for (Run run : running) {
+            Run now = client.getRun(run.id());
+            assertEquals(RunStatus.KILLED, now.info().status(), now.info().runName() + " " + now.tags());
+            assertTrue(now.tags().getOrDefault("closecast.stop_reason", "").startsWith("killed: its retrain stopped"),
+                    now.tags().toString());
+        }
+        assertEquals(0, client.searchAllRuns(io.closecast.mlflow.entities.RunSearch.builder(experimentId)
+                .filter("attributes.status = 'RUNNING'").build()).size(), "nothing left RUNNING");
     }
 
     private static boolean lockHeld(String model) {

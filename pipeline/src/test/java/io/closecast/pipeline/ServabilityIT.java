@@ -101,6 +101,23 @@ class ServabilityIT {
         assertEquals(List.of(good), promotion.history(name, "production"));
     }
 
+    @Test
+    void promotesBudgetOptionsReachTheCheck() throws Exception {
+        String name = ItServers.unique("closecast-it-servable-budget");
+        int version = register(name, 0.1f, false);
+        Cli small = Cli.run("promote", name, "--version", Integer.toString(version), "--servability-memory", "1KiB");
+        assertEquals(1, small.code(), small.out() + small.err());
+        assertTrue(small.out().contains("the memory budget is 1024"), small.out());
+        ModelVersion refused = client.registry().getModelVersion(name, version);
+        assertEquals("refused", refused.tag("closecast.servability.verdict").orElseThrow());
+        assertTrue(refused.tag("closecast.servability.reason").orElseThrow().endsWith("the memory budget is 1024"),
+                refused.tags().toString());
+        Cli quick = Cli.run("promote", name, "--version", Integer.toString(version), "--servability-time", "1ms");
+        assertEquals(1, quick.code(), quick.out() + quick.err());
+        assertTrue(quick.out().contains("longer than the time budget of 1 ms"), quick.out());
+        assertTrue(client.registry().findModelVersionByAlias(name, "production").isEmpty(), "the alias did not move");
+    }
+
     private static Promotion.Request request(String name, int version, Optional<String> force) {
         return new Promotion.Request(name, version, "production", Gate.Policy.DEFAULT, force);
     }

@@ -132,7 +132,7 @@ public final class Main {
         // each model resolves and downloads on its own thread while the web server starts
         models.start();
         Optional<Tracker> tracker = tracker(config.track(), registry, clock);
-        Optional<IssuedKeys> issued = issuedKeys(config.track(), clock);
+        Optional<IssuedKeys> issued = issuedKeys(config.track(), config.security(), clock);
         HeaderDeadline headerDeadline = new HeaderDeadline(config.server().timeouts().headers());
         WebServer server = WebServer.builder()
                 .host(config.server().host())
@@ -186,10 +186,20 @@ public final class Main {
         }, registry, clock));
     }
 
-    /** The keys issued by the service, kept in the forecast log's database; none while it is off. */
-    public static Optional<IssuedKeys> issuedKeys(TrackSettings track, Clock clock) {
+    /**
+     * The keys issued by the service, kept in the forecast log's database; while it is off, in
+     * {@code security.issued-keys-file} (by default beside the config file); none without either.
+     */
+    public static Optional<IssuedKeys> issuedKeys(TrackSettings track, io.closecast.serving.config.SecuritySettings security,
+                                                  Clock clock) {
         if (!track.enabled()) {
-            LOG.info("Issued API keys off (track.enabled: false): /v1/keys answers 404");
+            if (security.issuedKeysFile().isPresent()) {
+                io.closecast.serving.security.FileKeyStore store =
+                        io.closecast.serving.security.FileKeyStore.open(security.issuedKeysFile().get());
+                LOG.info("Issued API keys in {} (the forecast log is off)", store.file());
+                return Optional.of(IssuedKeys.create(store, clock));
+            }
+            LOG.info("Issued API keys off (track.enabled: false and no security.issued-keys-file): /v1/keys answers 404");
             return Optional.empty();
         }
         if (track.url().isEmpty()) {

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import io.closecast.mlflow.MlflowClient;
+import io.closecast.model.bundle.Servability;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,6 +94,9 @@ public final class PromoteCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the verdict as JSON.")
     boolean json;
 
+    @CommandLine.Mixin
+    ServabilityOptions servability;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -108,6 +112,7 @@ public final class PromoteCommand implements Callable<Integer> {
         if (liveEvidence == null && spec.commandLine().getParseResult().hasMatchedOption("--live-min-days")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--live-min-days is only for --live-evidence URL");
         }
+        Servability.Budget budget = servability.budget(spec);
         Optional<LiveGate.Evidence> live = Optional.empty();
         if (liveEvidence != null) {
             new LiveGate.Policy(liveMinDays, Gate.Policy.DEFAULT.alpha(), PromotionObjective.POINT); // checks the minimum
@@ -116,7 +121,7 @@ public final class PromoteCommand implements Callable<Integer> {
         }
         Path cache = Files.createTempDirectory("closecast-gate");
         try (MlflowClient client = MlflowConnection.connect()) {
-            Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), RunMetadata.user()).promote(
+            Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), RunMetadata.user(), budget).promote(
                     new Promotion.Request(name, version, alias, new Gate.Policy(maxMase, days, requireSignificance,
                             Gate.Policy.DEFAULT.alpha(), PromotionObjective.parse(objective, "--objective")),
                             force ? Optional.of(reason) : Optional.empty()),

@@ -84,17 +84,22 @@ public final class RetrainCommand implements Callable<Integer> {
             description = "With --listen: the alerts that start a retrain (default: ${DEFAULT-VALUE}).")
     java.util.List<String> alertNames;
 
+    @CommandLine.Mixin
+    ServabilityOptions servability;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        servability.budget(spec); // a bad option fails before any retrain
         java.util.Optional<RetrainSchedule> schedule = every == null ? Optional.empty()
                 : Optional.of(new RetrainSchedule(RetrainSchedule.parseEvery(every), at, zoneId()));
         if (listen != null) {
             try (AlertReceiver receiver = new AlertReceiver(listen, System.getenv("CLOSECAST_RETRAIN_TOKEN"),
-                    java.util.Set.copyOf(alertNames), t -> worst(runOnce(out, t)), Clock.systemUTC()).start()) {
+                    java.util.Set.copyOf(alertNames), t -> worst(runOnce(out, t)), Clock.systemUTC(),
+                    this::lastFinished).start()) {
                 out.printf(Locale.ROOT, "retrain webhook receiver on :%d (POST /alerts, GET /metrics); retrains on %s%n",
                         receiver.port(), alertNames);
                 out.flush();
@@ -134,7 +139,17 @@ public final class RetrainCommand implements Callable<Integer> {
                 Optional.ofNullable(prices).map(Path::toAbsolutePath), force, trigger, policy, lease, Duration.ofSeconds(2),
                 fetch ? Optional.of(baseUrl) : Optional.empty());
         try (MlflowClient client = MlflowConnection.connect()) {
-            return new Retrainer(client, Clock.systemUTC(), json ? new PrintWriter(java.io.Writer.nullWriter()) : out).runAll(request);
+            return new Retrainer(client, Clock.systemUTC(), json ? new PrintWriter(java.io.Writer.nullWriter()) : out,
+                    configured -> servability.budget(spec, configured))
+                    .runAll(request);
+        }
+    }
+
+    /** When a retrain of the config's models last ended without failing, as MLflow records it (any process's). */
+    private Optional<java.time.Instant> lastFinished() {
+        try (MlflowClient client = MlflowConnection.connect()) {
+            return new Retrainer(client, Clock.systemUTC(), new PrintWriter(java.io.Writer.nullWriter()))
+                    .lastFinished(config.toAbsolutePath());
         }
     }
 

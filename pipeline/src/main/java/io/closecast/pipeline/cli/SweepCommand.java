@@ -70,6 +70,9 @@ public final class SweepCommand implements Callable<Integer> {
     @CommandLine.Mixin
     UiOptions ui;
 
+    @CommandLine.Mixin
+    ServabilityOptions servability;
+
     @Option(names = "--gate-days", defaultValue = "" + Gate.Policy.DEFAULT_MIN_DAYS,
             description = "Out-of-sample days the promotion gate needs at least (default: ${DEFAULT-VALUE}).")
     int gateDays;
@@ -94,6 +97,7 @@ public final class SweepCommand implements Callable<Integer> {
         if (promote && !register) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--promote needs --register");
         }
+        servability.budget(spec); // a bad option fails before any training
         if (objective != null) {
             PromotionObjective.parse(objective, "--objective");
         }
@@ -134,7 +138,8 @@ public final class SweepCommand implements Callable<Integer> {
                 SweepFile sweep = fleet.get(i);
                 if (promote && summary.registered().isPresent()) {
                     var version = summary.registered().get();
-                    Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), RunMetadata.user()).promote(
+                    Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), RunMetadata.user(),
+                            servability.budget(spec, sweep.base().tracking().servability())).promote(
                             new Promotion.Request(version.name(), version.version(), Promotion.DEFAULT_ALIAS,
                                     new Gate.Policy(Gate.Policy.DEFAULT.maxMase(), gateDays,
                                             requireSignificance, Gate.Policy.DEFAULT.alpha(), objective == null

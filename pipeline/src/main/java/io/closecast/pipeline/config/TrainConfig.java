@@ -77,7 +77,8 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
      * first refit on all data ({@code training.refit}), and what the promotion gate judges its versions on
      * ({@code promotion.objective}).
      */
-    public record Tracking(String experiment, String registeredModel, boolean refit, PromotionObjective objective) {
+    public record Tracking(String experiment, String registeredModel, boolean refit, PromotionObjective objective,
+                           io.closecast.model.bundle.Servability.Budget servability) {
         /** Tracking with refit on (the default) and the point objective. */
         public Tracking(String experiment, String registeredModel) {
             this(experiment, registeredModel, true);
@@ -88,8 +89,14 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
             this(experiment, registeredModel, refit, PromotionObjective.POINT);
         }
 
+        /** Tracking with the servability check's default budget. */
+        public Tracking(String experiment, String registeredModel, boolean refit, PromotionObjective objective) {
+            this(experiment, registeredModel, refit, objective, io.closecast.model.bundle.Servability.Budget.DEFAULT);
+        }
+
         public Tracking {
             java.util.Objects.requireNonNull(objective, "objective");
+            java.util.Objects.requireNonNull(servability, "servability");
         }
     }
 
@@ -235,12 +242,20 @@ public record TrainConfig(DataSource data, DatasetSpec dataset, ModelSpec model,
 
         ConfigSection promotion = root.section("promotion");
         PromotionObjective objective = promotion.choice("objective", PromotionObjective.class, PromotionObjective.POINT);
+        io.closecast.model.bundle.Servability.Budget defaults = io.closecast.model.bundle.Servability.Budget.DEFAULT;
+        java.time.Duration servabilityTime = promotion.string("servability-time").map(t -> ServabilityBudget.time(t)
+                .orElseThrow(() -> promotion.error("servability-time", "must be " + ServabilityBudget.EXPECTED_TIME, "'" + t + "'")))
+                .orElse(defaults.maxTime());
+        long servabilityMemory = promotion.string("servability-memory").map(t -> ServabilityBudget.size(t)
+                .orElseThrow(() -> promotion.error("servability-memory", "must be " + ServabilityBudget.EXPECTED_SIZE, "'" + t + "'")))
+                .orElse(defaults.maxBytes());
         promotion.finish();
 
         ConfigSection mlflow = root.section("mlflow");
         String slug = slug(symbol);
         Tracking tracking = new Tracking(mlflow.string("experiment", DEFAULT_NAME).replace(SYMBOL, slug),
-                mlflow.string("registered-model", DEFAULT_NAME).replace(SYMBOL, slug), refit, objective);
+                mlflow.string("registered-model", DEFAULT_NAME).replace(SYMBOL, slug), refit, objective,
+                new io.closecast.model.bundle.Servability.Budget(servabilityTime, servabilityMemory, defaults.warmupRounds()));
         mlflow.finish();
         Map<String, String> resolved = new java.util.LinkedHashMap<>(root.resolved());
         resolved.replaceAll((key, value) -> key.equals("data.file") ? value.replace(SYMBOL, symbol)

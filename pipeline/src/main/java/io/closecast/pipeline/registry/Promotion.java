@@ -43,6 +43,11 @@ public final class Promotion {
         this(client, clock, user, new ServabilityCheck(client, Servability.Budget.DEFAULT)::check);
     }
 
+    /** A promotion whose candidates pass the {@link ServabilityCheck} within {@code budget} first. */
+    public Promotion(MlflowClient client, Clock clock, String user, Servability.Budget budget) {
+        this(client, clock, user, new ServabilityCheck(client, budget)::check);
+    }
+
     public Promotion(MlflowClient client, Clock clock, String user, Servable servable) {
         this.client = client;
         this.clock = clock;

@@ -60,6 +60,12 @@ public final class AlertReceiver implements AutoCloseable {
     private final Map<String, AtomicLong> alerts = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> retrains = new ConcurrentHashMap<>();
     private volatile double lastSuccess = 0;
+    /** The last success, or the receiver's start before any: what the staleness gauge counts sessions from. */
+    private volatile java.time.Instant since;
+    /** The newest retrain that ended without failing as MLflow records it, whoever ran it (a CronJob's pod...). */
+    private final java.util.function.Supplier<java.util.Optional<java.time.Instant>> recorded;
+    private volatile java.time.Instant recordedSuccess = java.time.Instant.EPOCH;
+    private final java.util.concurrent.ScheduledExecutorService recorder;
 
     /**
      * A receiver on {@code port} (0: any free one), not started yet.
@@ -70,6 +76,17 @@ public final class AlertReceiver implements AutoCloseable {
      */
     public AlertReceiver(int port, String token, Set<String> alertNames, Function<String, Retrainer.Status> retrain,
                          Clock clock) throws IOException {
+        this(port, token, alertNames, retrain, clock, java.util.Optional::empty);
+    }
+
+    /**
+     * As above; {@code recorded} tells when a retrain of the same models last ended without failing as MLflow records
+     * it (any process's: {@link Retrainer#lastFinished}), asked once a minute in the background (a failure keeps the
+     * last answer), so the staleness gauge also counts the retrains of a CronJob or another receiver.
+     */
+    public AlertReceiver(int port, String token, Set<String> alertNames, Function<String, Retrainer.Status> retrain,
+                         Clock clock, java.util.function.Supplier<java.util.Optional<java.time.Instant>> recorded)
+            throws IOException {
         if (token == null || token.isBlank()) {
             throw new PipelineException("the webhook receiver needs a bearer token (CLOSECAST_RETRAIN_TOKEN), found none");
         }
@@ -80,6 +97,13 @@ public final class AlertReceiver implements AutoCloseable {
         this.alertNames = Set.copyOf(alertNames);
         this.retrain = Objects.requireNonNull(retrain, "retrain");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.since = clock.instant();
+        this.recorded = Objects.requireNonNull(recorded, "recorded");
+        this.recorder = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "closecast-retrain-recorded");
+            t.setDaemon(true);
+            return t;
+        });
         this.server = HttpServer.create(new InetSocketAddress(port), 0);
         server.createContext("/alerts", this::alerts);
         server.createContext("/metrics", this::metrics);
@@ -87,6 +111,7 @@ public final class AlertReceiver implements AutoCloseable {
     }
 
     public AlertReceiver start() {
+        recorder.scheduleWithFixedDelay(this::refreshRecorded, 0, 1, java.util.concurrent.TimeUnit.MINUTES);
         server.start();
         return this;
     }
@@ -154,7 +179,9 @@ public final class AlertReceiver implements AutoCloseable {
         try {
             Retrainer.Status status = retrain.apply(trigger);
             count(retrains, status.name().toLowerCase(Locale.ROOT));
-            lastSuccess = clock.millis() / 1000.0;
+            java.time.Instant now = clock.instant();
+            since = now;
+            lastSuccess = now.toEpochMilli() / 1000.0;
         } catch (RuntimeException | Error e) {
             count(retrains, "failed");
             LOG.warn("Retrain ({}) failed: {}", trigger, e.getMessage());
@@ -189,12 +216,36 @@ public final class AlertReceiver implements AutoCloseable {
             text.append("# HELP closecast_retrain_last_success_timestamp_seconds When a retrain last ended without failing.\n")
                     .append("# TYPE closecast_retrain_last_success_timestamp_seconds gauge\n")
                     .append("closecast_retrain_last_success_timestamp_seconds ").append(lastSuccess).append('\n');
+            text.append("# HELP closecast_retrain_trading_sessions_since_success US trading sessions closed since a retrain")
+                    .append(" last ended without failing (or since the receiver started).\n")
+                    .append("# TYPE closecast_retrain_trading_sessions_since_success gauge\n")
+                    .append("closecast_retrain_trading_sessions_since_success ")
+                    .append(tradingSessionsSinceSuccess()).append('\n');
             byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
+        }
+    }
+
+    /**
+     * US trading sessions ({@link TradingSessions}) closed since a retrain last ended without failing, or since the
+     * receiver started when none has yet; computed from the clock on each scrape.
+     */
+    public int tradingSessionsSinceSuccess() {
+        java.time.Instant own = since;
+        java.time.Instant other = recordedSuccess;
+        return TradingSessions.closedBetween(other.isAfter(own) ? other : own, clock.instant());
+    }
+
+    /** Asks MLflow (through {@code recorded}) when a retrain last ended without failing; a failure keeps the last answer. */
+    void refreshRecorded() {
+        try {
+            recorded.get().ifPresent(at -> recordedSuccess = at);
+        } catch (RuntimeException e) {
+            LOG.debug("Last finished retrain not read from MLflow: {}", e.getMessage());
         }
     }
 
@@ -227,5 +278,6 @@ public final class AlertReceiver implements AutoCloseable {
     public void close() {
         server.stop(0);
         worker.shutdownNow();
+        recorder.shutdownNow();
     }
 }

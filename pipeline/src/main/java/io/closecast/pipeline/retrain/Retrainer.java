@@ -50,11 +50,23 @@ public final class Retrainer {
     private final MlflowClient client;
     private final Clock clock;
     private final PrintWriter console;
+    private final java.util.function.UnaryOperator<io.closecast.model.bundle.Servability.Budget> budget;
 
+    /** A retrainer whose candidates pass the servability check within the config's budget. */
     public Retrainer(MlflowClient client, Clock clock, PrintWriter console) {
+        this(client, clock, console, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * A retrainer whose candidates pass the servability check within {@code budget} applied to the config's
+     * ({@code promotion.servability-*}; the command line's options override it).
+     */
+    public Retrainer(MlflowClient client, Clock clock, PrintWriter console,
+                     java.util.function.UnaryOperator<io.closecast.model.bundle.Servability.Budget> budget) {
         this.client = Objects.requireNonNull(client, "client");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.console = Objects.requireNonNull(console, "console");
+        this.budget = Objects.requireNonNull(budget, "budget");
     }
 
     /**
@@ -162,6 +174,7 @@ public final class Retrainer {
                     "locked: " + holder + " is retraining " + model, Optional.empty(), Optional.empty(), Optional.empty());
         }
         try (RetrainLock held = lock.get()) {
+            endStaleRuns(RunMetadata.experiment(client, base).id(), model, owner);
             Optional<ModelVersion> done = request.force() ? Optional.empty() : retrainedFor(model, day);
             if (done.isPresent()) {
                 return new Outcome(model, symbol, day, range, request.trigger(), Status.ALREADY_RETRAINED,
@@ -203,7 +216,7 @@ public final class Retrainer {
                     : train(request, config, experiment, runId, versionTags, range, work);
             console.printf(Locale.ROOT, "registered %s version %d; servability check and gate next%n", model, version.version());
             console.flush();
-            Promotion.Verdict verdict = new Promotion(client, clock, RunMetadata.user()).promote(
+            Promotion.Verdict verdict = new Promotion(client, clock, RunMetadata.user(), budget.apply(config.tracking().servability())).promote(
                     new Promotion.Request(model, version.version(), Promotion.DEFAULT_ALIAS, request.policy(), Optional.empty()),
                     new RegistryEvaluator(client, file.getParent(), Optional.of(file), work.resolve("gate")));
             Status status = verdict.moved() ? Status.PROMOTED : Status.REFUSED;
@@ -288,6 +301,63 @@ public final class Retrainer {
         } catch (java.time.format.DateTimeParseException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Retrain runs of {@code model} still RUNNING when this process takes the lock are left by a retrain killed outright
+     * (its lease expired, so it no longer runs): each is ended KILLED with {@link ClosecastTags#STOP_REASON} saying so,
+     * and so is its training run still RUNNING.
+     */
+    private void endStaleRuns(String experiment, String model, String owner) {
+        String running = " and attributes.status = 'RUNNING'";
+        List<io.closecast.mlflow.entities.Run> stale = client.searchAllRuns(io.closecast.mlflow.entities.RunSearch
+                .builder(experiment).filter("tags.`" + ClosecastTags.RUN_TYPE + "` = 'retrain' and tags.`"
+                        + ClosecastTags.REGISTERED_MODEL + "` = '" + model.replace("'", "\\'") + "'" + running).build());
+        for (io.closecast.mlflow.entities.Run run : stale) {
+            String reason = "killed: its retrain stopped without ending the run (killed outright); the lock's lease"
+                    + " expired and " + owner + " took it over";
+            List<io.closecast.mlflow.entities.Run> children = client.searchAllRuns(io.closecast.mlflow.entities.RunSearch
+                    .builder(experiment).filter("tags.`" + ClosecastTags.RETRAIN_RUN_ID + "` = '" + run.id() + "'"
+                            + running).build());
+            for (io.closecast.mlflow.entities.Run child : children) {
+                client.setTags(child.id(), Map.of(ClosecastTags.STOP_REASON, reason));
+                client.setTerminated(child.id(), RunStatus.KILLED);
+            }
+            client.setTags(run.id(), Map.of(ClosecastTags.STOP_REASON, reason, ClosecastTags.RETRAIN_VERDICT, "killed"));
+            client.setTerminated(run.id(), RunStatus.KILLED);
+            console.printf(Locale.ROOT, "ended the stale retrain run %s of %s (and %d training run(s)) as KILLED%n",
+                    run.id(), model, children.size());
+            console.flush();
+        }
+    }
+
+    /**
+     * When the retrains of {@code config}'s models (each symbol of a fleet or sweep file) last ended without failing as
+     * MLflow records them, whoever ran them: their newest FINISHED retrain run's end; for several models the stalest
+     * one's. Empty when a model has none yet (or its experiment does not exist).
+     */
+    public Optional<java.time.Instant> lastFinished(Path config) {
+        YamlConfig yaml = YamlConfig.load(config);
+        Path root = ProjectRoot.of(config);
+        List<TrainConfig> bases = yaml.root().has("sweep")
+                ? SweepFile.readAll(config, root).stream().map(SweepFile::base).toList()
+                : List.of(TrainConfig.read(yaml, root));
+        Optional<java.time.Instant> stalest = Optional.empty();
+        for (TrainConfig base : bases) {
+            Optional<java.time.Instant> last = client.findExperimentByName(base.tracking().experiment())
+                    .flatMap(e -> client.searchRuns(io.closecast.mlflow.entities.RunSearch.builder(e.id())
+                            .filter("tags.`" + ClosecastTags.RUN_TYPE + "` = 'retrain' and tags.`"
+                                    + ClosecastTags.REGISTERED_MODEL + "` = '"
+                                    + base.tracking().registeredModel().replace("'", "\\'")
+                                    + "' and attributes.status = 'FINISHED'")
+                            .orderBy("attributes.end_time DESC").maxResults(1).build()).items().stream().findFirst())
+                    .flatMap(run -> run.info().endTime());
+            if (last.isEmpty()) {
+                return Optional.empty();
+            }
+            stalest = stalest.isEmpty() || last.get().isBefore(stalest.get()) ? last : stalest;
+        }
+        return stalest;
     }
 
     /** A version already registered by a retrain for data to {@code day}. */

@@ -41,6 +41,7 @@ final class EnvOverrides {
         value(env, "CLOSECAST_API_KEYS").ifPresent(v -> b.apiKeys(splitKeys(v)));
         value(env, "CLOSECAST_ADMIN_KEYS").ifPresent(v -> b.adminKeys(splitKeys(v)));
         value(env, "CLOSECAST_API_KEYS_FILE").ifPresent(v -> b.apiKeysFile(Path.of(v)));
+        value(env, "CLOSECAST_ISSUED_KEYS_FILE").ifPresent(v -> b.issuedKeysFile(Path.of(v)));
         value(env, "CLOSECAST_POLL_INTERVAL")
                 .ifPresent(v -> b.pollInterval(ServingConfigReader.duration(v, "CLOSECAST_POLL_INTERVAL", WHERE)));
         value(env, "CLOSECAST_WEBHOOK_SECRET").ifPresent(b::webhookSecret);

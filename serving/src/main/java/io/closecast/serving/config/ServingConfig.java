@@ -77,6 +77,7 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
         private List<String> apiKeys = List.of();
         private Path apiKeysFile;
         private List<String> adminKeys = List.of();
+        private Path issuedKeysFile;
         private boolean openHealth = true;
         private boolean openMetrics = true;
         private boolean openOpenapi = true;
@@ -147,6 +148,7 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
         public Builder apiKeys(List<String> v) { apiKeys = List.copyOf(v); return this; }
         public Builder apiKeysFile(Path v) { apiKeysFile = v; return this; }
         public Builder adminKeys(List<String> v) { adminKeys = List.copyOf(v); return this; }
+        public Builder issuedKeysFile(Path v) { issuedKeysFile = v; return this; }
         public Builder openHealth(boolean v) { openHealth = v; return this; }
         public Builder openMetrics(boolean v) { openMetrics = v; return this; }
         public Builder openOpenapi(boolean v) { openOpenapi = v; return this; }
@@ -191,7 +193,7 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
                     modelCacheDir, downloadLimits());
             return new ServingConfig(server, registry,
                     new SecuritySettings(apiKeys, Optional.ofNullable(apiKeysFile), openHealth, openMetrics, openOpenapi, openDashboard,
-                            adminKeys),
+                            adminKeys, Optional.ofNullable(issuedKeysFile)),
                     new WebhookSettings(Optional.ofNullable(webhookSecret).filter(s -> !s.isBlank()), webhookMaxSkew),
                     new DashboardSettings(feedbackWindow, dataDir),
                     new TrackSettings(trackEnabled, trackDir, text(trackUrl), text(trackUser), text(trackPassword),

@@ -66,6 +66,7 @@ public final class ServingConfigReader {
             new Key("security.api-keys", true,
                     (root, b, where) -> root.get("security.api-keys").asList(String.class).ifPresent(b::apiKeys)),
             path("security.api-keys-file", ServingConfig.Builder::apiKeysFile),
+            path("security.issued-keys-file", ServingConfig.Builder::issuedKeysFile),
             new Key("security.admin-keys", true,
                     (root, b, where) -> root.get("security.admin-keys").asList(String.class).ifPresent(b::adminKeys)),
             flag("security.open.health", ServingConfig.Builder::openHealth),
@@ -103,13 +104,22 @@ public final class ServingConfigReader {
                 .disableSystemPropertiesSource()
                 .addSource(ConfigSources.file(yaml))
                 .build();
-        return read(config, env, yaml.toString());
+        return read(config, env, yaml.toString(), Optional.ofNullable(yaml.toAbsolutePath().getParent()));
     }
 
     /** From a Helidon config tree (the YAML's root), then the environment variables; {@code where} names the source. */
     public static ServingConfig read(Config config, Map<String, String> env, String where) {
+        return read(config, env, where, Optional.empty());
+    }
+
+    /**
+     * As {@link #read(Config, Map, String)}, for a config read from a file in {@code beside}: issued keys are kept in
+     * {@code beside/issued-keys.json} unless {@code security.issued-keys-file} says otherwise.
+     */
+    static ServingConfig read(Config config, Map<String, String> env, String where, Optional<Path> beside) {
         rejectUnknownKeys(config, where);
         ServingConfig.Builder b = ServingConfig.builder();
+        beside.ifPresent(dir -> b.issuedKeysFile(dir.resolve(SecuritySettings.ISSUED_KEYS_FILE)));
         for (Key key : KEYS) {
             key.read().apply(config, b, where);
         }

@@ -22,7 +22,7 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * Keys issued by the service, behind an admin key ({@code ApiKeyFilter}): {@code POST /v1/keys} issues one (the key
  * in the answer, once), {@code GET /v1/keys} lists them (never the key), {@code DELETE /v1/keys/{id}} revokes one.
- * 404 {@code issued_keys_off} when no store keeps them (the forecast log is off).
+ * 404 {@code issued_keys_off} when no store keeps them (the forecast log is off and no issued-keys file is set).
  */
 public final class KeysService implements io.helidon.webserver.http.HttpService {
 
@@ -49,7 +49,8 @@ public final class KeysService implements io.helidon.webserver.http.HttpService 
 
     private IssuedKeys keys() {
         return keys.orElseThrow(() -> ApiException.create(404, "issued_keys_off",
-                "track.enabled: expected true for issued keys (they are kept in the forecast log's database), found false"));
+                "track.enabled: expected true for issued keys (kept in the forecast log's database), or"
+                        + " security.issued-keys-file (a file), found neither"));
     }
 
     private void issue(ServerRequest req, ServerResponse res) {

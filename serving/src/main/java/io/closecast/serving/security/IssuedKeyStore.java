@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Where issued keys are kept, shared by every replica that uses it: each key as its SHA-256 digest (hex), never the
- * key. Implemented over the forecast log's database ({@code track.jdbc.JdbcKeyStore}).
+ * key. Implemented over the forecast log's database ({@code track.jdbc.JdbcKeyStore}) and, while the log is off, a
+ * file ({@link FileKeyStore}).
  */
 public interface IssuedKeyStore extends AutoCloseable {
 

@@ -24,7 +24,7 @@ class ServingConfigReaderTest {
             "model.download.max-depth", "model.download.max-file-bytes", "model.download.max-files",
             "model.download.timeout", "model.name", "model.poll-interval", "model.retry.initial", "model.retry.max",
             "model.serve-cached-on-outage", "model.warmup-rounds", "models", "security.admin-keys", "security.api-keys",
-            "security.api-keys-file", "security.open.dashboard", "security.open.health", "security.open.metrics",
+            "security.api-keys-file", "security.issued-keys-file", "security.open.dashboard", "security.open.health", "security.open.metrics",
             "security.open.openapi", "server.body-timeout", "server.header-timeout", "server.host",
             "server.idle-timeout", "server.port", "server.write-queue-length", "track.batch-size", "track.dir",
             "track.enabled", "track.prices-dir", "track.queue-capacity", "track.refresh-interval", "track.store.password",
@@ -33,6 +33,18 @@ class ServingConfigReaderTest {
     @Test
     void theKnownKeysAreTheDocumentedOnes() {
         assertEquals(DOCUMENTED, ServingConfigReader.keys());
+    }
+
+    @Test
+    void issuedKeysLiveBesideTheConfigFileUnlessTheKeyOrTheEnvironmentSaysOtherwise(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("serving.yaml");
+        Files.writeString(yaml, "model: {name: m}\n");
+        assertEquals(Optional.of(dir.toAbsolutePath().resolve("issued-keys.json")),
+                ServingConfig.load(yaml, Map.of()).security().issuedKeysFile());
+        assertEquals(Optional.of(Path.of("/elsewhere/keys.json")), ServingConfig.load(yaml,
+                Map.of("CLOSECAST_ISSUED_KEYS_FILE", "/elsewhere/keys.json")).security().issuedKeysFile());
+        assertEquals(Optional.empty(), ServingConfig.builder().modelName("m").build().security().issuedKeysFile(),
+                "a config built in code has no file beside it");
     }
 
     @Test
@@ -54,6 +66,7 @@ class ServingConfigReaderTest {
                   api-keys: [k]
                   api-keys-file: /k.txt
                   admin-keys: [a]
+                  issued-keys-file: /i.json
                   open: {health: false, metrics: false, openapi: false, dashboard: false}
                 limits: {max-body-bytes: 4096}
                 webhook: {secret: s, max-skew: 9s}
@@ -78,7 +91,8 @@ class ServingConfigReaderTest {
                 Duration.ofSeconds(4), 5, false), c.registry().loader());
         assertEquals(Path.of("/c"), c.registry().modelCacheDir());
         assertEquals(new io.closecast.mlflow.artifacts.DownloadLimits(2000, 3000, 6, 7, Duration.ofSeconds(8)), c.registry().download());
-        assertEquals(new SecuritySettings(List.of("k"), Optional.of(Path.of("/k.txt")), false, false, false, false, List.of("a")), c.security());
+        assertEquals(new SecuritySettings(List.of("k"), Optional.of(Path.of("/k.txt")), false, false, false, false, List.of("a"),
+                Optional.of(Path.of("/i.json"))), c.security());
         assertEquals(new WebhookSettings(Optional.of("s"), Duration.ofSeconds(9)), c.webhook());
         assertEquals(new DashboardSettings(10, Path.of("/d")), c.dashboard());
         assertEquals(new io.closecast.serving.track.TrackSettings(false, Path.of("/t"),

@@ -38,6 +38,10 @@ public final class DomainErrors {
                     ? ApiException.create(401, "invalid_signature", rejected.header() + ": " + expected)
                     : ApiException.badField(rejected.header(), expected));
         }
+        if (e instanceof io.closecast.serving.security.IssuedKeyStoreException keyStore) {
+            return Optional.of(ApiException.create(503, "key_store_unavailable", "the issued keys' store: expected it "
+                    + "to answer, found: " + JsonText.abbreviate(keyStore.getMessage())));
+        }
         if (e instanceof TrackStoreException store) {
             return Optional.of(ApiException.create(503, "track_store_unavailable", "the forecast log's store: expected it "
                     + "to answer, found: " + JsonText.abbreviate(store.getMessage())));
