@@ -76,6 +76,29 @@ class StudentTGarchTest {
     }
 
     @Test
+    void theQuasiNewtonSearchTakesFewEvaluationsAndTheSimplexTakesOverWhereItStops() {
+        double[] r = returns("AAPL.csv", 2000);
+        GarchFit.Fitted fast = assertInstanceOf(GarchFit.Fitted.class, StudentTGarch.fit(r));
+        assertTrue(fast.evaluations() < 150, "BFGS took " + fast.evaluations() + " evaluations");
+        // no BFGS iteration allowed: the Nelder-Mead fallback alone reaches the same maximum, the slow way
+        GarchFit.Fitted slow = assertInstanceOf(GarchFit.Fitted.class, StudentTGarch.fit(r, 0, 40_000));
+        assertTrue(slow.evaluations() > 3 * fast.evaluations(), "Nelder-Mead took " + slow.evaluations());
+        assertEquals(fast.logLikelihood(), slow.logLikelihood(), 1e-6);
+        assertEquals(fast.parameters().alpha(), slow.parameters().alpha(), 1e-4);
+        assertEquals(fast.parameters().beta(), slow.parameters().beta(), 1e-4);
+        assertEquals(fast.parameters().nu(), slow.parameters().nu(), 1e-3 * fast.parameters().nu());
+        assertTrue(fast.logLikelihood() >= slow.logLikelihood() - 1e-9, "BFGS stopped below the simplex");
+    }
+
+    @Test
+    void aSearchThatDoesNotConvergeIsAFailedFitNamingTheEvaluations() {
+        GarchFit fit = StudentTGarch.fit(returns("MSFT.csv", 1000), 2, 30);
+        GarchFit.Failed failed = assertInstanceOf(GarchFit.Failed.class, fit);
+        assertTrue(failed.reason().matches("GARCH\\(1,1\\) maximum likelihood did not converge after \\d+ likelihood"
+                + " evaluations \\(best log-likelihood -?[0-9.]+\\)"), failed.reason());
+    }
+
+    @Test
     void variancesUseOnlyEarlierReturns() {
         GarchParameters p = new GarchParameters(0, 1e-6, 0.1, 0.85, 5);
         double[] r = returns("AAPL.csv", 300);
