@@ -66,7 +66,7 @@ ARGS=(data "$EVAL_DAYS" "$WARMUP" "$REPS" "${SYMBOLS[@]}")
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 {
-  echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $("$JAVA" -version 2>&1 | head -1); $(model/.venv/bin/python -c 'import arch, numpy, sys; print(f"arch {arch.__version__}, numpy {numpy.__version__}, Python {sys.version.split()[0]}")')"
+  echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc --all) cores; $("$JAVA" -version 2>&1 | head -1); $(model/.venv/bin/python -c 'import arch, numpy, sys; print(f"arch {arch.__version__}, numpy {numpy.__version__}, Python {sys.version.split()[0]}")')"
   echo "started $(date -u '+%Y-%m-%d %H:%M UTC'); uptime:$(uptime | sed 's/.*up/ up/')"
   echo "rounds $ROUNDS, warm-up $WARMUP, repetitions $REPS, evaluated days $EVAL_DAYS${BENCH_BASE:+, base $BENCH_BASE}"
 } | tee "$OUT/garch.txt"
