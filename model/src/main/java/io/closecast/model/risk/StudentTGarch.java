@@ -15,10 +15,12 @@ import io.closecast.model.ModelException;
  * {@code nu = 2.05 + 497.95 logistic(c)}, the bounds {@code arch} uses; {@link GarchLikelihood}), started from the
  * best of a small grid of {@code (alpha, beta)} (as {@code arch} starts): a {@link QuasiNewton} (BFGS) search with the
  * analytic gradient of the likelihood until no coordinate of the gradient exceeds {@code 1e-9} per return (some 40
- * likelihood evaluations on ten years of daily returns). Where that does not converge, a {@link NelderMead} simplex
- * takes over from the best point found, restarted at its best point until a restart no longer improves the
- * likelihood (the slow search this class used alone before; hundreds of evaluations); where that does not converge
- * either, the fit is {@link GarchFit.Failed}.
+ * likelihood evaluations on ten years of daily returns). Where it ends with {@code alpha} at 0 (below 1e-3), where
+ * {@code beta} and {@code omega} are not identified and the likelihood has several maxima (seen on i.i.d. normal
+ * returns), a second search from the next-best grid point, the higher maximum kept. Where the search does not
+ * converge, a {@link NelderMead} simplex takes over from the best point found, restarted at its best point until a
+ * restart no longer improves the likelihood (the slow search this class used alone before; hundreds of evaluations);
+ * where that does not converge either, the fit is {@link GarchFit.Failed}.
  */
 public final class StudentTGarch {
     /** Fewer returns than this are not fitted. */
@@ -29,6 +31,8 @@ public final class StudentTGarch {
     static final double GRADIENT_TOLERANCE = 1e-9;
     private static final double MAX_STEP = 2;
     private static final int MAX_ITERATIONS = 500;
+    /** Below this the first search's alpha counts as 0, and a second search starts from the next-best grid point. */
+    static final double UNIDENTIFIED_ALPHA = 1e-3;
 
     private StudentTGarch() {
     }
@@ -79,18 +83,33 @@ public final class StudentTGarch {
         // arch's way of starting: the best of a small grid of (alpha, beta), then the search from there
         double[][] starts = {{0.05, 0.90}, {0.10, 0.85}, {0.03, 0.95}, {0.15, 0.60}, {0.08, 0.91}, {0.02, 0.97}};
         double[] start = null;
+        double[] runnerUp = null;
         double startValue = Double.POSITIVE_INFINITY;
+        double runnerUpValue = Double.POSITIVE_INFINITY;
         for (double[] s : starts) {
             double[] theta = GarchLikelihood.toTheta(mean, variance * (1 - s[0] - s[1]), s[0], s[1], nu0);
             double v = likelihood.value(theta);
             if (start == null || v < startValue) {
+                runnerUp = start;
+                runnerUpValue = startValue;
                 start = theta;
                 startValue = v;
+            } else if (runnerUp == null || v < runnerUpValue) {
+                runnerUp = theta;
+                runnerUpValue = v;
             }
         }
         double tolerance = GRADIENT_TOLERANCE * n;
         QuasiNewton.Outcome quasiNewton = QuasiNewton.minimise(likelihood::valueAndGradient, start, tolerance,
                 MAX_STEP, maxIterations);
+        if (quasiNewton.converged() && GarchLikelihood.fromTheta(quasiNewton.point())[2] < UNIDENTIFIED_ALPHA) {
+            // alpha at 0: beta and omega are not identified and the likelihood has several maxima; one more search
+            QuasiNewton.Outcome second = QuasiNewton.minimise(likelihood::valueAndGradient, runnerUp, tolerance,
+                    MAX_STEP, maxIterations);
+            if (second.converged() && second.value() < quasiNewton.value()) {
+                quasiNewton = second;
+            }
+        }
         double[] point = quasiNewton.point();
         double value = quasiNewton.value();
         boolean converged = quasiNewton.converged() && Double.isFinite(value);
