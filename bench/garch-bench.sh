@@ -8,7 +8,8 @@
 # ones), (b) arch in one Python process, the same rounds (bench/garch_bench.py: `fit(disp="off")` at arch's defaults
 # and, as arch-tight, with the ftol 1e-12 GarchArchAgreementIT holds the Java fit against). ROUNDS alternating
 # processes (java, [base,] python), so all see the same machine load. Prints per symbol the medians over every timed
-# repetition, the spread (min-max of the per-round medians), the ratio arch / closecast (> 1: closecast faster), and
+# repetition, the fastest one, the spread (min-max of the per-round medians), the ratio arch / closecast (> 1: closecast
+# faster) over all repetitions and per round, and
 # both sides' estimates and interval scores (they should agree: the same work); "first ms" is the first call per
 # symbol in its process (for the first symbol: cold, what one `closecast evaluate` pays); in every round also one fresh
 # process per side, timed from start to exit (JVM or Python start, imports, MSFT fitted and evaluated twice).
@@ -91,7 +92,8 @@ nums = lambda s: [float(x) for x in s.strip('[]').split(',')]
 impls = list(dict.fromkeys(r['impl'] for r in rows))
 symbols = list(dict.fromkeys(r['symbol'] for r in rows))
 med = {}
-print(f"\n{'symbol':<9} {'impl':<11} {'fit ms':>8} {'eval ms':>8} {'total ms':>9} {'rounds (median total)':>24} {'first ms':>9} {'evals':>6}  estimate / 80 % interval score")
+best = {}
+print(f"\n{'symbol':<9} {'impl':<11} {'fit ms':>8} {'eval ms':>8} {'total ms':>9} {'min ms':>8} {'rounds (median total)':>24} {'first ms':>9} {'evals':>6}  estimate / 80 % interval score")
 for s in symbols:
     for i in impls:
         rs = [r for r in rows if r['impl'] == i and r['symbol'] == s]
@@ -102,8 +104,9 @@ for s in symbols:
         tot = [x for r in rs for x in nums(r['total_ms'])]
         per_round = [float(r['median_total_ms']) for r in rs]
         med[i, s] = statistics.median(tot)
+        best[i, s] = min(tot)
         last = rs[-1]
-        print(f"{s:<9} {i:<11} {statistics.median(fit):>8.2f} {statistics.median(ev):>8.2f} {med[i, s]:>9.2f} "
+        print(f"{s:<9} {i:<11} {statistics.median(fit):>8.2f} {statistics.median(ev):>8.2f} {med[i, s]:>9.2f} {best[i, s]:>8.2f} "
               f"{min(per_round):>11.2f}-{max(per_round):<11.2f} {statistics.median(float(r['first_ms']) for r in rs):>9.1f} {last['evaluations']:>6}  "
               f"alpha {float(last['alpha']):.5f} beta {float(last['beta']):.5f} nu {float(last['nu']):.3f} "
               f"loglik {float(last['loglik']):.4f} IS80 {float(last['interval_score_80']):.5f} cov80 {float(last['coverage_80']):.3f}")
@@ -112,8 +115,18 @@ for s in symbols:
     parts = []
     for ref in ('arch', 'arch-tight', 'java-base'):
         if (ref, s) in med and ('java', s) in med:
-            parts.append(f"{ref} / closecast = {med[ref, s] / med['java', s]:.2f}")
+            parts.append(f"{ref} / closecast = {med[ref, s] / med['java', s]:.2f} (fastest repetitions: {best[ref, s] / best['java', s]:.2f})")
     print(f"{s}: " + ", ".join(parts) + "  (> 1: closecast faster; medians of every timed repetition)")
+rounds = sorted({r['round'] for r in rows})
+for s in symbols:
+    per = []
+    for rd in rounds:
+        j = next((float(r['median_total_ms']) for r in rows if r['round'] == rd and r['impl'] == 'java' and r['symbol'] == s), None)
+        a = next((float(r['median_total_ms']) for r in rows if r['round'] == rd and r['impl'] == 'arch' and r['symbol'] == s), None)
+        if j and a:
+            per.append(f"{a / j:.1f}")
+    if per:
+        print(f"{s}: arch / closecast per round (medians within each round): {', '.join(per)}")
 procs = [dict(re.findall(r'(\w+)=(\S+)', l)) for l in open(sys.argv[1]) if l.startswith('PROCESS')]
 if procs:
     j = statistics.median(int(p['java_ms']) for p in procs)

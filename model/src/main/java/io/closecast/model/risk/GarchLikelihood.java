@@ -2,6 +2,8 @@ package io.closecast.model.risk;
 
 import io.closecast.model.GammaFunctions;
 
+import java.util.Arrays;
+
 /**
  * The negative log-likelihood {@link StudentTGarch} minimises, and its gradient, over the unconstrained parameters
  * {@code theta = (mu, ln omega, a, b, c)}: {@code alpha + beta = 0.9999 logistic(a)},
@@ -174,7 +176,7 @@ final class GarchLikelihood {
 
     private static double infinite(double[] gradient) {
         if (gradient != null) {
-            java.util.Arrays.fill(gradient, Double.NaN);
+            Arrays.fill(gradient, Double.NaN);
         }
         return Double.POSITIVE_INFINITY;
     }

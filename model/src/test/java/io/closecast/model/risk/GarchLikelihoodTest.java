@@ -2,6 +2,8 @@ package io.closecast.model.risk;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,7 +56,7 @@ class GarchLikelihoodTest {
                 down[i] -= h;
                 double numeric = (l.value(up) - l.value(down)) / (2 * h);
                 assertEquals(numeric, gradient[i], 1e-5 * Math.max(1, Math.abs(numeric)),
-                        "coordinate " + i + " at " + java.util.Arrays.toString(GarchLikelihood.fromTheta(theta)));
+                        "coordinate " + i + " at " + Arrays.toString(GarchLikelihood.fromTheta(theta)));
             }
         }
     }

@@ -2,6 +2,8 @@ package io.closecast.model.risk;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +13,7 @@ class QuasiNewtonTest {
     /** The five-dimensional Rosenbrock function, minimum 0 at (1, ..., 1): a narrow curved valley. */
     private static double rosenbrock(double[] x, double[] g) {
         double f = 0;
-        java.util.Arrays.fill(g, 0);
+        Arrays.fill(g, 0);
         for (int i = 0; i + 1 < x.length; i++) {
             double a = x[i + 1] - x[i] * x[i];
             double b = 1 - x[i];
@@ -28,7 +30,7 @@ class QuasiNewtonTest {
                 1e-8, 2, 500);
         assertTrue(o.converged(), "" + o);
         for (double x : o.point()) {
-            assertEquals(1, x, 1e-6, java.util.Arrays.toString(o.point()));
+            assertEquals(1, x, 1e-6, Arrays.toString(o.point()));
         }
         assertTrue(o.value() < 1e-12);
         assertTrue(o.iterations() < 200, "took " + o.iterations());
