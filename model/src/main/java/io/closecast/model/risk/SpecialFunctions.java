@@ -6,7 +6,8 @@ import io.closecast.model.ModelException;
 
 /**
  * The distribution functions the risk models need: chi-square tail probabilities (for likelihood-ratio tests),
- * the standard normal and the unit-variance Student-t distribution functions and their quantiles.
+ * the standard normal and the unit-variance Student-t distribution functions and their quantiles, and the digamma
+ * function (the derivative of the Student-t likelihood in its degrees of freedom).
  */
 public final class SpecialFunctions {
 
@@ -92,6 +93,27 @@ public final class SpecialFunctions {
         }
         double t = invert(v -> studentTCdf(v, nu), p, -1e4, 1e4);
         return t * Math.sqrt((nu - 2) / nu);
+    }
+
+    /**
+     * The digamma function {@code psi(x) = d ln Gamma(x) / dx}: the recurrence {@code psi(x) = psi(x + 1) - 1 / x} up to
+     * 10, then the asymptotic series (its error below 1e-13).
+     *
+     * @param x above 0
+     * @return {@code psi(x)}
+     */
+    public static double digamma(double x) {
+        if (!(x > 0)) {
+            throw new ModelException("digamma needs x above 0, found " + x);
+        }
+        double shift = 0;
+        while (x < 10) {
+            shift -= 1 / x;
+            x += 1;
+        }
+        double f = 1 / (x * x);
+        double series = f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
+        return shift + Math.log(x) - 0.5 / x - series;
     }
 
     private static void checkProbability(double p) {

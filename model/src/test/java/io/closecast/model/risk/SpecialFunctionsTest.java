@@ -25,4 +25,17 @@ class SpecialFunctionsTest {
         assertEquals(2.570581835636314 * Math.sqrt(0.6), SpecialFunctions.standardizedTQuantile(0.975, 5), 1e-6);
         assertEquals(-1.3830287383964925 * Math.sqrt(7.0 / 9), SpecialFunctions.standardizedTQuantile(0.1, 9), 1e-6);
     }
+
+    @Test
+    void digamma() {
+        double euler = 0.5772156649015329;
+        assertEquals(-euler, SpecialFunctions.digamma(1), 1e-13);
+        assertEquals(-euler - 2 * Math.log(2), SpecialFunctions.digamma(0.5), 1e-13);
+        // psi(n) = -gamma + 1 + 1/2 + ... + 1/(n - 1); psi(x + 1) = psi(x) + 1 / x
+        assertEquals(-euler + 1 + 0.5 + 1.0 / 3 + 0.25, SpecialFunctions.digamma(5), 1e-13);
+        assertEquals(2.251752589066721, SpecialFunctions.digamma(10), 1e-13);
+        assertEquals(SpecialFunctions.digamma(2.75) + 1 / 2.75, SpecialFunctions.digamma(3.75), 1e-13);
+        // scipy.special.digamma(250)
+        assertEquals(5.519459584531046, SpecialFunctions.digamma(250), 1e-13);
+    }
 }

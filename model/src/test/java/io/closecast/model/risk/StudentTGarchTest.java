@@ -76,6 +76,57 @@ class StudentTGarchTest {
     }
 
     @Test
+    void theQuasiNewtonSearchTakesFewEvaluationsAndTheSimplexTakesOverWhereItStops() {
+        double[] r = returns("AAPL.csv", 2000);
+        GarchFit.Fitted fast = assertInstanceOf(GarchFit.Fitted.class, StudentTGarch.fit(r));
+        assertTrue(fast.evaluations() < 150, "BFGS took " + fast.evaluations() + " evaluations");
+        // no BFGS iteration allowed: the Nelder-Mead fallback alone reaches the same maximum, the slow way
+        GarchFit.Fitted slow = assertInstanceOf(GarchFit.Fitted.class, StudentTGarch.fit(r, 0, 40_000));
+        assertTrue(slow.evaluations() > 3 * fast.evaluations(), "Nelder-Mead took " + slow.evaluations());
+        assertEquals(fast.logLikelihood(), slow.logLikelihood(), 1e-6);
+        assertEquals(fast.parameters().alpha(), slow.parameters().alpha(), 1e-4);
+        assertEquals(fast.parameters().beta(), slow.parameters().beta(), 1e-4);
+        assertEquals(fast.parameters().nu(), slow.parameters().nu(), 1e-3 * fast.parameters().nu());
+        assertTrue(fast.logLikelihood() >= slow.logLikelihood() - 1e-9, "BFGS stopped below the simplex");
+    }
+
+    @Test
+    void theQuasiNewtonSearchAlsoConvergesWhereTheEstimateIsOnABoundary() {
+        // a pure ARCH(1): beta -> 0, a single maximum
+        double[] arch = simulate(new GarchParameters(0, 1e-4, 0.4, 1e-4, 5), 1500, 9);
+        GarchFit.Fitted fast = assertInstanceOf(GarchFit.Fitted.class, StudentTGarch.fit(arch));
+        GarchFit.Fitted slow = assertInstanceOf(GarchFit.Fitted.class, StudentTGarch.fit(arch, 0, 40_000));
+        assertTrue(fast.evaluations() < 150, "BFGS took " + fast.evaluations() + " evaluations: fell back?");
+        assertEquals(slow.logLikelihood(), fast.logLikelihood(), 1e-7, fast + " vs " + slow);
+        assertTrue(fast.parameters().beta() < 1e-6, "" + fast);
+    }
+
+    @Test
+    void whereAlphaIsZeroASecondSearchFindsTheHigherOfTwoMaxima() {
+        // i.i.d. normal returns: alpha -> 0, beta and omega not identified; from the best grid point BFGS stops at
+        // log-likelihood -363.197 (percent units), from the next-best at -363.184 (what the simplex finds too)
+        Random random = new Random(3);
+        double[] r = new double[250];
+        for (int t = 0; t < r.length; t++) {
+            r[t] = 0.01 * random.nextGaussian();
+        }
+        double percent = r.length * Math.log(StudentTGarch.SCALE);
+        GarchFit.Fitted fit = assertInstanceOf(GarchFit.Fitted.class, StudentTGarch.fit(r));
+        assertTrue(fit.parameters().alpha() < StudentTGarch.UNIDENTIFIED_ALPHA, "" + fit);
+        assertEquals(-363.184433, fit.logLikelihood() - percent, 1e-6, "" + fit);
+        GarchFit.Fitted slow = assertInstanceOf(GarchFit.Fitted.class, StudentTGarch.fit(r, 0, 40_000));
+        assertTrue(fit.logLikelihood() >= slow.logLikelihood() - 1e-7, fit + " below the simplex's " + slow);
+    }
+
+    @Test
+    void aSearchThatDoesNotConvergeIsAFailedFitNamingTheEvaluations() {
+        GarchFit fit = StudentTGarch.fit(returns("MSFT.csv", 1000), 2, 30);
+        GarchFit.Failed failed = assertInstanceOf(GarchFit.Failed.class, fit);
+        assertTrue(failed.reason().matches("GARCH\\(1,1\\) maximum likelihood did not converge after \\d+ likelihood"
+                + " evaluations \\(best log-likelihood -?[0-9.]+\\)"), failed.reason());
+    }
+
+    @Test
     void variancesUseOnlyEarlierReturns() {
         GarchParameters p = new GarchParameters(0, 1e-6, 0.1, 0.85, 5);
         double[] r = returns("AAPL.csv", 300);
