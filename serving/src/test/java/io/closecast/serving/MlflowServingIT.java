@@ -59,6 +59,8 @@ class MlflowServingIT extends RegistryTestBase {
         client.registry().createRegisteredModel(model);
         RegistryFixture.Registered v1 = fixture.register(client, model, false);
         client.registry().setAlias(model, "production", v1.number());
+        // GARCH(1,1)'s interval score as training tags it: read into the test metrics beside the model's (the verdict)
+        client.registry().setModelVersionTag(model, v1.number(), "garch_test_interval_score_80", "18.2");
         Path cache = work.resolve("cache-served");
         try (RunningService service = start(config(uri, model, cache))) {
             TestClient.await("v1 ready", Duration.ofSeconds(30), service.models()::ready);
@@ -136,6 +138,7 @@ class MlflowServingIT extends RegistryTestBase {
             for (String key : List.of("test_mae", "test_mase", "naive_test_mae")) {
                 assertEquals(Double.parseDouble(fixture.metricTags.get(key)), m.at("/test_metrics/" + key).asDouble(), 1e-12, key);
             }
+            assertEquals(18.2, m.at("/test_metrics/garch_test_interval_score_80").asDouble(), 0, m.toString());
             assertTrue(Files.isRegularFile(cache.resolve(model).resolve("1").resolve("MANIFEST.sha256")),
                     "the bundle is cached per version under " + cache);
         }

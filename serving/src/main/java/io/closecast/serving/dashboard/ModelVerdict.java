@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,10 +28,11 @@ import java.util.regex.Pattern;
  * @param days      test-period days (0: not recorded)
  * @param intervals the calibration verdict over every level
  * @param levels    per interval level, widest last
- * @param live      the live track record's verdict
+ * @param live       the live track record's verdict
+ * @param challenger a challenger in shadow beside this version; empty when the model names no shadow alias
  */
 public record ModelVerdict(String model, String version, Comparison point, double mase, int days, Intervals intervals,
-                           List<Level> levels, LiveVerdict live) {
+                           List<Level> levels, LiveVerdict live, Optional<ShadowVerdict> challenger) {
 
     private static final Pattern COVERAGE = Pattern.compile("test_coverage_(\\d+(?:_\\d+)?)");
 
@@ -68,13 +70,16 @@ public record ModelVerdict(String model, String version, Comparison point, doubl
      * One verdict line of the card.
      *
      * @param topic {@code test} (the point forecast), {@code intervals}, {@code interval_score} (one level against
-     *              GARCH(1,1)) or {@code live}
+     *              GARCH(1,1)), {@code live} or {@code challenger}
      * @param level the interval level of an {@code interval_score} line, else NaN
      */
     public record Line(String topic, double level, Tone tone, String text) {
     }
 
-    /** The card's verdict lines, in order: the point forecast, the intervals, each level against GARCH, live. */
+    /**
+     * The card's verdict lines, in order: the point forecast, the intervals, each level against GARCH, live, the
+     * challenger in shadow.
+     */
     public List<Line> lines() {
         List<Line> out = new ArrayList<>();
         out.add(new Line("test", Double.NaN, point.tone(), "Test period MAE: " + point.text()));
@@ -86,6 +91,7 @@ public record ModelVerdict(String model, String version, Comparison point, doubl
             }
         }
         out.add(new Line("live", Double.NaN, live.tone(), live.text()));
+        challenger.ifPresent(c -> out.add(new Line("challenger", Double.NaN, c.tone(), c.text())));
         return out;
     }
 
@@ -94,8 +100,13 @@ public record ModelVerdict(String model, String version, Comparison point, doubl
         return lines().stream().map(Line::text).toList();
     }
 
-    /** The verdict of {@code info}'s test metrics beside {@code live}. */
+    /** The verdict of {@code info}'s test metrics beside {@code live}, with no challenger. */
     public static ModelVerdict of(ModelInfo info, LiveVerdict live) {
+        return of(info, live, Optional.empty());
+    }
+
+    /** The verdict of {@code info}'s test metrics beside {@code live} and a challenger in shadow. */
+    public static ModelVerdict of(ModelInfo info, LiveVerdict live, Optional<ShadowVerdict> challenger) {
         Map<String, Double> m = info.testMetrics();
         Comparison point = Comparison.of(get(m, "test_mae"), get(m, "naive_test_mae"), get(m, "test_dm_abs_p_better"), "naive");
         double days = get(m, "test_days");
@@ -104,7 +115,7 @@ public record ModelVerdict(String model, String version, Comparison point, doubl
             levels.add(level(m, name));
         }
         return new ModelVerdict(info.name(), info.version(), point, get(m, "test_mase"),
-                Double.isFinite(days) ? (int) Math.round(days) : 0, intervals(levels), levels, live);
+                Double.isFinite(days) ? (int) Math.round(days) : 0, intervals(levels), levels, live, challenger);
     }
 
     private static TreeSet<String> levelNames(Map<String, Double> m) {

@@ -3,12 +3,14 @@ package io.closecast.serving.http;
 import io.closecast.serving.dashboard.Comparison;
 import io.closecast.serving.dashboard.LiveVerdict;
 import io.closecast.serving.dashboard.ModelVerdict;
+import io.closecast.serving.dashboard.ShadowVerdict;
 import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelInfo;
 import io.closecast.serving.models.ModelManager;
 import io.closecast.serving.models.VersionLease;
+import io.closecast.serving.track.ChallengerComparison;
 import io.closecast.serving.track.TrackRecord;
 import io.closecast.serving.track.TrackStoreException;
 import io.closecast.serving.track.Tracker;
@@ -24,7 +26,8 @@ import io.helidon.webserver.http.ServerResponse;
  * {@code GET /v1/model/verdict} (one model configured) and {@code GET /v1/models/{name}/verdict}: what the dashboard's
  * model card says about the serving version ({@link ModelVerdict}): verdict lines in words, the test period's figures
  * behind them, the interval calibration per level beside GARCH(1,1) and the constant-width baseline, and the live
- * track record ({@link LiveVerdict}). 503 while no version serves; the live part says so when the forecast log is
+ * track record ({@link LiveVerdict}) and, for a model with a shadow alias, its challenger beside it
+ * ({@link ShadowVerdict}). 503 while no version serves; the live part says so when the forecast log is
  * off or its store does not answer (the rest is still answered).
  */
 public final class VerdictService implements HttpService {
@@ -50,7 +53,8 @@ public final class VerdictService implements HttpService {
         try (VersionLease lease = PredictService.lease(model)) {
             info = lease.info();
         }
-        ModelVerdict v = ModelVerdict.of(info, live(model.name(), info.version()));
+        ModelVerdict v = ModelVerdict.of(info, live(model.name(), info.version()),
+                fleet.shadow(model.name()).map(shadow -> challenger(model.name(), info.version(), shadow)));
         StringBuilder sb = new StringBuilder(2048);
         sb.append("{\"model\":");
         JsonText.quote(sb, v.model());
@@ -79,6 +83,12 @@ public final class VerdictService implements HttpService {
         }
         sb.append("]},\"live\":");
         live(sb, v.live());
+        sb.append(",\"challenger\":");
+        if (v.challenger().isPresent()) {
+            challenger(sb, v.challenger().get());
+        } else {
+            sb.append("null");
+        }
         sb.append('}');
         Responses.json(res, 200, sb);
     }
@@ -92,6 +102,47 @@ public final class VerdictService implements HttpService {
         } catch (TrackStoreException e) {
             return LiveVerdict.unavailable(version, "the forecast log's store does not answer: " + e.getMessage());
         }
+    }
+
+    private ShadowVerdict challenger(String model, String production, ModelManager shadow) {
+        Optional<String> version = shadow.status().serving().map(ModelInfo::version);
+        if (version.isEmpty()) {
+            return ShadowVerdict.notServing(shadow.alias(), shadow.status().condition().text());
+        }
+        if (tracker.isEmpty()) {
+            return ShadowVerdict.unscored(shadow.alias(), version.get(), "the forecast log is off");
+        }
+        try {
+            return ShadowVerdict.of(shadow.alias(), version.get(), tracker.get().compare(model, production, version.get()));
+        } catch (TrackStoreException e) {
+            return ShadowVerdict.unscored(shadow.alias(), version.get(), "the forecast log's store does not answer");
+        }
+    }
+
+    /** {@code alias, version, verdict, days, first, last, production_mae, challenger_mae, ratio, dm_p} at the first step. */
+    private static void challenger(StringBuilder sb, ShadowVerdict c) {
+        sb.append("{\"alias\":");
+        JsonText.quote(sb, c.alias());
+        sb.append(",\"version\":");
+        if (c.version().isPresent()) {
+            JsonText.quote(sb, c.version().get());
+        } else {
+            sb.append("null");
+        }
+        sb.append(",\"verdict\":\"").append(c.tone().json()).append('"');
+        if (c.comparison().isPresent()) {
+            ChallengerComparison x = c.comparison().get();
+            sb.append(",\"step\":").append(x.step()).append(",\"days\":").append(x.days())
+                    .append(",\"first\":\"").append(x.first()).append("\",\"last\":\"").append(x.last()).append('"');
+            number(sb.append(",\"production_mae\":"), x.productionMae());
+            number(sb.append(",\"challenger_mae\":"), x.challengerMae());
+            number(sb.append(",\"ratio\":"), x.ratio());
+        } else {
+            sb.append(",\"step\":null,\"days\":0,\"first\":null,\"last\":null,\"production_mae\":null,"
+                    + "\"challenger_mae\":null,\"ratio\":null");
+        }
+        number(sb.append(",\"dm_p\":"), c.point().p());
+        sb.append('}');
     }
 
     /** {@code "verdict", "mae", "<reference>", "dm_p"} of a comparison. */

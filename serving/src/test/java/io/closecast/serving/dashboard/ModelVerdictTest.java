@@ -2,6 +2,7 @@ package io.closecast.serving.dashboard;
 
 import io.closecast.serving.dashboard.Comparison.Tone;
 import io.closecast.serving.models.ModelInfo;
+import io.closecast.serving.track.ChallengerComparison;
 import io.closecast.serving.track.TrackRecord;
 import io.closecast.serving.track.TrackStore;
 
@@ -173,5 +174,32 @@ class ModelVerdictTest {
         assertEquals("Live: record unavailable (store down)", LiveVerdict.unavailable("7", "store down").text());
         assertEquals("Live: no record, the forecast log is off (track.enabled: false)",
                 ModelVerdict.of(info(levelWithNaive()), LiveVerdict.off("7")).texts().getLast());
+    }
+
+    private static ChallengerComparison compared(int step, int days, double production, double challenger, Double pBetter) {
+        Optional<TrackRecord.Dm> dm = pBetter == null ? Optional.empty() : Optional.of(new TrackRecord.Dm(-1, 0.5, pBetter, days));
+        return new ChallengerComparison("7", "8", step, days, LocalDate.of(2025, 1, 2), LocalDate.of(2025, 2, 4),
+                production, challenger, dm);
+    }
+
+    @Test
+    void aChallengerInShadowIsJudgedAgainstProductionOnTheirCommonDays() {
+        ShadowVerdict few = ShadowVerdict.of("challenger", "8", List.of(compared(2, 40, 1, 0.5, 0.001), compared(1, 12, 2.0, 1.94, null)));
+        assertEquals("Challenger v8 (@challenger, in shadow): 12 common scored days, MAE 0.97 of production's, too few to test (30 needed)",
+                few.text());
+        assertEquals(Tone.NONE, few.tone());
+        ShadowVerdict level = ShadowVerdict.of("challenger", "8", List.of(compared(1, 45, 2.0, 1.94, 0.2)));
+        assertEquals("Challenger v8 (@challenger, in shadow): 45 common scored days, MAE 0.97 of production's, "
+                + "level with production (DM p = 0.2)", level.text());
+        ShadowVerdict better = ShadowVerdict.of("challenger", "8", List.of(compared(1, 45, 2.0, 1.5, 0.004)));
+        assertEquals(Tone.BETTER, better.tone());
+        assertTrue(better.text().endsWith("better than production, significant (DM p = 0.004)"), better.text());
+        assertEquals("Challenger v8 (@challenger, in shadow): no common scored day yet",
+                ShadowVerdict.of("challenger", "8", List.of()).text());
+        assertEquals("Challenger @challenger: no version serves in shadow (refused)",
+                ShadowVerdict.notServing("challenger", "refused").text());
+        ModelVerdict v = ModelVerdict.of(info(levelWithNaive()), LiveVerdict.off("7"), Optional.of(level));
+        assertEquals("challenger", v.lines().getLast().topic());
+        assertEquals(level.text(), v.texts().getLast());
     }
 }

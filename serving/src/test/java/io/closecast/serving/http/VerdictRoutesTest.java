@@ -88,6 +88,7 @@ class VerdictRoutesTest {
         assertTrue(v.at("/intervals/levels/0/kupiec_p").isNull(), v.toString());
         assertEquals(0, v.at("/live/days").asInt());
         assertEquals("[]", v.at("/live/coverage").toString());
+        assertTrue(v.get("challenger").isNull(), "no shadow alias, no challenger: " + v);
         assertEquals(v, TestClient.json(client.get("/v1/models/" + TestModelSource.NAME + "/verdict")));
     }
 
