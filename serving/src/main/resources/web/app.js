@@ -597,4 +597,4 @@ async function openOnModel() {
 }
 showPane();
 loadAll();
-setInterval(() => { if (state.model) { loadAccuracy(); } }, 30000);
+setInterval(() => { if (state.model) { loadAccuracy(); loadVerdict(); } }, 30000); // the live record moves as closes arrive
