@@ -439,6 +439,8 @@ class DashboardIT {
         pick.selectByValue("fleet-aapl");
         assertForecastOf(client, "fleet-aapl", 12, points(5));
         assertTrue(text(By.id("forecast-table")).contains("Model fleet-aapl v3"), text(By.id("forecast-table")));
+        // the card's verdict is the picked model's own (GET /v1/models/{name}/verdict): its version, 3
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> !d.findElements(By.cssSelector("#verdict[data-version='3'] li")).isEmpty());
         assertTrue(driver.getCurrentUrl().endsWith("?model=fleet-aapl"), driver.getCurrentUrl());
         // fleet-aapl's own version 7, not fleet-msft's: MAE 4, MASE 2, and not the version fleet-aapl serves (3)
         WebElement aaplRow = accuracyRow("fleet-aapl", "7");
