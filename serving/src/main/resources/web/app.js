@@ -72,6 +72,13 @@ function metric(v) {
   const a = Math.abs(v);
   return a !== 0 && a < 0.01 ? Number(v).toExponential(2) : Number(v).toLocaleString('en-US', { maximumFractionDigits: a < 10 ? 4 : 2 });
 }
+// A p-value: two significant digits, "< 0.001" below
+function pv(v) {
+  if (v === null || v === undefined || !isFinite(v)) { return '\u2013'; }
+  return v < 0.001 ? '< 0.001' : String(Number(Number(v).toPrecision(2)));
+}
+// A table wider than its card scrolls inside its own box
+function scrollBox(child) { const box = el('div', { class: 'scroll' }); box.append(child); return box; }
 function el(tag, attrs, text) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) { e.setAttribute(k, v); }
@@ -86,52 +93,62 @@ function svg(tag, attrs, text) {
 }
 
 // ---------- the model ----------
-// R² (r2) is higher-better like the directional accuracy; on prices it is near 1 for naive too, so its row compares
-// the two
-const LOWER_IS_BETTER = (name) => name !== 'directional_accuracy' && name !== 'r2';
+// The card leads with the verdict in words (GET {model}/verdict: decided and tested in the service, not here), then a
+// handful of numbers behind it, the test period beside the live record; the rest (interval calibration per level,
+// provenance, every test metric) behind "details". R² and directional accuracy are higher-better; the details table
+// shows numbers beside their baseline and no verdict of its own.
+const TONE = { better: 'good', worse: 'bad', level: 'level', none: 'none' };
 
 function renderModel(m) {
   const body = $('model-body');
   body.className = '';
   body.replaceChildren();
+  const id = el('p', { class: 'model-id' });
+  id.append(el('span', { id: 'model-name', class: 'model-name' }, m.name), document.createTextNode(' '),
+    el('span', { id: 'model-version', class: 'version' }, m.version), document.createTextNode(' @' + m.alias + ' \u00b7 '),
+    el('span', { id: 'model-symbol' }, m.symbol || 'symbol not recorded'), document.createTextNode(' \u00b7 trained on '),
+    el('span', { id: 'model-trained' }, m.trained_from + ' to ' + m.trained_to));
+  body.append(id);
+  body.append(el('ul', { id: 'verdict', class: 'verdict muted', 'aria-live': 'polite' }, 'Loading the verdict\u2026'));
+  body.append(el('div', { id: 'figures', class: 'scroll' }));
+
+  const details = el('details', { id: 'model-details' });
+  details.append(el('summary', {}, 'Details: interval calibration, provenance, every test metric'));
+  details.append(el('h3', {}, 'Interval calibration per level'));
+  details.append(el('div', { id: 'calibration-box', class: 'scroll' }, ''));
+  details.append(el('h3', {}, 'Provenance'));
   const facts = el('dl', { class: 'facts' });
-  const add = (label, value, attrs) => { facts.append(el('dt', {}, label)); facts.append(el('dd', attrs || {}, value)); };
-  add('name', m.name, { id: 'model-name' });
-  facts.append(el('dt', {}, 'version'));
-  const dd = el('dd');
-  dd.append(el('span', { id: 'model-version', class: 'version' }, m.version), document.createTextNode(' @' + m.alias));
-  facts.append(dd);
-  add('symbol', m.symbol || 'not recorded', { id: 'model-symbol' });
-  add('trained on', m.trained_from + ' to ' + m.trained_to, { id: 'model-trained' });
-  add('input', m.window_length + ' days of ' + (m.features[0] || 'Close'));
+  const add = (label, value) => { facts.append(el('dt', {}, label)); facts.append(el('dd', {}, value)); };
+  add('version', m.version + ' (' + m.alias + ')');
+  add('input', m.window_length + ' days of ' + m.features.join(', '));
   add('max horizon', m.max_horizon + ' days');
   add('run', m.run_id);
-  body.append(facts);
+  add('source', m.source || '');
+  details.append(facts);
+  details.append(el('h3', {}, 'Every test metric'));
+  details.append(metricsTable(m));
+  body.append(details);
+}
 
-  // rows: the point metrics, then interval coverage and score per level (interval widths and the up-day share are
-  // not rows of their own: the up-day share is the bar beside directional accuracy)
+// Every test_ metric beside its baseline (naive's; the up-day share for directional accuracy; the constant-width
+// intervals' for coverage and interval score), as recorded; no "beats" here: the verdict above says what is tested.
+function metricsTable(m) {
   const names = Object.keys(m.test_metrics).filter((k) => k.startsWith('test_')).map((k) => k.slice(5))
-    .filter((n) => n !== 'up_share' && n !== 'up_day_share' && !n.startsWith('interval_width_')).sort();
-  if (names.length === 0) {
-    body.append(el('p', { class: 'muted' }, 'No test metrics recorded with this version.'));
-    return;
-  }
+    .filter((n) => n !== 'up_share' && n !== 'up_day_share').sort();
+  if (names.length === 0) { return el('p', { class: 'muted' }, 'No test metrics recorded with this version.'); }
+  const box = el('div', { class: 'scroll' });
   const table = el('table', { id: 'test-metrics' });
   const head = el('tr');
-  ['test set', 'model', 'baseline', ''].forEach((h) => head.append(el('th', {}, h)));
+  ['test metric', 'model', 'baseline'].forEach((h) => head.append(el('th', {}, h)));
   table.append(head);
   for (const n of names) {
-    const model = m.test_metrics['test_' + n];
-    const coverage = /^coverage_(\d+)(_\d+)?$/.exec(n);
-    const interval = coverage || n.startsWith('interval_score_');
     let baseline;
     let baselineName;
     if (n === 'directional_accuracy') {
-      // "always up" is the bar, not the naive forecast's 0 moves; versions trained before 2026-12-01 logged it as
-      // test_up_day_share
+      // versions trained before 2026-12-01 logged the up-day share as test_up_day_share
       baseline = m.test_metrics.test_up_share ?? m.test_metrics.test_up_day_share;
       baselineName = 'up-day share';
-    } else if (interval) {
+    } else if (/^(coverage|interval_score|interval_width)_/.test(n)) {
       baseline = m.test_metrics['baseline_test_' + n];
       baselineName = 'constant width';
     } else {
@@ -139,25 +156,97 @@ function renderModel(m) {
       baselineName = 'naive';
     }
     const tr = el('tr', { 'data-metric': n });
-    tr.append(el('td', {}, n.replace(/_(\d+)_(\d+)$/, ' $1.$2%').replace(/_(\d+)$/, ' $1%').replace(/_/g, ' ')));
-    let cls = '';
-    let verdict = '';
-    if (coverage) {
-      const nominal = Number(coverage[1] + (coverage[2] ? '.' + coverage[2].slice(1) : '')) / 100;
-      verdict = 'nominal ' + metric(nominal);
-      if (isFinite(model)) { cls = Math.abs(model - nominal) <= 0.03 ? 'good' : 'bad'; }
-    } else if (isFinite(model) && isFinite(baseline) && baseline !== undefined && model !== baseline) {
-      const better = LOWER_IS_BETTER(n) ? model < baseline : model > baseline;
-      cls = better ? 'good' : 'bad';
-      verdict = (better ? 'beats ' : 'worse than ') + (baselineName === 'up-day share' ? 'always up' : baselineName);
-    }
-    tr.append(el('td', { class: cls + ' model-value' }, metric(model)));
-    tr.append(el('td', { class: 'baseline-value', title: baselineName }, metric(baseline)
-      + (baseline === undefined ? '' : ' (' + baselineName + ')')));
-    tr.append(el('td', { class: cls }, verdict));
+    tr.append(el('td', { class: 'label' }, n.replace(/_(\d+)_(\d+)$/, ' $1.$2%').replace(/_(\d+)$/, ' $1%').replace(/_/g, ' ')));
+    tr.append(el('td', { class: 'model-value' }, metric(m.test_metrics['test_' + n])));
+    tr.append(el('td', { class: 'baseline-value' }, baseline === undefined ? '' : metric(baseline) + ' (' + baselineName + ')'));
     table.append(tr);
   }
-  body.append(table);
+  box.append(table);
+  return box;
+}
+
+// The verdict of the picked (or only) model; another model picked meanwhile draws its own.
+async function loadVerdict() {
+  const picked = state.picked;
+  const list = $('verdict');
+  try {
+    const v = await api(modelPath() + '/verdict');
+    if (state.picked !== picked || !$('verdict')) { return; }
+    renderVerdict(v);
+  } catch (err) {
+    if (state.picked !== picked || !list) { return; }
+    list.className = 'verdict muted';
+    list.textContent = 'The verdict could not be read: ' + (err.message || err);
+  }
+}
+
+function renderVerdict(v) {
+  const list = $('verdict');
+  list.className = 'verdict';
+  list.dataset.version = v.version;
+  list.replaceChildren();
+  for (const line of v.lines) {
+    const li = el('li', { class: 'tone-' + TONE[line.tone], 'data-topic': line.topic, 'data-tone': line.tone }, line.text);
+    if (line.level !== undefined) { li.dataset.level = String(line.level); }
+    list.append(li);
+  }
+  // the handful of numbers: the test period beside the live record of the same version
+  const t = v.test;
+  const live = v.live;
+  const table = el('table', { id: 'key-figures' });
+  const head = el('tr');
+  ['', 'test period', 'live (v' + live.version + ')'].forEach((h) => head.append(el('th', {}, h)));
+  table.append(head);
+  const row = (key, label, test, liveValue) => {
+    const tr = el('tr', { 'data-figure': key });
+    const cell = (cls, value) => { const td = el('td', { class: cls }); td.append(value); return td; };
+    tr.append(el('td', { class: 'label' }, label), cell('test-value', test), cell('live-value', liveValue));
+    table.append(tr);
+  };
+  const pair = (a, b) => {
+    if (a === null || a === undefined) { return '\u2013'; }
+    const cell = document.createDocumentFragment();
+    cell.append(metric(a));
+    if (b !== null && b !== undefined) { cell.append(el('span', { class: 'sub' }, ' (naive ' + metric(b) + ')')); }
+    return cell;
+  };
+  row('days', 'days', t.days === null ? '\u2013' : String(t.days), String(live.days));
+  row('mae', 'MAE', pair(t.mae, t.naive_mae), pair(live.mae, live.naive_mae));
+  row('mase', 'MASE', metric(t.mase), metric(live.mase));
+  row('dm_p', 'DM p vs naive', pv(t.dm_p), pv(live.dm_p));
+  for (const l of v.intervals.levels) {
+    const lc = live.coverage.find((c) => Math.abs(c.level - l.level) < 1e-9);
+    row('coverage_' + l.level, levelName(l.level) + ' coverage', metric(l.coverage), lc ? metric(lc.coverage) : '\u2013');
+  }
+  $('figures').replaceChildren(table);
+  $('calibration-box').replaceChildren(calibrationTable(v.intervals.levels));
+}
+
+function levelName(level) { return Math.round(level * 1000) / 10 + ' %'; }
+
+// Per level: coverage against nominal, the Kupiec and Christoffersen (conditional coverage) p-values, the interval
+// score beside GARCH(1,1)'s and the constant-width baseline's; under the table the service's words for each level.
+function calibrationTable(levels) {
+  if (levels.length === 0) { return el('p', { class: 'muted' }, 'No interval metrics recorded with this version.'); }
+  const box = document.createDocumentFragment();
+  const scroll = el('div', { class: 'scroll' });
+  const table = el('table', { id: 'calibration' });
+  const head = el('tr');
+  ['level', 'coverage', 'Kupiec p', 'Christoffersen p', 'interval score', 'GARCH(1,1)', 'constant']
+    .forEach((h) => head.append(el('th', {}, h)));
+  table.append(head);
+  const words = el('ul', { id: 'calibration-verdicts', class: 'level-verdicts' });
+  for (const l of levels) {
+    const tr = el('tr', { 'data-level': String(l.level) });
+    tr.append(el('td', {}, levelName(l.level)), el('td', {}, metric(l.coverage)), el('td', {}, pv(l.kupiec_p)),
+      el('td', {}, pv(l.christoffersen_cc_p)), el('td', {}, metric(l.interval_score)),
+      el('td', {}, metric(l.garch_interval_score)), el('td', {}, metric(l.constant_interval_score)));
+    table.append(tr);
+    words.append(el('li', { class: 'tone-' + TONE[l.calibration], 'data-level': String(l.level) }, l.text));
+  }
+  scroll.append(table);
+  box.append(scroll, words);
+  return box;
 }
 
 async function loadModel(retry) {
@@ -166,6 +255,7 @@ async function loadModel(retry) {
     state.model = m;
     if (state.modelError) { clearError(); state.modelError = false; }
     renderModel(m);
+    loadVerdict();
     $('horizon').max = m.max_horizon;
     $('horizon-note').textContent = 'days (1..' + m.max_horizon + ')';
     if (Number($('horizon').value) > m.max_horizon) { $('horizon').value = m.max_horizon; }
@@ -280,14 +370,14 @@ async function loadAccuracy() {
       tr.append(el('td', {}, String(v.count)));
       tr.append(el('td', { class: 'mae' }, metric(v.mae)));
       tr.append(el('td', { class: 'naive-mae' }, metric(v.naive_mae)));
-      const cls = v.mase === null ? '' : (v.mase < 1 ? 'good' : 'bad');
-      tr.append(el('td', { class: 'mase ' + cls }, v.mase === null ? '–' : metric(v.mase)));
+      tr.append(el('td', { class: 'mase' }, v.mase === null ? '–' : metric(v.mase)));
       tr.append(el('td', {}, v.first_date + ' to ' + v.last_date));
       table.append(tr);
     }
-    body.append(table);
+    body.append(scrollBox(table));
     body.append(el('p', { class: 'muted' }, (picked ? 'Feedback reported for ' + s.model + '. ' : '')
-      + 'MASE = model MAE / naive MAE over the last ' + s.window + ' reported days; below 1 the model beats tomorrow = today.'));
+      + 'MASE = model MAE / naive MAE over the last ' + s.window + ' reported days (below 1: smaller errors than '
+      + 'tomorrow = today on those days; no test of significance, see the verdict above for the tested record).'));
   } catch (err) {
     if (state.picked !== picked) { return; }
     body.className = 'muted';
@@ -482,7 +572,7 @@ function renderTable(history, result) {
     + (result.dates ? (result.calendar === 'us-equities'
       ? '; days are the next US trading days (weekends and NYSE / Nasdaq holidays skipped).'
       : '; days are the next weekdays (this exchange\u2019s holidays are not known).') : '.'));
-  box.replaceChildren(table, p);
+  box.replaceChildren(scrollBox(table), p);
 }
 
 // ---------- start ----------
@@ -507,4 +597,4 @@ async function openOnModel() {
 }
 showPane();
 loadAll();
-setInterval(() => { if (state.model) { loadAccuracy(); } }, 30000);
+setInterval(() => { if (state.model) { loadAccuracy(); loadVerdict(); } }, 30000); // the live record moves as closes arrive

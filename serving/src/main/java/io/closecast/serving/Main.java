@@ -75,7 +75,8 @@ public final class Main {
             "/v2/health/live", "/v2/health/ready", "/v2", "/v2/models/{name}", "/v2/models/{name}/ready",
             "/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}",
             "/v2/models/{name}/versions/{version}/ready", "/v2/models/{name}/versions/{version}/infer",
-            "/v1/track-record", "/v1/models/{name}/track-record", "/v1/keys", "/v1/keys/{id}");
+            "/v1/track-record", "/v1/models/{name}/track-record", "/v1/keys", "/v1/keys/{id}",
+            "/v1/model/verdict", "/v1/models/{name}/verdict");
 
     private static final double OBSERVE_WEIGHT = 1000;
 
@@ -267,6 +268,7 @@ public final class Main {
                         new OipService(models, config.server().maxBodyBytes()),
                         new ModelService(models),
                         new TrackRecordService(models, tracker),
+                        new io.closecast.serving.http.VerdictService(models, tracker),
                         new KeysService(issued, config.server().maxBodyBytes(), Clock.systemUTC()),
                         new io.closecast.serving.http.PricesService(models, tracker, config.server().maxBodyBytes()),
                         new io.closecast.serving.http.ForecastsService(models, tracker),

@@ -1,6 +1,8 @@
 package io.closecast.serving;
 
 import io.closecast.serving.config.ServingConfig;
+import io.closecast.serving.models.ModelInfo;
+import io.closecast.serving.track.Tracker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -99,7 +103,10 @@ class DashboardIT {
         assertEquals(version, waitForText(By.id("model-version")));
         assertEquals(TestModelSource.NAME, text(By.id("model-name")));
         assertEquals("2010-01-04 to 2022-12-30", text(By.id("model-trained")));
-        assertTrue(text(By.id("test-metrics")).contains("beats naive"), text(By.id("test-metrics")));
+        // the verdict leads, in the service's words: MAE 0.42 against 0.45 with no test recorded is not "beats"
+        JsonNode verdict = TestClient.json(client.get("/v1/model/verdict"));
+        assertEquals("Test period MAE: 0.42 against naive's 0.45, no significance test recorded", verdict.at("/lines/0/text").asText());
+        assertEquals(verdict.at("/lines/0/text").asText(), waitForText(By.cssSelector("#verdict li[data-topic='test']")));
         assertFalse(driver.findElement(By.id("key-box")).isDisplayed(), "no key asked for when keys are off");
 
         // a bundled symbol: the forecast drawn is the API's forecast for the file's last window
@@ -178,6 +185,174 @@ class DashboardIT {
         assertTrue(Files.size(shot) > 20_000, "a real screenshot, found " + Files.size(shot) + " bytes");
     }
 
+    /**
+     * Every element of a card whose box leaves the card's, or whose content is wider than its own box without
+     * scrolling (text cut off or spilling out); inside a box that scrolls ({@code .scroll}) only the box counts. The
+     * page itself must not scroll sideways. Not rendered elements (hidden, closed details) are skipped.
+     */
+    static final String OVERFLOW = """
+            const out = [];
+            const describe = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+              + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
+              + ' "' + (e.textContent || '').trim().slice(0, 40) + '"';
+            for (const card of document.querySelectorAll('.card')) {
+              const box = card.getBoundingClientRect();
+              if (card.scrollWidth > card.clientWidth + 1) {
+                out.push(card.id + ': its content is ' + card.scrollWidth + ' px wide in ' + card.clientWidth + ' px');
+              }
+              for (const e of card.querySelectorAll('*')) {
+                if (!(e instanceof HTMLElement)) { continue; }
+                const r = e.getBoundingClientRect();
+                if (r.width === 0 && r.height === 0) { continue; }
+                const scroller = e.parentElement.closest('.scroll');
+                if (scroller && card.contains(scroller)) { continue; }
+                if (r.right > box.right + 0.5 || r.left < box.left - 0.5) {
+                  out.push(card.id + ' ' + describe(e) + ': [' + Math.round(r.left) + ', ' + Math.round(r.right)
+                    + '] outside the card [' + Math.round(box.left) + ', ' + Math.round(box.right) + ']');
+                }
+                const ox = getComputedStyle(e).overflowX;
+                if (!['INPUT', 'SELECT', 'TEXTAREA'].includes(e.tagName) && e.clientWidth > 0
+                    && e.scrollWidth > e.clientWidth + 1 && ox !== 'auto' && ox !== 'scroll') {
+                  out.push(card.id + ' ' + describe(e) + ': content ' + e.scrollWidth + ' px wide in ' + e.clientWidth + ' px');
+                }
+              }
+            }
+            if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+              out.push('the page scrolls sideways: ' + document.documentElement.scrollWidth + ' px in ' + window.innerWidth + ' px');
+            }
+            return out;""";
+
+    /** The issue's case: MAE 3.829 against naive's 3.862, DM p 0.11; calibrated at 80 %, under-covering at 95 %. */
+    static ModelInfo cardModel(String version) {
+        Map<String, Double> m = new HashMap<>(DriftForecaster.info(TestModelSource.NAME, version, WINDOW, 10).testMetrics());
+        m.putAll(Map.ofEntries(Map.entry("test_mae", 3.829), Map.entry("naive_test_mae", 3.862), Map.entry("test_mase", 0.9915),
+                Map.entry("test_dm_abs_stat", -1.23), Map.entry("test_dm_abs_p_better", 0.11), Map.entry("test_dm_abs_p_two_sided", 0.22),
+                Map.entry("test_dm_sq_stat", -0.8), Map.entry("test_dm_sq_p_better", 0.21), Map.entry("test_dm_sq_p_two_sided", 0.42),
+                Map.entry("test_days", 250.0), Map.entry("test_rmse", 5.1), Map.entry("naive_test_rmse", 5.2),
+                Map.entry("test_mape", 1.31), Map.entry("naive_test_mape", 1.32), Map.entry("test_drift_mase", 1.001),
+                Map.entry("test_majority_sign_accuracy", 0.53), Map.entry("test_forecast_up_share", 0.61),
+                Map.entry("test_kupiec_p_80", 0.62), Map.entry("test_christoffersen_ind_p_80", 0.41),
+                Map.entry("test_christoffersen_cc_p_80", 0.58), Map.entry("test_interval_score_80", 18.5),
+                Map.entry("garch_test_interval_score_80", 18.2), Map.entry("test_dm_garch_interval_score_80_p_better", 0.71),
+                Map.entry("test_coverage_95", 0.921), Map.entry("test_kupiec_p_95", 0.012), Map.entry("test_christoffersen_cc_p_95", 0.03),
+                Map.entry("test_interval_score_95", 30.1), Map.entry("garch_test_interval_score_95", 29.0),
+                Map.entry("baseline_test_interval_score_95", 31.0), Map.entry("test_dm_garch_interval_score_95_p_better", 0.8),
+                Map.entry("test_pinball_80", 1.2), Map.entry("test_misses_80", 52.0),
+                // a long label with no break opportunity: it must wrap, not spill out of the card
+                Map.entry("test_averyveryverylongmetricnamewithoutanybreakopportunityinthewholelabelatall", 1.0)));
+        ModelInfo base = DriftForecaster.info(TestModelSource.NAME, version, WINDOW, 10);
+        return new ModelInfo(base.name(), base.version(), base.runId(), base.alias(), base.trainedFrom(), base.trainedTo(),
+                base.windowLength(), base.maxHorizon(), base.features(), m, base.loadedAt(), base.symbol());
+    }
+
+    @Test
+    void leadsWithTheTestedVerdictBesideTheLiveRecordAndNothingOverflowsAtDesktopOrPhoneWidth() throws IOException {
+        TestModelSource source = new TestModelSource(WINDOW, 10, "7") {
+            @Override
+            public io.closecast.serving.models.Forecaster load(io.closecast.serving.models.VersionRef ref) {
+                return new DriftForecaster(cardModel(ref.version()));
+            }
+        };
+        ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).modelName(TestModelSource.NAME)
+                .dataDir(ROOT.resolve("data")).trackDir(profile.resolve("track")).trackPricesDir(ROOT.resolve("data"))
+                .trackRefreshInterval(Duration.ofHours(1)).build();
+        service = Main.start(config, source);
+        TestClient.await("model ready", Duration.ofSeconds(20), service.models()::ready);
+        TestClient client = browse();
+        // five dated forecasts of MSFT a day ahead, their closes in data/MSFT.csv: a live record of five scored days
+        JsonNode sample = TestClient.json(client.get("/v1/samples/MSFT?days=" + (WINDOW + 10)));
+        for (int end = WINDOW; end < WINDOW + 5; end++) {
+            StringBuilder closes = new StringBuilder();
+            StringBuilder dates = new StringBuilder();
+            for (int i = end - WINDOW; i < end; i++) {
+                closes.append(i > end - WINDOW ? "," : "").append(sample.get("closes").get(i).asDouble());
+                dates.append(i > end - WINDOW ? "," : "").append('"').append(sample.get("dates").get(i).asText()).append('"');
+            }
+            HttpResponse<String> r = client.post("/v1/predict", "application/json",
+                    "{\"closes\": [" + closes + "], \"dates\": [" + dates + "], \"horizon\": 1}");
+            assertEquals(200, r.statusCode(), r.body());
+        }
+        Tracker tracker = service.tracker().orElseThrow();
+        assertTrue(tracker.flush(Duration.ofSeconds(10)));
+        tracker.refresh();
+        JsonNode verdict = TestClient.json(client.get("/v1/model/verdict"));
+        assertEquals(5, verdict.at("/live/days").asInt(), verdict.toString());
+
+        driver.get(base() + "/");
+        cdp(1400, 900);
+        // the verdict in words first: level with naive, not "beats"; the intervals named per level; live beside
+        assertEquals("Test period MAE: level with naive (DM p = 0.11)", waitForText(By.cssSelector("#verdict li[data-topic='test']")));
+        assertEquals("level", driver.findElement(By.cssSelector("#verdict li[data-topic='test']")).getAttribute("data-tone"));
+        assertEquals("95 % interval under-covers (coverage 0.92, Kupiec p = 0.012); calibrated at 80 %",
+                text(By.cssSelector("#verdict li[data-topic='intervals']")));
+        assertEquals("80 % interval score: level with GARCH(1,1) (DM p = 0.29)",
+                text(By.cssSelector("#verdict li[data-topic='interval_score'][data-level='0.8']")));
+        String live = text(By.cssSelector("#verdict li[data-topic='live']"));
+        assertEquals(verdict.at("/lines/4/text").asText(), live);
+        assertTrue(live.startsWith("Live: 5 scored days (") && live.endsWith("too few to test (30 needed)"), live);
+        List<String> lines = driver.findElements(By.cssSelector("#verdict li")).stream().map(WebElement::getText).toList();
+        List<String> served = new java.util.ArrayList<>();
+        verdict.get("lines").forEach(l -> served.add(l.get("text").asText()));
+        assertEquals(served, lines, "the page shows the service's words, in order");
+        String card = text(By.id("model-card"));
+        assertFalse(card.toLowerCase(java.util.Locale.ROOT).contains("beats"), card);
+        // a handful of numbers behind it, the test period beside the live record
+        String mae = text(By.cssSelector("#key-figures tr[data-figure='mae']")).replaceAll("\\s+", " ");
+        assertTrue(mae.startsWith("MAE 3.829 (naive 3.862) ") && mae.split("naive").length == 3, "test and live MAE beside naive's: " + mae);
+        assertEquals("DM p vs naive 0.11 \u2013", text(By.cssSelector("#key-figures tr[data-figure='dm_p']")));
+        assertEquals(7, driver.findElements(By.cssSelector("#key-figures tr")).size(), "a header, days, MAE, MASE, DM p, two coverages");
+        assertFalse(driver.findElement(By.id("test-metrics")).isDisplayed(), "the 30-odd raw rows wait behind details");
+
+        assertNoOverflow("1400 px, details closed");
+        screenshot("dashboard-1400.png");
+        click(By.cssSelector("#model-details summary"));
+        assertTrue(driver.findElement(By.id("calibration")).isDisplayed());
+        assertEquals("95 % 0.921 0.012 0.03 30.1 29 31", text(By.cssSelector("#calibration tr[data-level='0.95']")));
+        assertEquals("95 % interval under-covers (coverage 0.92, Kupiec p = 0.012)",
+                text(By.cssSelector("#calibration-verdicts li[data-level='0.95']")));
+        assertEquals("bad", driver.findElement(By.cssSelector("#calibration-verdicts li[data-level='0.95']")).getAttribute("class")
+                .replace("tone-", ""));
+        assertNoOverflow("1400 px, details open");
+        screenshot("dashboard-1400-details.png");
+
+        cdp(390, 844);
+        assertNoOverflow("390 px, details open");
+        screenshot("dashboard-390.png");
+        // the whole page at phone width, in one picture: a viewport as tall as the page
+        long tall = (Long) ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollHeight");
+        cdp(390, (int) Math.min(tall, 6000));
+        assertNoOverflow("390 px, the whole page");
+        screenshot("dashboard-390-full.png");
+
+        // the check itself sees text that spills out of its card (one unbroken line that may not wrap)
+        ((JavascriptExecutor) driver).executeScript("const p = document.createElement('p'); p.id = 'spill';"
+                + "p.style.whiteSpace = 'nowrap'; p.textContent = 'x'.repeat(300); document.getElementById('verdict').after(p);");
+        @SuppressWarnings("unchecked")
+        List<String> seen = (List<String>) ((JavascriptExecutor) driver).executeScript(OVERFLOW);
+        assertTrue(seen.stream().anyMatch(o -> o.contains("p#spill")), "the check must see the spilled line: " + seen);
+    }
+
+    /** The viewport at exactly {@code width} x {@code height} CSS pixels (a phone's below 760 px). */
+    private void cdp(int width, int height) {
+        ((ChromeDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width,
+                "height", height, "deviceScaleFactor", 1, "mobile", width < 760));
+        new WebDriverWait(driver, Duration.ofSeconds(5)).until(d ->
+                ((Number) ((JavascriptExecutor) d).executeScript("return window.innerWidth")).intValue() == width);
+    }
+
+    private void assertNoOverflow(String where) {
+        @SuppressWarnings("unchecked")
+        List<String> found = (List<String>) ((JavascriptExecutor) driver).executeScript(OVERFLOW);
+        assertEquals(List.of(), found, "nothing may overflow its card at " + where);
+    }
+
+    private void screenshot(String name) throws IOException {
+        Path shot = Path.of("target", name);
+        Files.createDirectories(shot.getParent());
+        Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(Files.size(shot) > 10_000, "a real screenshot, found " + Files.size(shot) + " bytes");
+    }
+
     @Test
     void opensOnTheModelsOwnSymbolWithItsIntervalBandsAndWarnsForAnotherSymbol() throws IOException {
         TestClient client = start(List.of());
@@ -208,16 +383,17 @@ class DashboardIT {
                     "the band widens with the horizon: " + api);
         }
         assertEquals(10, driver.findElements(By.cssSelector("#forecast-days td.interval-value")).size(), "two intervals a day");
-        // directional accuracy beside the up-day share (always up), not beside the naive forecast's ~0
+        // behind "details": every test metric beside its baseline, no verdict of its own; directional accuracy beside
+        // the up-day share (always up), not beside the naive forecast's ~0
+        assertFalse(driver.findElement(By.id("test-metrics")).isDisplayed(), "the raw metrics wait behind details");
+        click(By.cssSelector("#model-details summary"));
         WebElement direction = driver.findElement(By.cssSelector("#test-metrics tr[data-metric='directional_accuracy']"));
         assertEquals("0.53 (up-day share)", direction.findElement(By.className("baseline-value")).getText());
-        assertTrue(direction.getText().endsWith("beats always up"), direction.getText());
         WebElement coverage = driver.findElement(By.cssSelector("#test-metrics tr[data-metric='coverage_80']"));
-        assertTrue(coverage.getText().startsWith("coverage 80% 0.79 0.84 (constant width) nominal 0.8"), coverage.getText());
-        // R² is higher-better: below naive's it reads as worse, not as beating it
+        assertEquals("coverage 80% 0.79 0.84 (constant width)", coverage.getText());
         WebElement r2 = driver.findElement(By.cssSelector("#test-metrics tr[data-metric='r2']"));
         assertEquals("0.981 (naive)", r2.findElement(By.className("baseline-value")).getText());
-        assertTrue(r2.getText().endsWith("worse than naive"), r2.getText());
+        assertFalse(text(By.id("model-card")).contains("beats"), text(By.id("model-card")));
 
         // another symbol: the forecast comes with a visible warning
         forecast("sample", "AAPL", 3);
@@ -263,6 +439,8 @@ class DashboardIT {
         pick.selectByValue("fleet-aapl");
         assertForecastOf(client, "fleet-aapl", 12, points(5));
         assertTrue(text(By.id("forecast-table")).contains("Model fleet-aapl v3"), text(By.id("forecast-table")));
+        // the card's verdict is the picked model's own (GET /v1/models/{name}/verdict): its version, 3
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> !d.findElements(By.cssSelector("#verdict[data-version='3'] li")).isEmpty());
         assertTrue(driver.getCurrentUrl().endsWith("?model=fleet-aapl"), driver.getCurrentUrl());
         // fleet-aapl's own version 7, not fleet-msft's: MAE 4, MASE 2, and not the version fleet-aapl serves (3)
         WebElement aaplRow = accuracyRow("fleet-aapl", "7");

@@ -61,6 +61,8 @@ class MlflowServingIT extends RegistryTestBase {
         // interval test results as training and closecast evaluate tag a version (keys: CalibrationRecord)
         DriftForecaster.CALIBRATION_TAGS.forEach((k, v) -> client.registry().setModelVersionTag(model, v1.number(), k, v));
         client.registry().setAlias(model, "production", v1.number());
+        // GARCH(1,1)'s interval score as training tags it: read into the test metrics beside the model's (the verdict)
+        client.registry().setModelVersionTag(model, v1.number(), "garch_test_interval_score_80", "18.2");
         Path cache = work.resolve("cache-served");
         try (RunningService service = start(config(uri, model, cache))) {
             TestClient.await("v1 ready", Duration.ofSeconds(30), service.models()::ready);
@@ -149,6 +151,7 @@ class MlflowServingIT extends RegistryTestBase {
             assertEquals("fail", m.at("/calibration/test/verdict").asText(), info.body());
             assertEquals("2023-01-03..2023-12-29", m.at("/calibration/evaluation/range").asText(), info.body());
             assertEquals("pass", m.at("/calibration/evaluation/levels/0/verdict").asText(), info.body());
+            assertEquals(18.2, m.at("/test_metrics/garch_test_interval_score_80").asDouble(), 0, m.toString());
             assertTrue(Files.isRegularFile(cache.resolve(model).resolve("1").resolve("MANIFEST.sha256")),
                     "the bundle is cached per version under " + cache);
         }

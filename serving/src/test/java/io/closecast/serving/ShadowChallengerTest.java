@@ -151,6 +151,17 @@ class ShadowChallengerTest {
                 assertEquals(dm.pBetter(), c.at("/dm/p_better").asDouble(), 1e-9);
                 assertEquals(DAYS, c.at("/dm/days").asInt());
             }
+            // the model card says the same in words: the first step's comparison against production
+            JsonNode verdict = TestClient.json(http.get("/v1/models/" + MODEL + "/verdict"));
+            JsonNode first = comparison.get(0);
+            assertEquals("2", verdict.at("/challenger/version").asText(), verdict.toString());
+            assertEquals(first.get("ratio").asDouble(), verdict.at("/challenger/ratio").asDouble(), 1e-12);
+            assertEquals(DAYS, verdict.at("/challenger/days").asInt());
+            String words = io.closecast.serving.dashboard.Comparison.of(first.get("challenger_mae").asDouble(),
+                    first.get("production_mae").asDouble(), first.at("/dm/p_better").asDouble(), "production").text();
+            assertEquals("Challenger v2 (@challenger, in shadow): " + DAYS + " common scored days, MAE "
+                    + String.format(java.util.Locale.ROOT, "%.2f", first.get("ratio").asDouble()) + " of production's, " + words,
+                    verdict.at("/lines").get(verdict.get("lines").size() - 1).get("text").asText());
             JsonNode ready = TestClient.json(http.get("/health/ready"));
             assertEquals("serving", ready.at("/challengers/" + MODEL + "/condition").asText(), ready.toString());
             assertEquals("2", ready.at("/challengers/" + MODEL + "/serving_version").asText());

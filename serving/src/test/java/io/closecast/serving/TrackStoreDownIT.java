@@ -62,6 +62,11 @@ class TrackStoreDownIT {
             HttpResponse<String> record = http.get("/v1/track-record");
             assertEquals(503, record.statusCode(), record.body());
             assertEquals("track_store_unavailable", TestClient.json(record).at("/error/code").asText(), record.body());
+            // the model card still answers; its live line says the store does not answer
+            HttpResponse<String> verdict = http.get("/v1/model/verdict");
+            assertEquals(200, verdict.statusCode(), verdict.body());
+            assertTrue(TestClient.json(verdict).at("/lines/2/text").asText()
+                    .startsWith("Live: record unavailable (the forecast log's store does not answer"), verdict.body());
         }
     }
 }

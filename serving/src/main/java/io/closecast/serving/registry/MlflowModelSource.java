@@ -283,8 +283,9 @@ public final class MlflowModelSource implements ModelSource {
 
     /**
      * What a loaded bundle is: coordinates from the registry, window and horizon from the model, training range and
-     * price column from the MLmodel flavor, test metrics ({@code test_*}, {@code naive_test_*}, {@code wf_mean_*})
-     * and the interval test results ({@link CalibrationRecord}) from the version's tags.
+     * price column from the MLmodel flavor, test metrics ({@code test_*}, {@code naive_test_*}, {@code baseline_test_*},
+     * {@code garch_test_*}, {@code wf_mean_*}) and the interval test results ({@link CalibrationRecord}) from the
+     * version's tags.
      */
     static ModelInfo info(VersionRef ref, ForecastModel model, Map<String, String> tags, String through, Instant loadedAt) {
         ModelBundle.MlModel mlmodel = model.mlmodel();
@@ -307,7 +308,7 @@ public final class MlflowModelSource implements ModelSource {
         Map<String, Double> metrics = new LinkedHashMap<>();
         tags.forEach((key, value) -> {
             if (key.startsWith("test_") || key.startsWith("naive_test_") || key.startsWith("baseline_test_")
-                    || key.startsWith("wf_mean_")) {
+                    || key.startsWith("garch_test_") || key.startsWith("wf_mean_")) {
                 try {
                     metrics.put(key, Double.parseDouble(value.strip()));
                 } catch (NumberFormatException e) {
