@@ -1,8 +1,8 @@
 /**
  * Forecasts of risk and how they are judged: the Kupiec and Christoffersen coverage tests, interval and pinball
  * scores, the reference volatility models every interval is held against (a Student-t GARCH(1,1) fitted by maximum
- * likelihood with a Nelder-Mead optimiser of its own, RiskMetrics' EWMA) and the side-by-side evaluation of one-day
- * intervals. Pure Java: no MLflow, no files.
+ * likelihood with a Nelder-Mead optimiser of its own, RiskMetrics' EWMA), the side-by-side evaluation of one-day
+ * intervals, and adaptive conformal inference replayed over the evaluated days ({@code AdaptiveReplay}). Pure Java: no MLflow, no files.
  * <p>Uses {@code evaluation} (the Diebold-Mariano test) and {@code intervals} (the Winkler score).
  */
 package io.closecast.model.risk;
