@@ -32,7 +32,7 @@ import java.util.List;
  * <p>Immutable: {@link #update} returns the next state.
  *
  * @param gamma   the step size, in (0, {@value #MAX_GAMMA}]; Gibbs &amp; Cand&egrave;s use 0.005
- * @param levels  the nominal levels, ascending, each in (0, 1)
+ * @param levels  the nominal levels, ascending, each in (0, 1), distinct (may be none yet)
  * @param alphas  the running miss rate of each level, within its bounds
  * @param updates how many outcomes updated this state
  */
@@ -42,11 +42,13 @@ public record AdaptiveConformal(double gamma, List<Double> levels, List<Double> 
 
     public AdaptiveConformal {
         requireGamma(gamma);
-        IntervalSpec spec = new IntervalSpec(levels, IntervalSpec.DEFAULT_EWMA_LAMBDA);
-        if (!spec.levels().equals(levels)) {
-            throw new ModelException("adaptive interval levels must be ascending, found " + levels);
+        if (!levels.isEmpty()) {
+            IntervalSpec spec = new IntervalSpec(levels, IntervalSpec.DEFAULT_EWMA_LAMBDA);
+            if (!spec.levels().equals(levels)) {
+                throw new ModelException("adaptive interval levels must be ascending, found " + levels);
+            }
         }
-        levels = spec.levels();
+        levels = List.copyOf(levels);
         alphas = List.copyOf(alphas);
         if (alphas.size() != levels.size()) {
             throw new ModelException("adaptive intervals need one alpha per level (" + levels.size() + "), found "
@@ -69,11 +71,12 @@ public record AdaptiveConformal(double gamma, List<Double> levels, List<Double> 
      * The state before any outcome: every level at its nominal miss rate.
      *
      * @param gamma the step size, in (0, {@value #MAX_GAMMA}]
-     * @param levels the nominal levels, each in (0, 1)
+     * @param levels the nominal levels, each in (0, 1), distinct; none: levels are added by {@link #withLevel}
      * @return the starting state
      */
     public static AdaptiveConformal start(double gamma, List<Double> levels) {
-        List<Double> sorted = new IntervalSpec(levels, IntervalSpec.DEFAULT_EWMA_LAMBDA).levels();
+        List<Double> sorted = levels.isEmpty() ? List.of()
+                : new IntervalSpec(levels, IntervalSpec.DEFAULT_EWMA_LAMBDA).levels();
         return new AdaptiveConformal(gamma, sorted, sorted.stream().map(l -> 1 - l).toList(), 0);
     }
 
@@ -149,6 +152,35 @@ public record AdaptiveConformal(double gamma, List<Double> levels, List<Double> 
             next.add(Math.max(minAlpha(level), Math.min(maxAlpha(level), a)));
         }
         return new AdaptiveConformal(gamma, levels, next, updates + 1);
+    }
+
+    /**
+     * One realised outcome for some of the levels (e.g. a report that carried only the 80 % interval): the levels in
+     * {@code missed} that this state tracks are updated as {@link #update(boolean[])} does, the others keep their
+     * miss rate; others in {@code missed} are ignored. Counts as one update.
+     *
+     * @param missed level to whether the outcome fell outside that level's served interval
+     * @return the next state
+     */
+    public AdaptiveConformal update(java.util.Map<Double, Boolean> missed) {
+        List<Double> next = new ArrayList<>(alphas.size());
+        for (int l = 0; l < levels.size(); l++) {
+            double level = levels.get(l);
+            Boolean miss = missed.get(level);
+            double a = miss == null ? alphas.get(l) : alphas.get(l) + gamma * ((1 - level) - (miss ? 1 : 0));
+            next.add(Math.max(minAlpha(level), Math.min(maxAlpha(level), a)));
+        }
+        return new AdaptiveConformal(gamma, levels, next, updates + 1);
+    }
+
+    /**
+     * The same state with another step size (a restart with a changed config keeps the miss rates).
+     *
+     * @param next the step size, in (0, {@value #MAX_GAMMA}]
+     * @return the state stepping by {@code next}
+     */
+    public AdaptiveConformal withGamma(double next) {
+        return new AdaptiveConformal(next, levels, alphas, updates);
     }
 
     /**

@@ -102,5 +102,11 @@ class AdaptiveConformalTest {
         assertEquals(0.05, both.alpha(0.95), 1e-15);
         assertEquals(1, both.updates());
         assertSame(both, both.withLevel(0.8));
+        // a report with the 95 % interval only: 80 % keeps its rate; a level not tracked is ignored
+        AdaptiveConformal partial = both.update(java.util.Map.of(0.95, true, 0.5, true));
+        assertEquals(both.alpha(0.8), partial.alpha(0.8), 0);
+        assertEquals(0.05 + 0.05 * (0.05 - 1), partial.alpha(0.95), 1e-12, "0.05 - 0.0475 = 0.0025");
+        assertEquals(2, partial.updates());
+        assertEquals(0.01, partial.withGamma(0.01).gamma());
     }
 }
