@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.closecast.mlflow.MlflowClient;
 import io.closecast.mlflow.entities.ModelVersion;
 import io.closecast.mlflow.entities.Run;
+import io.closecast.model.risk.AdaptiveReplay;
+import io.closecast.model.risk.DailyBounds;
 import io.closecast.model.risk.SpecialFunctions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,6 +156,59 @@ class EvaluateIntervalsIT {
         assertEquals(0, text.code(), text.out());
         assertTrue(text.out().contains("Kupiec p") && text.out().contains("garch") && text.out().contains("ewma"),
                 text.out());
+    }
+
+    @Test
+    void evaluateReplaysAdaptiveConformalInferenceBesideTheModelsIntervals() throws Exception {
+        CliProcess.Result bad = CliProcess.run(180, "evaluate", "models:/" + name + "/1", "--adaptive-gamma", "0");
+        assertTrue(bad.code() != 0 && bad.out().contains("--adaptive-gamma must be in (0, 0.5]"), bad.out());
+        CliProcess.Result result = CliProcess.run(180, "evaluate", "models:/" + name + "/1", "--json",
+                "--adaptive-gamma", "0.05");
+        assertEquals(0, result.code(), result.out());
+        String out = result.out();
+        JsonNode json = JSON.readTree(out.substring(out.indexOf('{'), out.lastIndexOf('}') + 1));
+        assertEquals(0.05, json.get("adaptive_gamma").asDouble());
+        JsonNode aci = json.get("intervals").get("methods").get(AdaptiveReplay.METHOD);
+        assertEquals(2, aci.size(), json.toString());
+        int days = json.get("days").asInt();
+        String runId = json.get("run_id").asText();
+        Run run = client.getRun(runId);
+        List<String> lines = Files.readAllLines(client.artifacts().downloadFile(runId, "evaluation/intervals.csv",
+                work.resolve("aci-intervals.csv")));
+        List<String> header = Arrays.asList(lines.getFirst().split(","));
+        // the replay again, here, from the model's logged bounds: the same ACI bounds and misses
+        double[] actual = new double[days];
+        List<DailyBounds> model = new java.util.ArrayList<>();
+        for (String l : List.of("80", "95")) {
+            double[] lo = new double[days];
+            double[] hi = new double[days];
+            for (int i = 0; i < days; i++) {
+                String[] f = lines.get(i + 1).split(",");
+                actual[i] = Double.parseDouble(f[2]);
+                lo[i] = Double.parseDouble(f[header.indexOf("model_lower_" + l)]);
+                hi[i] = Double.parseDouble(f[header.indexOf("model_upper_" + l)]);
+            }
+            model.add(new DailyBounds("model", l.equals("80") ? 0.8 : 0.95, lo, hi));
+        }
+        AdaptiveReplay.Result replayed = AdaptiveReplay.replay(0.05, model, actual);
+        for (int k = 0; k < 2; k++) {
+            String l = k == 0 ? "80" : "95";
+            JsonNode row = aci.get(k);
+            int lo = header.indexOf("aci_lower_" + l);
+            int misses = 0;
+            for (int i = 0; i < days; i++) {
+                String[] f = lines.get(i + 1).split(",");
+                assertEquals(replayed.bounds().get(k).lower()[i], Double.parseDouble(f[lo]), 1e-5, "day " + i + " " + l);
+                misses += actual[i] < replayed.bounds().get(k).lower()[i] || actual[i] > replayed.bounds().get(k).upper()[i] ? 1 : 0;
+            }
+            assertEquals(misses, row.get("misses").asInt(), l);
+            for (String stat : List.of("coverage", "interval_score", "kupiec_p", "christoffersen_cc_p", "dm_garch_p_two_sided")) {
+                assertTrue(row.get(stat).isNumber(), "aci " + l + " " + stat + " in " + row);
+            }
+            assertEquals(row.get("kupiec_p").asDouble(), run.metric("aci_eval_kupiec_p_" + l).orElseThrow().value(), 1e-9);
+            assertEquals(row.get("coverage").asDouble(), run.metric("aci_eval_coverage_" + l).orElseThrow().value(), 1e-9);
+        }
+        assertEquals("0.05", run.param("adaptive_gamma").orElseThrow());
     }
 
     @Test

@@ -1,5 +1,9 @@
 package io.closecast.serving;
 
+import io.closecast.serving.adaptive.AdaptiveIntervals;
+import io.closecast.serving.adaptive.AdaptiveModelSource;
+import io.closecast.serving.adaptive.AlphaStore;
+import io.closecast.serving.adaptive.FileAlphaStore;
 import io.closecast.serving.config.ServingConfig;
 import io.closecast.serving.dashboard.SampleFiles;
 import io.closecast.serving.http.DashboardService;
@@ -25,9 +29,11 @@ import io.closecast.serving.monitoring.ServingMetrics;
 import io.closecast.serving.security.ApiKeys;
 import io.closecast.serving.security.IssuedKeys;
 import io.closecast.serving.security.WebhookVerifier;
+import io.closecast.serving.track.Score;
 import io.closecast.serving.track.TrackSettings;
 import io.closecast.serving.track.TrackStoreException;
 import io.closecast.serving.track.Tracker;
+import io.closecast.serving.track.jdbc.JdbcAlphaStore;
 import io.closecast.serving.track.jdbc.JdbcKeyStore;
 import io.closecast.serving.track.jdbc.JdbcTrackStore;
 
@@ -129,10 +135,16 @@ public final class Main {
                                        Clock clock) {
         MeterRegistry registry = Metrics.globalRegistry();
         ServingMetrics metrics = ServingMetrics.create(registry, ROUTES);
-        ModelFleet models = ModelFleet.create(sources, shadows, config.registry().loader(), metrics);
+        Optional<AdaptiveIntervals> adaptive = adaptive(config, registry);
+        List<ModelSource> served = adaptive.map(a -> sources.stream().map(s -> AdaptiveModelSource.wrap(s, a)).toList())
+                .orElse(sources);
+        Map<String, ModelSource> challengers = new java.util.LinkedHashMap<>(shadows);
+        adaptive.ifPresent(a -> challengers.replaceAll((name, s) -> AdaptiveModelSource.wrap(s, a)));
+        ModelFleet models = ModelFleet.create(served, challengers, config.registry().loader(), metrics);
         // each model resolves and downloads on its own thread while the web server starts
         models.start();
         Optional<Tracker> tracker = tracker(config.track(), registry, clock);
+        tracker.ifPresent(t -> adaptive.ifPresent(a -> t.onScored((model, scores) -> a.observeAll(model, outcomes(scores)))));
         Optional<IssuedKeys> issued = issuedKeys(config.track(), config.security(), clock);
         HeaderDeadline headerDeadline = new HeaderDeadline(config.server().timeouts().headers());
         WebServer server = WebServer.builder()
@@ -160,12 +172,46 @@ public final class Main {
                         .addObserver(MetricsObserver.builder().endpoint("/metrics").build())
                         .weight(OBSERVE_WEIGHT) // above the application routing, so its catch-all 404 does not hide /metrics
                         .build())
-                .routing(r -> routing(r, config, models, metrics, tracker, issued))
+                .routing(r -> routing(r, config, models, metrics, tracker, issued, adaptive))
                 .build()
                 .start();
         LOG.info("closecast serving on port {}, {} {}", server.port(), sources.size() == 1 ? "model" : sources.size() + " models",
                 sources.stream().map(ModelSource::describe).toList());
-        return new RunningService(server, models, metrics, headerDeadline, tracker, issued);
+        return new RunningService(server, models, metrics, headerDeadline, tracker, issued, adaptive);
+    }
+
+    /**
+     * The adaptive intervals when some model sets {@code intervals.adaptive.gamma}: their state in the forecast log's
+     * database, or in a JSON file under {@code track.dir} while the log is off.
+     */
+    static Optional<AdaptiveIntervals> adaptive(ServingConfig config, MeterRegistry registry) {
+        if (!config.adaptive().any()) {
+            return Optional.empty();
+        }
+        TrackSettings track = config.track();
+        AlphaStore store;
+        if (track.enabled()) {
+            if (track.url().isEmpty()) {
+                try {
+                    Files.createDirectories(track.dir());
+                } catch (java.io.IOException e) {
+                    throw new TrackStoreException("track.dir: cannot create " + track.dir().toAbsolutePath() + ": " + e, false, e);
+                }
+            }
+            store = JdbcAlphaStore.open(track.url().orElseGet(() -> JdbcTrackStore.embeddedUrl(track.dir())), track.user(),
+                    track.password());
+        } else {
+            store = FileAlphaStore.open(track.dir());
+        }
+        LOG.info("Adaptive intervals (ACI) for {}, state in {}", config.adaptive().gammas(), store.describe());
+        return Optional.of(AdaptiveIntervals.create(config.adaptive().gammas(), store, registry));
+    }
+
+    /** The track record's scores as the adaptive intervals' outcomes (per level: outside the interval served). */
+    static List<AdaptiveIntervals.Outcome> outcomes(List<Score> scores) {
+        return scores.stream().map(s -> new AdaptiveIntervals.Outcome(s.key().version(), s.target(), s.key().step(),
+                s.bounds().stream().collect(java.util.stream.Collectors.toMap(Score.Coverage::level, c -> !c.inside(),
+                        (a, b) -> a)))).toList();
     }
 
     /** The forecast log and track record loop, unless {@code track.enabled} is false. */
@@ -236,6 +282,13 @@ public final class Main {
     /** As {@link #routing(HttpRouting.Builder, ServingConfig, ModelFleet, ServingMetrics, Optional)}, with issued keys. */
     public static void routing(HttpRouting.Builder routing, ServingConfig config, ModelFleet models, ServingMetrics metrics,
                                Optional<Tracker> tracker, Optional<IssuedKeys> issued) {
+        routing(routing, config, models, metrics, tracker, issued, Optional.empty());
+    }
+
+    /** As {@link #routing(HttpRouting.Builder, ServingConfig, ModelFleet, ServingMetrics, Optional, Optional)}, with ACI. */
+    public static void routing(HttpRouting.Builder routing, ServingConfig config, ModelFleet models, ServingMetrics metrics,
+                               Optional<Tracker> tracker, Optional<IssuedKeys> issued,
+                               Optional<AdaptiveIntervals> adaptive) {
         Optional<WebhookVerifier> verifier = config.webhook().secret()
                 .map(s -> WebhookVerifier.create(s, config.webhook().maxSkew(), Clock.systemUTC()));
         Set<String> open = new HashSet<>();
@@ -266,7 +319,7 @@ public final class Main {
                 .register(new PredictService(models, config.server().maxBodyBytes(), tracker),
                         new InvocationsService(models, metrics, config.server().maxBodyBytes(), tracker),
                         new OipService(models, config.server().maxBodyBytes()),
-                        new ModelService(models),
+                        new ModelService(models, adaptive),
                         new TrackRecordService(models, tracker),
                         new io.closecast.serving.http.VerdictService(models, tracker),
                         new KeysService(issued, config.server().maxBodyBytes(), Clock.systemUTC()),
@@ -275,7 +328,8 @@ public final class Main {
                         new HealthService(models, keys, tracker),
                         new WebhookService(models, verifier, config.server().maxBodyBytes()),
                         new OpenApiService(models),
-                        new FeedbackService(models, metrics.registry(), config.dashboard().feedbackWindow(), config.server().maxBodyBytes()),
+                        new FeedbackService(models, metrics.registry(), config.dashboard().feedbackWindow(),
+                                config.server().maxBodyBytes(), adaptive),
                         new SamplesService(models, SampleFiles.create(config.dashboard().dataDir())),
                         new DashboardService())
                 // GET /metrics is the metrics observer's (it comes first); any other method is refused here

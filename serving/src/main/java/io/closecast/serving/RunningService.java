@@ -1,5 +1,6 @@
 package io.closecast.serving;
 
+import io.closecast.serving.adaptive.AdaptiveIntervals;
 import io.closecast.serving.http.filter.HeaderDeadline;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelManager;
@@ -13,11 +14,12 @@ import java.util.Optional;
 import io.helidon.webserver.WebServer;
 
 /**
- * A started service: its web server, models, meters and forecast log. Closing stops the server, then writes what the
+ * A started service: its web server, models, meters, forecast log and adaptive intervals. Closing stops the server, then writes what the
  * forecast log holds, then stops the models.
  */
 public record RunningService(WebServer server, ModelFleet fleet, ServingMetrics metrics, HeaderDeadline headerDeadline,
-                             Optional<Tracker> tracker, Optional<IssuedKeys> issuedKeys) implements AutoCloseable {
+                             Optional<Tracker> tracker, Optional<IssuedKeys> issuedKeys,
+                             Optional<AdaptiveIntervals> adaptive) implements AutoCloseable {
 
     /** The first configured model's manager: the only one in a single-model service. */
     public ModelManager models() {
@@ -36,5 +38,6 @@ public record RunningService(WebServer server, ModelFleet fleet, ServingMetrics 
         tracker.ifPresent(Tracker::close);
         issuedKeys.ifPresent(IssuedKeys::close);
         fleet.close();
+        adaptive.ifPresent(AdaptiveIntervals::close);
     }
 }

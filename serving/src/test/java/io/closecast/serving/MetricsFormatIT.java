@@ -26,7 +26,9 @@ public class MetricsFormatIT {
         Path promtool = PrometheusIT.onPath("promtool");
         DebianPackages.ensure("the metrics format test (MetricsFormatIT)", List.of(promtool), "prometheus");
         // two models, so the families labelled model carry two series each (and one of them a refused version)
-        ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).models(TestModelSource.NAME, "closecast-other").build();
+        // adaptive intervals on for one of them: its predictions register closecast_aci_alpha
+        ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).models(TestModelSource.NAME, "closecast-other")
+                .adaptiveGamma(TestModelSource.NAME, 0.005).build();
         try (RunningService service = Main.start(config, List.of(new TestModelSource(5, 10, "1"),
                 new TestModelSource("closecast-other", 5, 10, "2")))) {
             TestClient.await("models ready", Duration.ofSeconds(20), service.fleet()::ready);
@@ -72,6 +74,8 @@ public class MetricsFormatIT {
                     "closecast_online_coverage{level=\"0.8\",model=\"closecast-other\",scope=\"application\",version=\"3\",} 0.0",
                     "closecast_online_coverage_reports{level=\"0.8\",model=\"closecast-other\",scope=\"application\",version=\"3\",} 1.0",
                     "closecast_feedback_total{model=\"closecast-other\",scope=\"application\",}",
+                    "closecast_aci_alpha{level=\"0.8\",model=\"closecast-test\",scope=\"application\",version=\"1\",}",
+                    "closecast_aci_alpha{level=\"0.95\",model=\"closecast-test\",scope=\"application\",version=\"1\",}",
                     "closecast_requests_total{route=\"/v1/models/{name}/feedback\",scope=\"application\",status=\"200\",}")) {
                 assertTrue(metrics.body().contains(family), "expected " + family + " in /metrics:\n" + metrics.body());
             }

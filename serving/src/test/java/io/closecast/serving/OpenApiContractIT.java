@@ -33,7 +33,7 @@ class OpenApiContractIT {
     @Test
     void schemathesisFindsNothingAgainstTheServicesOwnDocument(@TempDir Path work) throws Exception {
         ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).modelName(TestModelSource.NAME)
-                .pollInterval(Duration.ofMinutes(10)).apiKeys(List.of(KEY))
+                .pollInterval(Duration.ofMinutes(10)).apiKeys(List.of(KEY)).adaptiveGamma(0.005) // intervals +aci
                 .dataDir(RegistryFixture.root().resolve("data")).build(); // /v1/samples serves the bundled files
         try (RunningService service = Main.start(config, new TestModelSource(5, 10, "1"))) {
             TestClient.await("model ready", Duration.ofSeconds(20), service.models()::ready);

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 
 import io.closecast.mlflow.entities.Metric;
@@ -39,6 +40,7 @@ import io.closecast.model.evaluation.ForecastEvaluation;
 import io.closecast.model.bundle.ForecastModel;
 import io.closecast.model.bundle.ModelBundle;
 import io.closecast.model.prices.PriceSeries;
+import io.closecast.model.intervals.AdaptiveConformal;
 import io.closecast.model.intervals.IntervalSpec;
 import io.closecast.model.risk.IntervalBacktest;
 import io.closecast.model.risk.RiskEvaluation;
@@ -87,12 +89,18 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(names = "--adaptive-gamma", paramLabel = "G", description = {"Also replay adaptive conformal inference of step"
+            + " size G (in (0, 0.5], e.g. 0.005) over the model's intervals, from the nominal levels on the first day:",
+            "reported as method 'aci' beside the model's own (metrics aci_eval_*)."})
+    Double adaptiveGamma;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     /** The evaluation's outcome: the run, the days, the statistics. */
     record Outcome(String runId, LoadedModel source, Path dataFile, DateRange range, boolean inSample,
-                   LocalDate outOfSampleFrom, String baselinesFittedOn, Backtest backtest, RiskEvaluation risk) {
+                   LocalDate outOfSampleFrom, String baselinesFittedOn, Backtest backtest, RiskEvaluation risk,
+                   OptionalDouble adaptiveGamma) {
         ForecastEvaluation evaluation() {
             return backtest.evaluation();
         }
@@ -104,11 +112,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (horizon < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--horizon must be >= 1, found " + horizon);
         }
+        if (adaptiveGamma != null && !(adaptiveGamma > 0 && adaptiveGamma <= AdaptiveConformal.MAX_GAMMA)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--adaptive-gamma must be in (0, "
+                    + AdaptiveConformal.MAX_GAMMA + "] (e.g. 0.005), found " + adaptiveGamma);
+        }
         Path work = Files.createTempDirectory("closecast-evaluate");
         try (MlflowClient client = MlflowConnection.connect()) {
             Outcome outcome = evaluate(client, new Request(uri, Optional.ofNullable(data),
                     Optional.ofNullable(from), Optional.ofNullable(to), horizon, allowInSample,
-                    Optional.ofNullable(experiment)), work);
+                    Optional.ofNullable(experiment), adaptiveGamma == null ? OptionalDouble.empty()
+                    : OptionalDouble.of(adaptiveGamma)), work);
             print(out, outcome, json);
             return 0;
         } finally {
@@ -119,7 +132,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** What to evaluate; empty parts take the defaults the options describe. */
     record Request(String uri, Optional<Path> data, Optional<LocalDate> from,
                    Optional<LocalDate> to, int horizon, boolean allowInSample,
-                   Optional<String> experiment) {
+                   Optional<String> experiment, OptionalDouble adaptiveGamma) {
     }
 
     static Outcome evaluate(MlflowClient client, Request request, Path work) throws IOException {
@@ -149,7 +162,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         OutOfTime.Baselines baselines = OutOfTime.baselines(model, series, start);
         Backtest backtest = OutOfTime.run(model, series, DateRange.create(start, end), request.horizon(), baselines);
-        RiskEvaluation risk = OutOfTimeRisk.evaluate(model, series, backtest);
+        RiskEvaluation risk = OutOfTimeRisk.evaluate(model, series, backtest, request.adaptiveGamma());
 
         String experimentId = request.experiment().map(name -> client.getOrCreateExperiment(name).id())
                 .orElseGet(() -> experimentOf(client, source.runId()));
@@ -174,9 +187,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         Run run = client.createRun(spec.build());
         String runId = run.info().runId();
         try {
-            client.logParams(runId, Map.of("model_uri", request.uri(), "data", file.toString(), "from", start.toString(),
-                    "to", end.toString(), "horizon", Integer.toString(request.horizon()),
+            Map<String, String> params = new LinkedHashMap<>(Map.of("model_uri", request.uri(), "data", file.toString(),
+                    "from", start.toString(), "to", end.toString(), "horizon", Integer.toString(request.horizon()),
                     "allow_in_sample", Boolean.toString(request.allowInSample())));
+            request.adaptiveGamma().ifPresent(g -> params.put("adaptive_gamma", Double.toString(g)));
+            client.logParams(runId, params);
             List<Metric> metrics = new ArrayList<>();
             backtest.evaluation().metrics("eval_").forEach((k, v) -> {
                 if (Double.isFinite(v)) {
@@ -196,7 +211,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw e;
         }
         source.version().ifPresent(v -> tagVersion(client, v, runId, backtest, inSample, risk));
-        return new Outcome(runId, source, file, backtest.range(), inSample, oos, baselines.fittedOn(), backtest, risk);
+        return new Outcome(runId, source, file, backtest.range(), inSample, oos, baselines.fittedOn(), backtest, risk,
+                request.adaptiveGamma());
     }
 
     private static String experimentOf(MlflowClient client, String runId) {
@@ -324,6 +340,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             o.evaluation().steps().forEach(s -> steps.add(s.metrics()));
             map.put("steps", steps);
             map.put("intervals", o.risk().summary());
+            map.put("adaptive_gamma", o.adaptiveGamma().isPresent() ? o.adaptiveGamma().getAsDouble() : null);
             CommandSupport.printJson(out, map);
             return;
         }
@@ -342,6 +359,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         out.println("MASE below 1 beats naive; DM p: one-sided p-value of \"more accurate than naive\" (HLN-corrected);"
                 + " direction is worth something only above the majority-sign column.");
         RiskTable.lines(o.risk()).forEach(out::println);
+        o.adaptiveGamma().ifPresent(g -> out.printf(Locale.ROOT, "aci: the model's intervals with adaptive conformal"
+                + " inference (gamma %s), replayed from the nominal levels on the first day%n", g));
         out.flush();
     }
 }

@@ -9,6 +9,7 @@ import io.closecast.model.intervals.IntervalSpec;
 import io.closecast.model.prices.DateRange;
 import io.closecast.model.prices.PriceBar;
 import io.closecast.model.prices.PriceSeries;
+import io.closecast.model.risk.AdaptiveReplay;
 import io.closecast.model.risk.DailyBounds;
 import io.closecast.model.risk.RiskEvaluation;
 import io.closecast.model.risk.VolatilityReferences;
@@ -18,6 +19,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * The next-day intervals of an out-of-time backtest beside GARCH(1,1), RiskMetrics EWMA and the constant-width
@@ -41,6 +43,23 @@ public final class OutOfTimeRisk {
      * @throws PipelineException when the file holds fewer than 2 prices before the first evaluated day
      */
     public static RiskEvaluation evaluate(ForecastModel model, PriceSeries series, Backtest backtest) {
+        return evaluate(model, series, backtest, OptionalDouble.empty());
+    }
+
+    /**
+     * As {@link #evaluate(ForecastModel, PriceSeries, Backtest)}, with the model's intervals also replayed with adaptive
+     * conformal inference of step size {@code adaptiveGamma} ({@link AdaptiveReplay}: method {@value AdaptiveReplay#METHOD},
+     * from the nominal miss rates on the first evaluated day) when it is given and the bundle has a calibration.
+     *
+     * @param model the model the backtest ran
+     * @param series the price file it ran on
+     * @param backtest its forecasts
+     * @param adaptiveGamma ACI's step size, in (0, 0.5]; empty: no replay
+     * @return the side-by-side evaluation
+     * @throws PipelineException when the file holds fewer than 2 prices before the first evaluated day
+     */
+    public static RiskEvaluation evaluate(ForecastModel model, PriceSeries series, Backtest backtest,
+                                          OptionalDouble adaptiveGamma) {
         List<PriceBar> bars = series.bars();
         double[] prices = series.column(model.codec().target().column());
         int first = indexOf(series, backtest.dates().getFirst());
@@ -90,6 +109,9 @@ public final class OutOfTimeRisk {
         List<DailyBounds> methods = new ArrayList<>();
         model.intervals().ifPresent(c -> methods.addAll(DailyBounds.firstStep(RiskEvaluation.MODEL,
                 modelIntervals(model, c, series, prices, first, backtest))));
+        if (adaptiveGamma.isPresent() && !methods.isEmpty()) {
+            methods.addAll(AdaptiveReplay.replay(adaptiveGamma.getAsDouble(), List.copyOf(methods), actual).bounds());
+        }
         methods.addAll(DailyBounds.firstStep("baseline", constant));
         return RiskEvaluation.beside(VolatilityReferences.fit(training), later, lastPrices, actual, methods);
     }

@@ -28,9 +28,11 @@ import io.helidon.config.Config;
  * @param webhook   {@code webhook.*}
  * @param dashboard {@code feedback.*} and {@code dashboard.*}
  * @param track     {@code track.*}: the forecast log and the live track record
+ * @param adaptive  {@code model.intervals.adaptive.*} and {@code models[].intervals.adaptive.*}: adaptive intervals
  */
 public record ServingConfig(ServerSettings server, RegistrySettings registry, SecuritySettings security,
-                            WebhookSettings webhook, DashboardSettings dashboard, TrackSettings track) {
+                            WebhookSettings webhook, DashboardSettings dashboard, TrackSettings track,
+                            AdaptiveSettings adaptive) {
 
     public ServingConfig {
         Objects.requireNonNull(server, "server");
@@ -39,6 +41,7 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
         Objects.requireNonNull(webhook, "webhook");
         Objects.requireNonNull(dashboard, "dashboard");
         Objects.requireNonNull(track, "track");
+        Objects.requireNonNull(adaptive, "adaptive");
     }
 
     public static Builder builder() {
@@ -108,6 +111,8 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
         private Path trackPricesDir = trackDefaults.pricesDir();
         private Duration trackRefreshInterval = trackDefaults.refreshInterval();
         private int trackWindow = trackDefaults.window();
+        private Double adaptiveGamma;
+        private final Map<String, Double> adaptiveGammas = new java.util.LinkedHashMap<>();
 
         private Builder() {
         }
@@ -178,6 +183,10 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
         public Builder trackPricesDir(Path v) { trackPricesDir = v; return this; }
         public Builder trackRefreshInterval(Duration v) { trackRefreshInterval = v; return this; }
         public Builder trackWindow(int v) { trackWindow = v; return this; }
+        /** Adaptive intervals of step size {@code v} for every served model that sets none of its own. */
+        public Builder adaptiveGamma(double v) { adaptiveGamma = v; return this; }
+        /** Adaptive intervals of step size {@code v} for one served model. */
+        public Builder adaptiveGamma(String model, double v) { adaptiveGammas.put(model, v); return this; }
 
         public ServingConfig build() {
             if (models.isEmpty()) {
@@ -197,7 +206,25 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
                     new WebhookSettings(Optional.ofNullable(webhookSecret).filter(s -> !s.isBlank()), webhookMaxSkew),
                     new DashboardSettings(feedbackWindow, dataDir),
                     new TrackSettings(trackEnabled, trackDir, text(trackUrl), text(trackUser), text(trackPassword),
-                            trackQueueCapacity, trackBatchSize, trackPricesDir, trackRefreshInterval, trackWindow));
+                            trackQueueCapacity, trackBatchSize, trackPricesDir, trackRefreshInterval, trackWindow),
+                    adaptive(served));
+        }
+
+        private AdaptiveSettings adaptive(List<RegistrySettings.ServedModel> served) {
+            Map<String, Double> gammas = new java.util.LinkedHashMap<>();
+            for (RegistrySettings.ServedModel m : served) {
+                Double g = adaptiveGammas.getOrDefault(m.name(), adaptiveGamma);
+                if (g != null) {
+                    gammas.put(m.name(), g);
+                }
+            }
+            for (String name : adaptiveGammas.keySet()) {
+                if (served.stream().noneMatch(m -> m.name().equals(name))) {
+                    throw new ServingException("intervals.adaptive.gamma is set for " + name + ", which is not served ("
+                            + served.stream().map(RegistrySettings.ServedModel::name).toList() + ")");
+                }
+            }
+            return new AdaptiveSettings(gammas);
         }
 
         private static Optional<String> text(String v) {

@@ -89,10 +89,12 @@ public final class ServingConfigReader {
             integer("track.batch-size", ServingConfig.Builder::trackBatchSize),
             path("track.prices-dir", ServingConfig.Builder::trackPricesDir),
             duration("track.refresh-interval", ServingConfig.Builder::trackRefreshInterval),
-            integer("track.window", ServingConfig.Builder::trackWindow));
+            integer("track.window", ServingConfig.Builder::trackWindow),
+            new Key("model.intervals.adaptive.gamma", false, (root, b, where) -> root.get("model.intervals.adaptive.gamma")
+                    .asString().ifPresent(v -> b.adaptiveGamma(gamma(v, "model.intervals.adaptive.gamma", where)))));
 
     /** The keys an item of {@code models} may have when it is an object rather than a plain name. */
-    static final List<String> MODEL_ITEM_KEYS = List.of("name", "alias", "shadow-alias");
+    static final List<String> MODEL_ITEM_KEYS = List.of("name", "alias", "shadow-alias", "intervals");
 
     private ServingConfigReader() {
     }
@@ -188,6 +190,18 @@ public final class ServingConfigReader {
                     at + ".name is required (the registered model to serve), found none in " + where));
             out.add(new ServingConfig.Builder.Entry(name, item.get("alias").asString().filter(s -> !s.isBlank()),
                     item.get("shadow-alias").asString().filter(s -> !s.isBlank())));
+            Config intervals = item.get("intervals");
+            if (intervals.exists()) {
+                intervals.traverse().forEach(node -> {
+                    String key = node.key().toString().substring(intervals.key().toString().length() + 1);
+                    if (!key.equals("adaptive") && !key.equals("adaptive.gamma")) {
+                        throw new ServingException("unknown key " + at + ".intervals." + key + " in " + where
+                                + "; known keys: " + at + ".intervals.adaptive.gamma");
+                    }
+                });
+                String key = at + ".intervals.adaptive.gamma";
+                intervals.get("adaptive.gamma").asString().ifPresent(v -> b.adaptiveGamma(name, gamma(v, key, where)));
+            }
         }
         b.models(out);
     }
@@ -230,6 +244,18 @@ public final class ServingConfigReader {
     public static Duration duration(String text, String key, String where) {
         return Durations.parse(text).orElseThrow(() -> new ServingException(key + " must be " + Durations.EXPECTED
                 + ", found '" + text + "' (" + where + ")"));
+    }
+
+    /** An adaptive intervals' step size: a number in (0, 0.5]. */
+    static double gamma(String text, String key, String where) {
+        double g;
+        try {
+            g = Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw new ServingException(key + " must be a number in (0, " + AdaptiveSettings.MAX_GAMMA + "] (e.g. 0.005), found '"
+                    + text + "' (" + where + ")");
+        }
+        return AdaptiveSettings.requireGamma(g, key + " (" + where + ")");
     }
 
     static long longValue(String text, String key, String where) {

@@ -1,5 +1,6 @@
 package io.closecast.serving.http;
 
+import io.closecast.serving.adaptive.AdaptiveIntervals;
 import io.closecast.serving.http.support.ApiException;
 import io.closecast.serving.http.support.Bodies;
 import io.closecast.serving.http.support.Inputs;
@@ -41,6 +42,9 @@ import io.helidon.webserver.http.ServerResponse;
  * {@code GET /v1/models/{name}/feedback/summary} ({@code version} defaults to that model's serving version; an
  * unknown name is a 404). Each served model has its own {@link OnlineAccuracy}, so two models' versions never mix;
  * the single-model routes answer 409 when several models are configured.
+ * <p>
+ * With adaptive intervals ({@code intervals.adaptive.gamma}), a report's intervals are also an outcome of the
+ * version's running miss rates ({@link AdaptiveIntervals#observe}: once per version and day, in day order).
  */
 public final class FeedbackService implements HttpService {
 
@@ -51,9 +55,17 @@ public final class FeedbackService implements HttpService {
     private final ModelFleet models;
     private final Map<String, OnlineAccuracy> accuracy;
     private final long maxBodyBytes;
+    private final Optional<AdaptiveIntervals> adaptive;
 
     /** One {@link OnlineAccuracy} per model of the fleet, in {@code registry}, over {@code window} days per version. */
     public FeedbackService(ModelFleet models, MeterRegistry registry, int window, long maxBodyBytes) {
+        this(models, registry, window, maxBodyBytes, Optional.empty());
+    }
+
+    /** As {@link #FeedbackService(ModelFleet, MeterRegistry, int, long)}; reports with intervals also update ACI. */
+    public FeedbackService(ModelFleet models, MeterRegistry registry, int window, long maxBodyBytes,
+                           Optional<AdaptiveIntervals> adaptive) {
+        this.adaptive = adaptive;
         this.models = models;
         Map<String, OnlineAccuracy> byModel = new LinkedHashMap<>();
         for (String name : models.names()) {
@@ -98,6 +110,11 @@ public final class FeedbackService implements HttpService {
         List<OnlineAccuracy.Interval> intervals = intervals(root.get("intervals"));
         OnlineAccuracy.Summary s = accuracy(model).record(new OnlineAccuracy.Feedback(date, actual, predicted, last, version,
                 intervals));
+        if (adaptive.isPresent() && !intervals.isEmpty()) { // one outcome per version and day (AdaptiveIntervals)
+            Map<Double, Boolean> missed = new LinkedHashMap<>();
+            intervals.forEach(i -> missed.put(i.level(), !i.covers(actual)));
+            adaptive.get().observe(model.name(), version, date, missed);
+        }
         StringBuilder sb = new StringBuilder(256);
         sb.append("{\"model\":");
         JsonText.quote(sb, model.name());

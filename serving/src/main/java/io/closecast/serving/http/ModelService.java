@@ -1,5 +1,7 @@
 package io.closecast.serving.http;
 
+import io.closecast.model.intervals.AdaptiveConformal;
+import io.closecast.serving.adaptive.AdaptiveIntervals;
 import io.closecast.serving.http.support.JsonText;
 import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
@@ -9,6 +11,8 @@ import io.closecast.serving.models.VersionLease;
 import io.closecast.serving.models.ModelState;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 
 import io.closecast.model.risk.CalibrationRecord;
@@ -20,15 +24,23 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * {@code GET /v1/model} (one model configured) and {@code GET /v1/models/{name}}: the serving version, its provenance,
- * test metrics and recorded interval test results ({@code calibration}); 503 while none serves. {@code GET /v1/models}: every configured model, its state, the version
+ * test metrics, recorded interval test results ({@code calibration}) and its adaptive intervals' state
+ * ({@code adaptive_intervals}, null when off); 503 while none serves. {@code GET /v1/models}: every configured model, its state, the version
  * that serves and what its alias points at.
  */
 public final class ModelService implements HttpService {
 
     private final ModelFleet fleet;
+    private final Optional<AdaptiveIntervals> adaptive;
 
     public ModelService(ModelFleet fleet) {
+        this(fleet, Optional.empty());
+    }
+
+    /** With the adaptive intervals' state shown per version ({@code adaptive_intervals}). */
+    public ModelService(ModelFleet fleet, Optional<AdaptiveIntervals> adaptive) {
         this.fleet = fleet;
+        this.adaptive = adaptive;
     }
 
     @Override
@@ -88,9 +100,48 @@ public final class ModelService implements HttpService {
             calibration(sb, info.calibration());
             sb.append(",\"state\":");
             state(sb, models.status(), models.alias());
+            sb.append(",\"adaptive_intervals\":");
+            adaptive(sb, adaptive.flatMap(a -> a.view(info.name(), info.version())),
+                    adaptive.map(a -> a.gamma(info.name())).orElse(OptionalDouble.empty()));
             sb.append('}');
             Responses.json(res, 200, sb);
         }
+    }
+
+    /**
+     * The serving version's adaptive intervals, {@code null} when they are off for the model: {@code gamma},
+     * {@code updates}, {@code last_outcome} (the last target day applied, or null), {@code store}, and per level
+     * {@code level}, {@code alpha} (the running miss rate), {@code effective_level} ({@code 1 - alpha}),
+     * {@code min_alpha} and {@code max_alpha} (its bounds).
+     */
+    static void adaptive(StringBuilder sb, Optional<AdaptiveIntervals.View> view, OptionalDouble gamma) {
+        if (gamma.isEmpty()) {
+            sb.append("null");
+            return;
+        }
+        sb.append("{\"gamma\":").append(gamma.getAsDouble());
+        sb.append(",\"updates\":").append(view.map(v -> v.state().updates()).orElse(0L));
+        sb.append(",\"last_outcome\":");
+        Optional<java.time.LocalDate> last = view.flatMap(AdaptiveIntervals.View::lastOutcome);
+        sb.append(last.isPresent() ? "\"" + last.get() + "\"" : "null");
+        sb.append(",\"store\":");
+        if (view.isPresent()) {
+            JsonText.quote(sb, view.get().store());
+        } else {
+            sb.append("null");
+        }
+        sb.append(",\"levels\":[");
+        if (view.isPresent()) {
+            AdaptiveConformal state = view.get().state();
+            for (int i = 0; i < state.levels().size(); i++) {
+                double level = state.levels().get(i);
+                sb.append(i > 0 ? "," : "").append("{\"level\":").append(level).append(",\"alpha\":")
+                        .append(state.alpha(level)).append(",\"effective_level\":").append(state.effectiveLevel(level))
+                        .append(",\"min_alpha\":").append(AdaptiveConformal.minAlpha(level))
+                        .append(",\"max_alpha\":").append(AdaptiveConformal.maxAlpha(level)).append('}');
+            }
+        }
+        sb.append("]}");
     }
 
     /**

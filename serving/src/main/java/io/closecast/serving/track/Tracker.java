@@ -57,6 +57,7 @@ public final class Tracker implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final TrackGauges gauges;
     private final Set<String> models = ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.BiConsumer<String, List<Score>> onScored;
 
     private Tracker(TrackSettings settings, Supplier<TrackStore> opener, MeterRegistry registry, Clock clock) {
         this.settings = settings;
@@ -182,8 +183,19 @@ public final class Tracker implements AutoCloseable {
         scoredCounter.increment(added);
         for (String model : models) {
             gauges.publish(trackRecord(model));
+            if (onScored != null) {
+                onScored.accept(model, store.get().scores(model));
+            }
         }
         return added;
+    }
+
+    /**
+     * After every scoring pass, hands each model's scores (all of them, by target day) to {@code listener} (the
+     * adaptive intervals learn from them); replaces an earlier listener.
+     */
+    public void onScored(java.util.function.BiConsumer<String, List<Score>> listener) {
+        this.onScored = listener;
     }
 
     private void refreshQuietly() {

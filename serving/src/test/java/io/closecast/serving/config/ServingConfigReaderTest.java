@@ -22,7 +22,7 @@ class ServingConfigReaderTest {
     private static final List<String> DOCUMENTED = List.of("dashboard.data-dir", "feedback.window", "limits.max-body-bytes",
             "mlflow.tracking-uri", "model.alias", "model.cache-dir", "model.download.max-bundle-bytes",
             "model.download.max-depth", "model.download.max-file-bytes", "model.download.max-files",
-            "model.download.timeout", "model.name", "model.poll-interval", "model.retry.initial", "model.retry.max",
+            "model.download.timeout", "model.intervals.adaptive.gamma", "model.name", "model.poll-interval", "model.retry.initial", "model.retry.max",
             "model.serve-cached-on-outage", "model.warmup-rounds", "models", "security.admin-keys", "security.api-keys",
             "security.api-keys-file", "security.issued-keys-file", "security.open.dashboard", "security.open.health", "security.open.metrics",
             "security.open.openapi", "server.body-timeout", "server.header-timeout", "server.host",

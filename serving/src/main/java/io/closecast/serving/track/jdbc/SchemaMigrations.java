@@ -35,7 +35,8 @@ public final class SchemaMigrations {
     }
 
     /** Every migration, oldest first. Never edit one that has shipped: add the next. */
-    static final List<Migration> MIGRATIONS = List.of(new Migration(1, "forecast_log"), new Migration(2, "api_keys"));
+    static final List<Migration> MIGRATIONS = List.of(new Migration(1, "forecast_log"), new Migration(2, "api_keys"),
+            new Migration(3, "adaptive_intervals"));
 
     /** The schema version this build writes. */
     public static final int LATEST = MIGRATIONS.getLast().version();
