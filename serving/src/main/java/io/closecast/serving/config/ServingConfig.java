@@ -2,6 +2,7 @@ package io.closecast.serving.config;
 
 import io.closecast.serving.ServingException;
 import io.closecast.serving.models.LoaderSettings;
+import io.closecast.serving.track.FeedSettings;
 import io.closecast.serving.track.TrackSettings;
 
 import java.nio.file.Path;
@@ -107,6 +108,9 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
         private Path trackPricesDir = trackDefaults.pricesDir();
         private Duration trackRefreshInterval = trackDefaults.refreshInterval();
         private int trackWindow = trackDefaults.window();
+        private String trackFeedSource = trackDefaults.feed().source().key();
+        private Duration trackFeedDelay = trackDefaults.feed().delay();
+        private String trackFeedBaseUrl;
 
         private Builder() {
         }
@@ -176,6 +180,10 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
         public Builder trackPricesDir(Path v) { trackPricesDir = v; return this; }
         public Builder trackRefreshInterval(Duration v) { trackRefreshInterval = v; return this; }
         public Builder trackWindow(int v) { trackWindow = v; return this; }
+        /** {@code directory}, {@code yahoo} or {@code alpha-vantage}. */
+        public Builder trackFeedSource(String v) { trackFeedSource = v; return this; }
+        public Builder trackFeedDelay(Duration v) { trackFeedDelay = v; return this; }
+        public Builder trackFeedBaseUrl(String v) { trackFeedBaseUrl = v; return this; }
 
         public ServingConfig build() {
             if (models.isEmpty()) {
@@ -195,7 +203,16 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
                     new WebhookSettings(Optional.ofNullable(webhookSecret).filter(s -> !s.isBlank()), webhookMaxSkew),
                     new DashboardSettings(feedbackWindow, dataDir),
                     new TrackSettings(trackEnabled, trackDir, text(trackUrl), text(trackUser), text(trackPassword),
-                            trackQueueCapacity, trackBatchSize, trackPricesDir, trackRefreshInterval, trackWindow));
+                            trackQueueCapacity, trackBatchSize, trackPricesDir, trackRefreshInterval, trackWindow,
+                            new FeedSettings(FeedSettings.Source.of(trackFeedSource), trackFeedDelay, feedBaseUrl())));
+        }
+
+        private Optional<java.net.URI> feedBaseUrl() {
+            try {
+                return text(trackFeedBaseUrl).map(java.net.URI::create);
+            } catch (IllegalArgumentException e) {
+                throw new ServingException("track.feed.base-url must be an http(s) URL, found '" + trackFeedBaseUrl + "'", e);
+            }
         }
 
         private static Optional<String> text(String v) {

@@ -88,7 +88,10 @@ public final class ServingConfigReader {
             integer("track.batch-size", ServingConfig.Builder::trackBatchSize),
             path("track.prices-dir", ServingConfig.Builder::trackPricesDir),
             duration("track.refresh-interval", ServingConfig.Builder::trackRefreshInterval),
-            integer("track.window", ServingConfig.Builder::trackWindow));
+            integer("track.window", ServingConfig.Builder::trackWindow),
+            text("track.feed.source", ServingConfig.Builder::trackFeedSource),
+            duration("track.feed.delay", ServingConfig.Builder::trackFeedDelay),
+            text("track.feed.base-url", ServingConfig.Builder::trackFeedBaseUrl));
 
     /** The keys an item of {@code models} may have when it is an object rather than a plain name. */
     static final List<String> MODEL_ITEM_KEYS = List.of("name", "alias", "shadow-alias");

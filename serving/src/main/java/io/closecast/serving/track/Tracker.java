@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -26,8 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The loop that makes the track record: dated forecasts go to the {@link ForecastLog}; every
- * {@code track.refresh-interval} the realised closes of each logged symbol are read from the {@link PriceDirectory}
- * and every logged forecast whose target day now has a close is scored once; {@link #trackRecord} reads the result.
+ * {@code track.refresh-interval}, and for a network feed also when an exchange's close (plus {@code track.feed.delay})
+ * comes due, the realised closes of each logged symbol are read from the {@link PriceFeed} (a price directory, Yahoo or
+ * Alpha Vantage) and every logged forecast whose target day now has a close is scored once; {@link #trackRecord} reads
+ * the result. A symbol whose feed fails is counted ({@code closecast_price_feed_failures_total{symbol}}), named in
+ * readiness details ({@code feed_errors}) and asked again at the next refresh; no request waits for the feed.
  * The store is opened lazily and again after it failed, so a store that is down at start costs no request.
  */
 public final class Tracker implements AutoCloseable {
@@ -36,7 +38,7 @@ public final class Tracker implements AutoCloseable {
 
     /** What the track loop reports in readiness details. */
     public record Status(boolean enabled, String store, ForecastLog.Status log, Map<String, String> feedErrors,
-                         long scored) {
+                         long scored, String feed) {
     }
 
     /** What one refresh did: closes stored per symbol, bars refused, forecasts scored. */
@@ -46,7 +48,8 @@ public final class Tracker implements AutoCloseable {
     private final TrackSettings settings;
     private final LazyStore store;
     private final ForecastLog log;
-    private final PriceDirectory prices;
+    private final PriceFeed feed;
+    private final Map<String, Counter> feedFailures = new ConcurrentHashMap<>();
     private final Clock clock;
     private final MeterRegistry registry;
     private final Counter scoredCounter;
@@ -64,16 +67,17 @@ public final class Tracker implements AutoCloseable {
         this.registry = registry;
         this.store = new LazyStore(opener);
         this.log = new ForecastLog(store, settings.queueCapacity(), settings.batchSize(), registry);
-        this.prices = new PriceDirectory(settings.pricesDir(), clock);
+        this.feed = PriceFeed.create(settings.feed(), settings.pricesDir(), clock);
         this.scoredCounter = registry.getOrCreate(Counter.builder("closecast_forecasts_scored")
                 .description("Logged forecast steps scored against their realised close (each logical forecast once)"));
         this.refusedCounter = registry.getOrCreate(Counter.builder("closecast_realised_closes_refused")
                 .description("Price bars the feed refused (data checks, future dates, non-trading days)"));
         this.gauges = new TrackGauges(registry);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
-                .name("closecast-track-refresh").unstarted(r));
-        long every = settings.refreshInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::refreshQuietly, Math.min(every, 5_000), every, TimeUnit.MILLISECONDS);
+        java.util.concurrent.ScheduledThreadPoolExecutor refresher = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                r -> Thread.ofPlatform().daemon().name("closecast-track-refresh").unstarted(r));
+        refresher.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // the next tick is not waited for at close
+        this.scheduler = refresher;
+        scheduler.schedule(this::tick, Math.min(settings.refreshInterval().toMillis(), 5_000), TimeUnit.MILLISECONDS);
     }
 
     /** Starts logging and the refresh loop; {@code opener} opens the store (it may fail: it is tried again). */
@@ -132,7 +136,11 @@ public final class Tracker implements AutoCloseable {
         List<String> refused = new ArrayList<>();
         for (String symbol : all) {
             try {
-                PriceDirectory.Refresh r = prices.read(symbol, s.lastClose(symbol).orElse(LocalDate.MIN));
+                Optional<PriceDirectory.Refresh> due = feed.read(symbol, s.lastClose(symbol).orElse(LocalDate.MIN));
+                if (due.isEmpty()) {
+                    continue; // a network feed with no closed day to fetch yet
+                }
+                PriceDirectory.Refresh r = due.get();
                 stored.put(symbol, s.putCloses(symbol, r.accepted()));
                 r.refused().forEach(why -> refused.add(symbol + " " + why));
                 refusedCounter.increment(r.refused().size());
@@ -140,7 +148,10 @@ public final class Tracker implements AutoCloseable {
             } catch (TrackStoreException e) {
                 throw e;
             } catch (RuntimeException e) {
-                feedErrors.put(symbol, e.getMessage());
+                feedErrors.put(symbol, feed.name() + ": " + e.getMessage());
+                feedFailures.computeIfAbsent(symbol, sym -> registry.getOrCreate(Counter.builder("closecast_price_feed_failures")
+                        .description("Price feed reads that failed, per symbol (missing file, provider error); asked again at the next refresh")
+                        .tags(List.of(Tag.create("symbol", sym))))).increment();
             }
         }
         if (!refused.isEmpty()) {
@@ -186,11 +197,20 @@ public final class Tracker implements AutoCloseable {
         return added;
     }
 
-    private void refreshQuietly() {
+    /** One refresh, then the next one: after {@code track.refresh-interval}, or sooner when an exchange's close comes due. */
+    private void tick() {
         try {
             refresh();
         } catch (RuntimeException e) {
             LOG.warn("Track record refresh failed (tried again in {}): {}", settings.refreshInterval(), e.getMessage());
+        }
+        long wait = settings.refreshInterval().toMillis();
+        try {
+            wait = Math.min(wait, Math.max(1_000, feed.nextDue(symbols)
+                    .map(due -> Duration.between(clock.instant(), due).toMillis()).orElse(wait)));
+            scheduler.schedule(this::tick, wait, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // close() shut the scheduler down
         }
     }
 
@@ -217,7 +237,8 @@ public final class Tracker implements AutoCloseable {
     }
 
     public Status status() {
-        return new Status(true, store.describe(), log.status(), Map.copyOf(feedErrors), (long) scoredCounter.count());
+        return new Status(true, store.describe(), log.status(), Map.copyOf(feedErrors), (long) scoredCounter.count(),
+                feed.name());
     }
 
     /** Stops the refresh loop, writes what is queued (the log's drain), closes the store. */
