@@ -263,7 +263,8 @@ public final class Main {
                         new HealthService(models, keys, tracker),
                         new WebhookService(models, verifier, config.server().maxBodyBytes()),
                         new OpenApiService(models),
-                        new FeedbackService(models, metrics.registry(), config.dashboard().feedbackWindow(), config.server().maxBodyBytes()),
+                        new FeedbackService(models, metrics.registry(), config.dashboard().feedbackWindow(), config.server().maxBodyBytes(),
+                                tracker),
                         new SamplesService(models, SampleFiles.create(config.dashboard().dataDir())),
                         new DashboardService())
                 // GET /metrics is the metrics observer's (it comes first); any other method is refused here

@@ -135,6 +135,9 @@ public final class Tracker implements AutoCloseable {
         Map<String, Integer> stored = new java.util.TreeMap<>();
         List<String> refused = new ArrayList<>();
         for (String symbol : all) {
+            if (symbol.startsWith(NO_SYMBOL_PREFIX)) {
+                continue; // a model without a symbol: only feedback brings its closes
+            }
             try {
                 Optional<PriceDirectory.Refresh> due = feed.read(symbol, s.lastClose(symbol).orElse(LocalDate.MIN));
                 if (due.isEmpty()) {
@@ -180,6 +183,51 @@ public final class Tracker implements AutoCloseable {
         int stored = store.get().putCloses(symbol, checked.closes());
         symbols.add(symbol);
         return new Pushed(stored, score(), List.of());
+    }
+
+    /** Where a model whose bundle names no symbol keeps the closes its feedback reports: {@code ~NAME}. */
+    public static final String NO_SYMBOL_PREFIX = "~";
+
+    /**
+     * What one feedback report did: the symbol and last input day its forecast was logged under, whether the report's
+     * own forecast was scored ({@code counted}; false: the same logical forecast was already scored, or is scored now
+     * from an earlier request of it, from the forecast log, the feed or an earlier report) and how many steps were
+     * scored now in all.
+     */
+    public record Reported(String symbol, LocalDate asOf, boolean counted, int scored) {
+    }
+
+    /**
+     * A realised close a client reports ({@code /v1/feedback}) with the forecast it had for that day: stored as the
+     * feed's closes are (a day already stored keeps its first close; none for a day after today or one the symbol's
+     * exchange does not trade, which is left out of the track record) and logged as a
+     * one-step forecast made on the symbol's trading day before {@code date}, then scored as every logged forecast is.
+     * A forecast the service logged for the same model, version, symbol and day is the same logical forecast, so the
+     * day is counted once, whichever of feedback and feed came first. A model without a symbol reports under
+     * {@code ~NAME}, a symbol no feed reads.
+     *
+     * @throws TrackStoreException when the store cannot be reached
+     */
+    public synchronized Reported feedback(String model, String version, String symbol, LocalDate date, double actual,
+                                          double predicted, double last, List<LoggedForecast.Bound> bounds) {
+        String sym = symbol.isEmpty() ? NO_SYMBOL_PREFIX + model : symbol;
+        io.closecast.model.prices.TradingCalendar calendar = io.closecast.model.prices.TradingCalendar.forSymbol(sym);
+        LocalDate asOf = date.minusDays(1);
+        for (int i = 0; i < 30 && !calendar.isTradingDay(asOf); i++) {
+            asOf = asOf.minusDays(1);
+        }
+        if (date.isAfter(LocalDate.now(clock)) || !calendar.isTradingDay(date)) {
+            return new Reported(sym, asOf, false, 0); // no close yet, or none that day: nothing to store or score
+        }
+        TrackStore s = store.get();
+        String id = "feedback-" + java.util.UUID.randomUUID();
+        s.append(List.of(new LoggedForecast(id, clock.instant(), model, version, "feedback", sym, asOf,
+                List.of(new LoggedForecast.Step(1, date, predicted, last, bounds)))));
+        s.putCloses(sym, Map.of(date, actual));
+        models.add(model);
+        int scored = score();
+        boolean counted = s.scoredRequest(new LoggedForecast.Key(model, version, sym, asOf, 1)).filter(id::equals).isPresent();
+        return new Reported(sym, asOf, counted, scored);
     }
 
     /** The symbols whose closes are tracked: every one a forecast was logged for, or the store holds. */
