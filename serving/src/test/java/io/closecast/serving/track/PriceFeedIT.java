@@ -19,6 +19,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.closecast.model.intervals.ForecastInterval;
+import io.closecast.model.prices.source.AlphaVantageClient;
+import io.closecast.model.prices.source.AlphaVantageConfig;
+import io.closecast.model.prices.source.AlphaVantageReplayServer;
 import io.closecast.model.prices.source.ChartReplayServer;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
@@ -36,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (2020-08-31..2020-11-06, the model core's test fixture), with a clock the test moves: a symbol is fetched once its
  * exchange has closed a day the store lacks (16:00 New York + the delay; not on a weekend), new bars are checked before
  * they are stored (a bar whose close is above its high is refused), logged forecasts are scored from them, and an
- * unknown symbol is counted and named in the status without stopping the others.
+ * unknown symbol is counted and named in the status without stopping the others. The Alpha Vantage feed against its
+ * replayed documented responses: closed days only, through the same checks, B3 symbols in its spelling.
  */
 class PriceFeedIT {
 
@@ -148,6 +152,27 @@ class PriceFeedIT {
                         .map(Counter::count).orElse(0L));
                 assertTrue(!status.feedErrors().containsKey("AAPL"));
             }
+        }
+    }
+
+    @Test
+    void theAlphaVantageFeedAsksForClosedDaysOnlyAndChecksThem(@TempDir Path dir) {
+        FeedTestClock clock = new FeedTestClock();
+        clock.newYork(LocalDateTime.of(2020, 9, 10, 17, 0)); // Thursday, after the close and the delay
+        try (AlphaVantageReplayServer server = AlphaVantageReplayServer.start()) {
+            FeedSettings settings = new FeedSettings(FeedSettings.Source.ALPHA_VANTAGE, Duration.ofMinutes(30),
+                    Optional.of(server.baseUrl()));
+            PriceFeed feed = new PriceFeed(settings, new PriceDirectory(dir, clock), Optional.of(AlphaVantageClient.create(
+                    AlphaVantageConfig.defaults().withBaseUrl(server.baseUrl()), AlphaVantageReplayServer.KEY)), clock);
+            PriceDirectory.Refresh r = feed.read("AAPL", LocalDate.MIN).orElseThrow();
+            assertEquals(List.of(), r.refused());
+            assertEquals(28, r.accepted().size(), "2020-08-03..2020-09-10 (Labor Day off); Friday's bar not yet closed");
+            assertEquals(LocalDate.of(2020, 9, 10), ((java.util.TreeMap<LocalDate, Double>) r.accepted()).lastKey());
+            assertEquals(1, server.requests.size());
+            assertTrue(feed.read("AAPL", LocalDate.of(2020, 9, 10)).isEmpty(), "nothing due before Friday's close");
+            assertEquals(1, server.requests.size());
+            assertEquals("PETR4.SAO", feed.providerSymbol("PETR4.SA"), "Alpha Vantage's spelling of a B3 listing");
+            assertEquals("AAPL", feed.providerSymbol("AAPL"));
         }
     }
 
