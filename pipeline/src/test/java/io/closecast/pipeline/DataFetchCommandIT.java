@@ -1,5 +1,8 @@
 package io.closecast.pipeline;
 
+import io.closecast.model.prices.source.ChartReplayServer;
+import io.closecast.model.prices.source.AlphaVantageReplayServer;
+
 import io.closecast.model.prices.PriceCsv;
 import io.closecast.model.prices.PriceSeries;
 import org.junit.jupiter.api.Test;

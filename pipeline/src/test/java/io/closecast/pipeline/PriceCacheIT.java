@@ -1,8 +1,12 @@
 package io.closecast.pipeline;
 
 import io.closecast.pipeline.data.PriceCache;
-import io.closecast.pipeline.data.YahooChartClient;
-import io.closecast.pipeline.data.YahooConfig;
+import io.closecast.model.prices.source.AlphaVantageClient;
+import io.closecast.model.prices.source.AlphaVantageConfig;
+import io.closecast.model.prices.source.AlphaVantageReplayServer;
+import io.closecast.model.prices.source.ChartReplayServer;
+import io.closecast.model.prices.source.YahooChartClient;
+import io.closecast.model.prices.source.YahooConfig;
 
 import io.closecast.model.prices.PriceBar;
 import io.closecast.model.prices.PriceCsv;
@@ -26,6 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PriceCacheIT {
+
+    private static final LocalDate AV_FROM = LocalDate.of(2020, 8, 3);
+    private static final LocalDate AV_TO = LocalDate.of(2020, 9, 11);
 
     private static final Clock LATER = Clock.fixed(Instant.parse("2021-01-01T00:00:00Z"), ZoneOffset.UTC);
 
@@ -86,12 +93,12 @@ class PriceCacheIT {
             byte[] before = Files.readAllBytes(dir.resolve("AAPL.csv"));
             String full = ChartReplayServer.recordedAapl().toString();
             server.enqueue(200, full.substring(0, 3000), Map.of());
-            assertThrows(PipelineException.class,
+            assertThrows(io.closecast.model.prices.source.PriceSourceException.class,
                     () -> cache.fetch(client(server), "AAPL", LocalDate.of(2020, 8, 31), LocalDate.of(2020, 11, 5)));
             assertEquals(new String(before), new String(Files.readAllBytes(dir.resolve("AAPL.csv"))));
 
             server.enqueue(200, full.substring(0, 3000), Map.of());
-            assertThrows(PipelineException.class,
+            assertThrows(io.closecast.model.prices.source.PriceSourceException.class,
                     () -> cache.fetch(client(server), "AAPL2", LocalDate.of(2020, 8, 31), LocalDate.of(2020, 11, 5)));
             assertFalse(Files.exists(dir.resolve("AAPL2.csv")));
             try (var files = Files.list(dir)) {
@@ -109,5 +116,36 @@ class PriceCacheIT {
             assertEquals(LocalDate.of(2020, 11, 5), r.series().lastDate());
             assertTrue(r.series().bars().stream().map(PriceBar::date).noneMatch(d -> d.equals(LocalDate.of(2020, 11, 6))));
         }
+    }
+
+    private static AlphaVantageClient alphaVantage(AlphaVantageReplayServer server) {
+        return AlphaVantageClient.create(AlphaVantageConfig.defaults().withBaseUrl(server.baseUrl())
+                .withRetries(3, Duration.ofMillis(500)), AlphaVantageReplayServer.KEY, wait -> { });
+    }
+
+    @Test
+    void theCacheFetchesIncrementallyAndRefetchesAfterTheSplit(@TempDir Path dir) throws Exception {
+        try (AlphaVantageReplayServer server = AlphaVantageReplayServer.start()) {
+            PriceCache cache = PriceCache.create(dir);
+            PriceCache.FetchResult first = cache.fetch(alphaVantage(server), "AAPL", AV_FROM, LocalDate.of(2020, 8, 21));
+            assertEquals(15, first.series().size());
+            assertEquals("new file", first.note());
+            assertEquals("Date,Open,High,Low,Close,Adj Close,Volume", Files.readAllLines(dir.resolve("AAPL.csv")).getFirst());
+
+            // the new days hold the split: the whole range again, so the first days are re-priced by the split
+            PriceCache.FetchResult second = cache.fetch(alphaVantage(server), "AAPL", AV_FROM, AV_TO);
+            assertTrue(second.refetchedAll(), second.note());
+            PriceSeries cached = PriceCsv.read(dir.resolve("AAPL.csv"));
+            assertEquals(29, cached.size());
+            assertEquals(108.9375, bar(cached, AV_FROM).close(), 0.005, "split-adjusted like Yahoo's");
+            assertTrue(second.requests().stream().allMatch(u -> u.toString().contains("apikey=***")), second.requests().toString());
+            assertFalse(Files.readString(dir.resolve("AAPL.csv")).contains(AlphaVantageReplayServer.KEY));
+        }
+    }
+
+
+    private static PriceBar bar(PriceSeries series, LocalDate date) {
+        return series.bars().stream().filter(b -> b.date().equals(date)).findFirst()
+                .orElseThrow(() -> new AssertionError(date + " missing from " + series.bars()));
     }
 }

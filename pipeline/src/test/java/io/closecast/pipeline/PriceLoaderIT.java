@@ -1,10 +1,12 @@
 package io.closecast.pipeline;
 
+import io.closecast.model.prices.source.AlphaVantageReplayServer;
+
 import io.closecast.pipeline.config.ConfigException;
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.config.YamlConfig;
-import io.closecast.pipeline.data.AlphaVantageClient;
-import io.closecast.pipeline.data.AlphaVantageConfig;
+import io.closecast.model.prices.source.AlphaVantageClient;
+import io.closecast.model.prices.source.AlphaVantageConfig;
 import io.closecast.pipeline.data.PriceLoader;
 
 import io.closecast.model.prices.PriceSeries;

@@ -1,5 +1,7 @@
 package io.closecast.pipeline;
 
+import io.closecast.model.prices.source.ChartReplayServer;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

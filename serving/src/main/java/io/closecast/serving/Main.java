@@ -329,7 +329,7 @@ public final class Main {
                         new WebhookService(models, verifier, config.server().maxBodyBytes()),
                         new OpenApiService(models),
                         new FeedbackService(models, metrics.registry(), config.dashboard().feedbackWindow(),
-                                config.server().maxBodyBytes(), adaptive),
+                                config.server().maxBodyBytes(), tracker, adaptive),
                         new SamplesService(models, SampleFiles.create(config.dashboard().dataDir())),
                         new DashboardService())
                 // GET /metrics is the metrics observer's (it comes first); any other method is refused here

@@ -30,7 +30,9 @@ class DashboardApiIT {
 
     @Test
     void feedbackKeepsRollingMaeAndNaiveMaeAndExportsThem() {
-        try (RunningService s = start(ServingConfig.builder().feedbackWindow(2).dataDir(ROOT.resolve("data")), "31")) {
+        // the feedback-only figures (the deprecated closecast_online_* gauges of a service without the forecast log;
+        // with it, feedback is scored in the track record: FeedbackTrackRoutesTest)
+        try (RunningService s = start(ServingConfig.builder().feedbackWindow(2).dataDir(ROOT.resolve("data")).trackEnabled(false), "31")) {
             TestClient c = new TestClient(s.port());
             JsonNode first = TestClient.json(RoutesTest.ok(c.post("/v1/feedback", "application/json",
                     "{\"date\": \"2024-12-27\", \"actual\": 424.83, \"predicted\": 425.1, \"last\": 423.0, \"version\": \"31\"}")));
@@ -65,7 +67,7 @@ class DashboardApiIT {
 
     @Test
     void feedbackWithIntervalsRecordsInsideOrOutsidePerLevelAndExportsTheCoverage() {
-        try (RunningService s = start(ServingConfig.builder(), "34")) {
+        try (RunningService s = start(ServingConfig.builder().trackEnabled(false), "34")) { // feedback-only, as above
             TestClient c = new TestClient(s.port());
             String bands = ", \"intervals\": [{\"level\": 0.8, \"lower\": 9.5, \"upper\": 10.5}, {\"level\": 0.95, \"lower\": 9, \"upper\": 11}]";
             JsonNode first = TestClient.json(RoutesTest.ok(c.post("/v1/feedback", "application/json",

@@ -27,8 +27,10 @@ public class MetricsFormatIT {
         DebianPackages.ensure("the metrics format test (MetricsFormatIT)", List.of(promtool), "prometheus");
         // two models, so the families labelled model carry two series each (and one of them a refused version)
         // adaptive intervals on for one of them: its predictions register closecast_aci_alpha
+        // a forecast log of its own: feedback is scored there, and other tests' days must not mix with these
         ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).models(TestModelSource.NAME, "closecast-other")
-                .adaptiveGamma(TestModelSource.NAME, 0.005).build();
+                .adaptiveGamma(TestModelSource.NAME, 0.005)
+                .trackDir(java.nio.file.Files.createTempDirectory("metrics-format-track")).build();
         try (RunningService service = Main.start(config, List.of(new TestModelSource(5, 10, "1"),
                 new TestModelSource("closecast-other", 5, 10, "2")))) {
             TestClient.await("models ready", Duration.ofSeconds(20), service.fleet()::ready);

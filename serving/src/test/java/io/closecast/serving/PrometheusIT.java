@@ -55,7 +55,9 @@ class PrometheusIT {
         Map<String, String> exprs = expressions();
         assertTrue(exprs.size() >= 20, "expected the dashboard's and the rules' expressions, found " + exprs);
 
-        ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).modelName(TestModelSource.NAME).build();
+        // a forecast log of its own: feedback is scored there, and other tests' days must not mix with these
+        ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).modelName(TestModelSource.NAME)
+                .trackDir(dir.resolve("track")).build();
         try (RunningService service = Main.start(config, new TestModelSource(5, 10, "4"))) {
             TestClient.await("model ready", Duration.ofSeconds(20), service.models()::ready);
             int promPort = freePort();
@@ -164,10 +166,11 @@ class PrometheusIT {
             if (round < feedback.length) {
                 RoutesTest.ok(c.post("/v1/feedback", "application/json", feedback[round]));
             }
-            if (round == 0) { // 50 days of version 5 with their intervals: 30 inside the 80 % one
+            if (round == 0) { // 50 trading days of version 5 with their intervals: 30 inside the 80 % one
+                List<LocalDate> days = io.closecast.model.prices.TradingCalendar.US.next(LocalDate.of(2023, 12, 29), 50);
                 for (int day = 0; day < 50; day++) {
                     String lower = day < 30 ? "95" : "100.5";
-                    RoutesTest.ok(c.post("/v1/feedback", "application/json", "{\"date\": \"" + LocalDate.of(2024, 1, 1).plusDays(day)
+                    RoutesTest.ok(c.post("/v1/feedback", "application/json", "{\"date\": \"" + days.get(day)
                             + "\", \"actual\": 100, \"predicted\": 101, \"last\": 99, \"version\": \"5\", \"intervals\": ["
                             + "{\"level\": 0.8, \"lower\": " + lower + ", \"upper\": 105}, {\"level\": 0.95, \"lower\": 90, \"upper\": 110}]}"));
                 }

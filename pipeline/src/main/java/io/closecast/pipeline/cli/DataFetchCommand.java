@@ -1,11 +1,11 @@
 package io.closecast.pipeline.cli;
 
-import io.closecast.pipeline.data.AlphaVantageClient;
-import io.closecast.pipeline.data.AlphaVantageConfig;
+import io.closecast.model.prices.source.AlphaVantageClient;
+import io.closecast.model.prices.source.AlphaVantageConfig;
 import io.closecast.pipeline.data.PriceCache;
-import io.closecast.pipeline.data.PriceSource;
-import io.closecast.pipeline.data.YahooChartClient;
-import io.closecast.pipeline.data.YahooConfig;
+import io.closecast.model.prices.source.PriceSource;
+import io.closecast.model.prices.source.YahooChartClient;
+import io.closecast.model.prices.source.YahooConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,7 +84,7 @@ public final class DataFetchCommand implements Callable<Integer> {
                 if (function != null) {
                     try {
                         config = config.withFunction(AlphaVantageConfig.Function.of(function));
-                    } catch (io.closecast.pipeline.PipelineException e) {
+                    } catch (io.closecast.model.prices.source.PriceSourceException e) {
                         throw usage("--function: " + e.getMessage());
                     }
                 }

@@ -3,6 +3,8 @@ package io.closecast.pipeline.data;
 import io.closecast.pipeline.PipelineException;
 
 import io.closecast.model.prices.PriceBar;
+import io.closecast.model.prices.source.ChartData;
+import io.closecast.model.prices.source.PriceSource;
 import io.closecast.model.prices.PriceCsv;
 import io.closecast.model.prices.PriceSeries;
 import org.slf4j.Logger;

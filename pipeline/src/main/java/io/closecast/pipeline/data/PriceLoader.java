@@ -10,6 +10,11 @@ import java.util.function.Function;
 
 import io.closecast.model.prices.PriceCsv;
 import io.closecast.model.prices.PriceSeries;
+import io.closecast.model.prices.source.AlphaVantageClient;
+import io.closecast.model.prices.source.AlphaVantageConfig;
+import io.closecast.model.prices.source.PriceSource;
+import io.closecast.model.prices.source.YahooChartClient;
+import io.closecast.model.prices.source.YahooConfig;
 
 /**
  * The prices a training config names: its {@code data.file}, fetched into the cache first from {@code data.source}

@@ -2,6 +2,7 @@ package io.closecast.serving.config;
 
 import io.closecast.serving.ServingException;
 import io.closecast.serving.models.LoaderSettings;
+import io.closecast.serving.track.FeedSettings;
 import io.closecast.serving.track.TrackSettings;
 
 import java.nio.file.Path;
@@ -113,6 +114,9 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
         private int trackWindow = trackDefaults.window();
         private Double adaptiveGamma;
         private final Map<String, Double> adaptiveGammas = new java.util.LinkedHashMap<>();
+        private String trackFeedSource = trackDefaults.feed().source().key();
+        private Duration trackFeedDelay = trackDefaults.feed().delay();
+        private String trackFeedBaseUrl;
 
         private Builder() {
         }
@@ -187,6 +191,10 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
         public Builder adaptiveGamma(double v) { adaptiveGamma = v; return this; }
         /** Adaptive intervals of step size {@code v} for one served model. */
         public Builder adaptiveGamma(String model, double v) { adaptiveGammas.put(model, v); return this; }
+        /** {@code directory}, {@code yahoo} or {@code alpha-vantage}. */
+        public Builder trackFeedSource(String v) { trackFeedSource = v; return this; }
+        public Builder trackFeedDelay(Duration v) { trackFeedDelay = v; return this; }
+        public Builder trackFeedBaseUrl(String v) { trackFeedBaseUrl = v; return this; }
 
         public ServingConfig build() {
             if (models.isEmpty()) {
@@ -206,7 +214,8 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
                     new WebhookSettings(Optional.ofNullable(webhookSecret).filter(s -> !s.isBlank()), webhookMaxSkew),
                     new DashboardSettings(feedbackWindow, dataDir),
                     new TrackSettings(trackEnabled, trackDir, text(trackUrl), text(trackUser), text(trackPassword),
-                            trackQueueCapacity, trackBatchSize, trackPricesDir, trackRefreshInterval, trackWindow),
+                            trackQueueCapacity, trackBatchSize, trackPricesDir, trackRefreshInterval, trackWindow,
+                            new FeedSettings(FeedSettings.Source.of(trackFeedSource), trackFeedDelay, feedBaseUrl())),
                     adaptive(served));
         }
 
@@ -225,6 +234,14 @@ public record ServingConfig(ServerSettings server, RegistrySettings registry, Se
                 }
             }
             return new AdaptiveSettings(gammas);
+        }
+
+        private Optional<java.net.URI> feedBaseUrl() {
+            try {
+                return text(trackFeedBaseUrl).map(java.net.URI::create);
+            } catch (IllegalArgumentException e) {
+                throw new ServingException("track.feed.base-url must be an http(s) URL, found '" + trackFeedBaseUrl + "'", e);
+            }
         }
 
         private static Optional<String> text(String v) {

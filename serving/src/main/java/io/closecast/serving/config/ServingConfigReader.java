@@ -91,7 +91,10 @@ public final class ServingConfigReader {
             duration("track.refresh-interval", ServingConfig.Builder::trackRefreshInterval),
             integer("track.window", ServingConfig.Builder::trackWindow),
             new Key("model.intervals.adaptive.gamma", false, (root, b, where) -> root.get("model.intervals.adaptive.gamma")
-                    .asString().ifPresent(v -> b.adaptiveGamma(gamma(v, "model.intervals.adaptive.gamma", where)))));
+                    .asString().ifPresent(v -> b.adaptiveGamma(gamma(v, "model.intervals.adaptive.gamma", where)))),
+            text("track.feed.source", ServingConfig.Builder::trackFeedSource),
+            duration("track.feed.delay", ServingConfig.Builder::trackFeedDelay),
+            text("track.feed.base-url", ServingConfig.Builder::trackFeedBaseUrl));
 
     /** The keys an item of {@code models} may have when it is an object rather than a plain name. */
     static final List<String> MODEL_ITEM_KEYS = List.of("name", "alias", "shadow-alias", "intervals");

@@ -9,7 +9,9 @@ import io.closecast.serving.http.support.Responses;
 import io.closecast.serving.models.ModelFleet;
 import io.closecast.serving.models.ModelInfo;
 import io.closecast.serving.models.ModelManager;
+import io.closecast.serving.track.LoggedForecast;
 import io.closecast.serving.track.OnlineAccuracy;
+import io.closecast.serving.track.Tracker;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -43,6 +45,10 @@ import io.helidon.webserver.http.ServerResponse;
  * unknown name is a 404). Each served model has its own {@link OnlineAccuracy}, so two models' versions never mix;
  * the single-model routes answer 409 when several models are configured.
  * <p>
+ * With the forecast log on, a report is also a realised close and a logged one-step forecast in the track record
+ * ({@link Tracker#feedback}): scored there once, whichever of the feed, a logged forecast or an earlier report saw the
+ * day first ({@code accepted.counted} says whether this report's forecast was the one scored); the track record's
+ * gauges are then the only source, and the {@code closecast_online_*} names are their deprecated aliases.
  * With adaptive intervals ({@code intervals.adaptive.gamma}), a report's intervals are also an outcome of the
  * version's running miss rates ({@link AdaptiveIntervals#observe}: once per version and day, in day order).
  */
@@ -55,21 +61,28 @@ public final class FeedbackService implements HttpService {
     private final ModelFleet models;
     private final Map<String, OnlineAccuracy> accuracy;
     private final long maxBodyBytes;
+    private final Optional<Tracker> tracker;
     private final Optional<AdaptiveIntervals> adaptive;
 
     /** One {@link OnlineAccuracy} per model of the fleet, in {@code registry}, over {@code window} days per version. */
     public FeedbackService(ModelFleet models, MeterRegistry registry, int window, long maxBodyBytes) {
-        this(models, registry, window, maxBodyBytes, Optional.empty());
+        this(models, registry, window, maxBodyBytes, Optional.empty(), Optional.empty());
     }
 
-    /** As {@link #FeedbackService(ModelFleet, MeterRegistry, int, long)}; reports with intervals also update ACI. */
-    public FeedbackService(ModelFleet models, MeterRegistry registry, int window, long maxBodyBytes,
+    /**
+     * One {@link OnlineAccuracy} per model of the fleet, in {@code registry}, over {@code window} days per version; its
+     * gauges only without a {@code tracker} (with one, reports are scored in the track record, whose gauges count).
+     * Reports with intervals also update the {@code adaptive} intervals' miss rates.
+     */
+    public FeedbackService(ModelFleet models, MeterRegistry registry, int window, long maxBodyBytes, Optional<Tracker> tracker,
                            Optional<AdaptiveIntervals> adaptive) {
         this.adaptive = adaptive;
         this.models = models;
+        this.tracker = tracker;
         Map<String, OnlineAccuracy> byModel = new LinkedHashMap<>();
         for (String name : models.names()) {
-            byModel.put(name, OnlineAccuracy.create(registry, name, window));
+            byModel.put(name, tracker.isPresent() ? OnlineAccuracy.withoutGauges(registry, name, window)
+                    : OnlineAccuracy.create(registry, name, window));
         }
         this.accuracy = Map.copyOf(byModel);
         this.maxBodyBytes = maxBodyBytes;
@@ -108,6 +121,9 @@ public final class FeedbackService implements HttpService {
         double last = Inputs.price(required(root, "last"), "last");
         String version = version(root.get("version"), model);
         List<OnlineAccuracy.Interval> intervals = intervals(root.get("intervals"));
+        Optional<Tracker.Reported> reported = tracker.map(t -> t.feedback(model.name(), version,
+                model.status().serving().map(ModelInfo::symbol).orElse(""), date, actual, predicted, last,
+                intervals.stream().map(i -> new LoggedForecast.Bound(i.level(), i.lower(), i.upper())).toList()));
         OnlineAccuracy.Summary s = accuracy(model).record(new OnlineAccuracy.Feedback(date, actual, predicted, last, version,
                 intervals));
         if (adaptive.isPresent() && !intervals.isEmpty()) { // one outcome per version and day (AdaptiveIntervals)
@@ -130,7 +146,9 @@ public final class FeedbackService implements HttpService {
             sb.append("{\"level\":").append(intervals.get(i).level()).append(",\"inside\":")
                     .append(intervals.get(i).covers(actual)).append('}');
         }
-        sb.append("]},\"summary\":");
+        sb.append(']');
+        reported.ifPresent(r -> sb.append(",\"counted\":").append(r.counted()));
+        sb.append("},\"summary\":");
         summary(sb, s);
         sb.append('}');
         Responses.json(res, 200, sb);

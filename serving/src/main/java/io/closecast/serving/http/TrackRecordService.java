@@ -161,6 +161,8 @@ public final class TrackRecordService implements HttpService {
                 .append(",\"written\":").append(s.log().written())
                 .append(",\"not_written\":").append(s.log().lost())
                 .append(",\"scored\":").append(s.scored());
+        sb.append(",\"feed\":");
+        JsonText.quote(sb, s.feed());
         s.log().lastError().filter(e -> !s.log().storeUp()).ifPresent(e -> {
             sb.append(",\"error\":");
             JsonText.quote(sb, e);

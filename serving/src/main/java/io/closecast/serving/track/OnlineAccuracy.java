@@ -237,9 +237,10 @@ public final class OnlineAccuracy {
     private final String model;
     private final int window;
     private final Counter received;
+    private final boolean gauges;
     private final LinkedHashMap<String, Track> tracks = new LinkedHashMap<>(16, 0.75f, true); // access order: eldest = least recently reported
 
-    private OnlineAccuracy(MeterRegistry registry, String model, int window) {
+    private OnlineAccuracy(MeterRegistry registry, String model, int window, boolean gauges) {
         if (window < 1 || window > MAX_WINDOW) {
             throw new ServingException("feedback.window must be 1.." + MAX_WINDOW + ", found " + window);
         }
@@ -247,6 +248,7 @@ public final class OnlineAccuracy {
         VersionRef.requireText(model, "model");
         this.model = model;
         this.window = window;
+        this.gauges = gauges;
         this.received = registry.getOrCreate(Counter.builder("closecast_feedback")
                 .description("Feedback reports accepted (POST /v1/feedback, POST /v1/models/{name}/feedback), by model")
                 .tags(List.of(Tag.create("model", model))));
@@ -257,7 +259,16 @@ public final class OnlineAccuracy {
      * version; its meters carry {@code model="MODEL"}.
      */
     public static OnlineAccuracy create(MeterRegistry registry, String model, int window) {
-        return new OnlineAccuracy(registry, model, window);
+        return new OnlineAccuracy(registry, model, window, true);
+    }
+
+    /**
+     * As {@link #create(MeterRegistry, String, int)}, without the {@code closecast_online_*} gauges: where the track
+     * record scores the feedback, its gauges are the source and publish the deprecated names as aliases
+     * ({@link TrackGauges}); the counter {@code closecast_feedback_total} stays here.
+     */
+    public static OnlineAccuracy withoutGauges(MeterRegistry registry, String model, int window) {
+        return new OnlineAccuracy(registry, model, window, false);
     }
 
     /** The registered model whose feedback this is. */
@@ -280,7 +291,9 @@ public final class OnlineAccuracy {
         }
         track.add(feedback);
         if (fresh) {
-            track.register();
+            if (gauges) {
+                track.register();
+            }
             evict();
         }
         received.increment();

@@ -36,6 +36,27 @@ final class TrackGauges {
                 List<Tag> level = List.of(tags.get(0), tags.get(1), tags.get(2), Tag.create("level", Double.toString(c.level())));
                 set("closecast_track_coverage", "Live share of realised closes inside the interval", level, c.coverage());
             }
+            if (l.step() == 1) {
+                aliases(record.model(), l);
+            }
+        }
+    }
+
+    /**
+     * The deprecated feedback-only gauges, {@code closecast_online_*}, as aliases of step 1 of the track record (which
+     * feedback now feeds): kept so dashboards and alerts written for them keep reading while they move to
+     * {@code closecast_track_*}; {@code closecast_online_coverage_reports} is the days the coverage covers.
+     */
+    private void aliases(String model, TrackRecord.Line l) {
+        List<Tag> tags = List.of(Tag.create("model", model), Tag.create("version", l.version()));
+        set("closecast_online_mae", "Deprecated: closecast_track_mae{step=\"1\"}", tags, l.mae());
+        set("closecast_online_naive_mae", "Deprecated: closecast_track_naive_mae{step=\"1\"}", tags, l.naiveMae());
+        set("closecast_online_mase", "Deprecated: closecast_track_mase{step=\"1\"}", tags, l.mase().orElse(Double.NaN));
+        for (TrackRecord.LevelCoverage c : l.coverage()) {
+            List<Tag> level = List.of(tags.get(0), tags.get(1), Tag.create("level", Double.toString(c.level())));
+            set("closecast_online_coverage", "Deprecated: closecast_track_coverage{step=\"1\"}", level, c.coverage());
+            set("closecast_online_coverage_reports", "Deprecated: closecast_track_scored{step=\"1\"} with this level",
+                    level, c.days());
         }
     }
 

@@ -20,10 +20,11 @@ import java.util.Optional;
  * @param pricesDir       {@code track.prices-dir}: the directory of {@code <SYMBOL>.csv} price files realised closes come from
  * @param refreshInterval {@code track.refresh-interval}: how often closes are refreshed and forecasts scored
  * @param window          {@code track.window}: scored days per version and step the track record covers
+ * @param feed            {@code track.feed.*}: the price feed's source and schedule
  */
 public record TrackSettings(boolean enabled, Path dir, Optional<String> url, Optional<String> user,
                             Optional<String> password, int queueCapacity, int batchSize, Path pricesDir,
-                            Duration refreshInterval, int window) {
+                            Duration refreshInterval, int window, FeedSettings feed) {
 
     public static final int MAX_QUEUE = 10_000_000;
 
@@ -34,6 +35,7 @@ public record TrackSettings(boolean enabled, Path dir, Optional<String> url, Opt
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(pricesDir, "pricesDir");
         Objects.requireNonNull(refreshInterval, "refreshInterval");
+        Objects.requireNonNull(feed, "feed");
         if (queueCapacity < 1 || queueCapacity > MAX_QUEUE) {
             throw new ServingException("track.queue-capacity must be 1.." + MAX_QUEUE + ", found " + queueCapacity);
         }
@@ -52,7 +54,20 @@ public record TrackSettings(boolean enabled, Path dir, Optional<String> url, Opt
         }
     }
 
-    /** The defaults: on, embedded H2 under {@code data/track}, prices from {@code data}, hourly, 250 days. */
+    /** Settings with the default feed (the price directory). */
+    public TrackSettings(boolean enabled, Path dir, Optional<String> url, Optional<String> user, Optional<String> password,
+                         int queueCapacity, int batchSize, Path pricesDir, Duration refreshInterval, int window) {
+        this(enabled, dir, url, user, password, queueCapacity, batchSize, pricesDir, refreshInterval, window,
+                FeedSettings.defaults());
+    }
+
+    /** The same settings with {@code feed}. */
+    public TrackSettings withFeed(FeedSettings feed) {
+        return new TrackSettings(enabled, dir, url, user, password, queueCapacity, batchSize, pricesDir, refreshInterval,
+                window, feed);
+    }
+
+    /** The defaults: on, embedded H2 under {@code data/track}, prices from the directory {@code data}, hourly, 250 days. */
     public static TrackSettings defaults() {
         return new TrackSettings(true, Path.of("data", "track"), Optional.empty(), Optional.empty(), Optional.empty(),
                 100_000, 500, Path.of("data"), Duration.ofHours(1), 250);

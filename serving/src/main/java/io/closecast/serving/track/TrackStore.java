@@ -31,6 +31,11 @@ public interface TrackStore extends AutoCloseable {
      */
     int score();
 
+    /** The request whose forecast scored the logical forecast {@code key}, once it is scored (the JDBC store asks for that row only). */
+    default Optional<String> scoredRequest(LoggedForecast.Key key) {
+        return scores(key.model()).stream().filter(s -> s.key().equals(key)).map(Score::requestId).findFirst();
+    }
+
     /** Every score of {@code model}, by target day. */
     List<Score> scores(String model);
 

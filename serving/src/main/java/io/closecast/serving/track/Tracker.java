@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -26,8 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The loop that makes the track record: dated forecasts go to the {@link ForecastLog}; every
- * {@code track.refresh-interval} the realised closes of each logged symbol are read from the {@link PriceDirectory}
- * and every logged forecast whose target day now has a close is scored once; {@link #trackRecord} reads the result.
+ * {@code track.refresh-interval}, and for a network feed also when an exchange's close (plus {@code track.feed.delay})
+ * comes due, the realised closes of each logged symbol are read from the {@link PriceFeed} (a price directory, Yahoo or
+ * Alpha Vantage) and every logged forecast whose target day now has a close is scored once; {@link #trackRecord} reads
+ * the result. A symbol whose feed fails is counted ({@code closecast_price_feed_failures_total{symbol}}), named in
+ * readiness details ({@code feed_errors}) and asked again at the next refresh; no request waits for the feed.
  * The store is opened lazily and again after it failed, so a store that is down at start costs no request.
  */
 public final class Tracker implements AutoCloseable {
@@ -36,7 +38,7 @@ public final class Tracker implements AutoCloseable {
 
     /** What the track loop reports in readiness details. */
     public record Status(boolean enabled, String store, ForecastLog.Status log, Map<String, String> feedErrors,
-                         long scored) {
+                         long scored, String feed) {
     }
 
     /** What one refresh did: closes stored per symbol, bars refused, forecasts scored. */
@@ -46,7 +48,8 @@ public final class Tracker implements AutoCloseable {
     private final TrackSettings settings;
     private final LazyStore store;
     private final ForecastLog log;
-    private final PriceDirectory prices;
+    private final PriceFeed feed;
+    private final Map<String, Counter> feedFailures = new ConcurrentHashMap<>();
     private final Clock clock;
     private final MeterRegistry registry;
     private final Counter scoredCounter;
@@ -65,16 +68,17 @@ public final class Tracker implements AutoCloseable {
         this.registry = registry;
         this.store = new LazyStore(opener);
         this.log = new ForecastLog(store, settings.queueCapacity(), settings.batchSize(), registry);
-        this.prices = new PriceDirectory(settings.pricesDir(), clock);
+        this.feed = PriceFeed.create(settings.feed(), settings.pricesDir(), clock);
         this.scoredCounter = registry.getOrCreate(Counter.builder("closecast_forecasts_scored")
                 .description("Logged forecast steps scored against their realised close (each logical forecast once)"));
         this.refusedCounter = registry.getOrCreate(Counter.builder("closecast_realised_closes_refused")
                 .description("Price bars the feed refused (data checks, future dates, non-trading days)"));
         this.gauges = new TrackGauges(registry);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
-                .name("closecast-track-refresh").unstarted(r));
-        long every = settings.refreshInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::refreshQuietly, Math.min(every, 5_000), every, TimeUnit.MILLISECONDS);
+        java.util.concurrent.ScheduledThreadPoolExecutor refresher = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                r -> Thread.ofPlatform().daemon().name("closecast-track-refresh").unstarted(r));
+        refresher.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // the next tick is not waited for at close
+        this.scheduler = refresher;
+        scheduler.schedule(this::tick, Math.min(settings.refreshInterval().toMillis(), 5_000), TimeUnit.MILLISECONDS);
     }
 
     /** Starts logging and the refresh loop; {@code opener} opens the store (it may fail: it is tried again). */
@@ -132,8 +136,15 @@ public final class Tracker implements AutoCloseable {
         Map<String, Integer> stored = new java.util.TreeMap<>();
         List<String> refused = new ArrayList<>();
         for (String symbol : all) {
+            if (symbol.startsWith(NO_SYMBOL_PREFIX)) {
+                continue; // a model without a symbol: only feedback brings its closes
+            }
             try {
-                PriceDirectory.Refresh r = prices.read(symbol, s.lastClose(symbol).orElse(LocalDate.MIN));
+                Optional<PriceDirectory.Refresh> due = feed.read(symbol, s.lastClose(symbol).orElse(LocalDate.MIN));
+                if (due.isEmpty()) {
+                    continue; // a network feed with no closed day to fetch yet
+                }
+                PriceDirectory.Refresh r = due.get();
                 stored.put(symbol, s.putCloses(symbol, r.accepted()));
                 r.refused().forEach(why -> refused.add(symbol + " " + why));
                 refusedCounter.increment(r.refused().size());
@@ -141,7 +152,10 @@ public final class Tracker implements AutoCloseable {
             } catch (TrackStoreException e) {
                 throw e;
             } catch (RuntimeException e) {
-                feedErrors.put(symbol, e.getMessage());
+                feedErrors.put(symbol, feed.name() + ": " + e.getMessage());
+                feedFailures.computeIfAbsent(symbol, sym -> registry.getOrCreate(Counter.builder("closecast_price_feed_failures")
+                        .description("Price feed reads that failed, per symbol (missing file, provider error); asked again at the next refresh")
+                        .tags(List.of(Tag.create("symbol", sym))))).increment();
             }
         }
         if (!refused.isEmpty()) {
@@ -172,6 +186,51 @@ public final class Tracker implements AutoCloseable {
         return new Pushed(stored, score(), List.of());
     }
 
+    /** Where a model whose bundle names no symbol keeps the closes its feedback reports: {@code ~NAME}. */
+    public static final String NO_SYMBOL_PREFIX = "~";
+
+    /**
+     * What one feedback report did: the symbol and last input day its forecast was logged under, whether the report's
+     * own forecast was scored ({@code counted}; false: the same logical forecast was already scored, or is scored now
+     * from an earlier request of it, from the forecast log, the feed or an earlier report) and how many steps were
+     * scored now in all.
+     */
+    public record Reported(String symbol, LocalDate asOf, boolean counted, int scored) {
+    }
+
+    /**
+     * A realised close a client reports ({@code /v1/feedback}) with the forecast it had for that day: stored as the
+     * feed's closes are (a day already stored keeps its first close; none for a day after today or one the symbol's
+     * exchange does not trade, which is left out of the track record) and logged as a
+     * one-step forecast made on the symbol's trading day before {@code date}, then scored as every logged forecast is.
+     * A forecast the service logged for the same model, version, symbol and day is the same logical forecast, so the
+     * day is counted once, whichever of feedback and feed came first. A model without a symbol reports under
+     * {@code ~NAME}, a symbol no feed reads.
+     *
+     * @throws TrackStoreException when the store cannot be reached
+     */
+    public synchronized Reported feedback(String model, String version, String symbol, LocalDate date, double actual,
+                                          double predicted, double last, List<LoggedForecast.Bound> bounds) {
+        String sym = symbol.isEmpty() ? NO_SYMBOL_PREFIX + model : symbol;
+        io.closecast.model.prices.TradingCalendar calendar = io.closecast.model.prices.TradingCalendar.forSymbol(sym);
+        LocalDate asOf = date.minusDays(1);
+        for (int i = 0; i < 30 && !calendar.isTradingDay(asOf); i++) {
+            asOf = asOf.minusDays(1);
+        }
+        if (date.isAfter(LocalDate.now(clock)) || !calendar.isTradingDay(date)) {
+            return new Reported(sym, asOf, false, 0); // no close yet, or none that day: nothing to store or score
+        }
+        TrackStore s = store.get();
+        String id = "feedback-" + java.util.UUID.randomUUID();
+        s.append(List.of(new LoggedForecast(id, clock.instant(), model, version, "feedback", sym, asOf,
+                List.of(new LoggedForecast.Step(1, date, predicted, last, bounds)))));
+        s.putCloses(sym, Map.of(date, actual));
+        models.add(model);
+        int scored = score();
+        boolean counted = s.scoredRequest(new LoggedForecast.Key(model, version, sym, asOf, 1)).filter(id::equals).isPresent();
+        return new Reported(sym, asOf, counted, scored);
+    }
+
     /** The symbols whose closes are tracked: every one a forecast was logged for, or the store holds. */
     public Set<String> symbols() {
         return Set.copyOf(symbols);
@@ -198,11 +257,20 @@ public final class Tracker implements AutoCloseable {
         this.onScored = listener;
     }
 
-    private void refreshQuietly() {
+    /** One refresh, then the next one: after {@code track.refresh-interval}, or sooner when an exchange's close comes due. */
+    private void tick() {
         try {
             refresh();
         } catch (RuntimeException e) {
             LOG.warn("Track record refresh failed (tried again in {}): {}", settings.refreshInterval(), e.getMessage());
+        }
+        long wait = settings.refreshInterval().toMillis();
+        try {
+            wait = Math.min(wait, Math.max(1_000, feed.nextDue(symbols)
+                    .map(due -> Duration.between(clock.instant(), due).toMillis()).orElse(wait)));
+            scheduler.schedule(this::tick, wait, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // close() shut the scheduler down
         }
     }
 
@@ -229,7 +297,8 @@ public final class Tracker implements AutoCloseable {
     }
 
     public Status status() {
-        return new Status(true, store.describe(), log.status(), Map.copyOf(feedErrors), (long) scoredCounter.count());
+        return new Status(true, store.describe(), log.status(), Map.copyOf(feedErrors), (long) scoredCounter.count(),
+                feed.name());
     }
 
     /** Stops the refresh loop, writes what is queued (the log's drain), closes the store. */

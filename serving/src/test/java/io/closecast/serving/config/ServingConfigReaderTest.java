@@ -27,7 +27,7 @@ class ServingConfigReaderTest {
             "security.api-keys-file", "security.issued-keys-file", "security.open.dashboard", "security.open.health", "security.open.metrics",
             "security.open.openapi", "server.body-timeout", "server.header-timeout", "server.host",
             "server.idle-timeout", "server.port", "server.write-queue-length", "track.batch-size", "track.dir",
-            "track.enabled", "track.prices-dir", "track.queue-capacity", "track.refresh-interval", "track.store.password",
+            "track.enabled", "track.feed.base-url", "track.feed.delay", "track.feed.source", "track.prices-dir", "track.queue-capacity", "track.refresh-interval", "track.store.password",
             "track.store.url", "track.store.user", "track.window", "webhook.max-skew", "webhook.secret");
 
     @Test
@@ -81,6 +81,7 @@ class ServingConfigReaderTest {
                   prices-dir: /p
                   refresh-interval: 13m
                   window: 14
+                  feed: {source: alpha-vantage, delay: 15m, base-url: "http://av:8080"}
                 """);
         ServingConfig c = ServingConfig.load(yaml, Map.of());
         assertEquals(new ServerSettings("127.0.0.2", 9001, 4, new ServerSettings.Timeouts(Duration.ofSeconds(31),
@@ -97,7 +98,22 @@ class ServingConfigReaderTest {
         assertEquals(new DashboardSettings(10, Path.of("/d")), c.dashboard());
         assertEquals(new io.closecast.serving.track.TrackSettings(false, Path.of("/t"),
                 Optional.of("jdbc:postgresql://db:5432/closecast"), Optional.of("u"), Optional.of("p"), 11, 12, Path.of("/p"),
-                Duration.ofMinutes(13), 14), c.track());
+                Duration.ofMinutes(13), 14, new io.closecast.serving.track.FeedSettings(
+                io.closecast.serving.track.FeedSettings.Source.ALPHA_VANTAGE, Duration.ofMinutes(15),
+                Optional.of(java.net.URI.create("http://av:8080")))), c.track());
+    }
+
+    @Test
+    void aFeedSourceOutsideTheListIsRefusedNamingTheKey(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("feed.yaml");
+        Files.writeString(yaml, "model: {name: m}\ntrack: {feed: {source: yahoo-finance}}\n");
+        assertEquals("track.feed.source must be one of directory, yahoo, alpha-vantage, found 'yahoo-finance'",
+                assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of())).getMessage());
+        Files.writeString(yaml, "model: {name: m}\ntrack: {feed: {source: yahoo, delay: 13h}}\n");
+        assertEquals("track.feed.delay must be 0s..12h, found PT13H",
+                assertThrows(ServingException.class, () -> ServingConfig.load(yaml, Map.of())).getMessage());
+        Files.writeString(yaml, "model: {name: m}\n");
+        assertEquals(io.closecast.serving.track.FeedSettings.defaults(), ServingConfig.load(yaml, Map.of()).track().feed());
     }
 
     @Test

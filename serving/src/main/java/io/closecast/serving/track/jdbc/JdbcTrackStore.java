@@ -156,7 +156,7 @@ public final class JdbcTrackStore implements TrackStore {
         }
         long now = System.currentTimeMillis();
         return inTransaction("store closes", c -> {
-            try (PreparedStatement p = c.prepareStatement(insert("realised_close",
+            try (PreparedStatement p = c.prepareStatement(KeepFirstInsert.sql(postgres, "realised_close",
                     "symbol, trade_date, close_price, stored_ms", 4, "symbol, trade_date"))) {
                 for (Map.Entry<LocalDate, Double> e : closes.entrySet()) {
                     set(p, symbol, e.getKey(), e.getValue(), now);
@@ -236,6 +236,23 @@ public final class JdbcTrackStore implements TrackStore {
     private long pass() {
         lastPass = Math.max(lastPass + 1, System.currentTimeMillis());
         return lastPass;
+    }
+
+    @Override
+    public Optional<String> scoredRequest(LoggedForecast.Key key) {
+        return inTransaction("read a score", c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT request_id FROM forecast_score WHERE model_name = ? "
+                    + "AND model_version = ? AND symbol = ? AND as_of = ? AND step = ?")) {
+                p.setString(1, key.model());
+                p.setString(2, key.version());
+                p.setString(3, key.symbol());
+                p.setObject(4, key.asOf());
+                p.setInt(5, key.step());
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
     }
 
     @Override
@@ -332,25 +349,6 @@ public final class JdbcTrackStore implements TrackStore {
                 return rs.getLong(1);
             }
         }
-    }
-
-    /** An insert that keeps the row already there under the key. */
-    private String insert(String table, String columns, int n, String key) {
-        String marks = String.join(", ", java.util.Collections.nCopies(n, "?"));
-        if (postgres) {
-            return "INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ") ON CONFLICT DO NOTHING";
-        }
-        StringBuilder where = new StringBuilder();
-        List<String> names = List.of(columns.split(",\\s*"));
-        for (String k : key.split(",\\s*")) {
-            where.append(where.isEmpty() ? "" : " AND ").append(k).append(" = ?").append(names.indexOf(k) + 1);
-        }
-        StringBuilder numbered = new StringBuilder();
-        for (int i = 1; i <= n; i++) {
-            numbered.append(i > 1 ? ", " : "").append('?').append(i);
-        }
-        return "INSERT INTO " + table + " (" + columns + ") SELECT " + numbered + " FROM (VALUES (0)) one WHERE NOT EXISTS "
-                + "(SELECT 1 FROM " + table + " WHERE " + where + ")";
     }
 
     private static void set(PreparedStatement p, Object... values) throws SQLException {

@@ -1,6 +1,5 @@
-package io.closecast.pipeline.data;
+package io.closecast.model.prices.source;
 
-import io.closecast.pipeline.PipelineException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -86,10 +85,10 @@ public final class YahooChartClient implements PriceSource {
     @Override
     public ChartData fetch(String symbol, LocalDate from, LocalDate to) {
         if (symbol.isBlank() || !symbol.matches("[A-Za-z0-9.^=\\-]+")) {
-            throw new PipelineException("symbol must look like PETR4.SA or ^GSPC (letters, digits, . ^ = -), found '" + symbol + "'");
+            throw new PriceSourceException("symbol must look like PETR4.SA or ^GSPC (letters, digits, . ^ = -), found '" + symbol + "'");
         }
         if (to.isBefore(from)) {
-            throw new PipelineException("--to must be on or after --from, found --from " + from + " --to " + to);
+            throw new PriceSourceException("--to must be on or after --from, found --from " + from + " --to " + to);
         }
         URI uri = chartUri(symbol, from, to);
         HttpResponse<String> response = send(uri);
@@ -129,11 +128,11 @@ public final class YahooChartClient implements PriceSource {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new PipelineException("interrupted while fetching " + uri, e);
+                throw new PriceSourceException("interrupted while fetching " + uri, e);
             }
             backoff = min(backoff.multipliedBy(2), config.maxBackoff());
         }
-        throw new PipelineException("Yahoo chart API did not answer successfully after " + attempts + " attempt(s), last "
+        throw new PriceSourceException("Yahoo chart API did not answer successfully after " + attempts + " attempt(s), last "
                 + last + " (GET " + uri + ")");
     }
 
@@ -142,30 +141,30 @@ public final class YahooChartClient implements PriceSource {
         try {
             root = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new PipelineException("Yahoo chart response for " + symbol + " is not complete JSON (HTTP " + status + ", "
+            throw new PriceSourceException("Yahoo chart response for " + symbol + " is not complete JSON (HTTP " + status + ", "
                     + body.length() + " chars; truncated or corrupt): " + e.getOriginalMessage() + " (GET " + uri + ")", e);
         }
         if (root == null || root.isMissingNode()) {
-            throw new PipelineException("Yahoo chart response for " + symbol + " is empty (HTTP " + status + ", GET " + uri + ")");
+            throw new PriceSourceException("Yahoo chart response for " + symbol + " is empty (HTTP " + status + ", GET " + uri + ")");
         }
         JsonNode error = root.path("chart").path("error");
         if (!error.isMissingNode() && !error.isNull()) {
             String code = error.path("code").asText("?");
             String description = error.path("description").asText("");
             if (status == 404 || "Not Found".equals(code)) {
-                throw new PipelineException("unknown symbol " + symbol + ": Yahoo answered " + status + " " + code + ": "
+                throw new PriceSourceException("unknown symbol " + symbol + ": Yahoo answered " + status + " " + code + ": "
                         + description + " (GET " + uri + ")");
             }
-            throw new PipelineException("Yahoo chart API error for " + symbol + ": HTTP " + status + " " + code + ": "
+            throw new PriceSourceException("Yahoo chart API error for " + symbol + ": HTTP " + status + " " + code + ": "
                     + description + " (GET " + uri + ")");
         }
         if (status != 200) {
-            throw new PipelineException("Yahoo chart API answered HTTP " + status + " for " + symbol + ", expected 200: "
+            throw new PriceSourceException("Yahoo chart API answered HTTP " + status + " for " + symbol + ", expected 200: "
                     + snippet(body) + " (GET " + uri + ")");
         }
         JsonNode result = root.path("chart").path("result").path(0);
         if (!result.isObject()) {
-            throw new PipelineException("Yahoo chart response for " + symbol
+            throw new PriceSourceException("Yahoo chart response for " + symbol
                     + " has no chart.result[0], expected an object with meta, timestamp and indicators (GET " + uri + ")");
         }
         JsonNode meta = result.path("meta");
@@ -174,7 +173,7 @@ public final class YahooChartClient implements PriceSource {
         try {
             zone = ZoneId.of(zoneName);
         } catch (DateTimeException e) {
-            throw new PipelineException("Yahoo chart response for " + symbol
+            throw new PriceSourceException("Yahoo chart response for " + symbol
                     + ": meta.exchangeTimezoneName must be a time zone like America/New_York, found '" + zoneName + "' (GET " + uri + ")");
         }
         String currency = meta.path("currency").asText("");
@@ -184,13 +183,13 @@ public final class YahooChartClient implements PriceSource {
         JsonNode adj = result.path("indicators").path("adjclose").path(0).path("adjclose");
         int n = timestamps.isArray() ? timestamps.size() : 0;
         if (n > 0 && (!quote.isObject() || !adj.isArray())) {
-            throw new PipelineException("Yahoo chart response for " + symbol
+            throw new PriceSourceException("Yahoo chart response for " + symbol
                     + " has timestamps but no indicators.quote[0] or indicators.adjclose[0].adjclose (GET " + uri + ")");
         }
         String[] fields = {"open", "high", "low", "close"};
         for (String f : fields) {
             if (n > 0 && quote.path(f).size() != n) {
-                throw new PipelineException("Yahoo chart response for " + symbol + ": indicators.quote[0]." + f + " must hold "
+                throw new PriceSourceException("Yahoo chart response for " + symbol + ": indicators.quote[0]." + f + " must hold "
                         + n + " values (one per timestamp), found " + quote.path(f).size() + " (GET " + uri + ")");
             }
         }
@@ -244,7 +243,7 @@ public final class YahooChartClient implements PriceSource {
             Thread.sleep(min(wait, config.maxBackoff()).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PipelineException("interrupted while waiting to retry a Yahoo request", e);
+            throw new PriceSourceException("interrupted while waiting to retry a Yahoo request", e);
         }
     }
 

@@ -1,6 +1,5 @@
-package io.closecast.pipeline.data;
+package io.closecast.model.prices.source;
 
-import io.closecast.pipeline.PipelineException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
@@ -52,7 +51,7 @@ public final class AlphaVantageClient implements PriceSource {
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
         this.waiter = Objects.requireNonNull(waiter, "waiter");
         if (apiKey.isBlank()) {
-            throw new PipelineException(AlphaVantageConfig.API_KEY_ENV + " is empty: Alpha Vantage needs an API key"
+            throw new PriceSourceException(AlphaVantageConfig.API_KEY_ENV + " is empty: Alpha Vantage needs an API key"
                     + " (free at https://www.alphavantage.co/support/#api-key)");
         }
         this.http = HttpClient.newBuilder()
@@ -75,7 +74,7 @@ public final class AlphaVantageClient implements PriceSource {
     public static AlphaVantageClient fromEnvironment(AlphaVantageConfig config) {
         String key = System.getenv(AlphaVantageConfig.API_KEY_ENV);
         if (key == null) {
-            throw new PipelineException(AlphaVantageConfig.API_KEY_ENV + " is not set: --source alpha-vantage reads the"
+            throw new PriceSourceException(AlphaVantageConfig.API_KEY_ENV + " is not set: --source alpha-vantage reads the"
                     + " Alpha Vantage API key from it (free at https://www.alphavantage.co/support/#api-key)");
         }
         return create(config, key);
@@ -113,11 +112,11 @@ public final class AlphaVantageClient implements PriceSource {
     @Override
     public ChartData fetch(String symbol, LocalDate from, LocalDate to) {
         if (symbol.isBlank() || !symbol.matches("[A-Za-z0-9.:^=\\-]+")) {
-            throw new PipelineException("symbol must look like IBM, PETR4.SAO or TSCO.LON (letters, digits, . : ^ = -), found '"
+            throw new PriceSourceException("symbol must look like IBM, PETR4.SAO or TSCO.LON (letters, digits, . : ^ = -), found '"
                     + symbol + "'");
         }
         if (to.isBefore(from)) {
-            throw new PipelineException("--to must be on or after --from, found --from " + from + " --to " + to);
+            throw new PriceSourceException("--to must be on or after --from, found --from " + from + " --to " + to);
         }
         URI shown = requestUri(symbol, from, to);
         HttpRequest request = HttpRequest.newBuilder(uri(symbol, from, apiKey))
@@ -151,7 +150,7 @@ public final class AlphaVantageClient implements PriceSource {
                     last = "HTTP " + status;
                     backoff = min(backoff.multipliedBy(2), Duration.ofSeconds(30));
                 } else {
-                    throw new PipelineException("Alpha Vantage answered HTTP " + status + " for " + symbol + ", expected 200: "
+                    throw new PriceSourceException("Alpha Vantage answered HTTP " + status + " for " + symbol + ", expected 200: "
                             + snippet(masked(response.body())) + " (GET " + shown + ")");
                 }
             } catch (IOException e) {
@@ -159,7 +158,7 @@ public final class AlphaVantageClient implements PriceSource {
                 backoff = min(backoff.multipliedBy(2), Duration.ofSeconds(30));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new PipelineException("interrupted while fetching " + shown, e);
+                throw new PriceSourceException("interrupted while fetching " + shown, e);
             }
             if (attempt < attempts) {
                 LOG.warn("Alpha Vantage: {} for {} (attempt {} of {}); asking again in {} s", last, symbol, attempt, attempts,
@@ -168,15 +167,15 @@ public final class AlphaVantageClient implements PriceSource {
                     waiter.await(wait);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new PipelineException("interrupted while waiting to ask Alpha Vantage again", e);
+                    throw new PriceSourceException("interrupted while waiting to ask Alpha Vantage again", e);
                 }
             }
         }
-        throw new PipelineException("Alpha Vantage did not answer with data for " + symbol + " after " + attempts
+        throw new PriceSourceException("Alpha Vantage did not answer with data for " + symbol + " after " + attempts
                 + " attempt(s), last " + last + " (GET " + shown + ")");
     }
 
-    private PipelineException refused(AlphaVantageResponse.Refusal refusal, String symbol, LocalDate from, URI shown) {
+    private PriceSourceException refused(AlphaVantageResponse.Refusal refusal, String symbol, LocalDate from, URI shown) {
         String what = switch (refusal.kind()) {
             case DAILY_LIMIT -> "Alpha Vantage's daily rate limit is used up for this key; asking again today will not help"
                     + " (the free tier allows 25 requests a day)";
@@ -190,7 +189,7 @@ public final class AlphaVantageClient implements PriceSource {
             default -> "Alpha Vantage sent a notice instead of data for " + symbol;
             // MINUTE_LIMIT and BURST_LIMIT are retried, never refused here
         };
-        return new PipelineException(what + ": \"" + refusal.field() + "\": " + masked(refusal.text()) + " (GET " + shown + ")");
+        return new PriceSourceException(what + ": \"" + refusal.field() + "\": " + masked(refusal.text()) + " (GET " + shown + ")");
     }
 
     /** {@code text} with the API key, wherever it appears, replaced by {@code ***}. */

@@ -1,6 +1,5 @@
-package io.closecast.pipeline.data;
+package io.closecast.model.prices.source;
 
-import io.closecast.pipeline.PipelineException;
 
 import java.net.URI;
 import java.time.Duration;
@@ -26,13 +25,13 @@ public record YahooConfig(URI baseUrl, String userAgent, Duration connectTimeout
         Objects.requireNonNull(maxBackoff, "maxBackoff");
         String scheme = baseUrl.getScheme();
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
-            throw new PipelineException("yahoo base URL must be an http(s) URL, found " + baseUrl);
+            throw new PriceSourceException("yahoo base URL must be an http(s) URL, found " + baseUrl);
         }
         if (maxRetries < 0) {
-            throw new PipelineException("yahoo max retries must be >= 0, found " + maxRetries);
+            throw new PriceSourceException("yahoo max retries must be >= 0, found " + maxRetries);
         }
         if (connectTimeout.isNegative() || connectTimeout.isZero() || requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new PipelineException("yahoo timeouts must be > 0, found connect " + connectTimeout + " request " + requestTimeout);
+            throw new PriceSourceException("yahoo timeouts must be > 0, found connect " + connectTimeout + " request " + requestTimeout);
         }
     }
 

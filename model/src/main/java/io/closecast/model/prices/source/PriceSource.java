@@ -1,4 +1,4 @@
-package io.closecast.pipeline.data;
+package io.closecast.model.prices.source;
 
 import java.net.URI;
 import java.time.LocalDate;

@@ -1,4 +1,4 @@
-package io.closecast.pipeline;
+package io.closecast.model.prices.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,17 +28,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and events within period1..period2, 404 with chart.error for any other symbol. Tests can queue canned
  * answers (a 429, a truncated body) that are served first.
  */
-final class ChartReplayServer implements AutoCloseable {
+public final class ChartReplayServer implements AutoCloseable {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
-    static final String NOT_FOUND = "{\"chart\":{\"result\":null,\"error\":{\"code\":\"Not Found\","
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final String NOT_FOUND = "{\"chart\":{\"result\":null,\"error\":{\"code\":\"Not Found\","
             + "\"description\":\"No data found, symbol may be delisted\"}}}";
 
-    record Canned(int status, String body, Map<String, String> headers) {
+    public record Canned(int status, String body, Map<String, String> headers) {
     }
 
-    record Request(URI uri, String userAgent) {
-        Map<String, String> query() {
+    public record Request(URI uri, String userAgent) {
+        public Map<String, String> query() {
             Map<String, String> q = new HashMap<>();
             for (String kv : uri.getRawQuery().split("&")) {
                 String[] p = kv.split("=", 2);
@@ -47,7 +47,7 @@ final class ChartReplayServer implements AutoCloseable {
             return q;
         }
 
-        long period1() {
+        public long period1() {
             return Long.parseLong(query().get("period1"));
         }
     }
@@ -55,9 +55,9 @@ final class ChartReplayServer implements AutoCloseable {
     private final HttpServer server;
     private final JsonNode fixture;
     private final Deque<Canned> canned = new ArrayDeque<>();
-    final List<Request> requests = new CopyOnWriteArrayList<>();
+    public final List<Request> requests = new CopyOnWriteArrayList<>();
 
-    ChartReplayServer(JsonNode fixture) {
+    public ChartReplayServer(JsonNode fixture) {
         this.fixture = fixture;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -68,7 +68,7 @@ final class ChartReplayServer implements AutoCloseable {
         server.start();
     }
 
-    static JsonNode recordedAapl() {
+    public static JsonNode recordedAapl() {
         try (InputStream in = ChartReplayServer.class.getResourceAsStream("/yahoo_chart_AAPL.json")) {
             return MAPPER.readTree(in);
         } catch (IOException e) {
@@ -76,15 +76,15 @@ final class ChartReplayServer implements AutoCloseable {
         }
     }
 
-    static ChartReplayServer start() {
+    public static ChartReplayServer start() {
         return new ChartReplayServer(recordedAapl());
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    synchronized void enqueue(int status, String body, Map<String, String> headers) {
+    public synchronized void enqueue(int status, String body, Map<String, String> headers) {
         canned.add(new Canned(status, body, headers));
     }
 
@@ -120,7 +120,7 @@ final class ChartReplayServer implements AutoCloseable {
     }
 
     /** The response Yahoo would give for period1..period2 (timestamps in [p1, p2), events likewise). */
-    static JsonNode filtered(JsonNode original, long p1, long p2) {
+    public static JsonNode filtered(JsonNode original, long p1, long p2) {
         ObjectNode copy = original.deepCopy();
         ObjectNode result = (ObjectNode) copy.path("chart").path("result").path(0);
         ArrayNode ts = (ArrayNode) result.path("timestamp");

@@ -1,22 +1,15 @@
-package io.closecast.pipeline;
+package io.closecast.model.prices.source;
 
-import io.closecast.pipeline.data.AlphaVantageClient;
-import io.closecast.pipeline.data.AlphaVantageConfig;
-import io.closecast.pipeline.data.ChartData;
-import io.closecast.pipeline.data.PriceCache;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.closecast.model.prices.PriceBar;
 import io.closecast.model.prices.PriceCsv;
 import io.closecast.model.prices.PriceSeries;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -74,7 +67,7 @@ class AlphaVantageClientIT {
             assertEquals(0.82, data.dividends().getFirst().amount(), 1e-12);
 
             // Yahoo's split-adjusted closes (the bundled data/AAPL.csv) on the same days, to the cent
-            Map<LocalDate, PriceBar> yahoo = PriceCsv.read(Cli.data("AAPL.csv")).between(FROM, TO).bars().stream()
+            Map<LocalDate, PriceBar> yahoo = PriceCsv.read(io.closecast.model.TestData.file("AAPL.csv")).between(FROM, TO).bars().stream()
                     .collect(Collectors.toMap(PriceBar::date, b -> b));
             for (PriceBar b : series.bars()) {
                 assertEquals(yahoo.get(b.date()).close(), b.close(), 0.005, b.date().toString());
@@ -144,7 +137,7 @@ class AlphaVantageClientIT {
             for (int i = 0; i < 4; i++) {
                 server.enqueue(200, AlphaVantageReplayServer.MINUTE_LIMIT);
             }
-            RuntimeException e = assertThrows(PipelineException.class, () -> client(server).fetch("AAPL", FROM, TO));
+            RuntimeException e = assertThrows(PriceSourceException.class, () -> client(server).fetch("AAPL", FROM, TO));
             assertTrue(e.getMessage().startsWith("Alpha Vantage did not answer with data for AAPL after 4 attempt(s), last the"
                     + " per-minute rate limit (\"Note\": Thank you for using Alpha Vantage! Our standard API call frequency is 5"
                     + " calls per minute"), e.getMessage());
@@ -158,7 +151,7 @@ class AlphaVantageClientIT {
     void theDailyLimitFailsAtOnce() {
         try (AlphaVantageReplayServer server = AlphaVantageReplayServer.start()) {
             server.enqueue(200, AlphaVantageReplayServer.DAILY_LIMIT);
-            RuntimeException e = assertThrows(PipelineException.class, () -> client(server).fetch("AAPL", FROM, TO));
+            RuntimeException e = assertThrows(PriceSourceException.class, () -> client(server).fetch("AAPL", FROM, TO));
             assertTrue(e.getMessage().startsWith("Alpha Vantage's daily rate limit is used up for this key; asking again today"
                     + " will not help (the free tier allows 25 requests a day): \"Information\": Thank you"), e.getMessage());
             assertEquals(1, server.requests.size());
@@ -170,7 +163,7 @@ class AlphaVantageClientIT {
     void aBadKeyIsAnErrorNamingTheVariableNotTheKey() {
         String wrong = "not-the-key-4242";
         try (AlphaVantageReplayServer server = AlphaVantageReplayServer.start()) {
-            RuntimeException e = assertThrows(PipelineException.class, () -> client(server,
+            RuntimeException e = assertThrows(PriceSourceException.class, () -> client(server,
                     AlphaVantageConfig.Function.TIME_SERIES_DAILY_ADJUSTED, wrong).fetch("AAPL", FROM, TO));
             assertTrue(e.getMessage().startsWith("Alpha Vantage refused the API key in ALPHAVANTAGE_API_KEY (missing, invalid"
                     + " or the demo key): \"Error Message\": the parameter apikey is invalid or missing."), e.getMessage());
@@ -178,7 +171,7 @@ class AlphaVantageClientIT {
             assertFalse(e.getMessage().contains(wrong), e.getMessage());
 
             server.enqueue(200, AlphaVantageReplayServer.DEMO_KEY);
-            RuntimeException demo = assertThrows(PipelineException.class, () -> client(server).fetch("AAPL", FROM, TO));
+            RuntimeException demo = assertThrows(PriceSourceException.class, () -> client(server).fetch("AAPL", FROM, TO));
             assertTrue(demo.getMessage().startsWith("Alpha Vantage refused the API key in ALPHAVANTAGE_API_KEY"), demo.getMessage());
             assertEquals(List.of(), waits);
         }
@@ -188,12 +181,12 @@ class AlphaVantageClientIT {
     void aPremiumFunctionAndAnUnknownSymbolAreErrorsSayingSo() {
         try (AlphaVantageReplayServer server = AlphaVantageReplayServer.start()) {
             server.enqueue(200, AlphaVantageReplayServer.PREMIUM);
-            RuntimeException premium = assertThrows(PipelineException.class, () -> client(server).fetch("AAPL", FROM, TO));
+            RuntimeException premium = assertThrows(PriceSourceException.class, () -> client(server).fetch("AAPL", FROM, TO));
             assertTrue(premium.getMessage().startsWith("Alpha Vantage serves TIME_SERIES_DAILY_ADJUSTED with outputsize=full"
                     + " (--from before the last 100 trading days) to premium keys only; with a free key, try --function"
                     + " TIME_SERIES_DAILY"), premium.getMessage());
 
-            RuntimeException unknown = assertThrows(PipelineException.class, () -> client(server).fetch("NOSUCH", FROM, TO));
+            RuntimeException unknown = assertThrows(PriceSourceException.class, () -> client(server).fetch("NOSUCH", FROM, TO));
             assertTrue(unknown.getMessage().startsWith("Alpha Vantage refused the call for symbol 'NOSUCH' as invalid: most"
                     + " often an unknown symbol"), unknown.getMessage());
             assertTrue(unknown.getMessage().contains("\"Error Message\": Invalid API call."), unknown.getMessage());
@@ -251,28 +244,8 @@ class AlphaVantageClientIT {
         }
     }
 
-    @Test
-    void theCacheFetchesIncrementallyAndRefetchesAfterTheSplit(@TempDir Path dir) throws Exception {
-        try (AlphaVantageReplayServer server = AlphaVantageReplayServer.start()) {
-            PriceCache cache = PriceCache.create(dir);
-            PriceCache.FetchResult first = cache.fetch(client(server), "AAPL", FROM, LocalDate.of(2020, 8, 21));
-            assertEquals(15, first.series().size());
-            assertEquals("new file", first.note());
-            assertEquals("Date,Open,High,Low,Close,Adj Close,Volume", Files.readAllLines(dir.resolve("AAPL.csv")).getFirst());
-
-            // the new days hold the split: the whole range again, so the first days are re-priced by the split
-            PriceCache.FetchResult second = cache.fetch(client(server), "AAPL", FROM, TO);
-            assertTrue(second.refetchedAll(), second.note());
-            PriceSeries cached = PriceCsv.read(dir.resolve("AAPL.csv"));
-            assertEquals(29, cached.size());
-            assertEquals(108.9375, bar(cached, FROM).close(), 0.005, "split-adjusted like Yahoo's");
-            assertTrue(second.requests().stream().allMatch(u -> u.toString().contains("apikey=***")), second.requests().toString());
-            assertFalse(Files.readString(dir.resolve("AAPL.csv")).contains(AlphaVantageReplayServer.KEY));
-        }
-    }
-
     private void assertMessage(AlphaVantageReplayServer server, String prefix) {
-        RuntimeException e = assertThrows(PipelineException.class, () -> client(server).fetch("AAPL", FROM, TO));
+        RuntimeException e = assertThrows(PriceSourceException.class, () -> client(server).fetch("AAPL", FROM, TO));
         assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
         assertFalse(e.getMessage().contains(AlphaVantageReplayServer.KEY), e.getMessage());
     }

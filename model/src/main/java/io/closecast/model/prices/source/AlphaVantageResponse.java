@@ -1,6 +1,5 @@
-package io.closecast.pipeline.data;
+package io.closecast.model.prices.source;
 
-import io.closecast.pipeline.PipelineException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -80,11 +79,11 @@ final class AlphaVantageResponse {
         try {
             root = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new PipelineException("Alpha Vantage response for " + symbol + " is not complete JSON (" + body.length()
+            throw new PriceSourceException("Alpha Vantage response for " + symbol + " is not complete JSON (" + body.length()
                     + " chars; truncated or corrupt): " + e.getOriginalMessage() + " (GET " + request + ")", e);
         }
         if (root == null || !root.isObject()) {
-            throw new PipelineException("Alpha Vantage response for " + symbol + " must be a JSON object, found "
+            throw new PriceSourceException("Alpha Vantage response for " + symbol + " must be a JSON object, found "
                     + (root == null || root.isMissingNode() ? "an empty body" : root.getNodeType().toString().toLowerCase(Locale.ROOT))
                     + " (GET " + request + ")");
         }
@@ -135,7 +134,7 @@ final class AlphaVantageResponse {
         JsonNode meta = object(root, META, where + " has no \"" + META + "\" object", suffix);
         String answeredSymbol = text(meta, "2. Symbol", where + ": \"" + META + "\"", suffix);
         if (!answeredSymbol.equalsIgnoreCase(symbol)) {
-            throw new PipelineException(where + ": \"" + META + "\".\"2. Symbol\" must be the symbol asked for, found '"
+            throw new PriceSourceException(where + ": \"" + META + "\".\"2. Symbol\" must be the symbol asked for, found '"
                     + answeredSymbol + "'" + suffix);
         }
         String zoneName = text(meta, "5. Time Zone", where + ": \"" + META + "\"", suffix);
@@ -143,7 +142,7 @@ final class AlphaVantageResponse {
         try {
             zone = ZoneId.of(zoneName);
         } catch (DateTimeException e) {
-            throw new PipelineException(where + ": \"" + META + "\".\"5. Time Zone\" must be a time zone like US/Eastern, found '"
+            throw new PriceSourceException(where + ": \"" + META + "\".\"5. Time Zone\" must be a time zone like US/Eastern, found '"
                     + zoneName + "'" + suffix);
         }
         JsonNode series = object(root, SERIES, where + " has no \"" + SERIES + "\" object", suffix);
@@ -157,12 +156,12 @@ final class AlphaVantageResponse {
             try {
                 date = LocalDate.parse(day.getKey());
             } catch (DateTimeParseException e) {
-                throw new PipelineException(where + ": \"" + SERIES + "\" keys must be dates like 2024-05-10, found '"
+                throw new PriceSourceException(where + ": \"" + SERIES + "\" keys must be dates like 2024-05-10, found '"
                         + day.getKey() + "'" + suffix);
             }
             String at = where + ": \"" + SERIES + "\".\"" + day.getKey() + "\"";
             if (!day.getValue().isObject()) {
-                throw new PipelineException(at + " must be an object with " + fields + suffix);
+                throw new PriceSourceException(at + " must be an object with " + fields + suffix);
             }
             double[] values = new double[fields.size()];
             for (int i = 0; i < fields.size(); i++) {
@@ -189,7 +188,7 @@ final class AlphaVantageResponse {
                 double dividend = v[6];
                 double split = v[7];
                 if (split <= 0) {
-                    throw new PipelineException(where + ": \"" + SERIES + "\".\"" + date + "\".\"8. split coefficient\" must be > 0,"
+                    throw new PriceSourceException(where + ": \"" + SERIES + "\".\"" + date + "\".\"8. split coefficient\" must be > 0,"
                             + " found " + split + suffix);
                 }
                 if (inRange && dividend != 0) {
@@ -211,7 +210,7 @@ final class AlphaVantageResponse {
     private static JsonNode object(JsonNode parent, String field, String missing, String suffix) {
         JsonNode node = parent.get(field);
         if (node == null || !node.isObject()) {
-            throw new PipelineException(missing + (node == null ? "" : ", found " + node.getNodeType().toString()
+            throw new PriceSourceException(missing + (node == null ? "" : ", found " + node.getNodeType().toString()
                     .toLowerCase(Locale.ROOT)) + suffix);
         }
         return node;
@@ -220,7 +219,7 @@ final class AlphaVantageResponse {
     private static String text(JsonNode parent, String field, String at, String suffix) {
         JsonNode node = parent.get(field);
         if (node == null || !node.isTextual() || node.asText().isBlank()) {
-            throw new PipelineException(at + " has no \"" + field + "\"" + (node == null ? "" : " text, found " + node)
+            throw new PriceSourceException(at + " has no \"" + field + "\"" + (node == null ? "" : " text, found " + node)
                     + suffix);
         }
         return node.asText();
@@ -229,7 +228,7 @@ final class AlphaVantageResponse {
     private static double decimal(JsonNode day, String field, String at, String suffix) {
         JsonNode node = day.get(field);
         if (node == null) {
-            throw new PipelineException(at + " has no \"" + field + "\"" + suffix);
+            throw new PriceSourceException(at + " has no \"" + field + "\"" + suffix);
         }
         if (node.isTextual()) {
             try {
@@ -241,7 +240,7 @@ final class AlphaVantageResponse {
                 // reported below
             }
         }
-        throw new PipelineException(at + ".\"" + field + "\" must be a decimal number in a string, like \"167.1300\", found "
+        throw new PriceSourceException(at + ".\"" + field + "\" must be a decimal number in a string, like \"167.1300\", found "
                 + node + suffix);
     }
 }

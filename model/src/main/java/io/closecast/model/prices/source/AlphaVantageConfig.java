@@ -1,6 +1,5 @@
-package io.closecast.pipeline.data;
+package io.closecast.model.prices.source;
 
-import io.closecast.pipeline.PipelineException;
 
 import java.net.URI;
 import java.time.Duration;
@@ -42,7 +41,7 @@ public record AlphaVantageConfig(URI baseUrl, Function function, Duration connec
             try {
                 return valueOf(name.strip().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new PipelineException("Alpha Vantage function must be TIME_SERIES_DAILY_ADJUSTED or TIME_SERIES_DAILY,"
+                throw new PriceSourceException("Alpha Vantage function must be TIME_SERIES_DAILY_ADJUSTED or TIME_SERIES_DAILY,"
                         + " found '" + name + "'");
             }
         }
@@ -58,17 +57,17 @@ public record AlphaVantageConfig(URI baseUrl, Function function, Duration connec
         Objects.requireNonNull(burstLimitWait, "burstLimitWait");
         String scheme = baseUrl.getScheme();
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
-            throw new PipelineException("Alpha Vantage base URL must be an http(s) URL, found " + baseUrl);
+            throw new PriceSourceException("Alpha Vantage base URL must be an http(s) URL, found " + baseUrl);
         }
         if (maxRetries < 0) {
-            throw new PipelineException("Alpha Vantage max retries must be >= 0, found " + maxRetries);
+            throw new PriceSourceException("Alpha Vantage max retries must be >= 0, found " + maxRetries);
         }
         if (!positive(connectTimeout) || !positive(requestTimeout)) {
-            throw new PipelineException("Alpha Vantage timeouts must be > 0, found connect " + connectTimeout + " request "
+            throw new PriceSourceException("Alpha Vantage timeouts must be > 0, found connect " + connectTimeout + " request "
                     + requestTimeout);
         }
         if (initialBackoff.isNegative() || minuteLimitWait.isNegative() || burstLimitWait.isNegative()) {
-            throw new PipelineException("Alpha Vantage waits must be >= 0, found backoff " + initialBackoff + ", minute limit "
+            throw new PriceSourceException("Alpha Vantage waits must be >= 0, found backoff " + initialBackoff + ", minute limit "
                     + minuteLimitWait + ", burst limit " + burstLimitWait);
         }
     }

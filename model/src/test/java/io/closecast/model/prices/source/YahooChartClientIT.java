@@ -1,8 +1,5 @@
-package io.closecast.pipeline;
+package io.closecast.model.prices.source;
 
-import io.closecast.pipeline.data.ChartData;
-import io.closecast.pipeline.data.YahooChartClient;
-import io.closecast.pipeline.data.YahooConfig;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -79,7 +76,7 @@ class YahooChartClientIT {
             for (int i = 0; i < 4; i++) {
                 server.enqueue(429, "Too Many Requests", Map.of());
             }
-            PipelineException e = assertThrows(PipelineException.class, () -> client(server.baseUrl()).fetch("AAPL", FROM, TO));
+            PriceSourceException e = assertThrows(PriceSourceException.class, () -> client(server.baseUrl()).fetch("AAPL", FROM, TO));
             assertTrue(e.getMessage().startsWith("Yahoo chart API did not answer successfully after 4 attempt(s), last HTTP 429"),
                     e.getMessage());
             assertEquals(4, server.requests.size());
@@ -89,7 +86,7 @@ class YahooChartClientIT {
     @Test
     void unknownSymbolIsAClearError() {
         try (ChartReplayServer server = ChartReplayServer.start()) {
-            PipelineException e = assertThrows(PipelineException.class,
+            PriceSourceException e = assertThrows(PriceSourceException.class,
                     () -> client(server.baseUrl()).fetch("NOSUCH", FROM, TO));
             assertTrue(e.getMessage().startsWith(
                     "unknown symbol NOSUCH: Yahoo answered 404 Not Found: No data found, symbol may be delisted (GET http://127.0.0.1:"),
@@ -103,7 +100,7 @@ class YahooChartClientIT {
         try (ChartReplayServer server = ChartReplayServer.start()) {
             String full = ChartReplayServer.recordedAapl().toString();
             server.enqueue(200, full.substring(0, full.length() / 2), Map.of());
-            PipelineException e = assertThrows(PipelineException.class, () -> client(server.baseUrl()).fetch("AAPL", FROM, TO));
+            PriceSourceException e = assertThrows(PriceSourceException.class, () -> client(server.baseUrl()).fetch("AAPL", FROM, TO));
             assertTrue(e.getMessage().startsWith("Yahoo chart response for AAPL is not complete JSON (HTTP 200, "), e.getMessage());
             assertTrue(e.getMessage().contains("truncated or corrupt"), e.getMessage());
         }

@@ -1,4 +1,4 @@
-package io.closecast.pipeline;
+package io.closecast.model.prices.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,36 +31,36 @@ import java.util.function.UnaryOperator;
  * Alpha Vantage's HTTP 200 refusals for a wrong key or an unknown symbol. Tests can queue canned answers (a rate-limit
  * note, a 503) that are served first, and rewrite the recorded answer (a field taken out).
  */
-final class AlphaVantageReplayServer implements AutoCloseable {
+public final class AlphaVantageReplayServer implements AutoCloseable {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
-    static final String KEY = "av-test-key-7Q2X9";
-    static final String BAD_KEY = "{\"Error Message\": \"the parameter apikey is invalid or missing. Please claim your free"
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final String KEY = "av-test-key-7Q2X9";
+    public static final String BAD_KEY = "{\"Error Message\": \"the parameter apikey is invalid or missing. Please claim your free"
             + " API key on (https://www.alphavantage.co/support/#api-key). It should take less than 20 seconds.\"}";
-    static final String MINUTE_LIMIT = "{\"Note\": \"Thank you for using Alpha Vantage! Our standard API call frequency is"
+    public static final String MINUTE_LIMIT = "{\"Note\": \"Thank you for using Alpha Vantage! Our standard API call frequency is"
             + " 5 calls per minute and 500 calls per day. Please visit https://www.alphavantage.co/premium/ if you would"
             + " like to target a higher API call frequency.\"}";
-    static final String DAILY_LIMIT = "{\"Information\": \"Thank you for using Alpha Vantage! Our standard API rate limit"
+    public static final String DAILY_LIMIT = "{\"Information\": \"Thank you for using Alpha Vantage! Our standard API rate limit"
             + " is 25 requests per day. Please subscribe to any of the premium plans at https://www.alphavantage.co/premium/"
             + " to instantly remove all daily rate limits.\"}";
-    static final String BURST_LIMIT = "{\"Information\": \"Thank you for using Alpha Vantage! Please consider spreading out"
+    public static final String BURST_LIMIT = "{\"Information\": \"Thank you for using Alpha Vantage! Please consider spreading out"
             + " your free API requests more sparingly (1 request per second). You may subscribe to any of the premium plans"
             + " at https://www.alphavantage.co/premium/ to lift the free key rate limit (25 requests per day), raise the"
             + " per-minute rate limit, and remove the per-second burst limit.\"}";
-    static final String PREMIUM = "{\"Information\": \"Thank you for using Alpha Vantage! This is a premium endpoint. You"
+    public static final String PREMIUM = "{\"Information\": \"Thank you for using Alpha Vantage! This is a premium endpoint. You"
             + " may subscribe to any of the premium plans at https://www.alphavantage.co/premium/ to instantly unlock all"
             + " premium endpoints\"}";
-    static final String DEMO_KEY = "{\"Information\": \"The **demo** API key is for demo purposes only. Please claim your"
+    public static final String DEMO_KEY = "{\"Information\": \"The **demo** API key is for demo purposes only. Please claim your"
             + " free API key at (https://www.alphavantage.co/support/#api-key) to explore our full API offerings. It takes"
             + " fewer than 20 seconds.\"}";
 
-    record Canned(int status, String body) {
+    public record Canned(int status, String body) {
     }
 
     private final HttpServer server;
     private final Deque<Canned> canned = new ArrayDeque<>();
     private volatile UnaryOperator<ObjectNode> rewrite = UnaryOperator.identity();
-    final List<URI> requests = new CopyOnWriteArrayList<>();
+    public final List<URI> requests = new CopyOnWriteArrayList<>();
 
     private AlphaVantageReplayServer() {
         try {
@@ -72,24 +72,24 @@ final class AlphaVantageReplayServer implements AutoCloseable {
         server.start();
     }
 
-    static AlphaVantageReplayServer start() {
+    public static AlphaVantageReplayServer start() {
         return new AlphaVantageReplayServer();
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    synchronized void enqueue(int status, String body) {
+    public synchronized void enqueue(int status, String body) {
         canned.add(new Canned(status, body));
     }
 
     /** Rewrites every recorded answer served from now on (e.g. a field removed). */
-    void rewrite(UnaryOperator<ObjectNode> edit) {
+    public void rewrite(UnaryOperator<ObjectNode> edit) {
         rewrite = edit;
     }
 
-    static Map<String, String> query(URI uri) {
+    public static Map<String, String> query(URI uri) {
         Map<String, String> q = new HashMap<>();
         for (String kv : uri.getRawQuery().split("&")) {
             String[] p = kv.split("=", 2);
@@ -98,7 +98,7 @@ final class AlphaVantageReplayServer implements AutoCloseable {
         return q;
     }
 
-    static ObjectNode recorded(String function, String symbol) {
+    public static ObjectNode recorded(String function, String symbol) {
         try (InputStream in = AlphaVantageReplayServer.class.getResourceAsStream("/alphavantage/" + function + "_" + symbol + ".json")) {
             return in == null ? null : (ObjectNode) MAPPER.readTree(in);
         } catch (IOException e) {
