@@ -72,4 +72,17 @@ class GarmanKlassFeatureTest {
         assertEquals(ForecastCodec.garmanKlass(newest), data.codec().scaler().unscale(1, input[19][1]), 1e-6);
         assertTrue(ForecastCodec.garmanKlass(newest) > 0, "a real day has a range");
     }
+
+    @Test
+    void preparingDataWithAnOpenAboveItsHighFailsNamingTheDay() {
+        // PriceChecks has no Open-in-range check (Close only): the feature itself refuses the bar, in training as in serving
+        PriceSeries msft = TestData.read("MSFT.csv").between(LocalDate.of(2020, 1, 1), LocalDate.of(2021, 12, 31));
+        List<PriceBar> bars = new java.util.ArrayList<>(msft.bars());
+        PriceBar b = bars.get(100);
+        bars.set(100, new PriceBar(b.date(), b.high() * 1.5, b.high(), b.low(), b.close(), b.adjClose(), b.volume()));
+        DatasetSpec spec = DatasetSpec.builder().features(List.of(Feature.TARGET, Feature.GARMAN_KLASS)).window(20).build();
+        ModelException e = assertThrows(ModelException.class, () -> DatasetBuilder.prepare(msft.withBars(bars), spec));
+        assertTrue(e.getMessage().startsWith("feature GARMAN_KLASS on " + b.date()
+                + " needs Low <= Open <= High and Low <= Close <= High, found Open=" + b.high() * 1.5), e.getMessage());
+    }
 }
