@@ -6,7 +6,11 @@ Usage: MLFLOW_TRACKING_URI=... python pyfunc_check.py MODEL_NAME VERSION WINDOWS
        python pyfunc_check.py --local BUNDLE_DIR WINDOWS_JSON     (only mlflow.pyfunc.load_model(BUNDLE_DIR) on the windows)
        python pyfunc_check.py --local BUNDLE_DIR WINDOWS_JSON H [PORT]   (the same, each window with its intervals,
            horizon H; with PORT also MLflow's ScoringServerClient against the closecast service there, first 3 windows)
+       python pyfunc_check.py --local-frames BUNDLE_DIR FRAMES_JSON   (a model with bar features: each frame through
+           mlflow.pyfunc.load_model(BUNDLE_DIR).predict and the loader's own encode, its scaled inputs)
 WINDOWS_JSON holds {"windows": [[price, ...], ...]} (oldest first); each window is forecast one day ahead.
+FRAMES_JSON holds {"frames": [{"Open": [...], "High": [...], ...}, ...], "refused": {...}}: bars oldest first; the
+"refused" frame must be refused by the loader (its error message is reported).
 """
 import json
 import os
@@ -19,6 +23,7 @@ import urllib.request
 
 import mlflow
 import mlflow.pyfunc
+import numpy as np
 import pandas as pd
 from mlflow import MlflowClient
 from mlflow.models import Model, convert_input_example_to_serving_input
@@ -129,8 +134,32 @@ def local(bundle, windows_json, horizon=None, port=None):
     print("CLOSECAST_JSON " + json.dumps(result))
 
 
+def local_frames(bundle, frames_json):
+    sys.path.insert(0, os.path.join(bundle, "code"))
+    import closecast_pyfunc
+
+    loader = closecast_pyfunc.CloseCastModel(bundle)
+    model = mlflow.pyfunc.load_model(bundle)
+    with open(frames_json, encoding="utf-8") as f:
+        given = json.load(f)
+    result = {"pyfunc_frames": [], "encoded": []}
+    for frame in given["frames"]:
+        result["pyfunc_frames"].append(float(model.predict(pd.DataFrame(frame))[0]))
+        cols = {name: np.asarray(frame[name], dtype=np.float64)[None, :] for name in loader.columns}
+        cols["price"] = cols[loader.price_column]
+        result["encoded"].append(loader.encode(cols)[0].tolist())
+    try:
+        model.predict(pd.DataFrame(given["refused"]))
+        result["refused"] = None
+    except Exception as e:  # MLflow may wrap the loader's ValueError; its message is what a user reads
+        result["refused"] = str(e)
+    print("CLOSECAST_JSON " + json.dumps(result))
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "--local":
+    if sys.argv[1] == "--local-frames":
+        local_frames(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "--local":
         local(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else None,
               int(sys.argv[5]) if len(sys.argv) > 5 else None)
     else:

@@ -148,6 +148,79 @@ class PyfuncIT extends RegistryTestBase {
         assertClose(expected, numbers(python.get("pyfunc_windows")), "pyfunc on " + WINDOWS + " " + transform + " windows");
     }
 
+    /**
+     * A model with bar features ({@code high-low-range}, {@code garman-klass}, {@code log-volume} beside a log-return
+     * target): the NumPy loader computes each feature from the bar columns as {@link
+     * io.closecast.model.dataset.ForecastCodec#encode(List)} does (the scaled inputs, feature by feature, and the
+     * forecasts through {@code mlflow.pyfunc}), and refuses a bar whose Open lies above its High, naming the feature.
+     */
+    @Test
+    void theNumpyLoaderComputesTheBarFeaturesAsJavaDoes() throws Exception {
+        List<io.closecast.model.dataset.Feature> features = List.of(io.closecast.model.dataset.Feature.TARGET,
+                io.closecast.model.dataset.Feature.HIGH_LOW_RANGE, io.closecast.model.dataset.Feature.GARMAN_KLASS,
+                io.closecast.model.dataset.Feature.LOG_VOLUME);
+        io.closecast.model.dataset.DatasetSpec spec = io.closecast.model.dataset.DatasetSpec.builder().window(12)
+                .horizon(1).transform(io.closecast.model.dataset.TargetTransform.LOG_RETURN).features(features)
+                .scaler(io.closecast.model.dataset.ScalerKind.STANDARD).build();
+        io.closecast.model.dataset.PreparedData data = io.closecast.model.dataset.DatasetBuilder.prepare(fixture.series, spec);
+        List<io.closecast.model.prices.PriceBar> bars = io.closecast.model.dataset.DatasetBuilder.clean(fixture.series, spec)
+                .cleaned().bars();
+        io.closecast.training.TrainingResult trained = io.closecast.training.Trainer.create(
+                        io.closecast.model.lstm.ModelSpec.builder().lstmHiddenUnits(List.of(6)).inputFeatures(features.size())
+                                .horizon(1).build(),
+                        io.closecast.model.train.TrainingSpec.builder().maxEpochs(2).patience(5).batchSize(32).seed(11).threads(2).build())
+                .train(new io.closecast.model.dataset.Samples(data.train().inputs(), data.train().targets()),
+                        new io.closecast.model.dataset.Samples(data.validation().inputs(), data.validation().targets()),
+                        io.closecast.model.train.EpochListener.none());
+        Path bundle = work.resolve("bar-features-bundle");
+        io.closecast.model.bundle.ForecastModel java = io.closecast.training.bundle.BundleWriter.write(bundle, trained, data.codec(),
+                new io.closecast.training.bundle.BundleWriter.Provenance("run-bar-features", "MSFT", data.trainRange(),
+                        data.testRange(), data.dataset().sha256(), 11, "test", "model: bar features\n"), bars);
+        int history = java.requiredHistory();
+        List<Map<String, double[]>> frames = new ArrayList<>();
+        double[] expected = new double[WINDOWS];
+        List<float[][]> encoded = new ArrayList<>();
+        for (int i = 0; i < WINDOWS; i++) {
+            List<io.closecast.model.prices.PriceBar> window = bars.subList(bars.size() - history - i, bars.size() - i);
+            frames.add(frame(window));
+            expected[i] = java.forecast(window)[0];
+            encoded.add(data.codec().encode(window));
+        }
+        List<io.closecast.model.prices.PriceBar> refused = new ArrayList<>(bars.subList(bars.size() - history, bars.size()));
+        io.closecast.model.prices.PriceBar last = refused.getLast();
+        refused.set(history - 1, new io.closecast.model.prices.PriceBar(last.date(), last.high() * 1.01, last.high(),
+                last.low(), last.close(), last.adjClose(), last.volume()));
+        Path framesFile = work.resolve("frames.json");
+        Files.writeString(framesFile, JSON.writeValueAsString(Map.of("frames", frames, "refused", frame(refused))));
+
+        JsonNode python = python(List.of("--local-frames", bundle.toString(), framesFile.toString()));
+        assertClose(expected, numbers(python.get("pyfunc_frames")), "pyfunc on " + WINDOWS + " frames of bars");
+        double worst = 0;
+        for (int i = 0; i < WINDOWS; i++) {
+            JsonNode rows = python.get("encoded").get(i);
+            assertEquals(12, rows.size(), "window rows");
+            for (int t = 0; t < 12; t++) {
+                assertEquals(features.size(), rows.get(t).size(), "features per row");
+                for (int k = 0; k < features.size(); k++) {
+                    worst = Math.max(worst, Math.abs(rows.get(t).get(k).asDouble() - encoded.get(i)[t][k]));
+                }
+            }
+        }
+        // both round the scaled value to float32: equal but for the last bit of a float around 1
+        assertTrue(worst <= 1e-6, "worst gap of a scaled input between the NumPy loader and Java " + worst);
+        String message = python.get("refused").asText();
+        assertTrue(message.contains("feature GARMAN_KLASS needs Low <= Open <= High"), message);
+        assertTrue(message.contains("Open=" + last.high() * 1.01), message);
+    }
+
+    private static Map<String, double[]> frame(List<io.closecast.model.prices.PriceBar> bars) {
+        Map<String, double[]> frame = new java.util.LinkedHashMap<>();
+        for (PriceColumn c : PriceColumn.values()) {
+            frame.put(c.header(), bars.stream().mapToDouble(b -> b.value(c)).toArray());
+        }
+        return frame;
+    }
+
     /** {@value #WINDOWS} consecutive windows of {@code history} real closes, ending with the series. */
     static List<double[]> windows(int history) {
         double[] closes = fixture.lastCloses(history + WINDOWS - 1);

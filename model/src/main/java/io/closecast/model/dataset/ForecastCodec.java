@@ -3,6 +3,7 @@ package io.closecast.model.dataset;
 import io.closecast.model.ModelException;
 import io.closecast.model.ModelJson;
 import io.closecast.model.prices.PriceBar;
+import io.closecast.model.prices.checks.PriceChecks;
 
 import java.util.List;
 import java.util.Objects;
@@ -22,6 +23,9 @@ import java.util.Objects;
  */
 public record ForecastCodec(Target target, TargetTransform transform, List<Feature> features, int window, int horizon,
                             Scaler scaler) {
+
+    /** Garman and Klass's weight of the open-to-close return, {@code 2 ln 2 - 1}. */
+    private static final double GARMAN_KLASS_CLOSE = 2 * Math.log(2) - 1;
 
     public ForecastCodec {
         Objects.requireNonNull(target, "target");
@@ -230,6 +234,7 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
                     case LOG_RETURN -> logReturn(bars, i, target);
                     case LOG_VOLUME -> Math.log1p(Math.max(0, bar.volume()));
                     case HIGH_LOW_RANGE -> (bar.high() - bar.low()) / bar.close();
+                    case GARMAN_KLASS -> garmanKlass(bar);
                 };
                 if (!Double.isFinite(rows[i][k])) {
                     throw new ModelException("feature " + features.get(k) + " on " + bar.date()
@@ -238,6 +243,38 @@ public record ForecastCodec(Target target, TargetTransform transform, List<Featu
             }
         }
         return rows;
+    }
+
+    /**
+     * The Garman-Klass volatility of one bar: {@code sqrt(0.5 ln(H/L)^2 - (2 ln 2 - 1) ln(C/O)^2)}. With Low <= Open,
+     * Close <= High the variance is at least {@code 0.11 ln(H/L)^2}, so never negative.
+     *
+     * @param bar the day
+     * @return the day's volatility in log-return units, >= 0
+     * @throws ModelException when Open, High, Low or Close is missing or not positive, or Open or Close lies outside
+     *                        [Low, High] (beyond {@link PriceChecks#RANGE_TOLERANCE})
+     */
+    static double garmanKlass(PriceBar bar) {
+        double o = bar.open();
+        double h = bar.high();
+        double l = bar.low();
+        double c = bar.close();
+        if (!(o > 0 && h > 0 && l > 0 && c > 0) || !Double.isFinite(o + h + l + c)) {
+            throw new ModelException("feature GARMAN_KLASS on " + bar.date()
+                    + " needs Open, High, Low and Close as finite numbers > 0, found " + ohlc(bar));
+        }
+        double tolerance = 1 + PriceChecks.RANGE_TOLERANCE;
+        if (o * tolerance < l || o > h * tolerance || c * tolerance < l || c > h * tolerance) {
+            throw new ModelException("feature GARMAN_KLASS on " + bar.date()
+                    + " needs Low <= Open <= High and Low <= Close <= High, found " + ohlc(bar));
+        }
+        double u = Math.log(h / l);
+        double k = Math.log(c / o);
+        return Math.sqrt(Math.max(0, 0.5 * u * u - GARMAN_KLASS_CLOSE * k * k));
+    }
+
+    private static String ohlc(PriceBar bar) {
+        return "Open=" + bar.open() + " High=" + bar.high() + " Low=" + bar.low() + " Close=" + bar.close();
     }
 
     /** Feature 0 of row {@code row} as the model sees it in a window whose last row is {@code last}. */

@@ -113,12 +113,35 @@ def feature_high_low_range(cols, codec):
     return (cols["High"] - cols["Low"]) / cols["Close"]
 
 
+GARMAN_KLASS_CLOSE = 2.0 * np.log(2.0) - 1.0
+RANGE_TOLERANCE = 1e-9  # PriceChecks.RANGE_TOLERANCE
+
+
+def feature_garman_klass(cols, codec):
+    """sqrt(0.5 ln(H/L)^2 - (2 ln 2 - 1) ln(C/O)^2) per bar (ForecastCodec.garmanKlass); a bar whose Open, High, Low
+    or Close is missing or not positive, or whose Open or Close lies outside [Low, High], is refused by name."""
+    o, h, low, c = cols["Open"], cols["High"], cols["Low"], cols["Close"]
+    with np.errstate(invalid="ignore"):
+        positive = np.isfinite(o + h + low + c) & (o > 0) & (h > 0) & (low > 0) & (c > 0)
+        t = 1.0 + RANGE_TOLERANCE
+        inside = (o * t >= low) & (o <= h * t) & (c * t >= low) & (c <= h * t)
+    for ok, expected in ((positive, "Open, High, Low and Close as finite numbers > 0"),
+                         (inside, "Low <= Open <= High and Low <= Close <= High")):
+        if not np.all(ok):
+            i = np.unravel_index(np.argmin(ok), ok.shape)
+            raise ValueError(f"feature GARMAN_KLASS needs {expected}, found Open={o[i]} High={h[i]} Low={low[i]} "
+                             f"Close={c[i]} (row {i[-1]} of the window)")
+    u, k = np.log(h / low), np.log(c / o)
+    return np.sqrt(np.maximum(0.0, 0.5 * u * u - GARMAN_KLASS_CLOSE * k * k))
+
+
 # name -> (lookback, extra columns it reads, function)
 FEATURES = {
     "TARGET": (None, (), feature_target),
     "LOG_RETURN": (1, (), feature_log_return),
     "LOG_VOLUME": (0, ("Volume",), feature_log_volume),
     "HIGH_LOW_RANGE": (0, ("High", "Low", "Close"), feature_high_low_range),
+    "GARMAN_KLASS": (0, ("Open", "High", "Low", "Close"), feature_garman_klass),
 }
 
 # The price column each target reads, spelled as in the model's signature and input example.
@@ -452,8 +475,8 @@ class CloseCastModel:
                                  f"{[str(c) for c in frame.columns]}")
             cols[name] = frame[by_lower[name.lower()]].to_numpy(dtype=np.float64)[None, :]
         prices = cols.pop(self.price_column)
-        if self.price_column == "Close" and "HIGH_LOW_RANGE" in self.codec["features"]:
-            cols["Close"] = prices
+        if any(self.price_column in FEATURES[f][1] for f in self.codec["features"]):
+            cols[self.price_column] = prices
         if not intervals:
             return self.forecast_windows(prices, horizon, cols)[0]
         f = self.forecast_with_intervals(prices, horizon, cols)

@@ -26,7 +26,7 @@ class LeakageTest {
     void testPeriodValuesDoNotReachScalerOrTrainingWindowsWithDateSplit() {
         LocalDate validationEnd = LocalDate.of(2022, 12, 30);
         DatasetSpec spec = DatasetSpec.builder().horizon(3).window(40)
-                .features(List.of(Feature.TARGET, Feature.LOG_VOLUME, Feature.HIGH_LOW_RANGE))
+                .features(List.of(Feature.TARGET, Feature.LOG_VOLUME, Feature.HIGH_LOW_RANGE, Feature.GARMAN_KLASS))
                 .split(Split.dates(LocalDate.of(2020, 12, 31), validationEnd)).build();
         assertNoLeak(spec, d -> d.isAfter(validationEnd), true);
     }

@@ -116,7 +116,10 @@ public final class OutOfTimeRisk {
         return RiskEvaluation.beside(VolatilityReferences.fit(training), later, lastPrices, actual, methods);
     }
 
-    /** The calibration's intervals around each step-1 forecast, scaled by the volatility of the same input. */
+    /**
+     * The calibration's intervals around each step-1 forecast, scaled by the volatility of the same input (a
+     * distribution head's: its predicted scale, as the service answers them).
+     */
     private static List<List<ForecastInterval>> modelIntervals(ForecastModel model, IntervalCalibration calibration,
                                                                PriceSeries series, double[] prices, int first,
                                                                Backtest backtest) {
@@ -127,8 +130,10 @@ public final class OutOfTimeRisk {
             int t = first + i;
             float[][] input = pricesOnly ? model.codec().encode(Arrays.copyOfRange(prices, t - need, t))
                     : model.codec().encode(new ArrayList<>(series.bars().subList(t - need, t)));
-            out.add(calibration.intervals(new double[] {backtest.predicted()[i][0]},
-                    calibration.volatility(model.codec(), input)));
+            double[] forecast = {backtest.predicted()[i][0]};
+            out.add(IntervalCalibration.PREDICTED_SCALE_METHOD.equals(calibration.method())
+                    ? calibration.intervals(forecast, new double[] {model.predictedScales(input)[0]})
+                    : calibration.intervals(forecast, calibration.volatility(model.codec(), input)));
         }
         return out;
     }

@@ -148,9 +148,12 @@ record HeldOutEvaluation(WindowSet part, double[][] predicted, double[][] scales
         List<List<ForecastInterval>> model = new ArrayList<>(part.size());
         List<List<ForecastInterval>> constant = new ArrayList<>(part.size());
         double[] actual = new double[part.size()];
+        boolean head = IntervalCalibration.PREDICTED_SCALE_METHOD.equals(calibration.method());
         for (int i = 0; i < part.size(); i++) {
-            model.add(calibration.intervals(new double[] {predicted[i][0]},
-                    calibration.volatility(data.codec(), part.inputs()[i])));
+            // a head's intervals come from its predicted scale (as intervals() scores them), a point model's from EWMA
+            model.add(head ? calibration.intervals(new double[] {predicted[i][0]}, new double[] {scales[i][0]})
+                    : calibration.intervals(new double[] {predicted[i][0]},
+                            calibration.volatility(data.codec(), part.inputs()[i])));
             constant.add(baseline.intervals(part.lastPrices()[i], 1));
             actual[i] = part.targetPrices()[i][0];
         }
