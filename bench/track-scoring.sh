@@ -3,6 +3,7 @@
 # PostgreSQL (Debian's, a throw-away cluster started by scripts/lib/postgres.sh on 127.0.0.1), one after the other.
 #
 #   bench/track-scoring.sh [N] [--h2-only|--postgres-only]     # N defaults to 1000000
+#   BENCH_JAVA_OPTS=-Dclosecast.bench.no-analyze=true bench/track-scoring.sh ...   # PostgreSQL without ANALYZE after loading
 #
 # Each run logs N one-step forecasts with two interval levels (1000 days x N/1000 symbols) through the store's own
 # append, stores the closes, then times one scoring pass (wall and the scoring thread's CPU) and a second pass that
@@ -23,6 +24,7 @@ done
 port="${BENCH_PG_PORT:-55491}"
 password="${CLOSECAST_POSTGRES_PASSWORD:-mlflow}"
 work="$(mktemp -d /tmp/closecast-track-scoring.XXXXXX)"
+chmod 755 "$work" # PostgreSQL runs as the user postgres when this runs as root: it must reach $work/pg
 mkdir -p "$root/bench/results"
 out="$root/bench/results/track-scoring-$(date -u +%Y%m%dT%H%M%SZ).txt"
 pg_started=0
@@ -46,7 +48,8 @@ java="$(closecast_find_java)"
 bench() { # label, then ScoringBench's arguments
   local label="$1"; shift
   { echo "== $label, N=$n, $(git -C "$root" rev-parse --short HEAD), $(date -u +%FT%TZ)"; echo "uptime before: $(uptime)"; } | tee -a "$out"
-  "$java" -Xmx2g -cp "$cp" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn io.closecast.serving.track.ScoringBench "$n" "$@" 2>&1 \
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS: words
+  "$java" -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "$cp" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn io.closecast.serving.track.ScoringBench "$n" "$@" 2>&1 \
     | grep -E '^(H2|PostgreSQL):|^scored|Exception|Error' | tee -a "$out"
   echo "uptime after: $(uptime)" | tee -a "$out"
 }
