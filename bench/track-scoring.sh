@@ -50,7 +50,7 @@ bench() { # label, then ScoringBench's arguments
   { echo "== $label, N=$n, $(git -C "$root" rev-parse --short HEAD), $(date -u +%FT%TZ)"; echo "uptime before: $(uptime)"; } | tee -a "$out"
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS: words
   "$java" -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "$cp" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn io.closecast.serving.track.ScoringBench "$n" "$@" 2>&1 \
-    | grep -E '^(H2|PostgreSQL):|^scored|Exception|Error' | tee -a "$out"
+    | grep --line-buffered -E '^(H2|PostgreSQL):|^scored|Exception|Error' | tee -a "$out"
   echo "uptime after: $(uptime)" | tee -a "$out"
 }
 
@@ -65,4 +65,4 @@ if [ "$which" != h2 ]; then
   bench "PostgreSQL ($(bash scripts/lib/postgres.sh psql "$work/pg" "$port" -tAc 'SHOW server_version'))" "$work" \
     "jdbc:postgresql://127.0.0.1:$port/mlflow" mlflow "$password"
 fi
-echo "written to ${out#"$root"/}"
+echo "written to ${out#"$root"/} (ignored by git: copy what BENCHMARKS.md cites into a bench/results/*.md)"
