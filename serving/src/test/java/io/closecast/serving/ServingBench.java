@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ServingBench {
 
-    private static final int WINDOW = 60;
+    static final int WINDOW = 60;
 
     private ServingBench() {
     }
@@ -67,29 +67,7 @@ public final class ServingBench {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int connections = args.length > 2 ? Integer.parseInt(args[2]) : 16;
-        ModelSource source = new ModelSource() {
-            @Override
-            public String name() {
-                return "closecast-bench";
-            }
-
-            @Override
-            public java.util.Optional<VersionRef> resolve() {
-                return java.util.Optional.of(VersionRef.create("closecast-bench", "1", "run-bench"));
-            }
-
-            @Override
-            public Forecaster load(VersionRef ref) {
-                return new SpinForecaster(new ModelInfo(ref.name(), ref.version(), ref.runId(), "production",
-                        LocalDate.of(2010, 1, 4), LocalDate.of(2022, 12, 30), WINDOW, 5, List.of("Close"), Map.of(),
-                        Instant.now()), 100_000);
-            }
-
-            @Override
-            public String describe() {
-                return "in-process bench model (~0.1 ms per forecast)";
-            }
-        };
+        ModelSource source = source();
         ServingConfig config = ServingConfig.builder().host("127.0.0.1").port(0).modelName("closecast-bench")
                 .pollInterval(Duration.ofMinutes(10)).apiKeys(List.of("bench-key")).build();
         StringBuilder closes = new StringBuilder("{\"closes\":[");
@@ -136,12 +114,39 @@ public final class ServingBench {
         }
     }
 
+    /** The bench model as a source: one version, a {@link SpinForecaster} of ~0.1 ms, window 60, horizon 5. */
+    static ModelSource source() {
+        return new ModelSource() {
+            @Override
+            public String name() {
+                return "closecast-bench";
+            }
+
+            @Override
+            public java.util.Optional<VersionRef> resolve() {
+                return java.util.Optional.of(VersionRef.create("closecast-bench", "1", "run-bench"));
+            }
+
+            @Override
+            public Forecaster load(VersionRef ref) {
+                return new SpinForecaster(new ModelInfo(ref.name(), ref.version(), ref.runId(), "production",
+                        LocalDate.of(2010, 1, 4), LocalDate.of(2022, 12, 30), WINDOW, 5, List.of("Close"), Map.of(),
+                        Instant.now()), 100_000);
+            }
+
+            @Override
+            public String describe() {
+                return "in-process bench model (~0.1 ms per forecast)";
+            }
+        };
+    }
+
     private static void print(int round, String name, double[] r) {
         System.out.printf(Locale.ROOT, "%-6s %-16s %10.3f %10.3f %10.3f %10.0f %14.3f%n", round == 0 ? "median" : Integer.toString(round),
                 name, r[0], r[1], r[2], r[3], r[4]);
     }
 
-    private static double[] medians(List<double[]> results) {
+    static double[] medians(List<double[]> results) {
         double[] out = new double[5];
         for (int k = 0; k < 5; k++) {
             double[] v = new double[results.size()];
@@ -158,7 +163,7 @@ public final class ServingBench {
      * Returns {p50 ms, p99 ms, max ms, requests/s, server mean ms} (client-measured, except the last: the server's
      * own time from closecast_request_duration_seconds); fails on any non-200 answer.
      */
-    private static double[] run(HttpRequest request, int connections, int seconds, RunningService service, String route)
+    static double[] run(HttpRequest request, int connections, int seconds, RunningService service, String route)
             throws InterruptedException {
         double[] before = service.metrics().requestTime(route);
         AtomicBoolean go = new AtomicBoolean(true);

@@ -35,6 +35,8 @@ public final class JdbcTrackStore implements TrackStore {
     private final boolean postgres;
     private Connection connection;
     private long lastPass;
+    /** Per span of target days (by its first day), what the last pass of this process saw in it ({@link ScoringSpans#seen}). */
+    private final Map<LocalDate, ScoringSpans.Seen> seen = new HashMap<>();
 
     private JdbcTrackStore(String url, Properties credentials) {
         this.url = url;
@@ -194,42 +196,26 @@ public final class JdbcTrackStore implements TrackStore {
     }
 
     /**
-     * The first request (earliest, then lowest id) of each logical forecast step that has a close and no score yet,
-     * with that close: one set-based query, so scoring a million logged forecasts is one pass in the database.
+     * Scores in spans of {@link ScoringSpans#SPAN_DAYS} target days, one transaction each (a crash loses at most the
+     * span in hand, scored again at the next pass), from the earliest logged target day that has a close to the latest.
      */
-    private static final String FIRST_UNSCORED = "SELECT * FROM (SELECT r.model_name, r.model_version, r.symbol, r.as_of, "
-            + "s.step, s.target_date, r.request_id, s.point_forecast, s.naive_forecast, x.close_price, ROW_NUMBER() OVER "
-            + "(PARTITION BY r.model_name, r.model_version, r.symbol, r.as_of, s.step ORDER BY r.received_ms, r.request_id) AS rn "
-            + "FROM forecast_step s JOIN forecast_request r ON r.request_id = s.request_id "
-            + "JOIN realised_close x ON x.symbol = r.symbol AND x.trade_date = s.target_date "
-            + "WHERE NOT EXISTS (SELECT 1 FROM forecast_score f WHERE f.model_name = r.model_name "
-            + "AND f.model_version = r.model_version AND f.symbol = r.symbol AND f.as_of = r.as_of AND f.step = s.step)) c "
-            + "WHERE c.rn = 1";
-
     @Override
     public int score() {
-        String conflict = postgres ? " ON CONFLICT DO NOTHING" : "";
-        return inTransaction("score", c -> {
-            long pass = pass();
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO forecast_score (model_name, model_version, symbol, "
-                    + "as_of, step, target_date, request_id, point_forecast, naive_forecast, actual_close, abs_error, "
-                    + "naive_error, scored_ms) SELECT c.model_name, c.model_version, c.symbol, c.as_of, c.step, "
-                    + "c.target_date, c.request_id, c.point_forecast, c.naive_forecast, c.close_price, "
-                    + "ABS(c.close_price - c.point_forecast), ABS(c.close_price - c.naive_forecast), ? FROM ("
-                    + FIRST_UNSCORED + ") c" + conflict);
-                 PreparedStatement b = c.prepareStatement("INSERT INTO score_bound (model_name, model_version, symbol, as_of, "
-                         + "step, interval_level, lower_bound, upper_bound, inside) SELECT f.model_name, f.model_version, "
-                         + "f.symbol, f.as_of, f.step, b.interval_level, b.lower_bound, b.upper_bound, CASE WHEN "
-                         + "f.actual_close >= b.lower_bound AND f.actual_close <= b.upper_bound THEN TRUE ELSE FALSE END "
-                         + "FROM forecast_score f JOIN forecast_bound b ON b.request_id = f.request_id AND b.step = f.step "
-                         + "WHERE f.scored_ms = ?" + conflict)) {
-                s.setLong(1, pass);
-                int scored = s.executeUpdate();
-                b.setLong(1, pass); // the intervals of the steps this pass scored
-                b.executeUpdate();
-                return scored;
-            }
-        });
+        Optional<LocalDate[]> range = inTransaction("score", ScoringSpans::range);
+        int scored = 0;
+        for (LocalDate[] span : range.map(ScoringSpans::spans).orElse(List.of())) {
+            scored += inTransaction("score", c -> {
+                ScoringSpans.Seen now = ScoringSpans.seen(c, span[0], span[1]); // counted before scoring: a later step rescans
+                if (now.equals(seen.get(span[0]))) {
+                    return 0; // nothing logged or closed in it since it was scored: not read again
+                }
+                int n = ScoringSpans.score(c, postgres, pass(), span[0], span[1]);
+                c.commit();
+                seen.put(span[0], now);
+                return n;
+            });
+        }
+        return scored;
     }
 
     /** A scoring pass's mark in forecast_score.scored_ms: its time in ms, after the previous pass's of this store. */

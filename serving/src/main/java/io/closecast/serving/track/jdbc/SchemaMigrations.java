@@ -36,7 +36,7 @@ public final class SchemaMigrations {
 
     /** Every migration, oldest first. Never edit one that has shipped: add the next. */
     static final List<Migration> MIGRATIONS = List.of(new Migration(1, "forecast_log"), new Migration(2, "api_keys"),
-            new Migration(3, "adaptive_intervals"));
+            new Migration(3, "adaptive_intervals"), new Migration(4, "scoring_indexes"));
 
     /** The schema version this build writes. */
     public static final int LATEST = MIGRATIONS.getLast().version();
@@ -56,6 +56,7 @@ public final class SchemaMigrations {
                     + "description VARCHAR(200) NOT NULL, applied_ms BIGINT NOT NULL)");
         }
         int current = current(c);
+        java.util.Set<Integer> done = applied(c);
         if (current > LATEST) {
             throw new TrackStoreException("the forecast log at " + where + " has schema version " + current
                     + ", newer than this build knows (" + LATEST + "): expected a store at version <= " + LATEST, false, null);
@@ -64,8 +65,8 @@ public final class SchemaMigrations {
         int applied = 0;
         try {
             for (Migration m : MIGRATIONS) {
-                if (m.version() <= current) {
-                    continue;
+                if (done.contains(m.version())) {
+                    continue; // by version, not by the highest: a number left free (3) can ship after a later one
                 }
                 try (Statement s = c.createStatement()) {
                     for (String sql : statements(read(m.resource()))) {
@@ -85,7 +86,7 @@ public final class SchemaMigrations {
             }
         } catch (SQLException e) {
             c.rollback();
-            if (current(c) >= LATEST) {
+            if (applied(c).containsAll(MIGRATIONS.stream().map(Migration::version).toList())) {
                 return applied; // another replica migrated meanwhile
             }
             throw e;
@@ -93,6 +94,16 @@ public final class SchemaMigrations {
             c.setAutoCommit(auto);
         }
         return applied;
+    }
+
+    static java.util.Set<Integer> applied(Connection c) throws SQLException {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version FROM closecast_schema_version")) {
+            while (rs.next()) {
+                out.add(rs.getInt(1));
+            }
+        }
+        return out;
     }
 
     static int current(Connection c) throws SQLException {

@@ -58,6 +58,29 @@ class JdbcTrackStoreTest {
         sameForecastTwiceScoredOnceAcrossARestart(this::open, "jdbc:h2:file:");
     }
 
+    @Test
+    void aSpanAlreadyScoredIsReadAgainOnlyForAForecastOrACloseAddedToIt() {
+        try (JdbcTrackStore store = open()) {
+            store.append(List.of(forecast("a", 1, "1", MON, 101)));
+            store.putCloses("MSFT", Map.of(MON.plusDays(1), 103.0));
+            assertEquals(1, store.score());
+            assertEquals(0, store.score(), "nothing new in the span");
+            store.append(List.of(forecast("late", 2, "2", MON, 99)));
+            assertEquals(1, store.score(), "a forecast logged after its close, in a span already scored, is scored");
+            store.append(List.of(forecast("again", 3, "2", MON, 98)));
+            assertEquals(0, store.score(), "the span is read again, but its logical forecast is scored already");
+            store.append(List.of(forecast("next", 4, "1", MON.plusDays(1), 104)));
+            assertEquals(0, store.score(), "no close for it yet");
+            store.putCloses("MSFT", Map.of(MON.plusDays(2), 105.0));
+            assertEquals(1, store.score(), "a close added to a span already scored");
+        }
+        try (JdbcTrackStore store = open()) {
+            assertEquals(0, store.score(), "after a restart every span is read once, nothing is scored twice");
+            assertEquals(new TrackStore.Counts(4, 3, 3), store.counts("m"));
+            assertEquals(List.of("a", "late", "next"), store.scores("m").stream().map(Score::requestId).toList());
+        }
+    }
+
     /** The scenario, on any store {@code open} opens afresh (PostgresTrackStoreIT runs it on PostgreSQL). */
     static void sameForecastTwiceScoredOnceAcrossARestart(java.util.function.Supplier<JdbcTrackStore> open, String urlPrefix) {
         try (JdbcTrackStore store = open.get()) {
