@@ -1,19 +1,14 @@
 package io.closecast.serving.track.jdbc;
 
 import io.closecast.serving.adaptive.AlphaStore;
-import io.closecast.serving.track.TrackStoreException;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * The adaptive intervals' state in the forecast log's database (table {@code adaptive_interval}, migration 3): its
@@ -21,63 +16,19 @@ import java.util.Properties;
  */
 public final class JdbcAlphaStore implements AlphaStore {
 
-    private final String url;
-    private final Properties credentials;
-    private Connection connection;
+    private final JdbcConnection db;
 
-    private JdbcAlphaStore(String url, Properties credentials) {
-        this.url = url;
-        this.credentials = credentials;
+    private JdbcAlphaStore(JdbcConnection db) {
+        this.db = db;
     }
 
     /** The store at {@code url}; its first use connects and migrates the schema as {@link JdbcTrackStore#open} does. */
     public static JdbcAlphaStore open(String url, Optional<String> user, Optional<String> password) {
-        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
-            throw new TrackStoreException("track.store.url must be a jdbc:h2: or jdbc:postgresql: URL, found "
-                    + JdbcTrackStore.redact(url), false, null);
-        }
-        Properties p = new Properties();
-        user.ifPresent(u -> p.setProperty("user", u));
-        password.ifPresent(pw -> p.setProperty("password", pw));
-        return new JdbcAlphaStore(url, p);
+        return new JdbcAlphaStore(JdbcConnection.to(url, user, password, "adaptive interval state", false, false));
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private synchronized <T> T inTransaction(String what, Work<T> work) {
-        try {
-            if (connection == null || !connection.isValid(5)) {
-                closeQuietly();
-                Connection c = DriverManager.getConnection(url, credentials);
-                SchemaMigrations.migrate(c, JdbcTrackStore.redact(url));
-                c.setAutoCommit(false);
-                connection = c;
-            }
-        } catch (SQLException e) {
-            closeQuietly();
-            throw failure("open", e);
-        }
-        try {
-            T out = work.run(connection);
-            connection.commit();
-            return out;
-        } catch (SQLException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException ignored) {
-                // the connection is closed below
-            }
-            closeQuietly();
-            throw failure(what, e);
-        }
-    }
-
-    private TrackStoreException failure(String what, SQLException e) {
-        return new TrackStoreException("adaptive interval state at " + JdbcTrackStore.redact(url) + ": " + what
-                + " failed: " + e.getMessage(), true, e);
+    private synchronized <T> T inTransaction(String what, JdbcConnection.Work<T> work) {
+        return db.inTransaction(what, work);
     }
 
     @Override
@@ -139,22 +90,11 @@ public final class JdbcAlphaStore implements AlphaStore {
 
     @Override
     public String describe() {
-        return JdbcTrackStore.redact(url) + " (table adaptive_interval)";
-    }
-
-    private void closeQuietly() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // closing a broken connection
-            }
-            connection = null;
-        }
+        return db.describe() + " (table adaptive_interval)";
     }
 
     @Override
     public synchronized void close() {
-        closeQuietly();
+        db.close();
     }
 }

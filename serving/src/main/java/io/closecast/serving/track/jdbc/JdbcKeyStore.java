@@ -2,10 +2,7 @@ package io.closecast.serving.track.jdbc;
 
 import io.closecast.serving.security.IssuedKey;
 import io.closecast.serving.security.IssuedKeyStore;
-import io.closecast.serving.track.TrackStoreException;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * Issued API keys in the forecast log's database (table {@code closecast_api_key}, migration 2): its own connection,
@@ -26,61 +22,20 @@ public final class JdbcKeyStore implements IssuedKeyStore {
 
     private static final String COLUMNS = "id, name, created_ms, expires_ms, last_used_ms, key_sha256";
 
-    private final String url;
-    private final Properties credentials;
-    private Connection connection;
+    private final JdbcConnection db;
 
-    private JdbcKeyStore(String url, Properties credentials) {
-        this.url = url;
-        this.credentials = credentials;
+    private JdbcKeyStore(JdbcConnection db) {
+        this.db = db;
     }
 
     /** The store at {@code url}; its first use connects and migrates the schema as {@link JdbcTrackStore#open} does. */
     public static JdbcKeyStore open(String url, Optional<String> user, Optional<String> password) {
-        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
-            throw new TrackStoreException("track.store.url must be a jdbc:h2: or jdbc:postgresql: URL, found "
-                    + JdbcTrackStore.redact(url), false, null);
-        }
-        Properties p = new Properties();
-        user.ifPresent(u -> p.setProperty("user", u));
-        password.ifPresent(pw -> p.setProperty("password", pw));
-        return new JdbcKeyStore(url, p); // connects at first use, so a store down at start is retried
+        // connects at first use, so a store down at start is retried
+        return new JdbcKeyStore(JdbcConnection.to(url, user, password, "issued keys", true, false));
     }
 
-    private Connection connection() {
-        try {
-            if (connection != null && connection.isValid(5)) {
-                return connection;
-            }
-            closeQuietly();
-            Connection c = DriverManager.getConnection(url, credentials);
-            SchemaMigrations.migrate(c, JdbcTrackStore.redact(url));
-            c.setAutoCommit(true);
-            connection = c;
-            return c;
-        } catch (SQLException e) {
-            closeQuietly();
-            throw failure("open", e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private synchronized <T> T run(String what, Work<T> work) {
-        try {
-            return work.run(connection());
-        } catch (SQLException e) {
-            closeQuietly();
-            throw failure(what, e);
-        }
-    }
-
-    private TrackStoreException failure(String what, SQLException e) {
-        return new TrackStoreException("issued keys at " + JdbcTrackStore.redact(url) + ": " + what + " failed: "
-                + e.getMessage(), true, e);
+    private synchronized <T> T run(String what, JdbcConnection.Work<T> work) {
+        return db.run(what, work);
     }
 
     @Override
@@ -168,19 +123,8 @@ public final class JdbcKeyStore implements IssuedKeyStore {
         return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
     }
 
-    private void closeQuietly() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // closing a broken connection
-            }
-            connection = null;
-        }
-    }
-
     @Override
     public synchronized void close() {
-        closeQuietly();
+        db.close();
     }
 }

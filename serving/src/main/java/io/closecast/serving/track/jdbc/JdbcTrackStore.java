@@ -7,19 +7,15 @@ import io.closecast.serving.track.TrackStoreException;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * The forecast log in a relational database: {@code forecast_request}, {@code forecast_step}, {@code forecast_bound},
@@ -30,18 +26,15 @@ import java.util.Properties;
  */
 public final class JdbcTrackStore implements TrackStore {
 
-    private final String url;
-    private final Properties credentials;
+    private final JdbcConnection db;
     private final boolean postgres;
-    private Connection connection;
     private long lastPass;
     /** Per span of target days (by its first day), what the last pass of this process saw in it ({@link ScoringSpans#seen}). */
     private final Map<LocalDate, ScoringSpans.Seen> seen = new HashMap<>();
 
-    private JdbcTrackStore(String url, Properties credentials) {
-        this.url = url;
-        this.credentials = credentials;
-        this.postgres = url.startsWith("jdbc:postgresql:");
+    private JdbcTrackStore(JdbcConnection db) {
+        this.db = db;
+        this.postgres = db.postgres();
     }
 
     /**
@@ -50,16 +43,9 @@ public final class JdbcTrackStore implements TrackStore {
      * @throws TrackStoreException when it cannot be reached or migrated (transient: it may come up later)
      */
     public static JdbcTrackStore open(String url, Optional<String> user, Optional<String> password) {
-        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
-            throw new TrackStoreException("track.store.url must be a jdbc:h2: or jdbc:postgresql: URL, found "
-                    + redact(url), false, null);
-        }
-        Properties p = new Properties();
-        user.ifPresent(u -> p.setProperty("user", u));
-        password.ifPresent(pw -> p.setProperty("password", pw));
-        JdbcTrackStore store = new JdbcTrackStore(url, p);
+        JdbcTrackStore store = new JdbcTrackStore(JdbcConnection.to(url, user, password, "forecast log", false, true));
         synchronized (store) {
-            store.connection();
+            store.db.get();
         }
         return store;
     }
@@ -73,51 +59,8 @@ public final class JdbcTrackStore implements TrackStore {
         return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("forecast-log") + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
-    private Connection connection() {
-        try {
-            if (connection != null && connection.isValid(5)) {
-                return connection;
-            }
-            closeQuietly();
-            Connection c = DriverManager.getConnection(url, credentials);
-            SchemaMigrations.migrate(c, describe());
-            c.setAutoCommit(false);
-            connection = c;
-            return c;
-        } catch (SQLException e) {
-            closeQuietly();
-            throw failure("open", e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private synchronized <T> T inTransaction(String what, Work<T> work) {
-        Connection c = connection();
-        try {
-            T out = work.run(c);
-            c.commit();
-            return out;
-        } catch (SQLException e) {
-            try {
-                c.rollback();
-            } catch (SQLException ignored) {
-                closeQuietly();
-            }
-            throw failure(what, e);
-        }
-    }
-
-    private TrackStoreException failure(String what, SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        boolean transientFailure = e instanceof SQLTransientException || e instanceof SQLRecoverableException
-                || state.startsWith("08") || state.startsWith("57") || state.startsWith("40") || state.equals("HYT00")
-                || connection == null;
-        return new TrackStoreException("forecast log at " + describe() + ": " + what + " failed: " + e.getMessage(),
-                transientFailure, e);
+    private synchronized <T> T inTransaction(String what, JdbcConnection.Work<T> work) {
+        return db.inTransaction(what, work);
     }
 
     @Override
@@ -354,27 +297,11 @@ public final class JdbcTrackStore implements TrackStore {
 
     @Override
     public String describe() {
-        return redact(url);
-    }
-
-    /** The URL without a password parameter. */
-    static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+        return db.describe();
     }
 
     @Override
     public synchronized void close() {
-        closeQuietly();
-    }
-
-    private void closeQuietly() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // closing a broken connection
-            }
-            connection = null;
-        }
+        db.close();
     }
 }
