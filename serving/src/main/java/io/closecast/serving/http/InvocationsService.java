@@ -13,6 +13,7 @@ import io.closecast.serving.monitoring.ServingMetrics;
 import io.closecast.serving.track.Tracker;
 
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -38,7 +39,9 @@ import io.helidon.webserver.http.ServerResponse;
  *   <li>A data frame (either JSON form, or a {@code text/csv} body) holds consecutive days as rows and must have the
  *       model's price column (its name, e.g. {@code Close}, as the model's signature and input example spell it,
  *       matched case-insensitively); the last window of that column is forecast.
- *       Answer: {@code {"predictions": [p1..pn]}}.</li>
+ *       Answer: {@code {"predictions": [p1..pn]}}. With a {@code Date} column (any case; a CSV body must have one)
+ *       the frame is dated: with the forecast log on, its forecast is logged as {@code /v1/predict}'s with dates
+ *       (the window's last day, the id in {@code X-Request-Id}, the challenger in shadow); see {@link ScoringFrame}.</li>
  *   <li>{@code instances} / {@code inputs} as an array of prices is one window ({@code {"predictions": [p1..pn]}});
  *       as an array of arrays it is several windows ({@code {"predictions": [[..], [..]]}}); {@code inputs} as an
  *       object {@code {"<price column>": [..]}} is one window.</li>
@@ -61,7 +64,10 @@ public final class InvocationsService implements HttpService {
         this(models, metrics, maxBodyBytes, Optional.empty());
     }
 
-    /** With the forecast log: a CSV body (dated rows) is logged, a JSON one (no dates) counted. */
+    /**
+     * With the forecast log: a dated body (a CSV body, or a JSON data frame with a {@code Date} column) is logged, an
+     * undated one counted.
+     */
     public InvocationsService(ModelFleet models, ServingMetrics metrics, long maxBodyBytes, Optional<Tracker> tracker) {
         this.models = models;
         this.metrics = metrics;
@@ -98,17 +104,18 @@ public final class InvocationsService implements HttpService {
                 JsonText.numbers(sb, f.prices());
                 method = f.intervalMethod();
                 if (tracker.isPresent()) {
-                    String id = PredictService.log(tracker, info, Optional.of(w.dates().getLast()), horizon, f,
-                            Inputs.naive(w.prices(), horizon));
-                    res.header(Responses.REQUEST_ID, id);
-                    shadow = () -> ShadowRun.after(models, tracker, info, w.prices(), horizon,
-                            Optional.of(w.dates().getLast()), id);
+                    shadow = log(res, info, new Dated(w.prices(), w.dates().getLast(), horizon, f));
                 }
                 lease.meters().predictions(1);
             } else {
                 StringBuilder intervals = new StringBuilder();
-                method = json(JsonText.requireObject(JsonText.parse(body)), lease, sb, intervals);
-                tracker.ifPresent(t -> t.undated(info.name()));
+                Answered a = json(JsonText.requireObject(JsonText.parse(body)), lease, sb, intervals);
+                method = a.method();
+                if (tracker.isPresent() && a.dated().isPresent()) {
+                    shadow = log(res, info, a.dated().get());
+                } else {
+                    tracker.ifPresent(t -> t.undated(info.name()));
+                }
                 if (!intervals.isEmpty()) {
                     sb.append(",\"intervals\":").append(intervals);
                 }
@@ -124,12 +131,31 @@ public final class InvocationsService implements HttpService {
         }
     }
 
+    /**
+     * Logs a dated forecast as {@code /v1/predict} does (the request id in {@code X-Request-Id}); returns the
+     * challenger's run in shadow, to start after the answer is sent.
+     */
+    private Runnable log(ServerResponse res, ModelInfo info, Dated d) {
+        String id = PredictService.log(tracker, info, Optional.of(d.lastDay()), d.horizon(), d.forecast(),
+                Inputs.naive(d.prices(), d.horizon()));
+        res.header(Responses.REQUEST_ID, id);
+        return () -> ShadowRun.after(models, tracker, info, d.prices(), d.horizon(), Optional.of(d.lastDay()), id);
+    }
+
     /** What {@code params} asks for. */
     private record Params(int horizon, boolean intervals) {
     }
 
-    /** Answers a JSON body into {@code sb} (and {@code intervals}); returns the forecasts' interval method. */
-    private String json(JsonNode root, VersionLease lease, StringBuilder sb, StringBuilder intervals) {
+    /** One dated window's forecast, for the forecast log. */
+    private record Dated(double[] prices, LocalDate lastDay, int horizon, ForecastModel.Forecast forecast) {
+    }
+
+    /** A JSON body answered: the forecasts' interval method and, for a dated data frame, its forecast to log. */
+    private record Answered(String method, Optional<Dated> dated) {
+    }
+
+    /** Answers a JSON body into {@code sb} (and {@code intervals}). */
+    private Answered json(JsonNode root, VersionLease lease, StringBuilder sb, StringBuilder intervals) {
         ModelInfo info = lease.info();
         String format = null;
         TreeSet<String> keys = new TreeSet<>();
@@ -151,9 +177,9 @@ public final class InvocationsService implements HttpService {
         Params params = params(root.get("params"), info);
         JsonNode data = root.get(format);
         return switch (format) {
-            case "dataframe_split" -> one(sb, intervals, lease, dataframeSplit(data, info), params);
-            case "dataframe_records" -> one(sb, intervals, lease, dataframeRecords(data, info), params);
-            default -> tensor(sb, intervals, lease, data, format, params);
+            case "dataframe_split" -> one(sb, intervals, lease, ScoringFrame.split(data, info), params);
+            case "dataframe_records" -> one(sb, intervals, lease, ScoringFrame.records(data, info), params);
+            default -> new Answered(tensor(sb, intervals, lease, data, format, params), Optional.empty());
         };
     }
 
@@ -185,15 +211,23 @@ public final class InvocationsService implements HttpService {
      * interval method of the forecast (said also when the intervals were not asked for).
      */
     private String forecast(StringBuilder sb, StringBuilder intervals, VersionLease lease, double[] window, Params params) {
+        return forecast(sb, intervals, lease, window, params, false).intervalMethod();
+    }
+
+    /** As above, returning the forecast; a {@code logged} one has its intervals checked (as the CSV path's). */
+    private ForecastModel.Forecast forecast(StringBuilder sb, StringBuilder intervals, VersionLease lease, double[] window,
+                                            Params params, boolean logged) {
         ForecastModel.Forecast f;
-        if (params.intervals()) {
+        if (params.intervals() || logged) {
             f = PredictService.forecastWithIntervals(lease, window, params.horizon());
-            PredictService.intervals(intervals, f.intervals());
+            if (params.intervals()) {
+                PredictService.intervals(intervals, f.intervals());
+            }
         } else {
             f = pricesChecked(lease, window, params.horizon());
         }
         JsonText.numbers(sb, f.prices());
-        return f.intervalMethod();
+        return f;
     }
 
     /**
@@ -212,14 +246,23 @@ public final class InvocationsService implements HttpService {
         return method;
     }
 
+    /** A data frame's one window; a dated one is returned for the forecast log (when the log is on). */
+    private Answered one(StringBuilder sb, StringBuilder intervals, VersionLease lease, ScoringFrame.Window w, Params params) {
+        boolean logged = tracker.isPresent() && w.lastDay().isPresent();
+        ForecastModel.Forecast f = forecast(sb, intervals, lease, w.prices(), params, logged);
+        lease.meters().predictions(1);
+        return new Answered(f.intervalMethod(),
+                logged ? Optional.of(new Dated(w.prices(), w.lastDay().get(), params.horizon(), f)) : Optional.empty());
+    }
+
     private String tensor(StringBuilder sb, StringBuilder intervals, VersionLease lease, JsonNode data, String field,
                           Params params) {
         ModelInfo info = lease.info();
         if (data.isObject()) {
-            String key = data.size() == 1 ? priceKey(data, info) : null;
+            String key = data.size() == 1 ? ScoringFrame.priceKey(data, info) : null;
             if (!field.equals("inputs") || key == null) {
                 throw ApiException.badField(field, "expected an object with the single key " + JsonText.abbreviate(info.priceColumn())
-                        + " (the model's price column), found keys " + keys(data));
+                        + " (the model's price column), found keys " + ScoringFrame.keys(data));
             }
             return one(sb, intervals, lease, Inputs.window(data.get(key), field + "." + key, info.windowLength()), params);
         }
@@ -257,101 +300,5 @@ public final class InvocationsService implements HttpService {
         }
         lease.meters().predictions(windows.size());
         return method;
-    }
-
-    private static double[] dataframeSplit(JsonNode split, ModelInfo info) {
-        if (!split.isObject()) {
-            throw ApiException.badField("dataframe_split", "expected an object {\"columns\": [...], \"data\": [[...]]}, found " + JsonText.describe(split));
-        }
-        JsonNode columns = split.get("columns");
-        JsonNode data = split.get("data");
-        if (columns == null || !columns.isArray()) {
-            throw ApiException.badField("dataframe_split.columns", "expected an array of column names, found " + JsonText.describe(columns));
-        }
-        if (data == null || !data.isArray()) {
-            throw ApiException.badField("dataframe_split.data", "expected an array of rows, found " + JsonText.describe(data));
-        }
-        int col = -1;
-        for (int i = 0; i < columns.size(); i++) {
-            if (columns.get(i).isTextual() && columns.get(i).asText().equalsIgnoreCase(info.priceColumn())) {
-                col = i;
-            }
-        }
-        if (col < 0) {
-            throw ApiException.badField("dataframe_split.columns", "expected a column " + JsonText.abbreviate(info.priceColumn())
-                    + " (the model's price column), found " + abbreviated(columns));
-        }
-        int n = info.windowLength();
-        if (data.size() < n) {
-            throw ApiException.badField("dataframe_split.data", "expected at least " + n
-                    + " rows (the model's window length), found " + data.size());
-        }
-        double[] window = new double[n];
-        int first = data.size() - n;
-        for (int r = 0; r < data.size(); r++) {
-            JsonNode row = data.get(r);
-            String f = "dataframe_split.data[" + r + "]";
-            if (!row.isArray() || row.size() != columns.size()) {
-                throw ApiException.badField(f, "expected a row of " + columns.size() + " values like columns, found " + JsonText.describe(row));
-            }
-            if (r >= first) {
-                window[r - first] = Inputs.price(row.get(col), f + "[" + col + "]");
-            }
-        }
-        return window;
-    }
-
-    private static double[] dataframeRecords(JsonNode records, ModelInfo info) {
-        if (!records.isArray()) {
-            throw ApiException.badField("dataframe_records", "expected an array of row objects, found " + JsonText.describe(records));
-        }
-        int n = info.windowLength();
-        if (records.size() < n) {
-            throw ApiException.badField("dataframe_records", "expected at least " + n
-                    + " rows (the model's window length), found " + records.size());
-        }
-        double[] window = new double[n];
-        int first = records.size() - n;
-        for (int r = 0; r < records.size(); r++) {
-            JsonNode row = records.get(r);
-            String f = "dataframe_records[" + r + "]";
-            if (!row.isObject()) {
-                throw ApiException.badField(f, "expected an object {\"" + info.priceColumn() + "\": price, ...}, found " + JsonText.describe(row));
-            }
-            String key = priceKey(row, info);
-            if (key == null) {
-                throw ApiException.badField(f + "." + info.priceColumn(), "expected the model's price column, found keys " + keys(row));
-            }
-            double p = Inputs.price(row.get(key), f + "." + key);
-            if (r >= first) {
-                window[r - first] = p;
-            }
-        }
-        return window;
-    }
-
-    /** The key of {@code obj} that names the model's price column, matched case-insensitively; null when none does. */
-    private static String priceKey(JsonNode obj, ModelInfo info) {
-        for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (key.equalsIgnoreCase(info.priceColumn())) {
-                return key;
-            }
-        }
-        return null;
-    }
-
-    private static String keys(JsonNode obj) {
-        if (!obj.isObject()) {
-            return JsonText.describe(obj);
-        }
-        List<String> out = new ArrayList<>();
-        obj.fieldNames().forEachRemaining(k -> out.add(JsonText.abbreviate(k)));
-        return out.size() > 10 ? out.subList(0, 10) + "..." : out.toString();
-    }
-
-    private static String abbreviated(JsonNode columns) {
-        String s = columns.toString();
-        return s.length() > 120 ? s.substring(0, 120) + "..." : s;
     }
 }

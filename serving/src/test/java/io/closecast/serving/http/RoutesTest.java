@@ -176,7 +176,7 @@ public class RoutesTest {
     @Test
     void invocationsSpeakMlflowScoringFormats() {
         String split = "{\"dataframe_split\": {\"columns\": [\"Date\", \"Close\"], \"data\": "
-                + "[[\"d0\", 1], [\"d1\", 100], [\"d2\", 101], [\"d3\", 102], [\"d4\", 103], [\"d5\", 104]]}, \"params\": {\"horizon\": 2}}";
+                + "[[\"2024-01-01\", 1], [\"2024-01-02\", 100], [\"2024-01-03\", 101], [\"2024-01-04\", 102], [\"2024-01-05\", 103], [\"2024-01-08\", 104]]}, \"params\": {\"horizon\": 2}}";
         assertEquals("[105.0,106.0]", TestClient.json(ok(client.post("/invocations", "application/json", split))).get("predictions").toString());
 
         String records = "{\"dataframe_records\": [{\"Close\": 100}, {\"Close\": 102}, {\"Close\": 104}, {\"Close\": 106}, {\"Close\": 108}]}";
