@@ -44,7 +44,8 @@ import io.helidon.webserver.http.ServerResponse;
  *       (the window's last day, the id in {@code X-Request-Id}, the challenger in shadow); see {@link ScoringFrame}.</li>
  *   <li>{@code instances} / {@code inputs} as an array of prices is one window ({@code {"predictions": [p1..pn]}});
  *       as an array of arrays it is several windows ({@code {"predictions": [[..], [..]]}}); {@code inputs} as an
- *       object {@code {"<price column>": [..]}} is one window.</li>
+ *       object {@code {"<price column>": [..]}} is one window (a data frame by columns: with {@code "Date": [..]},
+ *       one day per price, it is dated).</li>
  *   <li>Every answer also says {@code "interval_method"}: the method of the version's intervals (as
  *       {@code /v1/predict} says it; {@code none} for a version without a calibration), beside MLflow's
  *       {@code predictions}, which MLflow's scoring clients read (they ignore other keys).</li>
@@ -179,7 +180,7 @@ public final class InvocationsService implements HttpService {
         return switch (format) {
             case "dataframe_split" -> one(sb, intervals, lease, ScoringFrame.split(data, info), params);
             case "dataframe_records" -> one(sb, intervals, lease, ScoringFrame.records(data, info), params);
-            default -> new Answered(tensor(sb, intervals, lease, data, format, params), Optional.empty());
+            default -> tensor(sb, intervals, lease, data, format, params);
         };
     }
 
@@ -255,23 +256,22 @@ public final class InvocationsService implements HttpService {
                 logged ? Optional.of(new Dated(w.prices(), w.lastDay().get(), params.horizon(), f)) : Optional.empty());
     }
 
-    private String tensor(StringBuilder sb, StringBuilder intervals, VersionLease lease, JsonNode data, String field,
-                          Params params) {
+    private Answered tensor(StringBuilder sb, StringBuilder intervals, VersionLease lease, JsonNode data, String field,
+                            Params params) {
         ModelInfo info = lease.info();
         if (data.isObject()) {
-            String key = data.size() == 1 ? ScoringFrame.priceKey(data, info) : null;
-            if (!field.equals("inputs") || key == null) {
-                throw ApiException.badField(field, "expected an object with the single key " + JsonText.abbreviate(info.priceColumn())
-                        + " (the model's price column), found keys " + ScoringFrame.keys(data));
+            if (!field.equals("inputs")) {
+                throw ApiException.badField(field, "expected an array of " + info.windowLength()
+                        + " prices or an array of such arrays, found " + JsonText.describe(data));
             }
-            return one(sb, intervals, lease, Inputs.window(data.get(key), field + "." + key, info.windowLength()), params);
+            return one(sb, intervals, lease, ScoringFrame.columns(data, info), params);
         }
         if (!data.isArray() || data.isEmpty()) {
             throw ApiException.badField(field, "expected an array of " + info.windowLength()
                     + " prices or an array of such arrays, found " + JsonText.describe(data));
         }
         if (!data.get(0).isArray()) {
-            return one(sb, intervals, lease, Inputs.window(data, field, info.windowLength()), params);
+            return new Answered(one(sb, intervals, lease, Inputs.window(data, field, info.windowLength()), params), Optional.empty());
         }
         if (data.size() > MAX_WINDOWS) {
             throw ApiException.badField(field, "expected at most " + MAX_WINDOWS + " windows, found " + data.size());
@@ -299,6 +299,6 @@ public final class InvocationsService implements HttpService {
             intervals.append(']');
         }
         lease.meters().predictions(windows.size());
-        return method;
+        return new Answered(method, Optional.empty());
     }
 }

@@ -14,7 +14,8 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The data frames of MLflow's scoring protocol ({@code dataframe_split}, {@code dataframe_records}) read as
+ * The data frames of MLflow's scoring protocol ({@code dataframe_split}, {@code dataframe_records}, {@code inputs} as
+ * columns) read as
  * {@code /invocations} reads them: the last window of the model's price column and, when the frame has a
  * {@code Date} column (any case, as a CSV body's), that window's last day, so the forecast is logged as a CSV body's
  * is. The window's dates are ISO days ascending; errors name the field.
@@ -117,6 +118,34 @@ final class ScoringFrame {
             }
         }
         return new Window(window, dates.isEmpty() ? Optional.empty() : Optional.of(dates.getLast()));
+    }
+
+    /**
+     * {@code inputs} as columns: {@code {"<price column>": [..]}}, optionally with {@code "Date": [..]}, one ISO day
+     * per price (the window's ascending).
+     */
+    static Window columns(JsonNode inputs, ModelInfo info) {
+        String key = priceKey(inputs, info);
+        String dateKey = key(inputs, DATE);
+        if (key == null || inputs.size() != (dateKey == null ? 1 : 2)) {
+            throw ApiException.badField("inputs", "expected an object with the key " + JsonText.abbreviate(info.priceColumn())
+                    + " (the model's price column) and optionally " + DATE + ", found keys " + keys(inputs));
+        }
+        double[] prices = Inputs.window(inputs.get(key), "inputs." + key, info.windowLength());
+        if (dateKey == null) {
+            return new Window(prices, Optional.empty());
+        }
+        JsonNode days = inputs.get(dateKey);
+        int size = inputs.get(key).size();
+        if (!days.isArray() || days.size() != size) {
+            throw ApiException.badField("inputs." + dateKey, "expected an array of " + size
+                    + " ISO dates (yyyy-MM-dd), one per price, found " + JsonText.describe(days));
+        }
+        List<LocalDate> dates = new ArrayList<>(prices.length);
+        for (int i = size - prices.length; i < size; i++) {
+            date(dates, days.get(i), "inputs." + dateKey + "[" + i + "]");
+        }
+        return new Window(prices, Optional.of(dates.getLast()));
     }
 
     /** Adds the day in {@code cell} to {@code dates}: an ISO day after the last one there. */

@@ -142,6 +142,14 @@ class InvocationsTrackRoutesTest {
         assertEquals("2024-12-17", r.get("as_of").asText(), r.toString());
         assertEquals("2024-12-18", r.at("/steps/0/target_date").asText(), r.toString());
 
+        // inputs as columns with a Date column: logged too
+        HttpResponse<String> columns = invoke("{\"inputs\": {\"Close\": [100, 101, 102, 103, 104, 105], \"Date\": "
+                + "[\"2024-12-10\", \"2024-12-11\", \"2024-12-12\", \"2024-12-13\", \"2024-12-16\", \"2024-12-17\"]}}");
+        assertEquals(200, columns.statusCode(), columns.body());
+        assertTrue(columns.body().startsWith("{\"predictions\":[106.0]"), columns.body());
+        String columnsId = columns.headers().firstValue("X-Request-Id").orElseThrow(() -> new AssertionError("no X-Request-Id"));
+        assertEquals("2024-12-17", byId(logged(), columnsId).get("as_of").asText());
+
         // without dates: counted as undated, nothing logged
         int before = logged().size();
         long undated = log().get("undated").asLong();
@@ -167,6 +175,9 @@ class InvocationsTrackRoutesTest {
                 + "{\"Close\": 101}, {\"Date\": \"2024-12-13\", \"Close\": 102}, "
                 + "{\"Date\": \"2024-12-16\", \"Close\": 103}, {\"Date\": \"2024-12-17\", \"Close\": 104}]}"),
                 "dataframe_records[1].Date");
+        badField(invoke("{\"inputs\": {\"Close\": [100, 101, 102, 103, 104], \"Date\": "
+                + "[\"2024-12-10\", \"2024-12-11\", \"2024-12-12\", \"2024-12-16\", \"2024-12-13\"]}}"), "inputs.Date[4]");
+        badField(invoke("{\"inputs\": {\"Close\": [100, 101, 102, 103, 104], \"Date\": [\"2024-12-10\"]}}"), "inputs.Date");
         assertEquals(before, logged().size());
     }
 }
