@@ -148,12 +148,20 @@ final class ScoringFrame {
         return new Window(prices, Optional.of(dates.getLast()));
     }
 
-    /** Adds the day in {@code cell} to {@code dates}: an ISO day after the last one there. */
+    /** What a pandas datetime column becomes in MLflow's JSON: the day at midnight, optionally with zone. */
+    private static final java.util.regex.Pattern MIDNIGHT =
+            java.util.regex.Pattern.compile("(\\d{4}-\\d{2}-\\d{2})[T ]00:00(?::00(?:\\.0+)?)?(?:Z|[+-]00:?00)?");
+
+    /**
+     * Adds the day in {@code cell} to {@code dates}: an ISO day after the last one there. A day at midnight
+     * ({@code 2024-12-16T00:00:00}, as MLflow's clients write a pandas datetime column) is that day.
+     */
     private static void date(List<LocalDate> dates, JsonNode cell, String field) {
         if (cell == null || !cell.isTextual()) {
             throw ApiException.badField(field, "expected an ISO date (yyyy-MM-dd), found " + JsonText.describe(cell));
         }
-        LocalDate date = Inputs.date(cell.asText(), field);
+        java.util.regex.Matcher midnight = MIDNIGHT.matcher(cell.asText());
+        LocalDate date = Inputs.date(midnight.matches() ? midnight.group(1) : cell.asText(), field);
         if (!dates.isEmpty() && !date.isAfter(dates.getLast())) {
             throw ApiException.badField(field, "expected a date after " + dates.getLast() + " (rows ascend by date), found " + date);
         }

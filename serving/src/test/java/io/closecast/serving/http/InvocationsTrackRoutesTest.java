@@ -142,6 +142,18 @@ class InvocationsTrackRoutesTest {
         assertEquals("2024-12-17", r.get("as_of").asText(), r.toString());
         assertEquals("2024-12-18", r.at("/steps/0/target_date").asText(), r.toString());
 
+        // a pandas datetime column as MLflow's clients write it (the day at midnight): the same days
+        HttpResponse<String> stamps = invoke("{\"dataframe_split\": {\"columns\": [\"Date\", \"Close\"], \"data\": "
+                + "[[\"2024-12-12T00:00:00\", 100], [\"2024-12-13T00:00:00\", 101], [\"2024-12-16T00:00:00\", 102], "
+                + "[\"2024-12-17T00:00:00\", 103], [\"2024-12-18T00:00:00.000Z\", 104]]}}");
+        assertEquals(200, stamps.statusCode(), stamps.body());
+        String stampsId = stamps.headers().firstValue("X-Request-Id").orElseThrow(() -> new AssertionError("no X-Request-Id"));
+        assertEquals("2024-12-18", byId(logged(), stampsId).get("as_of").asText());
+        // a time of day other than midnight is not a day
+        badField(invoke("{\"dataframe_split\": {\"columns\": [\"Date\", \"Close\"], \"data\": "
+                + "[[\"2024-12-12\", 100], [\"2024-12-13\", 101], [\"2024-12-16\", 102], "
+                + "[\"2024-12-17\", 103], [\"2024-12-18T15:30:00\", 104]]}}"), "dataframe_split.data[4][0]");
+
         // inputs as columns with a Date column: logged too
         HttpResponse<String> columns = invoke("{\"inputs\": {\"Close\": [100, 101, 102, 103, 104, 105], \"Date\": "
                 + "[\"2024-12-10\", \"2024-12-11\", \"2024-12-12\", \"2024-12-13\", \"2024-12-16\", \"2024-12-17\"]}}");
