@@ -1,16 +1,9 @@
 package io.closecast.serving.http;
 
-import io.closecast.serving.Main;
 import io.closecast.serving.RouteClient;
 import io.closecast.serving.TestClient;
 import io.closecast.serving.TestModelSource;
-import io.closecast.serving.config.ServingConfig;
-import io.closecast.serving.models.ModelFleet;
-import io.closecast.serving.models.ModelManager;
-import io.closecast.serving.monitoring.ServingMetrics;
-import io.closecast.serving.track.TrackSettings;
 import io.closecast.serving.track.Tracker;
-import io.closecast.serving.track.jdbc.JdbcTrackStore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,16 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.metrics.api.Metrics;
-import io.helidon.metrics.api.MetricsConfig;
 import io.helidon.metrics.api.Tag;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.DirectClient;
@@ -47,8 +35,7 @@ import org.junit.jupiter.api.Test;
 class FeedbackTrackRoutesTest {
 
     static final String MODEL = "closecast-feedback-track";
-    static ModelFleet fleet;
-    static ModelManager models;
+    static TrackedRoutes service;
     static Tracker tracker;
     static MeterRegistry trackRegistry;
     private final RouteClient client;
@@ -58,38 +45,21 @@ class FeedbackTrackRoutesTest {
     }
 
     @SetUpRoute
-    @SuppressWarnings("removal") // the registry Main uses (Helidon's MetricsObserver reports the global one)
     static void routing(HttpRouting.Builder routing) throws IOException {
-        Path dir = Files.createTempDirectory("feedback-track");
-        // a name of its own: meters of the same name and tags registered by another test class in this JVM would be reused
-        TestModelSource source = new TestModelSource(MODEL, 5, 10, "1");
-        ServingConfig config = ServingConfig.builder().modelName(MODEL)
-                .pollInterval(Duration.ofMinutes(10)).retryInitial(Duration.ofMillis(50)).retryMax(Duration.ofMillis(200))
-                .maxBodyBytes(1024 * 1024).build();
-        ServingMetrics metrics = ServingMetrics.create(Metrics.globalRegistry(), Main.ROUTES);
-        String url = JdbcTrackStore.embeddedUrl(dir);
-        TrackSettings settings = new TrackSettings(true, dir, Optional.empty(), Optional.empty(), Optional.empty(),
-                1000, 100, dir.resolve("no-prices"), Duration.ofDays(1), 250);
-        tracker = Tracker.start(settings, () -> JdbcTrackStore.open(url, Optional.empty(), Optional.empty()),
-                trackRegistry = Metrics.createMeterRegistry(MetricsConfig.create()), PricesRoutesTest.CLOCK);
-        fleet = ModelFleet.create(List.of(source), config.registry().loader(), metrics);
-        fleet.start();
-        models = fleet.all().iterator().next();
-        Main.routing(routing, config, fleet, metrics, Optional.of(tracker));
+        service = TrackedRoutes.start(routing, new TestModelSource(MODEL, 5, 10, "1"), MODEL, "feedback-track", PricesRoutesTest.CLOCK);
+        tracker = service.tracker;
+        trackRegistry = service.trackRegistry;
     }
 
     @BeforeAll
     static void ready() {
-        TestClient.await("model ready", Duration.ofSeconds(20), models::ready);
+        service.awaitReady();
     }
 
     @AfterAll
     static void stop() {
-        if (tracker != null) {
-            tracker.close();
-        }
-        if (fleet != null) {
-            fleet.close();
+        if (service != null) {
+            service.close();
         }
     }
 

@@ -1,31 +1,18 @@
 package io.closecast.serving.http;
 
-import io.closecast.serving.Main;
 import io.closecast.serving.RouteClient;
 import io.closecast.serving.TestClient;
 import io.closecast.serving.TestModelSource;
-import io.closecast.serving.config.ServingConfig;
-import io.closecast.serving.models.ModelFleet;
-import io.closecast.serving.models.ModelManager;
-import io.closecast.serving.monitoring.ServingMetrics;
-import io.closecast.serving.track.TrackSettings;
 import io.closecast.serving.track.Tracker;
-import io.closecast.serving.track.jdbc.JdbcTrackStore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.helidon.metrics.api.Metrics;
-import io.helidon.metrics.api.MetricsConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.DirectClient;
 import io.helidon.webserver.testing.junit5.RoutingTest;
@@ -44,8 +31,7 @@ import org.junit.jupiter.api.Test;
 class InvocationsTrackRoutesTest {
 
     static final String MODEL = "closecast-invocations-track";
-    static ModelFleet fleet;
-    static ModelManager models;
+    static TrackedRoutes service;
     static Tracker tracker;
     private final RouteClient client;
 
@@ -54,37 +40,20 @@ class InvocationsTrackRoutesTest {
     }
 
     @SetUpRoute
-    @SuppressWarnings("removal") // the registry Main uses (Helidon's MetricsObserver reports the global one)
     static void routing(HttpRouting.Builder routing) throws IOException {
-        Path dir = Files.createTempDirectory("invocations-track");
-        TestModelSource source = new TestModelSource(MODEL, 5, 10, "1");
-        ServingConfig config = ServingConfig.builder().modelName(MODEL)
-                .pollInterval(Duration.ofMinutes(10)).retryInitial(Duration.ofMillis(50)).retryMax(Duration.ofMillis(200))
-                .maxBodyBytes(1024 * 1024).build();
-        ServingMetrics metrics = ServingMetrics.create(Metrics.globalRegistry(), Main.ROUTES);
-        String url = JdbcTrackStore.embeddedUrl(dir);
-        TrackSettings settings = new TrackSettings(true, dir, Optional.empty(), Optional.empty(), Optional.empty(),
-                1000, 100, dir.resolve("no-prices"), Duration.ofDays(1), 250);
-        tracker = Tracker.start(settings, () -> JdbcTrackStore.open(url, Optional.empty(), Optional.empty()),
-                Metrics.createMeterRegistry(MetricsConfig.create()), PricesRoutesTest.CLOCK);
-        fleet = ModelFleet.create(List.of(source), config.registry().loader(), metrics);
-        fleet.start();
-        models = fleet.all().iterator().next();
-        Main.routing(routing, config, fleet, metrics, Optional.of(tracker));
+        service = TrackedRoutes.start(routing, new TestModelSource(MODEL, 5, 10, "1"), MODEL, "invocations-track", PricesRoutesTest.CLOCK);
+        tracker = service.tracker;
     }
 
     @BeforeAll
     static void ready() {
-        TestClient.await("model ready", Duration.ofSeconds(20), models::ready);
+        service.awaitReady();
     }
 
     @AfterAll
     static void stop() {
-        if (tracker != null) {
-            tracker.close();
-        }
-        if (fleet != null) {
-            fleet.close();
+        if (service != null) {
+            service.close();
         }
     }
 

@@ -1,16 +1,9 @@
 package io.closecast.serving.http;
 
-import io.closecast.serving.Main;
 import io.closecast.serving.RouteClient;
 import io.closecast.serving.TestClient;
 import io.closecast.serving.TestModelSource;
-import io.closecast.serving.config.ServingConfig;
-import io.closecast.serving.models.ModelFleet;
-import io.closecast.serving.models.ModelManager;
-import io.closecast.serving.monitoring.ServingMetrics;
-import io.closecast.serving.track.TrackSettings;
 import io.closecast.serving.track.Tracker;
-import io.closecast.serving.track.jdbc.JdbcTrackStore;
 
 import static io.closecast.serving.http.RoutesTest.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,18 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.helidon.metrics.api.Metrics;
-import io.helidon.metrics.api.MetricsConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.DirectClient;
 import io.helidon.webserver.testing.junit5.RoutingTest;
@@ -47,8 +36,7 @@ import org.junit.jupiter.api.Test;
 class PricesRoutesTest {
 
     static final Clock CLOCK = Clock.fixed(LocalDate.of(2024, 12, 26).atTime(22, 0).toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
-    static ModelFleet fleet;
-    static ModelManager models;
+    static TrackedRoutes service;
     static Tracker tracker;
     static Path dir;
     static io.helidon.metrics.api.MeterRegistry trackRegistry;
@@ -59,38 +47,22 @@ class PricesRoutesTest {
     }
 
     @SetUpRoute
-    @SuppressWarnings("removal") // the registry Main uses (Helidon's MetricsObserver reports the global one)
     static void routing(HttpRouting.Builder routing) throws IOException {
-        dir = Files.createTempDirectory("prices-routes");
-        TestModelSource source = new TestModelSource(5, 10, "1");
-        ServingConfig config = ServingConfig.builder().modelName(TestModelSource.NAME)
-                .pollInterval(Duration.ofMinutes(10)).retryInitial(Duration.ofMillis(50)).retryMax(Duration.ofMillis(200))
-                .maxBodyBytes(1024 * 1024).build();
-        ServingMetrics metrics = ServingMetrics.create(Metrics.globalRegistry(), Main.ROUTES);
-        String url = JdbcTrackStore.embeddedUrl(dir);
-        TrackSettings settings = new TrackSettings(true, dir, Optional.empty(), Optional.empty(), Optional.empty(),
-                1000, 100, dir.resolve("no-prices"), Duration.ofDays(1), 250);
-        // before the fleet starts: its loader thread registering meters meanwhile can deadlock with a new registry
-        tracker = Tracker.start(settings, () -> JdbcTrackStore.open(url, Optional.empty(), Optional.empty()),
-                trackRegistry = Metrics.createMeterRegistry(MetricsConfig.create()), CLOCK);
-        fleet = ModelFleet.create(List.of(source), config.registry().loader(), metrics);
-        fleet.start();
-        models = fleet.all().iterator().next();
-        Main.routing(routing, config, fleet, metrics, Optional.of(tracker));
+        service = TrackedRoutes.start(routing, new TestModelSource(5, 10, "1"), TestModelSource.NAME, "prices-routes", CLOCK);
+        tracker = service.tracker;
+        dir = service.dir;
+        trackRegistry = service.trackRegistry;
     }
 
     @BeforeAll
     static void ready() {
-        TestClient.await("model ready", Duration.ofSeconds(20), models::ready);
+        service.awaitReady();
     }
 
     @AfterAll
     static void stop() {
-        if (tracker != null) {
-            tracker.close();
-        }
-        if (fleet != null) {
-            fleet.close();
+        if (service != null) {
+            service.close();
         }
     }
 
