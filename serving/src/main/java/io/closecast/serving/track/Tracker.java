@@ -241,9 +241,10 @@ public final class Tracker implements AutoCloseable {
         int added = store.get().score();
         scoredCounter.increment(added);
         for (String model : models) {
-            gauges.publish(trackRecord(model));
+            List<Score> scores = store.get().scores(model); // read once: the gauges' record and the listener's outcomes
+            gauges.publish(trackRecord(model, scores));
             if (onScored != null) {
-                onScored.accept(model, store.get().scores(model));
+                onScored.accept(model, scores);
             }
         }
         return added;
@@ -276,9 +277,12 @@ public final class Tracker implements AutoCloseable {
 
     /** The model's track record from what is scored now. */
     public TrackRecord trackRecord(String model) {
-        TrackStore s = store.get();
+        return trackRecord(model, store.get().scores(model));
+    }
+
+    private TrackRecord trackRecord(String model, List<Score> scores) {
         long count = Optional.ofNullable(undated.get(model)).map(Counter::count).orElse(0L);
-        return TrackRecord.of(model, settings.window(), s.counts(model), count, s.scores(model));
+        return TrackRecord.of(model, settings.window(), store.get().counts(model), count, scores);
     }
 
     /** The challenger version beside the production version of {@code model}, per step, on their common scored days. */
