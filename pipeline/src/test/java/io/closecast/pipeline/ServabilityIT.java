@@ -112,9 +112,9 @@ class ServabilityIT {
         assertEquals("refused", refused.tag("closecast.servability.verdict").orElseThrow());
         assertTrue(refused.tag("closecast.servability.reason").orElseThrow().endsWith("the memory budget is 1024"),
                 refused.tags().toString());
-        Cli quick = Cli.run("promote", name, "--version", Integer.toString(version), "--servability-time", "1ms");
+        Cli quick = Cli.run("promote", name, "--version", Integer.toString(version), "--servability-time", "1us");
         assertEquals(1, quick.code(), quick.out() + quick.err());
-        assertTrue(quick.out().contains("longer than the time budget of 1 ms"), quick.out());
+        assertTrue(quick.out().contains("longer than the time budget of 1 us"), quick.out());
         assertTrue(client.registry().findModelVersionByAlias(name, "production").isEmpty(), "the alias did not move");
     }
 

@@ -179,15 +179,17 @@ public final class Servability {
         FutureTask<String> task = new FutureTask<>(() -> load(dir, budget.warmupRounds()));
         Thread worker = Thread.ofPlatform().daemon().name("closecast-servability").start(task);
         try {
-            String what = task.get(budget.maxTime().toMillis(), TimeUnit.MILLISECONDS);
+            String what = task.get(budget.maxTime().toNanos(), TimeUnit.NANOSECONDS);
             Duration took = since(start);
+            if (took.compareTo(budget.maxTime()) > 0) { // finished, but after the budget: the wait's clock is coarse
+                return overTime(budget, took, bytes);
+            }
             return new Report(true, String.format(Locale.ROOT, "servable: %s, %d warm-up forecasts finite, loaded and"
                     + " warmed up in %d ms, %d bytes", what, budget.warmupRounds(), took.toMillis(), bytes), took, bytes);
         } catch (TimeoutException e) {
             task.cancel(true);
             worker.interrupt();
-            return new Report(false, "not servable: loading and warm-up took longer than the time budget of "
-                    + budget.maxTime().toMillis() + " ms", since(start), bytes);
+            return overTime(budget, since(start), bytes);
         } catch (ExecutionException e) {
             return new Report(false, "not servable: " + message(e.getCause()), since(start), bytes);
         } catch (InterruptedException e) {
@@ -195,6 +197,14 @@ public final class Servability {
             task.cancel(true);
             return new Report(false, "not servable: the check was interrupted", since(start), bytes);
         }
+    }
+
+    private static Report overTime(Budget budget, Duration took, long bytes) {
+        long nanos = budget.maxTime().toNanos();
+        String limit = nanos % 1_000_000 == 0 ? nanos / 1_000_000 + " ms"
+                : nanos % 1_000 == 0 ? nanos / 1_000 + " us" : nanos + " ns";
+        return new Report(false, "not servable: loading and warm-up took longer than the time budget of " + limit,
+                took, bytes);
     }
 
     /** Loads as the service does and warms up; returns what was loaded, for the report. */

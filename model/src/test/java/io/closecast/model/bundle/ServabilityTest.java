@@ -128,6 +128,17 @@ class ServabilityTest {
     }
 
     @Test
+    void aCheckThatFinishesAfterTheBudgetIsNotServable() throws Exception {
+        writeBundle(dir, 0.1f);
+        // starting the worker thread alone takes longer than a microsecond: the check ends past its budget even when
+        // the wait for it returns (a one-round warm-up of a tiny model can finish inside the wait's granularity)
+        Servability.Report report = Servability.check(dir, new Servability.Budget(Duration.ofNanos(1_000), 1L << 30, 1));
+        assertFalse(report.servable());
+        assertEquals("not servable: loading and warm-up took longer than the time budget of 1 us", report.reason());
+        assertTrue(report.took().toNanos() > 1_000, report.took().toString());
+    }
+
+    @Test
     void aMissingDirectoryIsNotServableNotAnException() {
         Servability.Report report = Servability.check(dir.resolve("absent"), Servability.Budget.DEFAULT);
         assertFalse(report.servable());

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 /**
  * The servability check's budget as people write it, in a config ({@code promotion.servability-time},
  * {@code promotion.servability-memory}) or on the command line ({@code --servability-time},
- * {@code --servability-memory}): a duration such as {@code 30s}, {@code 2m}, {@code 500ms}, {@code 1h} or ISO-8601
- * {@code PT1M}; a size such as {@code 256MiB}, {@code 512MB}, {@code 1GiB} or a number of bytes. Empty when the text
+ * {@code --servability-memory}): a duration such as {@code 30s}, {@code 2m}, {@code 500ms}, {@code 1h},
+ * {@code 250us} or ISO-8601 {@code PT1M}; a size such as {@code 256MiB}, {@code 512MB}, {@code 1GiB} or a number of bytes. Empty when the text
  * is not one, zero or negative; each caller names its key or option in the error.
  */
 public final class ServabilityBudget {
@@ -19,7 +19,7 @@ public final class ServabilityBudget {
     /** What a size must look like. */
     public static final String EXPECTED_SIZE = "a positive size like 256MiB, 512MB, 1GiB or a number of bytes";
 
-    private static final Pattern TIME = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern TIME = Pattern.compile("(\\d{1,9})(ms|us|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,15})(B|KB|MB|GB|KiB|MiB|GiB)?");
 
     private ServabilityBudget() {
@@ -34,6 +34,7 @@ public final class ServabilityBudget {
             long n = Long.parseLong(m.group(1));
             parsed = switch (m.group(2)) {
                 case "ms" -> Duration.ofMillis(n);
+                case "us" -> Duration.ofNanos(n * 1_000);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
                 default -> Duration.ofHours(n);

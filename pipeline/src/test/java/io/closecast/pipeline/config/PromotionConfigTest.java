@@ -39,6 +39,8 @@ class PromotionConfigTest {
         assertEquals(defaults.warmupRounds(), read.warmupRounds());
         assertEquals(java.time.Duration.ofSeconds(45), read("promotion:\n  servability-time: PT45S\n").tracking()
                 .servability().maxTime());
+        assertEquals(java.time.Duration.ofNanos(250_000), read("promotion:\n  servability-time: 250us\n").tracking()
+                .servability().maxTime());
     }
 
     @Test
