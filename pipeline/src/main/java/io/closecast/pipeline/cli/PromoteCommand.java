@@ -52,15 +52,8 @@ public final class PromoteCommand implements Callable<Integer> {
     @Option(names = "--alias", defaultValue = Promotion.DEFAULT_ALIAS, description = "Alias to move (default: ${DEFAULT-VALUE}).")
     String alias;
 
-    @Option(names = "--max-mase", defaultValue = "1.0", description = "Gate: MASE must be below this (default: ${DEFAULT-VALUE}).")
-    double maxMase;
-
-    @Option(names = "--days", defaultValue = "" + Gate.Policy.DEFAULT_MIN_DAYS,
-            description = "Gate: out-of-sample days needed at least (default: ${DEFAULT-VALUE}).")
-    int days;
-
-    @Option(names = "--require-significance", description = "Gate: also require Diebold-Mariano p < 0.05 against naive.")
-    boolean requireSignificance;
+    @CommandLine.Mixin
+    GateOptions gate;
 
     @Option(names = "--objective", defaultValue = "point", paramLabel = "point|interval",
             description = {"Gate: promote on the point forecast (MASE, DM vs naive; default) or on the next-day",
@@ -122,8 +115,7 @@ public final class PromoteCommand implements Callable<Integer> {
         Path cache = Files.createTempDirectory("closecast-gate");
         try (MlflowClient client = MlflowConnection.connect()) {
             Promotion.Verdict verdict = new Promotion(client, Clock.systemUTC(), RunMetadata.user(), budget).promote(
-                    new Promotion.Request(name, version, alias, new Gate.Policy(maxMase, days, requireSignificance,
-                            Gate.Policy.DEFAULT.alpha(), PromotionObjective.parse(objective, "--objective")),
+                    new Promotion.Request(name, version, alias, gate.policy(PromotionObjective.parse(objective, "--objective")),
                             force ? Optional.of(reason) : Optional.empty()),
                     new RegistryEvaluator(client, ProjectRoot.ofDirectory(Path.of("")).resolve(dataDir).normalize(),
                             Optional.ofNullable(data).map(Path::toAbsolutePath), cache), live);

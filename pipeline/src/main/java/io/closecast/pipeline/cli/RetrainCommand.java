@@ -1,5 +1,6 @@
 package io.closecast.pipeline.cli;
 
+import io.closecast.pipeline.config.PromotionObjective;
 import io.closecast.pipeline.registry.Gate;
 import io.closecast.pipeline.retrain.AlertReceiver;
 import io.closecast.pipeline.retrain.RetrainSchedule;
@@ -51,15 +52,14 @@ public final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--trigger", defaultValue = "manual", description = "What started this retrain, recorded on the run and the version (default: ${DEFAULT-VALUE}).")
     String trigger;
 
-    @Option(names = "--max-mase", defaultValue = "1.0", description = "Gate: MASE must be below this (default: ${DEFAULT-VALUE}).")
-    double maxMase;
+    @CommandLine.Mixin
+    GateOptions gate;
 
-    @Option(names = "--days", defaultValue = "" + Gate.Policy.DEFAULT_MIN_DAYS,
-            description = "Gate: out-of-sample days needed at least (default: ${DEFAULT-VALUE}).")
-    int days;
-
-    @Option(names = "--require-significance", description = "Gate: also require Diebold-Mariano p < 0.05 against naive.")
-    boolean requireSignificance;
+    @Option(names = "--objective", paramLabel = "point|interval",
+            description = {"Gate: promote on the point forecast (MASE, DM vs naive) or on the next-day intervals",
+                    "(Kupiec and Christoffersen at 5 % at every level, interval score below GARCH(1,1)'s); default: the",
+                    "config's promotion.objective, else point."})
+    String objective;
 
     @Option(names = "--lock-lease", defaultValue = "PT15M", description = "How long the retrain lock holds without renewal, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration lease;
@@ -134,9 +134,10 @@ public final class RetrainCommand implements Callable<Integer> {
     }
 
     private java.util.List<Retrainer.Outcome> runOnce(PrintWriter out, String trigger) {
-        Gate.Policy policy = new Gate.Policy(maxMase, days, requireSignificance, Gate.Policy.DEFAULT.alpha());
+        Gate.Policy policy = gate.policy(Gate.Policy.DEFAULT.objective());
         Retrainer.Request request = new Retrainer.Request(config.toAbsolutePath(),
-                Optional.ofNullable(prices).map(Path::toAbsolutePath), force, trigger, policy, lease, Duration.ofSeconds(2),
+                Optional.ofNullable(prices).map(Path::toAbsolutePath), force, trigger, policy,
+                Optional.ofNullable(objective).map(o -> PromotionObjective.parse(o, "--objective")), lease, Duration.ofSeconds(2),
                 fetch ? Optional.of(baseUrl) : Optional.empty());
         try (MlflowClient client = MlflowConnection.connect()) {
             return new Retrainer(client, Clock.systemUTC(), json ? new PrintWriter(java.io.Writer.nullWriter()) : out,

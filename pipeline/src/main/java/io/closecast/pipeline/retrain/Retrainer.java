@@ -2,6 +2,7 @@ package io.closecast.pipeline.retrain;
 
 import io.closecast.pipeline.PipelineException;
 import io.closecast.pipeline.config.ProjectRoot;
+import io.closecast.pipeline.config.PromotionObjective;
 import io.closecast.pipeline.config.TrainConfig;
 import io.closecast.pipeline.config.YamlConfig;
 import io.closecast.pipeline.data.PriceCache;
@@ -76,16 +77,19 @@ public final class Retrainer {
      * @param prices    a directory holding {@code SYMBOL.csv}; empty: the config's {@code data.file}
      * @param force     retrain even when production saw the newest day already
      * @param trigger   what started it: {@code manual}, {@code schedule}, {@code alert:NAME}
-     * @param policy    the gate's policy
+     * @param policy    the gate's thresholds
+     * @param objective the gate's objective; empty: each config's {@code promotion.objective}
      * @param lease     the lock's lease (renewed while the retrain runs)
      * @param settle    how long the lock waits before reading its write back
      * @param fetch     Yahoo's chart API base URL: first fill the price file with the missing days up to today, as
      *                  {@code closecast data fetch} does; empty: read the file as it is
      */
     public record Request(Path config, Optional<Path> prices, boolean force, String trigger, Gate.Policy policy,
-                          Duration lease, Duration settle, Optional<java.net.URI> fetch) {
+                          Optional<PromotionObjective> objective, Duration lease, Duration settle,
+                          Optional<java.net.URI> fetch) {
         public Request {
             Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(objective, "objective");
             Objects.requireNonNull(prices, "prices");
             Objects.requireNonNull(fetch, "fetch");
             Objects.requireNonNull(policy, "policy");
@@ -93,6 +97,17 @@ public final class Retrainer {
                 throw new PipelineException("--trigger must name what started the retrain, found '" + trigger + "'");
             }
         }
+
+        /** A request whose gate judges each config on its own {@code promotion.objective}. */
+        public Request(Path config, Optional<Path> prices, boolean force, String trigger, Gate.Policy policy,
+                       Duration lease, Duration settle, Optional<java.net.URI> fetch) {
+            this(config, prices, force, trigger, policy, Optional.empty(), lease, settle, fetch);
+        }
+    }
+
+    /** The gate's policy for {@code config}'s candidate: the request's thresholds, its objective or else the config's. */
+    static Gate.Policy policy(Request request, TrainConfig config) {
+        return request.policy().withObjective(request.objective().orElse(config.tracking().objective()));
     }
 
     /** What a retrain decided. */
@@ -217,7 +232,7 @@ public final class Retrainer {
             console.printf(Locale.ROOT, "registered %s version %d; servability check and gate next%n", model, version.version());
             console.flush();
             Promotion.Verdict verdict = new Promotion(client, clock, RunMetadata.user(), budget.apply(config.tracking().servability())).promote(
-                    new Promotion.Request(model, version.version(), Promotion.DEFAULT_ALIAS, request.policy(), Optional.empty()),
+                    new Promotion.Request(model, version.version(), Promotion.DEFAULT_ALIAS, policy(request, config), Optional.empty()),
                     new RegistryEvaluator(client, file.getParent(), Optional.of(file), work.resolve("gate")));
             Status status = verdict.moved() ? Status.PROMOTED : Status.REFUSED;
             String decision = status.name().toLowerCase(Locale.ROOT);
