@@ -15,12 +15,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.closecast.mlflow.MlflowClient;
+import io.closecast.mlflow.MlflowException;
 
 /**
  * One retrain per registered model at a time: a lease in the registered model's tag
  * {@value ClosecastTags#RETRAIN_LOCK} ({@code OWNER UNTIL_EPOCH_SECONDS}). MLflow has no compare-and-set, so taking the
  * lock is: read the tag (held by another owner and not expired: not taken), write ours, wait {@code settle}, read it
- * back (still ours: taken; two writers within the settle time both read the last writer's value, so only one goes on).
+ * back (still ours: taken; two writers within the settle time both read the last writer's value, so only one goes on;
+ * a first write that loses MLflow's insert race to another contender's is not taken either).
  * While held, a daemon thread renews the lease every third of its length; {@link #close} frees the tag, and so does a
  * JVM shutdown hook (a retrain stopped by SIGTERM or Ctrl-C); a process killed outright leaves a lease that expires.
  */
@@ -70,7 +72,14 @@ public final class RetrainLock implements AutoCloseable {
         if (heldByOther(client, model, owner, clock).isPresent()) {
             return Optional.empty();
         }
-        write(client, model, owner, clock.instant().plus(lease));
+        try {
+            write(client, model, owner, clock.instant().plus(lease));
+        } catch (MlflowException e) {
+            if (!concurrentInsert(e)) {
+                throw e;
+            }
+            return Optional.empty(); // another contender created the tag in the same instant: its write landed, ours not
+        }
         try {
             Thread.sleep(settle.toMillis());
         } catch (InterruptedException e) {
@@ -104,6 +113,16 @@ public final class RetrainLock implements AutoCloseable {
         } catch (NumberFormatException e) {
             return Optional.empty(); // not a lock closecast wrote: treated as free
         }
+    }
+
+    /**
+     * MLflow sets a tag by reading, then inserting or updating: two first writes of one tag at once make the second
+     * insert fail on the tag table's key (SQLite "UNIQUE constraint failed", PostgreSQL "duplicate key value"), a 400.
+     */
+    static boolean concurrentInsert(MlflowException e) {
+        String message = String.valueOf(e.getMessage());
+        return e.status() == 400 && (message.contains("UNIQUE constraint failed") || message.contains("duplicate key value")
+                || message.contains("IntegrityError"));
     }
 
     private static void write(MlflowClient client, String model, String owner, Instant until) {
