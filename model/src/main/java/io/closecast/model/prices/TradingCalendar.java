@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
  *       MSFT and AAPL files 2010-2024 is one of its trading days and every other weekday one of its holidays.</li>
  *   <li>{@code b3}, for a B3 listing ({@code .SA}: {@code PETR4.SA}): the holidays B3 publishes, with the years
  *       its Sao Paulo holidays and Black Consciousness Day closed it as the bundled PETR4.SA sessions 2010-2024 show
- *       them (B3 closed for the city's and the state's holidays through 2021, for 20 November from 2004 to 2019
- *       and from 2024); the rules and what the data showed are in {@link B3Holidays}. Ash Wednesday trades (from
- *       13:00).</li>
+ *       them (B3 closed for the city's and the state's holidays through 2021 but for 2020's, for 20 November from
+ *       2004 to 2019 and from 2024). Ash Wednesday trades (from 13:00). Every PETR4.SA session is one of its trading
+ *       days and every other weekday one of its holidays, but for Yahoo's flaws (flat zero-volume rows on nine
+ *       holidays, no row for the sessions of 2012-02-22 and 2020-11-20). The rules, and what the data showed year by
+ *       year, are in {@code B3Holidays}.</li>
  *   <li>{@code weekdays} for every other symbol: Monday to Friday, its exchange's holidays are not known here.</li>
  * </ul>
  * A future unscheduled closure (a national day of mourning, a storm) is not known.
