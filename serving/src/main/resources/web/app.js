@@ -571,7 +571,9 @@ function renderTable(history, result) {
     + (history.values.length ? price(history.values[history.values.length - 1]) : '?')
     + (result.dates ? (result.calendar === 'us-equities'
       ? '; days are the next US trading days (weekends and NYSE / Nasdaq holidays skipped).'
-      : '; days are the next weekdays (this exchange\u2019s holidays are not known).') : '.'));
+      : result.calendar === 'b3'
+        ? '; days are the next B3 trading days (weekends and B3 holidays skipped).'
+        : '; days are the next weekdays (this exchange\u2019s holidays are not known).') : '.'));
   box.replaceChildren(scrollBox(table), p);
 }
 

@@ -34,6 +34,11 @@ public class DriftForecaster implements Forecaster {
     }
 
     public static ModelInfo info(String name, String version, int window, int maxHorizon) {
+        return info(name, version, window, maxHorizon, "MSFT");
+    }
+
+    /** The test model's version, trained on {@code symbol}'s prices. */
+    public static ModelInfo info(String name, String version, int window, int maxHorizon, String symbol) {
         return new ModelInfo(name, version, "run-" + version, "production", LocalDate.of(2010, 1, 4),
                 LocalDate.of(2022, 12, 30), window, maxHorizon, List.of("Close"),
                 Map.ofEntries(Map.entry("test_mae", 0.42), Map.entry("naive_test_mae", 0.45),
@@ -42,7 +47,7 @@ public class DriftForecaster implements Forecaster {
                         Map.entry("baseline_test_coverage_80", 0.84), Map.entry("test_interval_score_80", 9.5),
                         Map.entry("baseline_test_interval_score_80", 10.25), Map.entry("test_r2", 0.962),
                         Map.entry("naive_test_r2", 0.981)),
-                Instant.now(), "MSFT", CalibrationRecord.read(CALIBRATION_TAGS));
+                Instant.now(), symbol, CalibrationRecord.read(CALIBRATION_TAGS));
     }
 
     /**

@@ -25,6 +25,7 @@ public class TestModelSource implements ModelSource {
     private final Map<String, AtomicInteger> loadAttempts = new ConcurrentHashMap<>();
     private volatile String aliasVersion;
     private volatile boolean down;
+    private volatile String symbol = "MSFT";
 
     public TestModelSource(int window, int maxHorizon, String aliasVersion) {
         this(NAME, window, maxHorizon, aliasVersion);
@@ -39,6 +40,12 @@ public class TestModelSource implements ModelSource {
 
     public TestModelSource pointAt(String version) {
         aliasVersion = version;
+        return this;
+    }
+
+    /** The symbol the versions loaded from now on were trained on (MSFT unless set). */
+    public TestModelSource symbol(String value) {
+        symbol = value;
         return this;
     }
 
@@ -82,7 +89,7 @@ public class TestModelSource implements ModelSource {
         if (failing.contains(ref.version())) {
             throw new IOException("checksum mismatch in model bundle v" + ref.version() + " (test)");
         }
-        DriftForecaster f = new DriftForecaster(DriftForecaster.info(ref.name(), ref.version(), window, maxHorizon));
+        DriftForecaster f = new DriftForecaster(DriftForecaster.info(ref.name(), ref.version(), window, maxHorizon, symbol));
         loaded.put(ref.version(), f);
         return f;
     }

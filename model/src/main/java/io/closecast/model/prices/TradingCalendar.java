@@ -8,25 +8,41 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * The days a symbol's exchange trades, for dating forecast steps. Two calendars: US equity markets (NYSE and Nasdaq
- * share their holidays: New Year's Day, Martin Luther King Jr. Day, Washington's Birthday, Good Friday, Memorial
- * Day, Juneteenth from 2022, Independence Day, Labor Day, Thanksgiving, Christmas, each moved as the exchanges move
- * it when it falls on a weekend, and the unscheduled closures since 2001 as history), and weekdays only for every
- * other symbol (other exchanges' holidays are not known here). A future unscheduled closure (a national day of
- * mourning, a storm) is not known either.
+ * The days a symbol's exchange trades, for dating forecast steps. Three calendars:
+ * <ul>
+ *   <li>{@code us-equities}, for a US listing (Yahoo's spelling without an exchange suffix): NYSE and Nasdaq share
+ *       their holidays (New Year's Day, Martin Luther King Jr. Day, Washington's Birthday, Good Friday, Memorial Day,
+ *       Juneteenth from 2022, Independence Day, Labor Day, Thanksgiving, Christmas, each moved as the exchanges move it
+ *       when it falls on a weekend), and the unscheduled closures since 2001 as history. Every session of the bundled
+ *       MSFT and AAPL files 2010-2024 is one of its trading days and every other weekday one of its holidays.</li>
+ *   <li>{@code b3}, for a B3 listing ({@code .SA}: {@code PETR4.SA}): the holidays B3 publishes, with the years
+ *       its Sao Paulo holidays and Black Consciousness Day closed it as the bundled PETR4.SA sessions 2010-2024 show
+ *       them (B3 closed for the city's and the state's holidays through 2021 but for 2020's, for 20 November from
+ *       2004 to 2019 and from 2024). Ash Wednesday trades (from 13:00). Every PETR4.SA session is one of its trading
+ *       days and every other weekday one of its holidays, but for Yahoo's flaws (flat zero-volume rows on nine
+ *       holidays, no row for the sessions of 2012-02-22 and 2020-11-20). The rules, and what the data showed year by
+ *       year, are in {@code B3Holidays}.</li>
+ *   <li>{@code weekdays} for every other symbol: Monday to Friday, its exchange's holidays are not known here.</li>
+ * </ul>
+ * A future unscheduled closure (a national day of mourning, a storm) is not known.
  */
 public final class TradingCalendar {
 
     /** Monday to Friday. */
-    public static final TradingCalendar WEEKDAYS = new TradingCalendar("weekdays", false);
+    public static final TradingCalendar WEEKDAYS = new TradingCalendar("weekdays", day -> false);
     /** NYSE / Nasdaq. */
-    public static final TradingCalendar US = new TradingCalendar("us-equities", true);
+    public static final TradingCalendar US = new TradingCalendar("us-equities", TradingCalendar::usHoliday);
+    /** B3 (Brasil, Bolsa, Balcao), Sao Paulo. */
+    public static final TradingCalendar B3 = new TradingCalendar("b3", B3Holidays::isHoliday);
 
     /** Yahoo's spelling of a US listing: letters (an index's ^), an optional share class (BRK-B); no exchange suffix. */
     private static final Pattern US_SYMBOL = Pattern.compile("\\^?[A-Z][A-Z0-9]{0,5}(-[A-Z])?");
+    /** Yahoo's spelling of a B3 listing: the ticker and {@code .SA} ({@code PETR4.SA}, {@code BOVA11.SA}). */
+    private static final Pattern B3_SYMBOL = Pattern.compile("[A-Z0-9]+\\.SA");
 
     /** Days the US markets closed outside their holiday rules (September 11, storms, national days of mourning). */
     private static final Set<LocalDate> US_UNSCHEDULED = Set.of(
@@ -35,26 +51,31 @@ public final class TradingCalendar {
             LocalDate.of(2018, 12, 5), LocalDate.of(2025, 1, 9));
 
     private final String name;
-    private final boolean us;
+    private final Predicate<LocalDate> holiday;
 
-    private TradingCalendar(String name, boolean us) {
+    private TradingCalendar(String name, Predicate<LocalDate> holiday) {
         this.name = name;
-        this.us = us;
+        this.holiday = holiday;
     }
 
     /**
-     * The calendar of {@code symbol} (Yahoo's spelling): US equities for a US listing, else weekdays.
+     * The calendar of {@code symbol} (Yahoo's spelling): US equities for a US listing, B3 for a {@code .SA} one,
+     * else weekdays.
      *
      * @param symbol a ticker as Yahoo spells it, e.g. {@code MSFT} or {@code PETR4.SA}
-     * @return the US equities calendar for a symbol without an exchange suffix, else the weekdays calendar
+     * @return the US equities calendar for a symbol without an exchange suffix, the B3 calendar for a {@code .SA}
+     *         symbol, else the weekdays calendar
      */
     public static TradingCalendar forSymbol(String symbol) {
         Objects.requireNonNull(symbol, "symbol");
-        return US_SYMBOL.matcher(symbol).matches() ? US : WEEKDAYS;
+        if (US_SYMBOL.matcher(symbol).matches()) {
+            return US;
+        }
+        return B3_SYMBOL.matcher(symbol).matches() ? B3 : WEEKDAYS;
     }
 
     /**
-     * {@code us-equities} or {@code weekdays}.
+     * {@code us-equities}, {@code b3} or {@code weekdays}.
      *
      * @return the calendar's name as {@code /v1/predict} reports it
      */
@@ -66,14 +87,14 @@ public final class TradingCalendar {
      * Whether the exchange trades on {@code day}.
      *
      * @param day any date
-     * @return false on weekends and, for US equities, on the exchanges' holidays and closures
+     * @return false on weekends and on the exchange's holidays and closures (none for the weekdays calendar)
      */
     public boolean isTradingDay(LocalDate day) {
         DayOfWeek dow = day.getDayOfWeek();
         if (dow == DayOfWeek.SATURDAY || dow == DayOfWeek.SUNDAY) {
             return false;
         }
-        return !us || !usHoliday(day);
+        return !holiday.test(day);
     }
 
     /**

@@ -12,9 +12,9 @@ import io.closecast.model.prices.TradingCalendar;
 
 /**
  * When a symbol's exchange closes, for the price feed's schedule: US listings (the trading calendar's
- * {@code us-equities}, with its holidays) at 16:00 America/New_York; B3 listings ({@code .SA}) at 18:00
- * America/Sao_Paulo (after the closing call in either season; weekdays, as the calendar knows no B3 holidays: on one,
- * the provider has no bar and the symbol is asked again at the next refresh); any other symbol at 22:00 UTC on weekdays.
+ * {@code us-equities}, with its holidays) at 16:00 America/New_York; B3 listings ({@code .SA}: the calendar's
+ * {@code b3}, with B3's holidays) at 18:00 America/Sao_Paulo (after the closing call in either season); any other
+ * symbol at 22:00 UTC on weekdays.
  *
  * @param zone     the exchange's time zone
  * @param close    its closing time there
@@ -34,7 +34,7 @@ public record ExchangeClose(ZoneId zone, LocalTime close, TradingCalendar calend
         if (calendar == TradingCalendar.US) {
             return new ExchangeClose(ZoneId.of("America/New_York"), LocalTime.of(16, 0), calendar);
         }
-        if (symbol.endsWith(".SA")) {
+        if (calendar == TradingCalendar.B3) {
             return new ExchangeClose(ZoneId.of("America/Sao_Paulo"), LocalTime.of(18, 0), calendar);
         }
         return new ExchangeClose(ZoneId.of("UTC"), LocalTime.of(22, 0), calendar);

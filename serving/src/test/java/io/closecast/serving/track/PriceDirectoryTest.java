@@ -49,4 +49,23 @@ class PriceDirectoryTest {
         PriceDirectory.Refresh later = new PriceDirectory(dir, clock).read("MSFT", LocalDate.of(2024, 12, 4));
         assertEquals(Map.of(LocalDate.of(2024, 12, 26), 100.3), later.accepted(), "only bars after the last stored day");
     }
+
+    /** A B3 listing's closes go by B3's calendar: none on Carnival or the year's last day, Ash Wednesday's kept. */
+    @Test
+    void refusesBarsOnB3sHolidaysForAB3Listing() throws Exception {
+        Files.writeString(dir.resolve("PETR4.SA.csv"), String.join("\n",
+                "Date,Open,High,Low,Close,Adj Close,Volume",
+                "2024-12-30,36,37,35,36.19,36.19,1000",
+                "2024-12-31,36,37,35,36.2,36.2,1000",         // B3 does not trade on the year's last day
+                "2025-02-28,36,37,35,36.3,36.3,1000",
+                "2025-03-03,36,37,35,36.4,36.4,1000",         // Carnival Monday
+                "2025-03-05,36,37,35,36.5,36.5,1000") + "\n"); // Ash Wednesday: trades from 13:00
+        Clock clock = Clock.fixed(LocalDate.of(2025, 3, 6).atTime(22, 0).toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
+        PriceDirectory.Refresh r = new PriceDirectory(dir, clock).read("PETR4.SA", LocalDate.MIN);
+        assertEquals(Map.of(LocalDate.of(2024, 12, 30), 36.19, LocalDate.of(2025, 2, 28), 36.3,
+                LocalDate.of(2025, 3, 5), 36.5), r.accepted());
+        assertEquals(2, r.refused().size(), r.refused().toString());
+        assertTrue(r.refused().stream().anyMatch(s -> s.startsWith("2024-12-31: not a trading day")), r.refused().toString());
+        assertTrue(r.refused().stream().anyMatch(s -> s.startsWith("2025-03-03: not a trading day")), r.refused().toString());
+    }
 }
