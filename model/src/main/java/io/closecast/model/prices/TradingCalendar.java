@@ -43,6 +43,12 @@ public final class TradingCalendar {
     private static final Pattern US_SYMBOL = Pattern.compile("\\^?[A-Z][A-Z0-9]{0,5}(-[A-Z])?");
     /** Yahoo's spelling of a B3 listing: the ticker and {@code .SA} ({@code PETR4.SA}, {@code BOVA11.SA}). */
     private static final Pattern B3_SYMBOL = Pattern.compile("[A-Z0-9]+\\.SA");
+    /** B3's indices as Yahoo spells them (Ibovespa, IBrX 50, IBrX 100): spelled like US indices, on B3's calendar. */
+    private static final Set<String> B3_INDICES = Set.of("^BVSP", "^IBX50", "^IBXL");
+    /** Other exchanges' main indices as Yahoo spells them: spelled like US indices, their holidays unknown here. */
+    private static final Set<String> OTHER_INDICES = Set.of("^FTSE", "^GDAXI", "^FCHI", "^STOXX50E", "^N100", "^AEX",
+            "^IBEX", "^SSMI", "^N225", "^HSI", "^AXJO", "^GSPTSE", "^BSESN", "^NSEI", "^KS11", "^TWII", "^MXX", "^MERV",
+            "^STI", "^JKSE", "^NZ50");
 
     /** Days the US markets closed outside their holiday rules (September 11, storms, national days of mourning). */
     private static final Set<LocalDate> US_UNSCHEDULED = Set.of(
@@ -59,8 +65,9 @@ public final class TradingCalendar {
     }
 
     /**
-     * The calendar of {@code symbol} (Yahoo's spelling): US equities for a US listing, B3 for a {@code .SA} one,
-     * else weekdays.
+     * The calendar of {@code symbol} (Yahoo's spelling): US equities for a US listing or index, B3 for a {@code .SA}
+     * listing or a B3 index ({@code ^BVSP}), else weekdays (other exchanges' listings and main indices, e.g.
+     * {@code ^FTSE}).
      *
      * @param symbol a ticker as Yahoo spells it, e.g. {@code MSFT} or {@code PETR4.SA}
      * @return the US equities calendar for a symbol without an exchange suffix, the B3 calendar for a {@code .SA}
@@ -68,6 +75,12 @@ public final class TradingCalendar {
      */
     public static TradingCalendar forSymbol(String symbol) {
         Objects.requireNonNull(symbol, "symbol");
+        if (B3_INDICES.contains(symbol)) {
+            return B3;
+        }
+        if (OTHER_INDICES.contains(symbol)) {
+            return WEEKDAYS;
+        }
         if (US_SYMBOL.matcher(symbol).matches()) {
             return US;
         }

@@ -198,13 +198,13 @@ class TradingCalendarTest {
 
     @Test
     void usListingsByYahoosSpelling() {
-        for (String s : List.of("MSFT", "AAPL", "BRK-B", "^GSPC", "GOOGL")) {
+        for (String s : List.of("MSFT", "AAPL", "BRK-B", "^GSPC", "^DJI", "^IXIC", "GOOGL")) {
             assertEquals(TradingCalendar.US, TradingCalendar.forSymbol(s), s);
         }
-        for (String s : List.of("PETR4.SA", "VALE3.SA", "BOVA11.SA")) {
+        for (String s : List.of("PETR4.SA", "VALE3.SA", "BOVA11.SA", "^BVSP")) {
             assertEquals(TradingCalendar.B3, TradingCalendar.forSymbol(s), s);
         }
-        for (String s : List.of("VOD.L", "BTC-USD", "EURUSD=X", "", "msft", "petr4.sa", ".SA", "PETR4.SAO")) {
+        for (String s : List.of("VOD.L", "BTC-USD", "EURUSD=X", "", "msft", "petr4.sa", ".SA", "PETR4.SAO", "^FTSE", "^N225", "^GDAXI")) {
             assertEquals(TradingCalendar.WEEKDAYS, TradingCalendar.forSymbol(s), s);
         }
         assertEquals(List.of("us-equities", "b3", "weekdays"),
