@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +17,9 @@ import java.util.regex.Pattern;
  * Day, Juneteenth from 2022, Independence Day, Labor Day, Thanksgiving, Christmas, each moved as the exchanges move
  * it when it falls on a weekend, and the unscheduled closures since 2001 as history), and weekdays only for every
  * other symbol (other exchanges' holidays are not known here). A future unscheduled closure (a national day of
- * mourning, a storm) is not known either.
+ * mourning, a storm) is not known either. The US holidays of a year from {@value #FIRST_CACHED_YEAR} to
+ * {@value #LAST_CACHED_YEAR} are worked out once, on its first use, and kept as a bit per day of the year (the service
+ * asks for the trading days after a request's last date on every dated forecast); other years apply the rules each time.
  */
 public final class TradingCalendar {
 
@@ -33,6 +36,14 @@ public final class TradingCalendar {
             LocalDate.of(2001, 9, 11), LocalDate.of(2001, 9, 12), LocalDate.of(2001, 9, 13), LocalDate.of(2001, 9, 14),
             LocalDate.of(2004, 6, 11), LocalDate.of(2007, 1, 2), LocalDate.of(2012, 10, 29), LocalDate.of(2012, 10, 30),
             LocalDate.of(2018, 12, 5), LocalDate.of(2025, 1, 9));
+
+    /** The first and last year whose US holidays are kept once worked out. */
+    static final int FIRST_CACHED_YEAR = 1800;
+    static final int LAST_CACHED_YEAR = 2299;
+
+    /** Per cached year, bit {@code dayOfYear - 1} set on a US holiday or closure; null until the year is first asked. */
+    private static final AtomicReferenceArray<long[]> US_HOLIDAYS =
+            new AtomicReferenceArray<>(LAST_CACHED_YEAR - FIRST_CACHED_YEAR + 1);
 
     private final String name;
     private final boolean us;
@@ -76,6 +87,33 @@ public final class TradingCalendar {
         return !us || !usHoliday(day);
     }
 
+    /** Whether {@code day} is a US holiday or closure: from the year's cached bits, or the rules outside the cached years. */
+    static boolean usHoliday(LocalDate day) {
+        int year = day.getYear();
+        if (year < FIRST_CACHED_YEAR || year > LAST_CACHED_YEAR) {
+            return usHolidayByRules(day);
+        }
+        long[] bits = US_HOLIDAYS.get(year - FIRST_CACHED_YEAR);
+        if (bits == null) {
+            bits = usHolidayBits(year);
+            US_HOLIDAYS.compareAndSet(year - FIRST_CACHED_YEAR, null, bits); // a racing thread computed the same bits
+        }
+        int i = day.getDayOfYear() - 1;
+        return (bits[i >>> 6] & (1L << i)) != 0;
+    }
+
+    /** The rules applied to every day of {@code year}: bit {@code dayOfYear - 1} set on a holiday or closure. */
+    private static long[] usHolidayBits(int year) {
+        long[] bits = new long[6]; // 366 days
+        for (LocalDate d = LocalDate.of(year, 1, 1); d.getYear() == year; d = d.plusDays(1)) {
+            if (usHolidayByRules(d)) {
+                int i = d.getDayOfYear() - 1;
+                bits[i >>> 6] |= 1L << i;
+            }
+        }
+        return bits;
+    }
+
     /**
      * The next {@code count} trading days after {@code last}.
      *
@@ -95,7 +133,8 @@ public final class TradingCalendar {
         return out;
     }
 
-    private static boolean usHoliday(LocalDate day) {
+    /** The holiday rules and the unscheduled closures themselves (what the per-year bits are made from). */
+    static boolean usHolidayByRules(LocalDate day) {
         if (US_UNSCHEDULED.contains(day)) {
             return true;
         }

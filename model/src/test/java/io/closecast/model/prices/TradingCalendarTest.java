@@ -70,4 +70,29 @@ class TradingCalendarTest {
             assertEquals(TradingCalendar.WEEKDAYS, TradingCalendar.forSymbol(s), s);
         }
     }
+
+    /**
+     * The per-year cached holidays are the rules' own: every day from 1990 to 2100 (and days in years outside the
+     * cache, which the rules answer directly) is a holiday of the cache exactly when the rules say so, and a US trading
+     * day exactly when it is a weekday that is not one.
+     */
+    @Test
+    void theCachedHolidaysEqualTheRulesEveryDayFrom1990To2100() {
+        List<String> wrong = new ArrayList<>();
+        int holidays = 0;
+        for (LocalDate d = LocalDate.of(1990, 1, 1); d.getYear() <= 2100; d = d.plusDays(1)) {
+            boolean rules = TradingCalendar.usHolidayByRules(d);
+            boolean weekday = d.getDayOfWeek() != DayOfWeek.SATURDAY && d.getDayOfWeek() != DayOfWeek.SUNDAY;
+            holidays += rules ? 1 : 0;
+            if (TradingCalendar.usHoliday(d) != rules || TradingCalendar.US.isTradingDay(d) != (weekday && !rules)) {
+                wrong.add(d + (rules ? " a holiday by the rules" : " no holiday by the rules"));
+            }
+        }
+        assertEquals(List.of(), wrong.subList(0, Math.min(20, wrong.size())), wrong.size() + " days differ, first 20");
+        assertTrue(holidays > 111 * 9, "about 9-10 holidays a year: " + holidays);
+        for (LocalDate d : List.of(LocalDate.of(1799, 12, 25), LocalDate.of(2300, 7, 4), LocalDate.of(2300, 7, 5),
+                LocalDate.of(TradingCalendar.LAST_CACHED_YEAR, 12, 25), LocalDate.of(TradingCalendar.FIRST_CACHED_YEAR, 1, 1))) {
+            assertEquals(TradingCalendar.usHolidayByRules(d), TradingCalendar.usHoliday(d), d.toString());
+        }
+    }
 }
