@@ -29,9 +29,16 @@
 #   closecast serves here; a second one only competes for the same 2 cores and starves its own connections.
 #
 # Writes bench/serving/results/latest.md (and results/run-TIMESTAMP/ with the raw wrk output) and prints it.
+#
+#   bench/serving/run.sh --forecast-log-on-off [log-on-off.sh options]
+# the forecast log's mode: closecast with the log on and off, two processes, no peers (log-on-off.sh; see README.md).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+if [ "${1:-}" = --forecast-log-on-off ]; then
+  shift
+  exec "$here/log-on-off.sh" "$@"
+fi
 
 closecast_url="" closecast_cmd="" closecast_path="/v1/predict" closecast_headers="" closecast_variants=() closecast_builds=()
 pyfunc_model="" closecast_env="" build_envs=()

@@ -17,9 +17,9 @@ import java.util.Locale;
 /**
  * The cost of the forecast log on the request path (issue 26: throughput with logging at least 0.95 of without at 16
  * connections), run by {@code bench/serving-bench.sh --log} (not a test): two services in this JVM, the
- * {@link ServingBench} model (~0.1 ms per forecast), one with the forecast log on (the embedded H2 store in a fresh
+ * {@link ServingBench#loggedSource()} model (~0.1 ms per forecast, MSFT, two interval levels), one with the forecast log on (the embedded H2 store in a fresh
  * directory), one with it off ({@code track.enabled: false}); every request is a dated {@code POST /v1/predict}
- * (horizon 5, two interval levels when the model has them), so every answer of the first is logged. Rounds alternate
+ * (horizon 5, two interval levels), so every answer of the first is logged. Rounds alternate
  * which service goes first; per round the ratio of throughputs on/off, then the median ratio. At the end the log must
  * have written every forecast it was offered (none lost), or the comparison is void. With a fourth argument
  * {@code store-down} the logging service's store is a PostgreSQL URL nobody listens on, with a queue that holds the whole
@@ -38,25 +38,18 @@ public final class ForecastLogBench {
         int connections = args.length > 2 ? Integer.parseInt(args[2]) : 16;
         Path dir = Files.createTempDirectory("closecast-log-bench");
         boolean storeDown = args.length > 3 && args[3].equals("store-down");
-        ServingConfig.Builder onBuilder = config().trackEnabled(true).trackDir(dir).trackPricesDir(dir);
-        if (storeDown) {
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-                onBuilder.trackUrl("jdbc:postgresql://127.0.0.1:" + s.getLocalPort() + "/none?connectTimeout=1")
-                        .trackQueueCapacity(5_000_000);
-            }
-        }
-        ServingConfig on = onBuilder.build();
-        ServingConfig off = config().trackEnabled(false).build();
+        ServingConfig on = config(storeDown ? "store-down" : "on", dir).build();
+        ServingConfig off = config("off", dir).build();
         String body = datedBody();
-        try (RunningService logged = Main.start(on, ServingBench.source());
-             RunningService unlogged = Main.start(off, ServingBench.source())) {
+        try (RunningService logged = Main.start(on, ServingBench.loggedSource());
+             RunningService unlogged = Main.start(off, ServingBench.loggedSource())) {
             while (!logged.models().ready() || !unlogged.models().ready()) {
                 Thread.sleep(20);
             }
             HttpRequest toLogged = predict(logged, body);
             HttpRequest toUnlogged = predict(unlogged, body);
             System.out.printf(Locale.ROOT, "closecast forecast log on vs off: %d connections, %d rounds x %d s per service "
-                    + "(order alternating), dated POST /v1/predict, horizon 5, model ~0.1 ms/forecast, %d cores (shared), "
+                    + "(order alternating), dated POST /v1/predict, horizon 5, MSFT model ~0.1 ms/forecast with 2 interval levels, %d cores (shared), "
                     + "Java %s, log in %s%n", connections, rounds, seconds, Runtime.getRuntime().availableProcessors(),
                     Runtime.version(), storeDown ? "a store that is down (the request path alone)" : dir);
             ServingBench.run(toLogged, connections, 2, logged, "/v1/predict"); // warm-up, both
@@ -108,9 +101,26 @@ public final class ForecastLogBench {
         }
     }
 
-    private static ServingConfig.Builder config() {
-        return ServingConfig.builder().host("127.0.0.1").port(0).modelName("closecast-bench")
+    /**
+     * The bench service's config: {@code on} (the embedded H2 store under {@code dir}), {@code off}, or
+     * {@code store-down} (a PostgreSQL URL nobody listens on, a queue of 5,000,000 that holds a whole run).
+     */
+    static ServingConfig.Builder config(String log, Path dir) throws java.io.IOException {
+        ServingConfig.Builder b = ServingConfig.builder().host("127.0.0.1").port(0).modelName("closecast-bench")
                 .pollInterval(Duration.ofMinutes(10)).apiKeys(List.of("bench-key"));
+        switch (log) {
+            case "off" -> b.trackEnabled(false);
+            case "on" -> b.trackEnabled(true).trackDir(dir).trackPricesDir(dir);
+            case "store-down" -> {
+                try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                    b.trackEnabled(true).trackDir(dir).trackPricesDir(dir)
+                            .trackUrl("jdbc:postgresql://127.0.0.1:" + s.getLocalPort() + "/none?connectTimeout=1")
+                            .trackQueueCapacity(5_000_000);
+                }
+            }
+            default -> throw new IllegalArgumentException("log: expected on, off or store-down, found " + log);
+        }
+        return b;
     }
 
     private static HttpRequest predict(RunningService service, String body) {
@@ -120,7 +130,7 @@ public final class ForecastLogBench {
     }
 
     /** The bench window with consecutive weekdays ending 2024-10-25 as its dates: a dated forecast, logged. */
-    private static String datedBody() {
+    static String datedBody() {
         StringBuilder closes = new StringBuilder("{\"closes\":[");
         List<String> dates = new ArrayList<>();
         LocalDate d = LocalDate.of(2024, 10, 25);

@@ -36,7 +36,7 @@ public final class ServingBench {
     }
 
     /** A forecaster that costs about {@code spinNanos} of CPU per call, like a small LSTM on the pure-Java path. */
-    static final class SpinForecaster implements Forecaster {
+    static class SpinForecaster implements Forecaster {
         private final ModelInfo info;
         private final long spinNanos;
 
@@ -112,6 +112,55 @@ public final class ServingBench {
             System.out.printf(Locale.ROOT, "target p50 < 1 ms: %s (%.3f ms); target p99 < 5 ms: %s (%.3f ms)%n",
                     pm[0] < 1 ? "met" : "NOT met", pm[0], pm[1] < 5 ? "met" : "NOT met", pm[1]);
         }
+    }
+
+    /**
+     * The forecast log benches' model: a {@link SpinForecaster} of ~0.1 ms as {@link #source()}'s, but trained on
+     * {@code MSFT} (so its dated answers count US trading days: holidays, Good Friday) and calibrated at two levels
+     * (80 % and 95 %, bounds +-2 % and +-5 %), as a served msft.yaml model is: each logged forecast has 5 steps of 2
+     * bounds.
+     */
+    static ModelSource loggedSource() {
+        return new ModelSource() {
+            @Override
+            public String name() {
+                return "closecast-bench";
+            }
+
+            @Override
+            public java.util.Optional<VersionRef> resolve() {
+                return java.util.Optional.of(VersionRef.create("closecast-bench", "1", "run-bench"));
+            }
+
+            @Override
+            public Forecaster load(VersionRef ref) {
+                ModelInfo info = new ModelInfo(ref.name(), ref.version(), ref.runId(), "production",
+                        LocalDate.of(2010, 1, 4), LocalDate.of(2022, 12, 30), WINDOW, 5, List.of("Close"), Map.of(),
+                        Instant.now(), "MSFT");
+                return new SpinForecaster(info, 100_000) {
+                    @Override
+                    public io.closecast.model.bundle.ForecastModel.Forecast forecastWithIntervals(double[] window, int horizon) {
+                        double[] p = forecast(window, horizon);
+                        List<io.closecast.model.intervals.ForecastInterval> levels = new ArrayList<>();
+                        for (double[] lw : new double[][] {{0.8, 0.02}, {0.95, 0.05}}) {
+                            double[] lower = new double[horizon];
+                            double[] upper = new double[horizon];
+                            for (int i = 0; i < horizon; i++) {
+                                lower[i] = p[i] * (1 - lw[1]);
+                                upper[i] = p[i] * (1 + lw[1]);
+                            }
+                            levels.add(new io.closecast.model.intervals.ForecastInterval(lw[0], lower, upper));
+                        }
+                        return new io.closecast.model.bundle.ForecastModel.Forecast(p, levels, "bench");
+                    }
+                };
+            }
+
+            @Override
+            public String describe() {
+                return "in-process bench model for MSFT (~0.1 ms per forecast, intervals at 80 and 95 %)";
+            }
+        };
     }
 
     /** The bench model as a source: one version, a {@link SpinForecaster} of ~0.1 ms, window 60, horizon 5. */

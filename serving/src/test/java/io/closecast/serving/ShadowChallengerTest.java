@@ -223,4 +223,73 @@ class ShadowChallengerTest {
             assertEquals(4, record.at("/log/forecasts").asInt(), "two steps of two versions: " + record);
         }
     }
+
+    /**
+     * The challenger runs off the request thread: while a challenger's forward pass hangs, production keeps answering
+     * (on one keep-alive connection too, which waited for the shadow run when it ran on the request's thread); the run
+     * is on a shadow thread, and once it is let go the challenger's forecasts are logged (a flush waits for them).
+     */
+    @Test
+    void aHangingChallengerHoldsNoRequestBack() throws Exception {
+        List<PriceBar> bars = bars(WINDOW);
+        TrackRecordIT.TestClock clock = new TrackRecordIT.TestClock();
+        clock.setDay(bars.getLast().date());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(); // not the load's check
+        TestModelSource hanging = new TestModelSource(MODEL, 3, 10, "2") {
+            @Override
+            public String alias() {
+                return "challenger";
+            }
+
+            @Override
+            public io.closecast.serving.models.Forecaster load(io.closecast.serving.models.VersionRef ref) {
+                return new DriftForecaster(DriftForecaster.info(ref.name(), ref.version(), 3, 10)) {
+                    @Override
+                    public io.closecast.model.bundle.ForecastModel.Forecast forecastWithIntervals(double[] w, int h) {
+                        if (!armed.get()) {
+                            return super.forecastWithIntervals(w, h);
+                        }
+                        threads.add(Thread.currentThread().getName());
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return super.forecastWithIntervals(w, h);
+                    }
+                };
+            }
+        };
+        try (RunningService service = Main.start(config(), List.of(new TestModelSource(MODEL, WINDOW, 10, "1")),
+                Map.of(MODEL, hanging), clock)) {
+            TestClient.await("ready", Duration.ofSeconds(20), service.models()::ready);
+            TestClient.await("challenger serving", Duration.ofSeconds(20),
+                    () -> service.fleet().shadow(MODEL).orElseThrow().status().ready());
+            armed.set(true);
+            StringBuilder body = new StringBuilder("{\"closes\":[");
+            StringBuilder dates = new StringBuilder("],\"dates\":[");
+            for (int i = 0; i < WINDOW; i++) {
+                body.append(i > 0 ? "," : "").append(bars.get(i).close());
+                dates.append(i > 0 ? "," : "").append('"').append(bars.get(i).date()).append('"');
+            }
+            String request = body.append(dates).append("],\"horizon\":1}").toString();
+            TestClient http = new TestClient(service.port());
+            long start = System.nanoTime();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, http.post("/v1/predict", "application/json", request).statusCode());
+            }
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "answered while the challenger hangs");
+            TestClient.await("the challenger running", Duration.ofSeconds(10), () -> !threads.isEmpty());
+            assertEquals(java.util.Set.of("closecast-shadow-1"), threads, "the challenger runs on the shadow thread");
+            Tracker tracker = service.tracker().orElseThrow();
+            assertFalse(tracker.flush(Duration.ofMillis(200)), "a flush waits for the challenger's runs");
+            release.countDown();
+            assertTrue(tracker.flush(Duration.ofSeconds(10)));
+            JsonNode record = TestClient.json(http.get("/v1/models/" + MODEL + "/track-record"));
+            assertEquals(6, record.at("/log/requests").asInt(), "three requests, each logged for both: " + record);
+            assertEquals(0, tracker.shadowDropped());
+        }
+    }
 }

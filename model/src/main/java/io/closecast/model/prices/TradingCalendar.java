@@ -28,16 +28,17 @@ import java.util.regex.Pattern;
  *       year, are in {@code B3Holidays}.</li>
  *   <li>{@code weekdays} for every other symbol: Monday to Friday, its exchange's holidays are not known here.</li>
  * </ul>
- * A future unscheduled closure (a national day of mourning, a storm) is not known.
+ * A future unscheduled closure (a national day of mourning, a storm) is not known. A year's holidays are worked out
+ * once, on its first use ({@code HolidayCache}).
  */
 public final class TradingCalendar {
 
     /** Monday to Friday. */
     public static final TradingCalendar WEEKDAYS = new TradingCalendar("weekdays", day -> false);
     /** NYSE / Nasdaq. */
-    public static final TradingCalendar US = new TradingCalendar("us-equities", TradingCalendar::usHoliday);
+    public static final TradingCalendar US = new TradingCalendar("us-equities", new HolidayCache(TradingCalendar::usHolidayByRules));
     /** B3 (Brasil, Bolsa, Balcao), Sao Paulo. */
-    public static final TradingCalendar B3 = new TradingCalendar("b3", B3Holidays::isHoliday);
+    public static final TradingCalendar B3 = new TradingCalendar("b3", new HolidayCache(B3Holidays::isHoliday));
 
     /** Yahoo's spelling of a US listing: letters (an index's ^), an optional share class (BRK-B); no exchange suffix. */
     private static final Pattern US_SYMBOL = Pattern.compile("\\^?[A-Z][A-Z0-9]{0,5}(-[A-Z])?");
@@ -129,7 +130,8 @@ public final class TradingCalendar {
         return out;
     }
 
-    private static boolean usHoliday(LocalDate day) {
+    /** The holiday rules and the unscheduled closures themselves (what the per-year bits are made from). */
+    static boolean usHolidayByRules(LocalDate day) {
         if (US_UNSCHEDULED.contains(day)) {
             return true;
         }

@@ -210,4 +210,37 @@ class TradingCalendarTest {
         assertEquals(List.of("us-equities", "b3", "weekdays"),
                 List.of(TradingCalendar.US.name(), TradingCalendar.B3.name(), TradingCalendar.WEEKDAYS.name()));
     }
+
+    /**
+     * The per-year cached holidays are the rules' own, for both calendars with rules: every day from 1990 to 2100 (and
+     * days in years outside the cache, which the rules answer directly) is a holiday of the cache exactly when the
+     * rules say so, and a trading day exactly when it is a weekday that is not one.
+     */
+    @Test
+    void theCachedHolidaysEqualTheRulesEveryDayFrom1990To2100() {
+        assertCacheEqualsRules(TradingCalendar.US, TradingCalendar::usHolidayByRules, 9);
+        assertCacheEqualsRules(TradingCalendar.B3, B3Holidays::isHoliday, 9);
+    }
+
+    private static void assertCacheEqualsRules(TradingCalendar calendar, java.util.function.Predicate<LocalDate> rules,
+                                               int perYear) {
+        HolidayCache cache = new HolidayCache(rules);
+        List<String> wrong = new ArrayList<>();
+        int holidays = 0;
+        for (LocalDate d = LocalDate.of(1990, 1, 1); d.getYear() <= 2100; d = d.plusDays(1)) {
+            boolean byRules = rules.test(d);
+            boolean weekday = d.getDayOfWeek() != DayOfWeek.SATURDAY && d.getDayOfWeek() != DayOfWeek.SUNDAY;
+            holidays += byRules && weekday ? 1 : 0;
+            if (cache.test(d) != byRules || calendar.isTradingDay(d) != (weekday && !byRules)) {
+                wrong.add(calendar.name() + " " + d + (byRules ? " a holiday by the rules" : " no holiday by the rules"));
+            }
+        }
+        assertEquals(List.of(), wrong.subList(0, Math.min(20, wrong.size())), wrong.size() + " days differ, first 20");
+        assertTrue(holidays > 111 * perYear, calendar.name() + ": about " + perYear + " or more weekday holidays a year: "
+                + holidays);
+        for (LocalDate d : List.of(LocalDate.of(1799, 12, 25), LocalDate.of(2300, 7, 4), LocalDate.of(2300, 7, 5),
+                LocalDate.of(HolidayCache.LAST_CACHED_YEAR, 12, 25), LocalDate.of(HolidayCache.FIRST_CACHED_YEAR, 1, 1))) {
+            assertEquals(rules.test(d), cache.test(d), calendar.name() + " " + d);
+        }
+    }
 }

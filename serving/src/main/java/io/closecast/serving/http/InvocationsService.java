@@ -140,7 +140,7 @@ public final class InvocationsService implements HttpService {
         String id = PredictService.log(tracker, info, Optional.of(d.lastDay()), d.horizon(), d.forecast(),
                 Inputs.naive(d.prices(), d.horizon()));
         res.header(Responses.REQUEST_ID, id);
-        return () -> ShadowRun.after(models, tracker, info, d.prices(), d.horizon(), Optional.of(d.lastDay()), id);
+        return () -> ShadowRun.submit(models, tracker, info, d.prices(), d.horizon(), Optional.of(d.lastDay()), id);
     }
 
     /** What {@code params} asks for. */

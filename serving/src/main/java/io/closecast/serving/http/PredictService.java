@@ -112,11 +112,12 @@ public final class PredictService implements HttpService {
                 .append(",\"predictions\":");
         JsonText.numbers(sb, predictions);
         double[] naive = Inputs.naive(window, horizon);
-        String requestId = log(tracker, info, lastDate, horizon, forecast, naive);
-        if (lastDate.isPresent()) {
+        TradingCalendar calendar = lastDate.isPresent() ? TradingCalendar.forSymbol(info.symbol()) : TradingCalendar.WEEKDAYS;
+        Optional<List<LocalDate>> targets = lastDate.map(d -> calendar.next(d, horizon)); // the answer's and the log's
+        String requestId = log(tracker, info, lastDate, targets, forecast, naive);
+        if (targets.isPresent()) {
             sb.append(",\"dates\":[");
-            TradingCalendar calendar = TradingCalendar.forSymbol(info.symbol());
-            List<LocalDate> next = calendar.next(lastDate.get(), horizon);
+            List<LocalDate> next = targets.get();
             for (int i = 0; i < next.size(); i++) {
                 if (i > 0) {
                     sb.append(',');
@@ -136,7 +137,7 @@ public final class PredictService implements HttpService {
         res.header(Responses.MODEL_VERSION, info.version());
         res.header(Responses.CLOSES_USED, Integer.toString(window.length));
         Responses.json(res, 200, sb);
-        ShadowRun.after(models, tracker, info, window, horizon, lastDate, requestId); // after the answer is sent
+        ShadowRun.submit(models, tracker, info, window, horizon, lastDate, requestId); // after the answer, off this thread
     }
 
     /**
@@ -145,11 +146,18 @@ public final class PredictService implements HttpService {
      */
     static String log(Optional<Tracker> tracker, ModelInfo info, Optional<LocalDate> lastDate, int horizon,
                       ForecastModel.Forecast forecast, double[] naive) {
+        return log(tracker, info, lastDate,
+                lastDate.map(d -> TradingCalendar.forSymbol(info.symbol()).next(d, horizon)), forecast, naive);
+    }
+
+    /** As {@link #log(Optional, ModelInfo, Optional, int, ForecastModel.Forecast, double[])} with the target days known. */
+    static String log(Optional<Tracker> tracker, ModelInfo info, Optional<LocalDate> lastDate,
+                      Optional<List<LocalDate>> targets, ForecastModel.Forecast forecast, double[] naive) {
         String requestId = java.util.UUID.randomUUID().toString();
         if (tracker.isPresent()) {
             if (lastDate.isPresent()) {
-                List<LocalDate> targets = TradingCalendar.forSymbol(info.symbol()).next(lastDate.get(), horizon);
-                tracker.get().dated(info, requestId, lastDate.get(), targets, forecast.prices(), forecast.intervals(), naive);
+                tracker.get().dated(info, requestId, lastDate.get(), targets.orElseThrow(), forecast.prices(),
+                        forecast.intervals(), naive);
             } else {
                 tracker.get().undated(info.name());
             }

@@ -18,12 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The challenger in shadow ({@code models[].shadow-alias}): after the production answer is sent, the challenger's
- * serving version forecasts the same dated request (the latest closes of the same window, the same horizon) and its
- * forecast goes to the forecast log under its own version and alias, with the request id
- * {@code ID~ALIAS} ({@code ID} the answered request's). A challenger that is missing, still loading, needs a longer
- * window or shorter horizon than the request gives, or fails, logs nothing and never changes the answer (it was
- * sent already).
+ * The challenger in shadow ({@code models[].shadow-alias}): after the production answer is sent, on one of the
+ * forecast log's shadow threads ({@link #submit}: never the request's), the challenger's serving version forecasts the
+ * same dated request (the latest closes of the same window, the same horizon) and its forecast goes to the forecast log
+ * under its own version and alias, with the request id {@code ID~ALIAS} ({@code ID} the answered request's). A
+ * challenger that is missing, still loading, needs a longer window or shorter horizon than the request gives, or
+ * fails, logs nothing and never changes the answer (it was sent already).
  */
 final class ShadowRun {
 
@@ -42,6 +42,19 @@ final class ShadowRun {
     static String requestId(String requestId, String alias) {
         String id = requestId + "~" + alias;
         return id.length() <= MAX_ID ? id : id.substring(0, MAX_ID);
+    }
+
+    /**
+     * Hands the challenger's run on this request to the forecast log's shadow threads ({@link Tracker#inShadow}),
+     * when {@code info}'s model has a challenger and the request is dated; never blocks the request thread (a full
+     * shadow queue drops the run, counted).
+     */
+    static void submit(ModelFleet fleet, Optional<Tracker> tracker, ModelInfo info, double[] window, int horizon,
+                       Optional<LocalDate> lastDate, String requestId) {
+        if (tracker.isEmpty() || lastDate.isEmpty() || fleet.shadow(info.name()).isEmpty()) {
+            return;
+        }
+        tracker.get().inShadow(info.name(), () -> after(fleet, tracker, info, window, horizon, lastDate, requestId));
     }
 
     /** Runs and logs the challenger of {@code info}'s model on the same request, if it has one that can. */

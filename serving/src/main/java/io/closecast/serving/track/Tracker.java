@@ -59,6 +59,7 @@ public final class Tracker implements AutoCloseable {
     private final Map<String, String> feedErrors = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final TrackGauges gauges;
+    private final ShadowRuns shadowRuns;
     private final Set<String> models = ConcurrentHashMap.newKeySet();
     private volatile java.util.function.BiConsumer<String, List<Score>> onScored;
 
@@ -74,6 +75,7 @@ public final class Tracker implements AutoCloseable {
         this.refusedCounter = registry.getOrCreate(Counter.builder("closecast_realised_closes_refused")
                 .description("Price bars the feed refused (data checks, future dates, non-trading days)"));
         this.gauges = new TrackGauges(registry);
+        this.shadowRuns = new ShadowRuns(ShadowRuns.THREADS, ShadowRuns.CAPACITY, registry);
         java.util.concurrent.ScheduledThreadPoolExecutor refresher = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
                 r -> Thread.ofPlatform().daemon().name("closecast-track-refresh").unstarted(r));
         refresher.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // the next tick is not waited for at close
@@ -99,20 +101,36 @@ public final class Tracker implements AutoCloseable {
     /** As {@link #dated(ModelInfo, String, LocalDate, List, double[], List, double[])}, logged under {@code alias}. */
     public void dated(ModelInfo info, String alias, String requestId, LocalDate asOf, List<LocalDate> targets,
                       double[] points, List<ForecastInterval> intervals, double[] naive) {
-        List<LoggedForecast.Step> steps = new ArrayList<>(points.length);
+        // immutable lists built once (the records' List.copyOf keeps them); the bounds read per step, not copied out
+        LoggedForecast.Step[] steps = new LoggedForecast.Step[points.length];
+        int levels = intervals.size();
         for (int i = 0; i < points.length; i++) {
-            List<LoggedForecast.Bound> bounds = new ArrayList<>(intervals.size());
-            for (ForecastInterval interval : intervals) {
-                bounds.add(new LoggedForecast.Bound(interval.level(), interval.lower()[i], interval.upper()[i]));
+            LoggedForecast.Bound[] bounds = new LoggedForecast.Bound[levels];
+            for (int k = 0; k < levels; k++) {
+                ForecastInterval interval = intervals.get(k);
+                bounds[k] = new LoggedForecast.Bound(interval.level(), interval.lower(i), interval.upper(i));
             }
-            steps.add(new LoggedForecast.Step(i + 1, targets.get(i), points[i], naive[i], bounds));
+            steps[i] = new LoggedForecast.Step(i + 1, targets.get(i), points[i], naive[i], List.of(bounds));
         }
         if (!info.symbol().isEmpty()) {
             symbols.add(info.symbol());
         }
         models.add(info.name());
         log.submit(new LoggedForecast(requestId, clock.instant(), info.name(), info.version(), alias, info.symbol(),
-                asOf, steps));
+                asOf, List.of(steps)));
+    }
+
+    /**
+     * Runs {@code run} (the challenger of {@code model} on one answered request, which logs its forecast) off the
+     * request thread ({@link ShadowRuns}); false, counted as dropped, when the shadow queue is full. Never blocks.
+     */
+    public boolean inShadow(String model, Runnable run) {
+        return shadowRuns.submit(model, run);
+    }
+
+    /** Challenger runs in shadow dropped since start (their queue was full). */
+    public long shadowDropped() {
+        return shadowRuns.dropped();
     }
 
     /** Counts one undated forecast of {@code model} (not logged: it has no target day to score). */
@@ -295,9 +313,13 @@ public final class Tracker implements AutoCloseable {
         return store.get().forecasts(model, from, to, after, limit);
     }
 
-    /** Waits until everything logged so far is written, at most {@code timeout}. */
+    /**
+     * Waits until everything logged so far is written, at most {@code timeout}: first the challenger runs in shadow
+     * handed over so far (they log too), then the log.
+     */
     public boolean flush(Duration timeout) {
-        return log.flush(timeout);
+        long end = System.nanoTime() + timeout.toNanos();
+        return shadowRuns.awaitIdle(timeout) && log.flush(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
     }
 
     public Status status() {
@@ -305,7 +327,7 @@ public final class Tracker implements AutoCloseable {
                 feed.name());
     }
 
-    /** Stops the refresh loop, writes what is queued (the log's drain), closes the store. */
+    /** Stops the refresh loop, runs the queued challenger runs, writes what is queued (the log's drain), closes the store. */
     @Override
     public void close() {
         scheduler.shutdown(); // no interrupt: H2 closes its file when a thread in it is interrupted
@@ -314,6 +336,7 @@ public final class Tracker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        shadowRuns.close(); // the challengers' runs still queued log their forecasts before the log drains
         log.close();
         store.close();
     }
