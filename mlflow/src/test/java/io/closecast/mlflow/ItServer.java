@@ -59,12 +59,35 @@ public final class ItServer {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** Servers that answered once in this JVM: not probed again. */
+    private static final java.util.Set<String> ANSWERED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Whether the MLflow server at {@code uri} answers {@code /health}, probed for up to a minute: on a loaded machine
+     * a server idle since it started can take longer than one probe's timeout to answer the first request.
+     */
     private static boolean answers(String uri) {
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build()) {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(uri.replaceAll("/+$", "")
-                    + "/health")).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200;
-        } catch (Exception e) {
+        if (ANSWERED.contains(uri)) {
+            return true;
+        }
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            do {
+                try {
+                    HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(uri.replaceAll("/+$", "")
+                            + "/health")).timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() == 200) {
+                        ANSWERED.add(uri);
+                        return true;
+                    }
+                } catch (java.io.IOException e) {
+                    // refused, reset or timed out: probe again until the minute is up
+                }
+                Thread.sleep(1000);
+            } while (System.nanoTime() < end);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
     }
