@@ -1,5 +1,6 @@
 package io.closecast.pipeline;
 
+import io.closecast.model.DebianPackages;
 import io.closecast.pipeline.registry.Gate;
 import io.closecast.pipeline.retrain.AlertReceiver;
 import io.closecast.pipeline.retrain.Retrainer;
@@ -73,7 +74,7 @@ class AlertLoopIT {
     void aFiringRuleRetrainsOnceThroughAlertmanagerAndTheVerdictLandsOnTheVersion() throws Exception {
         Path prometheus = Path.of("/usr/bin/prometheus");
         Path alertmanager = Path.of("/usr/bin/prometheus-alertmanager");
-        DebianTools.ensure("AlertLoopIT", List.of(prometheus, alertmanager), "prometheus", "prometheus-alertmanager");
+        DebianPackages.ensure("AlertLoopIT", List.of(prometheus, alertmanager), "prometheus", "prometheus-alertmanager");
 
         String model = ItServers.unique("closecast-it-alert");
         Path config = CliProcess.config("tiny-train.yaml", ItServers.unique("closecast-it-alert"));

@@ -1,5 +1,6 @@
 package io.closecast.serving;
 
+import io.closecast.model.DebianPackages;
 import io.closecast.serving.config.ServingConfig;
 import io.closecast.serving.http.RoutesTest;
 import io.closecast.serving.monitoring.ServingMetrics;

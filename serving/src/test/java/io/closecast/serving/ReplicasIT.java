@@ -1,5 +1,6 @@
 package io.closecast.serving;
 
+import io.closecast.model.DebianPackages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

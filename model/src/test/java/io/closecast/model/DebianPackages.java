@@ -1,4 +1,4 @@
-package io.closecast.serving;
+package io.closecast.model;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Makes sure Debian packages a test needs are installed: installs them with apt-get when an executable is missing
- * and the test runs as root; otherwise fails with the command to run. Never skips.
+ * and the test runs as root; otherwise fails with the command to run. Never skips. Shared test support: serving's
+ * and pipeline's ITs use it through the model module's test jar.
  */
-final class DebianPackages {
+public final class DebianPackages {
 
     private DebianPackages() {
     }
@@ -22,7 +23,7 @@ final class DebianPackages {
      * @param executables the files that must exist afterwards
      * @param packages    the Debian packages that provide them
      */
-    static void ensure(String what, List<Path> executables, String... packages) {
+    public static void ensure(String what, List<Path> executables, String... packages) {
         if (executables.stream().allMatch(Files::isExecutable)) {
             return;
         }
