@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The forecast log on a real PostgreSQL (Debian's, started by {@code scripts/lib/postgres.sh} on 127.0.0.1, as the
- * pipeline's PostgresMlflowIT does): the schema migrates, the log, first-close-wins and score-once hold there too, and
+ * pipeline's PostgresMlflowIT does): the schema migrates (a version 4 log with data to version 5 too), the log,
+ * first-close-wins and score-once hold there too, and
  * a PostgreSQL stopped under the log costs no forecast that fits the queue, is reported, and the log catches up when
  * it is back. Port: {@code -Dclosecast.it.postgres.track-port} (default 55433).
  */
@@ -103,8 +104,17 @@ class PostgresTrackStoreIT {
             assertEquals(0, log.status().lost());
             assertEquals(sent.size(), log.status().written());
             assertEquals(Integer.toString(sent.size()), postgres(60, "psql", "-tAc",
-                    "SELECT COUNT(*) FROM forecast_request WHERE request_id LIKE 'down-%'"));
+                    "SELECT COUNT(*) FROM logged_request WHERE request_id LIKE 'down-%'"));
             log.close();
+        }
+    }
+
+    @Test
+    void aVersion4LogMigratesOnPostgres() throws Exception {
+        postgres(60, "psql", "-c", "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public AUTHORIZATION mlflow;");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url("mlflow"), "mlflow", password())) {
+            LogRepackTest.writeV4(c);
+            LogRepackTest.readsBack(PostgresTrackStoreIT::open, c);
         }
     }
 
