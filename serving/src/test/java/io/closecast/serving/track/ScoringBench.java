@@ -81,19 +81,19 @@ public final class ScoringBench {
         int scored;
         try (JdbcTrackStore store = JdbcTrackStore.open(url, user, password)) {
             scored = store.score(); // the store's pass alone, then the tracker's (the track record read after it)
-        }
-        double storeWall = (System.nanoTime() - t1) / 1e9;
-        try (Tracker tracker = Tracker.start(settings, () -> JdbcTrackStore.open(url, user, password),
-                Metrics.createMeterRegistry(MetricsConfig.create()), Clock.systemUTC())) {
-            long t2 = System.nanoTime();
-            scored += tracker.score(); // nothing left: the spans are read once by this new store, then the track record
-            double wall = storeWall + (System.nanoTime() - t2) / 1e9;
-            double cpu = (threads.getCurrentThreadCpuTime() - cpu1) / 1e9;
-            long t3 = System.nanoTime();
-            int again = tracker.score();
-            System.out.printf("scored %d forecasts in %.1f s (%.1f s CPU of the scoring thread; the store's pass %.1f s, "
-                    + "then the tracker's first pass and track record %.1f s); a second pass scored %d in %.1f s%n", scored,
-                    wall, cpu, storeWall, wall - storeWall, again, (System.nanoTime() - t3) / 1e9);
+            double storeWall = (System.nanoTime() - t1) / 1e9;
+            try (Tracker tracker = Tracker.start(settings, () -> JdbcTrackStore.open(url, user, password),
+                    Metrics.createMeterRegistry(MetricsConfig.create()), Clock.systemUTC())) {
+                long t2 = System.nanoTime();
+                scored += tracker.score(); // nothing left: the spans are read once by this new store, then the track record
+                double wall = storeWall + (System.nanoTime() - t2) / 1e9;
+                double cpu = (threads.getCurrentThreadCpuTime() - cpu1) / 1e9;
+                long t3 = System.nanoTime();
+                int again = tracker.score();
+                System.out.printf("scored %d forecasts in %.1f s (%.1f s CPU of the scoring thread; the store's pass %.1f s, "
+                        + "then the tracker's first pass and track record %.1f s); a second pass scored %d in %.1f s%n",
+                        scored, wall, cpu, storeWall, wall - storeWall, again, (System.nanoTime() - t3) / 1e9);
+            }
         }
     }
 }

@@ -182,14 +182,16 @@ public final class JdbcTrackStore implements TrackStore {
         int scored = 0;
         for (LocalDate[] span : range.map(ScoringSpans::spans).orElse(List.of())) {
             scored += inTransaction("score", c -> {
-                ScoringSpans.Seen now = ScoringSpans.seen(c, span[0], span[1]); // counted before scoring: a later request rescans
-                if (now.requests() == 0 || now.equals(seen.get(span[0]))) {
+                long requests = ScoringSpans.requests(c, span[0], span[1]);
+                ScoringSpans.Seen before = seen.get(span[0]);
+                if (requests == 0 || before != null && before.requests() == requests
+                        && before.closes() == ScoringSpans.closes(c, span[0], before.lastTarget())) {
                     return 0; // nothing logged or closed in it since it was scored: not read again
                 }
-                int n = ScoringSpans.score(c, postgres, series, pass(), span[0], span[1], now.lastTarget());
+                ScoringSpans.Outcome out = ScoringSpans.score(c, postgres, series, pass(), span[0], span[1], requests);
                 c.commit();
-                seen.put(span[0], now);
-                return n;
+                seen.put(span[0], out.seen());
+                return out.scored();
             });
         }
         return scored;

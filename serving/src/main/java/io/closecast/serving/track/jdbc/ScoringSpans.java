@@ -62,34 +62,35 @@ final class ScoringSpans {
     /**
      * What a span held when a pass last scored it: its requests, their last target day, and the closes from its first
      * day to that one. Requests and closes are only ever added, so a span whose counts are unchanged has nothing new to
-     * score (whoever scored it).
+     * score (whoever scored it); an unchanged request count means an unchanged last target day.
      */
     record Seen(long requests, LocalDate lastTarget, long closes) {
     }
 
-    /** The requests of the span [from, to] and the closes of their target days, counted by index (logged_request_as_of, realised_close_day). */
-    static Seen seen(Connection c, LocalDate from, LocalDate to) throws SQLException {
-        long requests;
-        LocalDate lastTarget;
-        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), MAX(last_target) FROM logged_request "
-                + "WHERE as_of >= ? AND as_of <= ?")) {
+    /** A span's scoring: how many steps it scored, and what it saw ({@link Seen}: counted before reading). */
+    record Outcome(int scored, Seen seen) {
+    }
+
+    /** The requests of the span [from, to], counted on the index logged_request_as_of alone. */
+    static long requests(Connection c, LocalDate from, LocalDate to) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM logged_request WHERE as_of >= ? AND as_of <= ?")) {
             p.setObject(1, from);
             p.setObject(2, to);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
-                requests = rs.getLong(1);
-                lastTarget = rs.getObject(2, LocalDate.class);
+                return rs.getLong(1);
             }
         }
-        if (requests == 0) {
-            return new Seen(0, from, 0);
-        }
+    }
+
+    /** The closes of the days after {@code from} up to {@code lastTarget}, counted on the index realised_close_day. */
+    static long closes(Connection c, LocalDate from, LocalDate lastTarget) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM realised_close WHERE trade_date > ? AND trade_date <= ?")) {
             p.setObject(1, from);
             p.setObject(2, lastTarget);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
-                return new Seen(requests, lastTarget, rs.getLong(1));
+                return rs.getLong(1);
             }
         }
     }
@@ -105,9 +106,12 @@ final class ScoringSpans {
         }
     }
 
-    /** Scores the span [from, to] (its requests' target days up to {@code lastTarget}) under the mark {@code pass}; returns how many steps it scored. */
-    static int score(Connection c, boolean postgres, ForecastSeries series, long pass, LocalDate from, LocalDate to,
-                     LocalDate lastTarget) throws SQLException {
+    /**
+     * Scores the span [from, to], which held {@code requests} requests when counted, under the mark {@code pass}. What
+     * it saw is counted before it is read: a request or close added meanwhile makes the next pass read the span again.
+     */
+    static Outcome score(Connection c, boolean postgres, ForecastSeries series, long pass, LocalDate from, LocalDate to,
+                         long requests) throws SQLException {
         Set<Logical> scored = new HashSet<>();
         try (PreparedStatement p = c.prepareStatement("SELECT series_id, as_of, step FROM step_score WHERE as_of >= ? AND as_of <= ?")) {
             p.setObject(1, from);
@@ -119,7 +123,8 @@ final class ScoringSpans {
             }
         }
         Map<Logical, First> first = new HashMap<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT series_id, as_of, received_ms, request_id, last_step, steps "
+        LocalDate lastTarget = from;
+        try (PreparedStatement p = c.prepareStatement("SELECT series_id, as_of, received_ms, request_id, last_step, steps, last_target "
                 + "FROM logged_request WHERE as_of >= ? AND as_of <= ?")) {
             p.setObject(1, from);
             p.setObject(2, to);
@@ -128,6 +133,8 @@ final class ScoringSpans {
                 while (rs.next()) {
                     int id = rs.getInt(1);
                     LocalDate asOf = rs.getObject(2, LocalDate.class);
+                    LocalDate target = rs.getObject(7, LocalDate.class);
+                    lastTarget = target.isAfter(lastTarget) ? target : lastTarget;
                     if (allScored(scored, id, asOf.toEpochDay(), rs.getInt(5))) {
                         continue; // not unpacked
                     }
@@ -143,8 +150,9 @@ final class ScoringSpans {
                 }
             }
         }
+        Seen seen = new Seen(requests, lastTarget, closes(c, from, lastTarget));
         if (first.isEmpty()) {
-            return 0;
+            return new Outcome(0, seen);
         }
         Map<String, Map<LocalDate, Double>> closes = new HashMap<>();
         try (PreparedStatement p = c.prepareStatement("SELECT symbol, trade_date, close_price FROM realised_close "
@@ -171,7 +179,7 @@ final class ScoringSpans {
             rows.add(new Object[] {f.asOf(), s.id(), f.step().step(), f.step().target(), f.requestId(), score.point(),
                     score.naive(), actual, PackedSteps.packCoverage(score.bounds()), pass});
         }
-        return postgres ? insertPostgres(c, rows) : insertH2(c, rows);
+        return new Outcome(postgres ? insertPostgres(c, rows) : insertH2(c, rows), seen);
     }
 
     private static final String SCORE_COLUMNS = "as_of, series_id, step, target_date, request_id, point_forecast, "
@@ -201,13 +209,17 @@ final class ScoringSpans {
         return added;
     }
 
-    /** One batch of inserts, each keeping a row already there (H2: one process per file, calls serialised). */
+    /**
+     * One batch of plain inserts: H2 is one process per file and the store serialises its calls, so the span's scores
+     * read in this transaction are all there are; a row there all the same fails the span's transaction, nothing is
+     * scored twice, and the next pass reads the span again.
+     */
     private static int insertH2(Connection c, List<Object[]> rows) throws SQLException {
         if (rows.isEmpty()) {
             return 0;
         }
-        try (PreparedStatement p = c.prepareStatement(KeepFirstInsert.sql(false, "step_score", SCORE_COLUMNS, 10,
-                "as_of, series_id, step"))) {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO step_score (" + SCORE_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Object[] row : rows) {
                 for (int i = 0; i < row.length; i++) {
                     p.setObject(i + 1, row[i]);
