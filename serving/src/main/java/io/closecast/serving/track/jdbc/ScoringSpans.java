@@ -179,6 +179,9 @@ final class ScoringSpans {
             rows.add(new Object[] {f.asOf(), s.id(), f.step().step(), f.step().target(), f.requestId(), score.point(),
                     score.naive(), actual, PackedSteps.packCoverage(score.bounds()), pass});
         }
+        // in key order: two replicas inserting the same span wait on each other's keys in one order, never deadlock
+        rows.sort(java.util.Comparator.comparing((Object[] r) -> (LocalDate) r[0]).thenComparingInt(r -> (Integer) r[1])
+                .thenComparingInt(r -> (Integer) r[2]));
         return new Outcome(postgres ? insertPostgres(c, rows) : insertH2(c, rows), seen);
     }
 
