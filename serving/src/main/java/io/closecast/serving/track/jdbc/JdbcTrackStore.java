@@ -31,7 +31,7 @@ public final class JdbcTrackStore implements TrackStore {
     private final JdbcConnection db;
     private final boolean postgres;
     private long lastPass;
-    /** Per span of target days (by its first day), what the last pass of this process saw in it ({@link ScoringSpans#seen}). */
+    /** Per span of as-of days (by its first day), what the last pass of this process saw in it ({@link ScoringSpans.Seen}). */
     private final Map<LocalDate, ScoringSpans.Seen> seen = new HashMap<>();
     /** The series ids of forecast_series, as far as this store has met them. */
     private final ForecastSeries series = new ForecastSeries();
