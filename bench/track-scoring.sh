@@ -6,8 +6,8 @@
 #   BENCH_JAVA_OPTS=-Dclosecast.bench.no-analyze=true bench/track-scoring.sh ...   # PostgreSQL without ANALYZE after loading
 #
 # Each run logs N one-step forecasts with two interval levels (1000 days x N/1000 symbols) through the store's own
-# append, stores the closes, then times one scoring pass (wall and the scoring thread's CPU) and a second pass that
-# finds nothing left. Output (with `uptime` before and after each store: the machine is shared) goes to stdout and to
+# append, stores the closes, then times the store's first scoring pass, a second store's first pass (every span read
+# once, nothing left: what a restart costs) with the track record, both with the scoring thread's CPU, and a later pass. Output (with `uptime` before and after each store: the machine is shared) goes to stdout and to
 # bench/results/track-scoring-<UTC timestamp>.txt. Builds serving's test classes first (MVN_ARGS, e.g. -o, passed on).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -122,7 +122,7 @@ class ForecastLogCrashIT extends RegistryTestBase {
         Set<String> logged = new HashSet<>();
         try (Connection c = DriverManager.getConnection(JdbcTrackStore.embeddedUrl(trackDir));
              Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT request_id FROM forecast_request")) {
+             ResultSet rs = s.executeQuery("SELECT request_id FROM logged_request")) {
             while (rs.next()) {
                 logged.add(rs.getString(1));
             }

@@ -18,10 +18,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The forecast log in a relational database: {@code forecast_request}, {@code forecast_step}, {@code forecast_bound},
- * {@code realised_close}, {@code forecast_score}, {@code score_bound} (V1__forecast_log.sql). One connection,
+ * The forecast log in a relational database (schema migration 5): {@code forecast_series} (model, version, symbol
+ * under a small id, kept in memory by {@link ForecastSeries}), {@code logged_request} (one row per request, its steps
+ * and bounds packed by {@link PackedSteps}), {@code realised_close}, {@code step_score} (one row per scored logical
+ * step, its coverage packed). One connection,
  * reopened after a failure; calls are serialised (the log's writer thread, the scorer and the track-record route share
- * it). Inserts that must keep the first row (closes, scores) use {@code ON CONFLICT DO NOTHING} on PostgreSQL and
+ * it). Inserts that must keep the first row (series, closes, scores) use {@code ON CONFLICT DO NOTHING} on PostgreSQL and
  * {@code WHERE NOT EXISTS} on H2 (one process per file).
  */
 public final class JdbcTrackStore implements TrackStore {
@@ -29,8 +31,10 @@ public final class JdbcTrackStore implements TrackStore {
     private final JdbcConnection db;
     private final boolean postgres;
     private long lastPass;
-    /** Per span of target days (by its first day), what the last pass of this process saw in it ({@link ScoringSpans#seen}). */
+    /** Per span of as-of days (by its first day), what the last pass of this process saw in it ({@link ScoringSpans.Seen}). */
     private final Map<LocalDate, ScoringSpans.Seen> seen = new HashMap<>();
+    /** The series ids of forecast_series, as far as this store has met them. */
+    private final ForecastSeries series = new ForecastSeries();
 
     private JdbcTrackStore(JdbcConnection db) {
         this.db = db;
@@ -68,30 +72,60 @@ public final class JdbcTrackStore implements TrackStore {
         if (batch.isEmpty()) {
             return;
         }
+        int[] ids = seriesIds(batch);
         inTransaction("append", c -> {
             // plain inserts: request ids are fresh UUIDs; a duplicate fails the batch, which the log counts as lost
-            try (PreparedStatement r = c.prepareStatement("INSERT INTO forecast_request (request_id, received_ms, model_name, "
-                    + "model_version, model_alias, symbol, as_of, horizon) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-                 PreparedStatement s = c.prepareStatement("INSERT INTO forecast_step "
-                         + "(request_id, step, target_date, point_forecast, naive_forecast) VALUES (?, ?, ?, ?, ?)");
-                 PreparedStatement b = c.prepareStatement("INSERT INTO forecast_bound "
-                         + "(request_id, step, interval_level, lower_bound, upper_bound) VALUES (?, ?, ?, ?, ?)")) {
-                for (LoggedForecast f : batch) {
-                    set(r, f.requestId(), f.receivedAt().toEpochMilli(), f.model(), f.version(), f.alias(), f.symbol(),
-                            f.asOf(), f.steps().size());
+            try (PreparedStatement r = c.prepareStatement("INSERT INTO logged_request (request_id, received_ms, series_id, "
+                    + "model_alias, as_of, last_step, last_target, steps) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < batch.size(); i++) {
+                    LoggedForecast f = batch.get(i);
+                    int lastStep = 0;
+                    LocalDate lastTarget = f.asOf();
                     for (LoggedForecast.Step step : f.steps()) {
-                        set(s, f.requestId(), step.step(), step.target(), step.point(), step.naive());
-                        for (LoggedForecast.Bound bound : step.bounds()) {
-                            set(b, f.requestId(), step.step(), bound.level(), bound.lower(), bound.upper());
-                        }
+                        lastStep = Math.max(lastStep, step.step());
+                        lastTarget = step.target().isAfter(lastTarget) ? step.target() : lastTarget;
                     }
+                    r.setString(1, f.requestId());
+                    r.setLong(2, f.receivedAt().toEpochMilli());
+                    r.setInt(3, ids[i]);
+                    r.setString(4, f.alias());
+                    r.setObject(5, f.asOf());
+                    r.setInt(6, lastStep);
+                    r.setObject(7, lastTarget);
+                    r.setString(8, PackedSteps.pack(f.asOf(), f.steps()));
+                    r.addBatch();
                 }
                 r.executeBatch();
-                s.executeBatch();
-                b.executeBatch();
             }
             return null;
         });
+    }
+
+    /** The series id of each forecast of {@code batch}, new series added (and committed) first. */
+    private synchronized int[] seriesIds(List<LoggedForecast> batch) {
+        int[] known = new int[batch.size()];
+        boolean all = true;
+        for (int i = 0; i < known.length && all; i++) {
+            LoggedForecast f = batch.get(i);
+            known[i] = series.known(f.model(), f.version(), f.symbol());
+            all = known[i] >= 0;
+        }
+        if (all) {
+            return known; // no transaction: the usual case
+        }
+        try {
+            return inTransaction("add a series", c -> {
+                int[] ids = new int[batch.size()];
+                for (int i = 0; i < ids.length; i++) {
+                    LoggedForecast f = batch.get(i);
+                    ids[i] = series.id(c, postgres, f.model(), f.version(), f.symbol());
+                }
+                return ids;
+            });
+        } catch (RuntimeException e) {
+            series.forget(); // a series added in the failed transaction is not there
+            throw e;
+        }
     }
 
     @Override
@@ -128,7 +162,7 @@ public final class JdbcTrackStore implements TrackStore {
     public List<String> symbols() {
         return inTransaction("read symbols", c -> {
             List<String> out = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT symbol FROM forecast_request WHERE symbol <> '' ORDER BY symbol");
+            try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT symbol FROM forecast_series WHERE symbol <> '' ORDER BY symbol");
                  ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
@@ -139,8 +173,8 @@ public final class JdbcTrackStore implements TrackStore {
     }
 
     /**
-     * Scores in spans of {@link ScoringSpans#SPAN_DAYS} target days, one transaction each (a crash loses at most the
-     * span in hand, scored again at the next pass), from the earliest logged target day that has a close to the latest.
+     * Scores in spans of {@link ScoringSpans#SPAN_DAYS} last input days, one transaction each (a crash loses at most the
+     * span in hand, scored again at the next pass), from the earliest logged day to the day before the latest close.
      */
     @Override
     public int score() {
@@ -148,20 +182,22 @@ public final class JdbcTrackStore implements TrackStore {
         int scored = 0;
         for (LocalDate[] span : range.map(ScoringSpans::spans).orElse(List.of())) {
             scored += inTransaction("score", c -> {
-                ScoringSpans.Seen now = ScoringSpans.seen(c, span[0], span[1]); // counted before scoring: a later step rescans
-                if (now.equals(seen.get(span[0]))) {
+                long requests = ScoringSpans.requests(c, span[0], span[1]);
+                ScoringSpans.Seen before = seen.get(span[0]);
+                if (requests == 0 || before != null && before.requests() == requests
+                        && before.closes() == ScoringSpans.closes(c, span[0], before.lastTarget())) {
                     return 0; // nothing logged or closed in it since it was scored: not read again
                 }
-                int n = ScoringSpans.score(c, postgres, pass(), span[0], span[1]);
+                ScoringSpans.Outcome out = ScoringSpans.score(c, postgres, series, pass(), span[0], span[1], requests);
                 c.commit();
-                seen.put(span[0], now);
-                return n;
+                seen.put(span[0], out.seen());
+                return out.scored();
             });
         }
         return scored;
     }
 
-    /** A scoring pass's mark in forecast_score.scored_ms: its time in ms, after the previous pass's of this store. */
+    /** A scoring pass's mark in step_score.scored_ms: its time in ms, after the previous pass's of this store. */
     private long pass() {
         lastPass = Math.max(lastPass + 1, System.currentTimeMillis());
         return lastPass;
@@ -170,8 +206,9 @@ public final class JdbcTrackStore implements TrackStore {
     @Override
     public Optional<String> scoredRequest(LoggedForecast.Key key) {
         return inTransaction("read a score", c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT request_id FROM forecast_score WHERE model_name = ? "
-                    + "AND model_version = ? AND symbol = ? AND as_of = ? AND step = ?")) {
+            try (PreparedStatement p = c.prepareStatement("SELECT x.request_id FROM step_score x JOIN forecast_series s "
+                    + "ON s.series_id = x.series_id WHERE s.model_name = ? AND s.model_version = ? AND s.symbol = ? "
+                    + "AND x.as_of = ? AND x.step = ?")) {
                 p.setString(1, key.model());
                 p.setString(2, key.version());
                 p.setString(3, key.symbol());
@@ -187,30 +224,19 @@ public final class JdbcTrackStore implements TrackStore {
     @Override
     public List<Score> scores(String model) {
         return inTransaction("read scores", c -> {
-            Map<String, List<Score.Coverage>> bounds = new HashMap<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT model_version, symbol, as_of, step, interval_level, "
-                    + "lower_bound, upper_bound, inside FROM score_bound WHERE model_name = ? ORDER BY interval_level")) {
-                p.setString(1, model);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        bounds.computeIfAbsent(rs.getString(1) + "#" + rs.getString(2) + "#" + rs.getObject(3, LocalDate.class)
-                                        + "#" + rs.getInt(4), k -> new ArrayList<>())
-                                .add(new Score.Coverage(rs.getDouble(5), rs.getDouble(6), rs.getDouble(7), rs.getBoolean(8)));
-                    }
-                }
-            }
             List<Score> out = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT model_version, symbol, as_of, step, target_date, request_id, "
-                    + "point_forecast, naive_forecast, actual_close FROM forecast_score WHERE model_name = ? "
-                    + "ORDER BY target_date, as_of, step")) {
+            try (PreparedStatement p = c.prepareStatement("SELECT s.model_version, s.symbol, x.as_of, x.step, x.target_date, "
+                    + "x.request_id, x.point_forecast, x.naive_forecast, x.actual_close, x.coverage FROM step_score x "
+                    + "JOIN forecast_series s ON s.series_id = x.series_id WHERE s.model_name = ? "
+                    + "ORDER BY x.target_date, x.as_of, x.step, s.model_version, s.symbol")) {
                 p.setString(1, model);
+                p.setFetchSize(5000);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        LocalDate asOf = rs.getObject(3, LocalDate.class);
-                        LoggedForecast.Key key = new LoggedForecast.Key(model, rs.getString(1), rs.getString(2), asOf, rs.getInt(4));
+                        LoggedForecast.Key key = new LoggedForecast.Key(model, rs.getString(1), rs.getString(2),
+                                rs.getObject(3, LocalDate.class), rs.getInt(4));
                         out.add(new Score(key, rs.getObject(5, LocalDate.class), rs.getString(6), rs.getDouble(7),
-                                rs.getDouble(8), rs.getDouble(9), bounds.getOrDefault(key.version() + "#" + key.symbol()
-                                + "#" + asOf + "#" + key.step(), List.of())));
+                                rs.getDouble(8), rs.getDouble(9), PackedSteps.unpackCoverage(rs.getString(10))));
                     }
                 }
             }
@@ -222,9 +248,10 @@ public final class JdbcTrackStore implements TrackStore {
     public List<LoggedForecast> forecasts(String model, LocalDate from, LocalDate to, Optional<Cursor> after, int limit) {
         return inTransaction("read forecasts", c -> {
             List<LoggedForecast> out = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT request_id, received_ms, model_version, model_alias, symbol, "
-                    + "as_of FROM forecast_request WHERE model_name = ? AND as_of >= ? AND as_of <= ? AND (received_ms > ? "
-                    + "OR (received_ms = ? AND request_id > ?)) ORDER BY received_ms, request_id LIMIT ?")) {
+            try (PreparedStatement p = c.prepareStatement("SELECT r.request_id, r.received_ms, s.model_version, r.model_alias, "
+                    + "s.symbol, r.as_of, r.steps FROM logged_request r JOIN forecast_series s ON s.series_id = r.series_id "
+                    + "WHERE s.model_name = ? AND r.as_of >= ? AND r.as_of <= ? AND (r.received_ms > ? "
+                    + "OR (r.received_ms = ? AND r.request_id > ?)) ORDER BY r.received_ms, r.request_id LIMIT ?")) {
                 p.setString(1, model);
                 p.setObject(2, from);
                 p.setObject(3, to);
@@ -235,39 +262,28 @@ public final class JdbcTrackStore implements TrackStore {
                 p.setInt(7, limit);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
+                        LocalDate asOf = rs.getObject(6, LocalDate.class);
                         out.add(new LoggedForecast(rs.getString(1), java.time.Instant.ofEpochMilli(rs.getLong(2)), model,
-                                rs.getString(3), rs.getString(4), rs.getString(5), rs.getObject(6, LocalDate.class),
-                                List.of(new LoggedForecast.Step(1, LocalDate.MIN, 0, 0, List.of()))));
+                                rs.getString(3), rs.getString(4), rs.getString(5), asOf,
+                                PackedSteps.unpack(asOf, rs.getString(7), false)));
                     }
                 }
             }
-            List<LoggedForecast> withSteps = new ArrayList<>(out.size());
-            try (PreparedStatement p = c.prepareStatement("SELECT step, target_date, point_forecast, naive_forecast "
-                    + "FROM forecast_step WHERE request_id = ? ORDER BY step")) {
-                for (LoggedForecast f : out) {
-                    p.setString(1, f.requestId());
-                    List<LoggedForecast.Step> steps = new ArrayList<>();
-                    try (ResultSet rs = p.executeQuery()) {
-                        while (rs.next()) {
-                            steps.add(new LoggedForecast.Step(rs.getInt(1), rs.getObject(2, LocalDate.class), rs.getDouble(3),
-                                    rs.getDouble(4), List.of()));
-                        }
-                    }
-                    withSteps.add(new LoggedForecast(f.requestId(), f.receivedAt(), model, f.version(), f.alias(), f.symbol(),
-                            f.asOf(), steps));
-                }
-            }
-            return withSteps;
+            return out;
         });
     }
 
+    /** Logical steps: per series and last input day, its highest step (every producer logs steps 1..horizon). */
     @Override
     public Counts counts(String model) {
         return inTransaction("count", c -> new Counts(
-                count(c, "SELECT COUNT(*) FROM forecast_request WHERE model_name = ?", model),
-                count(c, "SELECT COUNT(*) FROM (SELECT DISTINCT r.model_version, r.symbol, r.as_of, s.step FROM forecast_request r "
-                        + "JOIN forecast_step s ON s.request_id = r.request_id WHERE r.model_name = ?) d", model),
-                count(c, "SELECT COUNT(*) FROM forecast_score WHERE model_name = ?", model)));
+                count(c, "SELECT COUNT(*) FROM logged_request r JOIN forecast_series s ON s.series_id = r.series_id "
+                        + "WHERE s.model_name = ?", model),
+                count(c, "SELECT COALESCE(SUM(h), 0) FROM (SELECT MAX(r.last_step) h FROM logged_request r "
+                        + "JOIN forecast_series s ON s.series_id = r.series_id WHERE s.model_name = ? "
+                        + "GROUP BY r.series_id, r.as_of) d", model),
+                count(c, "SELECT COUNT(*) FROM step_score x JOIN forecast_series s ON s.series_id = x.series_id "
+                        + "WHERE s.model_name = ?", model)));
     }
 
     private static long count(Connection c, String sql, String model) throws SQLException {

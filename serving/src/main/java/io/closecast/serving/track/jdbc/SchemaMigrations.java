@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Versioned schema migrations, applied in order at start: each is a resource {@code V<n>__<description>.sql} beside
- * this class, listed in {@link #MIGRATIONS}, applied once in its own transaction and recorded in
+ * this class, listed in {@link #MIGRATIONS}, optionally followed by a Java part in the same transaction (moving rows
+ * where SQL alone cannot do it portably on H2 and PostgreSQL: version 5's {@link LogRepack}), applied once in its own
+ * transaction and recorded in
  * {@code closecast_schema_version} (version, description, when). A store whose schema is newer than this build
  * knows is refused rather than written to. Replicas that migrate at once: the second one's insert of the same version
  * fails on the primary key, its transaction rolls back (PostgreSQL's DDL is transactional), and it reads the version
@@ -27,8 +29,18 @@ public final class SchemaMigrations {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrations.class);
 
-    /** One migration: its version and the resource's description part. */
-    record Migration(int version, String description) {
+    /** The Java part of a migration: run after its script, in its transaction. */
+    @FunctionalInterface
+    interface JavaPart {
+        void run(Connection c) throws SQLException;
+    }
+
+    /** One migration: its version, the resource's description part and its Java part (none: nothing to run). */
+    record Migration(int version, String description, JavaPart java) {
+        Migration(int version, String description) {
+            this(version, description, c -> { });
+        }
+
         String resource() {
             return "V" + version + "__" + description + ".sql";
         }
@@ -36,7 +48,8 @@ public final class SchemaMigrations {
 
     /** Every migration, oldest first. Never edit one that has shipped: add the next. */
     static final List<Migration> MIGRATIONS = List.of(new Migration(1, "forecast_log"), new Migration(2, "api_keys"),
-            new Migration(3, "adaptive_intervals"), new Migration(4, "scoring_indexes"));
+            new Migration(3, "adaptive_intervals"), new Migration(4, "scoring_indexes"),
+            new Migration(5, "packed_log", LogRepack::run));
 
     /** The schema version this build writes. */
     public static final int LATEST = MIGRATIONS.getLast().version();
@@ -48,7 +61,12 @@ public final class SchemaMigrations {
      * Brings the schema to {@link #LATEST}; returns how many migrations were applied. One at a time in this process (the
      * forecast log and the issued keys open their own connections to one database).
      */
-    static synchronized int migrate(Connection c, String where) throws SQLException {
+    static int migrate(Connection c, String where) throws SQLException {
+        return migrate(c, where, LATEST);
+    }
+
+    /** Brings the schema to version {@code upTo} (a test writes a store of an older version this way). */
+    static synchronized int migrate(Connection c, String where, int upTo) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(true);
         try (Statement s = c.createStatement()) {
@@ -65,7 +83,7 @@ public final class SchemaMigrations {
         int applied = 0;
         try {
             for (Migration m : MIGRATIONS) {
-                if (done.contains(m.version())) {
+                if (done.contains(m.version()) || m.version() > upTo) {
                     continue; // by version, not by the highest: a number left free (3) can ship after a later one
                 }
                 try (Statement s = c.createStatement()) {
@@ -73,6 +91,7 @@ public final class SchemaMigrations {
                         s.execute(sql);
                     }
                 }
+                m.java().run(c);
                 try (PreparedStatement p = c.prepareStatement(
                         "INSERT INTO closecast_schema_version (version, description, applied_ms) VALUES (?, ?, ?)")) {
                     p.setInt(1, m.version());
@@ -86,7 +105,7 @@ public final class SchemaMigrations {
             }
         } catch (SQLException e) {
             c.rollback();
-            if (applied(c).containsAll(MIGRATIONS.stream().map(Migration::version).toList())) {
+            if (applied(c).containsAll(MIGRATIONS.stream().map(Migration::version).filter(v -> v <= upTo).toList())) {
                 return applied; // another replica migrated meanwhile
             }
             throw e;

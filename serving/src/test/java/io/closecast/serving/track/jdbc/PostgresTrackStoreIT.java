@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The forecast log on a real PostgreSQL (Debian's, started by {@code scripts/lib/postgres.sh} on 127.0.0.1, as the
- * pipeline's PostgresMlflowIT does): the schema migrates, the log, first-close-wins and score-once hold there too, and
+ * pipeline's PostgresMlflowIT does): the schema migrates (a version 4 log with data to version 5 too), the log,
+ * first-close-wins and score-once hold there too, and
  * a PostgreSQL stopped under the log costs no forecast that fits the queue, is reported, and the log catches up when
  * it is back. Port: {@code -Dclosecast.it.postgres.track-port} (default 55433).
  */
@@ -103,8 +104,52 @@ class PostgresTrackStoreIT {
             assertEquals(0, log.status().lost());
             assertEquals(sent.size(), log.status().written());
             assertEquals(Integer.toString(sent.size()), postgres(60, "psql", "-tAc",
-                    "SELECT COUNT(*) FROM forecast_request WHERE request_id LIKE 'down-%'"));
+                    "SELECT COUNT(*) FROM logged_request WHERE request_id LIKE 'down-%'"));
             log.close();
+        }
+    }
+
+    @Test
+    void aVersion4LogMigratesOnPostgres() throws Exception {
+        postgres(60, "psql", "-c", "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public AUTHORIZATION mlflow;");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url("mlflow"), "mlflow", password())) {
+            LogRepackTest.writeV4(c);
+            LogRepackTest.readsBack(PostgresTrackStoreIT::open, c);
+        }
+    }
+
+    @Test
+    void twoReplicasScoringOnePostgresAtOnceScoreEachStepOnce() throws Exception {
+        postgres(60, "psql", "-c", "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public AUTHORIZATION mlflow;");
+        LocalDate start = LocalDate.of(2024, 1, 1);
+        try (JdbcTrackStore a = open(); JdbcTrackStore b = open()) {
+            List<LoggedForecast> logged = new ArrayList<>();
+            java.util.Map<LocalDate, Double> closes = new java.util.TreeMap<>();
+            for (int d = 0; d < 200; d++) { // two requests of each forecast (one per replica), over spans of as-of days
+                LocalDate asOf = start.plusDays(d);
+                logged.add(JdbcTrackStoreTest.forecast("r" + d + "-a", 2L * d, "1", asOf, 100 + d % 7, 101));
+                logged.add(JdbcTrackStoreTest.forecast("r" + d + "-b", 2L * d + 1, "1", asOf, 100 + d % 5, 102));
+                closes.put(asOf.plusDays(1), 100.0 + d % 3);
+            }
+            closes.put(start.plusDays(201), 100.0);
+            a.append(logged.subList(0, 200));
+            b.append(logged.subList(200, 400));
+            a.putCloses("MSFT", closes);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var sa = pool.submit(a::score);
+                var sb = pool.submit(b::score);
+                assertEquals(400, sa.get(120, TimeUnit.SECONDS) + sb.get(120, TimeUnit.SECONDS),
+                        "200 as-of days x 2 steps, each scored once between the two");
+            } finally {
+                pool.shutdown();
+            }
+            assertEquals(new io.closecast.serving.track.TrackStore.Counts(400, 400, 400), a.counts("m"));
+            assertEquals(0, a.score() + b.score(), "nothing left, nothing twice");
+            for (io.closecast.serving.track.Score s : a.scores("m")) {
+                int d = (int) (s.key().asOf().toEpochDay() - start.toEpochDay());
+                assertEquals("r" + d + "-a", s.requestId(), "the first request is scored, whichever replica logged it");
+            }
         }
     }
 
