@@ -153,7 +153,7 @@ public final class PredictService implements HttpService {
     /** As {@link #log(Optional, ModelInfo, Optional, int, ForecastModel.Forecast, double[])} with the target days known. */
     static String log(Optional<Tracker> tracker, ModelInfo info, Optional<LocalDate> lastDate,
                       Optional<List<LocalDate>> targets, ForecastModel.Forecast forecast, double[] naive) {
-        String requestId = java.util.UUID.randomUUID().toString();
+        String requestId = io.closecast.serving.track.RequestIds.next();
         if (tracker.isPresent()) {
             if (lastDate.isPresent()) {
                 tracker.get().dated(info, requestId, lastDate.get(), targets.orElseThrow(), forecast.prices(),

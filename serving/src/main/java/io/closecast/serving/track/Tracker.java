@@ -239,7 +239,7 @@ public final class Tracker implements AutoCloseable {
             return new Reported(sym, asOf, false, 0); // no close yet, or none that day: nothing to store or score
         }
         TrackStore s = store.get();
-        String id = "feedback-" + java.util.UUID.randomUUID();
+        String id = "feedback-" + RequestIds.next();
         s.append(List.of(new LoggedForecast(id, clock.instant(), model, version, "feedback", sym, asOf,
                 List.of(new LoggedForecast.Step(1, date, predicted, last, bounds)))));
         s.putCloses(sym, Map.of(date, actual));

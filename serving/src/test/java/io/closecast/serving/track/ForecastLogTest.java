@@ -25,6 +25,7 @@ class ForecastLogTest {
     /** A store that keeps what it is given and fails while told to (transiently or for good), or blocks. */
     static final class FlakyStore implements TrackStore {
         final List<LoggedForecast> written = new CopyOnWriteArrayList<>();
+        final List<Integer> batches = new CopyOnWriteArrayList<>();
         volatile boolean down;
         volatile boolean refuse;
         volatile CountDownLatch gate = new CountDownLatch(0);
@@ -40,6 +41,7 @@ class ForecastLogTest {
                 throw new TrackStoreException(down ? "connection refused" : "value too long", down, null);
             }
             written.addAll(batch);
+            batches.add(batch.size());
         }
 
         @Override public int putCloses(String symbol, Map<LocalDate, Double> closes) { return 0; }
@@ -104,6 +106,24 @@ class ForecastLogTest {
         assertTrue(log.flush(Duration.ofSeconds(10)));
         assertEquals(20 - accepted + 1, log.status().lost(), "a batch the store refuses for good is lost, and counted");
         log.close();
+    }
+
+    @Test
+    void forecastsArrivingOneByOneAreWrittenInFewTransactions() throws Exception {
+        FlakyStore store = new FlakyStore();
+        ForecastLog log = new ForecastLog(() -> store, 1000, 500, registry());
+        try {
+            // a request every ~0.2 ms, as under load: without the linger each would be a transaction of its own
+            for (int i = 0; i < 40; i++) {
+                log.submit(forecast(i));
+                Thread.sleep(0, 200_000);
+            }
+            assertTrue(log.flush(Duration.ofSeconds(5)));
+            assertEquals(40, store.written.size());
+            assertTrue(store.batches.size() <= 10, "40 forecasts within ~10 ms in at most 10 batches: " + store.batches);
+        } finally {
+            log.close();
+        }
     }
 
     @Test
