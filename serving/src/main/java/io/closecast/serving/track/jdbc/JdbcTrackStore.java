@@ -28,10 +28,6 @@ import java.util.Optional;
  */
 public final class JdbcTrackStore implements TrackStore {
 
-    /** Requests per multi-row insert of {@link #append} (8 parameters each: far below any driver's limit). */
-    static final int ROWS_PER_INSERT = 64;
-    private static final String INSERT_FULL = insertRequests(ROWS_PER_INSERT);
-
     private final JdbcConnection db;
     private final boolean postgres;
     private long lastPass;
@@ -79,43 +75,30 @@ public final class JdbcTrackStore implements TrackStore {
         int[] ids = seriesIds(batch);
         inTransaction("append", c -> {
             // plain inserts: request ids are fresh UUIDs; a duplicate fails the batch, which the log counts as lost
-            for (int from = 0; from < batch.size(); from += ROWS_PER_INSERT) {
-                int to = Math.min(batch.size(), from + ROWS_PER_INSERT);
-                try (PreparedStatement r = c.prepareStatement(to - from == ROWS_PER_INSERT ? INSERT_FULL
-                        : insertRequests(to - from))) {
-                    int p = 1;
-                    for (int i = from; i < to; i++) {
-                        LoggedForecast f = batch.get(i);
-                        int lastStep = 0;
-                        LocalDate lastTarget = f.asOf();
-                        for (LoggedForecast.Step step : f.steps()) {
-                            lastStep = Math.max(lastStep, step.step());
-                            lastTarget = step.target().isAfter(lastTarget) ? step.target() : lastTarget;
-                        }
-                        r.setString(p++, f.requestId());
-                        r.setLong(p++, f.receivedAt().toEpochMilli());
-                        r.setInt(p++, ids[i]);
-                        r.setString(p++, f.alias());
-                        r.setObject(p++, f.asOf());
-                        r.setInt(p++, lastStep);
-                        r.setObject(p++, lastTarget);
-                        r.setString(p++, PackedSteps.pack(f.asOf(), f.steps()));
+            try (PreparedStatement r = c.prepareStatement("INSERT INTO logged_request (request_id, received_ms, series_id, "
+                    + "model_alias, as_of, last_step, last_target, steps) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < batch.size(); i++) {
+                    LoggedForecast f = batch.get(i);
+                    int lastStep = 0;
+                    LocalDate lastTarget = f.asOf();
+                    for (LoggedForecast.Step step : f.steps()) {
+                        lastStep = Math.max(lastStep, step.step());
+                        lastTarget = step.target().isAfter(lastTarget) ? step.target() : lastTarget;
                     }
-                    r.executeUpdate();
+                    r.setString(1, f.requestId());
+                    r.setLong(2, f.receivedAt().toEpochMilli());
+                    r.setInt(3, ids[i]);
+                    r.setString(4, f.alias());
+                    r.setObject(5, f.asOf());
+                    r.setInt(6, lastStep);
+                    r.setObject(7, lastTarget);
+                    r.setString(8, PackedSteps.pack(f.asOf(), f.steps()));
+                    r.addBatch();
                 }
+                r.executeBatch();
             }
             return null;
         });
-    }
-
-    /**
-     * One multi-row {@code INSERT} of {@code rows} requests: a statement's own cost (H2 plans and checks it, invalidates
-     * cached results; PostgreSQL answers a round trip) is paid once per {@link #ROWS_PER_INSERT} rows, not per row.
-     */
-    static String insertRequests(int rows) {
-        return "INSERT INTO logged_request (request_id, received_ms, series_id, model_alias, as_of, last_step, "
-                + "last_target, steps) VALUES " + String.join(", ", java.util.Collections.nCopies(rows,
-                "(?, ?, ?, ?, ?, ?, ?, ?)"));
     }
 
     /** The series id of each forecast of {@code batch}, new series added (and committed) first. */

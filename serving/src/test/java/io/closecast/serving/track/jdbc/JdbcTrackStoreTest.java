@@ -54,28 +54,6 @@ class JdbcTrackStoreTest {
     }
 
     @Test
-    void aBatchLongerThanOneMultiRowInsertIsStoredWhole() {
-        int n = 2 * JdbcTrackStore.ROWS_PER_INSERT + 7; // two full inserts and a shorter one
-        List<LoggedForecast> batch = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            batch.add(forecast(String.format("r%04d", i), 1000 + i, "1", MON.plusDays(i % 3), 100 + i, 101 + i));
-        }
-        try (JdbcTrackStore store = open()) {
-            store.append(batch);
-            List<LoggedForecast> back = store.forecasts("m", MON, MON.plusDays(2), Optional.empty(), 1000);
-            assertEquals(batch.stream().map(LoggedForecast::requestId).toList(),
-                    back.stream().map(LoggedForecast::requestId).toList(), "every request, in order");
-            for (int i = 0; i < n; i++) {
-                assertEquals(batch.get(i).asOf(), back.get(i).asOf());
-                assertEquals(batch.get(i).steps().stream().map(st -> List.of(st.step(), st.target(), st.point(), st.naive())).toList(),
-                        back.get(i).steps().stream().map(st -> List.of(st.step(), st.target(), st.point(), st.naive())).toList(),
-                        batch.get(i).requestId());
-            }
-            assertEquals(n, store.counts("m").requests());
-        }
-    }
-
-    @Test
     void theSameForecastAskedTwiceIsPendingOnceAndScoredOnceAcrossARestart() {
         sameForecastTwiceScoredOnceAcrossARestart(this::open, "jdbc:h2:file:");
     }
