@@ -66,7 +66,7 @@ public final class ItServer {
      * Whether the MLflow server at {@code uri} answers {@code /health}, probed for up to a minute: on a loaded machine
      * a server idle since it started can take longer than one probe's timeout to answer the first request.
      */
-    private static boolean answers(String uri) {
+    public static boolean answers(String uri) {
         if (ANSWERED.contains(uri)) {
             return true;
         }

@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -200,7 +195,7 @@ final class RegistryFixture {
         String env = System.getenv("MLFLOW_TRACKING_URI");
         String property = System.getProperty("closecast.it.tracking-uri");
         String uri = env != null && !env.isBlank() ? env : property == null ? "" : property;
-        if (uri.isBlank() || !answers(uri)) {
+        if (uri.isBlank() || !io.closecast.mlflow.ItServer.answers(uri)) {
             fail("the serving integration tests need a running MLflow server, found none at '" + uri + "'. Run them through"
                     + " the build, which starts one: ./mvnw -B -pl serving -am verify -Dclosecast.it.mlflow.port=5071, or"
                     + " start one (registry-server/mlflow-server.sh start --port 5071) and export"
@@ -219,38 +214,5 @@ final class RegistryFixture {
             fail("system property closecast.root must name the closecast checkout (the build sets it), found none");
         }
         return Path.of(root);
-    }
-
-    /** Servers that answered once in this JVM: not probed again. */
-    private static final java.util.Set<String> ANSWERED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /**
-     * Whether the MLflow server at {@code uri} answers {@code /health}, probed for up to a minute: on a loaded machine
-     * a server idle since it started can take longer than one probe's timeout to answer the first request.
-     */
-    static boolean answers(String uri) {
-        if (ANSWERED.contains(uri)) {
-            return true;
-        }
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            do {
-                try {
-                    HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(uri.replaceAll("/+$", "")
-                            + "/health")).timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() == 200) {
-                        ANSWERED.add(uri);
-                        return true;
-                    }
-                } catch (java.io.IOException e) {
-                    // refused, reset or timed out: probe again until the minute is up
-                }
-                Thread.sleep(1000);
-            } while (System.nanoTime() < end);
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }
