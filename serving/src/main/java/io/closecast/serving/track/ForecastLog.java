@@ -9,6 +9,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import io.helidon.metrics.api.Counter;
@@ -32,6 +33,8 @@ public final class ForecastLog implements AutoCloseable {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     /** How long a batch that is not full may wait for more forecasts before it is written. */
     static final Duration LINGER = Duration.ofMillis(50);
+    /** How long the writer sleeps between two looks at the queue while a batch fills. */
+    private static final long FILL_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     /** The log's health, for readiness details. */
     public record Status(boolean storeUp, long queued, long written, long lost, Optional<String> lastError,
@@ -189,7 +192,10 @@ public final class ForecastLog implements AutoCloseable {
     /**
      * Lets a batch that is not full yet fill for up to {@link #LINGER} while the service runs: under load one
      * transaction then takes what arrived in that time rather than a handful each (a transaction's commit costs about
-     * what a few hundred rows do), and when requests are few the wait costs nothing but the delay.
+     * what a few hundred rows do), and when requests are few the wait costs nothing but the delay. The writer sleeps in
+     * steps of {@link #FILL_STEP_NANOS} and drains what came meanwhile: waiting on the queue instead would wake it once
+     * per request (a thread switch per request on the request threads' cores; bench/serving/run.sh --forecast-log-on-off
+     * measured the log with a store that writes nothing at 0.88 of the throughput without it that way, 1.00 this way).
      */
     private void fill(List<LoggedForecast> batch) throws InterruptedException {
         long end = System.nanoTime() + LINGER.toNanos();
@@ -198,11 +204,7 @@ public final class ForecastLog implements AutoCloseable {
             if (left <= 0) {
                 return;
             }
-            LoggedForecast next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
+            LockSupport.parkNanos(Math.min(left, FILL_STEP_NANOS));
             queue.drainTo(batch, batchSize - batch.size());
         }
     }
