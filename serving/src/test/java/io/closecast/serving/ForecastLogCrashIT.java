@@ -3,6 +3,8 @@ package io.closecast.serving;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.closecast.serving.track.LoggedForecast;
+import io.closecast.serving.track.TrackStore;
 import io.closecast.serving.track.jdbc.JdbcTrackStore;
 
 import java.io.IOException;
@@ -10,10 +12,6 @@ import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -21,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -119,12 +118,13 @@ class ForecastLogCrashIT extends RegistryTestBase {
             stop(again); // SIGTERM: a normal stop flushes and closes the store, so the test can open the file
         }
 
-        Set<String> logged = new HashSet<>();
-        try (Connection c = DriverManager.getConnection(JdbcTrackStore.embeddedUrl(trackDir));
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT request_id FROM logged_request")) {
-            while (rs.next()) {
-                logged.add(rs.getString(1));
+        Set<String> logged = new HashSet<>(); // through the export: a row of the log holds a group of requests
+        try (JdbcTrackStore store = JdbcTrackStore.open(JdbcTrackStore.embeddedUrl(trackDir), Optional.empty(), Optional.empty())) {
+            Optional<TrackStore.Cursor> after = Optional.empty();
+            for (List<LoggedForecast> page; !(page = store.forecasts(model, LocalDate.of(1900, 1, 1), LocalDate.of(2200, 1, 1), after, 1000)).isEmpty(); ) {
+                page.forEach(f -> logged.add(f.requestId()));
+                LoggedForecast last = page.getLast();
+                after = Optional.of(new TrackStore.Cursor(last.receivedAt().toEpochMilli(), last.requestId()));
             }
         }
         Set<String> missing = new HashSet<>(answered);

@@ -12,21 +12,26 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The forecast log in a relational database (schema migration 5): {@code forecast_series} (model, version, symbol
- * under a small id, kept in memory by {@link ForecastSeries}), {@code logged_request} (one row per request, its steps
- * and bounds packed by {@link PackedSteps}), {@code realised_close}, {@code step_score} (one row per scored logical
- * step, its coverage packed). One connection,
- * reopened after a failure; calls are serialised (the log's writer thread, the scorer and the track-record route share
- * it). Inserts that must keep the first row (series, closes, scores) use {@code ON CONFLICT DO NOTHING} on PostgreSQL and
- * {@code WHERE NOT EXISTS} on H2 (one process per file).
+ * The forecast log in a relational database (schema migrations 5 and 6): {@code forecast_series} (model, version,
+ * symbol under a small id, kept in memory by {@link ForecastSeries}), {@code logged_request} (one row per request
+ * group: the requests of one batch that got the same forecast, {@link RequestGroups}; its steps and bounds packed by
+ * {@link PackedSteps}), {@code realised_close}, {@code step_score} (one row per scored logical step, its coverage
+ * packed). One connection, reopened after a failure; calls are serialised (the log's writer thread, the scorer and the
+ * track-record route share it). Inserts that must keep the first row (series, closes, scores) use
+ * {@code ON CONFLICT DO NOTHING} on PostgreSQL and {@code WHERE NOT EXISTS} on H2 (one process per file).
  */
 public final class JdbcTrackStore implements TrackStore {
+
+    /** The export's order: received, then request id. */
+    private static final Comparator<LoggedForecast> ANSWERED = Comparator
+            .comparingLong((LoggedForecast f) -> f.receivedAt().toEpochMilli()).thenComparing(LoggedForecast::requestId);
 
     private final JdbcConnection db;
     private final boolean postgres;
@@ -73,26 +78,32 @@ public final class JdbcTrackStore implements TrackStore {
             return;
         }
         int[] ids = seriesIds(batch);
+        List<RequestGroups.Group> groups = RequestGroups.of(batch, ids);
         inTransaction("append", c -> {
-            // plain inserts: request ids are fresh UUIDs; a duplicate fails the batch, which the log counts as lost
+            // plain inserts: a group's first request id is a fresh UUID; a duplicate fails the batch, which the log
+            // counts as lost
             try (PreparedStatement r = c.prepareStatement("INSERT INTO logged_request (request_id, received_ms, series_id, "
-                    + "model_alias, as_of, last_step, last_target, steps) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (int i = 0; i < batch.size(); i++) {
-                    LoggedForecast f = batch.get(i);
+                    + "model_alias, as_of, last_step, last_target, steps, requests, others) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (RequestGroups.Group g : groups) {
+                    LoggedForecast f = g.forecast();
                     int lastStep = 0;
                     LocalDate lastTarget = f.asOf();
                     for (LoggedForecast.Step step : f.steps()) {
                         lastStep = Math.max(lastStep, step.step());
                         lastTarget = step.target().isAfter(lastTarget) ? step.target() : lastTarget;
                     }
-                    r.setString(1, f.requestId());
-                    r.setLong(2, f.receivedAt().toEpochMilli());
-                    r.setInt(3, ids[i]);
+                    RequestGroups.Request first = g.requests().getFirst();
+                    r.setString(1, first.id());
+                    r.setLong(2, first.receivedMs());
+                    r.setInt(3, g.series());
                     r.setString(4, f.alias());
                     r.setObject(5, f.asOf());
                     r.setInt(6, lastStep);
                     r.setObject(7, lastTarget);
                     r.setString(8, PackedSteps.pack(f.asOf(), f.steps()));
+                    r.setInt(9, g.requests().size());
+                    r.setString(10, RequestGroups.packOthers(g.requests()));
                     r.addBatch();
                 }
                 r.executeBatch();
@@ -107,7 +118,10 @@ public final class JdbcTrackStore implements TrackStore {
         boolean all = true;
         for (int i = 0; i < known.length && all; i++) {
             LoggedForecast f = batch.get(i);
-            known[i] = series.known(f.model(), f.version(), f.symbol());
+            LoggedForecast before = i == 0 ? null : batch.get(i - 1);
+            // the service's forecasts of one version share its name strings: compared by reference, not hashed
+            known[i] = before != null && f.model() == before.model() && f.version() == before.version()
+                    && f.symbol() == before.symbol() ? known[i - 1] : series.known(f.model(), f.version(), f.symbol());
             all = known[i] >= 0;
         }
         if (all) {
@@ -244,32 +258,49 @@ public final class JdbcTrackStore implements TrackStore {
         });
     }
 
+    /**
+     * Reads the groups of {@code model} in (first received, first id) order from {@link RequestGroups#MAX_SPAN_MS}
+     * before the cursor's time (a group received earlier holds no request after it), expands them, and stops once
+     * {@code limit} requests after the cursor are in hand and the next group starts after the last of them.
+     */
     @Override
     public List<LoggedForecast> forecasts(String model, LocalDate from, LocalDate to, Optional<Cursor> after, int limit) {
         return inTransaction("read forecasts", c -> {
+            long afterMs = after.map(Cursor::receivedMs).orElse(Long.MIN_VALUE);
+            String afterId = after.map(Cursor::requestId).orElse("");
             List<LoggedForecast> out = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement("SELECT r.request_id, r.received_ms, s.model_version, r.model_alias, "
-                    + "s.symbol, r.as_of, r.steps FROM logged_request r JOIN forecast_series s ON s.series_id = r.series_id "
-                    + "WHERE s.model_name = ? AND r.as_of >= ? AND r.as_of <= ? AND (r.received_ms > ? "
-                    + "OR (r.received_ms = ? AND r.request_id > ?)) ORDER BY r.received_ms, r.request_id LIMIT ?")) {
+                    + "s.symbol, r.as_of, r.steps, r.others FROM logged_request r JOIN forecast_series s "
+                    + "ON s.series_id = r.series_id WHERE s.model_name = ? AND r.as_of >= ? AND r.as_of <= ? "
+                    + "AND r.received_ms >= ? ORDER BY r.received_ms, r.request_id")) {
                 p.setString(1, model);
                 p.setObject(2, from);
                 p.setObject(3, to);
-                long ms = after.map(Cursor::receivedMs).orElse(Long.MIN_VALUE);
-                p.setLong(4, ms);
-                p.setLong(5, ms);
-                p.setString(6, after.map(Cursor::requestId).orElse(""));
-                p.setInt(7, limit);
+                p.setLong(4, after.isEmpty() ? Long.MIN_VALUE : afterMs - RequestGroups.MAX_SPAN_MS);
+                p.setFetchSize(Math.min(limit + 1, 1000));
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
+                        long firstMs = rs.getLong(2);
+                        if (out.size() >= limit) {
+                            out.sort(ANSWERED);
+                            out.subList(limit, out.size()).clear();
+                            if (firstMs > out.getLast().receivedAt().toEpochMilli()) {
+                                break; // every request of this group and the next comes after the page's last
+                            }
+                        }
                         LocalDate asOf = rs.getObject(6, LocalDate.class);
-                        out.add(new LoggedForecast(rs.getString(1), java.time.Instant.ofEpochMilli(rs.getLong(2)), model,
-                                rs.getString(3), rs.getString(4), rs.getString(5), asOf,
-                                PackedSteps.unpack(asOf, rs.getString(7), false)));
+                        List<LoggedForecast.Step> steps = PackedSteps.unpack(asOf, rs.getString(7), false);
+                        for (RequestGroups.Request r : RequestGroups.unpack(rs.getString(1), firstMs, rs.getString(8))) {
+                            if (r.receivedMs() > afterMs || (r.receivedMs() == afterMs && r.id().compareTo(afterId) > 0)) {
+                                out.add(new LoggedForecast(r.id(), java.time.Instant.ofEpochMilli(r.receivedMs()), model,
+                                        rs.getString(3), rs.getString(4), rs.getString(5), asOf, steps));
+                            }
+                        }
                     }
                 }
             }
-            return out;
+            out.sort(ANSWERED);
+            return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
         });
     }
 
@@ -277,8 +308,8 @@ public final class JdbcTrackStore implements TrackStore {
     @Override
     public Counts counts(String model) {
         return inTransaction("count", c -> new Counts(
-                count(c, "SELECT COUNT(*) FROM logged_request r JOIN forecast_series s ON s.series_id = r.series_id "
-                        + "WHERE s.model_name = ?", model),
+                count(c, "SELECT COALESCE(SUM(r.requests), 0) FROM logged_request r JOIN forecast_series s "
+                        + "ON s.series_id = r.series_id WHERE s.model_name = ?", model),
                 count(c, "SELECT COALESCE(SUM(h), 0) FROM (SELECT MAX(r.last_step) h FROM logged_request r "
                         + "JOIN forecast_series s ON s.series_id = r.series_id WHERE s.model_name = ? "
                         + "GROUP BY r.series_id, r.as_of) d", model),

@@ -49,7 +49,7 @@ public final class SchemaMigrations {
     /** Every migration, oldest first. Never edit one that has shipped: add the next. */
     static final List<Migration> MIGRATIONS = List.of(new Migration(1, "forecast_log"), new Migration(2, "api_keys"),
             new Migration(3, "adaptive_intervals"), new Migration(4, "scoring_indexes"),
-            new Migration(5, "packed_log", LogRepack::run));
+            new Migration(5, "packed_log", LogRepack::run), new Migration(6, "request_groups"));
 
     /** The schema version this build writes. */
     public static final int LATEST = MIGRATIONS.getLast().version();

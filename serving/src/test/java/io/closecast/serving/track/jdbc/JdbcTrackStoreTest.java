@@ -81,6 +81,80 @@ class JdbcTrackStoreTest {
         }
     }
 
+    @Test
+    void aBatchOfTheSameForecastIsOneRowAndEveryRequestIsExportedOnceInOrder() throws Exception {
+        java.util.Random random = new java.util.Random(26);
+        List<LoggedForecast> sent = new java.util.ArrayList<>();
+        try (JdbcTrackStore store = open()) {
+            // three batches; in each, production (101) and a challenger's version (2) forecast the same requests, times
+            // interleaved, some on the same millisecond, plus a few of another forecast; the last batch's times reach
+            // back into the second's (a request answered just before a batch was cut, written with the next)
+            long[] starts = {0, 10_000, 9_990};
+            for (int b = 0; b < 3; b++) {
+                List<LoggedForecast> batch = new java.util.ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    long at = starts[b] + random.nextInt(50);
+                    String id = String.format("%d-%03d-%d", b, i, random.nextInt(10));
+                    batch.add(forecast(id, at, "1", MON, 101));
+                    batch.add(forecast(id + "-challenger", at, "2", MON, 99)); // a shadow run's id: the request's and its alias
+                    if (i % 50 == 0) {
+                        batch.add(forecast(id + "x", at, "1", MON, 107));
+                    }
+                }
+                java.util.Collections.shuffle(batch, random);
+                store.append(batch);
+                sent.addAll(batch);
+            }
+            try (Connection c = DriverManager.getConnection(JdbcTrackStore.embeddedUrl(dir));
+                 var rs = c.createStatement().executeQuery("SELECT COUNT(*), SUM(requests) FROM logged_request")) {
+                rs.next();
+                assertEquals(9, rs.getInt(1), "a row per batch and forecast: 3 batches x 3 forecasts");
+                assertEquals(sent.size(), rs.getInt(2));
+            }
+            assertEquals(sent.size(), store.counts("m").requests());
+            List<String> expected = sent.stream().sorted(java.util.Comparator
+                    .comparingLong((LoggedForecast f) -> f.receivedAt().toEpochMilli()).thenComparing(LoggedForecast::requestId))
+                    .map(f -> f.requestId() + "/" + f.version() + "@"
+                    + f.receivedAt().toEpochMilli() + f.steps().getFirst().point()).toList();
+            for (int limit : new int[] {1, 7, 100, 1000}) {
+                List<String> exported = new java.util.ArrayList<>();
+                Optional<TrackStore.Cursor> cursor = Optional.empty();
+                while (true) {
+                    List<LoggedForecast> page = store.forecasts("m", MON, MON, cursor, limit);
+                    page.forEach(f -> exported.add(f.requestId() + "/" + f.version() + "@" + f.receivedAt().toEpochMilli()
+                            + f.steps().getFirst().point()));
+                    if (page.size() < limit) {
+                        break;
+                    }
+                    LoggedForecast last = page.getLast();
+                    cursor = Optional.of(new TrackStore.Cursor(last.receivedAt().toEpochMilli(), last.requestId()));
+                }
+                assertEquals(expected, exported, "limit " + limit + ": every request once, in (received, id) order");
+            }
+        }
+    }
+
+    @Test
+    void aVersion5LogIsReadAsGroupsOfOne() throws Exception {
+        try (Connection c = DriverManager.getConnection(JdbcTrackStore.embeddedUrl(dir))) {
+            SchemaMigrations.migrate(c, "test", 5);
+            c.createStatement().execute("INSERT INTO forecast_series (series_id, model_name, model_version, symbol) "
+                    + "VALUES (7, 'm', '1', 'MSFT')");
+            c.createStatement().execute("INSERT INTO logged_request (request_id, received_ms, series_id, model_alias, as_of, "
+                    + "last_step, last_target, steps) VALUES ('v5', 11, 7, 'production', DATE '2024-12-02', 1, "
+                    + "DATE '2024-12-03', '1|1,1,101.0,100.0,0.8:100.0:102.0')");
+        }
+        try (JdbcTrackStore store = open()) {
+            store.append(List.of(forecast("v6", 12, "1", MON, 101), forecast("v6b", 13, "1", MON, 101)));
+            assertEquals(new TrackStore.Counts(3, 1, 0), store.counts("m"));
+            assertEquals(List.of("v5", "v6", "v6b"), store.forecasts("m", MON, MON, Optional.empty(), 10).stream()
+                    .map(LoggedForecast::requestId).toList());
+            store.putCloses("MSFT", Map.of(MON.plusDays(1), 103.0));
+            assertEquals(1, store.score());
+            assertEquals(List.of("v5"), store.scores("m").stream().map(Score::requestId).toList(), "the first request");
+        }
+    }
+
     /** The scenario, on any store {@code open} opens afresh (PostgresTrackStoreIT runs it on PostgreSQL). */
     static void sameForecastTwiceScoredOnceAcrossARestart(java.util.function.Supplier<JdbcTrackStore> open, String urlPrefix) {
         try (JdbcTrackStore store = open.get()) {
