@@ -26,6 +26,7 @@ jcmd_bin="$(dirname "$java_bin")/jcmd"
 cp="serving/target/test-classes:serving/target/classes:$(cat serving/target/bench-classpath.txt)"
 . scripts/lib/java.sh
 mapfile -t flags < <(closecast_jvm_flags "$java_bin" 1g)
+mapfile -t serve_flags < <(closecast_serve_flags)
 work="$(mktemp -d)"
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
@@ -56,7 +57,7 @@ for n in "${counts[@]}"; do
   start="$(date +%s%N)"
   CLOSECAST_MODEL_NAMES="$names" CLOSECAST_TRACKING_URI="$uri" CLOSECAST_PORT="$port" \
     CLOSECAST_MODEL_CACHE_DIR="$work/cache-$n" CLOSECAST_DATA_DIR="$work/none" \
-    "$java_bin" "${flags[@]}" -Djdk.readPollers=1 -Djava.util.logging.config.file=/dev/null -cp "$cp" \
+    "$java_bin" "${flags[@]}" "${serve_flags[@]}" -Djava.util.logging.config.file=/dev/null -cp "$cp" \
     io.closecast.serving.Main configs/serving.yaml >"$work/serve-$n.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 600); do

@@ -4,13 +4,15 @@
 # (~0.1 ms per forecast, MSFT, intervals at two levels: ForecastLogServer, test scope): one with the forecast log on
 # (the embedded H2 store in a fresh directory), one with it off. wrk (its own process, not in either measured JVM)
 # drives each in turn with a dated POST /v1/predict (horizon 5: every answer of the first is logged), the order
-# reversed every other round; per round the throughput ratio on/off, then the median. Beside throughput, each
+# reversed every other round, after a warm-up of each (20 s by default: the logging service's JIT and H2 settle later
+# than the other's; with 5 s its first rounds ran at 0.56-0.86 of the other's); per round the throughput ratio
+# on/off, then the median (many short rounds: this shared VM's speed drifts by 10-20 % within minutes). Beside throughput, each
 # service's CPU time per request (utime+stime from /proc over the round, all its threads: the log's writer included)
 # and the 1-minute load average as each round starts. At the end the log must have written every request it
 # answered (its /metrics: closecast_forecast_log_written_total = the 2xx answers wrk counted, lost 0, queue empty),
 # or the comparison is void and the script exits 1.
 #
-#   bench/serving/log-on-off.sh [--rounds 5] [--duration 10s] [--connections 16] [--warmup 5s]
+#   bench/serving/log-on-off.sh [--rounds 11] [--duration 6s] [--connections 16] [--warmup 20s]
 #                               [--store h2|down] [--java-opts "JVM FLAGS"] [--keep DIR]
 # --store down: the logging service's store is a PostgreSQL URL nobody listens on (forecasts built and queued,
 #   nothing written): the request path alone; the end check is then queued = made (less the writer's batch in hand),
@@ -22,7 +24,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-rounds=5 duration=10s connections=16 warmup=5s store=h2 java_opts="" keep=""
+rounds=11 duration=6s connections=16 warmup=20s store=h2 java_opts="" keep=""
 usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -54,7 +56,7 @@ java_bin="${CLOSECAST_JAVA:-$(closecast_find_java)}"
   || ./mvnw -B -q -pl serving -am test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >&2
 cp="$root/serving/target/test-classes:$root/serving/target/classes:$(cat serving/target/bench-classpath.txt)"
-mapfile -t flags < <(closecast_jvm_flags "$java_bin" 1g)
+mapfile -t flags < <(closecast_jvm_flags "$java_bin" 1g; closecast_serve_flags)  # as bin/closecast-serve runs it
 read -r -a extra <<<"$java_opts"
 
 run_dir="${keep:-$(mktemp -d /tmp/closecast-log-on-off.XXXXXX)}"

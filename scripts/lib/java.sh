@@ -69,6 +69,15 @@ closecast_jvm_flags() {
     fi
 }
 
+# closecast_serve_flags: the flags a serving process gets beside closecast_jvm_flags (bin/closecast-serve and the
+# serving benchmarks, which run the service as it runs in production). One socket poller instead of the JDK's one per
+# core: the JDK polls sockets on virtual threads that queue with the request threads, and with two of them under load
+# one fell behind and its connections waited (p99 at 16 connections 9-12 ms -> 1.9-2.2 ms on 2 cores,
+# BENCHMARKS.md). pollerMode=2 is the JDK's default on Linux, named so it stays.
+closecast_serve_flags() {
+    printf '%s\n' -Djdk.pollerMode=2 -Djdk.readPollers=1
+}
+
 # closecast_runtime_classpath TARGET: a module's runtime jars, TARGET/lib/NAME.jar joined by ':', exactly as the
 # build listed them in TARGET/lib.classpath (copy-dependencies never deletes, so TARGET/lib may also hold jars of
 # earlier dependency versions); TARGET/lib/* when the module was built before that file existed.

@@ -170,7 +170,7 @@ class ForecastLogCrashIT extends RegistryTestBase {
                 "expected serving/target/lib.classpath from the package phase (run the ITs through the build)");
         String yaml = Files.readString(root.resolve("configs/serving.yaml"));
         Map<String, String> edits = Map.of("  host: 0.0.0.0 ", "  host: 127.0.0.1 ", "  dir: data/track ", "  dir: " + trackDir + " ",
-                "  queue-capacity: 100000 ", "  queue-capacity: " + QUEUE + " ", "  batch-size: 500 ", "  batch-size: " + BATCH + " ");
+                "  queue-capacity: 100000 ", "  queue-capacity: " + QUEUE + " ", "  batch-size: 2000 ", "  batch-size: " + BATCH + " ");
         for (Map.Entry<String, String> e : edits.entrySet()) {
             assertEquals(1, yaml.split(e.getKey(), -1).length - 1, "expected one '" + e.getKey().strip() + "' in configs/serving.yaml");
             yaml = yaml.replace(e.getKey(), e.getValue());

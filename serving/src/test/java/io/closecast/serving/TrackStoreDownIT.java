@@ -52,7 +52,7 @@ class TrackStoreDownIT {
             assertTrue(log.get("error").asText().contains("127.0.0.1:" + closed), ready.body());
             assertEquals(0, log.get("written").asInt());
             // 50 offered to a queue of 20 while the writer retries the batch it took first (1 to 5 forecasts, by timing:
-            // a batch fills for up to 50 ms, up to track.batch-size): the queue is full and the rest, 25 to 29, is
+            // a batch fills for up to 200 ms, up to track.batch-size): the queue is full and the rest, 25 to 29, is
             // counted as not written
             assertEquals(20, log.get("queued").asInt(), ready.body());
             long notWritten = log.get("not_written").asLong();

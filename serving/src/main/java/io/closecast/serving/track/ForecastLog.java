@@ -31,8 +31,8 @@ public final class ForecastLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ForecastLog.class);
     /** The longest wait between two tries of a batch the store could not take. */
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-    /** How long a batch that is not full may wait for more forecasts before it is written. */
-    static final Duration LINGER = Duration.ofMillis(50);
+    /** How long a batch that is not full may wait for more forecasts before it is written ({@link #fill}). */
+    static final Duration LINGER = Duration.ofMillis(200);
     /** How long the writer sleeps between two looks at the queue while a batch fills. */
     private static final long FILL_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -191,8 +191,10 @@ public final class ForecastLog implements AutoCloseable {
 
     /**
      * Lets a batch that is not full yet fill for up to {@link #LINGER} while the service runs: under load one
-     * transaction then takes what arrived in that time rather than a handful each (a transaction's commit costs about
-     * what a few hundred rows do), and when requests are few the wait costs nothing but the delay. The writer sleeps in
+     * transaction then takes what arrived in that time rather than a handful each. A commit costs the embedded H2 about
+     * 1.4 ms of CPU however few rows it holds (the requests that got the same forecast share one row: schema 6), so at
+     * ~13,000 requests/s 50 ms batches of 500 cost the service ~5 % of its throughput, 200 ms batches of up to 2000
+     * ~1 % (BENCHMARKS.md); when requests are few the wait costs nothing but the delay. The writer sleeps in
      * steps of {@link #FILL_STEP_NANOS} and drains what came meanwhile: waiting on the queue instead would wake it once
      * per request (a thread switch per request on the request threads' cores; bench/serving/run.sh --forecast-log-on-off
      * measured the log with a store that writes nothing at 0.88 of the throughput without it that way, 1.00 this way).

@@ -70,6 +70,6 @@ public record TrackSettings(boolean enabled, Path dir, Optional<String> url, Opt
     /** The defaults: on, embedded H2 under {@code data/track}, prices from the directory {@code data}, hourly, 250 days. */
     public static TrackSettings defaults() {
         return new TrackSettings(true, Path.of("data", "track"), Optional.empty(), Optional.empty(), Optional.empty(),
-                100_000, 500, Path.of("data"), Duration.ofHours(1), 250);
+                100_000, 2000, Path.of("data"), Duration.ofHours(1), 250);
     }
 }

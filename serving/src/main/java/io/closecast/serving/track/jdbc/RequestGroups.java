@@ -5,7 +5,6 @@ import io.closecast.serving.track.TrackStoreException;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +15,8 @@ import java.util.Map;
  * input day, steps and bounds) share one {@code logged_request} row. The row's {@code request_id} and
  * {@code received_ms} are the group's first request (earliest, then lowest id in Java's order of strings: the one the
  * scoring takes), {@code requests} how many it holds, and {@code others} the rest packed, format {@value #FORMAT}:
- * {@code 1} then per request, in (received, id) order, {@code |offset,id} where {@code offset} is its received time
- * in ms after the first's; e.g. {@code 1|0,0193...-7a1c|12,0193...-7b02}; a group of one: {@code 1}.
+ * {@code 1} then per request, in the order the writer had them (the export sorts), {@code |offset,id} where
+ * {@code offset} is its received time in ms after the first's; e.g. {@code 1|0,0193...-7a1c|12,0193...-7b02}; a group of one: {@code 1}.
  * <p>Every request of a group was received within {@link #MAX_SPAN_MS} of its first, so a page of the export that
  * starts at time t needs only the rows received from t - {@link #MAX_SPAN_MS} on ({@link JdbcTrackStore#forecasts}).
  * A group holds at most {@link #MAX_REQUESTS}; an id holding {@code |} or {@code ,} (none the service makes) is a
@@ -38,7 +37,6 @@ final class RequestGroups {
 
     /** One logged request: its id and when it was answered. */
     record Request(String id, long receivedMs) {
-        static final Comparator<Request> ORDER = Comparator.comparingLong(Request::receivedMs).thenComparing(Request::id);
     }
 
     /** A row to write: one forecast (its first request's record) and every request of the group, first one first. */
@@ -82,8 +80,9 @@ final class RequestGroups {
 
     /**
      * The rows {@code batch} is written as: its forecasts grouped by series (their ids in {@code series}, in batch
-     * order), alias, last input day and steps, each group in (received, id) order and cut where it would span more than
-     * {@link #MAX_SPAN_MS} or hold more than {@link #MAX_REQUESTS}.
+     * order), alias, last input day and steps, each group cut where it would span more than {@link #MAX_SPAN_MS} or
+     * hold more than {@link #MAX_REQUESTS}; a row's requests start with its first (earliest, then lowest id), the
+     * others as the batch had them.
      */
     static List<Group> of(List<LoggedForecast> batch, int[] series) {
         Map<Key, List<LoggedForecast>> byKey = new LinkedHashMap<>();
@@ -105,27 +104,53 @@ final class RequestGroups {
         }
         for (Map.Entry<Key, List<LoggedForecast>> e : byKey.entrySet()) {
             int seriesId = e.getKey().series;
-            List<LoggedForecast> members = e.getValue();
-            members.sort(Comparator.comparingLong((LoggedForecast f) -> f.receivedAt().toEpochMilli())
-                    .thenComparing(LoggedForecast::requestId));
-            int from = 0;
-            while (from < members.size()) {
-                LoggedForecast first = members.get(from);
-                long firstMs = first.receivedAt().toEpochMilli();
-                int to = from + 1;
-                while (to < members.size() && to - from < MAX_REQUESTS
-                        && members.get(to).receivedAt().toEpochMilli() - firstMs <= MAX_SPAN_MS) {
-                    to++;
+            Row row = null;
+            for (LoggedForecast f : e.getValue()) {
+                long ms = f.receivedAt().toEpochMilli();
+                if (row == null || row.members.size() >= MAX_REQUESTS
+                        || Math.max(row.lastMs, ms) - Math.min(row.firstMs, ms) > MAX_SPAN_MS) {
+                    if (row != null) {
+                        out.add(row.group(seriesId));
+                    }
+                    row = new Row();
                 }
-                List<Request> requests = new ArrayList<>(to - from);
-                for (LoggedForecast m : members.subList(from, to)) {
-                    requests.add(request(m));
-                }
-                out.add(new Group(first, seriesId, requests));
-                from = to;
+                row.add(f, ms);
             }
+            out.add(row.group(seriesId));
         }
         return out;
+    }
+
+    /**
+     * The requests of one row as the batch had them (nearly in time order: not sorted, which would compare ids that
+     * share their first 13 characters whenever two requests share a millisecond), its first and last times kept.
+     */
+    private static final class Row {
+        private final List<LoggedForecast> members = new ArrayList<>();
+        private int first;
+        private long firstMs = Long.MAX_VALUE;
+        private long lastMs = Long.MIN_VALUE;
+
+        void add(LoggedForecast f, long ms) {
+            if (ms < firstMs || (ms == firstMs && f.requestId().compareTo(members.get(first).requestId()) < 0)) {
+                first = members.size();
+                firstMs = ms;
+            }
+            lastMs = Math.max(lastMs, ms);
+            members.add(f);
+        }
+
+        /** The row's group: its first request, then the others in the batch's order. */
+        Group group(int series) {
+            List<Request> requests = new ArrayList<>(members.size());
+            requests.add(request(members.get(first)));
+            for (int i = 0; i < members.size(); i++) {
+                if (i != first) {
+                    requests.add(request(members.get(i)));
+                }
+            }
+            return new Group(members.get(first), series, requests);
+        }
     }
 
     private static Request request(LoggedForecast f) {

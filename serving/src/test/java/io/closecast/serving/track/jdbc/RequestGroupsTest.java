@@ -29,10 +29,19 @@ class RequestGroupsTest {
         List<RequestGroups.Group> groups = RequestGroups.of(batch, new int[] {1, 2, 1, 1, 1, 1});
         assertEquals(4, groups.size(), "version 1 at 101 (3 requests), version 2, version 1 at 102, another day");
         RequestGroups.Group same = groups.getFirst();
-        assertEquals(List.of("b", "z", "a"), ids(same), "received order, then the lower id: b and z both at 5 ms");
+        assertEquals(List.of("b", "z", "a"), ids(same), "the first (b and z both at 5 ms: the lower id), then the batch's order");
         assertEquals("b", same.forecast().requestId(), "the first request (the one scoring takes) leads the row");
         assertEquals(List.of(List.of("c"), List.of("d"), List.of("e")), groups.subList(1, 4).stream().map(RequestGroupsTest::ids).toList());
         assertEquals(List.of(1, 2, 1, 1), groups.stream().map(RequestGroups.Group::series).toList());
+    }
+
+    @Test
+    void theFirstRequestLeadsTheRestKeepTheBatchsOrder() {
+        List<LoggedForecast> batch = List.of(forecast("p", 10, "1", MON, 101), forecast("q", 12, "1", MON, 101),
+                forecast("r", 4, "1", MON, 101), forecast("s", 11, "1", MON, 101));
+        RequestGroups.Group g = RequestGroups.of(batch, new int[4]).getFirst();
+        assertEquals(List.of("r", "p", "q", "s"), ids(g), "r was answered first, though queued third");
+        assertEquals("1|6,p|8,q|7,s", RequestGroups.packOthers(g.requests()), "offsets from the first: never negative");
     }
 
     @Test
@@ -43,6 +52,10 @@ class RequestGroupsTest {
         batch.add(forecast("t60+1", RequestGroups.MAX_SPAN_MS + 1, "1", MON, 101));
         List<RequestGroups.Group> groups = RequestGroups.of(batch, new int[] {1, 1, 1});
         assertEquals(List.of(List.of("t0", "t60"), List.of("t60+1")), groups.stream().map(RequestGroupsTest::ids).toList());
+        List<RequestGroups.Group> back = RequestGroups.of(List.of(forecast("late", RequestGroups.MAX_SPAN_MS, "1", MON, 101),
+                forecast("early", -1, "1", MON, 101)), new int[2]);
+        assertEquals(List.of(List.of("late"), List.of("early")), back.stream().map(RequestGroupsTest::ids).toList(),
+                "an earlier request that would stretch the row past a minute starts the next");
 
         List<LoggedForecast> many = new ArrayList<>();
         for (int i = 0; i < RequestGroups.MAX_REQUESTS + 1; i++) {
