@@ -12,7 +12,11 @@ import java.util.Optional;
  */
 public interface TrackStore extends AutoCloseable {
 
-    /** Writes a batch of logged forecasts in one transaction (a request id already stored is left as it is). */
+    /**
+     * Writes a batch of logged forecasts in one transaction (the JDBC store: one row per group of requests that got the
+     * same forecast). A request id the store already holds as a group's first fails the batch, for good (the service's
+     * ids are fresh version 7 UUIDs).
+     */
     void append(List<LoggedForecast> batch);
 
     /** Stores realised closes of one symbol (date to close); days already stored keep their first close. Returns how many were new. */
