@@ -62,7 +62,7 @@ public final class Tracker implements AutoCloseable {
     private final ShadowRuns shadowRuns;
     private final Set<String> models = ConcurrentHashMap.newKeySet();
     /** Per model and alias, the steps of the forecast logged last ({@link #dated}). */
-    private final Map<Slot, List<LoggedForecast.Step>> lastSteps = new ConcurrentHashMap<>();
+    private final SharedSteps lastSteps = new SharedSteps();
     private volatile java.util.function.BiConsumer<String, List<Score>> onScored;
 
     private Tracker(TrackSettings settings, Supplier<TrackStore> opener, MeterRegistry registry, Clock clock) {
@@ -103,14 +103,7 @@ public final class Tracker implements AutoCloseable {
     /** As {@link #dated(ModelInfo, String, LocalDate, List, double[], List, double[])}, logged under {@code alias}. */
     public void dated(ModelInfo info, String alias, String requestId, LocalDate asOf, List<LocalDate> targets,
                       double[] points, List<ForecastInterval> intervals, double[] naive) {
-        // the steps last logged under this model and alias, when this forecast equals them: one list for both (no new
-        // records on the request path; the log's writer groups requests by that list's identity first)
-        Slot slot = new Slot(info.name(), alias);
-        List<LoggedForecast.Step> steps = lastSteps.get(slot);
-        if (steps == null || !same(steps, targets, points, intervals, naive)) {
-            steps = steps(targets, points, intervals, naive);
-            lastSteps.put(slot, steps);
-        }
+        List<LoggedForecast.Step> steps = lastSteps.steps(info.name(), alias, targets, points, intervals, naive);
         if (!info.symbol().isEmpty()) {
             symbols.add(info.symbol());
         }
@@ -119,49 +112,6 @@ public final class Tracker implements AutoCloseable {
                 asOf, steps));
     }
 
-    /** A model and alias whose last logged steps {@link #lastSteps} keeps. */
-    private record Slot(String model, String alias) {
-    }
-
-    /** The steps of one forecast as the log keeps them: immutable lists built once (the records' List.copyOf keeps them). */
-    private static List<LoggedForecast.Step> steps(List<LocalDate> targets, double[] points, List<ForecastInterval> intervals,
-                                                   double[] naive) {
-        LoggedForecast.Step[] steps = new LoggedForecast.Step[points.length];
-        int levels = intervals.size();
-        for (int i = 0; i < points.length; i++) {
-            LoggedForecast.Bound[] bounds = new LoggedForecast.Bound[levels];
-            for (int k = 0; k < levels; k++) {
-                ForecastInterval interval = intervals.get(k);
-                bounds[k] = new LoggedForecast.Bound(interval.level(), interval.lower(i), interval.upper(i));
-            }
-            steps[i] = new LoggedForecast.Step(i + 1, targets.get(i), points[i], naive[i], List.of(bounds));
-        }
-        return List.of(steps);
-    }
-
-    /** Whether {@code steps} are what {@link #steps} would build from the rest (numbers compared as the records do). */
-    static boolean same(List<LoggedForecast.Step> steps, List<LocalDate> targets, double[] points,
-                        List<ForecastInterval> intervals, double[] naive) {
-        if (steps.size() != points.length) {
-            return false;
-        }
-        for (int i = 0; i < points.length; i++) {
-            LoggedForecast.Step s = steps.get(i);
-            if (Double.compare(s.point(), points[i]) != 0 || Double.compare(s.naive(), naive[i]) != 0
-                    || !s.target().equals(targets.get(i)) || s.bounds().size() != intervals.size()) {
-                return false;
-            }
-            for (int k = 0; k < intervals.size(); k++) {
-                LoggedForecast.Bound b = s.bounds().get(k);
-                ForecastInterval interval = intervals.get(k);
-                if (Double.compare(b.level(), interval.level()) != 0 || Double.compare(b.lower(), interval.lower(i)) != 0
-                        || Double.compare(b.upper(), interval.upper(i)) != 0) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
 
     /**
      * Runs {@code run} (the challenger of {@code model} on one answered request, which logs its forecast) off the

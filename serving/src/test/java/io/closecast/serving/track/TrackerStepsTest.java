@@ -64,11 +64,11 @@ class TrackerStepsTest {
             for (int i = 3; i < 6; i++) {
                 assertFalse(logged.get(i).steps().equals(logged.get(i - 1).steps()), "a bound, a point, a target day differ: " + i);
             }
-            assertTrue(Tracker.same(logged.get(5).steps(), List.of(AS_OF.plusDays(1), AS_OF.plusDays(3)),
+            assertTrue(SharedSteps.same(logged.get(5).steps(), List.of(AS_OF.plusDays(1), AS_OF.plusDays(3)),
                     new double[] {101, 101.25}, intervals(98.5), naive));
-            assertFalse(Tracker.same(logged.get(5).steps(), List.of(AS_OF.plusDays(1), AS_OF.plusDays(3)),
+            assertFalse(SharedSteps.same(logged.get(5).steps(), List.of(AS_OF.plusDays(1), AS_OF.plusDays(3)),
                     new double[] {101, 101.25}, intervals(98.5), new double[] {100, 100.5}), "the naive forecast too");
-            assertFalse(Tracker.same(logged.get(5).steps(), TARGETS.subList(0, 1), new double[] {101}, intervals(98.5), naive),
+            assertFalse(SharedSteps.same(logged.get(5).steps(), TARGETS.subList(0, 1), new double[] {101}, intervals(98.5), naive),
                     "another horizon");
         }
     }

@@ -86,7 +86,7 @@ final class RequestGroups {
      */
     static List<Group> of(List<LoggedForecast> batch, int[] series) {
         Map<Key, List<LoggedForecast>> byKey = new LinkedHashMap<>();
-        // the tracker hands equal steps over as one list (Tracker#dated): a list met before finds its key by identity
+        // the tracker hands equal steps over as one list (SharedSteps): a list met before finds its key by identity
         Map<List<LoggedForecast.Step>, Key> byList = new IdentityHashMap<>();
         List<Group> out = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
