@@ -45,7 +45,7 @@ public final class ForecastLog implements AutoCloseable {
     private final BlockingQueue<LoggedForecast> queue;
     private final int batchSize;
     /** Forecasts accepted by {@link #submit} and not yet written or lost (queued, or in the writer's hand). */
-    private final java.util.concurrent.atomic.AtomicLong unsettled = new java.util.concurrent.atomic.AtomicLong();
+    private final Pending unsettled = new Pending();
     private final Counter writtenCounter;
     private final Counter lostCounter;
     private final AtomicLong written = new AtomicLong();
@@ -55,8 +55,6 @@ public final class ForecastLog implements AutoCloseable {
     private volatile boolean storeUp = true;
     private volatile String lastError;
     private volatile Instant failingSince;
-    private final Object idle = new Object();
-    private int inHand;
 
     /**
      * Starts the writer thread.
@@ -85,11 +83,11 @@ public final class ForecastLog implements AutoCloseable {
     /** Queues one forecast; false (and counted as lost) when the queue is full. Never blocks. */
     public boolean submit(LoggedForecast forecast) {
         if (running) {
-            unsettled.incrementAndGet();
+            unsettled.add(1);
             if (queue.offer(forecast)) {
                 return true;
             }
-            unsettled.decrementAndGet();
+            unsettled.finished(1);
         }
         lose(1, "the queue is full (" + (queue.size() + queue.remainingCapacity()) + ")");
         return false;
@@ -102,22 +100,7 @@ public final class ForecastLog implements AutoCloseable {
 
     /** Waits until everything queued so far is written (or lost), at most {@code timeout}; true when it is. */
     public boolean flush(Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        synchronized (idle) {
-            while (unsettled.get() > 0) {
-                long left = end - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    idle.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        return true;
+        return unsettled.await(timeout);
     }
 
     private void run() {
@@ -133,9 +116,6 @@ public final class ForecastLog implements AutoCloseable {
                     batch.add(first);
                     queue.drainTo(batch, batchSize - 1);
                     fill(batch);
-                    synchronized (idle) {
-                        inHand = batch.size();
-                    }
                 }
                 store.get().append(batch);
                 written.addAndGet(batch.size());
@@ -146,9 +126,8 @@ public final class ForecastLog implements AutoCloseable {
                 storeUp = true;
                 failingSince = null;
                 backoff = 50;
-                settle(batch.size());
+                unsettled.finished(batch.size());
                 batch.clear();
-                done();
             } catch (InterruptedException e) {
                 if (!running) {
                     break;
@@ -165,9 +144,8 @@ public final class ForecastLog implements AutoCloseable {
                 }
                 if (!retry) {
                     lose(batch.size(), "the store refused them: " + e.getMessage());
-                    settle(batch.size());
+                    unsettled.finished(batch.size());
                     batch.clear();
-                    done();
                     continue;
                 }
                 if (!running) {
@@ -181,11 +159,7 @@ public final class ForecastLog implements AutoCloseable {
         if (left > 0) {
             lose(left, "the service stopped before the store took them");
             queue.clear();
-            settle(left);
-            synchronized (idle) {
-                inHand = 0;
-                idle.notifyAll();
-            }
+            unsettled.finished(left);
         }
     }
 
@@ -199,7 +173,7 @@ public final class ForecastLog implements AutoCloseable {
      * per request (a thread switch per request on the request threads' cores; bench/serving/run.sh --forecast-log-on-off
      * measured the log with a store that writes nothing at 0.88 of the throughput without it that way, 1.00 this way).
      */
-    private void fill(List<LoggedForecast> batch) throws InterruptedException {
+    private void fill(List<LoggedForecast> batch) {
         long end = System.nanoTime() + LINGER.toNanos();
         while (running && batch.size() < batchSize) {
             long left = end - System.nanoTime();
@@ -208,21 +182,6 @@ public final class ForecastLog implements AutoCloseable {
             }
             LockSupport.parkNanos(Math.min(left, FILL_STEP_NANOS));
             queue.drainTo(batch, batchSize - batch.size());
-        }
-    }
-
-    /** {@code n} accepted forecasts are written or lost: no longer waited for by {@link #flush}. */
-    private void settle(int n) {
-        unsettled.addAndGet(-n);
-        synchronized (idle) {
-            idle.notifyAll();
-        }
-    }
-
-    private void done() {
-        synchronized (idle) {
-            inHand = 0;
-            idle.notifyAll();
         }
     }
 

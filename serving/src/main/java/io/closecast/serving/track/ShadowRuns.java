@@ -36,8 +36,7 @@ public final class ShadowRuns implements AutoCloseable {
     private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
     private final AtomicLong droppedTotal = new AtomicLong();
     /** Runs accepted and not yet finished. */
-    private final AtomicLong pending = new AtomicLong();
-    private final Object idle = new Object();
+    private final Pending pending = new Pending();
 
     /**
      * @param threads  the shadow threads
@@ -57,7 +56,7 @@ public final class ShadowRuns implements AutoCloseable {
      * dropped) when the queue is full or the runs are closed. Never blocks.
      */
     public boolean submit(String model, Runnable run) {
-        pending.incrementAndGet();
+        pending.add(1);
         try {
             executor.execute(() -> {
                 try {
@@ -86,30 +85,11 @@ public final class ShadowRuns implements AutoCloseable {
 
     /** Waits until every run accepted so far has finished, at most {@code timeout}; true when they have. */
     public boolean awaitIdle(Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        synchronized (idle) {
-            while (pending.get() > 0) {
-                long left = end - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    idle.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        return true;
+        return pending.await(timeout);
     }
 
     private void finished() {
-        if (pending.decrementAndGet() == 0) {
-            synchronized (idle) {
-                idle.notifyAll();
-            }
-        }
+        pending.finished(1);
     }
 
     /** Takes no more runs and finishes the queued ones (at most {@code drain}; later ones are not run). */
