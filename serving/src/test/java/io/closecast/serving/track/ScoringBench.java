@@ -32,6 +32,27 @@ public final class ScoringBench {
     private ScoringBench() {
     }
 
+    /**
+     * The bench's {@code i}-th forecast (also {@code RepackBench}'s): one step with two levels, for symbol
+     * {@code S<i / days>} as of day {@code i % days} after {@code start}.
+     */
+    public static LoggedForecast forecast(int i, LocalDate start, int days) {
+        LocalDate asOf = start.plusDays(i % days);
+        double p = 100 + (i % 17);
+        return new LoggedForecast("bench-" + i, Instant.ofEpochMilli(i), "bench", "1", "production", "S" + (i / days), asOf,
+                List.of(new LoggedForecast.Step(1, asOf.plusDays(1), p, 100, List.of(new LoggedForecast.Bound(0.8, p - 2, p + 2),
+                        new LoggedForecast.Bound(0.95, p - 5, p + 5)))));
+    }
+
+    /** The closes every bench symbol gets: day {@code d} after {@code start} closes at 100 + d % 7, for days 0..days. */
+    public static Map<LocalDate, Double> closes(LocalDate start, int days) {
+        Map<LocalDate, Double> closes = new TreeMap<>();
+        for (int d = 0; d <= days; d++) {
+            closes.put(start.plusDays(d), 100.0 + (d % 7));
+        }
+        return closes;
+    }
+
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         Path dir = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("closecast-scoring-bench");
@@ -45,11 +66,7 @@ public final class ScoringBench {
         try (JdbcTrackStore store = JdbcTrackStore.open(url, user, password)) {
             List<LoggedForecast> batch = new ArrayList<>(5000);
             for (int i = 0; i < n; i++) {
-                LocalDate asOf = start.plusDays(i % days);
-                double p = 100 + (i % 17);
-                batch.add(new LoggedForecast("bench-" + i, Instant.ofEpochMilli(i), "bench", "1", "production",
-                        "S" + (i / days), asOf, List.of(new LoggedForecast.Step(1, asOf.plusDays(1), p, 100,
-                        List.of(new LoggedForecast.Bound(0.8, p - 2, p + 2), new LoggedForecast.Bound(0.95, p - 5, p + 5))))));
+                batch.add(forecast(i, start, days));
                 if (batch.size() == 5000) {
                     store.append(batch);
                     batch.clear();
@@ -57,11 +74,7 @@ public final class ScoringBench {
             }
             store.append(batch);
             for (int s = 0; s < symbols; s++) {
-                Map<LocalDate, Double> closes = new TreeMap<>();
-                for (int d = 0; d <= days; d++) {
-                    closes.put(start.plusDays(d), 100.0 + (d % 7));
-                }
-                store.putCloses("S" + s, closes);
+                store.putCloses("S" + s, closes(start, days));
             }
         }
         boolean analyze = !url.startsWith("jdbc:h2:") && !Boolean.getBoolean("closecast.bench.no-analyze");

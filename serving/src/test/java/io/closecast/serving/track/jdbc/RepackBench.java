@@ -1,18 +1,16 @@
 package io.closecast.serving.track.jdbc;
 
 import io.closecast.serving.track.LoggedForecast;
+import io.closecast.serving.track.ScoringBench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Times schema migration 5 on an embedded H2 store written by version 4 (not a test: run by hand, see BENCHMARKS.md):
@@ -37,11 +35,7 @@ public final class RepackBench {
             c.setAutoCommit(false);
             List<LoggedForecast> batch = new ArrayList<>(5000);
             for (int i = 0; i < n; i++) {
-                LocalDate asOf = start.plusDays(i % days);
-                double p = 100 + (i % 17);
-                batch.add(new LoggedForecast("bench-" + i, Instant.ofEpochMilli(i), "bench", "1", "production",
-                        "S" + (i / days), asOf, List.of(new LoggedForecast.Step(1, asOf.plusDays(1), p, 100,
-                        List.of(new LoggedForecast.Bound(0.8, p - 2, p + 2), new LoggedForecast.Bound(0.95, p - 5, p + 5))))));
+                batch.add(ScoringBench.forecast(i, start, days));
                 if (batch.size() == 5000 || i == n - 1) {
                     V4Log.append(c, batch);
                     c.commit();
@@ -49,11 +43,7 @@ public final class RepackBench {
                 }
             }
             for (int s = 0; s < Math.max(1, n / days); s++) {
-                Map<LocalDate, Double> closes = new TreeMap<>();
-                for (int d = 0; d <= days; d++) {
-                    closes.put(start.plusDays(d), 100.0 + (d % 7));
-                }
-                V4Log.closes(c, "S" + s, closes);
+                V4Log.closes(c, "S" + s, ScoringBench.closes(start, days));
             }
             c.commit();
             int scored = 0;
